@@ -1,0 +1,75 @@
+import { createInterface } from 'node:readline';
+import type { Engine } from '../../engine/engine';
+import { decisionEntryId, decisionScore, type OutboundMessage, type TurnResult } from '../../engine/types';
+
+/** Renders replies as plain text; choices become numbered lines (pick by number or text). */
+export function renderAsText(replies: readonly OutboundMessage[]): string {
+  return replies
+    .map((r) => (r.kind === 'choice' ? [r.text, ...r.options.map((o, i) => `  ${i + 1}) ${o.label}`)].join('\n') : r.text))
+    .join('\n');
+}
+
+/** One JSON line per turn for scripts and tests (`tanya chat --json`). */
+export function turnToJson(result: TurnResult): string {
+  return JSON.stringify({
+    reply: result.replies.map((r) => renderAsText([r])).join('\n'),
+    decision: result.decision.type,
+    intent: decisionEntryId(result.decision),
+    confidence: decisionScore(result.decision),
+    entities: result.explanation.entities,
+    language: result.explanation.language,
+    candidates: result.explanation.candidates.slice(0, 3),
+    ...(result.decision.type === 'handoff' ? { ticket: result.decision.ticketId } : {}),
+    ...(result.decision.type === 'fallback' || result.decision.type === 'silent' ? { reason: result.decision.reason } : {}),
+  });
+}
+
+export interface ConsoleChatOptions {
+  readonly engine: Engine;
+  readonly input: NodeJS.ReadableStream;
+  readonly output: NodeJS.WritableStream;
+  readonly json: boolean;
+  readonly conversationId: string;
+  readonly userName: string;
+}
+
+/**
+ * The terminal channel: each input line is one customer message. Interactive mode greets and
+ * shows a prompt; JSON mode prints one object per line. Resolves when input ends.
+ */
+export async function runConsoleChat(options: ConsoleChatOptions): Promise<void> {
+  const { engine, output, json } = options;
+  const interactive = !json && 'isTTY' in options.input && Boolean((options.input as NodeJS.ReadStream).isTTY);
+  const rl = createInterface({ input: options.input, terminal: interactive });
+  if (!json) {
+    const g = engine.kb.settings.greeting;
+    output.write(`${g ? g.id : `Halo! Saya ${engine.kb.settings.botName}.`}\n(ketik pertanyaan Anda; Ctrl+D untuk keluar)\n`);
+  }
+  const prompt = (): void => {
+    if (interactive) output.write('> ');
+  };
+  prompt();
+  let n = 0;
+  for await (const line of rl) {
+    n += 1;
+    const result = await engine.handle({
+      channel: 'console',
+      conversationId: options.conversationId,
+      userId: options.conversationId,
+      userName: options.userName,
+      messageId: `${Date.now()}-${n}`,
+      text: line,
+      kind: 'text',
+      receivedAt: new Date(),
+    });
+    if (json) output.write(`${turnToJson(result)}\n`);
+    else {
+      const text = renderAsText(result.replies);
+      if (text) output.write(`${engine.kb.settings.botName}: ${text}\n`);
+      else if (result.decision.type === 'silent' && result.decision.reason === 'agent-active') {
+        output.write('(pesan diteruskan ke CS / message passed to an agent)\n');
+      }
+    }
+    prompt();
+  }
+}

@@ -1,0 +1,166 @@
+import {
+  availability,
+  dayName,
+  distanceKm,
+  formatHours,
+  formatRupiah,
+  isOpen,
+  type Availability,
+} from '../knowledge/catalog';
+import { WEEKDAYS, type CatalogHandler, type KnowledgeBase, type Product, type Store, type Variant } from '../knowledge/schema';
+import { say } from './messages';
+import type { GeoPoint, Language } from './types';
+
+/** What a catalog answer is about. */
+export interface CatalogSlots {
+  readonly product?: Product;
+  readonly variants: readonly Variant[];
+  readonly store?: Store;
+}
+
+export type CatalogReply = { readonly kind: 'text'; readonly text: string } | { readonly kind: 'missing'; readonly slot: 'product' };
+
+/** Which handlers cannot answer without a product. */
+export function needsProduct(handler: CatalogHandler): boolean {
+  return handler === 'product-price' || handler === 'product-stock' || handler === 'product-info';
+}
+
+/** Answers a catalog question from the data (never from per-product text). */
+export function answerFromCatalog(
+  handler: CatalogHandler,
+  slots: CatalogSlots,
+  kb: KnowledgeBase,
+  lang: Language,
+  now: Date,
+): CatalogReply {
+  switch (handler) {
+    case 'product-price':
+      return slots.product ? text(priceText(slots.product, slots.variants, lang)) : { kind: 'missing', slot: 'product' };
+    case 'product-stock':
+      return slots.product ? text(stockText(slots.product, slots.variants, slots.store, kb, lang)) : { kind: 'missing', slot: 'product' };
+    case 'product-info':
+      return slots.product ? text(infoText(slots.product, lang)) : { kind: 'missing', slot: 'product' };
+    case 'store-hours':
+      return text(hoursText(slots.store ? [slots.store] : kb.stores, kb.settings.timezone, lang, now));
+    case 'store-location':
+      return text(locationText(slots.store ? [slots.store] : kb.stores, lang));
+    default: {
+      const exhaustive: never = handler;
+      return exhaustive;
+    }
+  }
+}
+
+function text(t: string): CatalogReply {
+  return { kind: 'text', text: t };
+}
+
+function variantLabel(product: Product, variants: readonly Variant[]): string {
+  if (variants.length === 1) return variants[0].name;
+  const storages = new Set(variants.map((v) => v.storage ?? ''));
+  return storages.size === 1 && variants[0].storage ? variants[0].storage : variants.map((v) => v.name).join(' / ');
+}
+
+function priceText(product: Product, matched: readonly Variant[], lang: Language): string {
+  const prices = new Set(matched.map((v) => v.price));
+  if (matched.length > 0 && prices.size === 1) {
+    return say('priceOne', lang, { product: product.name, variant: variantLabel(product, matched), price: formatRupiah(matched[0].price) });
+  }
+  const list = matched.length > 0 ? matched : product.variants;
+  const lines = dedupeBy(list, (v) => `${v.storage ?? v.name}|${v.price}`).map((v) =>
+    say('priceLine', lang, { variant: sameStoragePrice(list, v) ? (v.storage ?? v.name) : v.name, price: formatRupiah(v.price) }),
+  );
+  return [say('priceHeader', lang, { product: product.name }), ...lines.map((l) => `• ${l}`)].join('\n');
+}
+
+/** True when every variant with this storage has the same price (so colours need not be listed). */
+function sameStoragePrice(list: readonly Variant[], v: Variant): boolean {
+  if (!v.storage) return false;
+  return list.filter((o) => o.storage === v.storage).every((o) => o.price === v.price);
+}
+
+function dedupeBy<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const k = key(item);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function describeAvailability(a: Availability, lang: Language): string {
+  switch (a.status) {
+    case 'in-stock':
+      return say('inStock', lang);
+    case 'low':
+      return say('lowStock', lang, { n: a.units });
+    case 'out':
+      return a.elsewhere.length > 0 ? `${say('outOfStock', lang)}, ${say('elsewhere', lang, { stores: a.elsewhere.join(', ') })}` : say('outOfStock', lang);
+    default: {
+      const exhaustive: never = a;
+      return exhaustive;
+    }
+  }
+}
+
+function stockText(product: Product, matched: readonly Variant[], store: Store | undefined, kb: KnowledgeBase, lang: Language): string {
+  const list = matched.length > 0 ? matched : product.variants;
+  const low = kb.settings.lowStock;
+  if (store) {
+    const lines = list.map((v) => `• ${v.name}: ${describeAvailability(availability(v, kb.stores, low, store.id), lang)}`);
+    return [say('stockAtStoreHeader', lang, { product: product.name, store: store.name }), ...lines].join('\n');
+  }
+  const lines = list.map((v) => {
+    const where = kb.stores.filter((s) => (v.stock[s.id] ?? 0) > 0);
+    if (where.length === 0) return `• ${v.name}: ${say('outEverywhere', lang)}`;
+    const parts = where.map((s) => {
+      const a = availability(v, kb.stores, low, s.id);
+      return `${s.city} (${describeAvailability(a, lang)})`;
+    });
+    return `• ${v.name}: ${parts.join(', ')}`;
+  });
+  return [say('stockHeader', lang, { product: product.name }), ...lines].join('\n');
+}
+
+function infoText(product: Product, lang: Language): string {
+  const from = Math.min(...product.variants.map((v) => v.price));
+  const description = lang === 'en' && product.description.en ? product.description.en : product.description.id;
+  const price = lang === 'id' ? `Harga mulai ${formatRupiah(from)}.` : `Prices from ${formatRupiah(from)}.`;
+  return `${product.name}: ${description} ${price}`;
+}
+
+/** Weekly hours with consecutive days of equal hours folded: "Senin–Sabtu 09.00–21.00 WIB". */
+export function weeklyHours(store: Store, lang: Language): string {
+  const groups: { from: number; to: number; range: string }[] = [];
+  WEEKDAYS.forEach((day, i) => {
+    const range = store.hours[day];
+    const last = groups[groups.length - 1];
+    if (last && last.range === range && last.to === i - 1) last.to = i;
+    else groups.push({ from: i, to: i, range });
+  });
+  return groups
+    .map((g) => {
+      const days = g.from === g.to ? dayName(WEEKDAYS[g.from], lang) : `${dayName(WEEKDAYS[g.from], lang)}–${dayName(WEEKDAYS[g.to], lang)}`;
+      return `${days} ${formatHours(g.range, lang)}`;
+    })
+    .join(', ');
+}
+
+function hoursText(stores: readonly Store[], timeZone: string, lang: Language, now: Date): string {
+  return stores
+    .map((s) => `${say('hoursHeader', lang, { store: s.name })} ${weeklyHours(s, lang)}. ${say(isOpen(s, now, timeZone) ? 'openNow' : 'closedNow', lang)}`)
+    .join('\n');
+}
+
+function locationText(stores: readonly Store[], lang: Language): string {
+  const lines = stores.map((s) => say('locationLine', lang, { store: s.name, address: s.address, phone: s.phone, map: s.map }));
+  return stores.length === 1 ? lines[0] : [say('locationHeader', lang), ...lines.map((l) => `• ${l}`)].join('\n');
+}
+
+/** The nearest stores to a shared location, with distance, today's hours and map link. */
+export function nearestStoresText(point: GeoPoint, kb: KnowledgeBase, lang: Language, limit = 2): string {
+  const ranked = [...kb.stores].map((s) => ({ s, km: distanceKm(point, s.coordinates) })).sort((a, b) => a.km - b.km).slice(0, limit);
+  const lines = ranked.map(({ s, km }) => `• ${s.name} — ${say('distance', lang, { km: km < 10 ? km.toFixed(1) : Math.round(km) })}: ${s.address}. ${weeklyHours(s, lang)}. ${s.map}`);
+  return [say('nearestHeader', lang), ...lines].join('\n');
+}

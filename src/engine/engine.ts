@@ -1,0 +1,481 @@
+import type { CatalogHandler, Entry, KnowledgeBase, Product, Store, Variant } from '../knowledge/schema';
+import { decide } from '../matching/decide';
+import { Matcher, type Analysis } from '../matching/matcher';
+import { foldText } from '../matching/normalize';
+import type { ConversationStore, TicketSummary } from '../storage/store';
+import { answerFromCatalog, nearestStoresText, needsProduct } from './catalog-answers';
+import { fill, say } from './messages';
+import { EMPTY_STATE, type ConversationState, type OfferedChoice, type Topic } from './state';
+import type {
+  Candidate,
+  ChoiceOption,
+  Decision,
+  Entities,
+  Explanation,
+  HandoffReason,
+  InboundMessage,
+  Language,
+  OutboundMessage,
+  TurnResult,
+} from './types';
+
+/** Messages longer than this are read up to this length (the full text is still recorded). */
+export const MAX_MESSAGE_CHARS = 4000;
+
+const BACK_TO_BOT = new Set(['kembali ke bot', 'balik ke bot', 'back to bot', '/bot', 'bot']);
+const AGENT_COMMANDS = new Set(['/agent', '/admin', '/cs']);
+
+export interface EngineOptions {
+  /** Clock, for tests (default: the real time). */
+  readonly now?: () => Date;
+  /** Called when a turn fails unexpectedly; the customer still gets an apology. */
+  readonly onError?: (error: unknown, message: InboundMessage) => void;
+}
+
+/** What one turn decided, before replies are recorded. */
+interface Turn {
+  readonly replies: OutboundMessage[];
+  readonly decision: Decision;
+  readonly state: ConversationState;
+  readonly candidates: readonly Candidate[];
+  readonly matchedTerms: readonly string[];
+  readonly entities: Entities;
+  readonly usedContext: boolean;
+}
+
+/**
+ * The conversation engine: one `handle` per customer message, one turn at a time per
+ * conversation, every line recorded in the store. It knows no channel.
+ */
+export class Engine {
+  private matcher: Matcher;
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly now: () => Date;
+
+  constructor(
+    kb: KnowledgeBase,
+    private readonly store: ConversationStore,
+    private readonly options: EngineOptions = {},
+  ) {
+    this.matcher = new Matcher(kb);
+    this.now = options.now ?? (() => new Date());
+  }
+
+  get kb(): KnowledgeBase {
+    return this.matcher.kb;
+  }
+
+  /** Swaps in a new knowledge base; turns in progress finish with the old one. */
+  reload(kb: KnowledgeBase): void {
+    this.matcher = new Matcher(kb);
+  }
+
+  /** Handles one customer message. Never rejects: failures become an apology. */
+  handle(message: InboundMessage): Promise<TurnResult> {
+    const previous = this.queues.get(message.conversationId) ?? Promise.resolve();
+    const run = previous.then(() => this.safeTurn(message));
+    const tail = run.catch(() => undefined);
+    this.queues.set(message.conversationId, tail);
+    void tail.then(() => {
+      if (this.queues.get(message.conversationId) === tail) this.queues.delete(message.conversationId);
+    });
+    return run;
+  }
+
+  private safeTurn(message: InboundMessage): TurnResult {
+    try {
+      return this.turn(message);
+    } catch (error) {
+      this.options.onError?.(error, message);
+      const lang = this.kb.settings.defaultLanguage;
+      const replies: OutboundMessage[] = [{ kind: 'text', text: say('error', lang) }];
+      try {
+        this.recordReplies(message.conversationId, replies, { type: 'fallback', reason: 'error', score: 0 });
+      } catch {
+        // The store itself failed; the apology is still returned to the channel.
+      }
+      return { replies, decision: { type: 'fallback', reason: 'error', score: 0 }, explanation: emptyExplanation(lang) };
+    }
+  }
+
+  private turn(message: InboundMessage): TurnResult {
+    const matcher = this.matcher;
+    const at = message.receivedAt.toISOString();
+    const fresh = this.store.recordInbound({
+      channel: message.channel,
+      conversationId: message.conversationId,
+      userId: message.userId,
+      ...(message.userName ? { userName: message.userName } : {}),
+      messageId: message.messageId,
+      text: message.text,
+      kind: message.kind ?? 'text',
+      at,
+    });
+    const stored = this.store.loadState(message.conversationId) ?? EMPTY_STATE;
+    const lang0 = stored.language ?? hintLanguage(message.languageHint) ?? this.kb.settings.defaultLanguage;
+    if (!fresh) {
+      return { replies: [], decision: { type: 'silent', reason: 'duplicate' }, explanation: emptyExplanation(lang0) };
+    }
+    const state = this.expireContext(stored, message.receivedAt);
+    const turn = this.decideTurn(message, state, lang0, matcher);
+    const language = turn.state.language ?? lang0;
+    this.store.saveState(message.conversationId, { ...turn.state, lastActiveAt: at });
+    this.recordReplies(message.conversationId, turn.replies, turn.decision);
+    return {
+      replies: turn.replies,
+      decision: turn.decision,
+      explanation: {
+        candidates: turn.candidates,
+        matchedTerms: turn.matchedTerms,
+        entities: turn.entities,
+        language,
+        usedContext: turn.usedContext,
+      },
+    };
+  }
+
+  private recordReplies(conversationId: string, replies: readonly OutboundMessage[], decision: Decision): void {
+    const at = this.now().toISOString();
+    for (const reply of replies) {
+      const text = reply.kind === 'choice' ? `${reply.text}\n${reply.options.map((o, i) => `${i + 1}) ${o.label}`).join('\n')}` : reply.text;
+      this.store.recordOutbound(conversationId, { text, at, decision: decision.type, entryId: decision.type === 'answer' ? decision.entryId : null });
+    }
+  }
+
+  private expireContext(state: ConversationState, now: Date): ConversationState {
+    if (!state.lastActiveAt) return state;
+    const idleMs = now.getTime() - new Date(state.lastActiveAt).getTime();
+    if (idleMs <= this.kb.settings.contextMinutes * 60_000) return state;
+    const { topic: _topic, pending: _pending, choices: _choices, ...rest } = state;
+    return { ...rest, fallbacks: 0 };
+  }
+
+  private decideTurn(message: InboundMessage, state: ConversationState, lang: Language, matcher: Matcher): Turn {
+    const base = { candidates: [] as Candidate[], matchedTerms: [] as string[], entities: {}, usedContext: false };
+    const text = message.text ?? '';
+    const folded = foldText(text);
+
+    if (state.handoff) {
+      if (BACK_TO_BOT.has(folded)) {
+        const { handoff: _h, ...rest } = state;
+        return { ...base, replies: [{ kind: 'text', text: say('backToBot', lang) }], decision: { type: 'fallback', reason: 'empty', score: 0 }, state: { ...rest, fallbacks: 0 } };
+      }
+      return { ...base, replies: [], decision: { type: 'silent', reason: 'agent-active' }, state };
+    }
+
+    const kind = message.kind ?? 'text';
+    if (kind === 'location' && message.location) {
+      return { ...base, replies: [{ kind: 'text', text: nearestStoresText(message.location, this.kb, lang) }], decision: { type: 'fallback', reason: 'unsupported', score: 0 }, state };
+    }
+    if (kind !== 'text' && !folded) {
+      return { ...base, replies: [{ kind: 'text', text: say('nonText', lang) }], decision: { type: 'fallback', reason: 'unsupported', score: 0 }, state };
+    }
+    if (!text.trim()) {
+      return { ...base, replies: [{ kind: 'text', text: say('empty', lang) }], decision: { type: 'fallback', reason: 'empty', score: 0 }, state };
+    }
+    if (!/[\p{L}\p{N}]/u.test(folded)) {
+      return { ...base, replies: [{ kind: 'text', text: say('emojiOnly', lang) }], decision: { type: 'fallback', reason: 'empty', score: 0 }, state };
+    }
+    if (!/[a-z0-9]/.test(folded.normalize('NFD'))) {
+      return { ...base, replies: [{ kind: 'text', text: say('otherScript', lang) }], decision: { type: 'fallback', reason: 'unsupported', score: 0 }, state };
+    }
+    if (folded === '/start') {
+      return { ...base, replies: [{ kind: 'text', text: this.greeting(lang) }], decision: { type: 'fallback', reason: 'empty', score: 0 }, state: { ...state, fallbacks: 0 } };
+    }
+    if (AGENT_COMMANDS.has(folded)) {
+      return this.handoff(message, state, lang, 'requested', base);
+    }
+    if (folded === '/cancel') {
+      const { pending: _p, choices: _c, topic: _t, ...rest } = state;
+      return { ...base, replies: [{ kind: 'text', text: this.greeting(lang) }], decision: { type: 'fallback', reason: 'empty', score: 0 }, state: { ...rest, fallbacks: 0 } };
+    }
+
+    const long = text.length > MAX_MESSAGE_CHARS;
+    const analysis = matcher.analyze(long ? text.slice(0, MAX_MESSAGE_CHARS) : text);
+    const replyLang: Language = analysis.language;
+    const turn = this.matchTurn(message, { ...state, language: replyLang }, replyLang, analysis, matcher);
+    if (long) turn.replies.unshift({ kind: 'text', text: say('longTruncated', replyLang) });
+    return turn;
+  }
+
+  private greeting(lang: Language): string {
+    const g = this.kb.settings.greeting;
+    if (g) return lang === 'en' && g.en ? g.en : g.id;
+    return lang === 'en' ? `Hi! I am ${this.kb.settings.botName}. How can I help?` : `Halo Kak! Saya ${this.kb.settings.botName}. Ada yang bisa dibantu?`;
+  }
+
+  private matchTurn(message: InboundMessage, state: ConversationState, lang: Language, analysis: Analysis, matcher: Matcher): Turn {
+    const settings = this.kb.settings;
+    const candidates = matcher.rank(analysis, 5);
+    const cat = analysis.catalog;
+    const entities = entitiesOf(cat.product, cat.variants, cat.store);
+    const base = { candidates, matchedTerms: [] as string[], entities, usedContext: false };
+
+    // 1. A pick from the choices offered last turn ("1", "2", or the option's text).
+    const picked = pickChoice(state.choices, message.text, matcher);
+    if (picked) {
+      if (picked.kind === 'entry') {
+        const entry = matcher.entry(picked.id);
+        if (entry) return this.answerEntry(message, entry, 1, state, lang, analysis, { ...base, usedContext: true });
+      } else {
+        const product = matcher.catalog.product(picked.id);
+        const entryId = state.pending?.entryId ?? state.topic?.entryId;
+        const entry = entryId ? matcher.entry(entryId) : undefined;
+        if (product && entry) {
+          return this.answerEntry(message, entry, 1, withoutPending(state), lang, analysis, { ...base, usedContext: true }, { product, variants: cat.product ? cat.variants : [], store: cat.store });
+        }
+      }
+    }
+
+    // 2. A product named after "Produk yang mana, Kak?".
+    if (state.pending && (cat.product || cat.productChoices.length > 0)) {
+      const entry = matcher.entry(state.pending.entryId);
+      if (entry) return this.answerEntry(message, entry, 1, withoutPending(state), lang, analysis, { ...base, usedContext: true });
+    }
+
+    const verdict = decide(candidates, settings);
+    const top = candidates[0];
+    const topEntry = top ? matcher.entry(top.entryId) : undefined;
+
+    // 3. A short follow-up about the same product: "kalau yg 256gb?", "di surabaya ada?".
+    const topic = state.topic;
+    const topicProduct = topic?.productId ? matcher.catalog.product(topic.productId) : undefined;
+    const confidentNonCatalog = verdict.type === 'answer' && !topEntry?.handler;
+    if (topic && topicProduct && !cat.product && cat.productChoices.length === 0 && (cat.variantHint || cat.store) && !confidentNonCatalog && analysis.terms.length <= 6) {
+      const handler: CatalogHandler | undefined = cat.store ? 'product-stock' : matcher.entry(topic.entryId)?.handler;
+      const entry = handler ? this.entryForHandler(handler, topic.entryId) : undefined;
+      if (entry) {
+        const variants = cat.variantHint
+          ? matchVariantsOf(topicProduct, analysis, matcher)
+          : topicProduct.variants.filter((v) => topic.variantIds?.includes(v.id));
+        const store = cat.store ?? (topic.storeId ? matcher.catalog.store(topic.storeId) : undefined);
+        return this.answerEntry(message, entry, top?.score ?? 0, state, lang, analysis, { ...base, usedContext: true }, { product: topicProduct, variants, store });
+      }
+    }
+
+    // 4. A product named with no clear question: answer with the best product entry.
+    if ((cat.product || cat.productChoices.length > 0) && verdict.type !== 'answer') {
+      const productCandidate = candidates.find((c) => {
+        const h = matcher.entry(c.entryId)?.handler;
+        return h !== undefined && needsProduct(h);
+      });
+      const entry = productCandidate ? matcher.entry(productCandidate.entryId) : this.entryForHandler('product-info');
+      if (entry && (productCandidate?.score ?? 0) >= settings.clarifyThreshold * 0.5) {
+        return this.answerEntry(message, entry, productCandidate?.score ?? 0, state, lang, analysis, base);
+      }
+      if (entry && !productCandidate) return this.answerEntry(message, entry, 0, state, lang, analysis, base);
+    }
+
+    switch (verdict.type) {
+      case 'answer': {
+        const entry = matcher.entry(verdict.entryId);
+        if (entry) return this.answerEntry(message, entry, verdict.score, state, lang, analysis, base);
+        return this.fallback(message, state, lang, verdict.score, base);
+      }
+      case 'clarify': {
+        const options: OfferedChoice[] = verdict.entryIds
+          .map((id) => matcher.entry(id))
+          .filter((e): e is Entry => e !== undefined)
+          .map((e) => ({ label: entryTitle(e, lang), value: entryTitle(e, lang), kind: 'entry', id: e.id }));
+        if (options.length === 1) {
+          const only = matcher.entry(options[0].id);
+          if (only && verdict.score >= settings.answerThreshold) return this.answerEntry(message, only, verdict.score, state, lang, analysis, base);
+        }
+        return {
+          ...base,
+          replies: [{ kind: 'choice', text: say('clarify', lang), options: options.map(toOption) }],
+          decision: { type: 'clarify', entryIds: options.map((o) => o.id), score: verdict.score },
+          state: { ...state, choices: options },
+        };
+      }
+      case 'fallback':
+        return this.fallback(message, state, lang, verdict.score, base);
+      default: {
+        const exhaustive: never = verdict;
+        return exhaustive;
+      }
+    }
+  }
+
+  private entryForHandler(handler: CatalogHandler, preferId?: string): Entry | undefined {
+    const entries = this.matcher.entries;
+    return entries.find((e) => e.id === preferId && e.handler === handler) ?? entries.find((e) => e.handler === handler);
+  }
+
+  private answerEntry(
+    message: InboundMessage,
+    entry: Entry,
+    score: number,
+    state: ConversationState,
+    lang: Language,
+    analysis: Analysis,
+    base: Omit<Turn, 'replies' | 'decision' | 'state'>,
+    slotsOverride?: { product?: Product; variants: readonly Variant[]; store?: Store },
+  ): Turn {
+    const matcher = this.matcher;
+    const matchedTerms = matcher.matchedTerms(analysis, entry.id);
+    if (entry.action === 'handoff') return this.handoff(message, state, lang, 'requested', { ...base, matchedTerms });
+    const cat = analysis.catalog;
+    let usedContext = base.usedContext;
+    const replies: OutboundMessage[] = [];
+    let nextState: ConversationState = { ...withoutPending(state), fallbacks: 0, choices: undefined };
+    let topic: Topic = { entryId: entry.id };
+
+    if (entry.handler) {
+      let product = slotsOverride?.product ?? cat.product;
+      let variants = slotsOverride?.variants ?? cat.variants;
+      let store = slotsOverride?.store ?? cat.store;
+      if (!product && cat.productChoices.length === 0 && needsProduct(entry.handler) && state.topic?.productId) {
+        product = matcher.catalog.product(state.topic.productId);
+        if (product && cat.variantHint) variants = matchVariantsOf(product, analysis, matcher);
+        usedContext = true;
+      }
+      if (!store && state.topic?.storeId && entry.handler === 'product-stock' && usedContext) store = matcher.catalog.store(state.topic.storeId);
+      if (!product && cat.productChoices.length > 0 && needsProduct(entry.handler)) {
+        const options: OfferedChoice[] = cat.productChoices.slice(0, 6).map((p) => ({ label: p.name, value: p.name, kind: 'product', id: p.id }));
+        return {
+          ...base,
+          matchedTerms,
+          usedContext,
+          replies: [{ kind: 'choice', text: say('pickProduct', lang), options: options.map(toOption) }],
+          decision: { type: 'clarify', entryIds: [entry.id], score },
+          state: { ...nextState, pending: { entryId: entry.id, slot: 'product' }, choices: options, topic: { entryId: entry.id, ...(store ? { storeId: store.id } : {}) } },
+        };
+      }
+      const reply = answerFromCatalog(entry.handler, { product, variants, store }, this.kb, lang, this.now());
+      if (reply.kind === 'missing') {
+        const unknown = analysis.unknownWords.filter((w) => w.length >= 2);
+        if (unknown.length > 0 && matcher.catalog.hasProducts) {
+          const guess = unknown.join(' ');
+          const close = matcher.catalog.closestProducts(guess);
+          const lines = [say('unknownProduct', lang, { name: guess })];
+          if (close.length > 0) lines.push(say('closestProducts', lang, { list: close.map((p) => p.name).join(', ') }));
+          const options: OfferedChoice[] = close.map((p) => ({ label: p.name, value: p.name, kind: 'product', id: p.id }));
+          return {
+            ...base,
+            matchedTerms,
+            replies: options.length > 0 ? [{ kind: 'choice', text: lines.join(' '), options: options.map(toOption) }] : [{ kind: 'text', text: lines.join(' ') }],
+            decision: { type: 'fallback', reason: 'unknown-product', score },
+            state: { ...nextState, pending: { entryId: entry.id, slot: 'product' }, choices: options },
+          };
+        }
+        return {
+          ...base,
+          matchedTerms,
+          replies: [{ kind: 'text', text: say('askProduct', lang) }],
+          decision: { type: 'clarify', entryIds: [entry.id], score },
+          state: { ...nextState, pending: { entryId: entry.id, slot: 'product' } },
+        };
+      }
+      replies.push({ kind: 'text', text: reply.text });
+      topic = {
+        entryId: entry.id,
+        ...(product ? { productId: product.id } : {}),
+        ...(variants.length > 0 ? { variantIds: variants.map((v) => v.id) } : {}),
+        ...(store ? { storeId: store.id } : {}),
+      };
+      base = { ...base, entities: entitiesOf(product, variants, store) };
+    } else if (entry.answer) {
+      replies.push({ kind: 'text', text: fill(lang === 'en' && entry.answer.en ? entry.answer.en : entry.answer.id, { bot: this.kb.settings.botName, shop: this.kb.settings.shopName }) });
+      // Keep the product in view so "harganya?" after a warranty question still knows it.
+      if (state.topic?.productId) topic = { entryId: entry.id, productId: state.topic.productId };
+    }
+
+    const suggestions: OfferedChoice[] = entry.suggest
+      .map((id) => matcher.entry(id))
+      .filter((e): e is Entry => e !== undefined)
+      .map((e) => ({ label: entryTitle(e, lang), value: entryTitle(e, lang), kind: 'entry', id: e.id }));
+    if (suggestions.length > 0) {
+      replies.push({ kind: 'choice', text: say('followUp', lang), options: suggestions.map(toOption) });
+      nextState = { ...nextState, choices: suggestions };
+    }
+    return {
+      ...base,
+      matchedTerms,
+      usedContext,
+      replies,
+      decision: { type: 'answer', entryId: entry.id, score },
+      state: { ...nextState, topic },
+    };
+  }
+
+  private fallback(message: InboundMessage, state: ConversationState, lang: Language, score: number, base: Omit<Turn, 'replies' | 'decision' | 'state'>): Turn {
+    const fallbacks = state.fallbacks + 1;
+    if (fallbacks >= this.kb.settings.fallbacksBeforeHandoff) {
+      return this.handoff(message, state, lang, 'repeated-fallback', base);
+    }
+    return {
+      ...base,
+      replies: [{ kind: 'text', text: say('fallback', lang) }],
+      decision: { type: 'fallback', reason: 'low-score', score },
+      state: { ...withoutPending(state), fallbacks, choices: undefined },
+    };
+  }
+
+  private handoff(message: InboundMessage, state: ConversationState, lang: Language, reason: HandoffReason, base: Omit<Turn, 'replies' | 'decision' | 'state'>): Turn {
+    const summary: TicketSummary = { lastQuestion: message.text.slice(0, 500), candidates: base.candidates.slice(0, 3), entities: base.entities };
+    const ticket = this.store.createTicket({
+      conversationId: message.conversationId,
+      channel: message.channel,
+      customerId: message.userId,
+      ...(message.userName ? { customerName: message.userName } : {}),
+      reason,
+      summary,
+      transcript: this.store.transcript(message.conversationId),
+    });
+    const key = reason === 'requested' ? 'handoff' : 'handoffAfterFallbacks';
+    const score = base.candidates[0]?.score ?? 0;
+    return {
+      ...base,
+      replies: [{ kind: 'text', text: say(key, lang, { ticket: ticket.id }) }],
+      decision: { type: 'handoff', reason, ticketId: ticket.id, score },
+      state: { ...withoutPending(state), fallbacks: 0, choices: undefined, handoff: { ticketId: ticket.id } },
+    };
+  }
+}
+
+function withoutPending(state: ConversationState): ConversationState {
+  const { pending: _p, ...rest } = state;
+  return rest;
+}
+
+function toOption(choice: OfferedChoice): ChoiceOption {
+  return { label: choice.label, value: choice.value };
+}
+
+/** The title shown for an entry in choices; falls back to its first example question. */
+export function entryTitle(entry: Entry, lang: Language): string {
+  if (entry.title) return lang === 'en' && entry.title.en ? entry.title.en : entry.title.id;
+  return (lang === 'en' ? entry.questions.en[0] : undefined) ?? entry.questions.id[0];
+}
+
+function pickChoice(choices: readonly OfferedChoice[] | undefined, text: string, matcher: Matcher): OfferedChoice | undefined {
+  if (!choices || choices.length === 0) return undefined;
+  const folded = foldText(text).replace(/[.)!?]+$/, '').trim();
+  const n = Number(folded);
+  if (Number.isInteger(n) && n >= 1 && n <= choices.length) return choices[n - 1];
+  const norm = matcher.normalizer.text(text);
+  return choices.find((c) => foldText(c.value) === folded || foldText(c.label) === folded || matcher.normalizer.text(c.label) === norm);
+}
+
+function matchVariantsOf(product: Product, analysis: Analysis, matcher: Matcher): Variant[] {
+  const tokens = analysis.catalog.variantTokens.length > 0 ? analysis.catalog.variantTokens : analysis.tokens.filter((t) => t.kind === 'num');
+  return [...matcher.catalog.variantsFor(product, tokens)];
+}
+
+function entitiesOf(product: Product | undefined, variants: readonly Variant[], store: Store | undefined): Entities {
+  return {
+    ...(product ? { product: product.id } : {}),
+    ...(variants.length > 0 ? { variant: variants[0].id } : {}),
+    ...(store ? { store: store.id } : {}),
+  };
+}
+
+function hintLanguage(hint: string | undefined): Language | undefined {
+  if (!hint) return undefined;
+  return hint.toLowerCase().startsWith('en') ? 'en' : hint.toLowerCase().startsWith('id') ? 'id' : undefined;
+}
+
+function emptyExplanation(language: Language): Explanation {
+  return { candidates: [], matchedTerms: [], entities: {}, language, usedContext: false };
+}

@@ -1,0 +1,33 @@
+import type { Language } from './types';
+
+/** A choice the customer was offered and may pick by number, label or value. */
+export interface OfferedChoice {
+  readonly label: string;
+  readonly value: string;
+  readonly kind: 'entry' | 'product';
+  readonly id: string;
+}
+
+/** What the conversation is about, for follow-ups such as "kalau yang 256GB?". */
+export interface Topic {
+  readonly entryId: string;
+  readonly productId?: string;
+  readonly variantIds?: readonly string[];
+  readonly storeId?: string;
+}
+
+/** Per-conversation state, stored as JSON so it survives a restart. */
+export interface ConversationState {
+  readonly language?: Language;
+  readonly topic?: Topic;
+  /** An entry waiting for a missing slot ("Produk yang mana, Kak?"). */
+  readonly pending?: { readonly entryId: string; readonly slot: 'product' };
+  readonly choices?: readonly OfferedChoice[];
+  readonly fallbacks: number;
+  /** Set while a person has the conversation. */
+  readonly handoff?: { readonly ticketId: string };
+  /** ISO time of the last customer message; context older than the setting is dropped. */
+  readonly lastActiveAt?: string;
+}
+
+export const EMPTY_STATE: ConversationState = { fallbacks: 0 };

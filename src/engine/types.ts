@@ -1,0 +1,94 @@
+/**
+ * Shapes that cross the channel boundary. Channels translate platform updates into
+ * `InboundMessage` and render `OutboundMessage`; the engine never sees a platform SDK.
+ */
+
+/** Channel identifiers known to the engine (free-form so new channels need no engine change). */
+export type ChannelId = string;
+
+/** What kind of content the customer sent. Non-text kinds may carry no text. */
+export type InboundKind = 'text' | 'sticker' | 'image' | 'voice' | 'video' | 'file' | 'location' | 'contact';
+
+export interface GeoPoint {
+  readonly lat: number;
+  readonly lon: number;
+}
+
+export interface InboundMessage {
+  readonly channel: ChannelId;
+  readonly conversationId: string;
+  readonly userId: string;
+  readonly userName?: string;
+  /** Platform message id; the same id delivered twice is answered once. */
+  readonly messageId: string;
+  readonly text: string;
+  readonly kind?: InboundKind;
+  readonly location?: GeoPoint;
+  /** Language the platform reports for the user (e.g. Telegram's language_code). */
+  readonly languageHint?: string;
+  readonly receivedAt: Date;
+}
+
+export interface ChoiceOption {
+  readonly label: string;
+  /** Sent back as the message text when the customer picks the option. */
+  readonly value: string;
+}
+
+export type OutboundMessage =
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'choice'; readonly text: string; readonly options: readonly ChoiceOption[] };
+
+export type Language = 'id' | 'en';
+
+export type FallbackReason = 'low-score' | 'empty' | 'unsupported' | 'unknown-product' | 'error';
+export type HandoffReason = 'requested' | 'repeated-fallback';
+export type SilentReason = 'agent-active' | 'duplicate';
+
+/** A scored candidate entry, for explaining a decision. */
+export interface Candidate {
+  readonly entryId: string;
+  readonly score: number;
+}
+
+/** Entities recognised in a message (or carried over from context). */
+export interface Entities {
+  readonly product?: string;
+  readonly variant?: string;
+  readonly store?: string;
+}
+
+/** Why the engine answered the way it did. */
+export interface Explanation {
+  readonly candidates: readonly Candidate[];
+  readonly matchedTerms: readonly string[];
+  readonly entities: Entities;
+  readonly language: Language;
+  /** True when entities or intent were taken from the previous turn. */
+  readonly usedContext: boolean;
+}
+
+export type Decision =
+  | { readonly type: 'answer'; readonly entryId: string; readonly score: number }
+  | { readonly type: 'clarify'; readonly entryIds: readonly string[]; readonly score: number }
+  | { readonly type: 'fallback'; readonly reason: FallbackReason; readonly score: number }
+  | { readonly type: 'handoff'; readonly reason: HandoffReason; readonly ticketId: string; readonly score: number }
+  | { readonly type: 'silent'; readonly reason: SilentReason };
+
+export type DecisionType = Decision['type'];
+
+export interface TurnResult {
+  readonly replies: readonly OutboundMessage[];
+  readonly decision: Decision;
+  readonly explanation: Explanation;
+}
+
+/** The entry id of a decision, or null when it did not pick one entry. */
+export function decisionEntryId(decision: Decision): string | null {
+  return decision.type === 'answer' ? decision.entryId : null;
+}
+
+/** Confidence of a decision in 0..1 (0 for silent turns). */
+export function decisionScore(decision: Decision): number {
+  return decision.type === 'silent' ? 0 : decision.score;
+}

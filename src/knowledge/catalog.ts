@@ -1,0 +1,71 @@
+import type { Language } from '../engine/types';
+import { WEEKDAYS, type Product, type Store, type Variant, type Weekday } from './schema';
+
+/** Formats Rupiah the Indonesian way: 15999000 → "Rp15.999.000". */
+export function formatRupiah(amount: number): string {
+  return `Rp${Math.round(amount).toLocaleString('id-ID').replace(/,/g, '.')}`;
+}
+
+export type Availability =
+  | { readonly status: 'in-stock'; readonly units: number }
+  | { readonly status: 'low'; readonly units: number }
+  | { readonly status: 'out'; readonly elsewhere: readonly string[] };
+
+/** Availability of a variant at one store, or across all stores when `storeId` is omitted. */
+export function availability(variant: Variant, stores: readonly Store[], lowStock: number, storeId?: string): Availability {
+  const units = storeId === undefined ? Object.values(variant.stock).reduce((a, b) => a + b, 0) : (variant.stock[storeId] ?? 0);
+  if (units > lowStock) return { status: 'in-stock', units };
+  if (units > 0) return { status: 'low', units };
+  const elsewhere = storeId === undefined ? [] : stores.filter((s) => s.id !== storeId && (variant.stock[s.id] ?? 0) > 0).map((s) => s.city);
+  return { status: 'out', elsewhere };
+}
+
+/** Total units of a product across variants and stores. */
+export function totalStock(product: Product): number {
+  return product.variants.reduce((sum, v) => sum + Object.values(v.stock).reduce((a, b) => a + b, 0), 0);
+}
+
+const DAY_NAMES: Record<Language, Record<Weekday, string>> = {
+  id: { mon: 'Senin', tue: 'Selasa', wed: 'Rabu', thu: 'Kamis', fri: 'Jumat', sat: 'Sabtu', sun: 'Minggu' },
+  en: { mon: 'Monday', tue: 'Tuesday', wed: 'Wednesday', thu: 'Thursday', fri: 'Friday', sat: 'Saturday', sun: 'Sunday' },
+};
+
+export function dayName(day: Weekday, lang: Language): string {
+  return DAY_NAMES[lang][day];
+}
+
+/** Weekday and minutes since midnight of `at` in a time zone (Asia/Jakarta by default). */
+export function localTime(at: Date, timeZone: string): { day: Weekday; minutes: number } {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  const get = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
+  const day = get('weekday').toLowerCase().slice(0, 3) as Weekday;
+  return { day: WEEKDAYS.includes(day) ? day : 'mon', minutes: Number(get('hour')) * 60 + Number(get('minute')) };
+}
+
+/** Whether a store is open at a moment. */
+export function isOpen(store: Store, at: Date, timeZone: string): boolean {
+  const { day, minutes } = localTime(at, timeZone);
+  const range = store.hours[day];
+  if (range === 'closed') return false;
+  const [open, close] = range.split('-').map((t) => {
+    const [h, m] = t.split(':').map(Number);
+    return h * 60 + m;
+  });
+  return minutes >= open && minutes < close;
+}
+
+/** "09:00-21:00" → "09.00–21.00" (the Indonesian way of writing times). */
+export function formatHours(range: string, lang: Language): string {
+  if (range === 'closed') return lang === 'id' ? 'tutup' : 'closed';
+  const [a, b] = range.split('-');
+  return lang === 'id' ? `${a.replace(':', '.')}–${b.replace(':', '.')} WIB` : `${a}–${b} WIB`;
+}
+
+/** Great-circle distance in kilometres. */
+export function distanceKm(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
+  const rad = (d: number): number => (d * Math.PI) / 180;
+  const dLat = rad(b.lat - a.lat);
+  const dLon = rad(b.lon - a.lon);
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6371 * Math.asin(Math.sqrt(h));
+}

@@ -1,0 +1,263 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { KnowledgeError, type KbProblem } from './errors';
+import {
+  knowledgeFileSchema,
+  settingsSchema,
+  type Entry,
+  type KnowledgeBase,
+  type KnowledgeFile,
+  type Product,
+  type SourceRef,
+  type Store,
+} from './schema';
+
+type Path = readonly (string | number)[];
+
+/** One parsed YAML file with what is needed to point at any node in it. */
+interface ParsedFile {
+  readonly file: string;
+  readonly doc: Document.Parsed;
+  readonly lines: LineCounter;
+}
+
+/** Where a value sits in a file: the node at `path`, or its nearest existing parent. */
+function locate(parsed: ParsedFile, path: Path, keyOf?: string): { line: number; column: number } {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = parsed.doc.getIn(path.slice(0, depth), true);
+    if (keyOf !== undefined && depth === path.length && isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && p.key.value === keyOf);
+      if (pair && isScalar(pair.key) && pair.key.range) return position(parsed, pair.key.range[0]);
+    }
+    if (node && typeof node === 'object' && 'range' in node && Array.isArray(node.range)) {
+      return position(parsed, node.range[0] as number);
+    }
+  }
+  return { line: 1, column: 1 };
+}
+
+function position(parsed: ParsedFile, offset: number): { line: number; column: number } {
+  const pos = parsed.lines.linePos(offset);
+  return { line: pos.line, column: pos.col };
+}
+
+function problemAt(parsed: ParsedFile, path: Path, message: string, keyOf?: string): KbProblem {
+  return { file: parsed.file, ...locate(parsed, path, keyOf), message, severity: 'error' };
+}
+
+function describePath(path: Path): string {
+  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
+}
+
+function valueAt(data: unknown, path: Path): unknown {
+  let cur: unknown = data;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[key];
+  }
+  return cur;
+}
+
+/** Turns a zod issue into an editor-facing message: what is wrong and how to fix it. */
+function issueToProblem(parsed: ParsedFile, data: unknown, issue: z.core.$ZodIssue): KbProblem {
+  const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+  const where = describePath(path) || 'the file';
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0] ?? '';
+    const allowed = allowedKeys(path);
+    const hint = allowed ? ` (allowed here: ${allowed.join(', ')})` : '';
+    return problemAt(parsed, path, `unknown field "${key}" in ${where}; remove it or fix its spelling${hint}`, key);
+  }
+  if (issue.code === 'invalid_type' && valueAt(data, path) === undefined) {
+    const parent = path.slice(0, -1);
+    return problemAt(parsed, parent, `${describePath(parent) || 'the file'} is missing "${String(path[path.length - 1])}"; add it`);
+  }
+  if (issue.code === 'invalid_type') {
+    return problemAt(parsed, path, `${where} should be ${articleFor(issue.expected)}; ${issue.message.startsWith('Invalid input') ? `write ${articleFor(issue.expected)} here` : issue.message}`);
+  }
+  if (issue.code === 'invalid_value') {
+    const options = issue.values.map((v) => JSON.stringify(v)).join(', ');
+    return problemAt(parsed, path, `${where} has an unknown value; use one of ${options}`);
+  }
+  return problemAt(parsed, path, `${where}: ${issue.message}`);
+}
+
+function articleFor(expected: string): string {
+  switch (expected) {
+    case 'array':
+      return 'a list (lines starting with "- ")';
+    case 'object':
+      return 'a mapping (key: value lines)';
+    case 'number':
+      return 'a number';
+    case 'string':
+      return 'text';
+    default:
+      return expected;
+  }
+}
+
+/** Allowed keys for the object at `path`, to suggest fixes for misspelled fields. */
+function allowedKeys(path: Path): string[] | undefined {
+  const top = path[0];
+  if (path.length === 0) return Object.keys(knowledgeFileSchema.shape);
+  if (top === 'settings' && path.length === 1) return Object.keys(settingsSchema.shape);
+  if ((top === 'faq' || top === 'policies') && path.length === 2) {
+    return ['id', 'title', 'category', 'questions', 'keywords', 'answer', 'handler', 'action', 'suggest'];
+  }
+  if (top === 'products' && path.length === 2) {
+    return ['id', 'name', 'brand', 'aliases', 'category', 'description', 'variants'];
+  }
+  if (top === 'products' && path[2] === 'variants' && path.length === 4) {
+    return ['id', 'name', 'storage', 'ram', 'color', 'price', 'stock'];
+  }
+  if (top === 'stores' && path.length === 2) {
+    return ['id', 'name', 'city', 'aliases', 'address', 'phone', 'hours', 'map', 'coordinates'];
+  }
+  return undefined;
+}
+
+/** Parses and validates one file; returns its content or the problems found. */
+function parseFile(file: string, text: string): { parsed?: ParsedFile; data?: KnowledgeFile; problems: KbProblem[] } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const parsed: ParsedFile = { file, doc, lines };
+  if (doc.errors.length > 0) {
+    return {
+      problems: doc.errors.map((err) => ({
+        file,
+        ...position(parsed, err.pos[0]),
+        message: `YAML syntax error: ${err.message.split('\n')[0]}; check the indentation and quotes on this line`,
+        severity: 'error' as const,
+      })),
+    };
+  }
+  const raw: unknown = doc.toJS() ?? {};
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    return { problems: [problemAt(parsed, [], 'a knowledge file must be a mapping with keys such as "faq:" or "products:"')] };
+  }
+  const result = knowledgeFileSchema.safeParse(raw);
+  if (!result.success) return { problems: result.error.issues.map((i) => issueToProblem(parsed, raw, i)) };
+  return { parsed, data: result.data, problems: [] };
+}
+
+/** The YAML files of a knowledge directory (top level only; sub-folders hold tests). */
+export function knowledgeFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((name) => /\.ya?ml$/i.test(name))
+    .map((name) => join(dir, name))
+    .filter((path) => statSync(path).isFile())
+    .sort();
+}
+
+export interface LoadResult {
+  readonly kb?: KnowledgeBase;
+  readonly problems: readonly KbProblem[];
+}
+
+/**
+ * Loads, validates and merges every YAML file of a knowledge directory (or several).
+ * Returns all problems found; `kb` is set only when there are no errors, so a broken
+ * knowledge base never starts half-loaded.
+ */
+export function checkKnowledge(dirs: readonly string[], cwd: string = process.cwd()): LoadResult {
+  const problems: KbProblem[] = [];
+  const files: { parsed: ParsedFile; data: KnowledgeFile }[] = [];
+  for (const dir of dirs) {
+    let paths: string[];
+    try {
+      paths = statSync(dir).isDirectory() ? knowledgeFiles(dir) : [dir];
+    } catch {
+      problems.push({ file: dir, line: 1, column: 1, message: 'no such file or folder; check the path', severity: 'error' });
+      continue;
+    }
+    for (const path of paths) {
+      const name = relative(cwd, path) || path;
+      const out = parseFile(name, readFileSync(path, 'utf8'));
+      problems.push(...out.problems);
+      if (out.parsed && out.data) files.push({ parsed: out.parsed, data: out.data });
+    }
+  }
+  if (problems.length > 0) return { problems };
+  const merged = mergeFiles(files, problems);
+  return problems.some((p) => p.severity === 'error') ? { problems } : { kb: merged, problems };
+}
+
+/** Loads a knowledge base or throws a `KnowledgeError` listing every problem. */
+export function loadKnowledge(dirs: string | readonly string[]): KnowledgeBase {
+  const result = checkKnowledge(typeof dirs === 'string' ? [dirs] : dirs);
+  if (!result.kb) throw new KnowledgeError(result.problems);
+  return result.kb;
+}
+
+function mergeFiles(files: readonly { parsed: ParsedFile; data: KnowledgeFile }[], problems: KbProblem[]): KnowledgeBase {
+  let settingsInput: Record<string, unknown> = {};
+  const stores: Store[] = [];
+  const products: Product[] = [];
+  const entries: Entry[] = [];
+  const sources = new Map<string, SourceRef>();
+  const seen = new Map<string, string>();
+  const claim = (kind: string, id: string, parsed: ParsedFile, path: Path): boolean => {
+    const key = `${kind}:${id}`;
+    const here = locate(parsed, path);
+    const first = seen.get(key);
+    if (first) {
+      problems.push(problemAt(parsed, path, `${kind} id "${id}" is already used at ${first}; give each ${kind} its own id`));
+      return false;
+    }
+    seen.set(key, `${parsed.file}:${here.line}`);
+    return true;
+  };
+  const storeRefs: { parsed: ParsedFile; path: Path; storeId: string }[] = [];
+  const suggestRefs: { parsed: ParsedFile; path: Path; entryId: string }[] = [];
+  for (const { parsed, data } of files) {
+    if (data.settings) {
+      settingsInput = { ...settingsInput, ...data.settings };
+    }
+    data.stores?.forEach((store, i) => {
+      if (claim('store', store.id, parsed, ['stores', i, 'id'])) stores.push(store);
+    });
+    data.products?.forEach((product, i) => {
+      if (!claim('product', product.id, parsed, ['products', i, 'id'])) return;
+      products.push(product);
+      product.variants.forEach((variant, v) => {
+        claim('variant', variant.id, parsed, ['products', i, 'variants', v, 'id']);
+        for (const storeId of Object.keys(variant.stock)) {
+          storeRefs.push({ parsed, path: ['products', i, 'variants', v, 'stock', storeId], storeId });
+        }
+      });
+    });
+    for (const key of ['policies', 'faq'] as const) {
+      data[key]?.forEach((entry, i) => {
+        if (!claim('entry', entry.id, parsed, [key, i, 'id'])) return;
+        entries.push(entry);
+        sources.set(entry.id, { file: parsed.file, line: locate(parsed, [key, i]).line });
+        entry.suggest.forEach((entryId, s) => suggestRefs.push({ parsed, path: [key, i, 'suggest', s], entryId }));
+      });
+    }
+  }
+  const storeIds = new Set(stores.map((s) => s.id));
+  for (const ref of storeRefs) {
+    if (!storeIds.has(ref.storeId)) {
+      problems.push(
+        problemAt(ref.parsed, ref.path.slice(0, -1), `stock names store "${ref.storeId}", which is not defined; use one of ${[...storeIds].join(', ') || '(no stores yet)'}`, ref.storeId),
+      );
+    }
+  }
+  const entryIds = new Set(entries.map((e) => e.id));
+  for (const ref of suggestRefs) {
+    if (!entryIds.has(ref.entryId)) {
+      problems.push(problemAt(ref.parsed, ref.path, `suggest names entry "${ref.entryId}", which is not defined; check the id`));
+    }
+  }
+  const settings = settingsSchema.parse(settingsInput);
+  if (settings.clarifyThreshold > settings.answerThreshold) {
+    const at = files.find((f) => f.data.settings?.clarifyThreshold !== undefined) ?? files[0];
+    if (at) {
+      problems.push(problemAt(at.parsed, ['settings', 'clarifyThreshold'], `clarifyThreshold (${settings.clarifyThreshold}) is above answerThreshold (${settings.answerThreshold}); make it lower`));
+    }
+  }
+  return { settings, stores, products, entries, sources };
+}

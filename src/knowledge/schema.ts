@@ -1,0 +1,181 @@
+import { z } from 'zod';
+
+/**
+ * The knowledge-base schema. Every file under knowledge/ is a YAML mapping with any of the
+ * top-level keys below; the loader merges them and checks cross-file references.
+ * Documented for editors in docs/knowledge-base.md.
+ */
+
+const id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_./-]*$/, 'use lower-case letters, digits, "-", "_", "/" or "." (e.g. "return-policy")');
+
+const nonEmpty = z.string().trim().min(1, 'must not be empty');
+
+/** Text per language; Indonesian is required, English optional. */
+const localized = z.object({ id: nonEmpty, en: nonEmpty.optional() }).strict();
+
+const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'write a 24-hour time such as "09:00"');
+const hoursRange = z.union([
+  z.literal('closed'),
+  z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'write "09:00-21:00" or "closed"'),
+]);
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+export const storeSchema = z
+  .object({
+    id,
+    name: nonEmpty,
+    city: nonEmpty,
+    /** Other ways customers name the city or branch ("bdg", "kota kembang"). */
+    aliases: z.array(nonEmpty).default([]),
+    address: nonEmpty,
+    phone: nonEmpty,
+    hours: z
+      .object({
+        mon: hoursRange,
+        tue: hoursRange,
+        wed: hoursRange,
+        thu: hoursRange,
+        fri: hoursRange,
+        sat: hoursRange,
+        sun: hoursRange,
+      })
+      .strict(),
+    map: z.string().url('write a full link such as "https://maps.google.com/?q=-6.2,106.8"'),
+    coordinates: z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).strict(),
+  })
+  .strict();
+
+const rupiah = z
+  .number({ error: 'write the price as a whole number of Rupiah, e.g. 12999000' })
+  .int('write the price as a whole number of Rupiah, e.g. 12999000')
+  .positive('a price must be above 0');
+
+export const variantSchema = z
+  .object({
+    id,
+    /** How the variant is shown: "128GB Hitam". */
+    name: nonEmpty,
+    storage: z.string().regex(/^\d+\s?(GB|TB)$/i, 'write storage like "128GB" or "1TB"').optional(),
+    ram: z.string().regex(/^\d+\s?GB$/i, 'write RAM like "8GB"').optional(),
+    color: nonEmpty.optional(),
+    price: rupiah,
+    /** Units in stock per store id. A store not listed has none. */
+    stock: z.record(z.string(), z.number().int('stock is a whole number of units').min(0, 'stock cannot be negative')),
+  })
+  .strict();
+
+export const productSchema = z
+  .object({
+    id,
+    name: nonEmpty,
+    brand: nonEmpty.optional(),
+    aliases: z.array(nonEmpty).default([]),
+    category: nonEmpty,
+    description: localized,
+    variants: z.array(variantSchema).min(1, 'a product needs at least one variant with a price'),
+  })
+  .strict();
+
+/** What happens when an entry is the answer. */
+export const ENTRY_ACTIONS = ['answer', 'handoff'] as const;
+/** Catalog handlers answer from product/store data instead of fixed text. */
+export const CATALOG_HANDLERS = ['product-price', 'product-stock', 'product-info', 'store-hours', 'store-location'] as const;
+export type CatalogHandler = (typeof CATALOG_HANDLERS)[number];
+
+export const entrySchema = z
+  .object({
+    id,
+    /** Short name shown when the bot asks "Maksud Kakak: 1) … 2) …?". */
+    title: localized.optional(),
+    category: nonEmpty.optional(),
+    questions: z
+      .object({
+        id: z.array(nonEmpty).min(1, 'write at least one Indonesian example question'),
+        en: z.array(nonEmpty).default([]),
+      })
+      .strict(),
+    keywords: z.array(nonEmpty).default([]),
+    answer: localized.optional(),
+    handler: z.enum(CATALOG_HANDLERS).optional(),
+    action: z.enum(ENTRY_ACTIONS).default('answer'),
+    /** Entry ids offered as follow-up choices after the answer. */
+    suggest: z.array(id).default([]),
+  })
+  .strict()
+  .superRefine((entry, ctx) => {
+    if (!entry.answer && !entry.handler && entry.action === 'answer') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['answer'],
+        message: 'the entry has no answer; add "answer: { id: …, en: … }" or a catalog "handler"',
+      });
+    }
+  });
+
+export const settingsSchema = z
+  .object({
+    botName: nonEmpty.default('Tanya'),
+    shopName: nonEmpty.default('Toko'),
+    defaultLanguage: z.enum(['id', 'en']).default('id'),
+    languages: z.array(z.enum(['id', 'en'])).default(['id', 'en']),
+    greeting: localized.optional(),
+    timezone: nonEmpty.default('Asia/Jakarta'),
+    /** Minimum confidence to answer (default 0.5). */
+    answerThreshold: z.number().min(0).max(1).default(0.5),
+    /** Minimum confidence to offer a clarification instead of a fallback (default 0.3). */
+    clarifyThreshold: z.number().min(0).max(1).default(0.3),
+    /** The top candidate must lead the second by this much to answer outright (default 0.06). */
+    clarifyMargin: z.number().min(0).max(1).default(0.06),
+    /** Fallbacks in a row before handing off to a person (default 2). */
+    fallbacksBeforeHandoff: z.number().int().min(1).default(2),
+    /** Minutes of silence after which the previous topic is forgotten (default 30). */
+    contextMinutes: z.number().positive().default(30),
+    /** Units at or below which stock is reported as "stok tinggal N" (default 3). */
+    lowStock: z.number().int().min(0).default(3),
+    /** Extra chat slang: written form → standard word(s), e.g. { "brg": "barang" }. */
+    slang: z.record(z.string(), z.string()).default({}),
+    /** Phrases that mean the same, e.g. { "ongkir": ["ongkos kirim", "biaya kirim"] }. */
+    synonyms: z.record(z.string(), z.array(nonEmpty)).default({}),
+  })
+  .strict();
+
+export const knowledgeFileSchema = z
+  .object({
+    settings: settingsSchema.partial().optional(),
+    stores: z.array(storeSchema).optional(),
+    products: z.array(productSchema).optional(),
+    policies: z.array(entrySchema).optional(),
+    faq: z.array(entrySchema).optional(),
+  })
+  .strict();
+
+export type Localized = z.infer<typeof localized>;
+export type Store = z.infer<typeof storeSchema>;
+export type Variant = z.infer<typeof variantSchema>;
+export type Product = z.infer<typeof productSchema>;
+export type Entry = z.infer<typeof entrySchema>;
+export type Settings = z.infer<typeof settingsSchema>;
+export type KnowledgeFile = z.infer<typeof knowledgeFileSchema>;
+
+/** A validated, merged knowledge base. */
+export interface KnowledgeBase {
+  readonly settings: Settings;
+  readonly stores: readonly Store[];
+  readonly products: readonly Product[];
+  readonly entries: readonly Entry[];
+  /** Where each entry was defined, for messages to editors ("knowledge/faq.yaml:12"). */
+  readonly sources: ReadonlyMap<string, SourceRef>;
+}
+
+export interface SourceRef {
+  readonly file: string;
+  readonly line: number;
+}
+
+export function defaultSettings(): Settings {
+  return settingsSchema.parse({});
+}

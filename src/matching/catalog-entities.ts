@@ -1,0 +1,267 @@
+import diceCoefficient = require('natural/lib/natural/distance/dice_coefficient');
+import type { Product, Store, Variant } from '../knowledge/schema';
+import type { Normalizer, Token } from './normalize';
+
+/** A recognised mention: which tokens it covers and what it refers to. */
+export interface Mention {
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface CatalogMatch {
+  /** The product named, when exactly one fits. */
+  readonly product?: Product;
+  /** Several products fit a partial name ("iphone"): the customer should pick one. */
+  readonly productChoices: readonly Product[];
+  /** Variants that fit the size/colour named (several when e.g. only the size was given). */
+  readonly variants: readonly Variant[];
+  readonly store?: Store;
+  /** Tokens with mentions replaced by placeholders (#product, #variant, #store). */
+  readonly masked: readonly Token[];
+  /** True when the message names a variant attribute (size, RAM, colour) even without a product. */
+  readonly variantHint: boolean;
+  readonly variantTokens: readonly Token[];
+}
+
+interface NameForm {
+  readonly words: readonly string[];
+  readonly productId: string;
+}
+
+/** Placeholder tokens that stand for catalog mentions in intent matching. */
+export const PLACEHOLDER = { product: '#product', variant: '#variant', store: '#store', money: '#money', num: '#num' } as const;
+
+/**
+ * Finds products, variants and stores named in a message, tolerating glued or partial names
+ * ("ip15", "iphone 15 256", "samsung") and one typo in longer words.
+ */
+export class CatalogEntities {
+  private readonly productForms: NameForm[] = [];
+  private readonly storeForms: { words: readonly string[]; storeId: string }[] = [];
+  private readonly products = new Map<string, Product>();
+  private readonly stores = new Map<string, Store>();
+  private readonly colorWords = new Set<string>();
+
+  constructor(
+    private readonly normalizer: Normalizer,
+    products: readonly Product[],
+    stores: readonly Store[],
+  ) {
+    for (const product of products) {
+      this.products.set(product.id, product);
+      const names = new Set([product.name, ...product.aliases]);
+      if (product.brand && !product.name.toLowerCase().startsWith(product.brand.toLowerCase())) {
+        names.add(`${product.brand} ${product.name}`);
+      }
+      for (const name of names) {
+        const words = this.words(name);
+        if (words.length === 0) continue;
+        this.productForms.push({ words, productId: product.id });
+        if (words.length > 1) this.productForms.push({ words: [words.join('')], productId: product.id });
+      }
+      for (const variant of product.variants) {
+        if (variant.color) for (const w of this.words(variant.color)) this.colorWords.add(w);
+      }
+    }
+    this.productForms.sort((a, b) => b.words.length - a.words.length);
+    for (const store of stores) {
+      this.stores.set(store.id, store);
+      for (const name of new Set([store.name, store.city, ...store.aliases])) {
+        const words = this.words(name);
+        if (words.length > 0) this.storeForms.push({ words, storeId: store.id });
+      }
+    }
+    this.storeForms.sort((a, b) => b.words.length - a.words.length);
+  }
+
+  /** All names customers may use, for typo correction vocabulary. */
+  vocabulary(): string[] {
+    return [...this.productForms.flatMap((f) => f.words), ...this.storeForms.flatMap((f) => f.words), ...this.colorWords];
+  }
+
+  get hasProducts(): boolean {
+    return this.products.size > 0;
+  }
+
+  product(id: string): Product | undefined {
+    return this.products.get(id);
+  }
+
+  store(id: string): Store | undefined {
+    return this.stores.get(id);
+  }
+
+  /** Recognises catalog mentions in normalized tokens. */
+  match(tokens: readonly Token[]): CatalogMatch {
+    const texts = tokens.map((t) => t.text);
+    const used = new Array<boolean>(tokens.length).fill(false);
+    const replace = new Map<number, { end: number; placeholder: string }>();
+
+    let product: Product | undefined;
+    let productChoices: Product[] = [];
+    const full = this.findLongest(texts, used, this.productForms.map((f) => ({ words: f.words, id: f.productId })));
+    if (full) {
+      product = this.products.get(full.id);
+      markUsed(used, full);
+      replace.set(full.start, { end: full.end, placeholder: PLACEHOLDER.product });
+    } else {
+      const partial = this.findPartialProduct(texts);
+      if (partial) {
+        productChoices = partial.products;
+        if (partial.products.length === 1) {
+          product = partial.products[0];
+          productChoices = [];
+        }
+        markUsed(used, partial);
+        replace.set(partial.start, { end: partial.end, placeholder: PLACEHOLDER.product });
+      }
+    }
+
+    const storeHit = this.findLongest(texts, used, this.storeForms.map((f) => ({ words: f.words, id: f.storeId })));
+    let store: Store | undefined;
+    if (storeHit) {
+      store = this.stores.get(storeHit.id);
+      markUsed(used, storeHit);
+      replace.set(storeHit.start, { end: storeHit.end, placeholder: PLACEHOLDER.store });
+    }
+
+    const variantTokens: Token[] = [];
+    tokens.forEach((t, i) => {
+      if (used[i]) return;
+      const isSize = t.kind === 'storage' || t.kind === 'ramstorage';
+      const isColor = t.kind === 'word' && this.colorWords.has(t.text);
+      const isBareSize = t.kind === 'num' && product !== undefined && /^(32|64|128|256|512|1024|1|2)$/.test(t.text);
+      if (isSize || isColor || isBareSize) {
+        variantTokens.push(t);
+        replace.set(i, { end: i + 1, placeholder: PLACEHOLDER.variant });
+      }
+    });
+    const variants = product ? matchVariants(product, variantTokens) : [];
+
+    const masked: Token[] = [];
+    for (let i = 0; i < tokens.length; ) {
+      const r = replace.get(i);
+      if (r) {
+        masked.push({ text: r.placeholder, kind: 'word' });
+        i = r.end;
+        continue;
+      }
+      const t = tokens[i];
+      if (t.kind === 'money') masked.push({ text: PLACEHOLDER.money, kind: 'word' });
+      else if (t.kind === 'num') masked.push({ text: PLACEHOLDER.num, kind: 'word' });
+      else if (t.kind === 'storage' || t.kind === 'ramstorage') masked.push({ text: PLACEHOLDER.variant, kind: 'word' });
+      else masked.push(t);
+      i++;
+    }
+    return { product, productChoices, variants, store, masked, variantHint: variantTokens.length > 0, variantTokens };
+  }
+
+  /** Variants of a product that fit size/colour tokens; numbers alone count as sizes here. */
+  variantsFor(product: Product, tokens: readonly Token[]): Variant[] {
+    return matchVariants(product, tokens);
+  }
+
+  /** Products whose names are closest to a free-text guess, for "did you mean" replies. */
+  closestProducts(text: string, limit = 3): Product[] {
+    const guess = this.words(text).join(' ');
+    if (!guess) return [];
+    const scored = [...this.products.values()].map((p) => {
+      const names = [p.name, ...p.aliases].map((n) => this.words(n).join(' '));
+      return { p, score: Math.max(...names.map((n) => diceCoefficient(guess, n))) };
+    });
+    scored.sort((a, b) => b.score - a.score);
+    return scored.filter((s) => s.score > 0.2).slice(0, limit).map((s) => s.p);
+  }
+
+  private words(text: string): string[] {
+    return this.normalizer.tokens(text).map((t) => t.text);
+  }
+
+  private findLongest(
+    texts: readonly string[],
+    used: readonly boolean[],
+    forms: readonly { words: readonly string[]; id: string }[],
+  ): { start: number; end: number; id: string } | undefined {
+    let best: { start: number; end: number; id: string } | undefined;
+    for (let i = 0; i < texts.length; i++) {
+      if (used[i]) continue;
+      for (const form of forms) {
+        const n = form.words.length;
+        if (best && n <= best.end - best.start) break;
+        if (i + n > texts.length) continue;
+        let ok = true;
+        for (let k = 0; k < n && ok; k++) ok = !used[i + k] && sameWord(texts[i + k], form.words[k]);
+        if (ok) {
+          best = { start: i, end: i + n, id: form.id };
+          break;
+        }
+      }
+    }
+    return best;
+  }
+
+  /** A name's leading words ("iphone", "samsung galaxy") that several products share. */
+  private findPartialProduct(texts: readonly string[]): { start: number; end: number; products: Product[] } | undefined {
+    for (let i = 0; i < texts.length; i++) {
+      const hits = new Map<string, number>();
+      for (const form of this.productForms) {
+        if (form.words.length < 2 || !sameWord(texts[i], form.words[0]) || /^\d+$/.test(form.words[0])) continue;
+        let k = 1;
+        while (k < form.words.length && i + k < texts.length && sameWord(texts[i + k], form.words[k])) k++;
+        hits.set(form.productId, Math.max(hits.get(form.productId) ?? 0, k));
+      }
+      if (hits.size === 0) continue;
+      const longest = Math.max(...hits.values());
+      const ids = [...hits.entries()].filter(([, k]) => k === longest).map(([id]) => id);
+      const products = ids.map((id) => this.products.get(id)).filter((p): p is Product => p !== undefined);
+      return { start: i, end: i + longest, products };
+    }
+    return undefined;
+  }
+}
+
+function markUsed(used: boolean[], span: { start: number; end: number }): void {
+  for (let i = span.start; i < span.end; i++) used[i] = true;
+}
+
+/** Equal, or one edit apart for words of 5+ letters (typos in product names). */
+function sameWord(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (a.length < 5 || b.length < 5 || Math.abs(a.length - b.length) > 1 || /\d/.test(a) || /\d/.test(b)) return false;
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  if (a.length === b.length) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
+/** The variants that best fit the size/colour words given (all of them tie), or [] when none fits. */
+export function matchVariants(product: Product, hints: readonly Token[]): Variant[] {
+  if (hints.length === 0) return [];
+  let best: Variant[] = [];
+  let bestScore = 0;
+  for (const variant of product.variants) {
+    const storage = variant.storage?.toLowerCase().replace(/\s/g, '');
+    const ram = variant.ram?.toLowerCase().replace(/\s/g, '');
+    const color = variant.color?.toLowerCase();
+    let score = 0;
+    for (const hint of hints) {
+      const t = hint.text;
+      if (hint.kind === 'ramstorage') {
+        const [r, s] = t.split('/');
+        if (storage === `${s}gb` || storage === `${Number(s) / 1024}tb`) score += ram === `${r}gb` || !ram ? 2 : 1;
+      } else if (storage && (t === storage || `${t}gb` === storage || `${t}tb` === storage)) score += 1;
+      else if (ram && (t === ram || `${t}gb` === ram)) score += 0.5;
+      else if (color && color.split(/\s+/).includes(t)) score += 1;
+    }
+    if (score > bestScore) {
+      best = [variant];
+      bestScore = score;
+    } else if (score === bestScore && score > 0) {
+      best.push(variant);
+    }
+  }
+  return best;
+}

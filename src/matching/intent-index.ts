@@ -1,0 +1,203 @@
+/**
+ * A TF-IDF index over example questions, scored through inverted lists so the cost of a query
+ * grows with the number of examples sharing its terms, not with the size of the knowledge base.
+ *
+ * Hand-written rather than natural's TfIdf: that class scans every document per query and has
+ * no sparse vectors, cosine normalisation or per-entry centroids.
+ *
+ * An entry's score blends two cosines: with its closest example (nearest neighbour) and with
+ * the entry's centroid (all its examples together), so both one precise example and many loose
+ * ones count.
+ */
+
+export interface IndexOptions {
+  /** Weight of the nearest-example cosine against the centroid cosine (default 0.6). */
+  readonly exampleWeight: number;
+  /** Weight of word pairs relative to single words (default 0.5). */
+  readonly bigramWeight: number;
+}
+
+export const DEFAULT_INDEX_OPTIONS: IndexOptions = { exampleWeight: 0.6, bigramWeight: 0.5 };
+
+export interface ScoredEntry {
+  readonly entry: number;
+  readonly score: number;
+}
+
+interface Postings {
+  readonly ids: Int32Array;
+  readonly weights: Float32Array;
+}
+
+/** Features of a term list: words and adjacent word pairs, with their counts. */
+function featureCounts(terms: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (let i = 0; i < terms.length; i++) {
+    counts.set(terms[i], (counts.get(terms[i]) ?? 0) + 1);
+    if (i + 1 < terms.length) {
+      const pair = `${terms[i]} ${terms[i + 1]}`;
+      counts.set(pair, (counts.get(pair) ?? 0) + 1);
+    }
+  }
+  return counts;
+}
+
+const isPair = (feature: string): boolean => feature.includes(' ');
+
+export class IntentIndex {
+  private readonly featureIds = new Map<string, number>();
+  private readonly exampleIdf: Float64Array;
+  private readonly entryIdf: Float64Array;
+  private readonly exampleEntry: Int32Array;
+  private readonly examplePostings: Postings[];
+  private readonly entryPostings: Postings[];
+  private readonly entryVectors: Map<number, number>[];
+  private readonly unknownExampleIdf: number;
+  private readonly unknownEntryIdf: number;
+  private readonly bestExample: Float64Array;
+  private readonly centroid: Float64Array;
+  private readonly touched: number[] = [];
+
+  constructor(
+    readonly entryCount: number,
+    examples: readonly { readonly entry: number; readonly terms: readonly string[] }[],
+    private readonly options: IndexOptions = DEFAULT_INDEX_OPTIONS,
+  ) {
+    const exampleFeatures = examples.map((e) => featureCounts(e.terms));
+    const exampleDf: number[] = [];
+    const entryDf: number[] = [];
+    const entryTf: Map<number, number>[] = Array.from({ length: entryCount }, () => new Map());
+    exampleFeatures.forEach((features, i) => {
+      const entry = examples[i].entry;
+      for (const feature of features.keys()) {
+        let id = this.featureIds.get(feature);
+        if (id === undefined) {
+          id = this.featureIds.size;
+          this.featureIds.set(feature, id);
+          exampleDf.push(0);
+          entryDf.push(0);
+        }
+        exampleDf[id]++;
+        const tf = entryTf[entry];
+        if (!tf.has(id)) entryDf[id]++;
+        tf.set(id, (tf.get(id) ?? 0) + 1);
+      }
+    });
+    const n = Math.max(examples.length, 1);
+    const m = Math.max(entryCount, 1);
+    this.exampleIdf = Float64Array.from(exampleDf, (df) => Math.log((n + 1) / (df + 1)) + 1);
+    this.entryIdf = Float64Array.from(entryDf, (df) => Math.log((m + 1) / (df + 1)) + 1);
+    this.unknownExampleIdf = Math.log(n + 1) + 1;
+    this.unknownEntryIdf = Math.log(m + 1) + 1;
+    this.exampleEntry = Int32Array.from(examples, (e) => e.entry);
+
+    const exLists: { ids: number[]; weights: number[] }[] = Array.from({ length: this.featureIds.size }, () => ({ ids: [], weights: [] }));
+    const pairName = [...this.featureIds.keys()].map(isPair);
+    exampleFeatures.forEach((features, i) => {
+      const vec: [number, number][] = [];
+      for (const [feature, tf] of features) {
+        const id = this.featureIds.get(feature) as number;
+        vec.push([id, this.familyWeight(pairName[id]) * (1 + Math.log(tf)) * this.exampleIdf[id]]);
+      }
+      const norm = Math.hypot(...vec.map(([, w]) => w)) || 1;
+      for (const [id, w] of vec) {
+        exLists[id].ids.push(i);
+        exLists[id].weights.push(w / norm);
+      }
+    });
+    this.examplePostings = exLists.map((l) => ({ ids: Int32Array.from(l.ids), weights: Float32Array.from(l.weights) }));
+
+    const entLists: { ids: number[]; weights: number[] }[] = Array.from({ length: this.featureIds.size }, () => ({ ids: [], weights: [] }));
+    this.entryVectors = entryTf.map((tf, entry) => {
+      const vec = new Map<number, number>();
+      for (const [id, count] of tf) vec.set(id, this.familyWeight(pairName[id]) * (1 + Math.log(count)) * this.entryIdf[id]);
+      const norm = Math.hypot(...vec.values()) || 1;
+      for (const [id, w] of vec) {
+        vec.set(id, w / norm);
+        entLists[id].ids.push(entry);
+        entLists[id].weights.push(w / norm);
+      }
+      return vec;
+    });
+    this.entryPostings = entLists.map((l) => ({ ids: Int32Array.from(l.ids), weights: Float32Array.from(l.weights) }));
+    this.bestExample = new Float64Array(entryCount);
+    this.centroid = new Float64Array(entryCount);
+  }
+
+  /** True when the term occurs in some example. */
+  has(term: string): boolean {
+    return this.featureIds.has(term);
+  }
+
+  /** Query terms that also occur in an entry's examples (for explanations). */
+  sharedTerms(entry: number, terms: readonly string[]): string[] {
+    const vec = this.entryVectors[entry];
+    return [...new Set(terms)].filter((t) => {
+      const id = this.featureIds.get(t);
+      return id !== undefined && vec?.has(id);
+    });
+  }
+
+  /** The best entries for a query, highest score first; scores are in 0..1. */
+  score(terms: readonly string[], limit = 5): ScoredEntry[] {
+    const counts = featureCounts(terms);
+    if (counts.size === 0) return [];
+    const exQuery: [number, number][] = [];
+    const entQuery: [number, number][] = [];
+    let exNorm = 0;
+    let entNorm = 0;
+    for (const [feature, tf] of counts) {
+      const id = this.featureIds.get(feature);
+      const family = this.familyWeight(isPair(feature));
+      const base = family * (1 + Math.log(tf));
+      const we = base * (id === undefined ? this.unknownExampleIdf : this.exampleIdf[id]);
+      const wc = base * (id === undefined ? this.unknownEntryIdf : this.entryIdf[id]);
+      exNorm += we * we;
+      entNorm += wc * wc;
+      if (id !== undefined) {
+        exQuery.push([id, we]);
+        entQuery.push([id, wc]);
+      }
+    }
+    exNorm = Math.sqrt(exNorm) || 1;
+    entNorm = Math.sqrt(entNorm) || 1;
+
+    const exampleScores = new Map<number, number>();
+    for (const [id, w] of exQuery) {
+      const p = this.examplePostings[id];
+      for (let k = 0; k < p.ids.length; k++) {
+        const ex = p.ids[k];
+        exampleScores.set(ex, (exampleScores.get(ex) ?? 0) + (w / exNorm) * p.weights[k]);
+      }
+    }
+    const touched = this.touched;
+    touched.length = 0;
+    for (const [ex, s] of exampleScores) {
+      const entry = this.exampleEntry[ex];
+      if (this.bestExample[entry] === 0 && this.centroid[entry] === 0) touched.push(entry);
+      if (s > this.bestExample[entry]) this.bestExample[entry] = s;
+    }
+    for (const [id, w] of entQuery) {
+      const p = this.entryPostings[id];
+      for (let k = 0; k < p.ids.length; k++) {
+        const entry = p.ids[k];
+        if (this.bestExample[entry] === 0 && this.centroid[entry] === 0) touched.push(entry);
+        this.centroid[entry] += (w / entNorm) * p.weights[k];
+      }
+    }
+    const alpha = this.options.exampleWeight;
+    const results: ScoredEntry[] = [];
+    for (const entry of touched) {
+      const score = alpha * Math.min(1, this.bestExample[entry]) + (1 - alpha) * Math.min(1, this.centroid[entry]);
+      results.push({ entry, score });
+      this.bestExample[entry] = 0;
+      this.centroid[entry] = 0;
+    }
+    results.sort((a, b) => b.score - a.score);
+    return results.slice(0, limit);
+  }
+
+  private familyWeight(pair: boolean): number {
+    return pair ? this.options.bigramWeight : 1;
+  }
+}

@@ -1,0 +1,46 @@
+import { words as englishStopwords } from 'natural/lib/natural/util/stopwords';
+import { words as indonesianStopwords } from 'natural/lib/natural/util/stopwords_id';
+import type { Language } from '../engine/types';
+import { DEFAULT_SLANG } from './slang';
+
+/** Words that say little about the language because both use them. */
+const SHARED = new Set(['a', 'di', 'ok', 'oke', 'cod', 'promo', 'hp', 'online', 'email', 'no', 'me', 'tap']);
+
+/**
+ * Guesses whether a message is Indonesian or English from its words: function words from
+ * natural's stop-word lists plus the knowledge base's own example vocabulary per language.
+ */
+export class LanguageDetector {
+  private readonly id = new Set<string>();
+  private readonly en = new Set<string>();
+
+  constructor(indonesianWords: Iterable<string>, englishWords: Iterable<string>) {
+    for (const w of indonesianStopwords) this.id.add(w);
+    for (const w of Object.keys(DEFAULT_SLANG)) this.id.add(w);
+    for (const w of englishStopwords) this.en.add(w);
+    for (const w of englishWords) this.en.add(w);
+    // Indonesian example words win ties with English vocabulary only where English lacks them.
+    for (const w of indonesianWords) if (!this.en.has(w)) this.id.add(w);
+    for (const w of ['you', 'are', 'what', 'how', 'where', 'when', 'is', 'do', 'can', 'the', 'my', 'i']) this.id.delete(w);
+  }
+
+  /** Language of a message given its folded words; `fallback` when undecided. */
+  detect(words: readonly string[], fallback: Language): Language {
+    let id = 0;
+    let en = 0;
+    for (const w of words) {
+      if (SHARED.has(w) || /\d/.test(w)) continue;
+      const inId = this.id.has(w);
+      const inEn = this.en.has(w);
+      if (inId && !inEn) id++;
+      else if (inEn && !inId) en++;
+      else if (inId && inEn) {
+        id += 0.5;
+        en += 0.5;
+      }
+    }
+    if (en > id && en >= 1) return 'en';
+    if (id > en) return 'id';
+    return fallback;
+  }
+}

@@ -1,0 +1,128 @@
+import type { Candidate, Language } from '../engine/types';
+import type { Entry, KnowledgeBase } from '../knowledge/schema';
+import { CatalogEntities, type CatalogMatch } from './catalog-entities';
+import { DEFAULT_INDEX_OPTIONS, IntentIndex, type IndexOptions } from './intent-index';
+import { LanguageDetector } from './language';
+import { foldText, Normalizer, type Token } from './normalize';
+import { stemWord } from './stem';
+import { TypoCorrector } from './typo';
+
+/** Everything the matcher read from one message. */
+export interface Analysis {
+  readonly tokens: readonly Token[];
+  readonly catalog: CatalogMatch;
+  /** Stemmed terms used for scoring (catalog mentions replaced by placeholders). */
+  readonly terms: readonly string[];
+  /** Misspellings fixed against the knowledge base vocabulary: [written, corrected]. */
+  readonly corrections: readonly (readonly [string, string])[];
+  readonly language: Language;
+  /** Words the knowledge base has never seen, even after typo correction. */
+  readonly unknownWords: readonly string[];
+}
+
+/**
+ * Matches customer messages against a knowledge base:
+ * normalize → catalog entities → typo correction → stem → TF-IDF scoring.
+ * Built once per knowledge base (a reload builds a new one).
+ */
+export class Matcher {
+  readonly normalizer: Normalizer;
+  readonly catalog: CatalogEntities;
+  private readonly index: IntentIndex;
+  private readonly typos: TypoCorrector;
+  private readonly language: LanguageDetector;
+  private readonly entryIds: readonly string[];
+  private readonly entriesById: ReadonlyMap<string, Entry>;
+
+  constructor(
+    readonly kb: KnowledgeBase,
+    options: IndexOptions = DEFAULT_INDEX_OPTIONS,
+  ) {
+    this.normalizer = new Normalizer({ slang: kb.settings.slang, synonyms: kb.settings.synonyms });
+    this.catalog = new CatalogEntities(this.normalizer, kb.products, kb.stores);
+    this.entryIds = kb.entries.map((e) => e.id);
+    this.entriesById = new Map(kb.entries.map((e) => [e.id, e]));
+
+    const idWords: string[] = [];
+    const enWords: string[] = [];
+    const vocabulary: string[] = [...this.catalog.vocabulary()];
+    const texts: { entry: number; text: string }[] = [];
+    kb.entries.forEach((entry, i) => {
+      for (const q of entry.questions.id) {
+        texts.push({ entry: i, text: q });
+        idWords.push(...foldedWords(q));
+      }
+      for (const q of entry.questions.en) {
+        texts.push({ entry: i, text: q });
+        enWords.push(...foldedWords(q));
+      }
+      for (const k of entry.keywords) texts.push({ entry: i, text: k });
+      if (entry.title) texts.push({ entry: i, text: entry.title.id });
+    });
+    const analysed = texts.map(({ entry, text }) => {
+      const tokens = this.normalizer.tokens(text);
+      const masked = this.catalog.match(tokens).masked;
+      for (const t of masked) if (t.kind === 'word' && !t.text.startsWith('#')) vocabulary.push(t.text);
+      return { entry, masked };
+    });
+    this.typos = new TypoCorrector(vocabulary);
+    this.index = new IntentIndex(
+      kb.entries.length,
+      analysed.map(({ entry, masked }) => ({ entry, terms: masked.map((t) => termOf(t)) })),
+      options,
+    );
+    this.language = new LanguageDetector(idWords, enWords);
+  }
+
+  entry(id: string): Entry | undefined {
+    return this.entriesById.get(id);
+  }
+
+  get entries(): readonly Entry[] {
+    return this.kb.entries;
+  }
+
+  /** Reads a message: tokens, catalog mentions, corrected and stemmed terms, language. */
+  analyze(text: string): Analysis {
+    const tokens = this.normalizer.tokens(text);
+    const corrections: [string, string][] = [];
+    const unknownWords: string[] = [];
+    const corrected = tokens.map((t): Token => {
+      if (t.kind !== 'word' || this.typos.knows(t.text)) return t;
+      const fix = this.typos.correct(t.text);
+      if (fix && fix !== t.text) {
+        corrections.push([t.text, fix]);
+        return { text: fix, kind: 'word' };
+      }
+      unknownWords.push(t.text);
+      return t;
+    });
+    const catalog = this.catalog.match(corrected);
+    const terms = catalog.masked.map((t) => termOf(t));
+    const language = this.language.detect(foldedWords(text), this.kb.settings.defaultLanguage);
+    return { tokens: corrected, catalog, terms, corrections, language, unknownWords };
+  }
+
+  /** Entries ranked for an analysed message, best first, with scores in 0..1. */
+  rank(analysis: Analysis, limit = 5): Candidate[] {
+    return this.index.score(analysis.terms, limit).map((s) => ({ entryId: this.entryIds[s.entry], score: round(s.score) }));
+  }
+
+  /** Terms of the message that also occur in the entry's examples. */
+  matchedTerms(analysis: Analysis, entryId: string): string[] {
+    const i = this.entryIds.indexOf(entryId);
+    return i < 0 ? [] : this.index.sharedTerms(i, analysis.terms);
+  }
+}
+
+function termOf(token: Token): string {
+  return token.text.startsWith('#') ? token.text : stemWord(token.text);
+}
+
+function foldedWords(text: string): string[] {
+  return foldText(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

@@ -1,0 +1,134 @@
+import { DEFAULT_SLANG, DEFAULT_SYNONYMS } from './slang';
+
+/**
+ * Text normalization for informal Indonesian and English chat.
+ *
+ * Hand-written: Unicode folding, emoji and repeated-letter handling, Indonesian number words
+ * ("1,5jt") and chat slang have no maintained library; stemming is done later with `natural`.
+ */
+
+/** One normalized token. `num` tokens carry a numeric value, `storage` tokens a size like "256gb". */
+export interface Token {
+  readonly text: string;
+  readonly kind: 'word' | 'num' | 'money' | 'storage' | 'ramstorage';
+}
+
+export interface NormalizerOptions {
+  readonly slang: Readonly<Record<string, string>>;
+  readonly synonyms: Readonly<Record<string, readonly string[]>>;
+}
+
+/** A compiled normalizer: slang and synonym tables prepared once per knowledge base. */
+export class Normalizer {
+  private readonly slang: Map<string, string>;
+  private readonly phrases: { readonly pattern: RegExp; readonly replacement: string }[];
+
+  constructor(options: Partial<NormalizerOptions> = {}) {
+    this.slang = new Map(Object.entries({ ...DEFAULT_SLANG, ...(options.slang ?? {}) }));
+    const synonyms: Record<string, readonly string[]> = { ...DEFAULT_SYNONYMS };
+    for (const [canonical, variants] of Object.entries(options.synonyms ?? {})) {
+      synonyms[canonical] = [...(synonyms[canonical] ?? []), ...variants];
+    }
+    const pairs: [string, string][] = [];
+    for (const [canonical, variants] of Object.entries(synonyms)) {
+      for (const variant of variants) {
+        const folded = foldText(variant);
+        if (folded.includes(' ')) pairs.push([folded, foldText(canonical)]);
+        else if (!this.slang.has(folded)) this.slang.set(folded, foldText(canonical));
+      }
+    }
+    pairs.sort((a, b) => b[0].length - a[0].length);
+    this.phrases = pairs.map(([phrase, replacement]) => ({
+      pattern: new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(phrase)}(?![\\p{L}\\p{N}])`, 'gu'),
+      replacement,
+    }));
+  }
+
+  /** Normalizes a message into tokens. Never throws; returns [] for text with no words. */
+  tokens(text: string): Token[] {
+    let folded = foldText(text);
+    folded = canonicalNumbers(folded);
+    for (const { pattern, replacement } of this.phrases) folded = folded.replace(pattern, replacement);
+    const out: Token[] = [];
+    for (const raw of folded.split(/[^\p{L}\p{N}/#]+/u)) {
+      if (!raw) continue;
+      for (const part of raw.split('/').length === 2 && /^\d+\/\d+$/.test(raw) ? [raw] : raw.split('/')) {
+        this.pushToken(part, out);
+      }
+    }
+    return out;
+  }
+
+  /** Normalized words as one string, for display and fuzzy comparisons. */
+  text(text: string): string {
+    return this.tokens(text)
+      .map((t) => t.text)
+      .join(' ');
+  }
+
+  private pushToken(part: string, out: Token[]): void {
+    if (!part) return;
+    if (/^\d+\/\d+$/.test(part)) {
+      out.push({ text: part, kind: 'ramstorage' });
+      return;
+    }
+    if (/^#money\d+$/.test(part)) {
+      out.push({ text: part.slice(6), kind: 'money' });
+      return;
+    }
+    if (/^\d+(gb|tb)$/.test(part)) {
+      out.push({ text: part, kind: 'storage' });
+      return;
+    }
+    if (/^\d+$/.test(part)) {
+      out.push({ text: part, kind: 'num' });
+      return;
+    }
+    const word = reduplication(part);
+    const mapped = this.slang.get(word);
+    if (mapped === undefined) {
+      out.push({ text: word, kind: 'word' });
+      return;
+    }
+    for (const w of mapped.split(' ')) if (w) out.push({ text: w, kind: 'word' });
+  }
+}
+
+/** Unicode NFKC, lower case, no control characters or emoji, letters repeated 3+ times collapsed. */
+export function foldText(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\p{Cc}\p{Cf}]/gu, ' ')
+    .replace(/\p{Extended_Pictographic}/gu, ' ')
+    .replace(/(\p{L})\1{2,}/gu, '$1')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/**
+ * Rewrites amounts and sizes into single tokens:
+ * "1,5jt" / "1.5 juta" → "#money1500000", "Rp 1.500.000" → "#money1500000",
+ * "256 GB" → "256gb", "8 / 256" → "8/256", "1.500.000" → "1500000".
+ */
+export function canonicalNumbers(text: string): string {
+  return text
+    .replace(/\brp\.?\s*(\d{1,3}(?:[.,]\d{3})+|\d+)(?:,-|,00)?/g, (_m, n: string) => `#money${n.replace(/[.,]/g, '')}`)
+    .replace(/\b(\d+(?:[.,]\d+)?)\s*(jt|juta|jeti|rb|ribu|k|m)\b/g, (_m, n: string, unit: string) => {
+      const value = parseFloat(n.replace(',', '.'));
+      const factor = unit === 'rb' || unit === 'ribu' || unit === 'k' ? 1_000 : 1_000_000;
+      return `#money${Math.round(value * factor)}`;
+    })
+    .replace(/\b(\d{1,3}(?:\.\d{3})+)\b/g, (m) => m.replace(/\./g, ''))
+    .replace(/\b(\d{1,2})\s*(?:gb)?\s*\/\s*(\d{2,4})\s*(?:gb)?\b/g, '$1/$2')
+    .replace(/\b(\d+)\s*(gb|tb|giga)\b/g, (_m, n: string, unit: string) => `${n}${unit === 'giga' ? 'gb' : unit}`);
+}
+
+/** Indonesian reduplication written with a 2 ("barang2" → "barang"). */
+function reduplication(word: string): string {
+  return /^\p{L}{3,}2$/u.test(word) ? word.slice(0, -1) : word;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,69 @@
+import { DamerauLevenshteinDistance } from 'natural/lib/natural/distance/levenshtein_distance';
+
+/**
+ * Corrects misspelled words against the knowledge base's vocabulary.
+ *
+ * Candidates come from a delete-neighbourhood index (the SymSpell idea) so a lookup costs a
+ * few map reads instead of a scan over the vocabulary; natural's Damerau-Levenshtein distance
+ * confirms each candidate.
+ */
+export class TypoCorrector {
+  private readonly counts = new Map<string, number>();
+  private readonly deletes = new Map<string, string[]>();
+  private readonly memo = new Map<string, string | null>();
+
+  constructor(vocabulary: Iterable<string>) {
+    for (const word of vocabulary) this.counts.set(word, (this.counts.get(word) ?? 0) + 1);
+    for (const word of this.counts.keys()) {
+      if (word.length < 4 || !/^\p{L}+$/u.test(word)) continue;
+      for (const d of deletesOf(word)) {
+        const list = this.deletes.get(d);
+        if (list) list.push(word);
+        else this.deletes.set(d, [word]);
+      }
+    }
+  }
+
+  /** True when the word is in the vocabulary as written. */
+  knows(word: string): boolean {
+    return this.counts.has(word);
+  }
+
+  /** The closest vocabulary word within 1 edit (2 for words of 8+ letters), or null. */
+  correct(word: string): string | null {
+    if (this.counts.has(word)) return word;
+    if (word.length < 4 || !/^\p{L}+$/u.test(word)) return null;
+    const memo = this.memo.get(word);
+    if (memo !== undefined) return memo;
+    const maxDistance = word.length >= 8 ? 2 : 1;
+    const candidates = new Set<string>(this.deletes.get(word) ?? []);
+    for (const d of deletesOf(word)) {
+      if (this.counts.has(d)) candidates.add(d);
+      for (const c of this.deletes.get(d) ?? []) candidates.add(c);
+    }
+    let best: string | null = null;
+    let bestDistance = Infinity;
+    let bestCount = 0;
+    for (const candidate of candidates) {
+      if (candidate.length < 4) continue;
+      const distance = DamerauLevenshteinDistance(word, candidate, { restricted: true });
+      const count = this.counts.get(candidate) ?? 0;
+      if (distance > maxDistance) continue;
+      if (distance < bestDistance || (distance === bestDistance && count > bestCount)) {
+        best = candidate;
+        bestDistance = distance;
+        bestCount = count;
+      }
+    }
+    if (this.memo.size > 100_000) this.memo.clear();
+    this.memo.set(word, best);
+    return best;
+  }
+}
+
+/** The word with one letter removed, at every position. */
+function deletesOf(word: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < word.length; i++) out.push(word.slice(0, i) + word.slice(i + 1));
+  return out;
+}

@@ -1,0 +1,212 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { ConversationState } from '../engine/state';
+import type { ConversationStore, HandoffTicket, InboundRecord, TicketStatus, TicketSummary, TranscriptLine } from './store';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS conversations (
+  id TEXT PRIMARY KEY,
+  channel TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  user_name TEXT,
+  state TEXT NOT NULL DEFAULT '{"fallbacks":0}',
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS messages (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  conversation_id TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+  message_id TEXT,
+  kind TEXT NOT NULL DEFAULT 'text',
+  text TEXT NOT NULL,
+  decision TEXT,
+  entry_id TEXT,
+  created_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS messages_inbound_once ON messages (channel, message_id) WHERE direction = 'in';
+CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages (conversation_id, id);
+CREATE TABLE IF NOT EXISTS tickets (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT UNIQUE,
+  conversation_id TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  customer_id TEXT NOT NULL,
+  customer_name TEXT,
+  reason TEXT NOT NULL,
+  status TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  transcript TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  claimed_at TEXT,
+  resolved_at TEXT,
+  agent TEXT
+);
+`;
+
+interface TicketRow {
+  id: string;
+  conversation_id: string;
+  channel: string;
+  customer_id: string;
+  customer_name: string | null;
+  reason: string;
+  status: TicketStatus;
+  summary: string;
+  transcript: string;
+  created_at: string;
+  claimed_at: string | null;
+  resolved_at: string | null;
+  agent: string | null;
+}
+
+/** Transcript text is capped so one pasted novel cannot bloat the database. */
+const MAX_STORED_TEXT = 20_000;
+
+/** The default store: one SQLite file in WAL mode (or ":memory:"). */
+export class SqliteStore implements ConversationStore {
+  private readonly db: Database.Database;
+  private readonly stmts;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+    this.stmts = {
+      upsertConversation: this.db.prepare(
+        `INSERT INTO conversations (id, channel, user_id, user_name, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET user_name = COALESCE(excluded.user_name, user_name), updated_at = excluded.updated_at`,
+      ),
+      insertInbound: this.db.prepare(
+        `INSERT OR IGNORE INTO messages (conversation_id, channel, direction, message_id, kind, text, created_at)
+         VALUES (?, ?, 'in', ?, ?, ?, ?)`,
+      ),
+      insertOutbound: this.db.prepare(
+        `INSERT INTO messages (conversation_id, channel, direction, text, decision, entry_id, created_at)
+         SELECT ?, COALESCE((SELECT channel FROM conversations WHERE id = ?), ''), 'out', ?, ?, ?, ?`,
+      ),
+      transcript: this.db.prepare(
+        `SELECT direction, text, created_at AS at, decision, entry_id AS entryId FROM messages WHERE conversation_id = ? ORDER BY id`,
+      ),
+      loadState: this.db.prepare(`SELECT state FROM conversations WHERE id = ?`),
+      saveState: this.db.prepare(
+        `INSERT INTO conversations (id, channel, user_id, state, updated_at) VALUES (?, '', '', ?, ?)
+         ON CONFLICT(id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
+      ),
+      insertTicket: this.db.prepare(
+        `INSERT INTO tickets (conversation_id, channel, customer_id, customer_name, reason, status, summary, transcript, created_at)
+         VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
+      ),
+      setTicketId: this.db.prepare(`UPDATE tickets SET id = ? WHERE seq = ?`),
+      getTicket: this.db.prepare(`SELECT * FROM tickets WHERE id = ?`),
+      listTickets: this.db.prepare(`SELECT * FROM tickets WHERE (? IS NULL OR status = ?) ORDER BY seq`),
+      updateStatus: this.db.prepare(
+        `UPDATE tickets SET status = ?, agent = COALESCE(?, agent),
+           claimed_at = CASE WHEN ? = 'claimed' THEN ? ELSE claimed_at END,
+           resolved_at = CASE WHEN ? IN ('resolved', 'cancelled') THEN ? ELSE resolved_at END
+         WHERE id = ?`,
+      ),
+    };
+  }
+
+  recordInbound(message: InboundRecord): boolean {
+    const run = this.db.transaction(() => {
+      this.stmts.upsertConversation.run(message.conversationId, message.channel, message.userId, message.userName ?? null, message.at);
+      const info = this.stmts.insertInbound.run(
+        message.conversationId,
+        message.channel,
+        message.messageId,
+        message.kind,
+        message.text.slice(0, MAX_STORED_TEXT),
+        message.at,
+      );
+      return info.changes > 0;
+    });
+    return run();
+  }
+
+  recordOutbound(conversationId: string, line: Omit<TranscriptLine, 'direction'>): void {
+    this.stmts.insertOutbound.run(conversationId, conversationId, line.text.slice(0, MAX_STORED_TEXT), line.decision ?? null, line.entryId ?? null, line.at);
+  }
+
+  transcript(conversationId: string): TranscriptLine[] {
+    const rows = this.stmts.transcript.all(conversationId) as { direction: 'in' | 'out'; text: string; at: string; decision: string | null; entryId: string | null }[];
+    return rows.map((r) => ({ direction: r.direction, text: r.text, at: r.at, ...(r.decision ? { decision: r.decision } : {}), ...(r.entryId ? { entryId: r.entryId } : {}) }));
+  }
+
+  loadState(conversationId: string): ConversationState | undefined {
+    const row = this.stmts.loadState.get(conversationId) as { state: string } | undefined;
+    if (!row) return undefined;
+    try {
+      return JSON.parse(row.state) as ConversationState;
+    } catch {
+      return undefined;
+    }
+  }
+
+  saveState(conversationId: string, state: ConversationState): void {
+    this.stmts.saveState.run(conversationId, JSON.stringify(state), new Date().toISOString());
+  }
+
+  createTicket(ticket: Omit<HandoffTicket, 'id' | 'status' | 'createdAt'>): HandoffTicket {
+    const createdAt = new Date().toISOString();
+    const create = this.db.transaction(() => {
+      const info = this.stmts.insertTicket.run(
+        ticket.conversationId,
+        ticket.channel,
+        ticket.customerId,
+        ticket.customerName ?? null,
+        ticket.reason,
+        JSON.stringify(ticket.summary),
+        JSON.stringify(ticket.transcript),
+        createdAt,
+      );
+      const id = `T${String(info.lastInsertRowid).padStart(5, '0')}`;
+      this.stmts.setTicketId.run(id, info.lastInsertRowid);
+      return id;
+    });
+    const id = create();
+    return { ...ticket, id, status: 'queued', createdAt };
+  }
+
+  getTicket(id: string): HandoffTicket | undefined {
+    const row = this.stmts.getTicket.get(id) as TicketRow | undefined;
+    return row ? toTicket(row) : undefined;
+  }
+
+  listTickets(status?: TicketStatus): HandoffTicket[] {
+    return (this.stmts.listTickets.all(status ?? null, status ?? null) as TicketRow[]).map(toTicket);
+  }
+
+  updateTicketStatus(id: string, status: TicketStatus, agent?: string): HandoffTicket | undefined {
+    const now = new Date().toISOString();
+    this.stmts.updateStatus.run(status, agent ?? null, status, now, status, now, id);
+    return this.getTicket(id);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+function toTicket(row: TicketRow): HandoffTicket {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    channel: row.channel,
+    customerId: row.customer_id,
+    ...(row.customer_name ? { customerName: row.customer_name } : {}),
+    reason: row.reason,
+    status: row.status,
+    summary: JSON.parse(row.summary) as TicketSummary,
+    transcript: JSON.parse(row.transcript) as TranscriptLine[],
+    createdAt: row.created_at,
+    ...(row.claimed_at ? { claimedAt: row.claimed_at } : {}),
+    ...(row.resolved_at ? { resolvedAt: row.resolved_at } : {}),
+    ...(row.agent ? { agent: row.agent } : {}),
+  };
+}

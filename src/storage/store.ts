@@ -1,0 +1,66 @@
+import type { ConversationState } from '../engine/state';
+import type { Candidate, Entities } from '../engine/types';
+
+/** One line of a conversation transcript. */
+export interface TranscriptLine {
+  readonly direction: 'in' | 'out';
+  readonly text: string;
+  readonly at: string;
+  /** The decision behind an outgoing line (answer/clarify/…), for reports. */
+  readonly decision?: string;
+  readonly entryId?: string | null;
+}
+
+export type TicketStatus = 'queued' | 'claimed' | 'resolved' | 'cancelled';
+
+/** What an agent needs at a glance. */
+export interface TicketSummary {
+  readonly lastQuestion: string;
+  readonly candidates: readonly Candidate[];
+  readonly entities: Entities;
+}
+
+export interface HandoffTicket {
+  readonly id: string;
+  readonly conversationId: string;
+  readonly channel: string;
+  readonly customerId: string;
+  readonly customerName?: string;
+  readonly reason: string;
+  readonly status: TicketStatus;
+  readonly summary: TicketSummary;
+  readonly transcript: readonly TranscriptLine[];
+  readonly createdAt: string;
+  readonly claimedAt?: string;
+  readonly resolvedAt?: string;
+  readonly agent?: string;
+}
+
+export interface InboundRecord {
+  readonly channel: string;
+  readonly conversationId: string;
+  readonly userId: string;
+  readonly userName?: string;
+  readonly messageId: string;
+  readonly text: string;
+  readonly kind: string;
+  readonly at: string;
+}
+
+/**
+ * Where conversations, transcripts and tickets live. SQLite is the default; other stores
+ * implement the same contract.
+ */
+export interface ConversationStore {
+  /** Records a customer message; false when this channel's message id was already recorded. */
+  recordInbound(message: InboundRecord): boolean;
+  recordOutbound(conversationId: string, line: Omit<TranscriptLine, 'direction'>): void;
+  transcript(conversationId: string): TranscriptLine[];
+  loadState(conversationId: string): ConversationState | undefined;
+  saveState(conversationId: string, state: ConversationState): void;
+  createTicket(ticket: Omit<HandoffTicket, 'id' | 'status' | 'createdAt'>): HandoffTicket;
+  getTicket(id: string): HandoffTicket | undefined;
+  listTickets(status?: TicketStatus): HandoffTicket[];
+  updateTicketStatus(id: string, status: TicketStatus, agent?: string): HandoffTicket | undefined;
+  close(): void;
+}

@@ -1,0 +1,27 @@
+// Declarations for the natural sub-modules we import directly (the package's own typings
+// describe only its root entry point).
+declare module 'natural/lib/natural/stemmers/indonesian/stemmer_id' {
+  const stemmer: { stem(word: string): string };
+  export = stemmer;
+}
+declare module 'natural/lib/natural/stemmers/porter_stemmer' {
+  const stemmer: { stem(word: string): string };
+  export = stemmer;
+}
+declare module 'natural/lib/natural/distance/levenshtein_distance' {
+  export function DamerauLevenshteinDistance(
+    source: string,
+    target: string,
+    options?: { restricted?: boolean },
+  ): number;
+}
+declare module 'natural/lib/natural/util/stopwords' {
+  export const words: string[];
+}
+declare module 'natural/lib/natural/util/stopwords_id' {
+  export const words: string[];
+}
+declare module 'natural/lib/natural/distance/dice_coefficient' {
+  function diceCoefficient(a: string, b: string): number;
+  export = diceCoefficient;
+}
