@@ -191,7 +191,7 @@ export class Engine {
     }
 
     const long = text.length > MAX_MESSAGE_CHARS;
-    const analysis = matcher.analyze(long ? text.slice(0, MAX_MESSAGE_CHARS) : text);
+    const analysis = matcher.analyze(long ? text.slice(0, MAX_MESSAGE_CHARS) : text, lang);
     const replyLang: Language = analysis.language;
     const turn = this.matchTurn(message, { ...state, language: replyLang }, replyLang, analysis, matcher);
     if (long) turn.replies.unshift({ kind: 'text', text: say('longTruncated', replyLang) });
@@ -254,7 +254,7 @@ export class Engine {
     }
 
     // 4. A product named with no clear question: answer with the best product entry.
-    if ((cat.product || cat.productChoices.length > 0) && verdict.type !== 'answer') {
+    if ((cat.product || cat.productChoices.length > 0 || cat.unknownProduct) && verdict.type !== 'answer') {
       const productCandidate = candidates.find((c) => {
         const h = matcher.entry(c.entryId)?.handler;
         return h !== undefined && needsProduct(h);
@@ -283,7 +283,7 @@ export class Engine {
         }
         return {
           ...base,
-          replies: [{ kind: 'choice', text: say('clarify', lang), options: options.map(toOption) }],
+          replies: [{ kind: 'choice', text: say(options.length === 1 ? 'clarifyOne' : 'clarify', lang), options: options.map(toOption) }],
           decision: { type: 'clarify', entryIds: options.map((o) => o.id), score: verdict.score },
           state: { ...state, choices: options },
         };
@@ -345,9 +345,9 @@ export class Engine {
       const reply = answerFromCatalog(entry.handler, { product, variants, store }, this.kb, lang, this.now());
       if (reply.kind === 'missing') {
         const unknown = analysis.unknownWords.filter((w) => w.length >= 2);
-        if (unknown.length > 0 && matcher.catalog.hasProducts) {
-          const guess = unknown.join(' ');
-          const close = matcher.catalog.closestProducts(guess);
+        if ((cat.unknownProduct || unknown.length > 0) && matcher.catalog.hasProducts) {
+          const guess = cat.unknownProduct?.name ?? unknown.join(' ');
+          const close = cat.unknownProduct?.similar ?? matcher.catalog.closestProducts(guess);
           const lines = [say('unknownProduct', lang, { name: guess })];
           if (close.length > 0) lines.push(say('closestProducts', lang, { list: close.map((p) => p.name).join(', ') }));
           const options: OfferedChoice[] = close.map((p) => ({ label: p.name, value: p.name, kind: 'product', id: p.id }));

@@ -34,6 +34,7 @@ export const MESSAGES = {
     en: 'Sorry, something went wrong on our side. Please try again in a moment.',
   },
   clarify: { id: 'Maksud Kakak yang mana?', en: 'Which one do you mean?' },
+  clarifyOne: { id: 'Apakah maksud Kakak tentang ini?', en: 'Did you mean this?' },
   askProduct: { id: 'Produk yang mana, Kak? Sebutkan nama produknya ya, misalnya "iPhone 15".', en: 'Which product do you mean? Please name it, e.g. "iPhone 15".' },
   pickProduct: { id: 'Ada beberapa produk yang cocok. Produk yang mana, Kak?', en: 'Several products fit. Which one do you mean?' },
   unknownProduct: {

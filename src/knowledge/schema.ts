@@ -124,12 +124,12 @@ export const settingsSchema = z
     languages: z.array(z.enum(['id', 'en'])).default(['id', 'en']),
     greeting: localized.optional(),
     timezone: nonEmpty.default('Asia/Jakarta'),
-    /** Minimum confidence to answer (default 0.5). */
-    answerThreshold: z.number().min(0).max(1).default(0.5),
-    /** Minimum confidence to offer a clarification instead of a fallback (default 0.3). */
-    clarifyThreshold: z.number().min(0).max(1).default(0.3),
-    /** The top candidate must lead the second by this much to answer outright (default 0.06). */
-    clarifyMargin: z.number().min(0).max(1).default(0.06),
+    /** Minimum confidence to answer (default 0.2). */
+    answerThreshold: z.number().min(0).max(1).default(0.2),
+    /** Minimum confidence to offer a clarification instead of a fallback (default 0.12). */
+    clarifyThreshold: z.number().min(0).max(1).default(0.12),
+    /** The top candidate must lead the second by this much to answer outright (default 0.03). */
+    clarifyMargin: z.number().min(0).max(1).default(0.03),
     /** Fallbacks in a row before handing off to a person (default 2). */
     fallbacksBeforeHandoff: z.number().int().min(1).default(2),
     /** Minutes of silence after which the previous topic is forgotten (default 30). */

@@ -11,6 +11,8 @@ export interface Mention {
 export interface CatalogMatch {
   /** The product named, when exactly one fits. */
   readonly product?: Product;
+  /** A product-like name the catalogue does not have ("xiaomi 15 ultra"), with its closest products. */
+  readonly unknownProduct?: { readonly name: string; readonly similar: readonly Product[] };
   /** Several products fit a partial name ("iphone"): the customer should pick one. */
   readonly productChoices: readonly Product[];
   /** Variants that fit the size/colour named (several when e.g. only the size was given). */
@@ -99,6 +101,7 @@ export class CatalogEntities {
 
     let product: Product | undefined;
     let productChoices: Product[] = [];
+    let unknownProduct: { name: string; similar: Product[] } | undefined;
     const full = this.findLongest(texts, used, this.productForms.map((f) => ({ words: f.words, id: f.productId })));
     if (full) {
       product = this.products.get(full.id);
@@ -106,7 +109,14 @@ export class CatalogEntities {
       replace.set(full.start, { end: full.end, placeholder: PLACEHOLDER.product });
     } else {
       const partial = this.findPartialProduct(texts);
-      if (partial) {
+      const modelWords = partial ? modelSuffix(tokens, partial.end) : 0;
+      if (partial && modelWords > 0) {
+        // "xiaomi 15 ultra": a known brand or family with a model we do not sell.
+        const name = texts.slice(partial.start, partial.end + modelWords).join(' ');
+        unknownProduct = { name, similar: this.closestProducts(name, 3, partial.products) };
+        markUsed(used, { start: partial.start, end: partial.end + modelWords });
+        replace.set(partial.start, { end: partial.end + modelWords, placeholder: PLACEHOLDER.product });
+      } else if (partial) {
         productChoices = partial.products;
         if (partial.products.length === 1) {
           product = partial.products[0];
@@ -153,7 +163,7 @@ export class CatalogEntities {
       else masked.push(t);
       i++;
     }
-    return { product, productChoices, variants, store, masked, variantHint: variantTokens.length > 0, variantTokens };
+    return { product, productChoices, ...(unknownProduct ? { unknownProduct } : {}), variants, store, masked, variantHint: variantTokens.length > 0, variantTokens };
   }
 
   /** Variants of a product that fit size/colour tokens; numbers alone count as sizes here. */
@@ -162,10 +172,10 @@ export class CatalogEntities {
   }
 
   /** Products whose names are closest to a free-text guess, for "did you mean" replies. */
-  closestProducts(text: string, limit = 3): Product[] {
+  closestProducts(text: string, limit = 3, among: readonly Product[] = [...this.products.values()]): Product[] {
     const guess = this.words(text).join(' ');
     if (!guess) return [];
-    const scored = [...this.products.values()].map((p) => {
+    const scored = among.map((p) => {
       const names = [p.name, ...p.aliases].map((n) => this.words(n).join(' '));
       return { p, score: Math.max(...names.map((n) => diceCoefficient(guess, n))) };
     });
@@ -213,11 +223,25 @@ export class CatalogEntities {
       if (hits.size === 0) continue;
       const longest = Math.max(...hits.values());
       const ids = [...hits.entries()].filter(([, k]) => k === longest).map(([id]) => id);
-      const products = ids.map((id) => this.products.get(id)).filter((p): p is Product => p !== undefined);
+      const products = [...this.products.values()].filter((p) => ids.includes(p.id));
       return { start: i, end: i + longest, products };
     }
     return undefined;
   }
+}
+
+const MODEL_WORDS = new Set(['pro', 'ultra', 'plus', 'max', 'mini', 'lite', 'fe', 'note', 'neo', 'prime', 'air', 'se', 'fold', 'flip']);
+
+/** How many tokens after a family name look like a model designation ("15 ultra", "s25"). */
+function modelSuffix(tokens: readonly Token[], from: number): number {
+  let n = 0;
+  while (from + n < tokens.length && n < 3) {
+    const t = tokens[from + n];
+    const modelish = t.kind === 'num' || (t.kind === 'word' && (/\d/.test(t.text) || MODEL_WORDS.has(t.text)));
+    if (!modelish) break;
+    n++;
+  }
+  return n;
 }
 
 function markUsed(used: boolean[], span: { start: number; end: number }): void {

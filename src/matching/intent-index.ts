@@ -11,13 +11,13 @@
  */
 
 export interface IndexOptions {
-  /** Weight of the nearest-example cosine against the centroid cosine (default 0.6). */
+  /** Weight of the nearest-example cosine against the centroid cosine (default 0.25). */
   readonly exampleWeight: number;
-  /** Weight of word pairs relative to single words (default 0.5). */
+  /** Weight of word pairs relative to single words (default 0.4). */
   readonly bigramWeight: number;
 }
 
-export const DEFAULT_INDEX_OPTIONS: IndexOptions = { exampleWeight: 0.6, bigramWeight: 0.5 };
+export const DEFAULT_INDEX_OPTIONS: IndexOptions = { exampleWeight: 0.25, bigramWeight: 0.4 };
 
 export interface ScoredEntry {
   readonly entry: number;

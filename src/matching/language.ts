@@ -15,12 +15,14 @@ export class LanguageDetector {
   private readonly en = new Set<string>();
 
   constructor(indonesianWords: Iterable<string>, englishWords: Iterable<string>) {
+    const kbId = new Set(indonesianWords);
+    const kbEn = new Set(englishWords);
     for (const w of indonesianStopwords) this.id.add(w);
     for (const w of Object.keys(DEFAULT_SLANG)) this.id.add(w);
     for (const w of englishStopwords) this.en.add(w);
-    for (const w of englishWords) this.en.add(w);
-    // Indonesian example words win ties with English vocabulary only where English lacks them.
-    for (const w of indonesianWords) if (!this.en.has(w)) this.id.add(w);
+    // Loan words that editors use in both languages ("member", "refund", "promo") stay neutral.
+    for (const w of kbEn) if (!kbId.has(w)) this.en.add(w);
+    for (const w of kbId) if (!kbEn.has(w) && !this.en.has(w)) this.id.add(w);
     for (const w of ['you', 'are', 'what', 'how', 'where', 'when', 'is', 'do', 'can', 'the', 'my', 'i']) this.id.delete(w);
   }
 
@@ -39,7 +41,9 @@ export class LanguageDetector {
         en += 0.5;
       }
     }
-    if (en > id && en >= 1) return 'en';
+    // One English-looking word ("refund", "ready") is common in Indonesian chat: not enough.
+    if (en > id && en >= 2) return 'en';
+    if (en > id && en >= 1 && words.length >= 2) return 'en';
     if (id > en) return 'id';
     return fallback;
   }

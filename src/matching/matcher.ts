@@ -83,7 +83,7 @@ export class Matcher {
   }
 
   /** Reads a message: tokens, catalog mentions, corrected and stemmed terms, language. */
-  analyze(text: string): Analysis {
+  analyze(text: string, fallbackLanguage: Language = this.kb.settings.defaultLanguage): Analysis {
     const tokens = this.normalizer.tokens(text);
     const corrections: [string, string][] = [];
     const unknownWords: string[] = [];
@@ -99,7 +99,7 @@ export class Matcher {
     });
     const catalog = this.catalog.match(corrected);
     const terms = catalog.masked.map((t) => termOf(t));
-    const language = this.language.detect(foldedWords(text), this.kb.settings.defaultLanguage);
+    const language = this.language.detect(foldedWords(text), fallbackLanguage);
     return { tokens: corrected, catalog, terms, corrections, language, unknownWords };
   }
 

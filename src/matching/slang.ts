@@ -23,6 +23,7 @@ export const DEFAULT_SLANG: Readonly<Record<string, string>> = {
   dong: '', donk: '', sih: '', nih: '', deh: '', ya: '', yah: '', yaa: '', kah: '', lah: '', toh: '', loh: '',
   kok: '', tuh: '', nah: '', wkwk: '', hehe: '', hihi: '', eh: '', ehm: '', hmm: '', btw: '',
   // common abbreviations
+  ori: 'original', orginal: 'original', ngomong: 'bicara', ngobrol: 'bicara', omong: 'bicara', nyambung: 'sambung', sambungin: 'sambung', hubungin: 'hubung',
   yg: 'yang', yng: 'yang', dgn: 'dengan', dg: 'dengan', utk: 'untuk', untk: 'untuk',
   sm: 'sama', ama: 'sama', jg: 'juga', jga: 'juga', lg: 'lagi', lgi: 'lagi', tp: 'tapi', tpi: 'tapi',
   krn: 'karena', karna: 'karena', soalnya: 'karena', klo: 'kalau', kalo: 'kalau', kl: 'kalau', klu: 'kalau',
