@@ -5,6 +5,7 @@ import { userInfo } from 'node:os';
 import { runConsoleChat } from '../channels/console/console-chat';
 import { Engine } from '../engine/engine';
 import { formatProblem, KnowledgeError } from '../knowledge/errors';
+import { knowledgeJsonSchema } from '../knowledge/json-schema';
 import { checkKnowledge, loadKnowledge } from '../knowledge/loader';
 import { createLogger, maskPersonalData } from '../logging/logger';
 import { SqliteStore } from '../storage/sqlite';
@@ -30,6 +31,13 @@ export function buildCli(): Command {
         return;
       }
       process.stdout.write(`✓ ${paths.join(', ')}: ${result.kb.entries.length} entries, ${result.kb.products.length} products, ${result.kb.stores.length} stores\n`);
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of knowledge files (kept in schema/knowledge.schema.json)')
+    .action(() => {
+      process.stdout.write(`${JSON.stringify(knowledgeJsonSchema(), null, 2)}\n`);
     });
 
   program

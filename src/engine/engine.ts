@@ -57,7 +57,7 @@ export class Engine {
     private readonly store: ConversationStore,
     private readonly options: EngineOptions = {},
   ) {
-    this.matcher = new Matcher(kb);
+    this.matcher = matcherFor(kb);
     this.now = options.now ?? (() => new Date());
   }
 
@@ -67,7 +67,7 @@ export class Engine {
 
   /** Swaps in a new knowledge base; turns in progress finish with the old one. */
   reload(kb: KnowledgeBase): void {
-    this.matcher = new Matcher(kb);
+    this.matcher = matcherFor(kb);
   }
 
   /** Handles one customer message. Never rejects: failures become an apology. */
@@ -432,6 +432,18 @@ export class Engine {
       state: { ...withoutPending(state), fallbacks: 0, choices: undefined, handoff: { ticketId: ticket.id } },
     };
   }
+}
+
+const compiled = new WeakMap<KnowledgeBase, Matcher>();
+
+/** One compiled matcher per knowledge base, shared by every engine that serves it. */
+function matcherFor(kb: KnowledgeBase): Matcher {
+  let matcher = compiled.get(kb);
+  if (!matcher) {
+    matcher = new Matcher(kb);
+    compiled.set(kb, matcher);
+  }
+  return matcher;
 }
 
 function withoutPending(state: ConversationState): ConversationState {

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
+import diceCoefficient = require('natural/lib/natural/distance/dice_coefficient');
 import { KnowledgeError, type KbProblem } from './errors';
 import {
   knowledgeFileSchema,
@@ -66,16 +67,20 @@ function issueToProblem(parsed: ParsedFile, data: unknown, issue: z.core.$ZodIss
   const where = describePath(path) || 'the file';
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0] ?? '';
-    const allowed = allowedKeys(path);
-    const hint = allowed ? ` (allowed here: ${allowed.join(', ')})` : '';
-    return problemAt(parsed, path, `unknown field "${key}" in ${where}; remove it or fix its spelling${hint}`, key);
+    const allowed = allowedKeys(path) ?? [];
+    const close = allowed.map((a) => ({ a, score: diceCoefficient(a, key) })).sort((x, y) => y.score - x.score)[0];
+    const hint = close && close.score >= 0.5 ? `; did you mean "${close.a}"?` : allowed.length > 0 ? `; remove it or use one of: ${allowed.join(', ')}` : '; remove it';
+    return problemAt(parsed, path, `unknown field "${key}" in ${where}${hint}`, key);
   }
   if (issue.code === 'invalid_type' && valueAt(data, path) === undefined) {
     const parent = path.slice(0, -1);
     return problemAt(parsed, parent, `${describePath(parent) || 'the file'} is missing "${String(path[path.length - 1])}"; add it`);
   }
   if (issue.code === 'invalid_type') {
-    return problemAt(parsed, path, `${where} should be ${articleFor(issue.expected)}; ${issue.message.startsWith('Invalid input') ? `write ${articleFor(issue.expected)} here` : issue.message}`);
+    const actual = valueAt(data, path);
+    const was = Array.isArray(actual) ? 'a list' : actual === null ? 'empty' : typeof actual === 'object' ? 'a mapping' : `${typeof actual} ${JSON.stringify(actual)}`;
+    const how = issue.message.startsWith('Invalid input') ? `it is ${was}` : issue.message;
+    return problemAt(parsed, path, `${where} should be ${articleFor(issue.expected)}; ${how}`);
   }
   if (issue.code === 'invalid_value') {
     const options = issue.values.map((v) => JSON.stringify(v)).join(', ');
@@ -229,13 +234,16 @@ function mergeFiles(files: readonly { parsed: ParsedFile; data: KnowledgeFile }[
         }
       });
     });
-    for (const key of ['policies', 'faq'] as const) {
-      data[key]?.forEach((entry, i) => {
-        if (!claim('entry', entry.id, parsed, [key, i, 'id'])) return;
-        entries.push(entry);
-        sources.set(entry.id, { file: parsed.file, line: locate(parsed, [key, i]).line });
-        entry.suggest.forEach((entryId, s) => suggestRefs.push({ parsed, path: [key, i, 'suggest', s], entryId }));
-      });
+    // Entries in file order, so a duplicate is reported where it is written second.
+    const located = (['policies', 'faq'] as const).flatMap((key) =>
+      (data[key] ?? []).map((entry, i) => ({ key, i, entry, line: locate(parsed, [key, i]).line })),
+    );
+    located.sort((a, b) => a.line - b.line);
+    for (const { key, i, entry, line } of located) {
+      if (!claim('entry', entry.id, parsed, [key, i, 'id'])) continue;
+      entries.push(entry);
+      sources.set(entry.id, { file: parsed.file, line });
+      entry.suggest.forEach((entryId, s) => suggestRefs.push({ parsed, path: [key, i, 'suggest', s], entryId }));
     }
   }
   const storeIds = new Set(stores.map((s) => s.id));

@@ -10,7 +10,7 @@ export const DEFAULT_SLANG: Readonly<Record<string, string>> = {
   gak: 'tidak', ga: 'tidak', gk: 'tidak', g: 'tidak', nggak: 'tidak', ngga: 'tidak', ngak: 'tidak',
   enggak: 'tidak', engga: 'tidak', kagak: 'tidak', tdk: 'tidak', tak: 'tidak', ndak: 'tidak', gaada: 'tidak ada',
   // question words
-  brp: 'berapa', brapa: 'berapa', berapaan: 'berapa', brpa: 'berapa', brapaan: 'berapa',
+  hrg: 'harga', hrga: 'harga', harganya: 'harga', brp: 'berapa', brapa: 'berapa', berapaan: 'berapa', brpa: 'berapa', brapaan: 'berapa',
   dmn: 'dimana', dimn: 'dimana', dmana: 'dimana', mana: 'mana',
   gmn: 'bagaimana', gmna: 'bagaimana', gimana: 'bagaimana', gmana: 'bagaimana', bgmn: 'bagaimana', gimn: 'bagaimana',
   knp: 'kenapa', napa: 'kenapa', ngapa: 'kenapa', kpn: 'kapan', kapn: 'kapan', apakah: 'apa', apkh: 'apa', ap: 'apa',

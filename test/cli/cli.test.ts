@@ -1,0 +1,47 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+// Runs the real command as a user would (the build is made by `npm test` / `npm ci`).
+const tanya = (args: string[], input = ''): { status: number | null; stdout: string; stderr: string } => {
+  const r = spawnSync(process.execPath, [join('bin', 'tanya.js'), ...args], { input, encoding: 'utf8', timeout: 30_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+
+describe('tanya CLI', () => {
+  it('chat --json answers a price and its follow-up with Rupiah prices', () => {
+    const r = tanya(['chat', '--json'], 'brp hrg iphone 15 kak\nkalau yg 256gb?\n');
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({ decision: 'answer', intent: 'product-price', entities: { product: 'iphone-15' } });
+    expect(lines[0].reply).toContain('128GB: Rp12.999.000');
+    expect(lines[1]).toMatchObject({ decision: 'answer', intent: 'product-price', entities: { product: 'iphone-15' } });
+    expect(lines[1].reply).toContain('256GB Rp14.999.000');
+    expect(lines[1].confidence).toEqual(expect.any(Number));
+  });
+
+  it('chat --json survives bad lines and keeps going', () => {
+    const r = tanya(['chat', '--json'], '\n\u0000\u0001\n😀\ncod bisa?\n');
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => l.decision)).toEqual(['fallback', 'fallback', 'fallback', 'answer']);
+  });
+
+  it('check passes on the sample shop', () => {
+    const r = tanya(['check', 'knowledge']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/48 entries, 30 products, 3 stores/);
+  });
+
+  it('check exits 1 and names file and line for a YAML syntax error', () => {
+    const r = tanya(['check', 'test/fixtures/broken/syntax-error.yaml']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('test/fixtures/broken/syntax-error.yaml:5:5: YAML syntax error');
+  });
+
+  it('chat refuses to start on a broken knowledge base, listing the problems', () => {
+    const r = tanya(['chat', '--json', '--kb', 'test/fixtures/broken/bad-hours.yaml'], 'halo\n');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('bad-hours.yaml:7:19');
+    expect(r.stdout).toBe('');
+  });
+});

@@ -1,0 +1,127 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Engine } from '../../src/engine/engine';
+import type { ConversationState } from '../../src/engine/state';
+import type { InboundMessage, TurnResult } from '../../src/engine/types';
+import { loadKnowledge } from '../../src/knowledge/loader';
+import { SqliteStore } from '../../src/storage/sqlite';
+
+const kb = loadKnowledge('knowledge');
+let seq = 0;
+const msg = (text: string, extra: Partial<InboundMessage> = {}): InboundMessage => ({
+  channel: 'test',
+  conversationId: 'conv-1',
+  userId: 'user-1',
+  userName: 'Budi',
+  messageId: `m${++seq}`,
+  text,
+  receivedAt: new Date('2026-11-23T03:00:00Z'),
+  ...extra,
+});
+const replyText = (r: TurnResult): string => r.replies.map((x) => x.text).join('\n');
+
+describe('engine', () => {
+  it('answers a duplicate delivery once', async () => {
+    const store = new SqliteStore(':memory:');
+    const engine = new Engine(kb, store);
+    const first = await engine.handle(msg('cod bisa?', { messageId: 'dup-1' }));
+    const second = await engine.handle(msg('cod bisa?', { messageId: 'dup-1' }));
+    expect(first.decision.type).toBe('answer');
+    expect(second.decision).toEqual({ type: 'silent', reason: 'duplicate' });
+    expect(second.replies).toEqual([]);
+    expect(store.transcript('conv-1').filter((l) => l.direction === 'in')).toHaveLength(1);
+    store.close();
+  });
+
+  it('keeps conversation state across a restart (SQLite file)', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'tanya-db-')), 'tanya.db');
+    const store1 = new SqliteStore(path);
+    await new Engine(kb, store1).handle(msg('brp hrg iphone 15 kak'));
+    store1.close();
+    const store2 = new SqliteStore(path);
+    const after = await new Engine(kb, store2).handle(msg('kalau yg 256gb?'));
+    expect(after.decision).toMatchObject({ type: 'answer', entryId: 'product-price' });
+    expect(replyText(after)).toContain('Rp14.999.000');
+    expect(after.explanation.usedContext).toBe(true);
+    expect(store2.transcript('conv-1').map((l) => l.direction)).toEqual(['in', 'out', 'out', 'in', 'out', 'out']);
+    store2.close();
+  });
+
+  it('stores a handoff ticket with the full transcript and a summary', async () => {
+    const store = new SqliteStore(':memory:');
+    const engine = new Engine(kb, store);
+    await engine.handle(msg('garansi iphone 15 brp lama'));
+    const handoff = await engine.handle(msg('mau bicara sama admin'));
+    expect(handoff.decision).toMatchObject({ type: 'handoff', reason: 'requested' });
+    const ticketId = handoff.decision.type === 'handoff' ? handoff.decision.ticketId : '';
+    const ticket = store.getTicket(ticketId);
+    expect(ticket).toMatchObject({ status: 'queued', channel: 'test', customerId: 'user-1', customerName: 'Budi', reason: 'requested' });
+    expect(ticket?.transcript.map((l) => l.text)).toEqual([
+      'garansi iphone 15 brp lama',
+      expect.stringContaining('bergaransi resmi'),
+      expect.stringContaining('Klaim garansi'),
+      'mau bicara sama admin',
+    ]);
+    expect(ticket?.summary.lastQuestion).toBe('mau bicara sama admin');
+    expect(ticket?.summary.candidates[0]?.entryId).toBe('talk-to-human');
+    // While a person has the conversation the bot stays silent.
+    expect((await engine.handle(msg('halo?'))).decision).toEqual({ type: 'silent', reason: 'agent-active' });
+    store.close();
+  });
+
+  it('handles one turn at a time per conversation, in arrival order', async () => {
+    const store = new SqliteStore(':memory:');
+    const engine = new Engine(kb, store);
+    const texts = ['hrg galaxy s24 brp', 'kalau yg 512gb?', 'di bandung ada?'];
+    const results = await Promise.all(texts.map((t) => engine.handle(msg(t))));
+    expect(results.map((r) => r.decision.type)).toEqual(['answer', 'answer', 'answer']);
+    expect(replyText(results[1])).toContain('Rp15.999.000');
+    expect(store.transcript('conv-1').filter((l) => l.direction === 'in').map((l) => l.text)).toEqual(texts);
+    store.close();
+  });
+
+  it('turns an internal failure into an apology, and the next message still works', async () => {
+    const store = new SqliteStore(':memory:');
+    let fail = true;
+    const flaky = Object.assign(Object.create(store) as SqliteStore, {
+      saveState(id: string, state: ConversationState): void {
+        if (fail) {
+          fail = false;
+          throw new Error('disk full');
+        }
+        store.saveState(id, state);
+      },
+    });
+    const errors: unknown[] = [];
+    const engine = new Engine(kb, flaky, { onError: (e) => errors.push(e) });
+    const broken = await engine.handle(msg('ongkir ke medan'));
+    expect(broken.decision).toEqual({ type: 'fallback', reason: 'error', score: 0 });
+    expect(replyText(broken)).toContain('gangguan');
+    expect(errors).toHaveLength(1);
+    const next = await engine.handle(msg('ongkir ke medan brp'));
+    expect(next.decision).toMatchObject({ type: 'answer', entryId: 'shipping-cost' });
+    store.close();
+  });
+
+  it('reads a very long message up to the limit and still answers', async () => {
+    const store = new SqliteStore(':memory:');
+    const engine = new Engine(kb, store);
+    const long = `kak mau tanya cod bisa ga ${'ya '.repeat(3000)}`;
+    const result = await engine.handle(msg(long));
+    expect(result.decision).toMatchObject({ type: 'answer', entryId: 'cod' });
+    expect(replyText(result)).toContain('panjang sekali');
+    store.close();
+  });
+
+  it('answers in English to English and explains its decision', async () => {
+    const store = new SqliteStore(':memory:');
+    const engine = new Engine(kb, store);
+    const result = await engine.handle(msg('how much is the galaxy s24 512gb?'));
+    expect(result.explanation).toMatchObject({ language: 'en', entities: { product: 'galaxy-s24', variant: 'galaxy-s24-512gb-onyx-black' } });
+    expect(result.explanation.candidates[0]).toEqual({ entryId: 'product-price', score: expect.any(Number) });
+    expect(result.explanation.matchedTerms).toEqual(expect.arrayContaining(['#product']));
+    expect(replyText(result)).toBe('The Samsung Galaxy S24 8/512GB Onyx Black is Rp15.999.000.\nYou might also want to know:');
+    store.close();
+  });
+});

@@ -1,0 +1,115 @@
+import { loadKnowledge } from '../../src/knowledge/loader';
+import { decide } from '../../src/matching/decide';
+import { IntentIndex } from '../../src/matching/intent-index';
+import { Matcher } from '../../src/matching/matcher';
+import { stemWord } from '../../src/matching/stem';
+import { TypoCorrector } from '../../src/matching/typo';
+
+describe('stemming', () => {
+  it('uses the Indonesian stemmer first and Porter for English', () => {
+    expect(stemWord('pengembalian')).toBe('kembali');
+    expect(stemWord('pembayaran')).toBe('bayar');
+    expect(stemWord('dikirimkan')).toBe('kirim');
+    expect(stemWord('garansinya')).toBe('garansi');
+    expect(stemWord('shipping')).toBe('ship');
+    expect(stemWord('delivered')).toBe('deliv');
+    expect(stemWord('hp')).toBe('hp');
+  });
+});
+
+describe('typo correction', () => {
+  const typos = new TypoCorrector(['pengiriman', 'garansi', 'alamat', 'invoice', 'refund', 'semarang', 'harga', 'harga']);
+  it('fixes one or two edits against the vocabulary', () => {
+    expect(typos.correct('pengirman')).toBe('pengiriman');
+    expect(typos.correct('alamt')).toBe('alamat');
+    expect(typos.correct('invocie')).toBe('invoice');
+    expect(typos.correct('refun')).toBe('refund');
+    expect(typos.correct('semarnag')).toBe('semarang');
+    expect(typos.correct('hrga')).toBe('harga');
+  });
+  it('leaves short and unknown words alone', () => {
+    expect(typos.correct('ok')).toBeNull();
+    expect(typos.correct('lowongan')).toBeNull();
+  });
+});
+
+describe('TF-IDF index', () => {
+  const index = new IntentIndex(3, [
+    { entry: 0, terms: ['harga', 'berapa'] },
+    { entry: 0, terms: ['berapa', 'harga', 'hp'] },
+    { entry: 1, terms: ['kirim', 'berapa', 'hari'] },
+    { entry: 2, terms: ['garansi', 'berapa', 'lama'] },
+  ]);
+  it('ranks the entry sharing the rare terms first, with scores in 0..1', () => {
+    const ranked = index.score(['harga', 'berapa']);
+    expect(ranked[0].entry).toBe(0);
+    for (const r of ranked) {
+      expect(r.score).toBeGreaterThan(0);
+      expect(r.score).toBeLessThanOrEqual(1);
+    }
+    expect(index.score(['garansi'])[0].entry).toBe(2);
+  });
+  it('scores words it has never seen lower than known ones', () => {
+    const known = index.score(['garansi', 'lama'])[0].score;
+    const diluted = index.score(['garansi', 'lama', 'lowongan', 'kerja'])[0].score;
+    expect(diluted).toBeLessThan(known);
+    expect(index.score(['lowongan'])).toEqual([]);
+    expect(index.score([])).toEqual([]);
+  });
+});
+
+describe('decision', () => {
+  const settings = { answerThreshold: 0.3, clarifyThreshold: 0.15, clarifyMargin: 0.05 };
+  it('answers a confident, clear winner', () => {
+    expect(decide([{ entryId: 'a', score: 0.6 }, { entryId: 'b', score: 0.2 }], settings)).toEqual({ type: 'answer', entryId: 'a', score: 0.6 });
+  });
+  it('clarifies when the top two are too close', () => {
+    expect(decide([{ entryId: 'a', score: 0.5 }, { entryId: 'b', score: 0.48 }, { entryId: 'c', score: 0.1 }], settings)).toEqual({ type: 'clarify', entryIds: ['a', 'b'], score: 0.5 });
+  });
+  it('clarifies a plausible but weak match and falls back below the floor', () => {
+    expect(decide([{ entryId: 'a', score: 0.2 }], settings).type).toBe('clarify');
+    expect(decide([{ entryId: 'a', score: 0.1 }], settings)).toEqual({ type: 'fallback', score: 0.1 });
+    expect(decide([], settings)).toEqual({ type: 'fallback', score: 0 });
+  });
+});
+
+describe('matcher on the sample shop', () => {
+  const matcher = new Matcher(loadKnowledge('knowledge'));
+  const top = (text: string): string | undefined => matcher.rank(matcher.analyze(text))[0]?.entryId;
+
+  it('recognises products, variants and stores, and masks them for intent scoring', () => {
+    const a = matcher.analyze('brp hrg ip 15 pro 256gb di bdg');
+    expect(a.catalog.product?.id).toBe('iphone-15-pro');
+    expect(a.catalog.variants.map((v) => v.storage)).toEqual(['256GB', '256GB']);
+    expect(a.catalog.store?.id).toBe('bdg');
+    expect(a.terms).toEqual(['berapa', 'harga', '#product', '#variant', 'di', '#store']);
+  });
+
+  it('tolerates glued and misspelled product names', () => {
+    expect(matcher.analyze('iphone15 ready?').catalog.product?.id).toBe('iphone-15');
+    expect(matcher.analyze('samsng galaxy a35').catalog.product?.id).toBe('galaxy-a35');
+    expect(matcher.analyze('redmi note 13 8/256').catalog.variants.map((v) => v.id)).toEqual([
+      'redmi-note-13-256gb-midnight-black',
+      'redmi-note-13-256gb-mint-green',
+    ]);
+  });
+
+  it('offers the family when a name is partial and flags models it does not sell', () => {
+    expect(matcher.analyze('harga iphone').catalog.productChoices.map((p) => p.id)).toEqual(['iphone-15', 'iphone-15-pro', 'iphone-13']);
+    const unknown = matcher.analyze('harga xiaomi 15 ultra').catalog.unknownProduct;
+    expect(unknown?.name).toBe('xiaomi 15 ultra');
+    expect(unknown?.similar.map((p) => p.id)).toContain('xiaomi-14');
+  });
+
+  it('detects the language of the message', () => {
+    expect(matcher.analyze('how long is the warranty').language).toBe('en');
+    expect(matcher.analyze('garansi brp lama kak').language).toBe('id');
+    expect(matcher.analyze('refund').language).toBe('id');
+  });
+
+  it('reports corrected typos and unknown words', () => {
+    const a = matcher.analyze('pengirman ke semarang brp lama');
+    expect(a.corrections).toContainEqual(['pengirman', 'pengiriman']);
+    expect(top('pengirman ke semarang brp lama')).toBe('shipping-time');
+  });
+});

@@ -1,0 +1,50 @@
+import { canonicalNumbers, foldText, Normalizer } from '../../src/matching/normalize';
+
+const n = new Normalizer();
+const words = (text: string): string => n.text(text);
+
+describe('normalization', () => {
+  it('expands Indonesian chat slang and drops address words and particles', () => {
+    expect(words('kak, hrg iphone 15 brp?')).toBe('harga iphone 15 berapa');
+    expect(words('gak bisa login min')).toBe('tidak bisa login');
+    expect(words('sy udh tf blm masuk dong')).toBe('saya sudah transfer belum masuk');
+    expect(words('gmn cara retur yg bener knp ga bs')).toBe('bagaimana cara retur yang benar kenapa tidak bisa');
+    expect(words('makasih ya kak')).toBe('terima kasih');
+  });
+
+  it('folds Unicode, case, emoji, control characters and repeated letters', () => {
+    expect(foldText('ＨＡＲＧＡ')).toBe('harga');
+    expect(foldText('mahal bangettt 😭😭')).toBe('mahal banget');
+    expect(foldText('garansiii\u0007 nya')).toBe('garansi nya');
+    expect(words('tolonggg kakkk')).toBe('tolong');
+    expect(words('barang2 nya')).toBe('barang nya');
+  });
+
+  it('turns amounts and sizes into single tokens', () => {
+    expect(canonicalNumbers('1,5jt')).toBe('#money1500000');
+    expect(canonicalNumbers('budget 2 juta')).toBe('budget #money2000000');
+    expect(canonicalNumbers('rp 1.500.000')).toBe('#money1500000');
+    expect(canonicalNumbers('1.500.000')).toBe('1500000');
+    expect(canonicalNumbers('256 GB'.toLowerCase())).toBe('256gb');
+    expect(canonicalNumbers('8 / 256')).toBe('8/256');
+    const tokens = n.tokens('hp 8/256gb dibawah 3jt yg 128 GB');
+    expect(tokens.filter((t) => t.kind !== 'word')).toEqual([
+      { text: '8/256', kind: 'ramstorage' },
+      { text: '3000000', kind: 'money' },
+      { text: '128gb', kind: 'storage' },
+    ]);
+  });
+
+  it('applies knowledge-base slang and multi-word synonyms', () => {
+    const custom = new Normalizer({ slang: { brg: 'barang', hpnya: 'hp' }, synonyms: { ongkir: ['ongkos antar'] } });
+    expect(custom.text('brg hpnya ongkos antar brp')).toBe('barang hp ongkir berapa');
+    expect(custom.text('biaya kirim ke medan')).toBe('ongkir ke medan');
+  });
+
+  it('never throws on odd input', () => {
+    for (const text of ['', '   ', '😀', '\u0000\u0001', 'مرحبا', '你好', 'a'.repeat(10_000), '////', '#money']) {
+      expect(() => n.tokens(text)).not.toThrow();
+    }
+    expect(n.tokens('😀🙏')).toEqual([]);
+  });
+});

@@ -1,0 +1,65 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { SqliteStore } from '../../src/storage/sqlite';
+
+const inbound = (messageId: string, text = 'halo') => ({
+  channel: 'telegram',
+  conversationId: 'telegram:42',
+  userId: '42',
+  messageId,
+  text,
+  kind: 'text',
+  at: '2026-11-23T03:00:00.000Z',
+});
+
+describe('SQLite store', () => {
+  it('uses WAL mode on a file and records each inbound message once per channel', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'tanya-store-')), 'x.db');
+    const store = new SqliteStore(path);
+    expect(store.recordInbound(inbound('1'))).toBe(true);
+    expect(store.recordInbound(inbound('1'))).toBe(false);
+    expect(store.recordInbound({ ...inbound('1'), channel: 'whatsapp' })).toBe(true);
+    store.recordOutbound('telegram:42', { text: 'Halo Kak', at: '2026-11-23T03:00:01.000Z', decision: 'answer', entryId: 'greeting' });
+    expect(store.transcript('telegram:42')).toEqual([
+      { direction: 'in', text: 'halo', at: '2026-11-23T03:00:00.000Z' },
+      { direction: 'in', text: 'halo', at: '2026-11-23T03:00:00.000Z' },
+      { direction: 'out', text: 'Halo Kak', at: '2026-11-23T03:00:01.000Z', decision: 'answer', entryId: 'greeting' },
+    ]);
+    store.close();
+    const raw = new Database(path, { readonly: true });
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    raw.close();
+  });
+
+  it('saves and restores conversation state', () => {
+    const store = new SqliteStore(':memory:');
+    expect(store.loadState('c')).toBeUndefined();
+    store.saveState('c', { fallbacks: 1, topic: { entryId: 'product-price', productId: 'iphone-15' } });
+    expect(store.loadState('c')).toEqual({ fallbacks: 1, topic: { entryId: 'product-price', productId: 'iphone-15' } });
+    store.close();
+  });
+
+  it('numbers tickets and tracks their status times', () => {
+    const store = new SqliteStore(':memory:');
+    const base = {
+      conversationId: 'c',
+      channel: 'console',
+      customerId: 'u',
+      reason: 'requested',
+      summary: { lastQuestion: 'admin', candidates: [], entities: {} },
+      transcript: [{ direction: 'in' as const, text: 'admin', at: '2026-11-23T03:00:00.000Z' }],
+    };
+    const t1 = store.createTicket(base);
+    const t2 = store.createTicket(base);
+    expect([t1.id, t2.id]).toEqual(['T00001', 'T00002']);
+    expect(store.listTickets('queued').map((t) => t.id)).toEqual(['T00001', 'T00002']);
+    const claimed = store.updateTicketStatus('T00001', 'claimed', 'agent-sari');
+    expect(claimed).toMatchObject({ status: 'claimed', agent: 'agent-sari', claimedAt: expect.any(String) });
+    expect(store.updateTicketStatus('T00001', 'resolved')).toMatchObject({ status: 'resolved', agent: 'agent-sari', resolvedAt: expect.any(String) });
+    expect(store.getTicket('T00001')?.transcript).toEqual(base.transcript);
+    expect(store.getTicket('nope')).toBeUndefined();
+    store.close();
+  });
+});
