@@ -330,7 +330,7 @@ export class Engine {
         if (product && cat.variantHint) variants = matchVariantsOf(product, analysis, matcher);
         usedContext = true;
       }
-      if (!store && state.topic?.storeId && entry.handler === 'product-stock' && usedContext) store = matcher.catalog.store(state.topic.storeId);
+      if (!store && state.topic?.storeId && usedContext) store = matcher.catalog.store(state.topic.storeId);
       if (!product && cat.productChoices.length > 0 && needsProduct(entry.handler)) {
         const options: OfferedChoice[] = cat.productChoices.slice(0, 6).map((p) => ({ label: p.name, value: p.name, kind: 'product', id: p.id }));
         return {

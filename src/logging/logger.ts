@@ -4,7 +4,7 @@ import pino from 'pino';
 export function maskPersonalData(text: string): string {
   return text
     .replace(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, (m) => `${m[0]}***@***`)
-    .replace(/(\+?62|0)8[\d\s-]{7,13}\d/g, (m) => `${m.slice(0, 4)}****${m.slice(-2)}`)
+    .replace(/(\+?62[\s-]?|0)8[\d\s-]{7,13}\d/g, (m) => `${m.slice(0, 4)}****${m.slice(-2)}`)
     .replace(/\b\d{12,19}\b/g, (m) => `****${m.slice(-4)}`);
 }
 

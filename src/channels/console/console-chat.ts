@@ -40,13 +40,14 @@ export interface ConsoleChatOptions {
 export async function runConsoleChat(options: ConsoleChatOptions): Promise<void> {
   const { engine, output, json } = options;
   const interactive = !json && 'isTTY' in options.input && Boolean((options.input as NodeJS.ReadStream).isTTY);
-  const rl = createInterface({ input: options.input, terminal: interactive });
+  const rl = createInterface({ input: options.input, ...(interactive ? { output } : {}), terminal: interactive });
+  rl.setPrompt('> ');
   if (!json) {
     const g = engine.kb.settings.greeting;
     output.write(`${g ? g.id : `Halo! Saya ${engine.kb.settings.botName}.`}\n(ketik pertanyaan Anda; Ctrl+D untuk keluar)\n`);
   }
   const prompt = (): void => {
-    if (interactive) output.write('> ');
+    if (interactive) rl.prompt();
   };
   prompt();
   let n = 0;
