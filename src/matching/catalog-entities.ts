@@ -31,7 +31,7 @@ interface NameForm {
 }
 
 /** Placeholder tokens that stand for catalog mentions in intent matching. */
-export const PLACEHOLDER = { product: '#product', variant: '#variant', store: '#store', money: '#money', num: '#num' } as const;
+export const PLACEHOLDER = { product: '#product', variant: '#variant', store: '#store', money: '#money', num: '#num', code: '#code' } as const;
 
 /**
  * Finds products, variants and stores named in a message, tolerating glued or partial names
@@ -160,6 +160,7 @@ export class CatalogEntities {
       if (t.kind === 'money') masked.push({ text: PLACEHOLDER.money, kind: 'word' });
       else if (t.kind === 'num') masked.push({ text: PLACEHOLDER.num, kind: 'word' });
       else if (t.kind === 'storage' || t.kind === 'ramstorage') masked.push({ text: PLACEHOLDER.variant, kind: 'word' });
+      else if (/\d/.test(t.text) && /\p{L}/u.test(t.text)) masked.push({ text: PLACEHOLDER.code, kind: 'word' });
       else masked.push(t);
       i++;
     }

@@ -15,13 +15,21 @@ export interface IndexOptions {
   readonly exampleWeight: number;
   /** Weight of word pairs relative to single words (default 0.4). */
   readonly bigramWeight: number;
+  /** Weight of character n-grams ("~" features) relative to single words (default 0.3). */
+  readonly charWeight: number;
+  /** Weight of query words the knowledge base has never seen, relative to the rarest known word (default 1). */
+  readonly unknownWeight: number;
 }
 
-export const DEFAULT_INDEX_OPTIONS: IndexOptions = { exampleWeight: 0.25, bigramWeight: 0.4 };
+export const DEFAULT_INDEX_OPTIONS: IndexOptions = { exampleWeight: 0.25, bigramWeight: 0.4, charWeight: 0.3, unknownWeight: 1 };
 
 export interface ScoredEntry {
   readonly entry: number;
   readonly score: number;
+  /** Cosine with the entry's closest example. */
+  readonly example: number;
+  /** Cosine with the entry's centroid. */
+  readonly centroid: number;
 }
 
 interface Postings {
@@ -29,11 +37,18 @@ interface Postings {
   readonly weights: Float32Array;
 }
 
-/** Features of a term list: words and adjacent word pairs, with their counts. */
-function featureCounts(terms: readonly string[]): Map<string, number> {
+/** Features of a term list: words, adjacent word pairs and (when enabled) character 4-grams. */
+function featureCounts(terms: readonly string[], charGrams: boolean): Map<string, number> {
   const counts = new Map<string, number>();
   for (let i = 0; i < terms.length; i++) {
     counts.set(terms[i], (counts.get(terms[i]) ?? 0) + 1);
+    if (charGrams && terms[i].length > 4 && !terms[i].startsWith('#')) {
+      const padded = `<${terms[i]}>`;
+      for (let k = 0; k + 4 <= padded.length; k++) {
+        const gram = `~${padded.slice(k, k + 4)}`;
+        counts.set(gram, (counts.get(gram) ?? 0) + 1);
+      }
+    }
     if (i + 1 < terms.length) {
       const pair = `${terms[i]} ${terms[i + 1]}`;
       counts.set(pair, (counts.get(pair) ?? 0) + 1);
@@ -42,7 +57,8 @@ function featureCounts(terms: readonly string[]): Map<string, number> {
   return counts;
 }
 
-const isPair = (feature: string): boolean => feature.includes(' ');
+type Family = 'word' | 'pair' | 'char';
+const familyOf = (feature: string): Family => (feature.startsWith('~') ? 'char' : feature.includes(' ') ? 'pair' : 'word');
 
 export class IntentIndex {
   private readonly featureIds = new Map<string, number>();
@@ -63,7 +79,7 @@ export class IntentIndex {
     examples: readonly { readonly entry: number; readonly terms: readonly string[] }[],
     private readonly options: IndexOptions = DEFAULT_INDEX_OPTIONS,
   ) {
-    const exampleFeatures = examples.map((e) => featureCounts(e.terms));
+    const exampleFeatures = examples.map((e) => featureCounts(e.terms, options.charWeight > 0));
     const exampleDf: number[] = [];
     const entryDf: number[] = [];
     const entryTf: Map<number, number>[] = Array.from({ length: entryCount }, () => new Map());
@@ -92,12 +108,12 @@ export class IntentIndex {
     this.exampleEntry = Int32Array.from(examples, (e) => e.entry);
 
     const exLists: { ids: number[]; weights: number[] }[] = Array.from({ length: this.featureIds.size }, () => ({ ids: [], weights: [] }));
-    const pairName = [...this.featureIds.keys()].map(isPair);
+    const families = [...this.featureIds.keys()].map(familyOf);
     exampleFeatures.forEach((features, i) => {
       const vec: [number, number][] = [];
       for (const [feature, tf] of features) {
         const id = this.featureIds.get(feature) as number;
-        vec.push([id, this.familyWeight(pairName[id]) * (1 + Math.log(tf)) * this.exampleIdf[id]]);
+        vec.push([id, this.familyWeight(families[id]) * (1 + Math.log(tf)) * this.exampleIdf[id]]);
       }
       const norm = Math.hypot(...vec.map(([, w]) => w)) || 1;
       for (const [id, w] of vec) {
@@ -110,7 +126,7 @@ export class IntentIndex {
     const entLists: { ids: number[]; weights: number[] }[] = Array.from({ length: this.featureIds.size }, () => ({ ids: [], weights: [] }));
     this.entryVectors = entryTf.map((tf, entry) => {
       const vec = new Map<number, number>();
-      for (const [id, count] of tf) vec.set(id, this.familyWeight(pairName[id]) * (1 + Math.log(count)) * this.entryIdf[id]);
+      for (const [id, count] of tf) vec.set(id, this.familyWeight(families[id]) * (1 + Math.log(count)) * this.entryIdf[id]);
       const norm = Math.hypot(...vec.values()) || 1;
       for (const [id, w] of vec) {
         vec.set(id, w / norm);
@@ -140,7 +156,7 @@ export class IntentIndex {
 
   /** The best entries for a query, highest score first; scores are in 0..1. */
   score(terms: readonly string[], limit = 5): ScoredEntry[] {
-    const counts = featureCounts(terms);
+    const counts = featureCounts(terms, this.options.charWeight > 0);
     if (counts.size === 0) return [];
     const exQuery: [number, number][] = [];
     const entQuery: [number, number][] = [];
@@ -148,10 +164,11 @@ export class IntentIndex {
     let entNorm = 0;
     for (const [feature, tf] of counts) {
       const id = this.featureIds.get(feature);
-      const family = this.familyWeight(isPair(feature));
+      const family = this.familyWeight(familyOf(feature));
       const base = family * (1 + Math.log(tf));
-      const we = base * (id === undefined ? this.unknownExampleIdf : this.exampleIdf[id]);
-      const wc = base * (id === undefined ? this.unknownEntryIdf : this.entryIdf[id]);
+      const unknown = this.options.unknownWeight;
+      const we = base * (id === undefined ? unknown * this.unknownExampleIdf : this.exampleIdf[id]);
+      const wc = base * (id === undefined ? unknown * this.unknownEntryIdf : this.entryIdf[id]);
       exNorm += we * we;
       entNorm += wc * wc;
       if (id !== undefined) {
@@ -188,8 +205,9 @@ export class IntentIndex {
     const alpha = this.options.exampleWeight;
     const results: ScoredEntry[] = [];
     for (const entry of touched) {
-      const score = alpha * Math.min(1, this.bestExample[entry]) + (1 - alpha) * Math.min(1, this.centroid[entry]);
-      results.push({ entry, score });
+      const example = Math.min(1, this.bestExample[entry]);
+      const centroid = Math.min(1, this.centroid[entry]);
+      results.push({ entry, score: alpha * example + (1 - alpha) * centroid, example, centroid });
       this.bestExample[entry] = 0;
       this.centroid[entry] = 0;
     }
@@ -197,7 +215,18 @@ export class IntentIndex {
     return results.slice(0, limit);
   }
 
-  private familyWeight(pair: boolean): number {
-    return pair ? this.options.bigramWeight : 1;
+  private familyWeight(family: Family): number {
+    switch (family) {
+      case 'pair':
+        return this.options.bigramWeight;
+      case 'char':
+        return this.options.charWeight;
+      case 'word':
+        return 1;
+      default: {
+        const exhaustive: never = family;
+        return exhaustive;
+      }
+    }
   }
 }

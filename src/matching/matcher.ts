@@ -4,6 +4,7 @@ import { CatalogEntities, type CatalogMatch } from './catalog-entities';
 import { DEFAULT_INDEX_OPTIONS, IntentIndex, type IndexOptions } from './intent-index';
 import { LanguageDetector } from './language';
 import { foldText, Normalizer, type Token } from './normalize';
+import { ENGLISH_TO_INDONESIAN, isFunctionWord } from './lexicon';
 import { stemWord } from './stem';
 import { TypoCorrector } from './typo';
 
@@ -68,7 +69,7 @@ export class Matcher {
     this.typos = new TypoCorrector(vocabulary);
     this.index = new IntentIndex(
       kb.entries.length,
-      analysed.map(({ entry, masked }) => ({ entry, terms: masked.map((t) => termOf(t)) })),
+      analysed.map(({ entry, masked }) => ({ entry, terms: toTerms(masked) })),
       options,
     );
     this.language = new LanguageDetector(idWords, enWords);
@@ -98,7 +99,9 @@ export class Matcher {
       return t;
     });
     const catalog = this.catalog.match(corrected);
-    const terms = catalog.masked.map((t) => termOf(t));
+    // Function words the knowledge base never uses ("nih", "the") are neither evidence for
+    // an entry nor against it, so they do not dilute the score.
+    const terms = toTerms(catalog.masked).filter((term) => !(isFunctionWord(term) && !this.index.has(term)));
     const language = this.language.detect(foldedWords(text), fallbackLanguage);
     return { tokens: corrected, catalog, terms, corrections, language, unknownWords };
   }
@@ -106,6 +109,11 @@ export class Matcher {
   /** Entries ranked for an analysed message, best first, with scores in 0..1. */
   rank(analysis: Analysis, limit = 5): Candidate[] {
     return this.index.score(analysis.terms, limit).map((s) => ({ entryId: this.entryIds[s.entry], score: round(s.score) }));
+  }
+
+  /** Ranking with the two cosines behind each score, for tuning and benchmarks. */
+  rankDetailed(analysis: Analysis, limit = 5): { entryId: string; score: number; example: number; centroid: number }[] {
+    return this.index.score(analysis.terms, limit).map((s) => ({ entryId: this.entryIds[s.entry], score: s.score, example: s.example, centroid: s.centroid }));
   }
 
   /** Terms of the message that also occur in the entry's examples. */
@@ -117,6 +125,17 @@ export class Matcher {
 
 function termOf(token: Token): string {
   return token.text.startsWith('#') ? token.text : stemWord(token.text);
+}
+
+/** Stemmed terms, each English service word followed by its Indonesian counterpart. */
+function toTerms(tokens: readonly Token[]): string[] {
+  const out: string[] = [];
+  for (const t of tokens) {
+    out.push(termOf(t));
+    const id = ENGLISH_TO_INDONESIAN[t.text];
+    if (id !== undefined && id !== t.text) out.push(stemWord(id));
+  }
+  return out;
 }
 
 function foldedWords(text: string): string[] {

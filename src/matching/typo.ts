@@ -1,4 +1,6 @@
 import { DamerauLevenshteinDistance } from 'natural/lib/natural/distance/levenshtein_distance';
+import { isDictionaryWord } from './lexicon';
+import { stemWord } from './stem';
 
 /**
  * Corrects misspelled words against the knowledge base's vocabulary.
@@ -33,6 +35,8 @@ export class TypoCorrector {
   correct(word: string): string | null {
     if (this.counts.has(word)) return word;
     if (word.length < 4 || !/^\p{L}+$/u.test(word)) return null;
+    // A real word ("main", "makan") is not a typo of a knowledge-base word ("lain", "akan").
+    if (isDictionaryWord(word) || isDictionaryWord(stemWord(word))) return null;
     const memo = this.memo.get(word);
     if (memo !== undefined) return memo;
     const maxDistance = word.length >= 8 ? 2 : 1;

@@ -25,3 +25,7 @@ declare module 'natural/lib/natural/distance/dice_coefficient' {
   function diceCoefficient(a: string, b: string): number;
   export = diceCoefficient;
 }
+declare module 'natural/lib/natural/stemmers/indonesian/data/kata-dasar.json' {
+  const words: string[];
+  export = words;
+}
