@@ -1,4 +1,4 @@
 #!/usr/bin/env node
 'use strict';
 // The compiled CLI (built by `npm ci` through the "prepare" script, or `npm run build`).
-require('../dist/cli/main.js').main();
+require('../dist/src/cli/main.js').main();

@@ -1,14 +1,20 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import { runConsoleChat } from '../channels/console/console-chat';
 import { Engine } from '../engine/engine';
 import { formatProblem, KnowledgeError } from '../knowledge/errors';
+import { evaluateCases } from '../eval/evaluate';
+import { importIntents, writeImportedKnowledge } from '../eval/import-intents';
+import { LabelledFileError, readLabelledFile } from '../eval/labelled-file';
+import { DEFAULT_TUNE_OPTIONS, tuneThresholds, writeThresholds } from '../eval/tune';
 import { knowledgeJsonSchema } from '../knowledge/json-schema';
 import { checkKnowledge, loadKnowledge } from '../knowledge/loader';
 import { createLogger, maskPersonalData } from '../logging/logger';
 import { SqliteStore } from '../storage/sqlite';
+import { formatEvalReport, formatTuneReport } from './reports';
+import { progressBar } from './progress';
 
 const DEFAULT_KB = process.env.TANYA_KNOWLEDGE_DIR ?? 'knowledge';
 const DEFAULT_DB = process.env.TANYA_DB ?? join('data', 'tanya.db');
@@ -31,6 +37,54 @@ export function buildCli(): Command {
         return;
       }
       process.stdout.write(`✓ ${paths.join(', ')}: ${result.kb.entries.length} entries, ${result.kb.products.length} products, ${result.kb.stores.length} stores\n`);
+    });
+
+  const importCmd = program.command('import').description('build a knowledge base from data made elsewhere');
+  importCmd
+    .command('intents')
+    .description('one entry per label from labelled examples (JSON Lines {"text","intent"} or CSV with text,intent columns)')
+    .argument('<file>', 'labelled examples (.jsonl or .csv)')
+    .requiredOption('--out <dir>', 'knowledge folder to write (faq.yaml)')
+    .option('--per-intent <n>', 'keep the first N examples of each label', parsePositiveInt)
+    .action((file: string, opts: { out: string; perIntent?: number }) => {
+      const bar = progressBar('import');
+      const result = importIntents(readLabelledFile(file), { ...(opts.perIntent ? { perIntent: opts.perIntent } : {}), onProgress: bar.update });
+      bar.stop();
+      const path = writeImportedKnowledge(opts.out, result, file);
+      const examples = result.entries.reduce((n, e) => n + e.questions.id.length + e.questions.en.length, 0);
+      process.stdout.write(
+        `✓ ${path}: ${result.entries.length} entries, ${examples} example questions` +
+          ` (skipped: ${result.skippedNull} without intent, ${result.skippedOverLimit} over --per-intent, ${result.skippedDuplicate} empty or repeated)\n`,
+      );
+    });
+
+  program
+    .command('eval')
+    .description('run labelled cases through the engine and report accuracy and hand-off figures')
+    .requiredOption('--cases <file>', 'labelled cases (.jsonl or .csv); intent null = should not be answered')
+    .option('--kb <dir>', 'knowledge-base folder', DEFAULT_KB)
+    .option('--json', 'print one JSON object', false)
+    .action(async (opts: { cases: string; kb: string; json: boolean }) => {
+      const kb = loadKnowledge(opts.kb);
+      const bar = progressBar('eval');
+      const run = await evaluateCases(kb, readLabelledFile(opts.cases), bar.update);
+      bar.stop();
+      process.stdout.write(opts.json ? `${JSON.stringify({ ...run.metrics, msPerCase: round3(run.msPerCase) })}\n` : formatEvalReport(run.metrics, run.msPerCase));
+    });
+
+  program
+    .command('tune')
+    .description('calibrate the answer/clarify thresholds on labelled cases and write them into the KB settings')
+    .requiredOption('--cases <file>', 'labelled cases (.jsonl or .csv), ideally with out-of-scope (null) cases')
+    .requiredOption('--kb <dir>', 'knowledge-base folder to update')
+    .option('--max-false-answer-rate <rate>', 'highest acceptable share of out-of-scope cases answered', parseRate, DEFAULT_TUNE_OPTIONS.maxFalseAnswerRate)
+    .option('--wrong-cost <cost>', 'without out-of-scope cases: cost of a wrong answer against a right one', parseRate, DEFAULT_TUNE_OPTIONS.wrongAnswerCost)
+    .option('--dry-run', 'print the figures without writing the settings', false)
+    .action((opts: { cases: string; kb: string; maxFalseAnswerRate: number; wrongCost: number; dryRun: boolean }) => {
+      const kb = loadKnowledge(opts.kb);
+      const result = tuneThresholds(kb, readLabelledFile(opts.cases), { maxFalseAnswerRate: opts.maxFalseAnswerRate, wrongAnswerCost: opts.wrongCost });
+      process.stdout.write(formatTuneReport(kb.settings, result));
+      if (!opts.dryRun) process.stdout.write(`✓ written to ${writeThresholds(opts.kb, result.thresholds)}\n`);
     });
 
   program
@@ -77,6 +131,22 @@ async function chat(kbDir: string, dbPath: string, json: boolean): Promise<void>
   }
 }
 
+function parsePositiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('write a whole number of 1 or more');
+  return n;
+}
+
+function parseRate(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('write a number such as 0.1');
+  return n;
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
 function safeUserName(): string {
   try {
     return userInfo().username || 'customer';
@@ -90,6 +160,11 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   try {
     await buildCli().parseAsync([...argv]);
   } catch (error) {
+    if (error instanceof LabelledFileError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
     if (error instanceof KnowledgeError) {
       for (const p of error.problems) process.stderr.write(`${formatProblem(p)}\n`);
       process.exitCode = 1;

@@ -94,7 +94,7 @@ export const entrySchema = z
     category: nonEmpty.optional(),
     questions: z
       .object({
-        id: z.array(nonEmpty).min(1, 'write at least one Indonesian example question'),
+        id: z.array(nonEmpty).default([]),
         en: z.array(nonEmpty).default([]),
       })
       .strict(),
@@ -107,6 +107,9 @@ export const entrySchema = z
   })
   .strict()
   .superRefine((entry, ctx) => {
+    if (entry.questions.id.length + entry.questions.en.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['questions'], message: 'the entry has no example questions; write at least one under "id:" (or "en:")' });
+    }
     if (!entry.answer && !entry.handler && entry.action === 'answer') {
       ctx.addIssue({
         code: 'custom',

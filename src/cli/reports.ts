@@ -1,0 +1,35 @@
+import type { Settings } from '../knowledge/schema';
+import type { EvalMetrics } from '../eval/metrics';
+import type { TuneResult } from '../eval/tune';
+
+const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
+
+/** The human-readable report of `tanya eval`. */
+export function formatEvalReport(m: EvalMetrics, msPerCase: number): string {
+  const lines = [
+    `cases: ${m.n} (${m.inScope} in scope, ${m.outOfScope} out of scope)`,
+    `in-scope accuracy:  ${pct(m.inScopeAccuracy)}   (best-ranked entry right: ${pct(m.top1Accuracy)}; wrong answers: ${pct(m.wrongAnswerRate)})`,
+  ];
+  if (m.outOfScope > 0) lines.push(`out-of-scope recall: ${pct(m.oosRecall)}   false-answer rate: ${pct(m.falseAnswerRate)}`);
+  lines.push(`decisions: ${Object.entries(m.decisions).filter(([, n]) => n > 0).map(([d, n]) => `${d} ${n}`).join(', ')}`);
+  lines.push(`time per case: ${msPerCase.toFixed(3)} ms`);
+  const weakest = [...m.perEntry].filter((e) => e.support > 0).sort((a, b) => a.recall - b.recall || a.precision - b.precision).slice(0, 10);
+  if (weakest.length > 0) {
+    lines.push('', 'weakest entries (precision / recall / cases):');
+    for (const e of weakest) lines.push(`  ${e.entryId.padEnd(32)} ${pct(e.precision).padStart(8)} ${pct(e.recall).padStart(8)} ${String(e.support).padStart(5)}`);
+  }
+  if (m.confusedPairs.length > 0) {
+    lines.push('', 'most confused (expected → answered):');
+    for (const p of m.confusedPairs) lines.push(`  ${p.expected} → ${p.got}: ${p.count}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The before/after report of `tanya tune`. */
+export function formatTuneReport(settings: Settings, result: TuneResult): string {
+  const row = (name: string, m: EvalMetrics, t: { answerThreshold: number; clarifyThreshold: number; clarifyMargin: number }): string =>
+    `${name.padEnd(7)} answer ≥ ${t.answerThreshold.toFixed(3)}  clarify ≥ ${t.clarifyThreshold.toFixed(3)}  margin ${t.clarifyMargin.toFixed(2)}  →  in-scope accuracy ${pct(m.inScopeAccuracy)}` +
+    (m.outOfScope > 0 ? `, false-answer rate ${pct(m.falseAnswerRate)}` : `, wrong answers ${pct(m.wrongAnswerRate)}`);
+  const note = result.before.outOfScope === 0 ? '\nnote: the cases have no out-of-scope (null) examples; add some so tuning can weigh refusals.\n' : '';
+  return `${row('before', result.before, settings)}\n${row('after', result.after, result.thresholds)}\n${note}`;
+}

@@ -1,0 +1,53 @@
+import { Engine } from '../engine/engine';
+import type { KnowledgeBase } from '../knowledge/schema';
+import { SqliteStore } from '../storage/sqlite';
+import { entryIdForLabel, type LabelledMessage } from './labelled-file';
+import { computeMetrics, type CaseOutcome, type EvalMetrics } from './metrics';
+
+export interface EvalRun {
+  readonly metrics: EvalMetrics;
+  readonly outcomes: readonly CaseOutcome[];
+  /** Mean time per case through the whole engine, in milliseconds. */
+  readonly msPerCase: number;
+}
+
+/** Maps a case's label to the entry id the importer gives it, when the KB has no such id. */
+export function expectedEntry(kb: KnowledgeBase, label: string | null): string | null {
+  if (label === null) return null;
+  return kb.entries.some((e) => e.id === label) ? label : entryIdForLabel(label);
+}
+
+/**
+ * Runs each case through the real engine (matcher, decisions, in-memory SQLite transcript),
+ * each as its own conversation, and scores the outcomes.
+ */
+export async function evaluateCases(kb: KnowledgeBase, cases: readonly LabelledMessage[], onProgress?: (done: number, total: number) => void): Promise<EvalRun> {
+  const store = new SqliteStore(':memory:');
+  const engine = new Engine(kb, store);
+  const outcomes: CaseOutcome[] = [];
+  const start = process.hrtime.bigint();
+  try {
+    for (const [i, c] of cases.entries()) {
+      if (i % 200 === 0) onProgress?.(i, cases.length);
+      const result = await engine.handle({
+        channel: 'eval',
+        conversationId: `eval-${i}`,
+        userId: `eval-${i}`,
+        messageId: String(i),
+        text: c.text,
+        receivedAt: new Date(),
+      });
+      outcomes.push({
+        expected: expectedEntry(kb, c.intent),
+        decision: result.decision.type,
+        answered: result.decision.type === 'answer' ? result.decision.entryId : null,
+        top: result.explanation.candidates[0]?.entryId ?? null,
+      });
+    }
+  } finally {
+    store.close();
+  }
+  onProgress?.(cases.length, cases.length);
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  return { metrics: computeMetrics(outcomes), outcomes, msPerCase: cases.length === 0 ? 0 : ms / cases.length };
+}
