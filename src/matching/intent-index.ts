@@ -1,3 +1,5 @@
+import { LinearModel, type SparseVector } from './linear-model';
+
 /**
  * A TF-IDF index over example questions, scored through inverted lists so the cost of a query
  * grows with the number of examples sharing its terms, not with the size of the knowledge base.
@@ -19,9 +21,11 @@ export interface IndexOptions {
   readonly charWeight: number;
   /** Weight of query words the knowledge base has never seen, relative to the rarest known word (default 1). */
   readonly unknownWeight: number;
+  /** Weight of the trained linear model's probability in the score; 0 turns the model off (default 0.5). */
+  readonly modelWeight: number;
 }
 
-export const DEFAULT_INDEX_OPTIONS: IndexOptions = { exampleWeight: 0.25, bigramWeight: 0.4, charWeight: 0.3, unknownWeight: 1 };
+export const DEFAULT_INDEX_OPTIONS: IndexOptions = { exampleWeight: 0.25, bigramWeight: 0.4, charWeight: 0.3, unknownWeight: 1, modelWeight: 0.5 };
 
 export interface ScoredEntry {
   readonly entry: number;
@@ -30,6 +34,8 @@ export interface ScoredEntry {
   readonly example: number;
   /** Cosine with the entry's centroid. */
   readonly centroid: number;
+  /** The linear model's probability (0 when there is no model). */
+  readonly model: number;
 }
 
 interface Postings {
@@ -73,6 +79,10 @@ export class IntentIndex {
   private readonly bestExample: Float64Array;
   private readonly centroid: Float64Array;
   private readonly touched: number[] = [];
+  private readonly model: LinearModel | undefined;
+  private readonly probs: Float64Array;
+  private readonly charFeature: Uint8Array;
+  private readonly modelShare: number;
 
   constructor(
     readonly entryCount: number,
@@ -109,6 +119,7 @@ export class IntentIndex {
 
     const exLists: { ids: number[]; weights: number[] }[] = Array.from({ length: this.featureIds.size }, () => ({ ids: [], weights: [] }));
     const families = [...this.featureIds.keys()].map(familyOf);
+    const vectors: { label: number; x: SparseVector }[] = [];
     exampleFeatures.forEach((features, i) => {
       const vec: [number, number][] = [];
       for (const [feature, tf] of features) {
@@ -120,7 +131,15 @@ export class IntentIndex {
         exLists[id].ids.push(i);
         exLists[id].weights.push(w / norm);
       }
+      const modelFeatures = vec.filter(([id]) => families[id] !== 'char');
+      vectors.push({ label: examples[i].entry, x: { ids: Int32Array.from(modelFeatures, ([id]) => id), values: Float32Array.from(modelFeatures, ([, w]) => w / norm) } });
     });
+    this.charFeature = Uint8Array.from(families, (f) => (f === 'char' ? 1 : 0));
+    // A discriminative model needs many examples per entry; with an editor's handful it
+    // overfits, so its share grows with the examples available (full share from 50 per entry).
+    this.modelShare = options.modelWeight * Math.min(1, examples.length / Math.max(1, entryCount) / 50);
+    this.model = options.modelWeight > 0 ? LinearModel.train(vectors, this.featureIds.size, entryCount) : undefined;
+    this.probs = new Float64Array(this.model ? entryCount : 0);
     this.examplePostings = exLists.map((l) => ({ ids: Int32Array.from(l.ids), weights: Float32Array.from(l.weights) }));
 
     const entLists: { ids: number[]; weights: number[] }[] = Array.from({ length: this.featureIds.size }, () => ({ ids: [], weights: [] }));
@@ -176,9 +195,11 @@ export class IntentIndex {
         entQuery.push([id, wc]);
       }
     }
+    if (exQuery.length === 0) return [];
     exNorm = Math.sqrt(exNorm) || 1;
     entNorm = Math.sqrt(entNorm) || 1;
 
+    const probs = this.model ? this.model.probabilities(sparse(exQuery.filter(([id]) => !this.charFeature[id]), exNorm), this.probs) : undefined;
     const exampleScores = new Map<number, number>();
     for (const [id, w] of exQuery) {
       const p = this.examplePostings[id];
@@ -202,12 +223,20 @@ export class IntentIndex {
         this.centroid[entry] += (w / entNorm) * p.weights[k];
       }
     }
+    if (probs) {
+      // Entries the model favours may share no word with the query; consider the top ones too.
+      const seen = new Set(touched);
+      for (const entry of topIndices(probs, limit)) if (!seen.has(entry)) touched.push(entry);
+    }
     const alpha = this.options.exampleWeight;
+    const m = probs ? this.modelShare : 0;
     const results: ScoredEntry[] = [];
     for (const entry of touched) {
       const example = Math.min(1, this.bestExample[entry]);
       const centroid = Math.min(1, this.centroid[entry]);
-      results.push({ entry, score: alpha * example + (1 - alpha) * centroid, example, centroid });
+      const model = probs ? probs[entry] : 0;
+      const lexical = alpha * example + (1 - alpha) * centroid;
+      results.push({ entry, score: (1 - m) * lexical + m * model, example, centroid, model });
       this.bestExample[entry] = 0;
       this.centroid[entry] = 0;
     }
@@ -229,4 +258,22 @@ export class IntentIndex {
       }
     }
   }
+}
+
+function sparse(pairs: readonly (readonly [number, number])[], norm: number): SparseVector {
+  return { ids: Int32Array.from(pairs, ([id]) => id), values: Float32Array.from(pairs, ([, w]) => w / norm) };
+}
+
+function topIndices(values: Float64Array, k: number): number[] {
+  const top: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    if (top.length < k) {
+      top.push(i);
+      top.sort((a, b) => values[b] - values[a]);
+    } else if (values[i] > values[top[k - 1]]) {
+      top[k - 1] = i;
+      top.sort((a, b) => values[b] - values[a]);
+    }
+  }
+  return top;
 }
