@@ -1,4 +1,4 @@
-import { LinearModel, type SparseVector } from './linear-model';
+import { DEFAULT_LINEAR_OPTIONS, LinearModel, type SparseVector } from './linear-model';
 
 /**
  * A TF-IDF index over example questions, scored through inverted lists so the cost of a query
@@ -23,9 +23,15 @@ export interface IndexOptions {
   readonly unknownWeight: number;
   /** Weight of the trained linear model's probability in the score; 0 turns the model off (default 0.5). */
   readonly modelWeight: number;
+  /** Largest training cost (epochs × non-zero features × entries) spent at load time (default 8e8, a few seconds). */
+  readonly maxTrainingOps: number;
+  /** Features in more examples than this count towards centroids only (default 1000). */
+  readonly maxExamplePostings: number;
+  /** Features in more entries than this are skipped when scoring centroids (default 300). */
+  readonly maxEntryPostings: number;
 }
 
-export const DEFAULT_INDEX_OPTIONS: IndexOptions = { exampleWeight: 0.25, bigramWeight: 0.4, charWeight: 0.3, unknownWeight: 1, modelWeight: 0.5 };
+export const DEFAULT_INDEX_OPTIONS: IndexOptions = { exampleWeight: 0.25, bigramWeight: 0.4, charWeight: 0.3, unknownWeight: 1, modelWeight: 0.5, maxTrainingOps: 8e8, maxExamplePostings: 1000, maxEntryPostings: 300 };
 
 export interface ScoredEntry {
   readonly entry: number;
@@ -79,6 +85,8 @@ export class IntentIndex {
   private readonly bestExample: Float64Array;
   private readonly centroid: Float64Array;
   private readonly touched: number[] = [];
+  private readonly touchedExamples: number[] = [];
+  private readonly exampleScores: Float64Array;
   private readonly model: LinearModel | undefined;
   private readonly probs: Float64Array;
   private readonly charFeature: Uint8Array;
@@ -137,8 +145,12 @@ export class IntentIndex {
     this.charFeature = Uint8Array.from(families, (f) => (f === 'char' ? 1 : 0));
     // A discriminative model needs many examples per entry; with an editor's handful it
     // overfits, so its share grows with the examples available (full share from 50 per entry).
-    this.modelShare = options.modelWeight * Math.min(1, examples.length / Math.max(1, entryCount) / 50);
-    this.model = options.modelWeight > 0 ? LinearModel.train(vectors, this.featureIds.size, entryCount) : undefined;
+    // It is trained only where it matters and the training stays affordable at load time.
+    const share = options.modelWeight * Math.min(1, examples.length / Math.max(1, entryCount) / 50);
+    const nonZero = vectors.reduce((n, v) => n + v.x.ids.length, 0);
+    const trainingOps = DEFAULT_LINEAR_OPTIONS.epochs * nonZero * entryCount;
+    this.model = share >= 0.1 && trainingOps <= options.maxTrainingOps ? LinearModel.train(vectors, this.featureIds.size, entryCount) : undefined;
+    this.modelShare = this.model ? share : 0;
     this.probs = new Float64Array(this.model ? entryCount : 0);
     this.examplePostings = exLists.map((l) => ({ ids: Int32Array.from(l.ids), weights: Float32Array.from(l.weights) }));
 
@@ -156,6 +168,7 @@ export class IntentIndex {
     });
     this.entryPostings = entLists.map((l) => ({ ids: Int32Array.from(l.ids), weights: Float32Array.from(l.weights) }));
     this.bestExample = new Float64Array(entryCount);
+    this.exampleScores = new Float64Array(examples.length);
     this.centroid = new Float64Array(entryCount);
   }
 
@@ -200,23 +213,33 @@ export class IntentIndex {
     entNorm = Math.sqrt(entNorm) || 1;
 
     const probs = this.model ? this.model.probabilities(sparse(exQuery.filter(([id]) => !this.charFeature[id]), exNorm), this.probs) : undefined;
-    const exampleScores = new Map<number, number>();
+    // Example cosines accumulate in a reused typed array; very common features (long
+    // postings, low weight) are left to the centroid score so a query never scans most examples.
+    const exampleScores = this.exampleScores;
+    const touchedExamples = this.touchedExamples;
+    touchedExamples.length = 0;
     for (const [id, w] of exQuery) {
       const p = this.examplePostings[id];
+      if (p.ids.length > this.options.maxExamplePostings) continue;
+      const qw = w / exNorm;
       for (let k = 0; k < p.ids.length; k++) {
         const ex = p.ids[k];
-        exampleScores.set(ex, (exampleScores.get(ex) ?? 0) + (w / exNorm) * p.weights[k]);
+        if (exampleScores[ex] === 0) touchedExamples.push(ex);
+        exampleScores[ex] += qw * p.weights[k];
       }
     }
     const touched = this.touched;
     touched.length = 0;
-    for (const [ex, s] of exampleScores) {
+    for (const ex of touchedExamples) {
+      const s = exampleScores[ex];
+      exampleScores[ex] = 0;
       const entry = this.exampleEntry[ex];
       if (this.bestExample[entry] === 0 && this.centroid[entry] === 0) touched.push(entry);
       if (s > this.bestExample[entry]) this.bestExample[entry] = s;
     }
     for (const [id, w] of entQuery) {
       const p = this.entryPostings[id];
+      if (p.ids.length > this.options.maxEntryPostings) continue;
       for (let k = 0; k < p.ids.length; k++) {
         const entry = p.ids[k];
         if (this.bestExample[entry] === 0 && this.centroid[entry] === 0) touched.push(entry);
