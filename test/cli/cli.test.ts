@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 // Runs the real command as a user would (the build is made by `npm test` / `npm ci`).
@@ -43,5 +45,30 @@ describe('tanya CLI', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('bad-hours.yaml:7:19');
     expect(r.stdout).toBe('');
+  });
+});
+
+describe('tanya import, eval and tune commands', () => {
+  it('imports labelled examples, evaluates cases as JSON, and tunes the thresholds', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tanya-cli-'));
+    const imported = tanya(['import', 'intents', 'test/fixtures/labelled/shop.jsonl', '--out', dir, '--per-intent', '2']);
+    expect(imported.status).toBe(0);
+    expect(imported.stdout).toContain('3 entries, 6 example questions');
+    const evaluated = tanya(['eval', '--cases', 'test/fixtures/labelled/cases.jsonl', '--kb', dir, '--json']);
+    expect(evaluated.status).toBe(0);
+    const figures = JSON.parse(evaluated.stdout) as Record<string, number>;
+    expect(Object.keys(figures)).toEqual(expect.arrayContaining(['n', 'inScopeAccuracy', 'oosRecall', 'falseAnswerRate']));
+    expect(figures.n).toBe(4);
+    const tuned = tanya(['tune', '--cases', 'test/fixtures/labelled/cases.jsonl', '--kb', dir]);
+    expect(tuned.status).toBe(0);
+    expect(tuned.stdout).toMatch(/^before .*\nafter .*\n✓ written to /m);
+    const report = tanya(['eval', '--cases', 'test/fixtures/labelled/cases.jsonl', '--kb', dir]);
+    expect(report.stdout).toContain('in-scope accuracy:');
+  });
+
+  it('reports a broken cases file with its line', () => {
+    const r = tanya(['eval', '--cases', 'test/fixtures/broken/syntax-error.yaml']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('syntax-error.yaml:1: not valid JSON');
   });
 });

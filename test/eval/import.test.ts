@@ -1,0 +1,58 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { importIntents, writeImportedKnowledge } from '../../src/eval/import-intents';
+import { entryIdForLabel, readLabelledFile } from '../../src/eval/labelled-file';
+import { loadKnowledge } from '../../src/knowledge/loader';
+
+const fixture = (name: string): string => join('test', 'fixtures', 'labelled', name);
+
+describe('tanya import intents', () => {
+  it('reads JSON Lines: one entry per label, null rows and repeats skipped, languages sorted', () => {
+    const result = importIntents(readLabelledFile(fixture('shop.jsonl')));
+    expect(result.entries.map((e) => e.id)).toEqual(['shipping_cost', 'cod', 'warranty']);
+    expect(result.skippedNull).toBe(1);
+    expect(result.skippedDuplicate).toBe(1);
+    const shipping = result.entries[0];
+    expect(shipping.questions).toEqual({ id: ['Berapa ongkos kirim ke Medan?', 'Ongkir ke Bandung berapa ya?'], en: ['How much is shipping to Bali?'] });
+    expect(result.entries[1].title).toEqual({ id: 'COD' });
+    expect(shipping.answer.id).toContain('belum ditulis');
+  });
+
+  it('keeps the first N examples of each label with --per-intent', () => {
+    const result = importIntents(readLabelledFile(fixture('shop.jsonl')), { perIntent: 1 });
+    expect(result.entries.map((e) => [...e.questions.id, ...e.questions.en])).toEqual([['Berapa ongkos kirim ke Medan?'], ['Bisa bayar di tempat?'], ['Garansi HP berapa lama?']]);
+    expect(result.skippedOverLimit).toBe(6);
+  });
+
+  it('reads CSV exports with quoted commas and empty intents', () => {
+    const rows = readLabelledFile(fixture('shop.csv'));
+    expect(rows).toEqual([
+      { text: 'Berapa ongkos kirim ke Medan?', intent: 'shipping_cost' },
+      { text: 'Ongkir ke Bandung, berapa ya?', intent: 'shipping_cost' },
+      { text: 'Bisa bayar di tempat?', intent: 'cod' },
+      { text: 'Ada lowongan kerja?', intent: null },
+      { text: 'Garansi HP berapa lama?', intent: 'warranty' },
+    ]);
+  });
+
+  it('writes a knowledge folder the loader accepts', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tanya-import-'));
+    writeImportedKnowledge(dir, importIntents(readLabelledFile(fixture('shop.jsonl'))), 'shop.jsonl');
+    const kb = loadKnowledge(dir);
+    expect(kb.entries.map((e) => e.id)).toEqual(['shipping_cost', 'cod', 'warranty']);
+  });
+
+  it('names entries after labels in the id format', () => {
+    expect(entryIdForLabel('Card_Arrival')).toBe('card_arrival');
+    expect(entryIdForLabel('AddToPlaylist')).toBe('addtoplaylist');
+    expect(entryIdForLabel('  what is: this? ')).toBe('what-is-this');
+  });
+
+  it('names the line of a broken JSON line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tanya-import-'));
+    const path = join(dir, 'bad.jsonl');
+    writeFileSync(path, '{"text": "a", "intent": "x"}\n{"text": oops}\n');
+    expect(() => readLabelledFile(path)).toThrow(`${path}:2: not valid JSON; write one {"text": "…", "intent": "…"} object per line`);
+  });
+});

@@ -1,0 +1,66 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { evaluateCases } from '../../src/eval/evaluate';
+import { importIntents, writeImportedKnowledge } from '../../src/eval/import-intents';
+import { readLabelledFile } from '../../src/eval/labelled-file';
+import { computeMetrics, type CaseOutcome } from '../../src/eval/metrics';
+import { tuneThresholds, writeThresholds } from '../../src/eval/tune';
+import { loadKnowledge } from '../../src/knowledge/loader';
+
+describe('evaluation figures', () => {
+  // 6 in-scope cases (3 a, 2 b, 1 c) and 4 out-of-scope cases, computed by hand below.
+  const outcomes: CaseOutcome[] = [
+    { expected: 'a', decision: 'answer', answered: 'a', top: 'a' }, // right
+    { expected: 'a', decision: 'answer', answered: 'a', top: 'a' }, // right
+    { expected: 'a', decision: 'clarify', answered: null, top: 'a' }, // refused: wrong, but top-1 right
+    { expected: 'b', decision: 'answer', answered: 'a', top: 'a' }, // wrong answer b → a
+    { expected: 'b', decision: 'answer', answered: 'b', top: 'b' }, // right
+    { expected: 'c', decision: 'fallback', answered: null, top: 'b' }, // refused
+    { expected: null, decision: 'fallback', answered: null, top: 'a' }, // correctly refused
+    { expected: null, decision: 'handoff', answered: null, top: null }, // correctly refused
+    { expected: null, decision: 'answer', answered: 'b', top: 'b' }, // false answer
+    { expected: null, decision: 'clarify', answered: null, top: 'c' }, // correctly refused
+  ];
+  const m = computeMetrics(outcomes);
+
+  it('computes accuracy, out-of-scope recall and false-answer rate', () => {
+    expect(m).toMatchObject({ n: 10, inScope: 6, outOfScope: 4 });
+    expect(m.inScopeAccuracy).toBeCloseTo(3 / 6);
+    expect(m.top1Accuracy).toBeCloseTo(4 / 6);
+    expect(m.wrongAnswerRate).toBeCloseTo(1 / 6);
+    expect(m.oosRecall).toBeCloseTo(3 / 4);
+    expect(m.falseAnswerRate).toBeCloseTo(1 / 4);
+    expect(m.decisions).toEqual({ answer: 5, clarify: 2, fallback: 2, handoff: 1, silent: 0 });
+  });
+
+  it('computes per-entry precision and recall and the most confused pairs', () => {
+    expect(m.perEntry).toEqual([
+      { entryId: 'a', precision: 2 / 3, recall: 2 / 3, support: 3 },
+      { entryId: 'b', precision: 1 / 2, recall: 1 / 2, support: 2 },
+      { entryId: 'c', precision: 0, recall: 0, support: 1 },
+    ]);
+    expect(m.confusedPairs).toEqual([
+      { expected: '(none)', got: 'b', count: 1 },
+      { expected: 'b', got: 'a', count: 1 },
+    ]);
+  });
+
+  it('runs cases through the engine and tunes thresholds into the settings', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tanya-tune-'));
+    writeImportedKnowledge(dir, importIntents(readLabelledFile('test/fixtures/labelled/shop.jsonl')), 'shop.jsonl');
+    const cases = readLabelledFile('test/fixtures/labelled/cases.jsonl');
+    const run = await evaluateCases(loadKnowledge(dir), cases);
+    expect(run.metrics.n).toBe(4);
+    expect(run.metrics.top1Accuracy).toBe(1);
+    const tuned = tuneThresholds(loadKnowledge(dir), cases, { maxFalseAnswerRate: 0, wrongAnswerCost: 0.5 });
+    expect(tuned.after.inScopeAccuracy).toBe(1);
+    expect(tuned.after.falseAnswerRate).toBe(0);
+    const path = writeThresholds(dir, tuned.thresholds);
+    expect(readFileSync(path, 'utf8')).toContain(`answerThreshold: ${tuned.thresholds.answerThreshold}`);
+    expect(loadKnowledge(dir).settings.answerThreshold).toBe(tuned.thresholds.answerThreshold);
+    const after = await evaluateCases(loadKnowledge(dir), cases);
+    expect(after.metrics.inScopeAccuracy).toBe(1);
+    expect(after.metrics.falseAnswerRate).toBe(0);
+  });
+});
