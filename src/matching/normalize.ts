@@ -1,4 +1,6 @@
+import { isDictionaryWord } from './lexicon';
 import { DEFAULT_SLANG, DEFAULT_SYNONYMS } from './slang';
+import { stemWord } from './stem';
 
 /**
  * Text normalization for informal Indonesian and English chat.
@@ -66,6 +68,23 @@ export class Normalizer {
       .join(' ');
   }
 
+  /**
+   * Slang with the possessive "-nya" ("duitnya" → "uang") or the Jakarta verb suffix "-in"
+   * ("dibatalin" → "dibatalkan", "kirimin" → "kirimkan") attached.
+   */
+  private slangWithSuffix(word: string): string | undefined {
+    if (word.length > 4 && word.endsWith('nya')) {
+      const base = this.slang.get(word.slice(0, -3));
+      if (base) return base;
+    }
+    if (word.length > 5 && word.endsWith('in') && !isDictionaryWord(word)) {
+      const formal = `${word.slice(0, -2)}kan`;
+      const root = stemWord(formal);
+      if (root !== formal && isDictionaryWord(root)) return formal;
+    }
+    return undefined;
+  }
+
   private pushToken(part: string, out: Token[]): void {
     if (!part) return;
     if (/^\d+\/\d+$/.test(part)) {
@@ -85,7 +104,7 @@ export class Normalizer {
       return;
     }
     const word = reduplication(part);
-    const mapped = this.slang.get(word);
+    const mapped = this.slang.get(word) ?? this.slangWithSuffix(word);
     if (mapped === undefined) {
       out.push({ text: word, kind: 'word' });
       return;

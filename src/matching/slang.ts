@@ -23,6 +23,10 @@ export const DEFAULT_SLANG: Readonly<Record<string, string>> = {
   dong: '', donk: '', sih: '', nih: '', deh: '', ya: '', yah: '', yaa: '', kah: '', lah: '', toh: '', loh: '',
   kok: '', tuh: '', nah: '', wkwk: '', hehe: '', hihi: '', eh: '', ehm: '', hmm: '', btw: '',
   // common abbreviations
+  nya: '', gajadi: 'tidak jadi', gabisa: 'tidak bisa', gatau: 'tidak tahu', gamau: 'tidak mau', gapapa: 'tidak apa',
+  gaes: '', guys: '', dapet: 'dapat', dpt: 'dapat', balik: 'kembali', loc: 'lokasi', lok: 'lokasi', sharelok: 'share lokasi',
+  shareloc: 'share lokasi', tetep: 'tetap', mantep: 'mantap', mantul: 'mantap', bagusan: 'bagus', murahan: 'murah',
+  kmrn: 'kemarin', kemaren: 'kemarin', udahan: 'sudah', trs: 'terus', trus: 'terus',
   ori: 'original', orginal: 'original', ngomong: 'bicara', ngobrol: 'bicara', omong: 'bicara', nyambung: 'sambung', sambungin: 'sambung', hubungin: 'hubung',
   yg: 'yang', yng: 'yang', dgn: 'dengan', dg: 'dengan', utk: 'untuk', untk: 'untuk',
   sm: 'sama', ama: 'sama', jg: 'juga', jga: 'juga', lg: 'lagi', lgi: 'lagi', tp: 'tapi', tpi: 'tapi',

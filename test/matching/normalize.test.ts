@@ -17,7 +17,9 @@ describe('normalization', () => {
     expect(foldText('mahal bangettt 😭😭')).toBe('mahal banget');
     expect(foldText('garansiii\u0007 nya')).toBe('garansi nya');
     expect(words('tolonggg kakkk')).toBe('tolong');
-    expect(words('barang2 nya')).toBe('barang nya');
+    expect(words('barang2 nya')).toBe('barang');
+    expect(words('duitnya dibalikin kapan')).toBe('uang kembali kapan');
+    expect(words('pesanan dibatalin aja')).toBe('pesanan dibatalkan saja');
   });
 
   it('turns amounts and sizes into single tokens', () => {
