@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import diceCoefficient = require('natural/lib/natural/distance/dice_coefficient');
@@ -17,17 +18,32 @@ import {
 
 type Path = readonly (string | number)[];
 
-/** One parsed YAML file with what is needed to point at any node in it. */
+/** One YAML file; its syntax tree (to point at any node) is built only when a message needs it. */
 interface ParsedFile {
   readonly file: string;
-  readonly doc: Document.Parsed;
-  readonly lines: LineCounter;
+  readonly text: string;
+  ast(): { readonly doc: Document.Parsed; readonly lines: LineCounter };
+}
+
+function parsedFile(file: string, text: string): ParsedFile {
+  let ast: { doc: Document.Parsed; lines: LineCounter } | undefined;
+  return {
+    file,
+    text,
+    ast() {
+      if (!ast) {
+        const lines = new LineCounter();
+        ast = { doc: parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true }), lines };
+      }
+      return ast;
+    },
+  };
 }
 
 /** Where a value sits in a file: the node at `path`, or its nearest existing parent. */
 function locate(parsed: ParsedFile, path: Path, keyOf?: string): { line: number; column: number } {
   for (let depth = path.length; depth >= 0; depth--) {
-    const node = parsed.doc.getIn(path.slice(0, depth), true);
+    const node = parsed.ast().doc.getIn(path.slice(0, depth), true);
     if (keyOf !== undefined && depth === path.length && isMap(node)) {
       const pair = node.items.find((p) => isScalar(p.key) && p.key.value === keyOf);
       if (pair && isScalar(pair.key) && pair.key.range) return position(parsed, pair.key.range[0]);
@@ -40,7 +56,7 @@ function locate(parsed: ParsedFile, path: Path, keyOf?: string): { line: number;
 }
 
 function position(parsed: ParsedFile, offset: number): { line: number; column: number } {
-  const pos = parsed.lines.linePos(offset);
+  const pos = parsed.ast().lines.linePos(offset);
   return { line: pos.line, column: pos.col };
 }
 
@@ -124,11 +140,23 @@ function allowedKeys(path: Path): string[] | undefined {
   return undefined;
 }
 
-/** Parses and validates one file; returns its content or the problems found. */
+/**
+ * Parses and validates one file; returns its content or the problems found. Valid files take
+ * the fast path (js-yaml, about ten times faster on large catalogues); any problem is then
+ * located precisely with the position-keeping `yaml` parser.
+ */
 function parseFile(file: string, text: string): { parsed?: ParsedFile; data?: KnowledgeFile; problems: KbProblem[] } {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const parsed: ParsedFile = { file, doc, lines };
+  const parsed = parsedFile(file, text);
+  try {
+    const fast: unknown = loadYaml(text, { schema: CORE_SCHEMA }) ?? {};
+    if (fast !== null && typeof fast === 'object' && !Array.isArray(fast)) {
+      const result = knowledgeFileSchema.safeParse(fast);
+      if (result.success) return { parsed, data: result.data, problems: [] };
+    }
+  } catch {
+    // Reported below with the line and column.
+  }
+  const { doc } = parsed.ast();
   if (doc.errors.length > 0) {
     return {
       problems: doc.errors.map((err) => ({
@@ -146,6 +174,22 @@ function parseFile(file: string, text: string): { parsed?: ParsedFile; data?: Kn
   const result = knowledgeFileSchema.safeParse(raw);
   if (!result.success) return { problems: result.error.issues.map((i) => issueToProblem(parsed, raw, i)) };
   return { parsed, data: result.data, problems: [] };
+}
+
+/** Lines of the "- id:" items under policies/faq, per section and id, found without a syntax tree. */
+function entryLines(text: string): Map<string, number[]> {
+  const lines = new Map<string, number[]>();
+  let section = '';
+  text.split('\n').forEach((line, i) => {
+    const top = /^([A-Za-z_]+):/.exec(line);
+    if (top) section = top[1];
+    if (section !== 'faq' && section !== 'policies') return;
+    const m = /^\s*-\s+id:\s*["']?([^"'\s#]+)/.exec(line);
+    if (!m) return;
+    const key = `${section}:${m[1]}`;
+    lines.set(key, [...(lines.get(key) ?? []), i + 1]);
+  });
+  return lines;
 }
 
 /** The YAML files of a knowledge directory (top level only; sub-folders hold tests). */
@@ -203,16 +247,16 @@ function mergeFiles(files: readonly { parsed: ParsedFile; data: KnowledgeFile }[
   const products: Product[] = [];
   const entries: Entry[] = [];
   const sources = new Map<string, SourceRef>();
-  const seen = new Map<string, string>();
+  const seen = new Map<string, { parsed: ParsedFile; path: Path }>();
   const claim = (kind: string, id: string, parsed: ParsedFile, path: Path): boolean => {
     const key = `${kind}:${id}`;
-    const here = locate(parsed, path);
     const first = seen.get(key);
     if (first) {
-      problems.push(problemAt(parsed, path, `${kind} id "${id}" is already used at ${first}; give each ${kind} its own id`));
+      const at = `${first.parsed.file}:${locate(first.parsed, first.path).line}`;
+      problems.push(problemAt(parsed, path, `${kind} id "${id}" is already used at ${at}; give each ${kind} its own id`));
       return false;
     }
-    seen.set(key, `${parsed.file}:${here.line}`);
+    seen.set(key, { parsed, path });
     return true;
   };
   const storeRefs: { parsed: ParsedFile; path: Path; storeId: string }[] = [];
@@ -235,8 +279,9 @@ function mergeFiles(files: readonly { parsed: ParsedFile; data: KnowledgeFile }[
       });
     });
     // Entries in file order, so a duplicate is reported where it is written second.
+    const lines = entryLines(parsed.text);
     const located = (['policies', 'faq'] as const).flatMap((key) =>
-      (data[key] ?? []).map((entry, i) => ({ key, i, entry, line: locate(parsed, [key, i]).line })),
+      (data[key] ?? []).map((entry, i) => ({ key, i, entry, line: lines.get(`${key}:${entry.id}`)?.shift() ?? 1 })),
     );
     located.sort((a, b) => a.line - b.line);
     for (const { key, i, entry, line } of located) {
