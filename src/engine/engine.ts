@@ -2,7 +2,7 @@ import type { CatalogHandler, Entry, KnowledgeBase, Product, Store, Variant } fr
 import { decide } from '../matching/decide';
 import { Matcher, type Analysis } from '../matching/matcher';
 import { foldText } from '../matching/normalize';
-import type { ConversationStore, TicketSummary } from '../storage/store';
+import type { ConversationStore, InboundRecord, TicketSummary } from '../storage/store';
 import { answerFromCatalog, nearestStoresText, needsProduct } from './catalog-answers';
 import { fill, say } from './messages';
 import { EMPTY_STATE, type ConversationState, type OfferedChoice, type Topic } from './state';
@@ -84,12 +84,14 @@ export class Engine {
 
   private safeTurn(message: InboundMessage): TurnResult {
     try {
-      return this.turn(message);
+      return this.store.atomically(() => this.turn(message));
     } catch (error) {
       this.options.onError?.(error, message);
       const lang = this.kb.settings.defaultLanguage;
       const replies: OutboundMessage[] = [{ kind: 'text', text: say('error', lang) }];
       try {
+        // The failed turn was rolled back; keep the customer's message in the transcript.
+        this.store.recordInbound(inboundRecord(message));
         this.recordReplies(message.conversationId, replies, { type: 'fallback', reason: 'error', score: 0 });
       } catch {
         // The store itself failed; the apology is still returned to the channel.
@@ -101,16 +103,7 @@ export class Engine {
   private turn(message: InboundMessage): TurnResult {
     const matcher = this.matcher;
     const at = message.receivedAt.toISOString();
-    const fresh = this.store.recordInbound({
-      channel: message.channel,
-      conversationId: message.conversationId,
-      userId: message.userId,
-      ...(message.userName ? { userName: message.userName } : {}),
-      messageId: message.messageId,
-      text: message.text,
-      kind: message.kind ?? 'text',
-      at,
-    });
+    const fresh = this.store.recordInbound(inboundRecord(message));
     const stored = this.store.loadState(message.conversationId) ?? EMPTY_STATE;
     const lang0 = stored.language ?? hintLanguage(message.languageHint) ?? this.kb.settings.defaultLanguage;
     if (!fresh) {
@@ -444,6 +437,19 @@ function matcherFor(kb: KnowledgeBase): Matcher {
     compiled.set(kb, matcher);
   }
   return matcher;
+}
+
+function inboundRecord(message: InboundMessage): InboundRecord {
+  return {
+    channel: message.channel,
+    conversationId: message.conversationId,
+    userId: message.userId,
+    ...(message.userName ? { userName: message.userName } : {}),
+    messageId: message.messageId,
+    text: message.text,
+    kind: message.kind ?? 'text',
+    at: message.receivedAt.toISOString(),
+  };
 }
 
 function withoutPending(state: ConversationState): ConversationState {

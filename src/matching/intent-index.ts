@@ -29,9 +29,11 @@ export interface IndexOptions {
   readonly maxExamplePostings: number;
   /** Features in more entries than this are skipped when scoring centroids (default 300). */
   readonly maxEntryPostings: number;
+  /** Character n-grams are indexed only up to this many examples, to keep large knowledge bases fast to load (default 20000). */
+  readonly maxCharGramExamples: number;
 }
 
-export const DEFAULT_INDEX_OPTIONS: IndexOptions = { exampleWeight: 0.25, bigramWeight: 0.4, charWeight: 0.3, unknownWeight: 1, modelWeight: 0.5, maxTrainingOps: 8e8, maxExamplePostings: 1000, maxEntryPostings: 300 };
+export const DEFAULT_INDEX_OPTIONS: IndexOptions = { exampleWeight: 0.25, bigramWeight: 0.4, charWeight: 0.3, unknownWeight: 1, modelWeight: 0.5, maxTrainingOps: 8e8, maxExamplePostings: 1000, maxEntryPostings: 300, maxCharGramExamples: 20_000 };
 
 export interface ScoredEntry {
   readonly entry: number;
@@ -44,14 +46,22 @@ export interface ScoredEntry {
   readonly model: number;
 }
 
-interface Postings {
+/** Compressed sparse rows: row r holds ids[start[r]..start[r+1]) with their weights. */
+interface Rows {
+  readonly start: Int32Array;
   readonly ids: Int32Array;
   readonly weights: Float32Array;
 }
 
-/** Features of a term list: words, adjacent word pairs and (when enabled) character 4-grams. */
-function featureCounts(terms: readonly string[], charGrams: boolean): Map<string, number> {
-  const counts = new Map<string, number>();
+const enum Family {
+  Word = 0,
+  Pair = 1,
+  Char = 2,
+}
+
+/** Counts features of a term list into `counts`: words, adjacent word pairs and (when enabled) character 4-grams. */
+function featureCounts(terms: readonly string[], charGrams: boolean, counts: Map<string, number>): Map<string, number> {
+  counts.clear();
   for (let i = 0; i < terms.length; i++) {
     counts.set(terms[i], (counts.get(terms[i]) ?? 0) + 1);
     if (charGrams && terms[i].length > 4 && !terms[i].startsWith('#')) {
@@ -69,107 +79,158 @@ function featureCounts(terms: readonly string[], charGrams: boolean): Map<string
   return counts;
 }
 
-type Family = 'word' | 'pair' | 'char';
-const familyOf = (feature: string): Family => (feature.startsWith('~') ? 'char' : feature.includes(' ') ? 'pair' : 'word');
+const familyOf = (feature: string): Family => (feature.startsWith('~') ? Family.Char : feature.includes(' ') ? Family.Pair : Family.Word);
+
+/** Transposes row-major sparse rows (e.g. example → features) into column-major ones (feature → examples). */
+function transpose(rows: Rows, columns: number): Rows {
+  const start = new Int32Array(columns + 1);
+  for (let k = 0; k < rows.ids.length; k++) start[rows.ids[k] + 1]++;
+  for (let c = 0; c < columns; c++) start[c + 1] += start[c];
+  const fill = start.slice(0, columns);
+  const ids = new Int32Array(rows.ids.length);
+  const weights = new Float32Array(rows.ids.length);
+  for (let r = 0; r + 1 < rows.start.length; r++) {
+    for (let k = rows.start[r]; k < rows.start[r + 1]; k++) {
+      const at = fill[rows.ids[k]]++;
+      ids[at] = r;
+      weights[at] = rows.weights[k];
+    }
+  }
+  return { start, ids, weights };
+}
 
 export class IntentIndex {
   private readonly featureIds = new Map<string, number>();
   private readonly exampleIdf: Float64Array;
   private readonly entryIdf: Float64Array;
   private readonly exampleEntry: Int32Array;
-  private readonly examplePostings: Postings[];
-  private readonly entryPostings: Postings[];
-  private readonly entryVectors: Map<number, number>[];
+  /** feature → examples containing it, with the example vector's weight. */
+  private readonly examplePostings: Rows;
+  /** feature → entries containing it, with the centroid's weight. */
+  private readonly entryPostings: Rows;
+  /** entry → its centroid's features (for explanations). */
+  private readonly entryFeatures: Rows;
+  private readonly families: Uint8Array;
   private readonly unknownExampleIdf: number;
   private readonly unknownEntryIdf: number;
   private readonly bestExample: Float64Array;
   private readonly centroid: Float64Array;
+  private readonly exampleScores: Float64Array;
   private readonly touched: number[] = [];
   private readonly touchedExamples: number[] = [];
-  private readonly exampleScores: Float64Array;
+  private readonly counts = new Map<string, number>();
   private readonly model: LinearModel | undefined;
-  private readonly probs: Float64Array;
-  private readonly charFeature: Uint8Array;
   private readonly modelShare: number;
+  private readonly probs: Float64Array;
+  private readonly charGrams: boolean;
 
   constructor(
     readonly entryCount: number,
     examples: readonly { readonly entry: number; readonly terms: readonly string[] }[],
     private readonly options: IndexOptions = DEFAULT_INDEX_OPTIONS,
   ) {
-    const exampleFeatures = examples.map((e) => featureCounts(e.terms, options.charWeight > 0));
+    this.charGrams = options.charWeight > 0 && examples.length <= options.maxCharGramExamples;
+    const charGrams = this.charGrams;
+    const families: number[] = [];
     const exampleDf: number[] = [];
-    const entryDf: number[] = [];
-    const entryTf: Map<number, number>[] = Array.from({ length: entryCount }, () => new Map());
-    exampleFeatures.forEach((features, i) => {
-      const entry = examples[i].entry;
-      for (const feature of features.keys()) {
+    // Pass 1: each example's features and counts, as flat arrays.
+    const exStart = new Int32Array(examples.length + 1);
+    const exIds: number[] = [];
+    const exTf: number[] = [];
+    examples.forEach((example, i) => {
+      for (const [feature, tf] of featureCounts(example.terms, charGrams, this.counts)) {
         let id = this.featureIds.get(feature);
         if (id === undefined) {
           id = this.featureIds.size;
           this.featureIds.set(feature, id);
+          families.push(familyOf(feature));
           exampleDf.push(0);
-          entryDf.push(0);
         }
         exampleDf[id]++;
-        const tf = entryTf[entry];
-        if (!tf.has(id)) entryDf[id]++;
-        tf.set(id, (tf.get(id) ?? 0) + 1);
+        exIds.push(id);
+        exTf.push(tf);
       }
+      exStart[i + 1] = exIds.length;
     });
+    const features = this.featureIds.size;
+    this.families = Uint8Array.from(families);
+    this.exampleEntry = Int32Array.from(examples, (e) => e.entry);
+
+    // Pass 2: per entry, how many of its examples hold each feature (examples grouped by entry).
+    const byEntry: number[][] = Array.from({ length: entryCount }, () => []);
+    examples.forEach((e, i) => byEntry[e.entry].push(i));
+    const entryDf = new Int32Array(features);
+    const entStart = new Int32Array(entryCount + 1);
+    const entIds: number[] = [];
+    const entCount: number[] = [];
+    const tally = new Map<number, number>();
+    byEntry.forEach((exampleIndexes, entry) => {
+      tally.clear();
+      for (const i of exampleIndexes) for (let k = exStart[i]; k < exStart[i + 1]; k++) tally.set(exIds[k], (tally.get(exIds[k]) ?? 0) + 1);
+      for (const [id, count] of tally) {
+        entryDf[id]++;
+        entIds.push(id);
+        entCount.push(count);
+      }
+      entStart[entry + 1] = entIds.length;
+    });
+
     const n = Math.max(examples.length, 1);
     const m = Math.max(entryCount, 1);
     this.exampleIdf = Float64Array.from(exampleDf, (df) => Math.log((n + 1) / (df + 1)) + 1);
     this.entryIdf = Float64Array.from(entryDf, (df) => Math.log((m + 1) / (df + 1)) + 1);
     this.unknownExampleIdf = Math.log(n + 1) + 1;
     this.unknownEntryIdf = Math.log(m + 1) + 1;
-    this.exampleEntry = Int32Array.from(examples, (e) => e.entry);
 
-    const exLists: { ids: number[]; weights: number[] }[] = Array.from({ length: this.featureIds.size }, () => ({ ids: [], weights: [] }));
-    const families = [...this.featureIds.keys()].map(familyOf);
-    const vectors: { label: number; x: SparseVector }[] = [];
-    exampleFeatures.forEach((features, i) => {
-      const vec: [number, number][] = [];
-      for (const [feature, tf] of features) {
-        const id = this.featureIds.get(feature) as number;
-        vec.push([id, this.familyWeight(families[id]) * (1 + Math.log(tf)) * this.exampleIdf[id]]);
+    // Weights: (1 + ln tf) · idf · family weight, each vector L2-normalised.
+    const exRows: Rows = { start: exStart, ids: Int32Array.from(exIds), weights: new Float32Array(exIds.length) };
+    for (let i = 0; i < examples.length; i++) {
+      let norm = 0;
+      for (let k = exStart[i]; k < exStart[i + 1]; k++) {
+        const id = exIds[k];
+        const w = this.familyWeight(this.families[id]) * (1 + Math.log(exTf[k])) * this.exampleIdf[id];
+        exRows.weights[k] = w;
+        norm += w * w;
       }
-      const norm = Math.hypot(...vec.map(([, w]) => w)) || 1;
-      for (const [id, w] of vec) {
-        exLists[id].ids.push(i);
-        exLists[id].weights.push(w / norm);
+      norm = Math.sqrt(norm) || 1;
+      for (let k = exStart[i]; k < exStart[i + 1]; k++) exRows.weights[k] /= norm;
+    }
+    const entRows: Rows = { start: entStart, ids: Int32Array.from(entIds), weights: new Float32Array(entIds.length) };
+    for (let e = 0; e < entryCount; e++) {
+      let norm = 0;
+      for (let k = entStart[e]; k < entStart[e + 1]; k++) {
+        const id = entIds[k];
+        const w = this.familyWeight(this.families[id]) * (1 + Math.log(entCount[k])) * this.entryIdf[id];
+        entRows.weights[k] = w;
+        norm += w * w;
       }
-      const modelFeatures = vec.filter(([id]) => families[id] !== 'char');
-      vectors.push({ label: examples[i].entry, x: { ids: Int32Array.from(modelFeatures, ([id]) => id), values: Float32Array.from(modelFeatures, ([, w]) => w / norm) } });
-    });
-    this.charFeature = Uint8Array.from(families, (f) => (f === 'char' ? 1 : 0));
+      norm = Math.sqrt(norm) || 1;
+      for (let k = entStart[e]; k < entStart[e + 1]; k++) entRows.weights[k] /= norm;
+    }
+    this.examplePostings = transpose(exRows, features);
+    this.entryPostings = transpose(entRows, features);
+    this.entryFeatures = entRows;
+
     // A discriminative model needs many examples per entry; with an editor's handful it
     // overfits, so its share grows with the examples available (full share from 50 per entry).
     // It is trained only where it matters and the training stays affordable at load time.
-    const share = options.modelWeight * Math.min(1, examples.length / Math.max(1, entryCount) / 50);
-    const nonZero = vectors.reduce((n, v) => n + v.x.ids.length, 0);
-    const trainingOps = DEFAULT_LINEAR_OPTIONS.epochs * nonZero * entryCount;
-    this.model = share >= 0.1 && trainingOps <= options.maxTrainingOps ? LinearModel.train(vectors, this.featureIds.size, entryCount) : undefined;
+    const share = options.modelWeight * Math.min(1, examples.length / m / 50);
+    let wordFeatures = 0;
+    for (let k = 0; k < exIds.length; k++) if (this.families[exIds[k]] !== Family.Char) wordFeatures++;
+    const trainingOps = DEFAULT_LINEAR_OPTIONS.epochs * wordFeatures * entryCount;
+    this.model =
+      share >= 0.1 && trainingOps <= options.maxTrainingOps
+        ? LinearModel.train(
+            examples.map((e, i) => ({ label: e.entry, x: this.withoutCharGrams(exRows, i) })),
+            features,
+            entryCount,
+          )
+        : undefined;
     this.modelShare = this.model ? share : 0;
     this.probs = new Float64Array(this.model ? entryCount : 0);
-    this.examplePostings = exLists.map((l) => ({ ids: Int32Array.from(l.ids), weights: Float32Array.from(l.weights) }));
-
-    const entLists: { ids: number[]; weights: number[] }[] = Array.from({ length: this.featureIds.size }, () => ({ ids: [], weights: [] }));
-    this.entryVectors = entryTf.map((tf, entry) => {
-      const vec = new Map<number, number>();
-      for (const [id, count] of tf) vec.set(id, this.familyWeight(families[id]) * (1 + Math.log(count)) * this.entryIdf[id]);
-      const norm = Math.hypot(...vec.values()) || 1;
-      for (const [id, w] of vec) {
-        vec.set(id, w / norm);
-        entLists[id].ids.push(entry);
-        entLists[id].weights.push(w / norm);
-      }
-      return vec;
-    });
-    this.entryPostings = entLists.map((l) => ({ ids: Int32Array.from(l.ids), weights: Float32Array.from(l.weights) }));
     this.bestExample = new Float64Array(entryCount);
-    this.exampleScores = new Float64Array(examples.length);
     this.centroid = new Float64Array(entryCount);
+    this.exampleScores = new Float64Array(examples.length);
   }
 
   /** True when the term occurs in some example. */
@@ -179,16 +240,17 @@ export class IntentIndex {
 
   /** Query terms that also occur in an entry's examples (for explanations). */
   sharedTerms(entry: number, terms: readonly string[]): string[] {
-    const vec = this.entryVectors[entry];
+    if (entry < 0 || entry >= this.entryCount) return [];
+    const own = this.entryFeatures.ids.subarray(this.entryFeatures.start[entry], this.entryFeatures.start[entry + 1]);
     return [...new Set(terms)].filter((t) => {
       const id = this.featureIds.get(t);
-      return id !== undefined && vec?.has(id);
+      return id !== undefined && own.includes(id);
     });
   }
 
   /** The best entries for a query, highest score first; scores are in 0..1. */
   score(terms: readonly string[], limit = 5): ScoredEntry[] {
-    const counts = featureCounts(terms, this.options.charWeight > 0);
+    const counts = featureCounts(terms, this.charGrams, this.counts);
     if (counts.size === 0) return [];
     const exQuery: [number, number][] = [];
     const entQuery: [number, number][] = [];
@@ -196,7 +258,7 @@ export class IntentIndex {
     let entNorm = 0;
     for (const [feature, tf] of counts) {
       const id = this.featureIds.get(feature);
-      const family = this.familyWeight(familyOf(feature));
+      const family = this.familyWeight(id === undefined ? familyOf(feature) : this.families[id]);
       const base = family * (1 + Math.log(tf));
       const unknown = this.options.unknownWeight;
       const we = base * (id === undefined ? unknown * this.unknownExampleIdf : this.exampleIdf[id]);
@@ -212,38 +274,43 @@ export class IntentIndex {
     exNorm = Math.sqrt(exNorm) || 1;
     entNorm = Math.sqrt(entNorm) || 1;
 
-    const probs = this.model ? this.model.probabilities(sparse(exQuery.filter(([id]) => !this.charFeature[id]), exNorm), this.probs) : undefined;
+    const probs = this.model ? this.model.probabilities(sparse(exQuery.filter(([id]) => this.families[id] !== Family.Char), exNorm), this.probs) : undefined;
     // Example cosines accumulate in a reused typed array; very common features (long
     // postings, low weight) are left to the centroid score so a query never scans most examples.
     const exampleScores = this.exampleScores;
     const touchedExamples = this.touchedExamples;
     touchedExamples.length = 0;
+    const ex = this.examplePostings;
     for (const [id, w] of exQuery) {
-      const p = this.examplePostings[id];
-      if (p.ids.length > this.options.maxExamplePostings) continue;
+      const from = ex.start[id];
+      const to = ex.start[id + 1];
+      if (to - from > this.options.maxExamplePostings) continue;
       const qw = w / exNorm;
-      for (let k = 0; k < p.ids.length; k++) {
-        const ex = p.ids[k];
-        if (exampleScores[ex] === 0) touchedExamples.push(ex);
-        exampleScores[ex] += qw * p.weights[k];
+      for (let k = from; k < to; k++) {
+        const example = ex.ids[k];
+        if (exampleScores[example] === 0) touchedExamples.push(example);
+        exampleScores[example] += qw * ex.weights[k];
       }
     }
     const touched = this.touched;
     touched.length = 0;
-    for (const ex of touchedExamples) {
-      const s = exampleScores[ex];
-      exampleScores[ex] = 0;
-      const entry = this.exampleEntry[ex];
+    for (const example of touchedExamples) {
+      const s = exampleScores[example];
+      exampleScores[example] = 0;
+      const entry = this.exampleEntry[example];
       if (this.bestExample[entry] === 0 && this.centroid[entry] === 0) touched.push(entry);
       if (s > this.bestExample[entry]) this.bestExample[entry] = s;
     }
+    const ent = this.entryPostings;
     for (const [id, w] of entQuery) {
-      const p = this.entryPostings[id];
-      if (p.ids.length > this.options.maxEntryPostings) continue;
-      for (let k = 0; k < p.ids.length; k++) {
-        const entry = p.ids[k];
+      const from = ent.start[id];
+      const to = ent.start[id + 1];
+      if (to - from > this.options.maxEntryPostings) continue;
+      const qw = w / entNorm;
+      for (let k = from; k < to; k++) {
+        const entry = ent.ids[k];
         if (this.bestExample[entry] === 0 && this.centroid[entry] === 0) touched.push(entry);
-        this.centroid[entry] += (w / entNorm) * p.weights[k];
+        this.centroid[entry] += qw * ent.weights[k];
       }
     }
     if (probs) {
@@ -252,14 +319,14 @@ export class IntentIndex {
       for (const entry of topIndices(probs, limit)) if (!seen.has(entry)) touched.push(entry);
     }
     const alpha = this.options.exampleWeight;
-    const m = probs ? this.modelShare : 0;
+    const share = probs ? this.modelShare : 0;
     const results: ScoredEntry[] = [];
     for (const entry of touched) {
       const example = Math.min(1, this.bestExample[entry]);
       const centroid = Math.min(1, this.centroid[entry]);
       const model = probs ? probs[entry] : 0;
       const lexical = alpha * example + (1 - alpha) * centroid;
-      results.push({ entry, score: (1 - m) * lexical + m * model, example, centroid, model });
+      results.push({ entry, score: (1 - share) * lexical + share * model, example, centroid, model });
       this.bestExample[entry] = 0;
       this.centroid[entry] = 0;
     }
@@ -267,13 +334,24 @@ export class IntentIndex {
     return results.slice(0, limit);
   }
 
+  private withoutCharGrams(rows: Rows, row: number): SparseVector {
+    const ids: number[] = [];
+    const values: number[] = [];
+    for (let k = rows.start[row]; k < rows.start[row + 1]; k++) {
+      if (this.families[rows.ids[k]] === Family.Char) continue;
+      ids.push(rows.ids[k]);
+      values.push(rows.weights[k]);
+    }
+    return { ids: Int32Array.from(ids), values: Float32Array.from(values) };
+  }
+
   private familyWeight(family: Family): number {
     switch (family) {
-      case 'pair':
+      case Family.Pair:
         return this.options.bigramWeight;
-      case 'char':
+      case Family.Char:
         return this.options.charWeight;
-      case 'word':
+      case Family.Word:
         return 1;
       default: {
         const exhaustive: never = family;

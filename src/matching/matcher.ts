@@ -34,6 +34,7 @@ export class Matcher {
   private readonly language: LanguageDetector;
   private readonly entryIds: readonly string[];
   private readonly entriesById: ReadonlyMap<string, Entry>;
+  private readonly entryIndex: ReadonlyMap<string, number>;
 
   constructor(
     readonly kb: KnowledgeBase,
@@ -43,6 +44,7 @@ export class Matcher {
     this.catalog = new CatalogEntities(this.normalizer, kb.products, kb.stores);
     this.entryIds = kb.entries.map((e) => e.id);
     this.entriesById = new Map(kb.entries.map((e) => [e.id, e]));
+    this.entryIndex = new Map(kb.entries.map((e, i) => [e.id, i]));
 
     const idWords: string[] = [];
     const enWords: string[] = [];
@@ -118,8 +120,8 @@ export class Matcher {
 
   /** Terms of the message that also occur in the entry's examples. */
   matchedTerms(analysis: Analysis, entryId: string): string[] {
-    const i = this.entryIds.indexOf(entryId);
-    return i < 0 ? [] : this.index.sharedTerms(i, analysis.terms);
+    const i = this.entryIndex.get(entryId);
+    return i === undefined ? [] : this.index.sharedTerms(i, analysis.terms);
   }
 }
 

@@ -188,6 +188,10 @@ export class SqliteStore implements ConversationStore {
     return this.getTicket(id);
   }
 
+  atomically<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
   close(): void {
     this.db.close();
   }

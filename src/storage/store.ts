@@ -62,5 +62,7 @@ export interface ConversationStore {
   getTicket(id: string): HandoffTicket | undefined;
   listTickets(status?: TicketStatus): HandoffTicket[];
   updateTicketStatus(id: string, status: TicketStatus, agent?: string): HandoffTicket | undefined;
+  /** Runs `fn` as one atomic unit: every write of a turn lands together or not at all. */
+  atomically<T>(fn: () => T): T;
   close(): void;
 }

@@ -99,6 +99,8 @@ describe('engine', () => {
     expect(broken.decision).toEqual({ type: 'fallback', reason: 'error', score: 0 });
     expect(replyText(broken)).toContain('gangguan');
     expect(errors).toHaveLength(1);
+    // Nothing the customer wrote is lost: the message and the apology are in the transcript.
+    expect(store.transcript('conv-1').map((l) => l.text)).toEqual(['ongkir ke medan', expect.stringContaining('gangguan')]);
     const next = await engine.handle(msg('ongkir ke medan brp'));
     expect(next.decision).toMatchObject({ type: 'answer', entryId: 'shipping-cost' });
     store.close();
