@@ -23,6 +23,8 @@ export interface IndexOptions {
   readonly unknownWeight: number;
   /** Weight of the trained linear model's probability in the score; 0 turns the model off (default 0.5). */
   readonly modelWeight: number;
+  /** Examples per entry from which the model gets its full weight; fewer scale it down (default 50). */
+  readonly modelFullShareExamples: number;
   /** Largest training cost (epochs × non-zero features × entries) spent at load time (default 8e8, a few seconds). */
   readonly maxTrainingOps: number;
   /** Features in more examples than this count towards centroids only (default 1000). */
@@ -33,7 +35,7 @@ export interface IndexOptions {
   readonly maxCharGramExamples: number;
 }
 
-export const DEFAULT_INDEX_OPTIONS: IndexOptions = { exampleWeight: 0.25, bigramWeight: 0.4, charWeight: 0.3, unknownWeight: 1, modelWeight: 0.5, maxTrainingOps: 8e8, maxExamplePostings: 1000, maxEntryPostings: 300, maxCharGramExamples: 20_000 };
+export const DEFAULT_INDEX_OPTIONS: IndexOptions = { exampleWeight: 0.25, bigramWeight: 0.4, charWeight: 0.3, unknownWeight: 1, modelWeight: 0.5, modelFullShareExamples: 50, maxTrainingOps: 8e8, maxExamplePostings: 1000, maxEntryPostings: 300, maxCharGramExamples: 20_000 };
 
 export interface ScoredEntry {
   readonly entry: number;
@@ -214,7 +216,7 @@ export class IntentIndex {
     // A discriminative model needs many examples per entry; with an editor's handful it
     // overfits, so its share grows with the examples available (full share from 50 per entry).
     // It is trained only where it matters and the training stays affordable at load time.
-    const share = options.modelWeight * Math.min(1, examples.length / m / 50);
+    const share = options.modelWeight * Math.min(1, examples.length / m / options.modelFullShareExamples);
     let wordFeatures = 0;
     for (let k = 0; k < exIds.length; k++) if (this.families[exIds[k]] !== Family.Char) wordFeatures++;
     const trainingOps = DEFAULT_LINEAR_OPTIONS.epochs * wordFeatures * entryCount;

@@ -16,7 +16,7 @@ export interface SparseVector {
 export interface LinearModelOptions {
   /** Passes over the examples (default 10). */
   readonly epochs: number;
-  /** Initial learning rate, decayed each epoch (default 0.5). */
+  /** Initial learning rate, decayed each epoch (default 2). */
   readonly learningRate: number;
   /** L2 penalty per update (default 1e-5). */
   readonly l2: number;
@@ -24,7 +24,7 @@ export interface LinearModelOptions {
   readonly maxWeights: number;
 }
 
-export const DEFAULT_LINEAR_OPTIONS: LinearModelOptions = { epochs: 10, learningRate: 0.5, l2: 1e-5, maxWeights: 20_000_000 };
+export const DEFAULT_LINEAR_OPTIONS: LinearModelOptions = { epochs: 10, learningRate: 2, l2: 1e-5, maxWeights: 20_000_000 };
 
 export class LinearModel {
   private readonly weights: Float32Array;
