@@ -14,7 +14,6 @@ export interface ImportOptions {
 
 export interface ImportedEntry {
   readonly id: string;
-  readonly title: { readonly id: string };
   readonly questions: { readonly id: string[]; readonly en: string[] };
   readonly answer: { readonly id: string; readonly en: string };
 }
@@ -67,7 +66,8 @@ export function importIntents(rows: readonly LabelledMessage[], options: ImportO
   options.onProgress?.(rows.length, rows.length);
   const entries = [...byId.entries()].map(([id, e]) => ({
     id,
-    title: { id: e.label },
+    // No title: a label such as "card_arrival" reads badly in choices and adds noise to
+    // matching; choices show the first example question instead.
     questions: { id: e.id, en: e.en },
     answer: { id: `(Jawaban untuk "${e.label}" belum ditulis.)`, en: `(The answer for "${e.label}" is not written yet.)` },
   }));

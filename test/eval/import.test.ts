@@ -15,7 +15,7 @@ describe('tanya import intents', () => {
     expect(result.skippedDuplicate).toBe(1);
     const shipping = result.entries[0];
     expect(shipping.questions).toEqual({ id: ['Berapa ongkos kirim ke Medan?', 'Ongkir ke Bandung berapa ya?'], en: ['How much is shipping to Bali?'] });
-    expect(result.entries[1].title).toEqual({ id: 'COD' });
+    expect(result.entries[1].id).toBe('cod');
     expect(shipping.answer.id).toContain('belum ditulis');
   });
 
