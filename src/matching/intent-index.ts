@@ -286,7 +286,9 @@ export class IntentIndex {
     for (const [id, w] of exQuery) {
       const from = ex.start[id];
       const to = ex.start[id + 1];
-      if (to - from > this.options.maxExamplePostings) continue;
+      // Character n-grams are fuzzy evidence: on examples they only count where they are rare.
+      const cap = this.families[id] === Family.Char ? this.options.maxExamplePostings / 5 : this.options.maxExamplePostings;
+      if (to - from > cap) continue;
       const qw = w / exNorm;
       for (let k = from; k < to; k++) {
         const example = ex.ids[k];
