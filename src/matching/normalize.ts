@@ -23,7 +23,9 @@ export interface NormalizerOptions {
 /** A compiled normalizer: slang and synonym tables prepared once per knowledge base. */
 export class Normalizer {
   private readonly slang: Map<string, string>;
-  private readonly phrases: { readonly pattern: RegExp; readonly replacement: string }[];
+  /** All multi-word synonyms in one alternation (longest first), replaced in a single pass. */
+  private readonly phrasePattern: RegExp | undefined;
+  private readonly phraseReplacement: Map<string, string>;
 
   constructor(options: Partial<NormalizerOptions> = {}) {
     this.slang = new Map(Object.entries({ ...DEFAULT_SLANG, ...(options.slang ?? {}) }));
@@ -40,17 +42,16 @@ export class Normalizer {
       }
     }
     pairs.sort((a, b) => b[0].length - a[0].length);
-    this.phrases = pairs.map(([phrase, replacement]) => ({
-      pattern: new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(phrase)}(?![\\p{L}\\p{N}])`, 'gu'),
-      replacement,
-    }));
+    this.phraseReplacement = new Map(pairs);
+    this.phrasePattern =
+      pairs.length > 0 ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${pairs.map(([phrase]) => escapeRegExp(phrase)).join('|')})(?![\\p{L}\\p{N}])`, 'gu') : undefined;
   }
 
   /** Normalizes a message into tokens. Never throws; returns [] for text with no words. */
   tokens(text: string): Token[] {
     let folded = foldText(text);
-    folded = canonicalNumbers(folded);
-    for (const { pattern, replacement } of this.phrases) folded = folded.replace(pattern, replacement);
+    if (/\d/.test(folded)) folded = canonicalNumbers(folded);
+    if (this.phrasePattern && folded.includes(' ')) folded = folded.replace(this.phrasePattern, (m) => this.phraseReplacement.get(m) ?? m);
     const out: Token[] = [];
     for (const raw of folded.split(/[^\p{L}\p{N}/#]+/u)) {
       if (!raw) continue;
