@@ -19,7 +19,9 @@ interface Figures {
   peakRssMb: number;
 }
 
-const timeoutS = Number(process.argv[process.argv.indexOf('--timeout') + 1] || 300);
+const timeoutFlag = process.argv.indexOf('--timeout');
+const timeoutS = timeoutFlag >= 0 ? Number(process.argv[timeoutFlag + 1]) : 300;
+if (!Number.isFinite(timeoutS) || timeoutS <= 0) throw new Error('--timeout takes a number of seconds, e.g. --timeout 300');
 const kbs = ['sample', 'kb1000', 'clinc150', 'kb10000'].filter((k) => k !== 'clinc150' || hasDataset('clinc150'));
 
 function run(system: string, kb: string): Figures | string {
