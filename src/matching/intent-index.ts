@@ -125,6 +125,7 @@ export class IntentIndex {
   private readonly modelShare: number;
   private readonly probs: Float64Array;
   private readonly charGrams: boolean;
+  private readonly modelFeature: Int32Array;
 
   constructor(
     readonly entryCount: number,
@@ -217,14 +218,18 @@ export class IntentIndex {
     // overfits, so its share grows with the examples available (full share from 50 per entry).
     // It is trained only where it matters and the training stays affordable at load time.
     const share = options.modelWeight * Math.min(1, examples.length / m / options.modelFullShareExamples);
+    // The model sees words and word pairs only, numbered densely so its weights stay small.
+    this.modelFeature = new Int32Array(features).fill(-1);
+    let modelFeatures = 0;
+    for (let id = 0; id < features; id++) if (this.families[id] !== Family.Char) this.modelFeature[id] = modelFeatures++;
     let wordFeatures = 0;
     for (let k = 0; k < exIds.length; k++) if (this.families[exIds[k]] !== Family.Char) wordFeatures++;
     const trainingOps = DEFAULT_LINEAR_OPTIONS.epochs * wordFeatures * entryCount;
     this.model =
       share >= 0.1 && trainingOps <= options.maxTrainingOps
         ? LinearModel.train(
-            examples.map((e, i) => ({ label: e.entry, x: this.withoutCharGrams(exRows, i) })),
-            features,
+            examples.map((e, i) => ({ label: e.entry, x: this.modelInput(exRows, i) })),
+            modelFeatures,
             entryCount,
           )
         : undefined;
@@ -276,7 +281,9 @@ export class IntentIndex {
     exNorm = Math.sqrt(exNorm) || 1;
     entNorm = Math.sqrt(entNorm) || 1;
 
-    const probs = this.model ? this.model.probabilities(sparse(exQuery.filter(([id]) => this.families[id] !== Family.Char), exNorm), this.probs) : undefined;
+    const probs = this.model
+      ? this.model.probabilities(sparse(exQuery.filter(([id]) => this.modelFeature[id] >= 0).map(([id, w]) => [this.modelFeature[id], w] as const), exNorm), this.probs)
+      : undefined;
     // Example cosines accumulate in a reused typed array; very common features (long
     // postings, low weight) are left to the centroid score so a query never scans most examples.
     const exampleScores = this.exampleScores;
@@ -338,12 +345,13 @@ export class IntentIndex {
     return results.slice(0, limit);
   }
 
-  private withoutCharGrams(rows: Rows, row: number): SparseVector {
+  private modelInput(rows: Rows, row: number): SparseVector {
     const ids: number[] = [];
     const values: number[] = [];
     for (let k = rows.start[row]; k < rows.start[row + 1]; k++) {
-      if (this.families[rows.ids[k]] === Family.Char) continue;
-      ids.push(rows.ids[k]);
+      const feature = this.modelFeature[rows.ids[k]];
+      if (feature < 0) continue;
+      ids.push(feature);
       values.push(rows.weights[k]);
     }
     return { ids: Int32Array.from(ids), values: Float32Array.from(values) };
