@@ -1,9 +1,10 @@
 /**
  * One speed measurement in its own process (so peak RSS belongs to it alone):
- *   node dist/bench/speed-run.js <tanya|nlpjs> <sample|kb1000|clinc150|kb10000>
+ *   node dist/bench/speed-run.js <tanya|nlpjs> <knowledge folder> <queries.json>
+ * (bench/speed.ts prepares the folders and queries with prepareWorkload).
  * Prints one JSON line: load ms, p50/p99 latency (ms), messages per second, peak RSS (MB).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -16,13 +17,13 @@ import type { KnowledgeBase } from '../src/knowledge/schema';
 import { SqliteStore } from '../src/storage/sqlite';
 import { datasetFile, trainingRows } from './datasets';
 
-type KbName = 'sample' | 'kb1000' | 'clinc150' | 'kb10000';
+export type KbName = 'sample' | 'kb1000' | 'clinc150' | 'kb10000';
 
 let peakRss = 0;
 const sampleRss = (): void => {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 };
-const timer = setInterval(sampleRss, 20);
+const timer = require.main === module ? setInterval(sampleRss, 20) : undefined;
 
 /** Deterministic pseudo-random numbers, so every run measures the same knowledge base. */
 function rng(seed: number): () => number {
@@ -53,24 +54,26 @@ function generated(entries: number, perEntry: number): { rows: LabelledMessage[]
   return { rows, queries };
 }
 
-function workload(name: KbName): { kbDir: string; rows: LabelledMessage[]; queries: string[]; cleanup: () => void } {
-  if (name === 'sample') {
-    const kb = loadKnowledge('knowledge');
-    const rows = kb.entries.flatMap((e) => [...e.questions.id, ...e.questions.en].map((text) => ({ text, intent: e.id })));
-    const queries = ['brp hrg iphone 15 kak', 'ada stok samsung a55 di bandung?', 'gmn cara retur', 'ongkir ke medan brp', 'bisa cod ga', 'jam buka toko surabaya', 'garansi berapa lama', 'mau bicara sama admin', 'kalau yg 256gb?', 'halo kak'];
-    return { kbDir: 'knowledge', rows, queries, cleanup: () => undefined };
-  }
-  const dir = mkdtempSync(join(tmpdir(), `tanya-speed-${name}-`));
+/** Writes a benchmark knowledge base and its queries; returns where (run once, in the parent). */
+export function prepareWorkload(name: KbName, dir: string): { kbDir: string; queriesFile: string } {
   let rows: LabelledMessage[];
   let queries: string[];
-  if (name === 'clinc150') {
+  let kbDir = join(dir, 'kb');
+  if (name === 'sample') {
+    const kb = loadKnowledge('knowledge');
+    rows = kb.entries.flatMap((e) => [...e.questions.id, ...e.questions.en].map((text) => ({ text, intent: e.id })));
+    queries = ['brp hrg iphone 15 kak', 'ada stok samsung a55 di bandung?', 'gmn cara retur', 'ongkir ke medan brp', 'bisa cod ga', 'jam buka toko surabaya', 'garansi berapa lama', 'mau bicara sama admin', 'kalau yg 256gb?', 'halo kak'];
+    kbDir = 'knowledge';
+  } else if (name === 'clinc150') {
     rows = trainingRows('clinc150');
     queries = readLabelledFile(datasetFile('clinc150', 'dev')).map((r) => r.text);
   } else {
     ({ rows, queries } = generated(name === 'kb1000' ? 1000 : 10_000, name === 'kb1000' ? 10 : 5));
   }
-  writeImportedKnowledge(dir, importIntents(rows), name);
-  return { kbDir: dir, rows, queries, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  if (kbDir !== 'knowledge') writeImportedKnowledge(kbDir, importIntents(rows), name);
+  const queriesFile = join(dir, 'queries.json');
+  writeFileSync(queriesFile, JSON.stringify({ queries, rows }));
+  return { kbDir, queriesFile };
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -78,8 +81,8 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  const [system, kbName] = process.argv.slice(2) as ['tanya' | 'nlpjs', KbName];
-  const { kbDir, rows, queries, cleanup } = workload(kbName);
+  const [system, kbDir, queriesFile] = process.argv.slice(2) as ['tanya' | 'nlpjs', string, string];
+  const { rows, queries } = JSON.parse(readFileSync(queriesFile, 'utf8')) as { rows: LabelledMessage[]; queries: string[] };
   const messages = Array.from({ length: 5000 }, (_, i) => queries[i % queries.length]);
   global.gc?.();
   sampleRss();
@@ -121,10 +124,9 @@ async function main(): Promise<void> {
       totalMs = Number(process.hrtime.bigint() - start) / 1e6;
     }
   } finally {
-    cleanup();
+    sampleRss();
   }
-  sampleRss();
-  clearInterval(timer);
+  if (timer) clearInterval(timer);
   latencies.sort((a, b) => a - b);
   process.stdout.write(
     `${JSON.stringify({
@@ -140,7 +142,7 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((error: unknown) => {
+if (require.main === module) main().catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
   process.exit(1);
 });
