@@ -66,7 +66,7 @@ function featureCounts(terms: readonly string[], charGrams: boolean, counts: Map
   counts.clear();
   for (let i = 0; i < terms.length; i++) {
     counts.set(terms[i], (counts.get(terms[i]) ?? 0) + 1);
-    if (charGrams && terms[i].length > 4 && !terms[i].startsWith('#')) {
+    if (charGrams && terms[i].length > 4 && !terms[i].startsWith('#') && !terms[i].startsWith('=')) {
       const padded = `<${terms[i]}>`;
       for (let k = 0; k + 4 <= padded.length; k++) {
         const gram = `~${padded.slice(k, k + 4)}`;

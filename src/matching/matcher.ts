@@ -129,11 +129,18 @@ function termOf(token: Token): string {
   return token.text.startsWith('#') ? token.text : stemWord(token.text);
 }
 
+/** Marks a term that is a word as written rather than its stem. */
+export const SURFACE_PREFIX = '=';
+
 /** Stemmed terms, each English service word followed by its Indonesian counterpart. */
 function toTerms(tokens: readonly Token[]): string[] {
   const out: string[] = [];
   for (const t of tokens) {
-    out.push(termOf(t));
+    const term = termOf(t);
+    out.push(term);
+    // The word as written too, when stemming changed it: affixes carry meaning the stem loses
+    // ("ingatkan" = remind me, "pengingat" = a reminder; "delivered" vs "delivery").
+    if (term !== t.text) out.push(`${SURFACE_PREFIX}${t.text}`);
     const id = ENGLISH_TO_INDONESIAN[t.text];
     if (id !== undefined && id !== t.text) out.push(stemWord(id));
   }
