@@ -331,18 +331,22 @@ export class IntentIndex {
     }
     const alpha = this.options.exampleWeight;
     const share = probs ? this.modelShare : 0;
-    const results: ScoredEntry[] = [];
+    // Keep the best `limit` entries in a small sorted list instead of sorting every touched entry.
+    const best: ScoredEntry[] = [];
     for (const entry of touched) {
       const example = Math.min(1, this.bestExample[entry]);
       const centroid = Math.min(1, this.centroid[entry]);
-      const model = probs ? probs[entry] : 0;
-      const lexical = alpha * example + (1 - alpha) * centroid;
-      results.push({ entry, score: (1 - share) * lexical + share * model, example, centroid, model });
       this.bestExample[entry] = 0;
       this.centroid[entry] = 0;
+      const model = probs ? probs[entry] : 0;
+      const score = (1 - share) * (alpha * example + (1 - alpha) * centroid) + share * model;
+      if (best.length === limit && score <= best[limit - 1].score) continue;
+      let at = best.length;
+      while (at > 0 && best[at - 1].score < score) at--;
+      best.splice(at, 0, { entry, score, example, centroid, model });
+      if (best.length > limit) best.pop();
     }
-    results.sort((a, b) => b.score - a.score);
-    return results.slice(0, limit);
+    return best;
   }
 
   private modelInput(rows: Rows, row: number): SparseVector {

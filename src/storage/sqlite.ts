@@ -68,6 +68,7 @@ const MAX_STORED_TEXT = 20_000;
 export class SqliteStore implements ConversationStore {
   private readonly db: Database.Database;
   private readonly stmts;
+  private checkpointTimer: NodeJS.Timeout | undefined;
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -75,6 +76,20 @@ export class SqliteStore implements ConversationStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
+    if (path !== ':memory:') {
+      // Checkpoint the WAL between messages (every second) rather than inside whichever write
+      // happens to fill it, so no customer's turn pays for a checkpoint; the large automatic
+      // limit stays as a safety net.
+      this.db.pragma('wal_autocheckpoint = 20000');
+      this.checkpointTimer = setInterval(() => {
+        try {
+          this.db.pragma('wal_checkpoint(PASSIVE)');
+        } catch {
+          // A busy database checkpoints on the next tick.
+        }
+      }, 1000);
+      this.checkpointTimer.unref();
+    }
     this.db.exec(SCHEMA);
     this.stmts = {
       upsertConversation: this.db.prepare(
@@ -193,7 +208,9 @@ export class SqliteStore implements ConversationStore {
   }
 
   close(): void {
-    this.db.close();
+    if (this.checkpointTimer) clearInterval(this.checkpointTimer);
+    this.checkpointTimer = undefined;
+    if (this.db.open) this.db.close();
   }
 }
 
