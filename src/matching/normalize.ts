@@ -116,14 +116,18 @@ export class Normalizer {
 
 /** Unicode NFKC, lower case, no control characters or emoji, letters repeated 3+ times collapsed. */
 export function foldText(text: string): string {
-  return text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[\p{Cc}\p{Cf}]/gu, ' ')
-    .replace(/\p{Extended_Pictographic}/gu, ' ')
-    .replace(/(\p{L})\1{2,}/gu, '$1')
-    .replace(/\s+/g, ' ')
-    .trim();
+  // Printable ASCII (most messages) needs no Unicode folding, control or emoji handling.
+  const unicode = /[^\x20-\x7e]/.test(text);
+  let folded = unicode
+    ? text
+        .normalize('NFKC')
+        .toLowerCase()
+        .replace(/[\p{Cc}\p{Cf}]/gu, ' ')
+        .replace(/\p{Extended_Pictographic}/gu, ' ')
+        .replace(/(\p{L})\1{2,}/gu, '$1')
+    : text.toLowerCase().replace(/([a-z])\1{2,}/g, '$1');
+  folded = folded.replace(/\s+/g, ' ').trim();
+  return folded;
 }
 
 /**
