@@ -127,3 +127,24 @@ describe('engine', () => {
     store.close();
   });
 });
+
+describe('engine on arbitrary input', () => {
+  it('always answers politely and never throws, whatever bytes arrive', async () => {
+    const store = new SqliteStore(':memory:');
+    const engine = new Engine(kb, store);
+    let seed = 42;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
+    const pieces = ['kak', 'brp', '256gb', 'iphone', '1,5jt', '😀', '\u0000', '\uffff', '\ud800', 'مرحبا', '你好', '////', '#money', '8/256', ' ', '\n', 'ﷺ', 'Rp', '...', 'a'.repeat(50)];
+    for (let i = 0; i < 300; i++) {
+      const text = Array.from({ length: Math.floor(random() * 12) }, () => (random() < 0.3 ? String.fromCharCode(Math.floor(random() * 0xffff)) : pieces[Math.floor(random() * pieces.length)])).join(random() < 0.5 ? ' ' : '');
+      const result = await engine.handle(msg(text, { conversationId: `fuzz-${i % 7}` }));
+      expect(['answer', 'clarify', 'fallback', 'handoff', 'silent']).toContain(result.decision.type);
+      if (result.decision.type !== 'silent') expect(result.replies.length).toBeGreaterThan(0);
+      expect(result.decision).not.toMatchObject({ reason: 'error' });
+    }
+    store.close();
+  });
+});
