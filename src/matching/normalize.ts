@@ -23,9 +23,8 @@ export interface NormalizerOptions {
 /** A compiled normalizer: slang and synonym tables prepared once per knowledge base. */
 export class Normalizer {
   private readonly slang: Map<string, string>;
-  /** All multi-word synonyms in one alternation (longest first), replaced in a single pass. */
-  private readonly phrasePattern: RegExp | undefined;
-  private readonly phraseReplacement: Map<string, string>;
+  /** Multi-word synonyms by their first word, longest first: [words, replacement words]. */
+  private readonly phrases = new Map<string, { readonly words: readonly string[]; readonly replacement: readonly string[] }[]>();
 
   constructor(options: Partial<NormalizerOptions> = {}) {
     this.slang = new Map(Object.entries({ ...DEFAULT_SLANG, ...(options.slang ?? {}) }));
@@ -33,30 +32,39 @@ export class Normalizer {
     for (const [canonical, variants] of Object.entries(options.synonyms ?? {})) {
       synonyms[canonical] = [...(synonyms[canonical] ?? []), ...variants];
     }
-    const pairs: [string, string][] = [];
     for (const [canonical, variants] of Object.entries(synonyms)) {
       for (const variant of variants) {
-        const folded = foldText(variant);
-        if (folded.includes(' ')) pairs.push([folded, foldText(canonical)]);
-        else if (!this.slang.has(folded)) this.slang.set(folded, foldText(canonical));
+        const words = splitWords(foldText(variant));
+        const replacement = splitWords(foldText(canonical));
+        if (words.length > 1) {
+          const list = this.phrases.get(words[0]) ?? [];
+          list.push({ words, replacement });
+          list.sort((a, b) => b.words.length - a.words.length);
+          this.phrases.set(words[0], list);
+        } else if (words.length === 1 && !this.slang.has(words[0])) this.slang.set(words[0], replacement.join(' '));
       }
     }
-    pairs.sort((a, b) => b[0].length - a[0].length);
-    this.phraseReplacement = new Map(pairs);
-    this.phrasePattern =
-      pairs.length > 0 ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${pairs.map(([phrase]) => escapeRegExp(phrase)).join('|')})(?![\\p{L}\\p{N}])`, 'gu') : undefined;
   }
 
   /** Normalizes a message into tokens. Never throws; returns [] for text with no words. */
   tokens(text: string): Token[] {
     let folded = foldText(text);
     if (/\d/.test(folded)) folded = canonicalNumbers(folded);
-    if (this.phrasePattern && folded.includes(' ')) folded = folded.replace(this.phrasePattern, (m) => this.phraseReplacement.get(m) ?? m);
-    const out: Token[] = [];
+    const parts: string[] = [];
     for (const raw of folded.split(/[^\p{L}\p{N}/#]+/u)) {
       if (!raw) continue;
-      for (const part of raw.split('/').length === 2 && /^\d+\/\d+$/.test(raw) ? [raw] : raw.split('/')) {
-        this.pushToken(part, out);
+      if (/^\d+\/\d+$/.test(raw)) parts.push(raw);
+      else for (const part of raw.split('/')) if (part) parts.push(part);
+    }
+    const out: Token[] = [];
+    for (let i = 0; i < parts.length; ) {
+      const phrase = this.phrases.get(parts[i])?.find((p) => p.words.every((w, k) => parts[i + k] === w));
+      if (phrase) {
+        for (const w of phrase.replacement) this.pushToken(w, out);
+        i += phrase.words.length;
+      } else {
+        this.pushToken(parts[i], out);
+        i++;
       }
     }
     return out;
@@ -153,6 +161,6 @@ function reduplication(word: string): string {
   return /^\p{L}{3,}2$/u.test(word) ? word.slice(0, -1) : word;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+function splitWords(text: string): string[] {
+  return text.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 }
