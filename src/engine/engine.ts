@@ -4,11 +4,11 @@ import { Matcher, type Analysis } from '../matching/matcher';
 import { foldText } from '../matching/normalize';
 import type { ConversationStore, InboundRecord, TicketSummary } from '../storage/store';
 import { answerFromCatalog, nearestStoresText, needsProduct } from './catalog-answers';
+import { entryTitle, pickChoice, toOption } from './choices';
 import { fill, say } from './messages';
 import { EMPTY_STATE, type ConversationState, type OfferedChoice, type Topic } from './state';
 import type {
   Candidate,
-  ChoiceOption,
   Decision,
   Entities,
   Explanation,
@@ -455,25 +455,6 @@ function inboundRecord(message: InboundMessage): InboundRecord {
 function withoutPending(state: ConversationState): ConversationState {
   const { pending: _p, ...rest } = state;
   return rest;
-}
-
-function toOption(choice: OfferedChoice): ChoiceOption {
-  return { label: choice.label, value: choice.value };
-}
-
-/** The title shown for an entry in choices; falls back to its first example question. */
-export function entryTitle(entry: Entry, lang: Language): string {
-  if (entry.title) return lang === 'en' && entry.title.en ? entry.title.en : entry.title.id;
-  return (lang === 'en' ? entry.questions.en[0] : undefined) ?? entry.questions.id[0];
-}
-
-function pickChoice(choices: readonly OfferedChoice[] | undefined, text: string, matcher: Matcher): OfferedChoice | undefined {
-  if (!choices || choices.length === 0) return undefined;
-  const folded = foldText(text).replace(/[.)!?]+$/, '').trim();
-  const n = Number(folded);
-  if (Number.isInteger(n) && n >= 1 && n <= choices.length) return choices[n - 1];
-  const norm = matcher.normalizer.text(text);
-  return choices.find((c) => foldText(c.value) === folded || foldText(c.label) === folded || matcher.normalizer.text(c.label) === norm);
 }
 
 function matchVariantsOf(product: Product, analysis: Analysis, matcher: Matcher): Variant[] {

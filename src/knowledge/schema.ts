@@ -15,7 +15,6 @@ const nonEmpty = z.string().trim().min(1, 'must not be empty');
 /** Text per language; Indonesian is required, English optional. */
 const localized = z.object({ id: nonEmpty, en: nonEmpty.optional() }).strict();
 
-const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'write a 24-hour time such as "09:00"');
 const hoursRange = z.union([
   z.literal('closed'),
   z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'write "09:00-21:00" or "closed"'),
