@@ -103,8 +103,16 @@ export class CatalogEntities {
     let productChoices: Product[] = [];
     let unknownProduct: { name: string; similar: Product[] } | undefined;
     const full = this.findLongest(texts, used, this.productForms.map((f) => ({ words: f.words, id: f.productId })));
-    if (full) {
-      product = this.products.get(full.id);
+    const fullProduct = full ? this.products.get(full.id) : undefined;
+    const extraModel = full && fullProduct ? modelWordsAfter(tokens, full.end, fullProduct, this.words.bind(this)) : 0;
+    if (full && fullProduct && extraModel > 0) {
+      // "iphone 15 pro max", "redmi note 13 pro": a model beyond the one we sell.
+      const name = texts.slice(full.start, full.end + extraModel).join(' ');
+      unknownProduct = { name, similar: [fullProduct] };
+      markUsed(used, { start: full.start, end: full.end + extraModel });
+      replace.set(full.start, { end: full.end + extraModel, placeholder: PLACEHOLDER.product });
+    } else if (full) {
+      product = fullProduct;
       markUsed(used, full);
       replace.set(full.start, { end: full.end, placeholder: PLACEHOLDER.product });
     } else {
@@ -240,6 +248,18 @@ function modelSuffix(tokens: readonly Token[], from: number): number {
     const t = tokens[from + n];
     const modelish = t.kind === 'num' || (t.kind === 'word' && (/\d/.test(t.text) || MODEL_WORDS.has(t.text)));
     if (!modelish) break;
+    n++;
+  }
+  return n;
+}
+
+/** Model words right after a full product name that none of its names contain ("max" after "iphone 15 pro"). */
+function modelWordsAfter(tokens: readonly Token[], from: number, product: Product, words: (text: string) => string[]): number {
+  const own = new Set([product.name, ...product.aliases].flatMap((n) => words(n)));
+  let n = 0;
+  while (from + n < tokens.length && n < 2) {
+    const t = tokens[from + n];
+    if (t.kind !== 'word' || !MODEL_WORDS.has(t.text) || own.has(t.text)) break;
     n++;
   }
   return n;

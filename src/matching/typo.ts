@@ -49,7 +49,9 @@ export class TypoCorrector {
     let bestDistance = Infinity;
     let bestCount = 0;
     for (const candidate of candidates) {
-      if (candidate.length < 4) continue;
+      // Four-letter words are too easily one edit from another word ("hack" → "back"):
+      // correct them only when the first letter agrees.
+      if (candidate.length < 4 || (word.length === 4 && candidate[0] !== word[0])) continue;
       const distance = DamerauLevenshteinDistance(word, candidate, { restricted: true });
       const count = this.counts.get(candidate) ?? 0;
       if (distance > maxDistance) continue;

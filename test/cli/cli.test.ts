@@ -31,7 +31,7 @@ describe('tanya CLI', () => {
   it('check passes on the sample shop', () => {
     const r = tanya(['check', 'knowledge']);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/48 entries, 30 products, 3 stores/);
+    expect(r.stdout).toMatch(/49 entries, 30 products, 3 stores/);
   });
 
   it('check exits 1 and names file and line for a YAML syntax error', () => {
