@@ -16,6 +16,8 @@ export interface CatalogSlots {
   readonly product?: Product;
   readonly variants: readonly Variant[];
   readonly store?: Store;
+  /** A city where the shop has no branch, named by the customer. */
+  readonly otherCity?: string;
 }
 
 export type CatalogReply = { readonly kind: 'text'; readonly text: string } | { readonly kind: 'missing'; readonly slot: 'product' };
@@ -33,6 +35,18 @@ export function answerFromCatalog(
   lang: Language,
   now: Date,
 ): CatalogReply {
+  const reply = catalogReply(handler, slots, kb, lang, now);
+  if (reply.kind === 'text' && slots.otherCity && !slots.store && handler !== 'product-price' && handler !== 'product-info') {
+    return text(`${say('noBranch', lang, { city: titleCase(slots.otherCity) })}\n${reply.text}`);
+  }
+  return reply;
+}
+
+function titleCase(words: string): string {
+  return words.replace(/\b\p{L}/gu, (c) => c.toUpperCase());
+}
+
+function catalogReply(handler: CatalogHandler, slots: CatalogSlots, kb: KnowledgeBase, lang: Language, now: Date): CatalogReply {
   switch (handler) {
     case 'product-price':
       return slots.product ? text(priceText(slots.product, slots.variants, lang)) : { kind: 'missing', slot: 'product' };

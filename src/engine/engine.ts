@@ -335,7 +335,7 @@ export class Engine {
           state: { ...nextState, pending: { entryId: entry.id, slot: 'product' }, choices: options, topic: { entryId: entry.id, ...(store ? { storeId: store.id } : {}) } },
         };
       }
-      const reply = answerFromCatalog(entry.handler, { product, variants, store }, this.kb, lang, this.now());
+      const reply = answerFromCatalog(entry.handler, { product, variants, store, ...(cat.otherCity ? { otherCity: cat.otherCity } : {}) }, this.kb, lang, this.now());
       if (reply.kind === 'missing') {
         const unknown = analysis.unknownWords.filter((w) => w.length >= 2);
         if ((cat.unknownProduct || unknown.length > 0) && matcher.catalog.hasProducts) {

@@ -71,6 +71,7 @@ export const MESSAGES = {
   closed: { id: 'tutup', en: 'closed' },
   locationLine: { id: '{store}: {address} (telp {phone}) — {map}', en: '{store}: {address} (phone {phone}) — {map}' },
   locationHeader: { id: 'Cabang kami:', en: 'Our branches:' },
+  noBranch: { id: 'Maaf Kak, kami belum punya cabang di {city}.', en: 'Sorry, we have no branch in {city} yet.' },
   nearestHeader: { id: 'Cabang terdekat dari lokasi Kakak:', en: 'Nearest branches to you:' },
   distance: { id: '{km} km', en: '{km} km' },
   followUp: { id: 'Mungkin Kakak juga ingin tahu:', en: 'You might also want to know:' },

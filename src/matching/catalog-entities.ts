@@ -1,5 +1,6 @@
 import diceCoefficient = require('natural/lib/natural/distance/dice_coefficient');
 import type { Product, Store, Variant } from '../knowledge/schema';
+import { INDONESIAN_CITIES } from './cities';
 import type { Normalizer, Token } from './normalize';
 
 /** A recognised mention: which tokens it covers and what it refers to. */
@@ -18,6 +19,8 @@ export interface CatalogMatch {
   /** Variants that fit the size/colour named (several when e.g. only the size was given). */
   readonly variants: readonly Variant[];
   readonly store?: Store;
+  /** A city named in the message where the shop has no branch ("medan"). */
+  readonly otherCity?: string;
   /** Tokens with mentions replaced by placeholders (#product, #variant, #store). */
   readonly masked: readonly Token[];
   /** True when the message names a variant attribute (size, RAM, colour) even without a product. */
@@ -31,7 +34,7 @@ interface NameForm {
 }
 
 /** Placeholder tokens that stand for catalog mentions in intent matching. */
-export const PLACEHOLDER = { product: '#product', variant: '#variant', store: '#store', money: '#money', num: '#num', code: '#code' } as const;
+export const PLACEHOLDER = { product: '#product', variant: '#variant', store: '#place', money: '#money', num: '#num', code: '#code' } as const;
 
 /**
  * Finds products, variants and stores named in a message, tolerating glued or partial names
@@ -43,6 +46,7 @@ export class CatalogEntities {
   private readonly products = new Map<string, Product>();
   private readonly stores = new Map<string, Store>();
   private readonly colorWords = new Set<string>();
+  private readonly cityForms: { words: readonly string[]; id: string }[];
 
   constructor(
     private readonly normalizer: Normalizer,
@@ -74,11 +78,15 @@ export class CatalogEntities {
       }
     }
     this.storeForms.sort((a, b) => b.words.length - a.words.length);
+    const storeWords = new Set(this.storeForms.map((f) => f.words.join(' ')));
+    this.cityForms = INDONESIAN_CITIES.filter((c) => !storeWords.has(c))
+      .map((c) => ({ words: c.split(' '), id: c }))
+      .sort((a, b) => b.words.length - a.words.length);
   }
 
   /** All names customers may use, for typo correction vocabulary. */
   vocabulary(): string[] {
-    return [...this.productForms.flatMap((f) => f.words), ...this.storeForms.flatMap((f) => f.words), ...this.colorWords];
+    return [...this.productForms.flatMap((f) => f.words), ...this.storeForms.flatMap((f) => f.words), ...this.cityForms.flatMap((f) => f.words), ...this.colorWords];
   }
 
   get hasProducts(): boolean {
@@ -143,6 +151,14 @@ export class CatalogEntities {
       replace.set(storeHit.start, { end: storeHit.end, placeholder: PLACEHOLDER.store });
     }
 
+    let otherCity: string | undefined;
+    if (!store) {
+      const city = this.findLongest(texts, used, this.cityForms, true);
+      // Recognised for the reply ("no branch in Medan"), but left as words for matching:
+      // "ongkir ke medan" and "ongkir ke bandung" differ in what a customer can be told.
+      if (city) otherCity = texts.slice(city.start, city.end).join(' ');
+    }
+
     const variantTokens: Token[] = [];
     tokens.forEach((t, i) => {
       if (used[i]) return;
@@ -172,7 +188,7 @@ export class CatalogEntities {
       else masked.push(t);
       i++;
     }
-    return { product, productChoices, ...(unknownProduct ? { unknownProduct } : {}), variants, store, masked, variantHint: variantTokens.length > 0, variantTokens };
+    return { product, productChoices, ...(unknownProduct ? { unknownProduct } : {}), ...(otherCity ? { otherCity } : {}), variants, store, masked, variantHint: variantTokens.length > 0, variantTokens };
   }
 
   /** Variants of a product that fit size/colour tokens; numbers alone count as sizes here. */
@@ -200,6 +216,7 @@ export class CatalogEntities {
     texts: readonly string[],
     used: readonly boolean[],
     forms: readonly { words: readonly string[]; id: string }[],
+    exact = false,
   ): { start: number; end: number; id: string } | undefined {
     let best: { start: number; end: number; id: string } | undefined;
     for (let i = 0; i < texts.length; i++) {
@@ -209,7 +226,7 @@ export class CatalogEntities {
         if (best && n <= best.end - best.start) break;
         if (i + n > texts.length) continue;
         let ok = true;
-        for (let k = 0; k < n && ok; k++) ok = !used[i + k] && sameWord(texts[i + k], form.words[k]);
+        for (let k = 0; k < n && ok; k++) ok = !used[i + k] && (exact ? texts[i + k] === form.words[k] : sameWord(texts[i + k], form.words[k]));
         if (ok) {
           best = { start: i, end: i + n, id: form.id };
           break;

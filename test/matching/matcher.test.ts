@@ -82,7 +82,7 @@ describe('matcher on the sample shop', () => {
     expect(a.catalog.product?.id).toBe('iphone-15-pro');
     expect(a.catalog.variants.map((v) => v.storage)).toEqual(['256GB', '256GB']);
     expect(a.catalog.store?.id).toBe('bdg');
-    expect(a.terms).toEqual(['berapa', 'harga', '#product', '#variant', 'di', '#store']);
+    expect(a.terms).toEqual(['berapa', 'harga', '#product', '#variant', 'di', '#place']);
   });
 
   it('tolerates glued and misspelled product names', () => {
