@@ -21,6 +21,8 @@ import type { PeerName } from './peer';
 
 interface Cell {
   readonly inScopeAccuracy: number;
+  /** Best-ranked entry right, ignoring refusals (Tanya only; peers without refusals equal their accuracy). */
+  readonly top1Accuracy?: number;
   readonly oosRecall: number;
   readonly falseAnswerRate: number;
   readonly outOfScope: number;
@@ -47,7 +49,7 @@ async function runTanya(dataset: DatasetName, perIntent: number | undefined): Pr
     new Matcher(kb);
     const trainMs = Number(process.hrtime.bigint() - t0) / 1e6;
     const { metrics } = await evaluateCases(kb, dev);
-    return { inScopeAccuracy: metrics.inScopeAccuracy, oosRecall: metrics.oosRecall, falseAnswerRate: metrics.falseAnswerRate, outOfScope: metrics.outOfScope, trainMs };
+    return { inScopeAccuracy: metrics.inScopeAccuracy, top1Accuracy: metrics.top1Accuracy, oosRecall: metrics.oosRecall, falseAnswerRate: metrics.falseAnswerRate, outOfScope: metrics.outOfScope, trainMs };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -68,7 +70,8 @@ function formatCell(r: Result | undefined): string {
   if (!r) return '—';
   if ('failed' in r) return r.failed;
   const oos = r.outOfScope > 0 ? ` / ${pct(r.oosRecall)} / ${pct(r.falseAnswerRate)}` : '';
-  return `${pct(r.inScopeAccuracy)}${oos} (${r.trainMs < 1000 ? `${Math.round(r.trainMs)} ms` : `${(r.trainMs / 1000).toFixed(1)} s`})`;
+  const top1 = r.top1Accuracy !== undefined ? `, top-1 ${pct(r.top1Accuracy)}` : '';
+  return `${pct(r.inScopeAccuracy)}${oos} (${r.trainMs < 1000 ? `${Math.round(r.trainMs)} ms` : `${(r.trainMs / 1000).toFixed(1)} s`}${top1})`;
 }
 
 async function main(): Promise<void> {
