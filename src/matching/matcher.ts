@@ -46,34 +46,33 @@ export class Matcher {
     this.entriesById = new Map(kb.entries.map((e) => [e.id, e]));
     this.entryIndex = new Map(kb.entries.map((e, i) => [e.id, i]));
 
-    const idWords: string[] = [];
-    const enWords: string[] = [];
-    const vocabulary: string[] = [...this.catalog.vocabulary()];
-    const texts: { entry: number; text: string }[] = [];
+    const idWords = new Set<string>();
+    const enWords = new Set<string>();
+    const vocabulary = new Map<string, number>();
+    const count = (word: string): void => {
+      vocabulary.set(word, (vocabulary.get(word) ?? 0) + 1);
+    };
+    for (const word of this.catalog.vocabulary()) count(word);
+    const examples: { entry: number; terms: string[] }[] = [];
+    const add = (entry: number, text: string): void => {
+      const masked = this.catalog.match(this.normalizer.tokens(text)).masked;
+      for (const t of masked) if (t.kind === 'word' && !t.text.startsWith('#')) count(t.text);
+      examples.push({ entry, terms: toTerms(masked) });
+    };
     kb.entries.forEach((entry, i) => {
       for (const q of entry.questions.id) {
-        texts.push({ entry: i, text: q });
-        idWords.push(...foldedWords(q));
+        add(i, q);
+        for (const w of foldedWords(q)) idWords.add(w);
       }
       for (const q of entry.questions.en) {
-        texts.push({ entry: i, text: q });
-        enWords.push(...foldedWords(q));
+        add(i, q);
+        for (const w of foldedWords(q)) enWords.add(w);
       }
-      for (const k of entry.keywords) texts.push({ entry: i, text: k });
-      if (entry.title) texts.push({ entry: i, text: entry.title.id });
-    });
-    const analysed = texts.map(({ entry, text }) => {
-      const tokens = this.normalizer.tokens(text);
-      const masked = this.catalog.match(tokens).masked;
-      for (const t of masked) if (t.kind === 'word' && !t.text.startsWith('#')) vocabulary.push(t.text);
-      return { entry, masked };
+      for (const k of entry.keywords) add(i, k);
+      if (entry.title) add(i, entry.title.id);
     });
     this.typos = new TypoCorrector(vocabulary);
-    this.index = new IntentIndex(
-      kb.entries.length,
-      analysed.map(({ entry, masked }) => ({ entry, terms: toTerms(masked) })),
-      options,
-    );
+    this.index = new IntentIndex(kb.entries.length, examples, options);
     this.language = new LanguageDetector(idWords, enWords);
   }
 

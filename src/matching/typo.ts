@@ -14,8 +14,10 @@ export class TypoCorrector {
   private readonly deletes = new Map<string, string[]>();
   private readonly memo = new Map<string, string | null>();
 
-  constructor(vocabulary: Iterable<string>) {
-    for (const word of vocabulary) this.counts.set(word, (this.counts.get(word) ?? 0) + 1);
+  /** `vocabulary`: words (repeated as often as they occur) or a map of word → count. */
+  constructor(vocabulary: Iterable<string> | ReadonlyMap<string, number>) {
+    if (vocabulary instanceof Map) for (const [word, n] of vocabulary) this.counts.set(word, n);
+    else for (const word of vocabulary as Iterable<string>) this.counts.set(word, (this.counts.get(word) ?? 0) + 1);
     for (const word of this.counts.keys()) {
       if (word.length < 4 || !/^\p{L}+$/u.test(word)) continue;
       for (const d of deletesOf(word)) {
