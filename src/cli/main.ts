@@ -111,6 +111,10 @@ export function buildCli(): Command {
     .option('--kb <dir>', 'knowledge-base folder', DEFAULT_KB)
     .option('--db <path>', 'SQLite file', DEFAULT_DB)
     .action(async (opts: { kb: string; db: string }) => {
+      const tokens = ['TELEGRAM_BOT_TOKEN', 'WHATSAPP_WEB', 'WHATSAPP_CLOUD_TOKEN', 'MICROSOFT_APP_ID'].filter((name) => process.env[name]);
+      if (tokens.length > 0) {
+        process.stderr.write(`tanya: ${tokens.join(', ')} set, but channel adapters are not part of this version yet; starting the terminal chat.\n`);
+      }
       await chat(opts.kb, opts.db, false);
     });
   return program;
