@@ -12,6 +12,7 @@ import type {
   Decision,
   Entities,
   Explanation,
+  FallbackReason,
   HandoffReason,
   InboundMessage,
   Language,
@@ -151,36 +152,36 @@ export class Engine {
     if (state.handoff) {
       if (BACK_TO_BOT.has(folded)) {
         const { handoff: _h, ...rest } = state;
-        return { ...base, replies: [{ kind: 'text', text: say('backToBot', lang) }], decision: { type: 'fallback', reason: 'empty', score: 0 }, state: { ...rest, fallbacks: 0 } };
+        return plainReply(say('backToBot', lang), 'empty', { ...rest, fallbacks: 0 });
       }
       return { ...base, replies: [], decision: { type: 'silent', reason: 'agent-active' }, state };
     }
 
     const kind = message.kind ?? 'text';
     if (kind === 'location' && message.location) {
-      return { ...base, replies: [{ kind: 'text', text: nearestStoresText(message.location, this.kb, lang) }], decision: { type: 'fallback', reason: 'unsupported', score: 0 }, state };
+      return plainReply(nearestStoresText(message.location, this.kb, lang), 'unsupported', state);
     }
     if (kind !== 'text' && !folded) {
-      return { ...base, replies: [{ kind: 'text', text: say('nonText', lang) }], decision: { type: 'fallback', reason: 'unsupported', score: 0 }, state };
+      return plainReply(say('nonText', lang), 'unsupported', state);
     }
     if (!text.trim()) {
-      return { ...base, replies: [{ kind: 'text', text: say('empty', lang) }], decision: { type: 'fallback', reason: 'empty', score: 0 }, state };
+      return plainReply(say('empty', lang), 'empty', state);
     }
     if (!/[\p{L}\p{N}]/u.test(folded)) {
-      return { ...base, replies: [{ kind: 'text', text: say('emojiOnly', lang) }], decision: { type: 'fallback', reason: 'empty', score: 0 }, state };
+      return plainReply(say('emojiOnly', lang), 'empty', state);
     }
     if (!/[a-z0-9]/.test(folded.normalize('NFD'))) {
-      return { ...base, replies: [{ kind: 'text', text: say('otherScript', lang) }], decision: { type: 'fallback', reason: 'unsupported', score: 0 }, state };
+      return plainReply(say('otherScript', lang), 'unsupported', state);
     }
     if (folded === '/start') {
-      return { ...base, replies: [{ kind: 'text', text: this.greeting(lang) }], decision: { type: 'fallback', reason: 'empty', score: 0 }, state: { ...state, fallbacks: 0 } };
+      return plainReply(this.greeting(lang), 'empty', { ...state, fallbacks: 0 });
     }
     if (AGENT_COMMANDS.has(folded)) {
       return this.handoff(message, state, lang, 'requested', base);
     }
     if (folded === '/cancel') {
       const { pending: _p, choices: _c, topic: _t, ...rest } = state;
-      return { ...base, replies: [{ kind: 'text', text: this.greeting(lang) }], decision: { type: 'fallback', reason: 'empty', score: 0 }, state: { ...rest, fallbacks: 0 } };
+      return plainReply(this.greeting(lang), 'empty', { ...rest, fallbacks: 0 });
     }
 
     const long = text.length > MAX_MESSAGE_CHARS;
@@ -437,6 +438,11 @@ function matcherFor(kb: KnowledgeBase): Matcher {
     compiled.set(kb, matcher);
   }
   return matcher;
+}
+
+/** A one-text reply that answers no entry (greetings, bad input, non-text messages). */
+function plainReply(text: string, reason: FallbackReason, state: ConversationState): Turn {
+  return { candidates: [], matchedTerms: [], entities: {}, usedContext: false, replies: [{ kind: 'text', text }], decision: { type: 'fallback', reason, score: 0 }, state };
 }
 
 function inboundRecord(message: InboundMessage): InboundRecord {

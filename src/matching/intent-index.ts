@@ -186,30 +186,8 @@ export class IntentIndex {
     this.unknownEntryIdf = Math.log(m + 1) + 1;
 
     // Weights: (1 + ln tf) · idf · family weight, each vector L2-normalised.
-    const exRows: Rows = { start: exStart, ids: Int32Array.from(exIds), weights: new Float32Array(exIds.length) };
-    for (let i = 0; i < examples.length; i++) {
-      let norm = 0;
-      for (let k = exStart[i]; k < exStart[i + 1]; k++) {
-        const id = exIds[k];
-        const w = this.familyWeight(this.families[id]) * (1 + Math.log(exTf[k])) * this.exampleIdf[id];
-        exRows.weights[k] = w;
-        norm += w * w;
-      }
-      norm = Math.sqrt(norm) || 1;
-      for (let k = exStart[i]; k < exStart[i + 1]; k++) exRows.weights[k] /= norm;
-    }
-    const entRows: Rows = { start: entStart, ids: Int32Array.from(entIds), weights: new Float32Array(entIds.length) };
-    for (let e = 0; e < entryCount; e++) {
-      let norm = 0;
-      for (let k = entStart[e]; k < entStart[e + 1]; k++) {
-        const id = entIds[k];
-        const w = this.familyWeight(this.families[id]) * (1 + Math.log(entCount[k])) * this.entryIdf[id];
-        entRows.weights[k] = w;
-        norm += w * w;
-      }
-      norm = Math.sqrt(norm) || 1;
-      for (let k = entStart[e]; k < entStart[e + 1]; k++) entRows.weights[k] /= norm;
-    }
+    const exRows = this.weightedRows(exStart, exIds, exTf, this.exampleIdf);
+    const entRows = this.weightedRows(entStart, entIds, entCount, this.entryIdf);
     this.examplePostings = transpose(exRows, features);
     this.entryPostings = transpose(entRows, features);
     this.entryFeatures = entRows;
@@ -347,6 +325,22 @@ export class IntentIndex {
       if (best.length > limit) best.pop();
     }
     return best;
+  }
+
+  /** TF-IDF rows from feature ids and counts, each row L2-normalised. */
+  private weightedRows(start: Int32Array, ids: readonly number[], counts: readonly number[], idf: Float64Array): Rows {
+    const rows: Rows = { start, ids: Int32Array.from(ids), weights: new Float32Array(ids.length) };
+    for (let r = 0; r + 1 < start.length; r++) {
+      let norm = 0;
+      for (let k = start[r]; k < start[r + 1]; k++) {
+        const w = this.familyWeight(this.families[ids[k]]) * (1 + Math.log(counts[k])) * idf[ids[k]];
+        rows.weights[k] = w;
+        norm += w * w;
+      }
+      norm = Math.sqrt(norm) || 1;
+      for (let k = start[r]; k < start[r + 1]; k++) rows.weights[k] /= norm;
+    }
+    return rows;
   }
 
   private modelInput(rows: Rows, row: number): SparseVector {

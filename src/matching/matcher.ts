@@ -112,11 +112,6 @@ export class Matcher {
     return this.index.score(analysis.terms, limit).map((s) => ({ entryId: this.entryIds[s.entry], score: round(s.score) }));
   }
 
-  /** Ranking with the two cosines behind each score, for tuning and benchmarks. */
-  rankDetailed(analysis: Analysis, limit = 5): { entryId: string; score: number; example: number; centroid: number }[] {
-    return this.index.score(analysis.terms, limit).map((s) => ({ entryId: this.entryIds[s.entry], score: s.score, example: s.example, centroid: s.centroid }));
-  }
-
   /** Terms of the message that also occur in the entry's examples. */
   matchedTerms(analysis: Analysis, entryId: string): string[] {
     const i = this.entryIndex.get(entryId);
