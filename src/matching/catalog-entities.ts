@@ -47,6 +47,10 @@ export class CatalogEntities {
   private readonly stores = new Map<string, Store>();
   private readonly colorWords = new Set<string>();
   private readonly cityForms: { words: readonly string[]; id: string }[];
+  /** City names by their first word (longest first), so a message is scanned once, not per city. */
+  private readonly citiesByFirstWord = new Map<string, { words: readonly string[]; id: string }[]>();
+  private readonly productSpans: readonly { words: readonly string[]; id: string }[];
+  private readonly storeSpans: readonly { words: readonly string[]; id: string }[];
 
   constructor(
     private readonly normalizer: Normalizer,
@@ -82,6 +86,13 @@ export class CatalogEntities {
     this.cityForms = INDONESIAN_CITIES.filter((c) => !storeWords.has(c))
       .map((c) => ({ words: c.split(' '), id: c }))
       .sort((a, b) => b.words.length - a.words.length);
+    for (const form of this.cityForms) {
+      const list = this.citiesByFirstWord.get(form.words[0]) ?? [];
+      list.push(form);
+      this.citiesByFirstWord.set(form.words[0], list);
+    }
+    this.productSpans = this.productForms.map((f) => ({ words: f.words, id: f.productId }));
+    this.storeSpans = this.storeForms.map((f) => ({ words: f.words, id: f.storeId }));
   }
 
   /** All names customers may use, for typo correction vocabulary. */
@@ -110,7 +121,7 @@ export class CatalogEntities {
     let product: Product | undefined;
     let productChoices: Product[] = [];
     let unknownProduct: { name: string; similar: Product[] } | undefined;
-    const full = this.findLongest(texts, used, this.productForms.map((f) => ({ words: f.words, id: f.productId })));
+    const full = this.findLongest(texts, used, this.productSpans);
     const fullProduct = full ? this.products.get(full.id) : undefined;
     const extraModel = full && fullProduct ? modelWordsAfter(tokens, full.end, fullProduct, this.words.bind(this)) : 0;
     if (full && fullProduct && extraModel > 0) {
@@ -143,7 +154,7 @@ export class CatalogEntities {
       }
     }
 
-    const storeHit = this.findLongest(texts, used, this.storeForms.map((f) => ({ words: f.words, id: f.storeId })));
+    const storeHit = this.findLongest(texts, used, this.storeSpans);
     let store: Store | undefined;
     if (storeHit) {
       store = this.stores.get(storeHit.id);
@@ -153,7 +164,7 @@ export class CatalogEntities {
 
     let otherCity: string | undefined;
     if (!store) {
-      const city = this.findLongest(texts, used, this.cityForms, true);
+      const city = this.findCity(texts, used);
       // Recognised for the reply ("no branch in Medan"), but left as words for matching:
       // "ongkir ke medan" and "ongkir ke bandung" differ in what a customer can be told.
       if (city) otherCity = texts.slice(city.start, city.end).join(' ');
@@ -216,7 +227,6 @@ export class CatalogEntities {
     texts: readonly string[],
     used: readonly boolean[],
     forms: readonly { words: readonly string[]; id: string }[],
-    exact = false,
   ): { start: number; end: number; id: string } | undefined {
     let best: { start: number; end: number; id: string } | undefined;
     for (let i = 0; i < texts.length; i++) {
@@ -226,7 +236,27 @@ export class CatalogEntities {
         if (best && n <= best.end - best.start) break;
         if (i + n > texts.length) continue;
         let ok = true;
-        for (let k = 0; k < n && ok; k++) ok = !used[i + k] && (exact ? texts[i + k] === form.words[k] : sameWord(texts[i + k], form.words[k]));
+        for (let k = 0; k < n && ok; k++) ok = !used[i + k] && sameWord(texts[i + k], form.words[k]);
+        if (ok) {
+          best = { start: i, end: i + n, id: form.id };
+          break;
+        }
+      }
+    }
+    return best;
+  }
+
+  /** The longest city name (exact words) not already covered by another mention. */
+  private findCity(texts: readonly string[], used: readonly boolean[]): { start: number; end: number; id: string } | undefined {
+    let best: { start: number; end: number; id: string } | undefined;
+    for (let i = 0; i < texts.length; i++) {
+      if (used[i]) continue;
+      for (const form of this.citiesByFirstWord.get(texts[i]) ?? []) {
+        const n = form.words.length;
+        if (best && n <= best.end - best.start) break;
+        if (i + n > texts.length) continue;
+        let ok = true;
+        for (let k = 0; k < n && ok; k++) ok = !used[i + k] && texts[i + k] === form.words[k];
         if (ok) {
           best = { start: i, end: i + n, id: form.id };
           break;
