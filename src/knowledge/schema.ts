@@ -118,6 +118,24 @@ export const entrySchema = z
     }
   });
 
+const weight = z.number().min(0).max(1);
+export const matchingSchema = z
+  .object({
+    /** Nearest example against entry centroid (default 0.25). */
+    exampleWeight: weight.optional(),
+    /** Word pairs against single words, with few examples per entry (default 0.4). */
+    bigramWeight: weight.optional(),
+    /** Word pairs against single words, with many examples per entry (default 0.6). */
+    bigramWeightFull: weight.optional(),
+    /** Character 4-grams against single words (default 0.3). */
+    charWeight: weight.optional(),
+    /** Share of the trained model's probability in the score at full data (default 0.5; 0 = off). */
+    modelWeight: weight.optional(),
+    /** Examples per entry from which the model and pair weights reach full strength (default 50). */
+    modelFullShareExamples: z.number().int().min(1).optional(),
+  })
+  .strict();
+
 export const settingsSchema = z
   .object({
     botName: nonEmpty.default('Tanya'),
@@ -142,6 +160,8 @@ export const settingsSchema = z
     slang: z.record(z.string(), z.string()).default({}),
     /** Phrases that mean the same, e.g. { "ongkir": ["ongkos kirim", "biaya kirim"] }. */
     synonyms: z.record(z.string(), z.array(nonEmpty)).default({}),
+    /** Matcher weights (docs/matching.md); the defaults fit most knowledge bases, so leave them out unless measured. */
+    matching: matchingSchema.default({}),
   })
   .strict();
 

@@ -15,8 +15,14 @@ import { DEFAULT_LINEAR_OPTIONS, LinearModel, type SparseVector } from './linear
 export interface IndexOptions {
   /** Weight of the nearest-example cosine against the centroid cosine (default 0.25). */
   readonly exampleWeight: number;
-  /** Weight of word pairs relative to single words (default 0.4). */
+  /** Weight of word pairs relative to single words with an editor's handful of examples per entry (default 0.4). */
   readonly bigramWeight: number;
+  /**
+   * Weight of word pairs once entries have `modelFullShareExamples` examples each (default 0.6):
+   * pair statistics are reliable only with many examples, so the weight moves from
+   * `bigramWeight` towards this one as examples grow.
+   */
+  readonly bigramWeightFull: number;
   /** Weight of character n-grams ("~" features) relative to single words (default 0.3). */
   readonly charWeight: number;
   /** Weight of query words the knowledge base has never seen, relative to the rarest known word (default 1). */
@@ -35,7 +41,7 @@ export interface IndexOptions {
   readonly maxCharGramExamples: number;
 }
 
-export const DEFAULT_INDEX_OPTIONS: IndexOptions = { exampleWeight: 0.25, bigramWeight: 0.4, charWeight: 0.3, unknownWeight: 1, modelWeight: 0.5, modelFullShareExamples: 50, maxTrainingOps: 8e8, maxExamplePostings: 1000, maxEntryPostings: 300, maxCharGramExamples: 20_000 };
+export const DEFAULT_INDEX_OPTIONS: IndexOptions = { exampleWeight: 0.25, bigramWeight: 0.4, bigramWeightFull: 0.6, charWeight: 0.3, unknownWeight: 1, modelWeight: 0.5, modelFullShareExamples: 50, maxTrainingOps: 8e8, maxExamplePostings: 1000, maxEntryPostings: 300, maxCharGramExamples: 20_000 };
 
 export interface ScoredEntry {
   readonly entry: number;
@@ -149,6 +155,8 @@ export class IntentIndex {
   private readonly modelShare: number;
   private readonly probs: Float64Array;
   private readonly charGrams: boolean;
+  /** Weight of word pairs for this knowledge base (grows with its examples per entry). */
+  private readonly pairWeight: number;
   private readonly modelFeature: Int32Array;
 
   constructor(
@@ -204,6 +212,8 @@ export class IntentIndex {
 
     const n = Math.max(examples.length, 1);
     const m = Math.max(entryCount, 1);
+    const dataShare = Math.min(1, examples.length / m / options.modelFullShareExamples);
+    this.pairWeight = options.bigramWeight + (options.bigramWeightFull - options.bigramWeight) * dataShare;
     this.exampleIdf = Float64Array.from(exampleDf, (df) => Math.log((n + 1) / (df + 1)) + 1);
     this.entryIdf = Float64Array.from(entryDf, (df) => Math.log((m + 1) / (df + 1)) + 1);
     this.unknownExampleIdf = Math.log(n + 1) + 1;
@@ -219,7 +229,7 @@ export class IntentIndex {
     // A discriminative model needs many examples per entry; with an editor's handful it
     // overfits, so its share grows with the examples available (full share from 50 per entry).
     // It is trained only where it matters and the training stays affordable at load time.
-    const share = options.modelWeight * Math.min(1, examples.length / m / options.modelFullShareExamples);
+    const share = options.modelWeight * dataShare;
     // The model sees words and word pairs only, numbered densely so its weights stay small.
     this.modelFeature = new Int32Array(features).fill(-1);
     let modelFeatures = 0;
@@ -382,7 +392,7 @@ export class IntentIndex {
   private familyWeight(family: Family): number {
     switch (family) {
       case Family.Pair:
-        return this.options.bigramWeight;
+        return this.pairWeight;
       case Family.Char:
         return this.options.charWeight;
       case Family.Word:

@@ -38,8 +38,9 @@ export class Matcher {
 
   constructor(
     readonly kb: KnowledgeBase,
-    options: IndexOptions = DEFAULT_INDEX_OPTIONS,
+    overrides: Partial<IndexOptions> = {},
   ) {
+    const options: IndexOptions = { ...DEFAULT_INDEX_OPTIONS, ...definedOnly(kb.settings.matching), ...overrides };
     this.normalizer = new Normalizer({ slang: kb.settings.slang, synonyms: kb.settings.synonyms });
     this.catalog = new CatalogEntities(this.normalizer, kb.products, kb.stores);
     this.entryIds = kb.entries.map((e) => e.id);
@@ -143,6 +144,11 @@ function toTerms(tokens: readonly Token[]): string[] {
 
 function foldedWords(text: string): string[] {
   return foldText(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+}
+
+/** The settings an editor actually wrote (zod leaves unset optional keys undefined). */
+function definedOnly<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function round(x: number): number {
