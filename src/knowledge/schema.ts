@@ -121,7 +121,7 @@ export const entrySchema = z
 const weight = z.number().min(0).max(1);
 export const matchingSchema = z
   .object({
-    /** Nearest example against entry centroid (default 0.25). */
+    /** Nearest example against entry centroid (default 0.2). */
     exampleWeight: weight.optional(),
     /** Word pairs against single words, with few examples per entry (default 0.4). */
     bigramWeight: weight.optional(),

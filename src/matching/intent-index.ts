@@ -13,7 +13,7 @@ import { DEFAULT_LINEAR_OPTIONS, LinearModel, type SparseVector } from './linear
  */
 
 export interface IndexOptions {
-  /** Weight of the nearest-example cosine against the centroid cosine (default 0.25). */
+  /** Weight of the nearest-example cosine against the centroid cosine (default 0.2). */
   readonly exampleWeight: number;
   /** Weight of word pairs relative to single words with an editor's handful of examples per entry (default 0.4). */
   readonly bigramWeight: number;
@@ -41,7 +41,7 @@ export interface IndexOptions {
   readonly maxCharGramExamples: number;
 }
 
-export const DEFAULT_INDEX_OPTIONS: IndexOptions = { exampleWeight: 0.25, bigramWeight: 0.4, bigramWeightFull: 0.6, charWeight: 0.3, unknownWeight: 1, modelWeight: 0.5, modelFullShareExamples: 50, maxTrainingOps: 8e8, maxExamplePostings: 1000, maxEntryPostings: 300, maxCharGramExamples: 20_000 };
+export const DEFAULT_INDEX_OPTIONS: IndexOptions = { exampleWeight: 0.2, bigramWeight: 0.4, bigramWeightFull: 0.6, charWeight: 0.3, unknownWeight: 1, modelWeight: 0.5, modelFullShareExamples: 50, maxTrainingOps: 8e8, maxExamplePostings: 1000, maxEntryPostings: 300, maxCharGramExamples: 20_000 };
 
 export interface ScoredEntry {
   readonly entry: number;

@@ -113,3 +113,17 @@ describe('matcher on the sample shop', () => {
     expect(top('pengirman ke semarang brp lama')).toBe('shipping-time');
   });
 });
+
+describe('matcher weights from the knowledge base settings', () => {
+  const kb = loadKnowledge('knowledge');
+  const score = (matching: Record<string, number>): number => {
+    const matcher = new Matcher({ ...kb, settings: { ...kb.settings, matching } });
+    return matcher.rank(matcher.analyze('garansi brp lama'))[0]?.score ?? 0;
+  };
+
+  it('uses settings.matching over the defaults', () => {
+    const byDefault = score({});
+    expect(score({ exampleWeight: 1 })).not.toBe(byDefault);
+    expect(score({ exampleWeight: 0.2 })).toBe(byDefault);
+  });
+});
