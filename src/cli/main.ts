@@ -13,6 +13,8 @@ import { knowledgeJsonSchema } from '../knowledge/json-schema';
 import { checkKnowledge, loadKnowledge } from '../knowledge/loader';
 import { createLogger, maskPersonalData } from '../logging/logger';
 import { SqliteStore } from '../storage/sqlite';
+import { ChannelConfigError } from '../channels/channel';
+import { runBot, type RunningBot } from '../app/run-bot';
 import { formatEvalReport, formatTuneReport } from './reports';
 import { progressBar } from './progress';
 
@@ -111,13 +113,44 @@ export function buildCli(): Command {
     .option('--kb <dir>', 'knowledge-base folder', DEFAULT_KB)
     .option('--db <path>', 'SQLite file', DEFAULT_DB)
     .action(async (opts: { kb: string; db: string }) => {
-      const tokens = ['TELEGRAM_BOT_TOKEN', 'WHATSAPP_WEB', 'WHATSAPP_CLOUD_TOKEN', 'MICROSOFT_APP_ID'].filter((name) => process.env[name]);
-      if (tokens.length > 0) {
-        process.stderr.write(`tanya: ${tokens.join(', ')} set, but channel adapters are not part of this version yet; starting the terminal chat.\n`);
-      }
-      await chat(opts.kb, opts.db, false);
+      await start(opts.kb, opts.db);
     });
   return program;
+}
+
+/** Runs the configured channels until SIGINT/SIGTERM, or the terminal chat when none is configured. */
+async function start(kbDir: string, dbPath: string): Promise<void> {
+  const log = createLogger(process.env.LOG_LEVEL ?? 'info');
+  const kb = loadKnowledge(kbDir);
+  const store = new SqliteStore(dbPath);
+  let bot: RunningBot | undefined;
+  try {
+    bot = await runBot(kb, store, process.env, log);
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+  if (!bot) {
+    store.close();
+    await chat(kbDir, dbPath, false);
+    return;
+  }
+  const running = bot;
+  log.info({ channels: running.channels.map((c) => c.name), entries: kb.entries.length }, 'tanya is running');
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: string): void => {
+      log.info({ signal }, 'shutting down');
+      void running
+        .stop()
+        .catch((error: unknown) => log.error({ err: error }, 'shutdown failed'))
+        .finally(() => {
+          store.close();
+          resolve();
+        });
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  });
 }
 
 async function chat(kbDir: string, dbPath: string, json: boolean): Promise<void> {
@@ -164,7 +197,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   try {
     await buildCli().parseAsync([...argv]);
   } catch (error) {
-    if (error instanceof LabelledFileError) {
+    if (error instanceof LabelledFileError || error instanceof ChannelConfigError) {
       process.stderr.write(`${error.message}\n`);
       process.exitCode = 1;
       return;

@@ -176,6 +176,9 @@ export class Engine {
     if (folded === '/start') {
       return plainReply(this.greeting(lang), 'empty', { ...state, fallbacks: 0 });
     }
+    if (folded === '/help') {
+      return plainReply(say('help', lang, { bot: this.kb.settings.botName }), 'empty', state);
+    }
     if (AGENT_COMMANDS.has(folded)) {
       return this.handoff(message, state, lang, 'requested', base);
     }

@@ -25,6 +25,10 @@ export const MESSAGES = {
     id: 'Terima kasih Kak, tapi saat ini kami hanya bisa membaca pesan teks. Boleh diketik pertanyaannya?',
     en: 'Thank you, but we can only read text messages for now. Could you type your question?',
   },
+  help: {
+    id: 'Kakak bisa tanya ke {bot} soal:\n• harga dan stok produk (misalnya "harga iPhone 15 256gb")\n• jam buka dan alamat toko, atau kirim lokasi untuk cabang terdekat\n• pengiriman, pembayaran, retur dan garansi\n\nPerintah: /agent bicara dengan CS · /cancel batalkan · /bot kembali ke bot',
+    en: 'You can ask {bot} about:\n• product prices and stock (e.g. "iPhone 15 256gb price")\n• store hours and addresses, or share your location for the nearest branch\n• shipping, payment, returns and warranty\n\nCommands: /agent talk to our staff · /cancel start over · /bot back to the bot',
+  },
   longTruncated: {
     id: '(Pesan Kakak panjang sekali, jadi kami baca bagian awalnya saja.)',
     en: '(Your message is very long, so we read its beginning only.)',

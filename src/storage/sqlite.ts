@@ -43,7 +43,16 @@ CREATE TABLE IF NOT EXISTS tickets (
   resolved_at TEXT,
   agent TEXT
 );
+CREATE TABLE IF NOT EXISTS deliveries (
+  channel TEXT NOT NULL,
+  id TEXT NOT NULL,
+  at TEXT NOT NULL,
+  PRIMARY KEY (channel, id)
+) WITHOUT ROWID;
 `;
+
+/** Platform delivery ids are kept this long (platforms redeliver within hours, not days). */
+const DELIVERY_RETENTION_MS = 3 * 24 * 3600_000;
 
 interface TicketRow {
   id: string;
@@ -69,6 +78,7 @@ export class SqliteStore implements ConversationStore {
   private readonly db: Database.Database;
   private readonly stmts;
   private checkpointTimer: NodeJS.Timeout | undefined;
+  private deliveriesSincePrune = 0;
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -116,6 +126,8 @@ export class SqliteStore implements ConversationStore {
         `INSERT INTO tickets (conversation_id, channel, customer_id, customer_name, reason, status, summary, transcript, created_at)
          VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
       ),
+      insertDelivery: this.db.prepare(`INSERT OR IGNORE INTO deliveries (channel, id, at) VALUES (?, ?, ?)`),
+      pruneDeliveries: this.db.prepare(`DELETE FROM deliveries WHERE at < ?`),
       setTicketId: this.db.prepare(`UPDATE tickets SET id = ? WHERE seq = ?`),
       getTicket: this.db.prepare(`SELECT * FROM tickets WHERE id = ?`),
       listTickets: this.db.prepare(`SELECT * FROM tickets WHERE (? IS NULL OR status = ?) ORDER BY seq`),
@@ -126,6 +138,15 @@ export class SqliteStore implements ConversationStore {
          WHERE id = ?`,
       ),
     };
+  }
+
+  markDelivered(channel: string, deliveryId: string, at: Date = new Date()): boolean {
+    const fresh = this.stmts.insertDelivery.run(channel, deliveryId, at.toISOString()).changes > 0;
+    if (fresh && ++this.deliveriesSincePrune >= 1000) {
+      this.deliveriesSincePrune = 0;
+      this.stmts.pruneDeliveries.run(new Date(at.getTime() - DELIVERY_RETENTION_MS).toISOString());
+    }
+    return fresh;
   }
 
   recordInbound(message: InboundRecord): boolean {

@@ -54,6 +54,11 @@ export interface InboundRecord {
 export interface ConversationStore {
   /** Records a customer message; false when this channel's message id was already recorded. */
   recordInbound(message: InboundRecord): boolean;
+  /**
+   * Remembers a platform delivery (a Telegram update_id, a WhatsApp message id); false when it
+   * was already seen, so a redelivered update is handled once.
+   */
+  markDelivered(channel: string, deliveryId: string, at?: Date): boolean;
   recordOutbound(conversationId: string, line: Omit<TranscriptLine, 'direction'>): void;
   transcript(conversationId: string): TranscriptLine[];
   loadState(conversationId: string): ConversationState | undefined;

@@ -1,0 +1,42 @@
+import { ChannelConfigError, type Channel } from '../channels/channel';
+import { TelegramChannel } from '../channels/telegram/telegram-channel';
+import type { Engine } from '../engine/engine';
+import type { Logger } from '../logging/logger';
+import type { HttpServer } from '../server/http-server';
+import type { ConversationStore } from '../storage/store';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface ChannelDeps {
+  readonly engine: Engine;
+  readonly store: ConversationStore;
+  readonly log: Logger;
+  readonly server: HttpServer;
+}
+
+/** The channels the environment asks for (several may run in one process). */
+export function channelsFromEnv(env: Env, deps: ChannelDeps): Channel[] {
+  const channels: Channel[] = [];
+  const token = env.TELEGRAM_BOT_TOKEN?.trim();
+  if (token) {
+    const webhookUrl = env.TELEGRAM_WEBHOOK_URL?.trim();
+    if (webhookUrl && !/^https?:\/\/[^/]+/.test(webhookUrl)) {
+      throw new ChannelConfigError(`TELEGRAM_WEBHOOK_URL must be a full URL such as https://bot.example.com/telegram/webhook (got "${webhookUrl}")`);
+    }
+    const secret = env.TELEGRAM_WEBHOOK_SECRET?.trim();
+    if (secret && !/^[A-Za-z0-9_-]{1,256}$/.test(secret)) {
+      throw new ChannelConfigError('TELEGRAM_WEBHOOK_SECRET may hold only letters, digits, "_" and "-" (1–256 characters)');
+    }
+    channels.push(
+      new TelegramChannel({
+        token,
+        engine: deps.engine,
+        store: deps.store,
+        log: deps.log.child({ channel: 'telegram' }),
+        ...(env.TELEGRAM_API_ROOT?.trim() ? { apiRoot: env.TELEGRAM_API_ROOT.trim().replace(/\/+$/, '') } : {}),
+        ...(webhookUrl ? { webhook: { url: webhookUrl, server: deps.server, ...(secret ? { secret } : {}) } } : {}),
+      }),
+    );
+  }
+  return channels;
+}

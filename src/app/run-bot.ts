@@ -1,0 +1,49 @@
+import type { Channel } from '../channels/channel';
+import { Engine } from '../engine/engine';
+import type { KnowledgeBase } from '../knowledge/schema';
+import { maskPersonalData, type Logger } from '../logging/logger';
+import { HttpServer } from '../server/http-server';
+import type { ConversationStore } from '../storage/store';
+import { channelsFromEnv, type Env } from './channels-from-env';
+
+export interface RunningBot {
+  readonly engine: Engine;
+  readonly channels: readonly Channel[];
+  readonly server: HttpServer;
+  /** The HTTP port, when some channel needed the server. */
+  readonly port?: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts every channel the environment configures over one engine and one HTTP server.
+ * Returns undefined when no channel is configured (the caller runs the terminal chat).
+ */
+export async function runBot(kb: KnowledgeBase, store: ConversationStore, env: Env, log: Logger): Promise<RunningBot | undefined> {
+  const engine = new Engine(kb, store, {
+    onError: (error, message) => log.error({ err: error, conversation: message.conversationId, text: maskPersonalData(message.text) }, 'turn failed'),
+  });
+  const server = new HttpServer({ onError: (error, request) => log.error({ err: error, ...request }, 'http handler failed') });
+  const channels = channelsFromEnv(env, { engine, store, log, server });
+  if (channels.length === 0) return undefined;
+  const started: Channel[] = [];
+  let port: number | undefined;
+  const stop = async (): Promise<void> => {
+    await server.close();
+    await Promise.allSettled(started.map((c) => c.stop()));
+  };
+  try {
+    // Webhook routes are registered by channel.start(), so the server listens first
+    // (Telegram checks the URL as soon as the webhook is set).
+    port = await server.listen(Number(env.PORT ?? 3000), env.HOST ?? '0.0.0.0');
+    log.info({ port }, 'http server listening');
+    for (const channel of channels) {
+      await channel.start();
+      started.push(channel);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { engine, channels: started, server, port, stop };
+}

@@ -1,0 +1,20 @@
+import type { OutboundMessage } from '../engine/types';
+
+/**
+ * A messaging platform adapter. Channels depend on the engine, never the other way round;
+ * each one turns platform updates into `InboundMessage`s and renders `OutboundMessage`s.
+ */
+export interface Channel {
+  /** The channel id used in conversation ids and transcripts ("telegram", "whatsapp", …). */
+  readonly name: string;
+  start(): Promise<void>;
+  /** Stops taking new updates and waits for the ones in progress. */
+  stop(): Promise<void>;
+  /** Sends messages to a customer outside a turn (an agent's reply, a queue notice). */
+  send(conversationId: string, replies: readonly OutboundMessage[]): Promise<void>;
+  /** True when the conversation id belongs to this channel. */
+  owns(conversationId: string): boolean;
+}
+
+/** A channel setting that cannot work (bad token, malformed URL), worded for the person starting the bot. */
+export class ChannelConfigError extends Error {}

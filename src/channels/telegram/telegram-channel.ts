@@ -1,0 +1,239 @@
+import { randomBytes } from 'node:crypto';
+import { Telegraf, TelegramError } from 'telegraf';
+import type { Message, Update, UserFromGetMe } from 'telegraf/types';
+import type { Engine } from '../../engine/engine';
+import type { GeoPoint, InboundKind, InboundMessage, OutboundMessage } from '../../engine/types';
+import type { Logger } from '../../logging/logger';
+import { maskPersonalData } from '../../logging/logger';
+import type { HttpServer } from '../../server/http-server';
+import { headerValue, sameSecret } from '../../server/secrets';
+import type { ConversationStore } from '../../storage/store';
+import { ChannelConfigError, type Channel } from '../channel';
+import { DEFAULT_RETRY, isNetworkError, type RetryAdvice, type RetryOptions, withRetry } from '../retry';
+import { decodeChoice, renderForTelegram } from './render';
+
+export interface TelegramOptions {
+  readonly token: string;
+  readonly engine: Engine;
+  readonly store: ConversationStore;
+  readonly log: Logger;
+  /** Another Bot API server (self-hosted, or a local emulator in tests). */
+  readonly apiRoot?: string;
+  /** Webhook mode: Telegram POSTs updates to `url`, served by `server` at the URL's path. */
+  readonly webhook?: { readonly url: string; readonly server: HttpServer; readonly secret?: string };
+  readonly retry?: RetryOptions;
+}
+
+const CHANNEL = 'telegram';
+const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+
+/** Telegram's "retry after" and server errors are retried; other API errors are final. */
+function classify(error: unknown): RetryAdvice {
+  if (error instanceof TelegramError) {
+    if (error.code === 429) return { retry: true, afterMs: (error.parameters?.retry_after ?? 1) * 1000 };
+    return { retry: error.code >= 500 };
+  }
+  return { retry: isNetworkError(error) };
+}
+
+/** What a Telegram message carries, in engine terms. */
+function contentOf(message: Message): { kind: InboundKind; text: string; location?: GeoPoint } | undefined {
+  if ('text' in message) return { kind: 'text', text: message.text };
+  const caption = 'caption' in message && typeof message.caption === 'string' ? message.caption : '';
+  if ('location' in message) return { kind: 'location', text: '', location: { lat: message.location.latitude, lon: message.location.longitude } };
+  if ('sticker' in message) return { kind: 'sticker', text: '' };
+  if ('photo' in message) return { kind: 'image', text: caption };
+  if ('voice' in message || 'audio' in message) return { kind: 'voice', text: caption };
+  if ('video' in message || 'video_note' in message || 'animation' in message) return { kind: 'video', text: caption };
+  if ('document' in message) return { kind: 'file', text: caption };
+  if ('contact' in message) return { kind: 'contact', text: '' };
+  // Service messages (members joined, pinned, …) are not the customer talking to us.
+  return undefined;
+}
+
+/**
+ * The Telegram channel on telegraf: long polling by default, webhook mode with a secret token.
+ * Conversation ids are `telegram:<chat>` in private chats and `telegram:<chat>:<user>` in groups,
+ * so each group member keeps their own context.
+ */
+export class TelegramChannel implements Channel {
+  readonly name = CHANNEL;
+  private readonly bot: Telegraf;
+  private readonly retry: RetryOptions;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly chains = new Map<string, Promise<void>>();
+  private polling: Promise<void> | undefined;
+  private stopped = false;
+  private me: UserFromGetMe | undefined;
+
+  constructor(private readonly options: TelegramOptions) {
+    this.bot = new Telegraf(options.token, { telegram: { ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}), webhookReply: false } });
+    this.retry = options.retry ?? DEFAULT_RETRY;
+    this.bot.use((ctx) => this.track(this.onUpdate(ctx.update)));
+    this.bot.catch((error) => this.options.log.error({ err: error }, 'telegram update failed'));
+  }
+
+  owns(conversationId: string): boolean {
+    return conversationId.startsWith(`${CHANNEL}:`);
+  }
+
+  async start(): Promise<void> {
+    try {
+      this.me = await this.call(() => this.bot.telegram.getMe());
+    } catch (error) {
+      if (error instanceof TelegramError && (error.code === 401 || error.code === 404)) {
+        throw new ChannelConfigError(`Telegram refused the bot token (${error.code} ${error.description}); check TELEGRAM_BOT_TOKEN (from @BotFather)`);
+      }
+      throw error;
+    }
+    this.bot.botInfo = this.me;
+    const { webhook, log } = this.options;
+    if (webhook) {
+      const secret = webhook.secret ?? randomBytes(32).toString('base64url');
+      const path = new URL(webhook.url).pathname;
+      webhook.server.route('POST', path, async (request) => {
+        if (!sameSecret(headerValue(request.headers['x-telegram-bot-api-secret-token']), secret)) {
+          log.warn({ path }, 'telegram webhook call without the right secret token refused');
+          return { status: 401, body: 'unauthorized' };
+        }
+        let update: Update;
+        try {
+          update = JSON.parse(request.body.toString('utf8')) as Update;
+        } catch {
+          return { status: 400, body: 'bad json' };
+        }
+        if (typeof update !== 'object' || update === null || typeof update.update_id !== 'number') return { status: 400, body: 'not an update' };
+        await this.track(this.onUpdate(update));
+        return { status: 200, body: 'ok' };
+      });
+      await this.call(() => this.bot.telegram.setWebhook(webhook.url, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] }));
+      log.info({ url: webhook.url, bot: this.me.username }, 'telegram webhook registered');
+    } else {
+      // launch() deletes any webhook and polls; it resolves only when polling stops.
+      this.polling = this.bot.launch({ allowedUpdates: [...ALLOWED_UPDATES] }).catch((error: unknown) => {
+        if (!this.stopped) log.error({ err: error }, 'telegram polling stopped');
+      });
+      log.info({ bot: this.me.username }, 'telegram long polling started');
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.polling) {
+      try {
+        this.bot.stop('shutdown');
+      } catch {
+        // Not running (yet): nothing to stop.
+      }
+      await this.polling;
+    }
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  async send(conversationId: string, replies: readonly OutboundMessage[]): Promise<void> {
+    const chatId = conversationId.split(':')[1];
+    if (!this.owns(conversationId) || !chatId) throw new Error(`not a Telegram conversation: ${conversationId}`);
+    await this.deliver(chatId, replies);
+  }
+
+  private track(work: Promise<void>): Promise<void> {
+    this.inFlight.add(work);
+    return work.finally(() => this.inFlight.delete(work));
+  }
+
+  private call<T>(fn: () => Promise<T>): Promise<T> {
+    return withRetry(fn, classify, this.retry);
+  }
+
+  private async onUpdate(update: Update): Promise<void> {
+    if (!this.options.store.markDelivered(CHANNEL, String(update.update_id))) return;
+    try {
+      if ('callback_query' in update) await this.onCallback(update.callback_query);
+      else if ('message' in update) await this.onMessage(update.message);
+    } catch (error) {
+      // One bad update never stops the bot.
+      this.options.log.error({ err: error, update: update.update_id }, 'telegram update failed');
+    }
+  }
+
+  private async onCallback(query: Update.CallbackQueryUpdate['callback_query']): Promise<void> {
+    await this.call(() => this.bot.telegram.answerCbQuery(query.id)).catch((error: unknown) => this.options.log.warn({ err: error }, 'answerCallbackQuery failed'));
+    const data = 'data' in query ? decodeChoice(query.data) : undefined;
+    const message = query.message;
+    if (!data || !message) return;
+    // The choice is made: take the buttons away so an old list is not pressed again.
+    void this.call(() => this.bot.telegram.editMessageReplyMarkup(message.chat.id, message.message_id, undefined, { inline_keyboard: [] })).catch(() => undefined);
+    await this.converse(message.chat, query.from, { kind: 'text', text: data }, `cb:${query.id}`);
+  }
+
+  private async onMessage(message: Message): Promise<void> {
+    const from = message.from;
+    if (!from || from.is_bot) return;
+    const content = contentOf(message);
+    if (!content) return;
+    const group = message.chat.type === 'group' || message.chat.type === 'supergroup';
+    let text = content.text;
+    const username = this.me?.username ?? '';
+    if (group) {
+      const isCommand = text.startsWith('/');
+      const mentioned = username !== '' && new RegExp(`@${username}\\b`, 'i').test(text);
+      const repliedToMe = 'reply_to_message' in message && message.reply_to_message?.from?.id === this.me?.id;
+      if (!isCommand && !mentioned && !repliedToMe) return;
+      // "/start@other_bot" is for another bot in the group.
+      const addressee = /^\/\w+@(\w+)/.exec(text)?.[1];
+      if (isCommand && addressee !== undefined && addressee.toLowerCase() !== username.toLowerCase()) return;
+    }
+    if (username) text = text.replace(new RegExp(`@${username}\\b`, 'gi'), ' ').replace(/\s+/g, ' ').trim();
+    text = text.replace(/^(\/\w+)@\w+/, '$1');
+    await this.converse(message.chat, from, { ...content, text }, `${message.chat.id}:${message.message_id}`, group ? message.message_id : undefined);
+  }
+
+  private converse(
+    chat: { id: number; type: string },
+    from: { id: number; first_name: string; last_name?: string; username?: string; language_code?: string },
+    content: { kind: InboundKind; text: string; location?: GeoPoint },
+    messageId: string,
+    replyTo?: number,
+  ): Promise<void> {
+    const group = chat.type === 'group' || chat.type === 'supergroup';
+    const conversationId = group ? `${CHANNEL}:${chat.id}:${from.id}` : `${CHANNEL}:${chat.id}`;
+    // One conversation's turns and replies go out in order, even when updates arrive together.
+    const previous = this.chains.get(conversationId) ?? Promise.resolve();
+    const run = previous.then(async () => {
+      void this.bot.telegram.sendChatAction(chat.id, 'typing').catch(() => undefined);
+      const inbound: InboundMessage = {
+        channel: CHANNEL,
+        conversationId,
+        userId: String(from.id),
+        userName: [from.first_name, from.last_name].filter(Boolean).join(' ') || from.username,
+        messageId,
+        text: content.text,
+        kind: content.kind,
+        ...(content.location ? { location: content.location } : {}),
+        ...(from.language_code ? { languageHint: from.language_code } : {}),
+        receivedAt: new Date(),
+      };
+      const result = await this.options.engine.handle(inbound);
+      this.options.log.debug({ conversation: conversationId, text: maskPersonalData(content.text), decision: result.decision.type }, 'telegram turn');
+      await this.deliver(String(chat.id), result.replies, replyTo);
+    });
+    const tail = run.catch(() => undefined);
+    this.chains.set(conversationId, tail);
+    void tail.then(() => {
+      if (this.chains.get(conversationId) === tail) this.chains.delete(conversationId);
+    });
+    return run;
+  }
+
+  private async deliver(chatId: string, replies: readonly OutboundMessage[], replyTo?: number): Promise<void> {
+    for (const [i, send] of renderForTelegram(replies).entries()) {
+      await this.call(() =>
+        this.bot.telegram.sendMessage(chatId, send.text, {
+          ...(send.keyboard ? { reply_markup: send.keyboard } : {}),
+          ...(replyTo !== undefined && i === 0 ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {}),
+          link_preview_options: { is_disabled: true },
+        }),
+      );
+    }
+  }
+}
