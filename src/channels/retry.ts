@@ -33,14 +33,19 @@ export async function withRetry<T>(call: () => Promise<T>, classify: (error: unk
   }
 }
 
-/** True for errors of the network itself (refused, reset, timed out, DNS). */
-export function isNetworkError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as NodeJS.ErrnoException).code;
-  return (
-    error.name === 'FetchError' ||
-    error.name === 'AbortError' ||
-    (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET'].includes(code)) ||
-    (error.cause !== undefined && isNetworkError(error.cause))
-  );
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/**
+ * True for errors of the network itself (refused, reset, timed out, DNS), whichever HTTP client
+ * raised them: node-fetch's FetchError, undici's "fetch failed" with the socket error as its
+ * cause, or an AggregateError of several attempts. Checked by shape, not class, so errors from
+ * another realm count too.
+ */
+export function isNetworkError(error: unknown, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 4) return false;
+  const e = error as { name?: unknown; code?: unknown; cause?: unknown; errors?: unknown };
+  if (e.name === 'FetchError' || e.name === 'AbortError') return true;
+  if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return true;
+  if (Array.isArray(e.errors) && e.errors.some((inner) => isNetworkError(inner, depth + 1))) return true;
+  return e.cause !== undefined && isNetworkError(e.cause, depth + 1);
 }

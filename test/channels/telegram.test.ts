@@ -95,6 +95,13 @@ describe('Telegram channel (long polling against a local Bot API emulator)', () 
     expect(noRepeats(textsTo(emulator, 106))).toBe(true);
   });
 
+  it('retries after a server error from the Bot API', async () => {
+    emulator.failNext('sendMessage', 502, 'Bad Gateway');
+    await emulator.push(textUpdate(110, 'bisa bayar pakai kartu kredit?'));
+    const [reply] = await emulator.waitForMessages(110, 1, 8000);
+    expect(reply.text.length).toBeGreaterThan(0);
+  });
+
   it('greets on /start in the language Telegram reports, and explains /help', async () => {
     await emulator.push(textUpdate(107, '/start', { language_code: 'en' }));
     const [hello] = await emulator.waitForMessages(107, 1);
