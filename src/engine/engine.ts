@@ -5,7 +5,9 @@ import { foldText } from '../matching/normalize';
 import type { ConversationStore, InboundRecord, TicketSummary } from '../storage/store';
 import { answerFromCatalog, nearestStoresText, needsProduct } from './catalog-answers';
 import { entryTitle, pickChoice, toOption } from './choices';
-import { fill, say } from './messages';
+import { agentAvailability } from '../knowledge/catalog';
+import { handoffExpectation, HANDOFF_EVENT, type HandoffEvent } from './handoff-events';
+import { fill, say, type MessageKey } from './messages';
 import { EMPTY_STATE, type ConversationState, type OfferedChoice, type Topic } from './state';
 import type {
   Candidate,
@@ -150,11 +152,18 @@ export class Engine {
     const folded = foldText(text);
 
     if (state.handoff) {
-      if (BACK_TO_BOT.has(folded)) {
-        const { handoff: _h, ...rest } = state;
-        return plainReply(say('backToBot', lang), 'empty', { ...rest, fallbacks: 0 });
+      const during = this.duringHandoff(message, state, state.handoff.ticketId, lang, folded, matcher);
+      if (during) return during;
+      state = withoutHandoff(state);
+    }
+    if (state.csat) {
+      const rating = /^([1-5])(\s*(bintang|stars?|dari 5|of 5|\/5))?[.!]?$/.exec(folded.trim());
+      const { csat, ...rest } = state;
+      if (rating) {
+        this.store.setTicketRating(csat.ticketId, Number(rating[1]));
+        return plainReply(say('csatThanks', lang), 'empty', rest);
       }
-      return { ...base, replies: [], decision: { type: 'silent', reason: 'agent-active' }, state };
+      state = rest;
     }
 
     const kind = message.kind ?? 'text';
@@ -182,6 +191,9 @@ export class Engine {
     if (AGENT_COMMANDS.has(folded)) {
       return this.handoff(message, state, lang, 'requested', base);
     }
+    if (this.isComplaint(text, folded, matcher)) {
+      return this.handoff(message, state, lang, 'complaint', base);
+    }
     if (folded === '/cancel') {
       const { pending: _p, choices: _c, topic: _t, ...rest } = state;
       return plainReply(this.greeting(lang), 'empty', { ...rest, fallbacks: 0 });
@@ -193,6 +205,44 @@ export class Engine {
     const turn = this.matchTurn(message, { ...state, language: replyLang }, replyLang, analysis, matcher);
     if (long) turn.replies.unshift({ kind: 'text', text: say('longTruncated', replyLang) });
     return turn;
+  }
+
+  /**
+   * A message while the conversation is with a person: relayed to the agents, not answered;
+   * "kembali ke bot" or /cancel gives it back to the bot. Outside agents' hours a queued
+   * customer still gets answers to questions the bot can answer. Undefined when the ticket is
+   * already closed (the bot simply takes over).
+   */
+  private duringHandoff(message: InboundMessage, state: ConversationState, ticketId: string, lang: Language, folded: string, matcher: Matcher): Turn | undefined {
+    const ticket = this.store.getTicket(ticketId);
+    if (!ticket || ticket.status === 'resolved' || ticket.status === 'cancelled') return undefined;
+    const back = { ...withoutHandoff(state), fallbacks: 0 };
+    if (BACK_TO_BOT.has(folded) || folded === '/cancel' || folded === 'batal' || folded === 'cancel') {
+      this.store.updateTicketStatus(ticketId, 'cancelled');
+      this.store.enqueue({ kind: HANDOFF_EVENT, target: ticketId, payload: { type: 'ticket-cancelled', ticketId } satisfies HandoffEvent });
+      return plainReply(say('backToBot', lang), 'empty', back);
+    }
+    this.store.enqueue({
+      kind: HANDOFF_EVENT,
+      target: ticketId,
+      payload: { type: 'customer-message', ticketId, text: message.text.slice(0, 4000), kind: message.kind ?? 'text' } satisfies HandoffEvent,
+    });
+    const silent: Turn = { candidates: [], matchedTerms: [], entities: {}, usedContext: false, replies: [], decision: { type: 'silent', reason: 'agent-active' }, state };
+    const hours = this.kb.settings.handoff;
+    if (ticket.status !== 'queued' || agentAvailability(hours.hours, hours.holidays, this.now(), this.kb.settings.timezone).open) return silent;
+    if ((message.kind ?? 'text') !== 'text' || !/[\p{L}\p{N}]/u.test(folded)) return silent;
+    const analysis = matcher.analyze(message.text.slice(0, MAX_MESSAGE_CHARS), lang);
+    const turn = this.matchTurn(message, { ...state, language: analysis.language }, analysis.language, analysis, matcher);
+    if (turn.decision.type !== 'answer') return { ...silent, candidates: turn.candidates, entities: turn.entities };
+    return { ...turn, state: { ...turn.state, handoff: { ticketId } } };
+  }
+
+  /** True when the message carries a complaint word from the settings (as written, or after slang is normalized). */
+  private isComplaint(text: string, folded: string, matcher: Matcher): boolean {
+    const pattern = complaintPattern(this.kb.settings.handoff.complaintWords);
+    if (!pattern) return false;
+    const normalized = matcher.normalizer.tokens(text).map((t) => t.text).join(' ');
+    return pattern.test(folded) || pattern.test(normalized);
   }
 
   private greeting(lang: Language): string {
@@ -420,15 +470,42 @@ export class Engine {
       summary,
       transcript: this.store.transcript(message.conversationId),
     });
-    const key = reason === 'requested' ? 'handoff' : 'handoffAfterFallbacks';
+    this.store.enqueue({ kind: HANDOFF_EVENT, target: ticket.id, payload: { type: 'ticket-created', ticketId: ticket.id } satisfies HandoffEvent });
     const score = base.candidates[0]?.score ?? 0;
+    const text = [say(HANDOFF_OPENING[reason], lang), handoffExpectation(this.kb, ticket.id, this.store.queuePosition(ticket.id), this.now(), lang)].join(' ');
     return {
       ...base,
-      replies: [{ kind: 'text', text: say(key, lang, { ticket: ticket.id }) }],
+      replies: [{ kind: 'text', text }],
       decision: { type: 'handoff', reason, ticketId: ticket.id, score },
       state: { ...withoutPending(state), fallbacks: 0, choices: undefined, handoff: { ticketId: ticket.id } },
     };
   }
+}
+
+/** The first sentence of a handoff reply, by why it happened. */
+const HANDOFF_OPENING: Readonly<Record<HandoffReason, MessageKey>> = {
+  requested: 'handoff',
+  'repeated-fallback': 'handoffAfterFallbacks',
+  complaint: 'handoffComplaint',
+  flow: 'handoff',
+};
+
+const complaintPatterns = new WeakMap<readonly string[], RegExp | null>();
+
+/** One case-insensitive, whole-word pattern for a complaint word list (cached per list). */
+function complaintPattern(words: readonly string[]): RegExp | null {
+  let pattern = complaintPatterns.get(words);
+  if (pattern === undefined) {
+    const alternatives = words.map((w) => foldText(w).trim()).filter(Boolean).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+'));
+    pattern = alternatives.length > 0 ? new RegExp(`(^|[^\\p{L}\\p{N}])(${alternatives.join('|')})(?=$|[^\\p{L}\\p{N}])`, 'u') : null;
+    complaintPatterns.set(words, pattern);
+  }
+  return pattern;
+}
+
+function withoutHandoff(state: ConversationState): ConversationState {
+  const { handoff: _h, ...rest } = state;
+  return rest;
 }
 
 const compiled = new WeakMap<KnowledgeBase, Matcher>();

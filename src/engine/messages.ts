@@ -47,17 +47,46 @@ export const MESSAGES = {
   },
   closestProducts: { id: 'Yang mirip: {list}.', en: 'Similar products: {list}.' },
   handoff: {
-    id: 'Baik Kak, percakapan ini kami teruskan ke tim CS kami (tiket {ticket}). Mohon tunggu sebentar, CS kami akan membalas di sini pada jam kerja.',
-    en: 'Sure, we are passing this conversation to our customer-service team (ticket {ticket}). Please wait a moment; an agent will reply here during working hours.',
+    id: 'Baik Kak, percakapan ini kami teruskan ke tim CS kami.',
+    en: 'Sure, we are passing this conversation to our customer-service team.',
   },
   handoffAfterFallbacks: {
-    id: 'Sepertinya saya belum bisa membantu, Kak. Percakapan ini kami teruskan ke tim CS kami (tiket {ticket}) ya, mohon ditunggu.',
-    en: 'It seems I cannot help with this. We are passing the conversation to our staff (ticket {ticket}); please wait.',
+    id: 'Sepertinya saya belum bisa membantu, Kak. Percakapan ini kami teruskan ke tim CS kami.',
+    en: 'It seems I cannot help with this. We are passing the conversation to our staff.',
   },
-  waitingForAgent: {
-    id: 'Pesan Kakak sudah kami terima dan diteruskan ke CS (tiket {ticket}). Ketik "kembali ke bot" kalau ingin bertanya ke bot lagi.',
-    en: 'We have passed your message to our staff (ticket {ticket}). Type "back to bot" to ask the bot again.',
+  handoffComplaint: {
+    id: 'Mohon maaf atas ketidaknyamanannya, Kak. Keluhan Kakak kami teruskan langsung ke tim CS kami.',
+    en: 'We are sorry for the trouble. Your complaint goes straight to our customer-service team.',
   },
+  handoffEta: {
+    id: 'Nomor tiket {ticket}, antrean ke-{position}. CS kami biasanya membalas dalam ±{minutes} menit, di chat ini. (Ketik "kembali ke bot" untuk bertanya ke bot lagi.)',
+    en: 'Your ticket is {ticket}, number {position} in the queue. An agent usually replies within about {minutes} minutes, right here. (Type "back to bot" to ask the bot again.)',
+  },
+  handoffClosed: {
+    id: 'Nomor tiket {ticket}. Saat ini di luar jam kerja CS; CS kami kembali {when} dan akan membalas di chat ini. Sementara itu Kakak tetap bisa bertanya ke bot soal harga, stok, atau jam buka.',
+    en: 'Your ticket is {ticket}. Our agents are off duty now; they are back {when} and will reply in this chat. Meanwhile you can still ask the bot about prices, stock or opening hours.',
+  },
+  whenToday: { id: 'hari ini pukul {time} WIB', en: 'today at {time} WIB' },
+  whenTomorrow: { id: 'besok pukul {time} WIB', en: 'tomorrow at {time} WIB' },
+  whenDay: { id: 'hari {day} pukul {time} WIB', en: 'on {day} at {time} WIB' },
+  whenLater: { id: 'secepatnya', en: 'as soon as they can' },
+  stillQueued: {
+    id: 'Mohon maaf menunggu, Kak. Tiket {ticket} masih dalam antrean (posisi ke-{position}); CS kami akan membalas di chat ini secepatnya.',
+    en: 'Sorry for the wait. Ticket {ticket} is still in the queue (position {position}); an agent will reply in this chat as soon as possible.',
+  },
+  agentJoined: {
+    id: '{agent} dari tim CS sudah terhubung dan akan membantu Kakak.',
+    en: '{agent} from our customer-service team has joined and will help you.',
+  },
+  resolved: {
+    id: 'Percakapan dengan CS sudah selesai, Kak. Terima kasih! Sekarang Kakak kembali dilayani oleh bot.',
+    en: 'Your conversation with our staff is closed. Thank you! You are back with the bot now.',
+  },
+  csatQuestion: {
+    id: 'Seberapa puas Kakak dengan bantuan CS kami? Balas angka 1 (kecewa) sampai 5 (sangat puas).',
+    en: 'How satisfied are you with our help? Reply with a number from 1 (unhappy) to 5 (very happy).',
+  },
+  csatThanks: { id: 'Terima kasih atas penilaiannya, Kak! Ada lagi yang bisa dibantu?', en: 'Thank you for your rating! Anything else I can help with?' },
   backToBot: { id: 'Baik Kak, Anda kembali dilayani oleh bot. Ada yang bisa dibantu?', en: 'OK, you are back with the bot. How can I help?' },
   priceLine: { id: '{variant}: {price}', en: '{variant}: {price}' },
   priceHeader: { id: 'Harga {product}:', en: '{product} prices:' },

@@ -26,6 +26,8 @@ export interface ConversationState {
   readonly fallbacks: number;
   /** Set while a person has the conversation. */
   readonly handoff?: { readonly ticketId: string };
+  /** Set after a ticket is resolved: the next message may be the 1–5 satisfaction answer. */
+  readonly csat?: { readonly ticketId: string };
   /** ISO time of the last customer message; context older than the setting is dropped. */
   readonly lastActiveAt?: string;
 }

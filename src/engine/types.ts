@@ -42,7 +42,7 @@ export type OutboundMessage =
 export type Language = 'id' | 'en';
 
 export type FallbackReason = 'low-score' | 'empty' | 'unsupported' | 'unknown-product' | 'error';
-export type HandoffReason = 'requested' | 'repeated-fallback';
+export type HandoffReason = 'requested' | 'repeated-fallback' | 'complaint' | 'flow';
 export type SilentReason = 'agent-active' | 'duplicate';
 
 /** A scored candidate entry, for explaining a decision. */

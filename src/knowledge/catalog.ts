@@ -1,5 +1,5 @@
 import type { Language } from '../engine/types';
-import { WEEKDAYS, type Product, type Store, type Variant, type Weekday } from './schema';
+import { WEEKDAYS, type Product, type Store, type Variant, type WeekHours, type Weekday } from './schema';
 
 /** Formats Rupiah the Indonesian way: 15999000 → "Rp15.999.000". */
 export function formatRupiah(amount: number): string {
@@ -68,4 +68,42 @@ export function distanceKm(a: { lat: number; lon: number }, b: { lat: number; lo
   const dLon = rad(b.lon - a.lon);
   const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.sin(dLon / 2) ** 2;
   return 2 * 6371 * Math.asin(Math.sqrt(h));
+}
+
+/** The calendar date of `at` in a time zone, "YYYY-MM-DD". */
+export function localDate(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}
+
+function minutesOf(time: string): number {
+  const [h, m] = time.split(':').map(Number);
+  return h * 60 + m;
+}
+
+/** When agents are next at work: now, or a later day and time (local). */
+export type AgentAvailability =
+  | { readonly open: true }
+  | { readonly open: false; readonly next?: { readonly inDays: number; readonly day: Weekday; readonly time: string } };
+
+/**
+ * Whether agents work at `at` by their weekly hours and holidays (no hours set: always), and
+ * if not, when they are back (looking up to two weeks ahead).
+ */
+export function agentAvailability(hours: WeekHours | undefined, holidays: readonly string[], at: Date, timeZone: string): AgentAvailability {
+  if (!hours) return { open: true };
+  const { day, minutes } = localTime(at, timeZone);
+  const today = localDate(at, timeZone);
+  const [y, mo, d] = today.split('-').map(Number);
+  const start = WEEKDAYS.indexOf(day);
+  for (let offset = 0; offset <= 14; offset++) {
+    const date = new Date(Date.UTC(y, mo - 1, d + offset)).toISOString().slice(0, 10);
+    const weekday = WEEKDAYS[(start + offset) % 7];
+    const range = hours[weekday];
+    if (range === 'closed' || holidays.includes(date)) continue;
+    const [from, to] = range.split('-');
+    if (offset === 0 && minutes >= minutesOf(to)) continue;
+    if (offset === 0 && minutes >= minutesOf(from)) return { open: true };
+    return { open: false, next: { inDays: offset, day: weekday, time: from } };
+  }
+  return { open: false };
 }

@@ -23,6 +23,18 @@ const hoursRange = z.union([
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
+const weekHours = z
+  .object({
+    mon: hoursRange,
+    tue: hoursRange,
+    wed: hoursRange,
+    thu: hoursRange,
+    fri: hoursRange,
+    sat: hoursRange,
+    sun: hoursRange,
+  })
+  .strict();
+
 export const storeSchema = z
   .object({
     id,
@@ -32,17 +44,7 @@ export const storeSchema = z
     aliases: z.array(nonEmpty).default([]),
     address: nonEmpty,
     phone: nonEmpty,
-    hours: z
-      .object({
-        mon: hoursRange,
-        tue: hoursRange,
-        wed: hoursRange,
-        thu: hoursRange,
-        fri: hoursRange,
-        sat: hoursRange,
-        sun: hoursRange,
-      })
-      .strict(),
+    hours: weekHours,
     map: z.string().url('write a full link such as "https://maps.google.com/?q=-6.2,106.8"'),
     coordinates: z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).strict(),
   })
@@ -136,6 +138,47 @@ export const matchingSchema = z
   })
   .strict();
 
+/** Words and phrases that mean an upset customer or a complaint a person should take. */
+export const DEFAULT_COMPLAINT_WORDS = [
+  'kecewa',
+  'sangat kecewa',
+  'penipuan',
+  'penipu',
+  'nipu',
+  'ditipu',
+  'mau lapor',
+  'saya laporkan',
+  'lapor polisi',
+  'lapor ylki',
+  'refund belum masuk',
+  'dana belum kembali',
+  'uang belum kembali',
+  'tidak profesional',
+  'parah banget',
+  'komplain keras',
+  'scam',
+  'fraud',
+  'very disappointed',
+  'disappointed',
+  'unacceptable',
+  'report you',
+];
+
+export const handoffSettingsSchema = z
+  .object({
+    /** When agents work (local time in `timezone`); leave out for "always". */
+    hours: weekHours.optional(),
+    /** Days without agents, "YYYY-MM-DD". */
+    holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'write dates as "2026-12-25"')).default([]),
+    /** How soon the customer is told to expect a reply, in minutes (default 15). */
+    replyMinutes: z.number().int().min(1).default(15),
+    /** Minutes unclaimed before the customer hears the ticket is still queued, and between such notices (default 5). */
+    queueNoticeMinutes: z.number().positive().default(5),
+    /** Words that hand the conversation to a person at once (complaints, anger). */
+    complaintWords: z.array(nonEmpty).default(DEFAULT_COMPLAINT_WORDS),
+  })
+  .strict();
+
 export const settingsSchema = z
   .object({
     botName: nonEmpty.default('Tanya'),
@@ -162,6 +205,8 @@ export const settingsSchema = z
     synonyms: z.record(z.string(), z.array(nonEmpty)).default({}),
     /** Matcher weights (docs/matching.md); the defaults fit most knowledge bases, so leave them out unless measured. */
     matching: matchingSchema.default({}),
+    /** Handing conversations to people: agents' hours, holidays, what counts as a complaint. */
+    handoff: handoffSettingsSchema.prefault({}),
   })
   .strict();
 
@@ -181,6 +226,8 @@ export type Variant = z.infer<typeof variantSchema>;
 export type Product = z.infer<typeof productSchema>;
 export type Entry = z.infer<typeof entrySchema>;
 export type Settings = z.infer<typeof settingsSchema>;
+export type HandoffSettings = z.infer<typeof handoffSettingsSchema>;
+export type WeekHours = z.infer<typeof weekHours>;
 export type KnowledgeFile = z.infer<typeof knowledgeFileSchema>;
 
 /** A validated, merged knowledge base. */

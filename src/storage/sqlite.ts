@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ConversationState } from '../engine/state';
-import type { ConversationStore, HandoffTicket, InboundRecord, TicketStatus, TicketSummary, TranscriptLine } from './store';
+import type { ConversationStore, HandoffTicket, InboundRecord, NewOutboxItem, OutboxItem, TicketStatus, TicketSummary, TranscriptLine } from './store';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS conversations (
@@ -43,6 +43,26 @@ CREATE TABLE IF NOT EXISTS tickets (
   resolved_at TEXT,
   agent TEXT
 );
+CREATE TABLE IF NOT EXISTS outbox (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind TEXT NOT NULL,
+  target TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_at TEXT NOT NULL,
+  lease_until TEXT,
+  created_at TEXT NOT NULL,
+  done_at TEXT,
+  last_error TEXT
+);
+CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (next_at) WHERE done_at IS NULL;
+CREATE TABLE IF NOT EXISTS handoff_refs (
+  destination TEXT NOT NULL,
+  ref TEXT NOT NULL,
+  ticket_id TEXT NOT NULL,
+  PRIMARY KEY (destination, ref)
+);
+CREATE INDEX IF NOT EXISTS handoff_refs_by_ticket ON handoff_refs (ticket_id, destination);
 CREATE TABLE IF NOT EXISTS deliveries (
   channel TEXT NOT NULL,
   id TEXT NOT NULL,
@@ -53,6 +73,21 @@ CREATE TABLE IF NOT EXISTS deliveries (
 
 /** Platform delivery ids are kept this long (platforms redeliver within hours, not days). */
 const DELIVERY_RETENTION_MS = 3 * 24 * 3600_000;
+
+/** Columns added after the first release; older databases get them on open. */
+const TICKET_COLUMNS_ADDED = [
+  ['csat', 'INTEGER'],
+  ['notified_at', 'TEXT'],
+] as const;
+
+interface OutboxRow {
+  seq: number;
+  kind: string;
+  target: string;
+  payload: string;
+  attempts: number;
+  created_at: string;
+}
 
 interface TicketRow {
   id: string;
@@ -68,6 +103,8 @@ interface TicketRow {
   claimed_at: string | null;
   resolved_at: string | null;
   agent: string | null;
+  csat: number | null;
+  notified_at: string | null;
 }
 
 /** Transcript text is capped so one pasted novel cannot bloat the database. */
@@ -101,6 +138,10 @@ export class SqliteStore implements ConversationStore {
       this.checkpointTimer.unref();
     }
     this.db.exec(SCHEMA);
+    const ticketColumns = new Set((this.db.pragma('table_info(tickets)') as { name: string }[]).map((c) => c.name));
+    for (const [name, type] of TICKET_COLUMNS_ADDED) {
+      if (!ticketColumns.has(name)) this.db.exec(`ALTER TABLE tickets ADD COLUMN ${name} ${type}`);
+    }
     this.stmts = {
       upsertConversation: this.db.prepare(
         `INSERT INTO conversations (id, channel, user_id, user_name, updated_at) VALUES (?, ?, ?, ?, ?)
@@ -126,6 +167,21 @@ export class SqliteStore implements ConversationStore {
         `INSERT INTO tickets (conversation_id, channel, customer_id, customer_name, reason, status, summary, transcript, created_at)
          VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
       ),
+      enqueue: this.db.prepare(`INSERT INTO outbox (kind, target, payload, next_at, created_at) VALUES (?, ?, ?, ?, ?)`),
+      dueItems: this.db.prepare(
+        `SELECT seq, kind, target, payload, attempts, created_at FROM outbox
+         WHERE done_at IS NULL AND next_at <= ? AND (lease_until IS NULL OR lease_until <= ?) ORDER BY seq LIMIT 200`,
+      ),
+      lease: this.db.prepare(`UPDATE outbox SET lease_until = ? WHERE seq = ? AND done_at IS NULL AND (lease_until IS NULL OR lease_until <= ?)`),
+      complete: this.db.prepare(`UPDATE outbox SET done_at = ?, lease_until = NULL WHERE seq = ?`),
+      retryLater: this.db.prepare(`UPDATE outbox SET attempts = attempts + 1, next_at = ?, lease_until = NULL, last_error = ? WHERE seq = ?`),
+      pendingCount: this.db.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE done_at IS NULL AND (? IS NULL OR kind = ?)`),
+      saveRef: this.db.prepare(`INSERT OR REPLACE INTO handoff_refs (destination, ref, ticket_id) VALUES (?, ?, ?)`),
+      ticketForRef: this.db.prepare(`SELECT ticket_id AS id FROM handoff_refs WHERE destination = ? AND ref = ?`),
+      refsOf: this.db.prepare(`SELECT ref FROM handoff_refs WHERE ticket_id = ? AND destination = ? ORDER BY rowid`),
+      setRating: this.db.prepare(`UPDATE tickets SET csat = ? WHERE id = ?`),
+      queuePosition: this.db.prepare(`SELECT COUNT(*) AS n FROM tickets WHERE status = 'queued' AND seq <= (SELECT seq FROM tickets WHERE id = ?)`),
+      markNotified: this.db.prepare(`UPDATE tickets SET notified_at = ? WHERE id = ?`),
       insertDelivery: this.db.prepare(`INSERT OR IGNORE INTO deliveries (channel, id, at) VALUES (?, ?, ?)`),
       pruneDeliveries: this.db.prepare(`DELETE FROM deliveries WHERE at < ?`),
       setTicketId: this.db.prepare(`UPDATE tickets SET id = ? WHERE seq = ?`),
@@ -147,6 +203,61 @@ export class SqliteStore implements ConversationStore {
       this.stmts.pruneDeliveries.run(new Date(at.getTime() - DELIVERY_RETENTION_MS).toISOString());
     }
     return fresh;
+  }
+
+  enqueue(item: NewOutboxItem): void {
+    const at = (item.at ?? new Date()).toISOString();
+    this.stmts.enqueue.run(item.kind, item.target, JSON.stringify(item.payload), at, at);
+  }
+
+  takeDue(accepts: (item: Pick<OutboxItem, 'kind' | 'target'>) => boolean, now: Date, leaseMs: number, limit = 50): OutboxItem[] {
+    const at = now.toISOString();
+    const until = new Date(now.getTime() + leaseMs).toISOString();
+    const taken: OutboxItem[] = [];
+    for (const row of this.stmts.dueItems.all(at, at) as OutboxRow[]) {
+      if (taken.length >= limit) break;
+      if (!accepts({ kind: row.kind, target: row.target })) continue;
+      // The lease is taken only if no other process took it first.
+      if (this.stmts.lease.run(until, row.seq, at).changes === 0) continue;
+      taken.push({ seq: row.seq, kind: row.kind, target: row.target, payload: JSON.parse(row.payload) as unknown, attempts: row.attempts, createdAt: row.created_at });
+    }
+    return taken;
+  }
+
+  completeItem(seq: number, at: Date = new Date()): void {
+    this.stmts.complete.run(at.toISOString(), seq);
+  }
+
+  retryItem(seq: number, nextAt: Date, error: string): void {
+    this.stmts.retryLater.run(nextAt.toISOString(), error.slice(0, 500), seq);
+  }
+
+  pendingItems(kind?: string): number {
+    return (this.stmts.pendingCount.get(kind ?? null, kind ?? null) as { n: number }).n;
+  }
+
+  saveTicketRef(destination: string, ref: string, ticketId: string): void {
+    this.stmts.saveRef.run(destination, ref, ticketId);
+  }
+
+  ticketForRef(destination: string, ref: string): string | undefined {
+    return (this.stmts.ticketForRef.get(destination, ref) as { id: string } | undefined)?.id;
+  }
+
+  ticketRefs(ticketId: string, destination: string): string[] {
+    return (this.stmts.refsOf.all(ticketId, destination) as { ref: string }[]).map((r) => r.ref);
+  }
+
+  setTicketRating(id: string, rating: number): void {
+    this.stmts.setRating.run(rating, id);
+  }
+
+  queuePosition(id: string): number {
+    return (this.stmts.queuePosition.get(id) as { n: number }).n;
+  }
+
+  markTicketNotified(id: string, at: Date): void {
+    this.stmts.markNotified.run(at.toISOString(), id);
   }
 
   recordInbound(message: InboundRecord): boolean {
@@ -250,5 +361,7 @@ function toTicket(row: TicketRow): HandoffTicket {
     ...(row.claimed_at ? { claimedAt: row.claimed_at } : {}),
     ...(row.resolved_at ? { resolvedAt: row.resolved_at } : {}),
     ...(row.agent ? { agent: row.agent } : {}),
+    ...(row.csat !== null && row.csat !== undefined ? { csat: row.csat } : {}),
+    ...(row.notified_at ? { notifiedAt: row.notified_at } : {}),
   };
 }

@@ -34,6 +34,33 @@ export interface HandoffTicket {
   readonly claimedAt?: string;
   readonly resolvedAt?: string;
   readonly agent?: string;
+  /** The customer's satisfaction answer after resolution (1–5). */
+  readonly csat?: number;
+  /** When the customer was last told the ticket is still queued. */
+  readonly notifiedAt?: string;
+}
+
+/**
+ * Work that must reach someone even across failures and restarts: a message to a customer, a
+ * ticket event for the agents' destinations. Written in the same transaction as the turn that
+ * caused it, then delivered (and retried) by whichever process handles that kind.
+ */
+export interface NewOutboxItem {
+  readonly kind: string;
+  /** A conversation id for customer messages, a ticket id for ticket events. */
+  readonly target: string;
+  readonly payload: unknown;
+  /** Not before this time (default now). */
+  readonly at?: Date;
+}
+
+export interface OutboxItem {
+  readonly seq: number;
+  readonly kind: string;
+  readonly target: string;
+  readonly payload: unknown;
+  readonly attempts: number;
+  readonly createdAt: string;
 }
 
 export interface InboundRecord {
@@ -67,6 +94,21 @@ export interface ConversationStore {
   getTicket(id: string): HandoffTicket | undefined;
   listTickets(status?: TicketStatus): HandoffTicket[];
   updateTicketStatus(id: string, status: TicketStatus, agent?: string): HandoffTicket | undefined;
+  enqueue(item: NewOutboxItem): void;
+  /** Leases due items that `accepts` (kinds this process delivers) for `leaseMs`; others are left for other processes. */
+  takeDue(accepts: (item: Pick<OutboxItem, 'kind' | 'target'>) => boolean, now: Date, leaseMs: number, limit?: number): OutboxItem[];
+  completeItem(seq: number, at?: Date): void;
+  retryItem(seq: number, nextAt: Date, error: string): void;
+  /** Undelivered items (of one kind, or all). */
+  pendingItems(kind?: string): number;
+  /** Links a destination's message (e.g. a Telegram group message) to a ticket. */
+  saveTicketRef(destination: string, ref: string, ticketId: string): void;
+  ticketForRef(destination: string, ref: string): string | undefined;
+  ticketRefs(ticketId: string, destination: string): string[];
+  setTicketRating(id: string, rating: number): void;
+  /** 1 for the oldest queued ticket, counting only queued ones. */
+  queuePosition(id: string): number;
+  markTicketNotified(id: string, at: Date): void;
   /** Runs `fn` as one atomic unit: every write of a turn lands together or not at all. */
   atomically<T>(fn: () => T): T;
   close(): void;

@@ -1,0 +1,127 @@
+import type { KnowledgeBase } from '../knowledge/schema';
+import type { ConversationStore, HandoffTicket } from '../storage/store';
+import { CUSTOMER_MESSAGE, HANDOFF_EVENT, type CustomerDelivery, type HandoffEvent } from './handoff-events';
+import { say } from './messages';
+import { EMPTY_STATE } from './state';
+import type { Language, OutboundMessage } from './types';
+
+export type DeskError = 'not-found' | 'closed' | 'claimed-by-other' | 'empty';
+
+export type DeskResult = { readonly ok: true; readonly ticket: HandoffTicket } | { readonly ok: false; readonly error: DeskError; readonly ticket?: HandoffTicket };
+
+const OPEN_STATUSES = new Set(['queued', 'claimed']);
+
+/**
+ * What agents do to tickets, wherever they work (Telegram group, helpdesk webhook, terminal):
+ * claim, reply, resolve. Each action is one transaction that also queues the customer's
+ * messages and the ticket event in the outbox, so nothing is lost if delivery fails or the
+ * process restarts; the channel that owns the conversation delivers them.
+ */
+export class AgentDesk {
+  constructor(
+    private readonly store: ConversationStore,
+    private readonly kb: () => KnowledgeBase,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Tickets still waiting or being handled, oldest first. */
+  openTickets(): HandoffTicket[] {
+    return [...this.store.listTickets('queued'), ...this.store.listTickets('claimed')].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  }
+
+  claim(ticketId: string, agent: string): DeskResult {
+    return this.store.atomically(() => {
+      const ticket = this.store.getTicket(ticketId);
+      if (!ticket) return { ok: false, error: 'not-found' };
+      if (!OPEN_STATUSES.has(ticket.status)) return { ok: false, error: 'closed', ticket };
+      if (ticket.status === 'claimed') return ticket.agent === agent ? { ok: true, ticket } : { ok: false, error: 'claimed-by-other', ticket };
+      return { ok: true, ticket: this.claimNow(ticket, agent) };
+    });
+  }
+
+  /** Relays an agent's message to the customer (claiming a queued ticket on the way). */
+  reply(ticketId: string, agent: string, text: string): DeskResult {
+    const body = text.trim();
+    return this.store.atomically(() => {
+      const found = this.store.getTicket(ticketId);
+      if (!found) return { ok: false, error: 'not-found' };
+      if (!OPEN_STATUSES.has(found.status)) return { ok: false, error: 'closed', ticket: found };
+      if (!body) return { ok: false, error: 'empty', ticket: found };
+      if (found.status === 'claimed' && found.agent && found.agent !== agent) return { ok: false, error: 'claimed-by-other', ticket: found };
+      const ticket = found.status === 'queued' ? this.claimNow(found, agent) : found;
+      this.toCustomer(ticket, [{ kind: 'text', text: body }], 'agent');
+      this.event({ type: 'agent-message', ticketId, agent, text: body });
+      return { ok: true, ticket };
+    });
+  }
+
+  /** Closes the ticket, gives the conversation back to the bot and asks for a 1–5 rating. */
+  resolve(ticketId: string, agent?: string): DeskResult {
+    return this.store.atomically(() => {
+      const found = this.store.getTicket(ticketId);
+      if (!found) return { ok: false, error: 'not-found' };
+      if (!OPEN_STATUSES.has(found.status)) return { ok: false, error: 'closed', ticket: found };
+      const ticket = this.store.updateTicketStatus(ticketId, 'resolved', agent) ?? found;
+      const state = this.store.loadState(ticket.conversationId) ?? EMPTY_STATE;
+      const { handoff: _h, ...rest } = state;
+      this.store.saveState(ticket.conversationId, { ...rest, fallbacks: 0, csat: { ticketId } });
+      const lang = this.language(ticket);
+      this.toCustomer(
+        ticket,
+        [
+          { kind: 'text', text: say('resolved', lang) },
+          { kind: 'choice', text: say('csatQuestion', lang), options: ['1', '2', '3', '4', '5'].map((n) => ({ label: n, value: n })) },
+        ],
+        'resolved',
+      );
+      this.event({ type: 'ticket-resolved', ticketId, ...(agent ? { agent } : {}) });
+      return { ok: true, ticket };
+    });
+  }
+
+  /**
+   * Tells customers whose tickets wait unclaimed longer than the setting that they are still
+   * queued (with their position), at most once per that interval. Returns how many were told.
+   */
+  remindQueued(): number {
+    const minutes = this.kb().settings.handoff.queueNoticeMinutes;
+    const now = this.now();
+    const due = now.getTime() - minutes * 60_000;
+    let told = 0;
+    this.store.atomically(() => {
+      for (const ticket of this.store.listTickets('queued')) {
+        const last = Date.parse(ticket.notifiedAt ?? ticket.createdAt);
+        if (!(last <= due)) continue;
+        const lang = this.language(ticket);
+        this.toCustomer(ticket, [{ kind: 'text', text: say('stillQueued', lang, { ticket: ticket.id, position: this.store.queuePosition(ticket.id) }) }], 'queue-notice');
+        this.store.markTicketNotified(ticket.id, now);
+        told += 1;
+      }
+    });
+    return told;
+  }
+
+  private claimNow(ticket: HandoffTicket, agent: string): HandoffTicket {
+    const claimed = this.store.updateTicketStatus(ticket.id, 'claimed', agent) ?? ticket;
+    this.toCustomer(claimed, [{ kind: 'text', text: say('agentJoined', this.language(ticket), { agent }) }], 'agent');
+    this.event({ type: 'ticket-claimed', ticketId: ticket.id, agent });
+    return claimed;
+  }
+
+  private language(ticket: HandoffTicket): Language {
+    return this.store.loadState(ticket.conversationId)?.language ?? this.kb().settings.defaultLanguage;
+  }
+
+  private toCustomer(ticket: HandoffTicket, replies: OutboundMessage[], decision: string): void {
+    const at = this.now().toISOString();
+    for (const reply of replies) {
+      const text = reply.kind === 'choice' ? `${reply.text}\n${reply.options.map((o, i) => `${i + 1}) ${o.label}`).join('\n')}` : reply.text;
+      this.store.recordOutbound(ticket.conversationId, { text, at, decision, entryId: null });
+    }
+    this.store.enqueue({ kind: CUSTOMER_MESSAGE, target: ticket.conversationId, payload: { replies } satisfies CustomerDelivery });
+  }
+
+  private event(event: HandoffEvent): void {
+    this.store.enqueue({ kind: HANDOFF_EVENT, target: event.ticketId, payload: event });
+  }
+}

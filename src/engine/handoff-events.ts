@@ -1,0 +1,40 @@
+import { agentAvailability, dayName } from '../knowledge/catalog';
+import type { KnowledgeBase } from '../knowledge/schema';
+import { say } from './messages';
+import type { Language, OutboundMessage } from './types';
+
+/** Outbox kind of ticket events, fanned out to the agents' destinations. */
+export const HANDOFF_EVENT = 'handoff-event';
+/** Outbox kind of messages to a customer (target: the conversation id). */
+export const CUSTOMER_MESSAGE = 'customer-message';
+
+/** What happened to a ticket; destinations (Telegram agents group, helpdesk webhook) show these. */
+export type HandoffEvent =
+  | { readonly type: 'ticket-created'; readonly ticketId: string }
+  | { readonly type: 'customer-message'; readonly ticketId: string; readonly text: string; readonly kind: string }
+  | { readonly type: 'ticket-claimed'; readonly ticketId: string; readonly agent: string }
+  | { readonly type: 'agent-message'; readonly ticketId: string; readonly agent: string; readonly text: string }
+  | { readonly type: 'ticket-resolved'; readonly ticketId: string; readonly agent?: string }
+  | { readonly type: 'ticket-cancelled'; readonly ticketId: string };
+
+/** Payload of a CUSTOMER_MESSAGE outbox item. */
+export interface CustomerDelivery {
+  readonly replies: readonly OutboundMessage[];
+}
+
+/** The second half of a handoff reply: queue position and when to expect an answer. */
+export function handoffExpectation(kb: KnowledgeBase, ticketId: string, position: number, now: Date, lang: Language): string {
+  const settings = kb.settings.handoff;
+  const availability = agentAvailability(settings.hours, settings.holidays, now, kb.settings.timezone);
+  if (availability.open) return say('handoffEta', lang, { ticket: ticketId, position, minutes: settings.replyMinutes });
+  const next = availability.next;
+  const time = next ? (lang === 'id' ? next.time.replace(':', '.') : next.time) : '';
+  const when = !next
+    ? say('whenLater', lang)
+    : next.inDays === 0
+      ? say('whenToday', lang, { time })
+      : next.inDays === 1
+        ? say('whenTomorrow', lang, { time })
+        : say('whenDay', lang, { day: dayName(next.day, lang), time });
+  return say('handoffClosed', lang, { ticket: ticketId, when });
+}
