@@ -4,7 +4,10 @@ import type { KnowledgeBase } from '../knowledge/schema';
 import { maskPersonalData, type Logger } from '../logging/logger';
 import { HttpServer } from '../server/http-server';
 import type { ConversationStore } from '../storage/store';
+import { AgentDesk } from '../engine/agent-desk';
+import { HandoffHub, type HubOptions } from '../handoff/hub';
 import { channelsFromEnv, type Env } from './channels-from-env';
+import { destinationsFromEnv } from './handoff-from-env';
 
 export interface RunningBot {
   readonly engine: Engine;
@@ -12,6 +15,8 @@ export interface RunningBot {
   readonly server: HttpServer;
   /** The HTTP port, when some channel needed the server. */
   readonly port?: number;
+  readonly hub: HandoffHub;
+  readonly desk: AgentDesk;
   stop(): Promise<void>;
 }
 
@@ -19,18 +24,31 @@ export interface RunningBot {
  * Starts every channel the environment configures over one engine and one HTTP server.
  * Returns undefined when no channel is configured (the caller runs the terminal chat).
  */
-export async function runBot(kb: KnowledgeBase, store: ConversationStore, env: Env, log: Logger): Promise<RunningBot | undefined> {
+export interface RunOptions {
+  /** Hub timings (tests use short ones). */
+  readonly hub?: Pick<HubOptions, 'pollMs' | 'reminderMs' | 'maxBackoffMs' | 'now'>;
+  /** Engine clock (tests). */
+  readonly now?: () => Date;
+}
+
+export async function runBot(kb: KnowledgeBase, store: ConversationStore, env: Env, log: Logger, options: RunOptions = {}): Promise<RunningBot | undefined> {
   const engine = new Engine(kb, store, {
+    ...(options.now ? { now: options.now } : {}),
     onError: (error, message) => log.error({ err: error, conversation: message.conversationId, text: maskPersonalData(message.text) }, 'turn failed'),
   });
   const server = new HttpServer({ onError: (error, request) => log.error({ err: error, ...request }, 'http handler failed') });
   const channels = channelsFromEnv(env, { engine, store, log, server });
   if (channels.length === 0) return undefined;
+  const desk = new AgentDesk(store, () => engine.kb, options.now);
+  const destinations = destinationsFromEnv(env, { store, desk, server, channels, log });
+  const hub = new HandoffHub({ store, desk, channels, destinations, log: log.child({ part: 'handoff' }), ...options.hub });
   const started: Channel[] = [];
+  let hubStarted = false;
   let port: number | undefined;
   const stop = async (): Promise<void> => {
     await server.close();
     await Promise.allSettled(started.map((c) => c.stop()));
+    if (hubStarted) await hub.stop();
   };
   try {
     // Webhook routes are registered by channel.start(), so the server listens first
@@ -41,9 +59,12 @@ export async function runBot(kb: KnowledgeBase, store: ConversationStore, env: E
       await channel.start();
       started.push(channel);
     }
+    await hub.start();
+    hubStarted = true;
+    log.info({ destinations: destinations.map((d) => d.name) }, destinations.length > 0 ? 'handoff destinations ready' : 'no handoff destination: answer tickets with "tanya tickets" / "tanya reply"');
   } catch (error) {
     await stop();
     throw error;
   }
-  return { engine, channels: started, server, port, stop };
+  return { engine, channels: started, server, port, hub, desk, stop };
 }

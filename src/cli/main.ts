@@ -2,7 +2,9 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
-import { runConsoleChat } from '../channels/console/console-chat';
+import { consoleChannel, runConsoleChat } from '../channels/console/console-chat';
+import { AgentDesk } from '../engine/agent-desk';
+import { HandoffHub } from '../handoff/hub';
 import { Engine } from '../engine/engine';
 import { formatProblem, KnowledgeError } from '../knowledge/errors';
 import { evaluateCases } from '../eval/evaluate';
@@ -17,6 +19,7 @@ import { ChannelConfigError } from '../channels/channel';
 import { runBot, type RunningBot } from '../app/run-bot';
 import { formatEvalReport, formatTuneReport } from './reports';
 import { progressBar } from './progress';
+import { addTicketCommands } from './tickets';
 
 const DEFAULT_KB = process.env.TANYA_KNOWLEDGE_DIR ?? 'knowledge';
 const DEFAULT_DB = process.env.TANYA_DB ?? join('data', 'tanya.db');
@@ -96,6 +99,8 @@ export function buildCli(): Command {
       process.stdout.write(`${JSON.stringify(knowledgeJsonSchema(), null, 2)}\n`);
     });
 
+  addTicketCommands(program, { kb: DEFAULT_KB, db: DEFAULT_DB, agent: safeUserName() });
+
   program
     .command('chat')
     .description('chat with the bot in the terminal')
@@ -161,9 +166,13 @@ async function chat(kbDir: string, dbPath: string, json: boolean): Promise<void>
     onError: (error, message) => log.error({ err: error, conversation: message.conversationId, text: maskPersonalData(message.text) }, 'turn failed'),
   });
   const user = safeUserName();
+  // In the interactive chat, agents' replies (tanya reply) and ticket notices are printed as they come.
+  const hub = json ? undefined : new HandoffHub({ store, desk: new AgentDesk(store, () => kb), channels: [consoleChannel(process.stdout)], destinations: [], log });
+  await hub?.start();
   try {
     await runConsoleChat({ engine, input: process.stdin, output: process.stdout, json, conversationId: `console:${user}`, userName: user });
   } finally {
+    await hub?.stop();
     store.close();
   }
 }

@@ -61,7 +61,7 @@ export class AgentDesk {
       const found = this.store.getTicket(ticketId);
       if (!found) return { ok: false, error: 'not-found' };
       if (!OPEN_STATUSES.has(found.status)) return { ok: false, error: 'closed', ticket: found };
-      const ticket = this.store.updateTicketStatus(ticketId, 'resolved', agent) ?? found;
+      const ticket = this.store.updateTicketStatus(ticketId, 'resolved', found.agent ? undefined : agent) ?? found;
       const state = this.store.loadState(ticket.conversationId) ?? EMPTY_STATE;
       const { handoff: _h, ...rest } = state;
       this.store.saveState(ticket.conversationId, { ...rest, fallbacks: 0, csat: { ticketId } });

@@ -72,3 +72,24 @@ describe('tanya import, eval and tune commands', () => {
     expect(r.stderr).toContain('syntax-error.yaml:1: not valid JSON');
   });
 });
+
+describe('terminal agent desk', () => {
+  it('lists tickets, replies (queued for the bot to deliver) and resolves', () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'tanya-desk-')), 'bot.db');
+    const chat = tanya(['chat', '--json', '--db', db], 'mau bicara sama admin\n');
+    const ticket = (JSON.parse(chat.stdout.trim()) as { ticket: string }).ticket;
+    expect(ticket).toMatch(/^T\d{5}$/);
+    const listed = tanya(['tickets', '--db', db]);
+    expect(listed.stdout).toContain(`${ticket}  queued`);
+    const reply = tanya(['reply', ticket.toLowerCase(), 'Halo', 'Kak,', 'saya', 'Rina', '--agent', 'Rina', '--db', db]);
+    expect(reply.status).toBe(0);
+    expect(tanya(['resolve', ticket, '--db', db]).status).toBe(0);
+    const all = tanya(['tickets', '--all', '--json', '--db', db]);
+    const row = JSON.parse(all.stdout.trim()) as { status: string; agent: string; transcript: { text: string }[] };
+    expect(row).toMatchObject({ status: 'resolved', agent: 'Rina' });
+    expect(row.transcript.map((l) => l.text)).toContain('Halo Kak, saya Rina');
+    const missing = tanya(['reply', 'T99999', 'x', '--db', db]);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/tidak ditemukan/);
+  });
+});

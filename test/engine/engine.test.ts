@@ -50,7 +50,8 @@ describe('engine', () => {
 
   it('stores a handoff ticket with the full transcript and a summary', async () => {
     const store = new SqliteStore(':memory:');
-    const engine = new Engine(kb, store);
+    // Wednesday 10:00 WIB, inside the sample CS team's hours.
+    const engine = new Engine(kb, store, { now: () => new Date('2026-11-25T03:00:00Z') });
     await engine.handle(msg('garansi iphone 15 brp lama'));
     const handoff = await engine.handle(msg('mau bicara sama admin'));
     expect(handoff.decision).toMatchObject({ type: 'handoff', reason: 'requested' });

@@ -126,7 +126,9 @@ export class TelegramEmulator {
     const method = match[2];
     let payload: Json = {};
     const raw = Buffer.concat(chunks).toString('utf8');
-    if (raw) {
+    const boundary = /boundary=([^;]+)/.exec(req.headers['content-type'] ?? '')?.[1];
+    if (boundary) payload = parseMultipart(raw, boundary);
+    else if (raw) {
       try {
         payload = JSON.parse(raw) as Json;
       } catch {
@@ -166,6 +168,8 @@ export class TelegramEmulator {
         return true;
       case 'sendMessage':
         return this.sendMessage(p);
+      case 'sendDocument':
+        return this.sendMessage({ ...p, text: `[document ${String(p.filename ?? 'file')}] ${String(p.caption ?? '')}\n${String(p.document ?? '')}` });
       default:
         return new Error(`Bad Request: method ${method} is not emulated`);
     }
@@ -200,6 +204,20 @@ export class TelegramEmulator {
     }
     return this.queue.filter((u) => Number(u.update_id) >= offset);
   }
+}
+
+/** Form fields of a multipart body (file parts keep their text content and filename). */
+function parseMultipart(raw: string, boundary: string): Json {
+  const fields: Json = {};
+  for (const part of raw.split(`--${boundary}`)) {
+    const name = /name="([^"]+)"/.exec(part)?.[1];
+    if (!name) continue;
+    const body = part.slice(part.indexOf('\r\n\r\n') + 4).replace(/\r\n$/, '');
+    fields[name] = body;
+    const filename = /filename="([^"]+)"/.exec(part)?.[1];
+    if (filename) fields.filename = filename;
+  }
+  return fields;
 }
 
 let nextMessageId = 1;

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { Engine } from '../../engine/engine';
+import type { Channel } from '../channel';
 import { decisionEntryId, decisionScore, type OutboundMessage, type TurnResult } from '../../engine/types';
 
 /** Renders replies as plain text; choices become numbered lines (pick by number or text). */
@@ -22,6 +23,22 @@ export function turnToJson(result: TurnResult): string {
     ...(result.decision.type === 'handoff' ? { ticket: result.decision.ticketId } : {}),
     ...(result.decision.type === 'fallback' || result.decision.type === 'silent' ? { reason: result.decision.reason } : {}),
   });
+}
+
+/**
+ * The terminal as a channel for messages outside a turn (an agent's reply from
+ * `tanya reply`, the rating question after `tanya resolve`): printed as they arrive.
+ */
+export function consoleChannel(output: NodeJS.WritableStream): Channel {
+  return {
+    name: 'console',
+    owns: (conversationId) => conversationId.startsWith('console:'),
+    start: async () => undefined,
+    stop: async () => undefined,
+    send: async (_conversationId, replies) => {
+      output.write(`\n${renderAsText(replies)}\n> `);
+    },
+  };
 }
 
 export interface ConsoleChatOptions {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Telegraf, TelegramError } from 'telegraf';
+import { Telegraf, TelegramError, type Telegram } from 'telegraf';
 import type { Message, Update, UserFromGetMe } from 'telegraf/types';
 import type { Engine } from '../../engine/engine';
 import type { GeoPoint, InboundKind, InboundMessage, OutboundMessage } from '../../engine/types';
@@ -25,6 +25,12 @@ export interface TelegramOptions {
 }
 
 const CHANNEL = 'telegram';
+
+/** The agents' group handler (src/handoff/telegram-desk.ts), kept behind this small interface. */
+export interface TelegramDeskHandler {
+  isDeskChat(chatId: number | string): boolean;
+  handle(update: Update): Promise<void>;
+}
 const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 
 /** Telegram's "retry after" and server errors are retried; other API errors are final. */
@@ -65,12 +71,23 @@ export class TelegramChannel implements Channel {
   private polling: Promise<void> | undefined;
   private stopped = false;
   private me: UserFromGetMe | undefined;
+  private desk: TelegramDeskHandler | undefined;
 
   constructor(private readonly options: TelegramOptions) {
     this.bot = new Telegraf(options.token, { telegram: { ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}), webhookReply: false } });
     this.retry = options.retry ?? DEFAULT_RETRY;
     this.bot.use((ctx) => this.track(this.onUpdate(ctx.update)));
     this.bot.catch((error) => this.options.log.error({ err: error }, 'telegram update failed'));
+  }
+
+  /** The Bot API client (the agents' group desk posts through the same bot). */
+  get telegram(): Telegram {
+    return this.bot.telegram;
+  }
+
+  /** Routes updates from the agents' group to the desk instead of treating them as customers. */
+  attachDesk(desk: TelegramDeskHandler): void {
+    this.desk = desk;
   }
 
   owns(conversationId: string): boolean {
@@ -148,7 +165,9 @@ export class TelegramChannel implements Channel {
   private async onUpdate(update: Update): Promise<void> {
     if (!this.options.store.markDelivered(CHANNEL, String(update.update_id))) return;
     try {
-      if ('callback_query' in update) await this.onCallback(update.callback_query);
+      const chatId = 'message' in update ? update.message.chat.id : 'callback_query' in update ? update.callback_query.message?.chat.id : undefined;
+      if (this.desk && chatId !== undefined && this.desk.isDeskChat(chatId)) await this.desk.handle(update);
+      else if ('callback_query' in update) await this.onCallback(update.callback_query);
       else if ('message' in update) await this.onMessage(update.message);
     } catch (error) {
       // One bad update never stops the bot.

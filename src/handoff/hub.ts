@@ -1,0 +1,145 @@
+import type { Channel } from '../channels/channel';
+import type { AgentDesk } from '../engine/agent-desk';
+import { CUSTOMER_MESSAGE, HANDOFF_EVENT, type CustomerDelivery, type HandoffEvent } from '../engine/handoff-events';
+import type { Logger } from '../logging/logger';
+import type { ConversationStore, HandoffTicket, OutboxItem } from '../storage/store';
+
+/** Where agents see tickets and answer them (a Telegram group, a helpdesk webhook). */
+export interface AgentDestination {
+  readonly name: string;
+  /** Shows one ticket event to the agents; throwing means "try again later". */
+  deliver(event: HandoffEvent, ticket: HandoffTicket, deliveryId: string): Promise<void>;
+  start?(): Promise<void>;
+  stop?(): Promise<void>;
+}
+
+export interface HubOptions {
+  readonly store: ConversationStore;
+  readonly desk: AgentDesk;
+  readonly channels: readonly Channel[];
+  readonly destinations: readonly AgentDestination[];
+  readonly log: Logger;
+  /** How often the outbox is read (default 200 ms). */
+  readonly pollMs?: number;
+  /** How often queued tickets are checked for a "still queued" notice (default 15 s). */
+  readonly reminderMs?: number;
+  /** Longest wait between retries of one delivery (default 5 minutes). */
+  readonly maxBackoffMs?: number;
+  readonly now?: () => Date;
+}
+
+const destinationKind = (name: string): string => `agent:${name}`;
+
+/**
+ * Delivers the outbox: ticket events to every agent destination, agents' messages to customers
+ * on their own channel (a WhatsApp customer can be answered from Telegram). Failed deliveries are
+ * retried with backoff and never dropped; per conversation the order is kept.
+ */
+export class HandoffHub {
+  private readonly pollMs: number;
+  private readonly reminderMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly now: () => Date;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private reminderTimer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly options: HubOptions) {
+    this.pollMs = options.pollMs ?? 200;
+    this.reminderMs = options.reminderMs ?? 15_000;
+    this.maxBackoffMs = options.maxBackoffMs ?? 5 * 60_000;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async start(): Promise<void> {
+    for (const destination of this.options.destinations) await destination.start?.();
+    this.pollTimer = setInterval(() => void this.tick(), this.pollMs);
+    this.reminderTimer = setInterval(() => this.remind(), this.reminderMs);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.pollTimer);
+    clearInterval(this.reminderTimer);
+    await this.running;
+    for (const destination of this.options.destinations) await destination.stop?.();
+  }
+
+  /** Reads the outbox once (one pass at a time); exposed for tests and the CLI. */
+  tick(): Promise<void> {
+    if (!this.running) {
+      this.running = this.deliverDue().finally(() => {
+        this.running = undefined;
+      });
+    }
+    return this.running;
+  }
+
+  remind(): void {
+    try {
+      const told = this.options.desk.remindQueued();
+      if (told > 0) this.options.log.info({ told }, 'told queued customers they are still waiting');
+    } catch (error) {
+      this.options.log.error({ err: error }, 'queue reminder failed');
+    }
+  }
+
+  private accepts(item: Pick<OutboxItem, 'kind' | 'target'>): boolean {
+    if (item.kind === HANDOFF_EVENT) return true;
+    if (item.kind === CUSTOMER_MESSAGE) return this.options.channels.some((c) => c.owns(item.target));
+    return this.options.destinations.some((d) => destinationKind(d.name) === item.kind);
+  }
+
+  private async deliverDue(): Promise<void> {
+    const { store, log } = this.options;
+    let items: OutboxItem[];
+    try {
+      items = store.takeDue((item) => this.accepts(item), this.now(), 60_000);
+    } catch (error) {
+      log.error({ err: error }, 'outbox read failed');
+      return;
+    }
+    const blocked = new Map<string, Date>();
+    for (const item of items) {
+      const key = `${item.kind}|${item.target}`;
+      const wait = blocked.get(key);
+      if (wait) {
+        // An earlier item for the same conversation failed: keep the order.
+        store.retryItem(item.seq, wait, 'waiting for an earlier delivery');
+        continue;
+      }
+      try {
+        await this.deliver(item);
+        store.completeItem(item.seq, this.now());
+      } catch (error) {
+        const delay = Math.min(this.maxBackoffMs, 1000 * 2 ** Math.min(item.attempts, 16));
+        const next = new Date(this.now().getTime() + delay);
+        blocked.set(key, next);
+        store.retryItem(item.seq, next, error instanceof Error ? error.message : String(error));
+        log.warn({ err: error, kind: item.kind, target: item.target, attempt: item.attempts + 1, retryInMs: delay }, 'delivery failed; will retry');
+      }
+    }
+  }
+
+  private async deliver(item: OutboxItem): Promise<void> {
+    const { store, destinations, channels } = this.options;
+    if (item.kind === HANDOFF_EVENT) {
+      // Fan out: one item per destination, so each retries on its own.
+      store.atomically(() => {
+        for (const d of destinations) store.enqueue({ kind: destinationKind(d.name), target: item.target, payload: item.payload });
+        store.completeItem(item.seq, this.now());
+      });
+      return;
+    }
+    if (item.kind === CUSTOMER_MESSAGE) {
+      const channel = channels.find((c) => c.owns(item.target));
+      if (!channel) throw new Error(`no channel for ${item.target}`);
+      await channel.send(item.target, (item.payload as CustomerDelivery).replies);
+      return;
+    }
+    const destination = destinations.find((d) => destinationKind(d.name) === item.kind);
+    const event = item.payload as HandoffEvent;
+    const ticket = store.getTicket(event.ticketId);
+    if (!destination || !ticket) return;
+    await destination.deliver(event, ticket, `${item.seq}`);
+  }
+}
