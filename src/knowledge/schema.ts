@@ -6,14 +6,14 @@ import { z } from 'zod';
  * Documented for editors in docs/knowledge-base.md.
  */
 
-const id = z
+export const id = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_./-]*$/, 'use lower-case letters, digits, "-", "_", "/" or "." (e.g. "return-policy")');
 
-const nonEmpty = z.string().trim().min(1, 'must not be empty');
+export const nonEmpty = z.string().trim().min(1, 'must not be empty');
 
 /** Text per language; Indonesian is required, English optional. */
-const localized = z.object({ id: nonEmpty, en: nonEmpty.optional() }).strict();
+export const localized = z.object({ id: nonEmpty, en: nonEmpty.optional() }).strict();
 
 const hoursRange = z.union([
   z.literal('closed'),
