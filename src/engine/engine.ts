@@ -8,6 +8,9 @@ import { entryTitle, pickChoice, toOption } from './choices';
 import { agentAvailability } from '../knowledge/catalog';
 import { handoffExpectation, HANDOFF_EVENT, type HandoffEvent } from './handoff-events';
 import { fill, say, type MessageKey } from './messages';
+import type { LoadedFlow } from '../flows/loader';
+import { advance, afterHttp, askMessage, receive, reask, triggeredFlow, type FlowContext, type FlowProgress, type HttpRequest } from '../flows/runtime';
+import { callService } from '../flows/http-call';
 import { EMPTY_STATE, type ConversationState, type OfferedChoice, type Topic } from './state';
 import type {
   Candidate,
@@ -28,7 +31,14 @@ export const MAX_MESSAGE_CHARS = 4000;
 const BACK_TO_BOT = new Set(['kembali ke bot', 'balik ke bot', 'back to bot', '/bot', 'bot']);
 const AGENT_COMMANDS = new Set(['/agent', '/admin', '/cs']);
 
+const CANCEL_WORDS = new Set(['batal', 'batalkan', 'cancel', '/cancel', 'gak jadi', 'ga jadi', 'nggak jadi', 'tidak jadi', 'stop']);
+const QUESTION_START = /^(apa|apakah|gimana|bagaimana|berapa|brp|kapan|dimana|di mana|bisa|boleh|ada|kenapa|how|what|when|where|can|do|does|is|are)\b/;
+
 export interface EngineOptions {
+  /** Flows from flows/*.yaml (none by default). */
+  readonly flows?: readonly LoadedFlow[];
+  /** Environment for `{env:NAME}` in flow templates (default: process.env). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
   /** Clock, for tests (default: the real time). */
   readonly now?: () => Date;
   /** Called when a turn fails unexpectedly; the customer still gets an apology. */
@@ -37,6 +47,8 @@ export interface EngineOptions {
 
 /** What one turn decided, before replies are recorded. */
 interface Turn {
+  /** A flow's http step: the engine calls the service after the turn and continues the flow. */
+  readonly pendingHttp?: HttpRequest;
   readonly replies: OutboundMessage[];
   readonly decision: Decision;
   readonly state: ConversationState;
@@ -76,7 +88,7 @@ export class Engine {
   /** Handles one customer message. Never rejects: failures become an apology. */
   handle(message: InboundMessage): Promise<TurnResult> {
     const previous = this.queues.get(message.conversationId) ?? Promise.resolve();
-    const run = previous.then(() => this.safeTurn(message));
+    const run = previous.then(() => this.process(message));
     const tail = run.catch(() => undefined);
     this.queues.set(message.conversationId, tail);
     void tail.then(() => {
@@ -85,9 +97,21 @@ export class Engine {
     return run;
   }
 
-  private safeTurn(message: InboundMessage): TurnResult {
+  /** One turn, then the service calls a flow asked for (each continuation is its own transaction). */
+  private async process(message: InboundMessage): Promise<TurnResult> {
+    let result = this.safeTurn(message, () => this.turn(message));
+    for (let calls = 0; result.pendingHttp && calls < 5; calls++) {
+      const outcome = await callService(result.pendingHttp);
+      const next = this.safeTurn(message, () => this.continueFlow(message, outcome));
+      result = { ...next, replies: [...result.replies, ...next.replies] };
+    }
+    const { pendingHttp: _p, ...done } = result;
+    return done;
+  }
+
+  private safeTurn(message: InboundMessage, run: () => TurnResult & { pendingHttp?: HttpRequest }): TurnResult & { pendingHttp?: HttpRequest } {
     try {
-      return this.store.atomically(() => this.turn(message));
+      return this.store.atomically(run);
     } catch (error) {
       this.options.onError?.(error, message);
       const lang = this.kb.settings.defaultLanguage;
@@ -103,7 +127,7 @@ export class Engine {
     }
   }
 
-  private turn(message: InboundMessage): TurnResult {
+  private turn(message: InboundMessage): TurnResult & { pendingHttp?: HttpRequest } {
     const matcher = this.matcher;
     const at = message.receivedAt.toISOString();
     const fresh = this.store.recordInbound(inboundRecord(message));
@@ -118,6 +142,7 @@ export class Engine {
     this.store.saveState(message.conversationId, { ...turn.state, lastActiveAt: at });
     this.recordReplies(message.conversationId, turn.replies, turn.decision);
     return {
+      ...(turn.pendingHttp ? { pendingHttp: turn.pendingHttp } : {}),
       replies: turn.replies,
       decision: turn.decision,
       explanation: {
@@ -191,6 +216,15 @@ export class Engine {
     if (AGENT_COMMANDS.has(folded)) {
       return this.handoff(message, state, lang, 'requested', base);
     }
+    let notice: string | undefined;
+    if (state.flow) {
+      const during = this.duringFlow(message, state, lang, folded, matcher);
+      if (during) return during;
+      notice = say('flowExpired', lang);
+      state = { ...state, flow: undefined };
+    }
+    const started = triggeredFlow(this.options.flows ?? [], folded);
+    if (started) return this.startFlow(started, message, state, lang);
     if (this.isComplaint(text, folded, matcher)) {
       return this.handoff(message, state, lang, 'complaint', base);
     }
@@ -204,6 +238,7 @@ export class Engine {
     const replyLang: Language = analysis.language;
     const turn = this.matchTurn(message, { ...state, language: replyLang }, replyLang, analysis, matcher);
     if (long) turn.replies.unshift({ kind: 'text', text: say('longTruncated', replyLang) });
+    if (notice) turn.replies.unshift({ kind: 'text', text: notice });
     return turn;
   }
 
@@ -243,6 +278,108 @@ export class Engine {
     if (!pattern) return false;
     const normalized = matcher.normalizer.tokens(text).map((t) => t.text).join(' ');
     return pattern.test(folded) || pattern.test(normalized);
+  }
+
+  /** Continues a flow after its http step, in a transaction of its own. */
+  private continueFlow(message: InboundMessage, outcome: { ok: true; json: unknown } | { ok: false }): TurnResult & { pendingHttp?: HttpRequest } {
+    const state = this.store.loadState(message.conversationId) ?? EMPTY_STATE;
+    const lang = state.language ?? this.kb.settings.defaultLanguage;
+    const fs = state.flow;
+    const flow = fs ? this.flow(fs.id) : undefined;
+    if (!fs || !flow) return { replies: [], decision: { type: 'silent', reason: 'duplicate' }, explanation: emptyExplanation(lang) };
+    const turn = this.flowTurn(message, state, lang, flow, afterHttp(flow, fs, outcome, this.flowContext(message, lang)));
+    this.store.saveState(message.conversationId, turn.state);
+    this.recordReplies(message.conversationId, turn.replies, turn.decision);
+    return {
+      ...(turn.pendingHttp ? { pendingHttp: turn.pendingHttp } : {}),
+      replies: turn.replies,
+      decision: turn.decision,
+      explanation: { candidates: turn.candidates, matchedTerms: turn.matchedTerms, entities: turn.entities, language: lang, usedContext: false },
+    };
+  }
+
+  private flow(id: string): LoadedFlow | undefined {
+    return (this.options.flows ?? []).find((f) => f.id === id);
+  }
+
+  private flowContext(message: InboundMessage, lang: Language): FlowContext {
+    return {
+      lang,
+      now: this.now(),
+      timeZone: this.kb.settings.timezone,
+      env: this.options.env ?? process.env,
+      createRecord: (flow, prefix, slots) =>
+        this.store.createRecord({ flowId: flow.id, conversationId: message.conversationId, channel: message.channel, customerId: message.userId, slots }, prefix).id,
+    };
+  }
+
+  /** Starts a flow: its first steps run at once, up to the first question. */
+  private startFlow(flow: LoadedFlow, message: InboundMessage, state: ConversationState, lang: Language): Turn {
+    const slots = { customer_name: message.userName ?? '', channel: message.channel };
+    const cleared = { ...withoutPending(state), choices: undefined, fallbacks: 0 };
+    return this.flowTurn(message, cleared, lang, flow, advance(flow, 0, slots, this.flowContext(message, lang)));
+  }
+
+  /** Turns a flow's progress into a turn, carrying out what it asks of the engine. */
+  private flowTurn(message: InboundMessage, state: ConversationState, lang: Language, flow: LoadedFlow, first: FlowProgress): Turn {
+    const base = { candidates: [] as Candidate[], matchedTerms: [] as string[], entities: {}, usedContext: false };
+    const replies: OutboundMessage[] = [];
+    let progress = first;
+    for (let guard = 0; guard < 10; guard++) {
+      replies.push(...progress.replies);
+      const next: ConversationState = { ...state, flow: progress.state, choices: undefined };
+      const effect = progress.effect;
+      if (!effect) return { ...base, replies, decision: { type: 'flow', flowId: flow.id, score: 1 }, state: next };
+      if (effect.kind === 'handoff') {
+        const handed = this.handoff(message, { ...next, flow: undefined }, lang, 'flow', base);
+        return { ...handed, replies: [...replies, ...handed.replies] };
+      }
+      if (effect.kind === 'http') return { ...base, replies, decision: { type: 'flow', flowId: flow.id, score: 1 }, state: next, pendingHttp: effect.request };
+      // An "answer" step: the knowledge base answers the query, then the flow goes on.
+      const analysis = this.matcher.analyze(effect.query, lang);
+      const answered = this.matchTurn({ ...message, text: effect.query }, { ...next, flow: undefined }, lang, analysis, this.matcher);
+      replies.push(...answered.replies.filter((r) => r.kind === 'text'));
+      state = { ...answered.state, flow: undefined, choices: undefined };
+      if (!progress.state) return { ...base, replies, decision: { type: 'flow', flowId: flow.id, score: 1 }, state };
+      progress = advance(flow, progress.state.step, progress.state.slots, this.flowContext(message, lang));
+    }
+    return { ...base, replies, decision: { type: 'flow', flowId: flow.id, score: 1 }, state: { ...state, flow: undefined } };
+  }
+
+  /**
+   * A message while a flow waits for an answer: cancel, the answer itself, a question on the
+   * side (answered, then the flow's question again), or a wrong answer (asked again). Undefined
+   * when the flow is gone or timed out; the message is then handled as usual.
+   */
+  private duringFlow(message: InboundMessage, state: ConversationState, lang: Language, folded: string, matcher: Matcher): Turn | undefined {
+    const fs = state.flow;
+    const flow = fs ? this.flow(fs.id) : undefined;
+    if (!fs || !flow || fs.step >= flow.steps.length) return undefined;
+    if (this.now().getTime() - Date.parse(fs.lastAt) > flow.timeoutMinutes * 60_000) return undefined;
+    const base = { candidates: [] as Candidate[], matchedTerms: [] as string[], entities: {}, usedContext: false };
+    const without = { ...state, flow: undefined };
+    if (CANCEL_WORDS.has(folded.trim())) {
+      return { ...base, replies: [{ kind: 'text', text: say('flowCancelled', lang) }], decision: { type: 'flow', flowId: flow.id, score: 1 }, state: without };
+    }
+    const ctx = this.flowContext(message, lang);
+    const step = flow.steps[fs.step];
+    const looksLikeQuestion = folded.includes('?') || QUESTION_START.test(folded.trim());
+    const digression = (): Turn | undefined => {
+      const analysis = matcher.analyze(message.text.slice(0, MAX_MESSAGE_CHARS), lang);
+      const turn = this.matchTurn(message, state, analysis.language, analysis, matcher);
+      const sure = turn.decision.type === 'answer' && (step.type !== 'text' || turn.decision.score >= this.kb.settings.answerThreshold + 0.15);
+      if (!sure) return undefined;
+      const again = askMessage(step, fs.slots, ctx);
+      const back: OutboundMessage = { ...again, text: `${say('flowBack', lang)} ${again.text}` };
+      return { ...turn, replies: [...turn.replies.filter((r) => r.kind === 'text'), back], state: { ...turn.state, choices: undefined, flow: { ...fs, lastAt: this.now().toISOString() } } };
+    };
+    if (step.type === 'text' && looksLikeQuestion) {
+      const side = digression();
+      if (side) return side;
+    }
+    const got = receive(flow, fs, message.text, ctx);
+    if (got !== 'invalid') return this.flowTurn(message, state, lang, flow, got);
+    return digression() ?? this.flowTurn(message, state, lang, flow, reask(flow, fs, ctx));
   }
 
   private greeting(lang: Language): string {
@@ -362,6 +499,8 @@ export class Engine {
     const matcher = this.matcher;
     const matchedTerms = matcher.matchedTerms(analysis, entry.id);
     if (entry.action === 'handoff') return this.handoff(message, state, lang, 'requested', { ...base, matchedTerms });
+    const flow = state.flow ? undefined : (this.options.flows ?? []).find((f) => f.trigger.entries.includes(entry.id));
+    if (flow) return { ...this.startFlow(flow, message, state, lang), candidates: base.candidates, matchedTerms, entities: base.entities };
     const cat = analysis.catalog;
     let usedContext = base.usedContext;
     const replies: OutboundMessage[] = [];

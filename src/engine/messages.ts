@@ -86,6 +86,12 @@ export const MESSAGES = {
     id: 'Seberapa puas Kakak dengan bantuan CS kami? Balas angka 1 (kecewa) sampai 5 (sangat puas).',
     en: 'How satisfied are you with our help? Reply with a number from 1 (unhappy) to 5 (very happy).',
   },
+  flowCancelled: { id: 'Baik Kak, dibatalkan. Ada lagi yang bisa dibantu?', en: 'OK, cancelled. Anything else I can help with?' },
+  flowBack: { id: 'Kembali ke tadi:', en: 'Back to where we were:' },
+  flowExpired: {
+    id: '(Formulir sebelumnya kami tutup karena lama tidak ada balasan; silakan mulai lagi kalau masih perlu.)',
+    en: '(We closed the earlier form after a long pause; start again if you still need it.)',
+  },
   csatThanks: { id: 'Terima kasih atas penilaiannya, Kak! Ada lagi yang bisa dibantu?', en: 'Thank you for your rating! Anything else I can help with?' },
   backToBot: { id: 'Baik Kak, Anda kembali dilayani oleh bot. Ada yang bisa dibantu?', en: 'OK, you are back with the bot. How can I help?' },
   priceLine: { id: '{variant}: {price}', en: '{variant}: {price}' },

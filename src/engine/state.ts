@@ -1,3 +1,4 @@
+import type { FlowState } from '../flows/runtime';
 import type { Language } from './types';
 
 /** A choice the customer was offered and may pick by number, label or value. */
@@ -28,6 +29,8 @@ export interface ConversationState {
   readonly handoff?: { readonly ticketId: string };
   /** Set after a ticket is resolved: the next message may be the 1–5 satisfaction answer. */
   readonly csat?: { readonly ticketId: string };
+  /** A multi-turn flow in progress (complaint intake, order status, …). */
+  readonly flow?: FlowState;
   /** ISO time of the last customer message; context older than the setting is dropped. */
   readonly lastActiveAt?: string;
 }

@@ -73,6 +73,7 @@ export type Decision =
   | { readonly type: 'clarify'; readonly entryIds: readonly string[]; readonly score: number }
   | { readonly type: 'fallback'; readonly reason: FallbackReason; readonly score: number }
   | { readonly type: 'handoff'; readonly reason: HandoffReason; readonly ticketId: string; readonly score: number }
+  | { readonly type: 'flow'; readonly flowId: string; readonly score: number }
   | { readonly type: 'silent'; readonly reason: SilentReason };
 
 export type DecisionType = Decision['type'];

@@ -41,7 +41,7 @@ const ratio = (a: number, b: number): number => (b === 0 ? 0 : a / b);
 
 /** Accuracy, hand-off and per-entry figures from case outcomes ("answered" means decision answer). */
 export function computeMetrics(outcomes: readonly CaseOutcome[]): EvalMetrics {
-  const decisions: Record<DecisionType, number> = { answer: 0, clarify: 0, fallback: 0, handoff: 0, silent: 0 };
+  const decisions: Record<DecisionType, number> = { answer: 0, clarify: 0, fallback: 0, handoff: 0, flow: 0, silent: 0 };
   let inScope = 0;
   let correct = 0;
   let top1 = 0;

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ConversationState } from '../engine/state';
-import type { ConversationStore, HandoffTicket, InboundRecord, NewOutboxItem, OutboxItem, TicketStatus, TicketSummary, TranscriptLine } from './store';
+import type { ConversationStore, FlowRecord, HandoffTicket, InboundRecord, NewOutboxItem, OutboxItem, TicketStatus, TicketSummary, TranscriptLine } from './store';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS conversations (
@@ -63,6 +63,16 @@ CREATE TABLE IF NOT EXISTS handoff_refs (
   PRIMARY KEY (destination, ref)
 );
 CREATE INDEX IF NOT EXISTS handoff_refs_by_ticket ON handoff_refs (ticket_id, destination);
+CREATE TABLE IF NOT EXISTS flow_records (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT UNIQUE,
+  flow_id TEXT NOT NULL,
+  conversation_id TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  customer_id TEXT NOT NULL,
+  slots TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS deliveries (
   channel TEXT NOT NULL,
   id TEXT NOT NULL,
@@ -182,6 +192,9 @@ export class SqliteStore implements ConversationStore {
       setRating: this.db.prepare(`UPDATE tickets SET csat = ? WHERE id = ?`),
       queuePosition: this.db.prepare(`SELECT COUNT(*) AS n FROM tickets WHERE status = 'queued' AND seq <= (SELECT seq FROM tickets WHERE id = ?)`),
       markNotified: this.db.prepare(`UPDATE tickets SET notified_at = ? WHERE id = ?`),
+      insertRecord: this.db.prepare(`INSERT INTO flow_records (flow_id, conversation_id, channel, customer_id, slots, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
+      setRecordId: this.db.prepare(`UPDATE flow_records SET id = ? WHERE seq = ?`),
+      listRecords: this.db.prepare(`SELECT id, flow_id AS flowId, conversation_id AS conversationId, channel, customer_id AS customerId, slots, created_at AS createdAt FROM flow_records WHERE (? IS NULL OR flow_id = ?) ORDER BY seq`),
       insertDelivery: this.db.prepare(`INSERT OR IGNORE INTO deliveries (channel, id, at) VALUES (?, ?, ?)`),
       pruneDeliveries: this.db.prepare(`DELETE FROM deliveries WHERE at < ?`),
       setTicketId: this.db.prepare(`UPDATE tickets SET id = ? WHERE seq = ?`),
@@ -246,6 +259,21 @@ export class SqliteStore implements ConversationStore {
 
   ticketRefs(ticketId: string, destination: string): string[] {
     return (this.stmts.refsOf.all(ticketId, destination) as { ref: string }[]).map((r) => r.ref);
+  }
+
+  createRecord(record: Omit<FlowRecord, 'id' | 'createdAt'>, prefix: string): FlowRecord {
+    const createdAt = new Date().toISOString();
+    return this.db.transaction(() => {
+      const info = this.stmts.insertRecord.run(record.flowId, record.conversationId, record.channel, record.customerId, JSON.stringify(record.slots), createdAt);
+      const id = `${prefix}${String(info.lastInsertRowid).padStart(5, '0')}`;
+      this.stmts.setRecordId.run(id, info.lastInsertRowid);
+      return { ...record, id, createdAt };
+    })();
+  }
+
+  listRecords(flowId?: string): FlowRecord[] {
+    const rows = this.stmts.listRecords.all(flowId ?? null, flowId ?? null) as (Omit<FlowRecord, 'slots'> & { slots: string })[];
+    return rows.map((r) => ({ ...r, slots: JSON.parse(r.slots) as Record<string, string> }));
   }
 
   setTicketRating(id: string, rating: number): void {

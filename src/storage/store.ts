@@ -54,6 +54,17 @@ export interface NewOutboxItem {
   readonly at?: Date;
 }
 
+/** What a flow's `ticket` action recorded (a complaint, feedback): its number and the answers. */
+export interface FlowRecord {
+  readonly id: string;
+  readonly flowId: string;
+  readonly conversationId: string;
+  readonly channel: string;
+  readonly customerId: string;
+  readonly slots: Readonly<Record<string, string>>;
+  readonly createdAt: string;
+}
+
 export interface OutboxItem {
   readonly seq: number;
   readonly kind: string;
@@ -105,6 +116,9 @@ export interface ConversationStore {
   saveTicketRef(destination: string, ref: string, ticketId: string): void;
   ticketForRef(destination: string, ref: string): string | undefined;
   ticketRefs(ticketId: string, destination: string): string[];
+  /** Records a flow's answers under a new number ("K00001" with prefix "K"). */
+  createRecord(record: Omit<FlowRecord, 'id' | 'createdAt'>, prefix: string): FlowRecord;
+  listRecords(flowId?: string): FlowRecord[];
   setTicketRating(id: string, rating: number): void;
   /** 1 for the oldest queued ticket, counting only queued ones. */
   queuePosition(id: string): number;

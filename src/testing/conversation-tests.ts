@@ -16,7 +16,7 @@ const oneOrMany = z.union([z.string(), z.array(z.string())]).transform((v) => (A
 
 const expectSchema = z
   .object({
-    decision: z.enum(['answer', 'clarify', 'fallback', 'handoff', 'silent']).optional(),
+    decision: z.enum(['answer', 'clarify', 'fallback', 'handoff', 'flow', 'silent']).optional(),
     intent: z.string().nullable().optional(),
     replyContains: oneOrMany.optional(),
     replyNotContains: oneOrMany.optional(),
@@ -42,7 +42,7 @@ const singleSchema = z
   .object({
     say: z.string(),
     intent: z.string().nullable(),
-    decision: z.enum(['answer', 'clarify', 'fallback', 'handoff', 'silent']).optional(),
+    decision: z.enum(['answer', 'clarify', 'fallback', 'handoff', 'flow', 'silent']).optional(),
     replyContains: oneOrMany.optional(),
   })
   .strict();

@@ -31,7 +31,7 @@ describe('evaluation figures', () => {
     expect(m.wrongAnswerRate).toBeCloseTo(1 / 6);
     expect(m.oosRecall).toBeCloseTo(3 / 4);
     expect(m.falseAnswerRate).toBeCloseTo(1 / 4);
-    expect(m.decisions).toEqual({ answer: 5, clarify: 2, fallback: 2, handoff: 1, silent: 0 });
+    expect(m.decisions).toEqual({ answer: 5, clarify: 2, fallback: 2, handoff: 1, flow: 0, silent: 0 });
   });
 
   it('computes per-entry precision and recall and the most confused pairs', () => {
