@@ -1,5 +1,6 @@
 import type { Channel } from '../channels/channel';
 import { Engine } from '../engine/engine';
+import type { LoadedFlow } from '../flows/loader';
 import type { KnowledgeBase } from '../knowledge/schema';
 import { maskPersonalData, type Logger } from '../logging/logger';
 import { HttpServer } from '../server/http-server';
@@ -29,11 +30,14 @@ export interface RunOptions {
   readonly hub?: Pick<HubOptions, 'pollMs' | 'reminderMs' | 'maxBackoffMs' | 'now'>;
   /** Engine clock (tests). */
   readonly now?: () => Date;
+  /** Flows from flows/*.yaml. */
+  readonly flows?: readonly LoadedFlow[];
 }
 
 export async function runBot(kb: KnowledgeBase, store: ConversationStore, env: Env, log: Logger, options: RunOptions = {}): Promise<RunningBot | undefined> {
   const engine = new Engine(kb, store, {
     ...(options.now ? { now: options.now } : {}),
+    ...(options.flows ? { flows: options.flows, env } : {}),
     onError: (error, message) => log.error({ err: error, conversation: message.conversationId, text: maskPersonalData(message.text) }, 'turn failed'),
   });
   const server = new HttpServer({ onError: (error, request) => log.error({ err: error, ...request }, 'http handler failed') });

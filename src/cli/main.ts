@@ -11,8 +11,10 @@ import { evaluateCases } from '../eval/evaluate';
 import { importIntents, writeImportedKnowledge } from '../eval/import-intents';
 import { LabelledFileError, readLabelledFile } from '../eval/labelled-file';
 import { DEFAULT_TUNE_OPTIONS, tuneThresholds, writeThresholds } from '../eval/tune';
-import { knowledgeJsonSchema } from '../knowledge/json-schema';
+import { flowsJsonSchema, knowledgeJsonSchema } from '../knowledge/json-schema';
 import { checkKnowledge, loadKnowledge } from '../knowledge/loader';
+import { checkFlows, loadFlows } from '../flows/loader';
+import { orderService } from '../demo/order-service';
 import { createLogger, maskPersonalData } from '../logging/logger';
 import { SqliteStore } from '../storage/sqlite';
 import { ChannelConfigError } from '../channels/channel';
@@ -23,6 +25,7 @@ import { addTicketCommands } from './tickets';
 
 const DEFAULT_KB = process.env.TANYA_KNOWLEDGE_DIR ?? 'knowledge';
 const DEFAULT_DB = process.env.TANYA_DB ?? join('data', 'tanya.db');
+const DEFAULT_FLOWS = process.env.TANYA_FLOWS_DIR ?? 'flows';
 
 /** Builds the `tanya` command line. Exported for tests. */
 export function buildCli(): Command {
@@ -33,15 +36,21 @@ export function buildCli(): Command {
     .command('check')
     .description('validate knowledge-base folders or files; exit 1 on errors')
     .argument('[paths...]', 'folders or YAML files', [DEFAULT_KB])
-    .action((paths: string[]) => {
+    .option('--flows <dir>', 'flows folder to check with the knowledge base', DEFAULT_FLOWS)
+    .action((paths: string[], opts: { flows: string }) => {
       const result = checkKnowledge(paths);
-      for (const p of result.problems) process.stderr.write(`${formatProblem(p)}\n`);
-      if (!result.kb) {
-        process.stderr.write(`✗ ${result.problems.length} problem(s) found\n`);
+      const flows = checkFlows(opts.flows, result.kb);
+      const problems = [...result.problems, ...flows.problems];
+      for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
+      if (!result.kb || flows.problems.length > 0) {
+        process.stderr.write(`✗ ${problems.length} problem(s) found\n`);
         process.exitCode = 1;
         return;
       }
-      process.stdout.write(`✓ ${paths.join(', ')}: ${result.kb.entries.length} entries, ${result.kb.products.length} products, ${result.kb.stores.length} stores\n`);
+      process.stdout.write(
+        `✓ ${paths.join(', ')}: ${result.kb.entries.length} entries, ${result.kb.products.length} products, ${result.kb.stores.length} stores` +
+          `${flows.flows.length > 0 ? `; ${opts.flows}: ${flows.flows.length} flows` : ''}\n`,
+      );
     });
 
   const importCmd = program.command('import').description('build a knowledge base from data made elsewhere');
@@ -94,9 +103,23 @@ export function buildCli(): Command {
 
   program
     .command('schema')
-    .description('print the JSON Schema of knowledge files (kept in schema/knowledge.schema.json)')
-    .action(() => {
-      process.stdout.write(`${JSON.stringify(knowledgeJsonSchema(), null, 2)}\n`);
+    .description('print the JSON Schema of knowledge files (schema/knowledge.schema.json), or of flow files with --flows (schema/flows.schema.json)')
+    .option('--flows', 'the schema of flow files', false)
+    .action((opts: { flows: boolean }) => {
+      process.stdout.write(`${JSON.stringify(opts.flows ? flowsJsonSchema() : knowledgeJsonSchema(), null, 2)}\n`);
+    });
+
+  program
+    .command('demo')
+    .description('sample services for trying the bot')
+    .command('orders')
+    .description('run the demo order-status service the order-status flow calls (ORDER_SERVICE_URL)')
+    .option('--port <n>', 'port', parsePositiveInt, 4010)
+    .action(async (opts: { port: number }) => {
+      const server = orderService();
+      const port = await server.listen(opts.port, '127.0.0.1');
+      process.stdout.write(`demo order service on http://127.0.0.1:${port}/orders/INV-12345 (Ctrl+C to stop)\n`);
+      await new Promise<void>((resolve) => process.once('SIGINT', () => void server.close().then(resolve)));
     });
 
   addTicketCommands(program, { kb: DEFAULT_KB, db: DEFAULT_DB, agent: safeUserName() });
@@ -105,39 +128,41 @@ export function buildCli(): Command {
     .command('chat')
     .description('chat with the bot in the terminal')
     .option('--kb <dir>', 'knowledge-base folder', DEFAULT_KB)
-    .option('--flows <dir>', 'flows folder (reserved for flows)', 'flows')
+    .option('--flows <dir>', 'flows folder', DEFAULT_FLOWS)
     .option('--db <path>', 'SQLite file for transcripts (default: in memory)', ':memory:')
     .option('--json', 'read one message per line, print one JSON object per line', false)
-    .action(async (opts: { kb: string; db: string; json: boolean }) => {
-      await chat(opts.kb, opts.db, opts.json);
+    .action(async (opts: { kb: string; flows: string; db: string; json: boolean }) => {
+      await chat(opts.kb, opts.flows, opts.db, opts.json);
     });
 
   program
     .command('start', { isDefault: true })
     .description('run the bot: the terminal chat when no channel token is set')
     .option('--kb <dir>', 'knowledge-base folder', DEFAULT_KB)
+    .option('--flows <dir>', 'flows folder', DEFAULT_FLOWS)
     .option('--db <path>', 'SQLite file', DEFAULT_DB)
-    .action(async (opts: { kb: string; db: string }) => {
-      await start(opts.kb, opts.db);
+    .action(async (opts: { kb: string; flows: string; db: string }) => {
+      await start(opts.kb, opts.flows, opts.db);
     });
   return program;
 }
 
 /** Runs the configured channels until SIGINT/SIGTERM, or the terminal chat when none is configured. */
-async function start(kbDir: string, dbPath: string): Promise<void> {
+async function start(kbDir: string, flowsDir: string, dbPath: string): Promise<void> {
   const log = createLogger(process.env.LOG_LEVEL ?? 'info');
   const kb = loadKnowledge(kbDir);
+  const flows = loadFlows(flowsDir, kb);
   const store = new SqliteStore(dbPath);
   let bot: RunningBot | undefined;
   try {
-    bot = await runBot(kb, store, process.env, log);
+    bot = await runBot(kb, store, process.env, log, { flows });
   } catch (error) {
     store.close();
     throw error;
   }
   if (!bot) {
     store.close();
-    await chat(kbDir, dbPath, false);
+    await chat(kbDir, flowsDir, dbPath, false);
     return;
   }
   const running = bot;
@@ -158,11 +183,13 @@ async function start(kbDir: string, dbPath: string): Promise<void> {
   });
 }
 
-async function chat(kbDir: string, dbPath: string, json: boolean): Promise<void> {
+async function chat(kbDir: string, flowsDir: string, dbPath: string, json: boolean): Promise<void> {
   const log = createLogger(process.env.LOG_LEVEL ?? (json ? 'silent' : 'warn'));
   const kb = loadKnowledge(kbDir);
+  const flows = loadFlows(flowsDir, kb);
   const store = new SqliteStore(dbPath);
   const engine = new Engine(kb, store, {
+    flows,
     onError: (error, message) => log.error({ err: error, conversation: message.conversationId, text: maskPersonalData(message.text) }, 'turn failed'),
   });
   const user = safeUserName();

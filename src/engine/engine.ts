@@ -224,7 +224,12 @@ export class Engine {
       state = { ...state, flow: undefined };
     }
     const started = triggeredFlow(this.options.flows ?? [], folded);
-    if (started) return this.startFlow(started, message, state, lang);
+    if (started) {
+      const turn = this.startFlow(started, message, state, lang);
+      // A flow stands for the entries that trigger it ("mau komplain" → complaint).
+      const entryId = started.trigger.entries[0];
+      return entryId && turn.decision.type === 'flow' ? { ...turn, decision: { ...turn.decision, entryId } } : turn;
+    }
     if (this.isComplaint(text, folded, matcher)) {
       return this.handoff(message, state, lang, 'complaint', base);
     }
@@ -367,7 +372,9 @@ export class Engine {
     const digression = (): Turn | undefined => {
       const analysis = matcher.analyze(message.text.slice(0, MAX_MESSAGE_CHARS), lang);
       const turn = this.matchTurn(message, state, analysis.language, analysis, matcher);
-      const sure = turn.decision.type === 'answer' && (step.type !== 'text' || turn.decision.score >= this.kb.settings.answerThreshold + 0.15);
+      // Only a confident answer counts as a side question; "lupa kak" is a (wrong) answer to the flow.
+      const threshold = this.kb.settings.answerThreshold;
+      const sure = turn.decision.type === 'answer' && (turn.decision.score >= threshold + 0.25 || (looksLikeQuestion && turn.decision.score >= threshold + 0.1));
       if (!sure) return undefined;
       const again = askMessage(step, fs.slots, ctx);
       const back: OutboundMessage = { ...again, text: `${say('flowBack', lang)} ${again.text}` };
@@ -377,7 +384,7 @@ export class Engine {
       const side = digression();
       if (side) return side;
     }
-    const got = receive(flow, fs, message.text, ctx);
+    const got = receive(flow, fs, message.text, ctx, matcher.normalizer.tokens(message.text).map((t) => t.text).join(' '));
     if (got !== 'invalid') return this.flowTurn(message, state, lang, flow, got);
     return digression() ?? this.flowTurn(message, state, lang, flow, reask(flow, fs, ctx));
   }
@@ -500,7 +507,11 @@ export class Engine {
     const matchedTerms = matcher.matchedTerms(analysis, entry.id);
     if (entry.action === 'handoff') return this.handoff(message, state, lang, 'requested', { ...base, matchedTerms });
     const flow = state.flow ? undefined : (this.options.flows ?? []).find((f) => f.trigger.entries.includes(entry.id));
-    if (flow) return { ...this.startFlow(flow, message, state, lang), candidates: base.candidates, matchedTerms, entities: base.entities };
+    if (flow) {
+      const started = this.startFlow(flow, message, state, lang);
+      const decision = started.decision.type === 'flow' ? { ...started.decision, entryId: entry.id, score } : started.decision;
+      return { ...started, decision, candidates: base.candidates, matchedTerms, entities: base.entities };
+    }
     const cat = analysis.catalog;
     let usedContext = base.usedContext;
     const replies: OutboundMessage[] = [];

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { KbProblem } from '../knowledge/errors';
+import { KnowledgeError, type KbProblem } from '../knowledge/errors';
 import type { KnowledgeBase } from '../knowledge/schema';
 import { parseYamlFile, problemAt, type ParsedFile, type Path } from '../knowledge/yaml-source';
 import { flowFileSchema, stepSchema, flowSchema, type Flow, type Step } from './schema';
@@ -94,8 +94,10 @@ function checkGraph(flow: Flow, parsed: ParsedFile, at: Path, problems: KbProble
       return;
     }
     const used = new Set([...stepTemplates(step).flatMap(slotReferences), ...(step.if ? [step.if.slot.split('.')[0]] : [])]);
+    // A step's own "say" runs after its action: a ticket's number and "set" values are there.
+    const own = new Set([...(step.action === 'ticket' ? ['ticket'] : []), ...Object.keys(step.set ?? {})]);
     for (const slot of used) {
-      if (!have.has(slot)) problems.push(problemAt(parsed, [...at, 'steps', j], `slot "${slot}" is used in flow "${flow.id}" before it is asked or set on every way to this step; ask it earlier or check the name`));
+      if (!have.has(slot) && !own.has(slot)) problems.push(problemAt(parsed, [...at, 'steps', j], `slot "${slot}" is used in flow "${flow.id}" before it is asked or set on every way to this step; ask it earlier or check the name`));
     }
   });
   return index;
@@ -166,4 +168,11 @@ export function checkFlows(dir: string, kb?: KnowledgeBase, cwd: string = proces
     });
   }
   return problems.length > 0 ? { flows: [], problems } : { flows, problems };
+}
+
+/** Loads the flows of a folder or throws a `KnowledgeError` listing every problem (file:line). */
+export function loadFlows(dir: string, kb?: KnowledgeBase): readonly LoadedFlow[] {
+  const result = checkFlows(dir, kb);
+  if (result.problems.some((p) => p.severity === 'error')) throw new KnowledgeError(result.problems);
+  return result.flows;
 }

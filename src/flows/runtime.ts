@@ -186,10 +186,12 @@ function flatten(value: unknown, prefix: string, into: Record<string, string>, d
  * Takes the customer's answer to the waiting question: a valid one fills the slot and moves
  * on; an invalid one returns `invalid` so the engine can first check for a digression.
  */
-export function receive(flow: LoadedFlow, state: FlowState, input: string, ctx: FlowContext): FlowProgress | 'invalid' {
+export function receive(flow: LoadedFlow, state: FlowState, input: string, ctx: FlowContext, normalized?: string): FlowProgress | 'invalid' {
   const step = flow.steps[state.step];
   if (!step.ask || !step.slot) return advance(flow, state.step, state.slots, ctx);
-  const parsed = parseSlot(step, input, ctx.now, ctx.timeZone);
+  // Choices are also read after slang is normalized ("wa" → "whatsapp").
+  let parsed = parseSlot(step, input, ctx.now, ctx.timeZone);
+  if (!parsed.ok && step.type === 'choice' && normalized) parsed = parseSlot(step, normalized, ctx.now, ctx.timeZone);
   if (!parsed.ok) return 'invalid';
   return advance(flow, nextIndex(flow, state.step), { ...state.slots, [step.slot]: parsed.value }, ctx);
 }

@@ -75,7 +75,11 @@ export function parseChoice(text: string, step: Step): SlotParse {
   const exact = options.find((o) => foldText(o.value) === t || foldText(o.label.id) === t || (o.label.en !== undefined && foldText(o.label.en) === t));
   if (exact) return ok(exact.value);
   const partial = options.filter((o) => [o.label.id, o.label.en ?? '', o.value].some((l) => l && (t.includes(foldText(l)) || (t.length >= 3 && foldText(l).includes(t)))));
-  return partial.length === 1 ? ok(partial[0].value) : no;
+  if (partial.length === 1) return ok(partial[0].value);
+  // A word of the answer that names exactly one option ("yg email aja").
+  const words = new Set(t.split(/[^\p{L}\p{N}]+/u).filter((w) => w.length >= 3));
+  const byWord = options.filter((o) => [o.label.id, o.label.en ?? '', o.value].some((l) => foldText(l).split(/[^\p{L}\p{N}]+/u).some((w) => words.has(w))));
+  return byWord.length === 1 ? ok(byWord[0].value) : no;
 }
 
 /** Reads an answer for an `ask` step. */

@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LoadedFlow } from '../flows/loader';
 import { LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import { Engine } from '../engine/engine';
@@ -34,6 +37,8 @@ const turnSchema = z
     location: z.object({ lat: z.number(), lon: z.number() }).strict().optional(),
     /** Minutes since the previous turn (to test context expiry). */
     after: z.number().optional(),
+    /** Restart the bot before this turn (a new engine over the same database file). */
+    restart: z.boolean().optional(),
     expect: expectSchema.default({}),
   })
   .strict();
@@ -51,7 +56,18 @@ const fileSchema = z
   .object({
     /** Clock for every conversation in the file (ISO time), e.g. a Monday morning. */
     at: z.string().optional(),
-    conversations: z.array(z.object({ name: z.string(), turns: z.array(turnSchema).min(1) }).strict()).default([]),
+    conversations: z
+      .array(
+        z
+          .object({
+            name: z.string(),
+            /** Environment for flow templates in this conversation, e.g. a service URL that is down. */
+            env: z.record(z.string(), z.string()).optional(),
+            turns: z.array(turnSchema).min(1),
+          })
+          .strict(),
+      )
+      .default([]),
     /** Shorthand: each line is its own one-turn conversation. */
     single: z.array(singleSchema).default([]),
   })
@@ -75,6 +91,7 @@ export interface ConversationTestReport {
 
 interface PlannedTurn {
   readonly line: number;
+  readonly restart?: boolean;
   readonly say: string;
   readonly kind?: InboundKind;
   readonly location?: { lat: number; lon: number };
@@ -83,7 +100,13 @@ interface PlannedTurn {
 }
 
 /** Runs one YAML test file against a knowledge base. */
-export async function runConversationFile(path: string, kb: KnowledgeBase, displayName: string = path): Promise<ConversationTestReport> {
+export interface ConversationTestOptions {
+  readonly flows?: readonly LoadedFlow[];
+  /** Environment for flow templates (default: process.env). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+export async function runConversationFile(path: string, kb: KnowledgeBase, displayName: string = path, options: ConversationTestOptions = {}): Promise<ConversationTestReport> {
   const text = readFileSync(path, 'utf8');
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines });
@@ -101,11 +124,12 @@ export async function runConversationFile(path: string, kb: KnowledgeBase, displ
     const node = doc.getIn(path, true) as YamlNode | undefined;
     return node?.range ? lines.linePos(node.range[0]).line : 1;
   };
-  const plans: { name: string; turns: PlannedTurn[] }[] = [];
+  const plans: { name: string; env?: Record<string, string>; turns: PlannedTurn[] }[] = [];
   parsed.data.conversations.forEach((c, i) => {
     plans.push({
       name: c.name,
-      turns: c.turns.map((t, j) => ({ line: lineOf(['conversations', i, 'turns', j]), say: t.say, kind: t.kind, location: t.location, after: t.after, expect: t.expect })),
+      ...(c.env ? { env: c.env } : {}),
+      turns: c.turns.map((t, j) => ({ line: lineOf(['conversations', i, 'turns', j]), say: t.say, kind: t.kind, location: t.location, after: t.after, restart: t.restart, expect: t.expect })),
     });
   });
   parsed.data.single.forEach((s, i) => {
@@ -119,12 +143,21 @@ export async function runConversationFile(path: string, kb: KnowledgeBase, displ
   let turns = 0;
   const start = parsed.data.at ? new Date(parsed.data.at) : new Date('2026-11-23T10:00:00+07:00');
   for (const [ci, plan] of plans.entries()) {
-    const store = new SqliteStore(':memory:');
+    // Conversations that restart need a database file that outlives the engine.
+    const dbFile = plan.turns.some((t) => t.restart) ? join(mkdtempSync(join(tmpdir(), 'tanya-convtest-')), 'bot.db') : ':memory:';
+    let store = new SqliteStore(dbFile);
     let clock = start.getTime();
-    const engine = new Engine(kb, store, { now: () => new Date(clock) });
+    const env = { ...(options.env ?? process.env), ...plan.env };
+    const makeEngine = (): Engine => new Engine(kb, store, { now: () => new Date(clock), flows: options.flows ?? [], env });
+    let engine = makeEngine();
     try {
       for (const [ti, turn] of plan.turns.entries()) {
         clock += (turn.after ?? 0.1) * 60_000;
+        if (turn.restart) {
+          store.close();
+          store = new SqliteStore(dbFile);
+          engine = makeEngine();
+        }
         const result = await engine.handle({
           channel: 'test',
           conversationId: `c${ci}`,
@@ -159,7 +192,9 @@ function checkTurn(expect: Expect, result: TurnResult): string[] {
   const problems: string[] = [];
   const reply = renderAsText(result.replies);
   const got = result.decision.type;
-  if (expect.decision && expect.decision !== got) problems.push(`expected decision ${expect.decision}, got ${got}`);
+  // An entry that starts a flow has answered it (the flow is its answer).
+  const same = expect.decision === got || (expect.decision === 'answer' && got === 'flow' && decisionEntryId(result.decision) !== null);
+  if (expect.decision && !same) problems.push(`expected decision ${expect.decision}, got ${got}`);
   if (expect.intent !== undefined) {
     const intent = decisionEntryId(result.decision) ?? (result.decision.type === 'clarify' ? `clarify:${result.decision.entryIds.join('|')}` : null);
     if (expect.intent !== intent) problems.push(`expected entry ${expect.intent ?? 'none'}, got ${intent ?? 'none'}`);
