@@ -1,5 +1,8 @@
 import { ChannelConfigError, type Channel } from '../channels/channel';
+import { existsSync } from 'node:fs';
 import { TelegramChannel } from '../channels/telegram/telegram-channel';
+import { createWhatsAppWebClient, printQr } from '../channels/whatsapp/real-client';
+import { WhatsAppWebChannel } from '../channels/whatsapp/whatsapp-web-channel';
 import type { Engine } from '../engine/engine';
 import type { Logger } from '../logging/logger';
 import type { HttpServer } from '../server/http-server';
@@ -35,6 +38,22 @@ export function channelsFromEnv(env: Env, deps: ChannelDeps): Channel[] {
         log: deps.log.child({ channel: 'telegram' }),
         ...(env.TELEGRAM_API_ROOT?.trim() ? { apiRoot: env.TELEGRAM_API_ROOT.trim().replace(/\/+$/, '') } : {}),
         ...(webhookUrl ? { webhook: { url: webhookUrl, server: deps.server, ...(secret ? { secret } : {}) } } : {}),
+      }),
+    );
+  }
+  if (env.WHATSAPP_WEB === '1' || env.WHATSAPP_WEB === 'true') {
+    const chromium = env.CHROMIUM_PATH?.trim() || '/usr/bin/chromium';
+    if (!existsSync(chromium)) {
+      throw new ChannelConfigError(`WHATSAPP_WEB needs Chromium at ${chromium}: install it (Debian/Ubuntu: sudo apt-get install -y chromium) or set CHROMIUM_PATH`);
+    }
+    const dataDir = env.TANYA_DATA_DIR?.trim() || 'data';
+    channels.push(
+      new WhatsAppWebChannel({
+        createClient: () => createWhatsAppWebClient(dataDir, chromium),
+        onQr: (qr) => void printQr(qr),
+        engine: deps.engine,
+        store: deps.store,
+        log: deps.log.child({ channel: 'whatsapp-web' }),
       }),
     );
   }

@@ -1,3 +1,5 @@
+import type { OutboundMessage } from '../engine/types';
+
 /**
  * Splits a reply into pieces a platform accepts (Telegram: 4,096 characters), preferring
  * paragraph, then line, then word boundaries, and never cutting a surrogate pair in half.
@@ -39,4 +41,11 @@ export function truncateUtf8(text: string, maxBytes: number): string {
     bytes += size;
   }
   return out;
+}
+
+/** Renders replies as plain text; choices become numbered lines (pick by number or text). */
+export function renderAsText(replies: readonly OutboundMessage[]): string {
+  return replies
+    .map((r) => (r.kind === 'choice' ? [r.text, ...r.options.map((o, i) => `  ${i + 1}) ${o.label}`)].join('\n') : r.text))
+    .join('\n');
 }

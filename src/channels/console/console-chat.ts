@@ -1,14 +1,10 @@
 import { createInterface } from 'node:readline';
 import type { Engine } from '../../engine/engine';
+import { decisionEntryId, decisionScore, type TurnResult } from '../../engine/types';
 import type { Channel } from '../channel';
-import { decisionEntryId, decisionScore, type OutboundMessage, type TurnResult } from '../../engine/types';
+import { renderAsText } from '../text';
 
-/** Renders replies as plain text; choices become numbered lines (pick by number or text). */
-export function renderAsText(replies: readonly OutboundMessage[]): string {
-  return replies
-    .map((r) => (r.kind === 'choice' ? [r.text, ...r.options.map((o, i) => `  ${i + 1}) ${o.label}`)].join('\n') : r.text))
-    .join('\n');
-}
+export { renderAsText };
 
 /** One JSON line per turn for scripts and tests (`tanya chat --json`). */
 export function turnToJson(result: TurnResult): string {

@@ -1,0 +1,203 @@
+import type { Client, Message } from 'whatsapp-web.js';
+import type { Engine } from '../../engine/engine';
+import type { GeoPoint, InboundKind, OutboundMessage } from '../../engine/types';
+import type { Logger } from '../../logging/logger';
+import { maskPersonalData } from '../../logging/logger';
+import type { ConversationStore } from '../../storage/store';
+import type { Channel } from '../channel';
+import { DEFAULT_RETRY, isNetworkError, withRetry, type RetryOptions } from '../retry';
+import { renderAsText, splitMessage } from '../text';
+
+/** The fields of a whatsapp-web.js `Message` the adapter reads. */
+export type WaMessage = Pick<Message, 'from' | 'body' | 'hasMedia' | 'fromMe' | 'isStatus'> & {
+  /** The library's MessageTypes values ("chat", "image", "ptt", "location", …). */
+  readonly type: `${Message['type']}`;
+  readonly id: Pick<Message['id'], '_serialized'>;
+  readonly location?: Pick<Message['location'], 'latitude' | 'longitude'>;
+};
+
+/**
+ * The part of whatsapp-web.js's `Client` the adapter uses, kept small so tests can stand in for
+ * it (a real WhatsApp Web session needs a phone). `assertClientFits` below makes the compiler
+ * check that the library's own `Client` has this shape.
+ */
+export interface WaClient {
+  on(event: 'qr', listener: (qr: string) => void): unknown;
+  on(event: 'authenticated' | 'ready', listener: () => void): unknown;
+  on(event: 'auth_failure' | 'disconnected', listener: (reason: string) => void): unknown;
+  on(event: 'message', listener: (message: WaMessage) => void): unknown;
+  initialize(): Promise<void>;
+  destroy(): Promise<void>;
+  sendMessage(chatId: string, content: string): Promise<unknown>;
+  getChatById(chatId: string): Promise<{ sendStateTyping(): Promise<unknown> }>;
+}
+
+/** Compile-time check that the real client fits `WaClient` (never called). */
+export function assertClientFits(client: Client): WaClient {
+  return client;
+}
+
+export interface WhatsAppWebOptions {
+  /** Makes a client (a new one after each disconnect). */
+  readonly createClient: () => WaClient | Promise<WaClient>;
+  readonly engine: Engine;
+  readonly store: ConversationStore;
+  readonly log: Logger;
+  /** Shows the QR code to link the phone (printed in the terminal by default). */
+  readonly onQr?: (qr: string) => void;
+  /** First wait before reconnecting, doubled up to a minute (default 2 s). */
+  readonly reconnectMs?: number;
+  readonly retry?: RetryOptions;
+}
+
+const CHANNEL = 'whatsapp-web';
+const TEXT_LIMIT = 4096;
+
+const KINDS: Readonly<Record<string, InboundKind>> = {
+  chat: 'text',
+  image: 'image',
+  ptt: 'voice',
+  audio: 'voice',
+  video: 'video',
+  document: 'file',
+  sticker: 'sticker',
+  location: 'location',
+  vcard: 'contact',
+  multi_vcard: 'contact',
+};
+
+/**
+ * WhatsApp through whatsapp-web.js (a phone number linked by QR code, the way small shops run).
+ * Private chats only: groups, status broadcasts, channels and our own messages are ignored.
+ * Choices are numbered lists; the customer answers "1", "2" or the option's text.
+ */
+export class WhatsAppWebChannel implements Channel {
+  readonly name = CHANNEL;
+  private client: WaClient | undefined;
+  private stopped = false;
+  private reconnectDelay: number;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly chains = new Map<string, Promise<void>>();
+  private reconnectTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: WhatsAppWebOptions) {
+    this.reconnectDelay = options.reconnectMs ?? 2000;
+  }
+
+  owns(conversationId: string): boolean {
+    return conversationId.startsWith(`${CHANNEL}:`);
+  }
+
+  async start(): Promise<void> {
+    await this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.reconnectTimer);
+    await Promise.allSettled([...this.inFlight]);
+    await this.client?.destroy().catch(() => undefined);
+  }
+
+  async send(conversationId: string, replies: readonly OutboundMessage[]): Promise<void> {
+    if (!this.owns(conversationId)) throw new Error(`not a WhatsApp Web conversation: ${conversationId}`);
+    await this.deliver(conversationId.slice(CHANNEL.length + 1), replies);
+  }
+
+  private async connect(): Promise<void> {
+    const { log } = this.options;
+    const client = await this.options.createClient();
+    this.client = client;
+    client.on('qr', (qr) => {
+      log.info('whatsapp: scan the QR code with WhatsApp → Linked devices');
+      this.options.onQr?.(qr);
+    });
+    client.on('authenticated', () => log.info('whatsapp: authenticated'));
+    client.on('auth_failure', (reason) => log.error({ reason }, 'whatsapp: authentication failed; delete the session folder and link again'));
+    client.on('ready', () => {
+      this.reconnectDelay = this.options.reconnectMs ?? 2000;
+      log.info('whatsapp: ready');
+    });
+    client.on('disconnected', (reason) => {
+      log.warn({ reason }, 'whatsapp: disconnected');
+      if (client === this.client) this.scheduleReconnect();
+    });
+    client.on('message', (message) => void this.track(this.onMessage(message)));
+    await client.initialize();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped) return;
+    const delay = this.reconnectDelay;
+    this.reconnectDelay = Math.min(60_000, delay * 2);
+    this.options.log.info({ inMs: delay }, 'whatsapp: reconnecting');
+    this.reconnectTimer = setTimeout(() => {
+      const old = this.client;
+      void (async () => {
+        await old?.destroy().catch(() => undefined);
+        if (this.stopped) return;
+        try {
+          await this.connect();
+        } catch (error) {
+          this.options.log.error({ err: error }, 'whatsapp: reconnect failed');
+          this.scheduleReconnect();
+        }
+      })();
+    }, delay);
+  }
+
+  private track(work: Promise<void>): Promise<void> {
+    this.inFlight.add(work);
+    return work.finally(() => this.inFlight.delete(work));
+  }
+
+  private async onMessage(message: WaMessage): Promise<void> {
+    try {
+      const from = message.from;
+      if (message.fromMe || message.isStatus || !from.endsWith('@c.us')) return;
+      const kind = KINDS[message.type];
+      if (!kind) return; // calls, revoked messages, notifications: not the customer writing
+      if (!this.options.store.markDelivered(CHANNEL, message.id._serialized)) return;
+      const location: GeoPoint | undefined =
+        kind === 'location' && message.location ? { lat: Number(message.location.latitude), lon: Number(message.location.longitude) } : undefined;
+      const conversationId = `${CHANNEL}:${from}`;
+      await this.inOrder(conversationId, async () => {
+        void this.client?.getChatById(from).then((chat) => chat.sendStateTyping()).catch(() => undefined);
+        const result = await this.options.engine.handle({
+          channel: CHANNEL,
+          conversationId,
+          userId: from.replace(/@c\.us$/, ''),
+          messageId: message.id._serialized,
+          text: kind === 'location' ? '' : message.body ?? '',
+          kind,
+          ...(location ? { location } : {}),
+          receivedAt: new Date(),
+        });
+        this.options.log.debug({ conversation: conversationId, text: maskPersonalData(message.body ?? ''), decision: result.decision.type }, 'whatsapp turn');
+        await this.deliver(from, result.replies);
+      });
+    } catch (error) {
+      this.options.log.error({ err: error }, 'whatsapp message failed');
+    }
+  }
+
+  private inOrder(key: string, work: () => Promise<void>): Promise<void> {
+    const run = (this.chains.get(key) ?? Promise.resolve()).then(work);
+    const tail = run.catch(() => undefined);
+    this.chains.set(key, tail);
+    void tail.then(() => {
+      if (this.chains.get(key) === tail) this.chains.delete(key);
+    });
+    return run;
+  }
+
+  private async deliver(chatId: string, replies: readonly OutboundMessage[]): Promise<void> {
+    const client = this.client;
+    if (!client) throw new Error('whatsapp is not connected');
+    for (const reply of replies) {
+      for (const piece of splitMessage(renderAsText([reply]), TEXT_LIMIT)) {
+        await withRetry(() => client.sendMessage(chatId, piece), (e) => ({ retry: isNetworkError(e) }), this.options.retry ?? DEFAULT_RETRY);
+      }
+    }
+  }
+}
