@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { TelegramChannel } from '../channels/telegram/telegram-channel';
 import { createWhatsAppWebClient, printQr } from '../channels/whatsapp/real-client';
 import { WhatsAppWebChannel } from '../channels/whatsapp/whatsapp-web-channel';
+import { WhatsAppCloudChannel } from '../channels/whatsapp/whatsapp-cloud-channel';
 import type { Engine } from '../engine/engine';
 import type { Logger } from '../logging/logger';
 import type { HttpServer } from '../server/http-server';
@@ -38,6 +39,24 @@ export function channelsFromEnv(env: Env, deps: ChannelDeps): Channel[] {
         log: deps.log.child({ channel: 'telegram' }),
         ...(env.TELEGRAM_API_ROOT?.trim() ? { apiRoot: env.TELEGRAM_API_ROOT.trim().replace(/\/+$/, '') } : {}),
         ...(webhookUrl ? { webhook: { url: webhookUrl, server: deps.server, ...(secret ? { secret } : {}) } } : {}),
+      }),
+    );
+  }
+  const cloudToken = env.WHATSAPP_CLOUD_TOKEN?.trim();
+  if (cloudToken) {
+    const required = ['WHATSAPP_PHONE_NUMBER_ID', 'WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN'].filter((name) => !env[name]?.trim());
+    if (required.length > 0) throw new ChannelConfigError(`WHATSAPP_CLOUD_TOKEN is set, but ${required.join(', ')} ${required.length === 1 ? 'is' : 'are'} missing (from the Meta app dashboard)`);
+    channels.push(
+      new WhatsAppCloudChannel({
+        token: cloudToken,
+        phoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID?.trim() ?? '',
+        appSecret: env.WHATSAPP_APP_SECRET?.trim() ?? '',
+        verifyToken: env.WHATSAPP_VERIFY_TOKEN?.trim() ?? '',
+        ...(env.WHATSAPP_GRAPH_URL?.trim() ? { graphUrl: env.WHATSAPP_GRAPH_URL.trim() } : {}),
+        engine: deps.engine,
+        store: deps.store,
+        server: deps.server,
+        log: deps.log.child({ channel: 'whatsapp' }),
       }),
     );
   }

@@ -18,3 +18,18 @@ export interface Channel {
 
 /** A channel setting that cannot work (bad token, malformed URL), worded for the person starting the bot. */
 export class ChannelConfigError extends Error {}
+
+/**
+ * A message the platform refuses for good (e.g. WhatsApp's 24-hour customer-service window has
+ * closed): retrying will not help, so the agents are told instead.
+ */
+export class UndeliverableError extends Error {
+  constructor(
+    message: string,
+    /** What the agent can do about it, in the agents' words. */
+    readonly advice: string,
+  ) {
+    super(message);
+    this.name = 'UndeliverableError';
+  }
+}

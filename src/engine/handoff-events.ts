@@ -15,7 +15,9 @@ export type HandoffEvent =
   | { readonly type: 'ticket-claimed'; readonly ticketId: string; readonly agent: string }
   | { readonly type: 'agent-message'; readonly ticketId: string; readonly agent: string; readonly text: string }
   | { readonly type: 'ticket-resolved'; readonly ticketId: string; readonly agent?: string }
-  | { readonly type: 'ticket-cancelled'; readonly ticketId: string };
+  | { readonly type: 'ticket-cancelled'; readonly ticketId: string }
+  /** A message to the customer could not be delivered (the ticket stays open). */
+  | { readonly type: 'delivery-failed'; readonly ticketId: string; readonly reason: string; readonly text: string };
 
 /** Payload of a CUSTOMER_MESSAGE outbox item. */
 export interface CustomerDelivery {

@@ -1,4 +1,4 @@
-import type { Channel } from '../channels/channel';
+import { UndeliverableError, type Channel } from '../channels/channel';
 import type { AgentDesk } from '../engine/agent-desk';
 import { CUSTOMER_MESSAGE, HANDOFF_EVENT, type CustomerDelivery, type HandoffEvent } from '../engine/handoff-events';
 import type { Logger } from '../logging/logger';
@@ -111,6 +111,10 @@ export class HandoffHub {
         await this.deliver(item);
         store.completeItem(item.seq, this.now());
       } catch (error) {
+        if (error instanceof UndeliverableError) {
+          this.undeliverable(item, error);
+          continue;
+        }
         const delay = Math.min(this.maxBackoffMs, 1000 * 2 ** Math.min(item.attempts, 16));
         const next = new Date(this.now().getTime() + delay);
         blocked.set(key, next);
@@ -118,6 +122,19 @@ export class HandoffHub {
         log.warn({ err: error, kind: item.kind, target: item.target, attempt: item.attempts + 1, retryInMs: delay }, 'delivery failed; will retry');
       }
     }
+  }
+
+  /** A message the platform refuses for good: not retried; the agents of the open ticket are told. */
+  private undeliverable(item: OutboxItem, error: UndeliverableError): void {
+    const { store, log } = this.options;
+    const ticket = store.openTicketFor(item.target);
+    const text = ((item.payload as Partial<CustomerDelivery>).replies ?? []).map((r) => r.text).join('\n');
+    store.atomically(() => {
+      store.retryItem(item.seq, this.now(), error.message);
+      store.completeItem(item.seq, this.now());
+      if (ticket) store.enqueue({ kind: HANDOFF_EVENT, target: ticket.id, payload: { type: 'delivery-failed', ticketId: ticket.id, reason: `${error.message}. ${error.advice}`, text } satisfies HandoffEvent });
+    });
+    log.warn({ target: item.target, ticket: ticket?.id, reason: error.message }, 'message cannot be delivered; agents told');
   }
 
   private async deliver(item: OutboxItem): Promise<void> {

@@ -54,6 +54,9 @@ export class TelegramDesk implements AgentDestination {
       case 'ticket-cancelled':
         await this.post(ticket, `↩️ ${ticket.id}: pelanggan kembali ke bot / the customer went back to the bot.`);
         return;
+      case 'delivery-failed':
+        await this.post(ticket, `⚠️ Pesan ke pelanggan tidak terkirim / not delivered: ${event.reason}\n«${event.text.slice(0, 300)}»\nTiket tetap terbuka / the ticket stays open.`);
+        return;
       case 'agent-message':
         // Agents' own replies are already in the group (or came from the helpdesk): nothing to echo.
         return;

@@ -190,6 +190,7 @@ export class SqliteStore implements ConversationStore {
       ticketForRef: this.db.prepare(`SELECT ticket_id AS id FROM handoff_refs WHERE destination = ? AND ref = ?`),
       refsOf: this.db.prepare(`SELECT ref FROM handoff_refs WHERE ticket_id = ? AND destination = ? ORDER BY rowid`),
       setRating: this.db.prepare(`UPDATE tickets SET csat = ? WHERE id = ?`),
+      openTicketFor: this.db.prepare(`SELECT * FROM tickets WHERE conversation_id = ? AND status IN ('queued', 'claimed') ORDER BY seq DESC LIMIT 1`),
       queuePosition: this.db.prepare(`SELECT COUNT(*) AS n FROM tickets WHERE status = 'queued' AND seq <= (SELECT seq FROM tickets WHERE id = ?)`),
       markNotified: this.db.prepare(`UPDATE tickets SET notified_at = ? WHERE id = ?`),
       insertRecord: this.db.prepare(`INSERT INTO flow_records (flow_id, conversation_id, channel, customer_id, slots, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
@@ -278,6 +279,11 @@ export class SqliteStore implements ConversationStore {
 
   setTicketRating(id: string, rating: number): void {
     this.stmts.setRating.run(rating, id);
+  }
+
+  openTicketFor(conversationId: string): HandoffTicket | undefined {
+    const row = this.stmts.openTicketFor.get(conversationId) as TicketRow | undefined;
+    return row ? toTicket(row) : undefined;
   }
 
   queuePosition(id: string): number {

@@ -120,6 +120,8 @@ export interface ConversationStore {
   createRecord(record: Omit<FlowRecord, 'id' | 'createdAt'>, prefix: string): FlowRecord;
   listRecords(flowId?: string): FlowRecord[];
   setTicketRating(id: string, rating: number): void;
+  /** The conversation's queued or claimed ticket, if any. */
+  openTicketFor(conversationId: string): HandoffTicket | undefined;
   /** 1 for the oldest queued ticket, counting only queued ones. */
   queuePosition(id: string): number;
   markTicketNotified(id: string, at: Date): void;
