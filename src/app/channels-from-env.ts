@@ -4,7 +4,9 @@ import { TelegramChannel } from '../channels/telegram/telegram-channel';
 import { createWhatsAppWebClient, printQr } from '../channels/whatsapp/real-client';
 import { WhatsAppWebChannel } from '../channels/whatsapp/whatsapp-web-channel';
 import { WhatsAppCloudChannel } from '../channels/whatsapp/whatsapp-cloud-channel';
+import type { AgentDesk } from '../engine/agent-desk';
 import type { Engine } from '../engine/engine';
+import { BotFrameworkChannel } from '../channels/botframework/botframework-channel';
 import type { Logger } from '../logging/logger';
 import type { HttpServer } from '../server/http-server';
 import type { ConversationStore } from '../storage/store';
@@ -13,6 +15,7 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 export interface ChannelDeps {
   readonly engine: Engine;
+  readonly desk: AgentDesk;
   readonly store: ConversationStore;
   readonly log: Logger;
   readonly server: HttpServer;
@@ -57,6 +60,24 @@ export function channelsFromEnv(env: Env, deps: ChannelDeps): Channel[] {
         store: deps.store,
         server: deps.server,
         log: deps.log.child({ channel: 'whatsapp' }),
+      }),
+    );
+  }
+  const appId = env.MICROSOFT_APP_ID?.trim();
+  if (appId || env.BOT_FRAMEWORK === '1' || env.BOT_FRAMEWORK === 'true') {
+    if (appId && !env.MICROSOFT_APP_PASSWORD?.trim() && (env.MICROSOFT_APP_TYPE ?? 'MultiTenant') !== 'UserAssignedMSI') {
+      throw new ChannelConfigError('MICROSOFT_APP_ID is set but MICROSOFT_APP_PASSWORD is missing (the client secret from the Azure Bot registration)');
+    }
+    channels.push(
+      new BotFrameworkChannel({
+        ...(appId ? { appId, appPassword: env.MICROSOFT_APP_PASSWORD?.trim() ?? '' } : {}),
+        ...(env.MICROSOFT_APP_TENANT_ID?.trim() ? { appTenantId: env.MICROSOFT_APP_TENANT_ID.trim() } : {}),
+        ...(env.MICROSOFT_APP_TYPE?.trim() ? { appType: env.MICROSOFT_APP_TYPE.trim() } : {}),
+        engine: deps.engine,
+        store: deps.store,
+        desk: deps.desk,
+        server: deps.server,
+        log: deps.log.child({ channel: 'botframework' }),
       }),
     );
   }

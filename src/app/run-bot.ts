@@ -41,9 +41,9 @@ export async function runBot(kb: KnowledgeBase, store: ConversationStore, env: E
     onError: (error, message) => log.error({ err: error, conversation: message.conversationId, text: maskPersonalData(message.text) }, 'turn failed'),
   });
   const server = new HttpServer({ onError: (error, request) => log.error({ err: error, ...request }, 'http handler failed') });
-  const channels = channelsFromEnv(env, { engine, store, log, server });
-  if (channels.length === 0) return undefined;
   const desk = new AgentDesk(store, () => engine.kb, options.now);
+  const channels = channelsFromEnv(env, { engine, desk, store, log, server });
+  if (channels.length === 0) return undefined;
   const destinations = destinationsFromEnv(env, { store, desk, server, channels, log });
   const hub = new HandoffHub({ store, desk, channels, destinations, log: log.child({ part: 'handoff' }), ...options.hub });
   const started: Channel[] = [];

@@ -73,6 +73,11 @@ CREATE TABLE IF NOT EXISTS flow_records (
   slots TEXT NOT NULL,
   created_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS channel_refs (
+  conversation_id TEXT PRIMARY KEY,
+  ref TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS deliveries (
   channel TEXT NOT NULL,
   id TEXT NOT NULL,
@@ -196,6 +201,8 @@ export class SqliteStore implements ConversationStore {
       insertRecord: this.db.prepare(`INSERT INTO flow_records (flow_id, conversation_id, channel, customer_id, slots, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
       setRecordId: this.db.prepare(`UPDATE flow_records SET id = ? WHERE seq = ?`),
       listRecords: this.db.prepare(`SELECT id, flow_id AS flowId, conversation_id AS conversationId, channel, customer_id AS customerId, slots, created_at AS createdAt FROM flow_records WHERE (? IS NULL OR flow_id = ?) ORDER BY seq`),
+      saveChannelRef: this.db.prepare(`INSERT INTO channel_refs (conversation_id, ref, updated_at) VALUES (?, ?, ?) ON CONFLICT(conversation_id) DO UPDATE SET ref = excluded.ref, updated_at = excluded.updated_at`),
+      channelRef: this.db.prepare(`SELECT ref FROM channel_refs WHERE conversation_id = ?`),
       insertDelivery: this.db.prepare(`INSERT OR IGNORE INTO deliveries (channel, id, at) VALUES (?, ?, ?)`),
       pruneDeliveries: this.db.prepare(`DELETE FROM deliveries WHERE at < ?`),
       setTicketId: this.db.prepare(`UPDATE tickets SET id = ? WHERE seq = ?`),
@@ -275,6 +282,15 @@ export class SqliteStore implements ConversationStore {
   listRecords(flowId?: string): FlowRecord[] {
     const rows = this.stmts.listRecords.all(flowId ?? null, flowId ?? null) as (Omit<FlowRecord, 'slots'> & { slots: string })[];
     return rows.map((r) => ({ ...r, slots: JSON.parse(r.slots) as Record<string, string> }));
+  }
+
+  saveChannelRef(conversationId: string, ref: unknown): void {
+    this.stmts.saveChannelRef.run(conversationId, JSON.stringify(ref), new Date().toISOString());
+  }
+
+  channelRef(conversationId: string): unknown {
+    const row = this.stmts.channelRef.get(conversationId) as { ref: string } | undefined;
+    return row ? (JSON.parse(row.ref) as unknown) : undefined;
   }
 
   setTicketRating(id: string, rating: number): void {

@@ -119,6 +119,9 @@ export interface ConversationStore {
   /** Records a flow's answers under a new number ("K00001" with prefix "K"). */
   createRecord(record: Omit<FlowRecord, 'id' | 'createdAt'>, prefix: string): FlowRecord;
   listRecords(flowId?: string): FlowRecord[];
+  /** What a channel needs to message a conversation later (e.g. a Bot Framework conversation reference). */
+  saveChannelRef(conversationId: string, ref: unknown): void;
+  channelRef(conversationId: string): unknown;
   setTicketRating(id: string, rating: number): void;
   /** The conversation's queued or claimed ticket, if any. */
   openTicketFor(conversationId: string): HandoffTicket | undefined;
