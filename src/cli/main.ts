@@ -22,6 +22,7 @@ import { runBot, type RunningBot } from '../app/run-bot';
 import { formatEvalReport, formatTuneReport } from './reports';
 import { progressBar } from './progress';
 import { addTicketCommands } from './tickets';
+import { runConversationTests } from '../testing/run-tests';
 
 const DEFAULT_KB = process.env.TANYA_KNOWLEDGE_DIR ?? 'knowledge';
 const DEFAULT_DB = process.env.TANYA_DB ?? join('data', 'tanya.db');
@@ -120,6 +121,20 @@ export function buildCli(): Command {
       const port = await server.listen(opts.port, '127.0.0.1');
       process.stdout.write(`demo order service on http://127.0.0.1:${port}/orders/INV-12345 (Ctrl+C to stop)\n`);
       await new Promise<void>((resolve) => process.once('SIGINT', () => void server.close().then(resolve)));
+    });
+
+  program
+    .command('test')
+    .description('run conversation tests (YAML) against the knowledge base and flows; exit 1 on failure')
+    .argument('[paths...]', 'test files or folders', [join(DEFAULT_KB, 'tests')])
+    .option('--kb <dir>', 'knowledge-base folder', DEFAULT_KB)
+    .option('--flows <dir>', 'flows folder', DEFAULT_FLOWS)
+    .action(async (paths: string[], opts: { kb: string; flows: string }) => {
+      const kb = loadKnowledge(opts.kb);
+      const flows = loadFlows(opts.flows, kb);
+      const summary = await runConversationTests(paths, kb, flows);
+      process.stdout.write(summary.output);
+      if (!summary.passed) process.exitCode = 1;
     });
 
   addTicketCommands(program, { kb: DEFAULT_KB, db: DEFAULT_DB, agent: safeUserName() });

@@ -93,3 +93,25 @@ describe('terminal agent desk', () => {
     expect(missing.stderr).toMatch(/tidak ditemukan/);
   });
 });
+
+describe('tanya test', () => {
+  it('passes on the sample knowledge base tests', () => {
+    const r = tanya(['test']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^✓ \d+ turns in 1 file\(s\) passed\n$/);
+  });
+
+  it('names each failing turn with file:line, expected vs got and the top candidates; exit 1', () => {
+    const r = tanya(['test', 'test/fixtures/editor/failing-test.yaml']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe(
+      [
+        'test/fixtures/editor/failing-test.yaml:4: [single #2] "jam buka toko jakarta"',
+        '  expected entry shipping-cost, got store-hours',
+        '  top candidates: store-hours 0.64, holiday-hours 0.28, contact-cs 0.12, product-stock 0.12, store-location 0.11',
+        '✗ 1 of 2 turns failed in 1 file(s)',
+        '',
+      ].join('\n'),
+    );
+  });
+});
