@@ -19,6 +19,7 @@ import { createLogger, maskPersonalData } from '../logging/logger';
 import { SqliteStore } from '../storage/sqlite';
 import { ChannelConfigError } from '../channels/channel';
 import { runBot, type RunningBot } from '../app/run-bot';
+import { watchForChanges } from '../app/live-reload';
 import { formatEvalReport, formatTuneReport } from './reports';
 import { progressBar } from './progress';
 import { addTicketCommands } from './tickets';
@@ -181,6 +182,7 @@ async function start(kbDir: string, flowsDir: string, dbPath: string): Promise<v
     return;
   }
   const running = bot;
+  const watcher = watchForChanges({ kbDir, flowsDir, engine: running.engine, log });
   log.info({ channels: running.channels.map((c) => c.name), entries: kb.entries.length }, 'tanya is running');
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string): void => {
@@ -189,6 +191,7 @@ async function start(kbDir: string, flowsDir: string, dbPath: string): Promise<v
         .stop()
         .catch((error: unknown) => log.error({ err: error }, 'shutdown failed'))
         .finally(() => {
+          watcher.close();
           store.close();
           resolve();
         });
@@ -211,9 +214,11 @@ async function chat(kbDir: string, flowsDir: string, dbPath: string, json: boole
   // In the interactive chat, agents' replies (tanya reply) and ticket notices are printed as they come.
   const hub = json ? undefined : new HandoffHub({ store, desk: new AgentDesk(store, () => kb), channels: [consoleChannel(process.stdout)], destinations: [], log });
   await hub?.start();
+  const watcher = json ? undefined : watchForChanges({ kbDir, flowsDir, engine, log });
   try {
     await runConsoleChat({ engine, input: process.stdin, output: process.stdout, json, conversationId: `console:${user}`, userName: user });
   } finally {
+    watcher?.close();
     await hub?.stop();
     store.close();
   }

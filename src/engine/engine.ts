@@ -9,7 +9,7 @@ import { agentAvailability } from '../knowledge/catalog';
 import { handoffExpectation, HANDOFF_EVENT, type HandoffEvent } from './handoff-events';
 import { fill, say, type MessageKey } from './messages';
 import type { LoadedFlow } from '../flows/loader';
-import { advance, afterHttp, askMessage, receive, reask, triggeredFlow, type FlowContext, type FlowProgress, type HttpRequest } from '../flows/runtime';
+import { advance, afterHttp, askMessage, receive, reask, triggeredFlow, type FlowContext, type FlowProgress, type FlowState, type HttpRequest } from '../flows/runtime';
 import { callService } from '../flows/http-call';
 import { EMPTY_STATE, type ConversationState, type OfferedChoice, type Topic } from './state';
 import type {
@@ -66,6 +66,7 @@ export class Engine {
   private matcher: Matcher;
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly now: () => Date;
+  private flows: readonly LoadedFlow[];
 
   constructor(
     kb: KnowledgeBase,
@@ -73,6 +74,7 @@ export class Engine {
     private readonly options: EngineOptions = {},
   ) {
     this.matcher = matcherFor(kb);
+    this.flows = options.flows ?? [];
     this.now = options.now ?? (() => new Date());
   }
 
@@ -81,8 +83,9 @@ export class Engine {
   }
 
   /** Swaps in a new knowledge base; turns in progress finish with the old one. */
-  reload(kb: KnowledgeBase): void {
+  reload(kb: KnowledgeBase, flows: readonly LoadedFlow[] = this.flows): void {
     this.matcher = matcherFor(kb);
+    this.flows = flows;
   }
 
   /** Handles one customer message. Never rejects: failures become an apology. */
@@ -223,7 +226,7 @@ export class Engine {
       notice = say('flowExpired', lang);
       state = { ...state, flow: undefined };
     }
-    const started = triggeredFlow(this.options.flows ?? [], folded);
+    const started = triggeredFlow(this.flows, folded);
     if (started) {
       const turn = this.startFlow(started, message, state, lang);
       // A flow stands for the entries that trigger it ("mau komplain" → complaint).
@@ -304,7 +307,7 @@ export class Engine {
   }
 
   private flow(id: string): LoadedFlow | undefined {
-    return (this.options.flows ?? []).find((f) => f.id === id);
+    return (this.flows).find((f) => f.id === id);
   }
 
   private flowContext(message: InboundMessage, lang: Language): FlowContext {
@@ -357,10 +360,19 @@ export class Engine {
    * when the flow is gone or timed out; the message is then handled as usual.
    */
   private duringFlow(message: InboundMessage, state: ConversationState, lang: Language, folded: string, matcher: Matcher): Turn | undefined {
-    const fs = state.flow;
-    const flow = fs ? this.flow(fs.id) : undefined;
-    if (!fs || !flow || fs.step >= flow.steps.length) return undefined;
-    if (this.now().getTime() - Date.parse(fs.lastAt) > flow.timeoutMinutes * 60_000) return undefined;
+    const stored = state.flow;
+    const flow = stored ? this.flow(stored.id) : undefined;
+    if (!stored || !flow) return undefined;
+    if (this.now().getTime() - Date.parse(stored.lastAt) > flow.timeoutMinutes * 60_000) return undefined;
+    // The flow was edited while this customer was in it: resume at the same question when it is
+    // still there, or start the flow again with a notice.
+    const moved = stored.version !== undefined && stored.version !== flow.version;
+    const at = moved && stored.stepId !== undefined ? flow.stepIndex.get(stored.stepId) : moved ? undefined : stored.step;
+    if (at === undefined || at >= flow.steps.length || !flow.steps[at].ask) {
+      const again = this.startFlow(flow, message, { ...state, flow: undefined }, lang);
+      return { ...again, replies: [{ kind: 'text', text: say('flowChanged', lang) }, ...again.replies] };
+    }
+    const fs: FlowState = { ...stored, step: at, version: flow.version };
     const base = { candidates: [] as Candidate[], matchedTerms: [] as string[], entities: {}, usedContext: false };
     const without = { ...state, flow: undefined };
     if (CANCEL_WORDS.has(folded.trim())) {
@@ -506,7 +518,7 @@ export class Engine {
     const matcher = this.matcher;
     const matchedTerms = matcher.matchedTerms(analysis, entry.id);
     if (entry.action === 'handoff') return this.handoff(message, state, lang, 'requested', { ...base, matchedTerms });
-    const flow = state.flow ? undefined : (this.options.flows ?? []).find((f) => f.trigger.entries.includes(entry.id));
+    const flow = state.flow ? undefined : (this.flows).find((f) => f.trigger.entries.includes(entry.id));
     if (flow) {
       const started = this.startFlow(flow, message, state, lang);
       const decision = started.decision.type === 'flow' ? { ...started.decision, entryId: entry.id, score } : started.decision;

@@ -87,6 +87,7 @@ export const MESSAGES = {
     en: 'How satisfied are you with our help? Reply with a number from 1 (unhappy) to 5 (very happy).',
   },
   flowCancelled: { id: 'Baik Kak, dibatalkan. Ada lagi yang bisa dibantu?', en: 'OK, cancelled. Anything else I can help with?' },
+  flowChanged: { id: '(Formulir ini baru saja kami perbarui, jadi kita mulai lagi dari awal ya, Kak.)', en: '(We just updated this form, so let us start again from the top.)' },
   flowBack: { id: 'Kembali ke tadi:', en: 'Back to where we were:' },
   flowExpired: {
     id: '(Formulir sebelumnya kami tutup karena lama tidak ada balasan; silakan mulai lagi kalau masih perlu.)',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { KnowledgeError, type KbProblem } from '../knowledge/errors';
@@ -12,6 +13,8 @@ export const BUILT_IN_SLOTS = ['customer_name', 'channel'] as const;
 export interface LoadedFlow extends Flow {
   readonly file: string;
   readonly stepIndex: ReadonlyMap<string, number>;
+  /** A hash of the steps: conversations in the flow notice when it was edited. */
+  readonly version: string;
 }
 
 export interface FlowsResult {
@@ -164,7 +167,7 @@ export function checkFlows(dir: string, kb?: KnowledgeBase, cwd: string = proces
         });
       }
       const stepIndex = checkGraph(flow, parsed, at, problems);
-      flows.push({ ...flow, file: name, stepIndex });
+      flows.push({ ...flow, file: name, stepIndex, version: createHash('sha256').update(JSON.stringify(flow.steps)).digest('hex').slice(0, 12) });
     });
   }
   return problems.length > 0 ? { flows: [], problems } : { flows, problems };

@@ -15,6 +15,9 @@ export interface FlowState {
   readonly retries: number;
   /** ISO time of the customer's last answer, for the idle timeout. */
   readonly lastAt: string;
+  /** The flow's version and the waiting step's id, to resume safely after the flow is edited. */
+  readonly version?: string;
+  readonly stepId?: string;
 }
 
 export interface HttpRequest {
@@ -103,7 +106,15 @@ export function advance(flow: LoadedFlow, from: number | undefined, slotsIn: Rea
     const t = text(step.say, ctx.lang);
     if (t) replies.push({ kind: 'text', text: fillTemplate(t, slots, ctx.env) });
   };
-  const at = (step: number): FlowState => ({ id: flow.id, step, slots, retries: 0, lastAt: ctx.now.toISOString() });
+  const at = (step: number): FlowState => ({
+    id: flow.id,
+    step,
+    slots,
+    retries: 0,
+    lastAt: ctx.now.toISOString(),
+    version: flow.version,
+    ...(flow.steps[step]?.id ? { stepId: flow.steps[step].id } : {}),
+  });
   let j = from;
   for (let guard = 0; j !== undefined && guard < MAX_STEPS_PER_TURN; guard++) {
     const step = flow.steps[j];
