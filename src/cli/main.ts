@@ -13,6 +13,7 @@ import { LabelledFileError, readLabelledFile } from '../eval/labelled-file';
 import { DEFAULT_TUNE_OPTIONS, tuneThresholds, writeThresholds } from '../eval/tune';
 import { flowsJsonSchema, knowledgeJsonSchema } from '../knowledge/json-schema';
 import { checkKnowledge, loadKnowledge } from '../knowledge/loader';
+import { qualityWarnings } from '../knowledge/quality';
 import { checkFlows, loadFlows } from '../flows/loader';
 import { orderService } from '../demo/order-service';
 import { createLogger, maskPersonalData } from '../logging/logger';
@@ -39,7 +40,8 @@ export function buildCli(): Command {
     .description('validate knowledge-base folders or files; exit 1 on errors')
     .argument('[paths...]', 'folders or YAML files', [DEFAULT_KB])
     .option('--flows <dir>', 'flows folder to check with the knowledge base', DEFAULT_FLOWS)
-    .action((paths: string[], opts: { flows: string }) => {
+    .option('--strict', 'treat quality warnings as errors (exit 1)', false)
+    .action((paths: string[], opts: { flows: string; strict: boolean }) => {
       const result = checkKnowledge(paths);
       const flows = checkFlows(opts.flows, result.kb);
       const problems = [...result.problems, ...flows.problems];
@@ -49,9 +51,16 @@ export function buildCli(): Command {
         process.exitCode = 1;
         return;
       }
+      const warnings = qualityWarnings(result.kb);
+      for (const w of warnings) process.stderr.write(`${formatProblem(opts.strict ? { ...w, severity: 'error' } : w)}\n`);
+      if (warnings.length > 0 && opts.strict) {
+        process.stderr.write(`✗ ${warnings.length} quality problem(s) found (--strict)\n`);
+        process.exitCode = 1;
+        return;
+      }
       process.stdout.write(
         `✓ ${paths.join(', ')}: ${result.kb.entries.length} entries, ${result.kb.products.length} products, ${result.kb.stores.length} stores` +
-          `${flows.flows.length > 0 ? `; ${opts.flows}: ${flows.flows.length} flows` : ''}\n`,
+          `${flows.flows.length > 0 ? `; ${opts.flows}: ${flows.flows.length} flows` : ''}${warnings.length > 0 ? ` (${warnings.length} warning${warnings.length === 1 ? '' : 's'})` : ''}\n`,
       );
     });
 

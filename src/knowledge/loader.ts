@@ -104,6 +104,7 @@ function mergeFiles(files: readonly { parsed: ParsedFile; data: KnowledgeFile }[
   const products: Product[] = [];
   const entries: Entry[] = [];
   const sources = new Map<string, SourceRef>();
+  const settingsFiles: string[] = [];
   const seen = new Map<string, { parsed: ParsedFile; path: Path }>();
   const claim = (kind: string, id: string, parsed: ParsedFile, path: Path): boolean => {
     const key = `${kind}:${id}`;
@@ -121,6 +122,7 @@ function mergeFiles(files: readonly { parsed: ParsedFile; data: KnowledgeFile }[
   for (const { parsed, data } of files) {
     if (data.settings) {
       settingsInput = { ...settingsInput, ...data.settings };
+      settingsFiles.push(parsed.file);
     }
     data.stores?.forEach((store, i) => {
       if (claim('store', store.id, parsed, ['stores', i, 'id'])) stores.push(store);
@@ -169,5 +171,5 @@ function mergeFiles(files: readonly { parsed: ParsedFile; data: KnowledgeFile }[
       problems.push(problemAt(at.parsed, ['settings', 'clarifyThreshold'], `clarifyThreshold (${settings.clarifyThreshold}) is above answerThreshold (${settings.answerThreshold}); make it lower`));
     }
   }
-  return { settings, stores, products, entries, sources };
+  return { settings, stores, products, entries, sources, settingsFiles };
 }

@@ -238,6 +238,8 @@ export interface KnowledgeBase {
   readonly entries: readonly Entry[];
   /** Where each entry was defined, for messages to editors ("knowledge/faq.yaml:12"). */
   readonly sources: ReadonlyMap<string, SourceRef>;
+  /** The files that hold settings (for messages about settings). */
+  readonly settingsFiles?: readonly string[];
 }
 
 export interface SourceRef {
