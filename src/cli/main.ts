@@ -14,6 +14,8 @@ import { DEFAULT_TUNE_OPTIONS, tuneThresholds, writeThresholds } from '../eval/t
 import { flowsJsonSchema, knowledgeJsonSchema } from '../knowledge/json-schema';
 import { checkKnowledge, loadKnowledge } from '../knowledge/loader';
 import { qualityWarnings } from '../knowledge/quality';
+import { statsReport, unansweredReport } from '../eval/reports';
+import { Matcher } from '../matching/matcher';
 import { checkFlows, loadFlows } from '../flows/loader';
 import { orderService } from '../demo/order-service';
 import { createLogger, maskPersonalData } from '../logging/logger';
@@ -147,6 +149,59 @@ export function buildCli(): Command {
       if (!summary.passed) process.exitCode = 1;
     });
 
+  const report = program.command('report').description("what the bot did: unanswered questions, figures");
+  const reportOptions = (cmd: Command): Command =>
+    cmd
+      .option('--kb <dir>', 'knowledge-base folder', DEFAULT_KB)
+      .option('--db <path>', 'SQLite file of the bot', DEFAULT_DB)
+      .option('--since <date>', 'from this date (YYYY-MM-DD or ISO time); default: everything', '1970-01-01')
+      .option('--json', 'JSON output', false);
+  reportOptions(report.command('unanswered').description('questions the bot could not answer, grouped by similarity, most frequent first')).action(
+    (opts: { kb: string; db: string; since: string; json: boolean }) => {
+      const kb = loadKnowledge(opts.kb);
+      const store = new SqliteStore(opts.db);
+      try {
+        const clusters = unansweredReport(store, new Matcher(kb), sinceTime(opts.since));
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify(clusters, null, 2)}\n`);
+          return;
+        }
+        if (clusters.length === 0) process.stdout.write('Semua pertanyaan terjawab / nothing unanswered.\n');
+        clusters.forEach((c, i) => {
+          const near = c.nearestEntry ? `nearest entry: ${c.nearestEntry.id} (${c.nearestEntry.score.toFixed(2)})` : 'no similar entry';
+          process.stdout.write(`${i + 1}. ${c.count}× — ${near}\n${c.examples.map((e) => `   "${e}"`).join('\n')}\n`);
+        });
+      } finally {
+        store.close();
+      }
+    },
+  );
+  reportOptions(report.command('stats').description('conversations, containment and handoff rates, top entries, clarification rate, CSAT')).action(
+    (opts: { db: string; since: string; json: boolean }) => {
+      const store = new SqliteStore(opts.db);
+      try {
+        const s = statsReport(store, sinceTime(opts.since));
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
+          return;
+        }
+        const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
+        process.stdout.write(
+          [
+            `conversations: ${s.conversations} (${s.customerMessages} customer messages)`,
+            `containment (no person needed): ${pct(s.containmentRate)}`,
+            `handoff rate: ${pct(s.handoffRate)}`,
+            `clarification rate: ${pct(s.clarificationRate)}`,
+            `CSAT: ${s.csatAverage === null ? '—' : `${s.csatAverage.toFixed(2)} / 5 (${s.csatAnswers} answers)`}`,
+            `top entries: ${s.topEntries.map((e) => `${e.id} ${e.answers}`).join(', ') || '—'}`,
+          ].join('\n') + '\n',
+        );
+      } finally {
+        store.close();
+      }
+    },
+  );
+
   addTicketCommands(program, { kb: DEFAULT_KB, db: DEFAULT_DB, agent: safeUserName() });
 
   program
@@ -231,6 +286,13 @@ async function chat(kbDir: string, flowsDir: string, dbPath: string, json: boole
     await hub?.stop();
     store.close();
   }
+}
+
+/** `--since` as an ISO time (a bare date means its start, UTC). */
+function sinceTime(value: string): string {
+  const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  if (Number.isNaN(date.getTime())) throw new InvalidArgumentError(`--since: write a date such as 2026-11-01 (got "${value}")`);
+  return date.toISOString();
 }
 
 function parsePositiveInt(value: string): number {

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ConversationState } from '../engine/state';
-import type { ConversationStore, FlowRecord, HandoffTicket, InboundRecord, NewOutboxItem, OutboxItem, TicketStatus, TicketSummary, TranscriptLine } from './store';
+import type { ConversationStore, FlowRecord, StoredMessage, HandoffTicket, InboundRecord, NewOutboxItem, OutboxItem, TicketStatus, TicketSummary, TranscriptLine } from './store';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS conversations (
@@ -203,6 +203,9 @@ export class SqliteStore implements ConversationStore {
       listRecords: this.db.prepare(`SELECT id, flow_id AS flowId, conversation_id AS conversationId, channel, customer_id AS customerId, slots, created_at AS createdAt FROM flow_records WHERE (? IS NULL OR flow_id = ?) ORDER BY seq`),
       saveChannelRef: this.db.prepare(`INSERT INTO channel_refs (conversation_id, ref, updated_at) VALUES (?, ?, ?) ON CONFLICT(conversation_id) DO UPDATE SET ref = excluded.ref, updated_at = excluded.updated_at`),
       channelRef: this.db.prepare(`SELECT ref FROM channel_refs WHERE conversation_id = ?`),
+      messagesSince: this.db.prepare(
+        `SELECT conversation_id AS conversationId, channel, direction, text, decision, entry_id AS entryId, created_at AS at FROM messages WHERE created_at >= ? ORDER BY conversation_id, id`,
+      ),
       insertDelivery: this.db.prepare(`INSERT OR IGNORE INTO deliveries (channel, id, at) VALUES (?, ?, ?)`),
       pruneDeliveries: this.db.prepare(`DELETE FROM deliveries WHERE at < ?`),
       setTicketId: this.db.prepare(`UPDATE tickets SET id = ? WHERE seq = ?`),
@@ -282,6 +285,18 @@ export class SqliteStore implements ConversationStore {
   listRecords(flowId?: string): FlowRecord[] {
     const rows = this.stmts.listRecords.all(flowId ?? null, flowId ?? null) as (Omit<FlowRecord, 'slots'> & { slots: string })[];
     return rows.map((r) => ({ ...r, slots: JSON.parse(r.slots) as Record<string, string> }));
+  }
+
+  messagesSince(since: string): StoredMessage[] {
+    return (this.stmts.messagesSince.all(since) as (Omit<StoredMessage, 'decision' | 'entryId'> & { decision: string | null; entryId: string | null })[]).map((r) => ({
+      conversationId: r.conversationId,
+      channel: r.channel,
+      direction: r.direction,
+      text: r.text,
+      at: r.at,
+      ...(r.decision ? { decision: r.decision } : {}),
+      ...(r.entryId ? { entryId: r.entryId } : {}),
+    }));
   }
 
   saveChannelRef(conversationId: string, ref: unknown): void {

@@ -11,6 +11,12 @@ export interface TranscriptLine {
   readonly entryId?: string | null;
 }
 
+/** A transcript line with its conversation, for reports. */
+export interface StoredMessage extends TranscriptLine {
+  readonly conversationId: string;
+  readonly channel: string;
+}
+
 export type TicketStatus = 'queued' | 'claimed' | 'resolved' | 'cancelled';
 
 /** What an agent needs at a glance. */
@@ -119,6 +125,8 @@ export interface ConversationStore {
   /** Records a flow's answers under a new number ("K00001" with prefix "K"). */
   createRecord(record: Omit<FlowRecord, 'id' | 'createdAt'>, prefix: string): FlowRecord;
   listRecords(flowId?: string): FlowRecord[];
+  /** Every transcript line since an ISO time, by conversation then order (reports). */
+  messagesSince(since: string): StoredMessage[];
   /** What a channel needs to message a conversation later (e.g. a Bot Framework conversation reference). */
   saveChannelRef(conversationId: string, ref: unknown): void;
   channelRef(conversationId: string): unknown;
