@@ -26,6 +26,8 @@ import { watchForChanges } from '../app/live-reload';
 import { formatEvalReport, formatTuneReport } from './reports';
 import { progressBar } from './progress';
 import { addTicketCommands } from './tickets';
+import { readDialogflow, readQnaTsv, readRasa, readSpreadsheet } from '../importers/formats';
+import { writeMigration, type WrittenKnowledge } from '../importers/migrate';
 import { runConversationTests } from '../testing/run-tests';
 
 const DEFAULT_KB = process.env.TANYA_KNOWLEDGE_DIR ?? 'knowledge';
@@ -112,6 +114,51 @@ export function buildCli(): Command {
       const result = tuneThresholds(kb, readLabelledFile(opts.cases), { maxFalseAnswerRate: opts.maxFalseAnswerRate, wrongAnswerCost: opts.wrongCost });
       process.stdout.write(formatTuneReport(kb.settings, result));
       if (!opts.dryRun) process.stdout.write(`✓ written to ${writeThresholds(opts.kb, result.thresholds)}\n`);
+    });
+
+  const written = (w: WrittenKnowledge): void => {
+    process.stdout.write(`✓ ${w.path}: ${w.entries} entries, ${w.questions} example questions\n`);
+    if (w.skipped.length > 0) process.stdout.write(`Not imported (also listed at the top of the file):\n${w.skipped.map((n) => `  - ${n}`).join('\n')}\n`);
+    process.stdout.write('Next: check the answers, then run "tanya check" on the folder.\n');
+  };
+  importCmd
+    .command('csv')
+    .description('a FAQ spreadsheet export (CSV or TSV): question, answer, optional category and language columns')
+    .argument('<file>', 'the .csv or .tsv file')
+    .requiredOption('--out <dir>', 'knowledge folder to write (faq.yaml)')
+    .action((file: string, opts: { out: string }) => {
+      const bar = progressBar('import');
+      const migration = readSpreadsheet(file, bar.update);
+      bar.stop();
+      written(writeMigration(opts.out, migration, file, 'csv'));
+    });
+  importCmd
+    .command('qna')
+    .description('a QnA Maker / Azure custom question answering TSV export')
+    .argument('<file>', 'the exported .tsv')
+    .requiredOption('--out <dir>', 'knowledge folder to write (faq.yaml)')
+    .action((file: string, opts: { out: string }) => {
+      const bar = progressBar('import');
+      const migration = readQnaTsv(file, bar.update);
+      bar.stop();
+      written(writeMigration(opts.out, migration, file, 'qna'));
+    });
+  importCmd
+    .command('rasa')
+    .description('a Rasa nlu.yml, with domain.yml responses when present')
+    .argument('<nlu>', 'nlu.yml')
+    .option('--domain <file>', 'domain.yml (default: next to nlu.yml)')
+    .requiredOption('--out <dir>', 'knowledge folder to write (faq.yaml)')
+    .action((nlu: string, opts: { out: string; domain?: string }) => {
+      written(writeMigration(opts.out, readRasa(nlu, opts.domain), nlu, 'rasa'));
+    });
+  importCmd
+    .command('dialogflow')
+    .description('a Dialogflow ES agent export (folder or .zip): intents with training phrases and text responses')
+    .argument('<path>', 'the export folder or zip')
+    .requiredOption('--out <dir>', 'knowledge folder to write (faq.yaml)')
+    .action((path: string, opts: { out: string }) => {
+      written(writeMigration(opts.out, readDialogflow(path), path, 'dialogflow'));
     });
 
   program
