@@ -1,9 +1,9 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { runBot, type RunningBot } from '../../src/app/run-bot';
 import { loadKnowledge } from '../../src/knowledge/loader';
 import { SqliteStore } from '../../src/storage/sqlite';
+import { startLocalServer, until, type LocalServer } from '../support/local-server';
+import { startTestBot, type TestBot } from '../support/bot';
 
 interface Posted {
   readonly path: string;
@@ -20,25 +20,19 @@ interface Posted {
 /** A local Bot Connector stand-in: the bot's replies are POSTed to this serviceUrl. */
 class ServiceUrlReceiver {
   readonly posted: Posted[] = [];
-  private server: Server | undefined;
+  private server: LocalServer | undefined;
   url = '';
 
   async start(): Promise<void> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        this.posted.push({ path: req.url ?? '', activity: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Posted['activity'] });
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ id: `act-${this.posted.length}` }));
-      });
+    this.server = await startLocalServer((req) => {
+      this.posted.push({ path: req.url, activity: JSON.parse(req.body.toString('utf8') || '{}') as Posted['activity'] });
+      return { status: 200, json: { id: `act-${this.posted.length}` } };
     });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = this.server.url;
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+    await this.server?.close();
   }
 
   in(conversation: string): Posted['activity'][] {
@@ -50,13 +44,6 @@ class ServiceUrlReceiver {
   }
 }
 
-async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 let seq = 0;
 function activity(serviceUrl: string, conversation: string, fields: Record<string, unknown>): Record<string, unknown> {
@@ -77,6 +64,7 @@ function activity(serviceUrl: string, conversation: string, fields: Record<strin
 
 describe('Bot Framework channel (CloudAdapter, local serviceUrl)', () => {
   const receiver = new ServiceUrlReceiver();
+  let running: TestBot;
   let store: SqliteStore;
   let bot: RunningBot;
   let base = '';
@@ -88,18 +76,11 @@ describe('Bot Framework channel (CloudAdapter, local serviceUrl)', () => {
 
   beforeAll(async () => {
     await receiver.start();
-    store = new SqliteStore(':memory:');
-    const started = await runBot(loadKnowledge('knowledge'), store, { BOT_FRAMEWORK: '1', PORT: '0', HOST: '127.0.0.1' }, pino({ level: 'silent' }), {
-      now: () => new Date('2026-11-25T03:00:00Z'),
-      hub: { pollMs: 30, maxBackoffMs: 200 },
-    });
-    if (!started) throw new Error('bot did not start');
-    bot = started;
-    base = `http://127.0.0.1:${bot.port ?? 0}`;
+    running = await startTestBot({ BOT_FRAMEWORK: '1' });
+    ({ bot, store, base } = running);
   });
   afterAll(async () => {
-    await bot.stop();
-    store.close();
+    await running.stop();
     await receiver.stop();
   });
 

@@ -1,10 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import pino from 'pino';
-import { runBot, type RunningBot } from '../../src/app/run-bot';
+import type { RunningBot } from '../../src/app/run-bot';
 import { hmacSha256Hex } from '../../src/server/secrets';
-import { loadKnowledge } from '../../src/knowledge/loader';
-import { SqliteStore } from '../../src/storage/sqlite';
+import type { SqliteStore } from '../../src/storage/sqlite';
+import { startLocalServer, until, type LocalServer } from '../support/local-server';
+import { startTestBot, type TestBot } from '../support/bot';
 
 const APP_SECRET = 'meta-app-secret';
 const VERIFY = 'verify-me-123';
@@ -24,34 +22,24 @@ class GraphStandIn {
   readonly failures: { status: number; code?: number }[] = [];
   /** Recipients outside the 24-hour window (every call to them fails with 131047). */
   readonly closedWindow = new Set<string>();
-  private server: Server | undefined;
+  private server: LocalServer | undefined;
   url = '';
 
   async start(): Promise<void> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
-        const ok = req.url === `/v21.0/${PHONE_ID}/messages` && req.method === 'POST';
-        const to = String(body.to);
-        const fail = this.closedWindow.has(to) ? { status: 400, code: 131047 } : this.failures.shift();
-        if (!ok || fail) {
-          res.writeHead(fail?.status ?? 404, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ error: { code: fail?.code ?? 100, message: fail?.code === 131047 ? 'Re-engagement message' : 'error' } }));
-          return;
-        }
-        this.calls.push({ to, type: String(body.type), body, auth: req.headers.authorization });
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ messaging_product: 'whatsapp', messages: [{ id: `wamid.${this.calls.length}` }] }));
-      });
+    this.server = await startLocalServer((req) => {
+      const body = JSON.parse(req.body.toString('utf8') || '{}') as Record<string, unknown>;
+      const ok = req.url === `/v21.0/${PHONE_ID}/messages` && req.method === 'POST';
+      const to = String(body.to);
+      const fail = this.closedWindow.has(to) ? { status: 400, code: 131047 } : this.failures.shift();
+      if (!ok || fail) return { status: fail?.status ?? 404, json: { error: { code: fail?.code ?? 100, message: fail?.code === 131047 ? 'Re-engagement message' : 'error' } } };
+      this.calls.push({ to, type: String(body.type), body, auth: typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined });
+      return { status: 200, json: { messaging_product: 'whatsapp', messages: [{ id: `wamid.${this.calls.length}` }] } };
     });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = this.server.url;
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+    await this.server?.close();
   }
 
   to(waId: string): GraphCall[] {
@@ -68,18 +56,12 @@ function inbound(from: string, message: Record<string, unknown>, name = 'Budi'):
   };
 }
 
-async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('WhatsApp Cloud API channel (local Graph stand-in)', () => {
   const graph = new GraphStandIn();
   const helpdeskEvents: { event: { type: string; reason?: string } }[] = [];
-  let helpdesk: Server;
+  let helpdesk: LocalServer;
+  let running: TestBot;
   let store: SqliteStore;
   let bot: RunningBot;
   let base = '';
@@ -93,37 +75,26 @@ describe('WhatsApp Cloud API channel (local Graph stand-in)', () => {
 
   beforeAll(async () => {
     await graph.start();
-    helpdesk = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        helpdeskEvents.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as (typeof helpdeskEvents)[number]);
-        res.writeHead(200).end();
-      });
+    helpdesk = await startLocalServer((req) => {
+      helpdeskEvents.push(JSON.parse(req.body.toString('utf8')) as (typeof helpdeskEvents)[number]);
+      return { status: 200 };
     });
-    await new Promise<void>((resolve) => helpdesk.listen(0, '127.0.0.1', resolve));
-    store = new SqliteStore(':memory:');
     const env = {
       WHATSAPP_CLOUD_TOKEN: 'EAAG-token',
       WHATSAPP_PHONE_NUMBER_ID: PHONE_ID,
       WHATSAPP_APP_SECRET: APP_SECRET,
       WHATSAPP_VERIFY_TOKEN: VERIFY,
       WHATSAPP_GRAPH_URL: graph.url,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      HANDOFF_WEBHOOK_URL: `http://127.0.0.1:${(helpdesk.address() as AddressInfo).port}/events`,
+      HANDOFF_WEBHOOK_URL: `${helpdesk.url}/events`,
       HANDOFF_WEBHOOK_SECRET: 'helpdesk-secret-0123456789',
     };
-    const started = await runBot(loadKnowledge('knowledge'), store, env, pino({ level: 'silent' }), { now: () => new Date('2026-11-25T03:00:00Z'), hub: { pollMs: 30, maxBackoffMs: 200 } });
-    if (!started) throw new Error('bot did not start');
-    bot = started;
-    base = `http://127.0.0.1:${bot.port ?? 0}`;
+    running = await startTestBot(env);
+    ({ bot, store, base } = running);
   });
   afterAll(async () => {
-    await bot.stop();
-    store.close();
+    await running.stop();
     await graph.stop();
-    await new Promise<void>((resolve) => helpdesk.close(() => resolve()));
+    await helpdesk.close();
   });
 
   it('answers the verification handshake only with the right token', async () => {

@@ -6,6 +6,7 @@ import { Engine } from '../../src/engine/engine';
 import { HandoffHub } from '../../src/handoff/hub';
 import { loadKnowledge } from '../../src/knowledge/loader';
 import { SqliteStore } from '../../src/storage/sqlite';
+import { until } from '../support/local-server';
 
 /**
  * A stand-in for whatsapp-web.js's Client with the surface the adapter uses (WaClient, which the
@@ -46,13 +47,6 @@ function incoming(from: string, body: string, extra: Partial<WaMessage> = {}): W
   return { from, body, type: 'chat', hasMedia: false, fromMe: false, isStatus: false, id: { _serialized: `false_${from}_${seq}` }, ...extra };
 }
 
-async function until(check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('WhatsApp Web channel (whatsapp-web.js stand-in)', () => {
   const clients: StandInClient[] = [];

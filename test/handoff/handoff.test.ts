@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +7,7 @@ import { signBody } from '../../src/handoff/webhook-destination';
 import { loadKnowledge } from '../../src/knowledge/loader';
 import type { KnowledgeBase } from '../../src/knowledge/schema';
 import { SqliteStore } from '../../src/storage/sqlite';
+import { startLocalServer, until, type LocalServer } from '../support/local-server';
 import { BOT_USER, groupUpdate, TelegramEmulator, textUpdate, type SentMessage } from '../support/telegram-emulator';
 
 const silent = pino({ level: 'silent' });
@@ -25,35 +24,27 @@ class HelpdeskReceiver {
   readonly events: { event: { type: string; ticketId: string }; deliveryId: string; transcript: unknown[] }[] = [];
   badSignatures = 0;
   failNext = 0;
-  private server: Server | undefined;
+  private server: LocalServer | undefined;
   url = '';
 
   async start(): Promise<void> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const body = Buffer.concat(chunks);
-        if (this.failNext > 0) {
-          this.failNext -= 1;
-          res.writeHead(503).end('down');
-          return;
-        }
-        if (req.headers['x-tanya-signature'] !== signBody(SECRET, body)) {
-          this.badSignatures += 1;
-          res.writeHead(401).end();
-          return;
-        }
-        this.events.push(JSON.parse(body.toString('utf8')) as HelpdeskReceiver['events'][number]);
-        res.writeHead(200).end('ok');
-      });
+    this.server = await startLocalServer((req) => {
+      if (this.failNext > 0) {
+        this.failNext -= 1;
+        return { status: 503 };
+      }
+      if (req.headers['x-tanya-signature'] !== signBody(SECRET, req.body)) {
+        this.badSignatures += 1;
+        return { status: 401 };
+      }
+      this.events.push(JSON.parse(req.body.toString('utf8')) as HelpdeskReceiver['events'][number]);
+      return { status: 200 };
     });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/tanya-events`;
+    this.url = `${this.server.url}/tanya-events`;
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+    await this.server?.close();
   }
 
   async waitFor(predicate: (e: HelpdeskReceiver['events'][number]) => boolean, timeoutMs = 5000): Promise<HelpdeskReceiver['events'][number]> {
@@ -93,13 +84,6 @@ function buttonPress(message: SentMessage, data: string, from: { id: number; fir
 const textsTo = (emulator: TelegramEmulator, chatId: number): string[] => emulator.sent.filter((m) => m.chatId === String(chatId)).map((m) => m.text);
 const settle = (ms = 300): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 interface Rig {
   emulator: TelegramEmulator;

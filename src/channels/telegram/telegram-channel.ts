@@ -11,6 +11,7 @@ import type { ConversationStore } from '../../storage/store';
 import { ChannelConfigError, type Channel } from '../channel';
 import { DEFAULT_RETRY, isNetworkError, type RetryAdvice, type RetryOptions, withRetry } from '../retry';
 import { decodeChoice, renderForTelegram } from './render';
+import { PerKeyQueue } from '../serial';
 
 export interface TelegramOptions {
   readonly token: string;
@@ -67,7 +68,7 @@ export class TelegramChannel implements Channel {
   private readonly bot: Telegraf;
   private readonly retry: RetryOptions;
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly chains = new Map<string, Promise<void>>();
+  private readonly queue = new PerKeyQueue();
   private polling: Promise<void> | undefined;
   private stopped = false;
   private me: UserFromGetMe | undefined;
@@ -217,8 +218,7 @@ export class TelegramChannel implements Channel {
     const group = chat.type === 'group' || chat.type === 'supergroup';
     const conversationId = group ? `${CHANNEL}:${chat.id}:${from.id}` : `${CHANNEL}:${chat.id}`;
     // One conversation's turns and replies go out in order, even when updates arrive together.
-    const previous = this.chains.get(conversationId) ?? Promise.resolve();
-    const run = previous.then(async () => {
+    return this.queue.run(conversationId, async () => {
       void this.bot.telegram.sendChatAction(chat.id, 'typing').catch(() => undefined);
       const inbound: InboundMessage = {
         channel: CHANNEL,
@@ -236,12 +236,6 @@ export class TelegramChannel implements Channel {
       this.options.log.debug({ conversation: conversationId, text: maskPersonalData(content.text), decision: result.decision.type }, 'telegram turn');
       await this.deliver(String(chat.id), result.replies, replyTo);
     });
-    const tail = run.catch(() => undefined);
-    this.chains.set(conversationId, tail);
-    void tail.then(() => {
-      if (this.chains.get(conversationId) === tail) this.chains.delete(conversationId);
-    });
-    return run;
   }
 
   private async deliver(chatId: string, replies: readonly OutboundMessage[], replyTo?: number): Promise<void> {

@@ -6,6 +6,7 @@ import type { HttpRequest, HttpResponse, HttpServer } from '../../server/http-se
 import { headerValue, hmacSha256Hex, sameSecret } from '../../server/secrets';
 import type { ConversationStore } from '../../storage/store';
 import { UndeliverableError, type Channel } from '../channel';
+import { PerKeyQueue } from '../serial';
 import { DEFAULT_RETRY, isNetworkError, withRetry, type RetryAdvice, type RetryOptions } from '../retry';
 import { renderAsText, splitMessage, truncateUtf8 } from '../text';
 
@@ -76,7 +77,7 @@ const MEDIA_KINDS: Readonly<Record<string, InboundKind>> = { image: 'image', aud
 export class WhatsAppCloudChannel implements Channel {
   readonly name = CHANNEL;
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly chains = new Map<string, Promise<void>>();
+  private readonly queue = new PerKeyQueue();
 
   constructor(private readonly options: WhatsAppCloudOptions) {}
 
@@ -151,7 +152,7 @@ export class WhatsAppCloudChannel implements Channel {
       const content = contentOf(message);
       if (!content) return;
       const conversationId = `${CHANNEL}:${message.from}`;
-      await this.inOrder(conversationId, async () => {
+      await this.queue.run(conversationId, async () => {
         const result = await this.options.engine.handle({
           channel: CHANNEL,
           conversationId,
@@ -171,15 +172,6 @@ export class WhatsAppCloudChannel implements Channel {
     }
   }
 
-  private inOrder(key: string, work: () => Promise<void>): Promise<void> {
-    const run = (this.chains.get(key) ?? Promise.resolve()).then(work);
-    const tail = run.catch(() => undefined);
-    this.chains.set(key, tail);
-    void tail.then(() => {
-      if (this.chains.get(key) === tail) this.chains.delete(key);
-    });
-    return run;
-  }
 
   private async deliver(to: string, replies: readonly OutboundMessage[]): Promise<void> {
     for (const reply of replies) {

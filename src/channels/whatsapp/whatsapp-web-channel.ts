@@ -5,6 +5,7 @@ import type { Logger } from '../../logging/logger';
 import { maskPersonalData } from '../../logging/logger';
 import type { ConversationStore } from '../../storage/store';
 import type { Channel } from '../channel';
+import { PerKeyQueue } from '../serial';
 import { DEFAULT_RETRY, isNetworkError, withRetry, type RetryOptions } from '../retry';
 import { renderAsText, splitMessage } from '../text';
 
@@ -77,7 +78,7 @@ export class WhatsAppWebChannel implements Channel {
   private stopped = false;
   private reconnectDelay: number;
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly chains = new Map<string, Promise<void>>();
+  private readonly queue = new PerKeyQueue();
   private reconnectTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: WhatsAppWebOptions) {
@@ -161,7 +162,7 @@ export class WhatsAppWebChannel implements Channel {
       const location: GeoPoint | undefined =
         kind === 'location' && message.location ? { lat: Number(message.location.latitude), lon: Number(message.location.longitude) } : undefined;
       const conversationId = `${CHANNEL}:${from}`;
-      await this.inOrder(conversationId, async () => {
+      await this.queue.run(conversationId, async () => {
         void this.client?.getChatById(from).then((chat) => chat.sendStateTyping()).catch(() => undefined);
         const result = await this.options.engine.handle({
           channel: CHANNEL,
@@ -181,15 +182,6 @@ export class WhatsAppWebChannel implements Channel {
     }
   }
 
-  private inOrder(key: string, work: () => Promise<void>): Promise<void> {
-    const run = (this.chains.get(key) ?? Promise.resolve()).then(work);
-    const tail = run.catch(() => undefined);
-    this.chains.set(key, tail);
-    void tail.then(() => {
-      if (this.chains.get(key) === tail) this.chains.delete(key);
-    });
-    return run;
-  }
 
   private async deliver(chatId: string, replies: readonly OutboundMessage[]): Promise<void> {
     const client = this.client;

@@ -1,0 +1,32 @@
+import pino from 'pino';
+import { runBot, type RunningBot } from '../../src/app/run-bot';
+import type { Env } from '../../src/app/channels-from-env';
+import { loadKnowledge } from '../../src/knowledge/loader';
+import { SqliteStore } from '../../src/storage/sqlite';
+
+/** Wednesday 10:00 in Jakarta: the sample shop's CS team is at work. */
+export const WORKING_HOURS = new Date('2026-11-25T03:00:00Z');
+
+export interface TestBot {
+  readonly bot: RunningBot;
+  readonly store: SqliteStore;
+  /** http://127.0.0.1:<port> of the bot's server. */
+  readonly base: string;
+  stop(): Promise<void>;
+}
+
+/** Runs the sample shop with the channels `env` turns on, on 127.0.0.1, an in-memory store and short hub timings. */
+export async function startTestBot(env: Env): Promise<TestBot> {
+  const store = new SqliteStore(':memory:');
+  const bot = await runBot(loadKnowledge('knowledge'), store, { PORT: '0', HOST: '127.0.0.1', ...env }, pino({ level: 'silent' }), { now: () => WORKING_HOURS, hub: { pollMs: 30, maxBackoffMs: 200 } });
+  if (!bot) throw new Error('no channel started');
+  return {
+    bot,
+    store,
+    base: `http://127.0.0.1:${bot.port ?? 0}`,
+    stop: async () => {
+      await bot.stop();
+      store.close();
+    },
+  };
+}
