@@ -2,14 +2,16 @@ import type { CatalogHandler, Entry, KnowledgeBase, Product, Store, Variant } fr
 import { decide } from '../matching/decide';
 import { Matcher, type Analysis } from '../matching/matcher';
 import { foldText } from '../matching/normalize';
-import type { ConversationStore, InboundRecord, TicketSummary } from '../storage/store';
+import type { ConversationStore, InboundRecord } from '../storage/store';
 import { answerFromCatalog, nearestStoresText, needsProduct } from './catalog-answers';
 import { entryTitle, pickChoice, toOption } from './choices';
-import { agentAvailability } from '../knowledge/catalog';
-import { handoffExpectation, HANDOFF_EVENT, type HandoffEvent } from './handoff-events';
-import { fill, say, type MessageKey } from './messages';
+import { fill, say } from './messages';
+import { FlowTurns } from './flow-turns';
+import { HandoffTurns, withoutHandoff } from './handoff-turns';
+import { MAX_MESSAGE_CHARS, plainReply, withoutPending, type Turn, type TurnBase } from './turn';
+import type { TurnHost } from './turn-host';
 import type { LoadedFlow } from '../flows/loader';
-import { advance, afterHttp, askMessage, receive, reask, triggeredFlow, type FlowContext, type FlowProgress, type FlowState, type HttpRequest } from '../flows/runtime';
+import { afterHttp, triggeredFlow, type HttpRequest } from '../flows/runtime';
 import { callService } from '../flows/http-call';
 import { EMPTY_STATE, type ConversationState, type OfferedChoice, type Topic } from './state';
 import type {
@@ -17,22 +19,16 @@ import type {
   Decision,
   Entities,
   Explanation,
-  FallbackReason,
-  HandoffReason,
   InboundMessage,
   Language,
   OutboundMessage,
   TurnResult,
 } from './types';
 
-/** Messages longer than this are read up to this length (the full text is still recorded). */
-export const MAX_MESSAGE_CHARS = 4000;
+export { MAX_MESSAGE_CHARS };
 
-const BACK_TO_BOT = new Set(['kembali ke bot', 'balik ke bot', 'back to bot', '/bot', 'bot']);
 const AGENT_COMMANDS = new Set(['/agent', '/admin', '/cs']);
 
-const CANCEL_WORDS = new Set(['batal', 'batalkan', 'cancel', '/cancel', 'gak jadi', 'ga jadi', 'nggak jadi', 'tidak jadi', 'stop']);
-const QUESTION_START = /^(apa|apakah|gimana|bagaimana|berapa|brp|kapan|dimana|di mana|bisa|boleh|ada|kenapa|how|what|when|where|can|do|does|is|are)\b/;
 
 export interface EngineOptions {
   /** Flows from flows/*.yaml (none by default). */
@@ -45,19 +41,6 @@ export interface EngineOptions {
   readonly onError?: (error: unknown, message: InboundMessage) => void;
 }
 
-/** What one turn decided, before replies are recorded. */
-interface Turn {
-  /** A flow's http step: the engine calls the service after the turn and continues the flow. */
-  readonly pendingHttp?: HttpRequest;
-  readonly replies: OutboundMessage[];
-  readonly decision: Decision;
-  readonly state: ConversationState;
-  readonly candidates: readonly Candidate[];
-  readonly matchedTerms: readonly string[];
-  readonly entities: Entities;
-  readonly usedContext: boolean;
-}
-
 /**
  * The conversation engine: one `handle` per customer message, one turn at a time per
  * conversation, every line recorded in the store. It knows no channel.
@@ -67,6 +50,8 @@ export class Engine {
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly now: () => Date;
   private flows: readonly LoadedFlow[];
+  private readonly handoffs: HandoffTurns;
+  private readonly flowTurns: FlowTurns;
 
   constructor(
     kb: KnowledgeBase,
@@ -76,6 +61,17 @@ export class Engine {
     this.matcher = matcherFor(kb);
     this.flows = options.flows ?? [];
     this.now = options.now ?? (() => new Date());
+    const host: TurnHost = {
+      store,
+      env: options.env ?? process.env,
+      kb: () => this.kb,
+      matcher: () => this.matcher,
+      flows: () => this.flows,
+      now: () => this.now(),
+      matchTurn: (message, state, lang, analysis, matcher) => this.matchTurn(message, state, lang, analysis, matcher),
+    };
+    this.handoffs = new HandoffTurns(host);
+    this.flowTurns = new FlowTurns(host, this.handoffs);
   }
 
   get kb(): KnowledgeBase {
@@ -180,7 +176,7 @@ export class Engine {
     const folded = foldText(text);
 
     if (state.handoff) {
-      const during = this.duringHandoff(message, state, state.handoff.ticketId, lang, folded, matcher);
+      const during = this.handoffs.during(message, state, state.handoff.ticketId, lang, folded, matcher);
       if (during) return during;
       state = withoutHandoff(state);
     }
@@ -217,24 +213,24 @@ export class Engine {
       return plainReply(say('help', lang, { bot: this.kb.settings.botName }), 'empty', state);
     }
     if (AGENT_COMMANDS.has(folded)) {
-      return this.handoff(message, state, lang, 'requested', base);
+      return this.handoffs.open(message, state, lang, 'requested', base);
     }
     let notice: string | undefined;
     if (state.flow) {
-      const during = this.duringFlow(message, state, lang, folded, matcher);
+      const during = this.flowTurns.during(message, state, lang, folded, matcher);
       if (during) return during;
       notice = say('flowExpired', lang);
       state = { ...state, flow: undefined };
     }
     const started = triggeredFlow(this.flows, folded);
     if (started) {
-      const turn = this.startFlow(started, message, state, lang);
+      const turn = this.flowTurns.start(started, message, state, lang);
       // A flow stands for the entries that trigger it ("mau komplain" → complaint).
       const entryId = started.trigger.entries[0];
       return entryId && turn.decision.type === 'flow' ? { ...turn, decision: { ...turn.decision, entryId } } : turn;
     }
-    if (this.isComplaint(text, folded, matcher)) {
-      return this.handoff(message, state, lang, 'complaint', base);
+    if (this.handoffs.isComplaint(text, folded, matcher)) {
+      return this.handoffs.open(message, state, lang, 'complaint', base);
     }
     if (folded === '/cancel') {
       const { pending: _p, choices: _c, topic: _t, ...rest } = state;
@@ -250,52 +246,14 @@ export class Engine {
     return turn;
   }
 
-  /**
-   * A message while the conversation is with a person: relayed to the agents, not answered;
-   * "kembali ke bot" or /cancel gives it back to the bot. Outside agents' hours a queued
-   * customer still gets answers to questions the bot can answer. Undefined when the ticket is
-   * already closed (the bot simply takes over).
-   */
-  private duringHandoff(message: InboundMessage, state: ConversationState, ticketId: string, lang: Language, folded: string, matcher: Matcher): Turn | undefined {
-    const ticket = this.store.getTicket(ticketId);
-    if (!ticket || ticket.status === 'resolved' || ticket.status === 'cancelled') return undefined;
-    const back = { ...withoutHandoff(state), fallbacks: 0 };
-    if (BACK_TO_BOT.has(folded) || folded === '/cancel' || folded === 'batal' || folded === 'cancel') {
-      this.store.updateTicketStatus(ticketId, 'cancelled');
-      this.store.enqueue({ kind: HANDOFF_EVENT, target: ticketId, payload: { type: 'ticket-cancelled', ticketId } satisfies HandoffEvent });
-      return plainReply(say('backToBot', lang), 'empty', back);
-    }
-    this.store.enqueue({
-      kind: HANDOFF_EVENT,
-      target: ticketId,
-      payload: { type: 'customer-message', ticketId, text: message.text.slice(0, 4000), kind: message.kind ?? 'text' } satisfies HandoffEvent,
-    });
-    const silent: Turn = { candidates: [], matchedTerms: [], entities: {}, usedContext: false, replies: [], decision: { type: 'silent', reason: 'agent-active' }, state };
-    const hours = this.kb.settings.handoff;
-    if (ticket.status !== 'queued' || agentAvailability(hours.hours, hours.holidays, this.now(), this.kb.settings.timezone).open) return silent;
-    if ((message.kind ?? 'text') !== 'text' || !/[\p{L}\p{N}]/u.test(folded)) return silent;
-    const analysis = matcher.analyze(message.text.slice(0, MAX_MESSAGE_CHARS), lang);
-    const turn = this.matchTurn(message, { ...state, language: analysis.language }, analysis.language, analysis, matcher);
-    if (turn.decision.type !== 'answer') return { ...silent, candidates: turn.candidates, entities: turn.entities };
-    return { ...turn, state: { ...turn.state, handoff: { ticketId } } };
-  }
-
-  /** True when the message carries a complaint word from the settings (as written, or after slang is normalized). */
-  private isComplaint(text: string, folded: string, matcher: Matcher): boolean {
-    const pattern = complaintPattern(this.kb.settings.handoff.complaintWords);
-    if (!pattern) return false;
-    const normalized = matcher.normalizer.tokens(text).map((t) => t.text).join(' ');
-    return pattern.test(folded) || pattern.test(normalized);
-  }
-
   /** Continues a flow after its http step, in a transaction of its own. */
   private continueFlow(message: InboundMessage, outcome: { ok: true; json: unknown } | { ok: false }): TurnResult & { pendingHttp?: HttpRequest } {
     const state = this.store.loadState(message.conversationId) ?? EMPTY_STATE;
     const lang = state.language ?? this.kb.settings.defaultLanguage;
     const fs = state.flow;
-    const flow = fs ? this.flow(fs.id) : undefined;
+    const flow = fs ? this.flowTurns.flow(fs.id) : undefined;
     if (!fs || !flow) return { replies: [], decision: { type: 'silent', reason: 'duplicate' }, explanation: emptyExplanation(lang) };
-    const turn = this.flowTurn(message, state, lang, flow, afterHttp(flow, fs, outcome, this.flowContext(message, lang)));
+    const turn = this.flowTurns.progress(message, state, lang, flow, afterHttp(flow, fs, outcome, this.flowTurns.context(message, lang)));
     this.store.saveState(message.conversationId, turn.state);
     this.recordReplies(message.conversationId, turn.replies, turn.decision);
     return {
@@ -304,101 +262,6 @@ export class Engine {
       decision: turn.decision,
       explanation: { candidates: turn.candidates, matchedTerms: turn.matchedTerms, entities: turn.entities, language: lang, usedContext: false },
     };
-  }
-
-  private flow(id: string): LoadedFlow | undefined {
-    return (this.flows).find((f) => f.id === id);
-  }
-
-  private flowContext(message: InboundMessage, lang: Language): FlowContext {
-    return {
-      lang,
-      now: this.now(),
-      timeZone: this.kb.settings.timezone,
-      env: this.options.env ?? process.env,
-      createRecord: (flow, prefix, slots) =>
-        this.store.createRecord({ flowId: flow.id, conversationId: message.conversationId, channel: message.channel, customerId: message.userId, slots }, prefix).id,
-    };
-  }
-
-  /** Starts a flow: its first steps run at once, up to the first question. */
-  private startFlow(flow: LoadedFlow, message: InboundMessage, state: ConversationState, lang: Language): Turn {
-    const slots = { customer_name: message.userName ?? '', channel: message.channel };
-    const cleared = { ...withoutPending(state), choices: undefined, fallbacks: 0 };
-    return this.flowTurn(message, cleared, lang, flow, advance(flow, 0, slots, this.flowContext(message, lang)));
-  }
-
-  /** Turns a flow's progress into a turn, carrying out what it asks of the engine. */
-  private flowTurn(message: InboundMessage, state: ConversationState, lang: Language, flow: LoadedFlow, first: FlowProgress): Turn {
-    const base = { candidates: [] as Candidate[], matchedTerms: [] as string[], entities: {}, usedContext: false };
-    const replies: OutboundMessage[] = [];
-    let progress = first;
-    for (let guard = 0; guard < 10; guard++) {
-      replies.push(...progress.replies);
-      const next: ConversationState = { ...state, flow: progress.state, choices: undefined };
-      const effect = progress.effect;
-      if (!effect) return { ...base, replies, decision: { type: 'flow', flowId: flow.id, score: 1 }, state: next };
-      if (effect.kind === 'handoff') {
-        const handed = this.handoff(message, { ...next, flow: undefined }, lang, 'flow', base);
-        return { ...handed, replies: [...replies, ...handed.replies] };
-      }
-      if (effect.kind === 'http') return { ...base, replies, decision: { type: 'flow', flowId: flow.id, score: 1 }, state: next, pendingHttp: effect.request };
-      // An "answer" step: the knowledge base answers the query, then the flow goes on.
-      const analysis = this.matcher.analyze(effect.query, lang);
-      const answered = this.matchTurn({ ...message, text: effect.query }, { ...next, flow: undefined }, lang, analysis, this.matcher);
-      replies.push(...answered.replies.filter((r) => r.kind === 'text'));
-      state = { ...answered.state, flow: undefined, choices: undefined };
-      if (!progress.state) return { ...base, replies, decision: { type: 'flow', flowId: flow.id, score: 1 }, state };
-      progress = advance(flow, progress.state.step, progress.state.slots, this.flowContext(message, lang));
-    }
-    return { ...base, replies, decision: { type: 'flow', flowId: flow.id, score: 1 }, state: { ...state, flow: undefined } };
-  }
-
-  /**
-   * A message while a flow waits for an answer: cancel, the answer itself, a question on the
-   * side (answered, then the flow's question again), or a wrong answer (asked again). Undefined
-   * when the flow is gone or timed out; the message is then handled as usual.
-   */
-  private duringFlow(message: InboundMessage, state: ConversationState, lang: Language, folded: string, matcher: Matcher): Turn | undefined {
-    const stored = state.flow;
-    const flow = stored ? this.flow(stored.id) : undefined;
-    if (!stored || !flow) return undefined;
-    if (this.now().getTime() - Date.parse(stored.lastAt) > flow.timeoutMinutes * 60_000) return undefined;
-    // The flow was edited while this customer was in it: resume at the same question when it is
-    // still there, or start the flow again with a notice.
-    const moved = stored.version !== undefined && stored.version !== flow.version;
-    const at = moved && stored.stepId !== undefined ? flow.stepIndex.get(stored.stepId) : moved ? undefined : stored.step;
-    if (at === undefined || at >= flow.steps.length || !flow.steps[at].ask) {
-      const again = this.startFlow(flow, message, { ...state, flow: undefined }, lang);
-      return { ...again, replies: [{ kind: 'text', text: say('flowChanged', lang) }, ...again.replies] };
-    }
-    const fs: FlowState = { ...stored, step: at, version: flow.version };
-    const base = { candidates: [] as Candidate[], matchedTerms: [] as string[], entities: {}, usedContext: false };
-    const without = { ...state, flow: undefined };
-    if (CANCEL_WORDS.has(folded.trim())) {
-      return { ...base, replies: [{ kind: 'text', text: say('flowCancelled', lang) }], decision: { type: 'flow', flowId: flow.id, score: 1 }, state: without };
-    }
-    const ctx = this.flowContext(message, lang);
-    const step = flow.steps[fs.step];
-    const looksLikeQuestion = folded.includes('?') || QUESTION_START.test(folded.trim());
-    const digression = (): Turn | undefined => {
-      const analysis = matcher.analyze(message.text.slice(0, MAX_MESSAGE_CHARS), lang);
-      const turn = this.matchTurn(message, state, analysis.language, analysis, matcher);
-      // Only a confident answer counts as a side question; "lupa kak" is a (wrong) answer to the flow.
-      const threshold = this.kb.settings.answerThreshold;
-      const sure = turn.decision.type === 'answer' && (turn.decision.score >= threshold + 0.25 || (looksLikeQuestion && turn.decision.score >= threshold + 0.1));
-      if (!sure) return undefined;
-      const again = askMessage(step, fs.slots, ctx);
-      const back: OutboundMessage = { ...again, text: `${say('flowBack', lang)} ${again.text}` };
-      return { ...turn, replies: [...turn.replies.filter((r) => r.kind === 'text'), back], state: { ...turn.state, choices: undefined, flow: { ...fs, lastAt: this.now().toISOString() } } };
-    };
-    if (step.type === 'text' && looksLikeQuestion) {
-      const side = digression();
-      if (side) return side;
-    }
-    const got = receive(flow, fs, message.text, ctx, matcher.normalizer.tokens(message.text).map((t) => t.text).join(' '));
-    if (got !== 'invalid') return this.flowTurn(message, state, lang, flow, got);
-    return digression() ?? this.flowTurn(message, state, lang, flow, reask(flow, fs, ctx));
   }
 
   private greeting(lang: Language): string {
@@ -512,15 +375,15 @@ export class Engine {
     state: ConversationState,
     lang: Language,
     analysis: Analysis,
-    base: Omit<Turn, 'replies' | 'decision' | 'state'>,
+    base: TurnBase,
     slotsOverride?: { product?: Product; variants: readonly Variant[]; store?: Store },
   ): Turn {
     const matcher = this.matcher;
     const matchedTerms = matcher.matchedTerms(analysis, entry.id);
-    if (entry.action === 'handoff') return this.handoff(message, state, lang, 'requested', { ...base, matchedTerms });
+    if (entry.action === 'handoff') return this.handoffs.open(message, state, lang, 'requested', { ...base, matchedTerms });
     const flow = state.flow ? undefined : (this.flows).find((f) => f.trigger.entries.includes(entry.id));
     if (flow) {
-      const started = this.startFlow(flow, message, state, lang);
+      const started = this.flowTurns.start(flow, message, state, lang);
       const decision = started.decision.type === 'flow' ? { ...started.decision, entryId: entry.id, score } : started.decision;
       return { ...started, decision, candidates: base.candidates, matchedTerms, entities: base.entities };
     }
@@ -608,10 +471,10 @@ export class Engine {
     };
   }
 
-  private fallback(message: InboundMessage, state: ConversationState, lang: Language, score: number, base: Omit<Turn, 'replies' | 'decision' | 'state'>): Turn {
+  private fallback(message: InboundMessage, state: ConversationState, lang: Language, score: number, base: TurnBase): Turn {
     const fallbacks = state.fallbacks + 1;
     if (fallbacks >= this.kb.settings.fallbacksBeforeHandoff) {
-      return this.handoff(message, state, lang, 'repeated-fallback', base);
+      return this.handoffs.open(message, state, lang, 'repeated-fallback', base);
     }
     return {
       ...base,
@@ -621,53 +484,6 @@ export class Engine {
     };
   }
 
-  private handoff(message: InboundMessage, state: ConversationState, lang: Language, reason: HandoffReason, base: Omit<Turn, 'replies' | 'decision' | 'state'>): Turn {
-    const summary: TicketSummary = { lastQuestion: message.text.slice(0, 500), candidates: base.candidates.slice(0, 3), entities: base.entities };
-    const ticket = this.store.createTicket({
-      conversationId: message.conversationId,
-      channel: message.channel,
-      customerId: message.userId,
-      ...(message.userName ? { customerName: message.userName } : {}),
-      reason,
-      summary,
-      transcript: this.store.transcript(message.conversationId),
-    });
-    this.store.enqueue({ kind: HANDOFF_EVENT, target: ticket.id, payload: { type: 'ticket-created', ticketId: ticket.id } satisfies HandoffEvent });
-    const score = base.candidates[0]?.score ?? 0;
-    const text = [say(HANDOFF_OPENING[reason], lang), handoffExpectation(this.kb, ticket.id, this.store.queuePosition(ticket.id), this.now(), lang)].join(' ');
-    return {
-      ...base,
-      replies: [{ kind: 'text', text }],
-      decision: { type: 'handoff', reason, ticketId: ticket.id, score },
-      state: { ...withoutPending(state), fallbacks: 0, choices: undefined, handoff: { ticketId: ticket.id } },
-    };
-  }
-}
-
-/** The first sentence of a handoff reply, by why it happened. */
-const HANDOFF_OPENING: Readonly<Record<HandoffReason, MessageKey>> = {
-  requested: 'handoff',
-  'repeated-fallback': 'handoffAfterFallbacks',
-  complaint: 'handoffComplaint',
-  flow: 'handoff',
-};
-
-const complaintPatterns = new WeakMap<readonly string[], RegExp | null>();
-
-/** One case-insensitive, whole-word pattern for a complaint word list (cached per list). */
-function complaintPattern(words: readonly string[]): RegExp | null {
-  let pattern = complaintPatterns.get(words);
-  if (pattern === undefined) {
-    const alternatives = words.map((w) => foldText(w).trim()).filter(Boolean).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+'));
-    pattern = alternatives.length > 0 ? new RegExp(`(^|[^\\p{L}\\p{N}])(${alternatives.join('|')})(?=$|[^\\p{L}\\p{N}])`, 'u') : null;
-    complaintPatterns.set(words, pattern);
-  }
-  return pattern;
-}
-
-function withoutHandoff(state: ConversationState): ConversationState {
-  const { handoff: _h, ...rest } = state;
-  return rest;
 }
 
 const compiled = new WeakMap<KnowledgeBase, Matcher>();
@@ -682,11 +498,6 @@ function matcherFor(kb: KnowledgeBase): Matcher {
   return matcher;
 }
 
-/** A one-text reply that answers no entry (greetings, bad input, non-text messages). */
-function plainReply(text: string, reason: FallbackReason, state: ConversationState): Turn {
-  return { candidates: [], matchedTerms: [], entities: {}, usedContext: false, replies: [{ kind: 'text', text }], decision: { type: 'fallback', reason, score: 0 }, state };
-}
-
 function inboundRecord(message: InboundMessage): InboundRecord {
   return {
     channel: message.channel,
@@ -698,11 +509,6 @@ function inboundRecord(message: InboundMessage): InboundRecord {
     kind: message.kind ?? 'text',
     at: message.receivedAt.toISOString(),
   };
-}
-
-function withoutPending(state: ConversationState): ConversationState {
-  const { pending: _p, ...rest } = state;
-  return rest;
 }
 
 function matchVariantsOf(product: Product, analysis: Analysis, matcher: Matcher): Variant[] {

@@ -1,0 +1,120 @@
+import type { LoadedFlow } from '../flows/loader';
+import { advance, askMessage, receive, reask, type FlowContext, type FlowProgress, type FlowState } from '../flows/runtime';
+import type { Matcher } from '../matching/matcher';
+import type { HandoffTurns } from './handoff-turns';
+import { say } from './messages';
+import type { ConversationState } from './state';
+import { MAX_MESSAGE_CHARS, withoutPending, type Turn } from './turn';
+import type { TurnHost } from './turn-host';
+import type { Candidate, InboundMessage, Language, OutboundMessage } from './types';
+
+const CANCEL_WORDS = new Set(['batal', 'batalkan', 'cancel', '/cancel', 'gak jadi', 'ga jadi', 'nggak jadi', 'tidak jadi', 'stop']);
+const QUESTION_START = /^(apa|apakah|gimana|bagaimana|berapa|brp|kapan|dimana|di mana|bisa|boleh|ada|kenapa|how|what|when|where|can|do|does|is|are)\b/;
+
+/**
+ * Turns inside a flow: starting it, carrying out what its steps ask of the engine (handoff,
+ * answers from the knowledge base, service calls), and each customer message while it waits for
+ * an answer (the answer, a side question, cancel, timeout, a flow edited meanwhile).
+ */
+export class FlowTurns {
+  constructor(
+    private readonly host: TurnHost,
+    private readonly handoffs: HandoffTurns,
+  ) {}
+
+  flow(id: string): LoadedFlow | undefined {
+    return (this.host.flows()).find((f) => f.id === id);
+  }
+
+  context(message: InboundMessage, lang: Language): FlowContext {
+    return {
+      lang,
+      now: this.host.now(),
+      timeZone: this.host.kb().settings.timezone,
+      env: this.host.env,
+      createRecord: (flow, prefix, slots) =>
+        this.host.store.createRecord({ flowId: flow.id, conversationId: message.conversationId, channel: message.channel, customerId: message.userId, slots }, prefix).id,
+    };
+  }
+
+  /** Starts a flow: its first steps run at once, up to the first question. */
+  start(flow: LoadedFlow, message: InboundMessage, state: ConversationState, lang: Language): Turn {
+    const slots = { customer_name: message.userName ?? '', channel: message.channel };
+    const cleared = { ...withoutPending(state), choices: undefined, fallbacks: 0 };
+    return this.progress(message, cleared, lang, flow, advance(flow, 0, slots, this.context(message, lang)));
+  }
+
+  /** Turns a flow's progress into a turn, carrying out what it asks of the engine. */
+  progress(message: InboundMessage, state: ConversationState, lang: Language, flow: LoadedFlow, first: FlowProgress): Turn {
+    const base = { candidates: [] as Candidate[], matchedTerms: [] as string[], entities: {}, usedContext: false };
+    const replies: OutboundMessage[] = [];
+    let progress = first;
+    for (let guard = 0; guard < 10; guard++) {
+      replies.push(...progress.replies);
+      const next: ConversationState = { ...state, flow: progress.state, choices: undefined };
+      const effect = progress.effect;
+      if (!effect) return { ...base, replies, decision: { type: 'flow', flowId: flow.id, score: 1 }, state: next };
+      if (effect.kind === 'handoff') {
+        const handed = this.handoffs.open(message, { ...next, flow: undefined }, lang, 'flow', base);
+        return { ...handed, replies: [...replies, ...handed.replies] };
+      }
+      if (effect.kind === 'http') return { ...base, replies, decision: { type: 'flow', flowId: flow.id, score: 1 }, state: next, pendingHttp: effect.request };
+      // An "answer" step: the knowledge base answers the query, then the flow goes on.
+      const analysis = this.host.matcher().analyze(effect.query, lang);
+      const answered = this.host.matchTurn({ ...message, text: effect.query }, { ...next, flow: undefined }, lang, analysis, this.host.matcher());
+      replies.push(...answered.replies.filter((r) => r.kind === 'text'));
+      state = { ...answered.state, flow: undefined, choices: undefined };
+      if (!progress.state) return { ...base, replies, decision: { type: 'flow', flowId: flow.id, score: 1 }, state };
+      progress = advance(flow, progress.state.step, progress.state.slots, this.context(message, lang));
+    }
+    return { ...base, replies, decision: { type: 'flow', flowId: flow.id, score: 1 }, state: { ...state, flow: undefined } };
+  }
+
+  /**
+   * A message while a flow waits for an answer: cancel, the answer itself, a question on the
+   * side (answered, then the flow's question again), or a wrong answer (asked again). Undefined
+   * when the flow is gone or timed out; the message is then handled as usual.
+   */
+  during(message: InboundMessage, state: ConversationState, lang: Language, folded: string, matcher: Matcher): Turn | undefined {
+    const stored = state.flow;
+    const flow = stored ? this.flow(stored.id) : undefined;
+    if (!stored || !flow) return undefined;
+    if (this.host.now().getTime() - Date.parse(stored.lastAt) > flow.timeoutMinutes * 60_000) return undefined;
+    // The flow was edited while this customer was in it: resume at the same question when it is
+    // still there, or start the flow again with a notice.
+    const moved = stored.version !== undefined && stored.version !== flow.version;
+    const at = moved && stored.stepId !== undefined ? flow.stepIndex.get(stored.stepId) : moved ? undefined : stored.step;
+    if (at === undefined || at >= flow.steps.length || !flow.steps[at].ask) {
+      const again = this.start(flow, message, { ...state, flow: undefined }, lang);
+      return { ...again, replies: [{ kind: 'text', text: say('flowChanged', lang) }, ...again.replies] };
+    }
+    const fs: FlowState = { ...stored, step: at, version: flow.version };
+    const base = { candidates: [] as Candidate[], matchedTerms: [] as string[], entities: {}, usedContext: false };
+    const without = { ...state, flow: undefined };
+    if (CANCEL_WORDS.has(folded.trim())) {
+      return { ...base, replies: [{ kind: 'text', text: say('flowCancelled', lang) }], decision: { type: 'flow', flowId: flow.id, score: 1 }, state: without };
+    }
+    const ctx = this.context(message, lang);
+    const step = flow.steps[fs.step];
+    const looksLikeQuestion = folded.includes('?') || QUESTION_START.test(folded.trim());
+    const digression = (): Turn | undefined => {
+      const analysis = matcher.analyze(message.text.slice(0, MAX_MESSAGE_CHARS), lang);
+      const turn = this.host.matchTurn(message, state, analysis.language, analysis, matcher);
+      // Only a confident answer counts as a side question; "lupa kak" is a (wrong) answer to the flow.
+      const threshold = this.host.kb().settings.answerThreshold;
+      const sure = turn.decision.type === 'answer' && (turn.decision.score >= threshold + 0.25 || (looksLikeQuestion && turn.decision.score >= threshold + 0.1));
+      if (!sure) return undefined;
+      const again = askMessage(step, fs.slots, ctx);
+      const back: OutboundMessage = { ...again, text: `${say('flowBack', lang)} ${again.text}` };
+      return { ...turn, replies: [...turn.replies.filter((r) => r.kind === 'text'), back], state: { ...turn.state, choices: undefined, flow: { ...fs, lastAt: this.host.now().toISOString() } } };
+    };
+    if (step.type === 'text' && looksLikeQuestion) {
+      const side = digression();
+      if (side) return side;
+    }
+    const got = receive(flow, fs, message.text, ctx, matcher.normalizer.tokens(message.text).map((t) => t.text).join(' '));
+    if (got !== 'invalid') return this.progress(message, state, lang, flow, got);
+    return digression() ?? this.progress(message, state, lang, flow, reask(flow, fs, ctx));
+  }
+
+}

@@ -1,0 +1,110 @@
+import { agentAvailability } from '../knowledge/catalog';
+import type { Matcher } from '../matching/matcher';
+import { foldText } from '../matching/normalize';
+import type { TicketSummary } from '../storage/store';
+import { handoffExpectation, HANDOFF_EVENT, type HandoffEvent } from './handoff-events';
+import { say, type MessageKey } from './messages';
+import type { ConversationState } from './state';
+import { plainReply, withoutPending, type Turn, type TurnBase } from './turn';
+import type { TurnHost } from './turn-host';
+import type { HandoffReason, InboundMessage, Language } from './types';
+import { MAX_MESSAGE_CHARS } from './turn';
+
+export const BACK_TO_BOT = new Set(['kembali ke bot', 'balik ke bot', 'back to bot', '/bot', 'bot']);
+
+/**
+ * Turns that involve a person: opening a ticket (with the queue position and when agents are
+ * back), messages while the conversation is with an agent (relayed, not answered), going back to
+ * the bot, and complaint words that hand off at once.
+ */
+export class HandoffTurns {
+  constructor(private readonly host: TurnHost) {}
+
+  /**
+   * A message while the conversation is with a person: relayed to the agents, not answered;
+   * "kembali ke bot" or /cancel gives it back to the bot. Outside agents' hours a queued
+   * customer still gets answers to questions the bot can answer. Undefined when the ticket is
+   * already closed (the bot simply takes over).
+   */
+  during(message: InboundMessage, state: ConversationState, ticketId: string, lang: Language, folded: string, matcher: Matcher): Turn | undefined {
+    const ticket = this.host.store.getTicket(ticketId);
+    if (!ticket || ticket.status === 'resolved' || ticket.status === 'cancelled') return undefined;
+    const back = { ...withoutHandoff(state), fallbacks: 0 };
+    if (BACK_TO_BOT.has(folded) || folded === '/cancel' || folded === 'batal' || folded === 'cancel') {
+      this.host.store.updateTicketStatus(ticketId, 'cancelled');
+      this.host.store.enqueue({ kind: HANDOFF_EVENT, target: ticketId, payload: { type: 'ticket-cancelled', ticketId } satisfies HandoffEvent });
+      return plainReply(say('backToBot', lang), 'empty', back);
+    }
+    this.host.store.enqueue({
+      kind: HANDOFF_EVENT,
+      target: ticketId,
+      payload: { type: 'customer-message', ticketId, text: message.text.slice(0, 4000), kind: message.kind ?? 'text' } satisfies HandoffEvent,
+    });
+    const silent: Turn = { candidates: [], matchedTerms: [], entities: {}, usedContext: false, replies: [], decision: { type: 'silent', reason: 'agent-active' }, state };
+    const hours = this.host.kb().settings.handoff;
+    if (ticket.status !== 'queued' || agentAvailability(hours.hours, hours.holidays, this.host.now(), this.host.kb().settings.timezone).open) return silent;
+    if ((message.kind ?? 'text') !== 'text' || !/[\p{L}\p{N}]/u.test(folded)) return silent;
+    const analysis = matcher.analyze(message.text.slice(0, MAX_MESSAGE_CHARS), lang);
+    const turn = this.host.matchTurn(message, { ...state, language: analysis.language }, analysis.language, analysis, matcher);
+    if (turn.decision.type !== 'answer') return { ...silent, candidates: turn.candidates, entities: turn.entities };
+    return { ...turn, state: { ...turn.state, handoff: { ticketId } } };
+  }
+
+  /** True when the message carries a complaint word from the settings (as written, or after slang is normalized). */
+  isComplaint(text: string, folded: string, matcher: Matcher): boolean {
+    const pattern = complaintPattern(this.host.kb().settings.handoff.complaintWords);
+    if (!pattern) return false;
+    const normalized = matcher.normalizer.tokens(text).map((t) => t.text).join(' ');
+    return pattern.test(folded) || pattern.test(normalized);
+  }
+
+
+  open(message: InboundMessage, state: ConversationState, lang: Language, reason: HandoffReason, base: TurnBase): Turn {
+    const summary: TicketSummary = { lastQuestion: message.text.slice(0, 500), candidates: base.candidates.slice(0, 3), entities: base.entities };
+    const ticket = this.host.store.createTicket({
+      conversationId: message.conversationId,
+      channel: message.channel,
+      customerId: message.userId,
+      ...(message.userName ? { customerName: message.userName } : {}),
+      reason,
+      summary,
+      transcript: this.host.store.transcript(message.conversationId),
+    });
+    this.host.store.enqueue({ kind: HANDOFF_EVENT, target: ticket.id, payload: { type: 'ticket-created', ticketId: ticket.id } satisfies HandoffEvent });
+    const score = base.candidates[0]?.score ?? 0;
+    const text = [say(HANDOFF_OPENING[reason], lang), handoffExpectation(this.host.kb(), ticket.id, this.host.store.queuePosition(ticket.id), this.host.now(), lang)].join(' ');
+    return {
+      ...base,
+      replies: [{ kind: 'text', text }],
+      decision: { type: 'handoff', reason, ticketId: ticket.id, score },
+      state: { ...withoutPending(state), fallbacks: 0, choices: undefined, handoff: { ticketId: ticket.id } },
+    };
+  }
+}
+
+/** The first sentence of a handoff reply, by why it happened. */
+const HANDOFF_OPENING: Readonly<Record<HandoffReason, MessageKey>> = {
+  requested: 'handoff',
+  'repeated-fallback': 'handoffAfterFallbacks',
+  complaint: 'handoffComplaint',
+  flow: 'handoff',
+};
+
+const complaintPatterns = new WeakMap<readonly string[], RegExp | null>();
+
+/** One case-insensitive, whole-word pattern for a complaint word list (cached per list). */
+function complaintPattern(words: readonly string[]): RegExp | null {
+  let pattern = complaintPatterns.get(words);
+  if (pattern === undefined) {
+    const alternatives = words.map((w) => foldText(w).trim()).filter(Boolean).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+'));
+    pattern = alternatives.length > 0 ? new RegExp(`(^|[^\\p{L}\\p{N}])(${alternatives.join('|')})(?=$|[^\\p{L}\\p{N}])`, 'u') : null;
+    complaintPatterns.set(words, pattern);
+  }
+  return pattern;
+}
+
+export function withoutHandoff(state: ConversationState): ConversationState {
+  const { handoff: _h, ...rest } = state;
+  return rest;
+}
+
