@@ -5,6 +5,8 @@ import { parse } from 'yaml';
 
 /** The committed JSON Schemas, as VS Code's YAML extension uses them, against real files. */
 const ajv = new Ajv2020({ strict: false, allErrors: true });
+// zod writes "format: uri" for links (store maps); checked here as editors' tools do, loosely.
+ajv.addFormat('uri', /^[a-z][a-z0-9+.-]*:\/\/\S+$/i);
 const knowledge = ajv.compile(JSON.parse(readFileSync(join('schema', 'knowledge.schema.json'), 'utf8')) as object);
 const flows = ajv.compile(JSON.parse(readFileSync(join('schema', 'flows.schema.json'), 'utf8')) as object);
 const yamlIn = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => join(dir, f));
