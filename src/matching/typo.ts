@@ -11,21 +11,34 @@ import { stemWord } from './stem';
  */
 export class TypoCorrector {
   private readonly counts = new Map<string, number>();
-  private readonly deletes = new Map<string, string[]>();
+  private deletesIndex: Map<string, string[]> | undefined;
   private readonly memo = new Map<string, string | null>();
 
   /** `vocabulary`: words (repeated as often as they occur) or a map of word → count. */
   constructor(vocabulary: Iterable<string> | ReadonlyMap<string, number>) {
     if (vocabulary instanceof Map) for (const [word, n] of vocabulary) this.counts.set(word, n);
     else for (const word of vocabulary as Iterable<string>) this.counts.set(word, (this.counts.get(word) ?? 0) + 1);
-    for (const word of this.counts.keys()) {
-      if (word.length < 4 || !/^\p{L}+$/u.test(word)) continue;
-      for (const d of deletesOf(word)) {
-        const list = this.deletes.get(d);
-        if (list) list.push(word);
-        else this.deletes.set(d, [word]);
+  }
+
+  /**
+   * The delete-neighbourhood index, built on the first lookup: most messages have no unknown
+   * word, and building it after the knowledge base has loaded keeps the load fast and its
+   * memory peak low.
+   */
+  private get deletes(): Map<string, string[]> {
+    if (!this.deletesIndex) {
+      const index = new Map<string, string[]>();
+      for (const word of this.counts.keys()) {
+        if (word.length < 4 || !/^\p{L}+$/u.test(word)) continue;
+        for (const d of deletesOf(word)) {
+          const list = index.get(d);
+          if (list) list.push(word);
+          else index.set(d, [word]);
+        }
       }
+      this.deletesIndex = index;
     }
+    return this.deletesIndex;
   }
 
   /** True when the word is in the vocabulary as written. */
