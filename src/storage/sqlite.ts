@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ConversationState } from '../engine/state';
 import type { ConversationStore, FlowRecord, StoredMessage, HandoffTicket, InboundRecord, NewOutboxItem, OutboxItem, TicketStatus, TicketSummary, TranscriptLine } from './store';
@@ -133,8 +133,10 @@ export class SqliteStore implements ConversationStore {
   private deliveriesSincePrune = 0;
 
   constructor(path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     this.db = new Database(path);
+    // Transcripts are customers' personal data: readable by the bot's user only (also the WAL files).
+    if (path !== ':memory:') restrictToOwner(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
@@ -408,6 +410,16 @@ export class SqliteStore implements ConversationStore {
     if (this.checkpointTimer) clearInterval(this.checkpointTimer);
     this.checkpointTimer = undefined;
     if (this.db.open) this.db.close();
+  }
+}
+
+function restrictToOwner(path: string): void {
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      chmodSync(file, 0o600);
+    } catch {
+      // The WAL files appear with the first write; SQLite creates them with the database's mode.
+    }
   }
 }
 

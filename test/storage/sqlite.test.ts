@@ -63,3 +63,17 @@ describe('SQLite store', () => {
     store.close();
   });
 });
+
+describe('SQLite file permissions', () => {
+  it('keeps the database readable by its owner only', async () => {
+    const { mkdtempSync, statSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { SqliteStore } = await import('../../src/storage/sqlite');
+    const file = join(mkdtempSync(join(tmpdir(), 'tanya-perm-')), 'data', 'bot.db');
+    const store = new SqliteStore(file);
+    store.recordInbound({ channel: 't', conversationId: 'c', userId: 'u', messageId: 'm', text: 'nomor saya 081234567890', kind: 'text', at: new Date().toISOString() });
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    store.close();
+  });
+});
