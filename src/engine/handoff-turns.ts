@@ -10,7 +10,7 @@ import type { TurnHost } from './turn-host';
 import type { HandoffReason, InboundMessage, Language } from './types';
 import { MAX_MESSAGE_CHARS } from './turn';
 
-export const BACK_TO_BOT = new Set(['kembali ke bot', 'balik ke bot', 'back to bot', '/bot', 'bot']);
+const BACK_TO_BOT = new Set(['kembali ke bot', 'balik ke bot', 'back to bot', '/bot', 'bot']);
 
 /**
  * Turns that involve a person: opening a ticket (with the queue position and when agents are

@@ -53,10 +53,6 @@ export class HttpServer {
     this.routes.push({ method: method.toUpperCase(), segments: splitPath(pattern), handler });
   }
 
-  get hasRoutes(): boolean {
-    return this.routes.length > 1;
-  }
-
   /** Starts listening; resolves with the port (useful with port 0 in tests). */
   async listen(port: number, host = '0.0.0.0'): Promise<number> {
     const server = createServer((req, res) => {

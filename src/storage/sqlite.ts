@@ -192,7 +192,6 @@ export class SqliteStore implements ConversationStore {
       lease: this.db.prepare(`UPDATE outbox SET lease_until = ? WHERE seq = ? AND done_at IS NULL AND (lease_until IS NULL OR lease_until <= ?)`),
       complete: this.db.prepare(`UPDATE outbox SET done_at = ?, lease_until = NULL WHERE seq = ?`),
       retryLater: this.db.prepare(`UPDATE outbox SET attempts = attempts + 1, next_at = ?, lease_until = NULL, last_error = ? WHERE seq = ?`),
-      pendingCount: this.db.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE done_at IS NULL AND (? IS NULL OR kind = ?)`),
       saveRef: this.db.prepare(`INSERT OR REPLACE INTO handoff_refs (destination, ref, ticket_id) VALUES (?, ?, ?)`),
       ticketForRef: this.db.prepare(`SELECT ticket_id AS id FROM handoff_refs WHERE destination = ? AND ref = ?`),
       refsOf: this.db.prepare(`SELECT ref FROM handoff_refs WHERE ticket_id = ? AND destination = ? ORDER BY rowid`),
@@ -256,10 +255,6 @@ export class SqliteStore implements ConversationStore {
 
   retryItem(seq: number, nextAt: Date, error: string): void {
     this.stmts.retryLater.run(nextAt.toISOString(), error.slice(0, 500), seq);
-  }
-
-  pendingItems(kind?: string): number {
-    return (this.stmts.pendingCount.get(kind ?? null, kind ?? null) as { n: number }).n;
   }
 
   saveTicketRef(destination: string, ref: string, ticketId: string): void {

@@ -116,8 +116,6 @@ export interface ConversationStore {
   takeDue(accepts: (item: Pick<OutboxItem, 'kind' | 'target'>) => boolean, now: Date, leaseMs: number, limit?: number): OutboxItem[];
   completeItem(seq: number, at?: Date): void;
   retryItem(seq: number, nextAt: Date, error: string): void;
-  /** Undelivered items (of one kind, or all). */
-  pendingItems(kind?: string): number;
   /** Links a destination's message (e.g. a Telegram group message) to a ticket. */
   saveTicketRef(destination: string, ref: string, ticketId: string): void;
   ticketForRef(destination: string, ref: string): string | undefined;

@@ -68,3 +68,23 @@ describe('slot types', () => {
     expect(parseEmail('sari at gmail').ok).toBe(false);
   });
 });
+
+describe('flow records', () => {
+  it('keeps the answers of a complaint under its number', async () => {
+    const { Engine } = await import('../../src/engine/engine');
+    const { SqliteStore } = await import('../../src/storage/sqlite');
+    const store = new SqliteStore(':memory:');
+    const engine = new Engine(kb, store, { flows: loadFlows('flows', kb), now: () => new Date('2026-11-25T03:00:00Z') });
+    let n = 0;
+    const say = async (text: string): Promise<string> => {
+      n += 1;
+      const r = await engine.handle({ channel: 'test', conversationId: 'k', userId: 'u', userName: 'Budi', messageId: `m${n}`, text, receivedAt: new Date() });
+      return r.replies.map((x) => x.text).join('\n');
+    };
+    for (const text of ['/keluhan', 'Budi', 'INV-12345', 'layar retak', 'email', 'budi@contoh.id']) await say(text);
+    const [record] = store.listRecords('complaint');
+    expect(record).toMatchObject({ flowId: 'complaint', conversationId: 'k', slots: { name: 'Budi', order_id: 'INV-12345', problem: 'layar retak', contact: 'email', email: 'budi@contoh.id' } });
+    expect(record.id).toMatch(/^K\d{5}$/);
+    store.close();
+  });
+});
