@@ -1,6 +1,6 @@
 import { agentAvailability } from '../knowledge/catalog';
 import type { Matcher } from '../matching/matcher';
-import { foldText } from '../matching/normalize';
+import { phrasePattern } from '../matching/phrases';
 import type { TicketSummary } from '../storage/store';
 import { handoffExpectation, HANDOFF_EVENT, type HandoffEvent } from './handoff-events';
 import { say, type MessageKey } from './messages';
@@ -52,7 +52,7 @@ export class HandoffTurns {
 
   /** True when the message carries a complaint word from the settings (as written, or after slang is normalized). */
   isComplaint(text: string, folded: string, matcher: Matcher): boolean {
-    const pattern = complaintPattern(this.host.kb().settings.handoff.complaintWords);
+    const pattern = phrasePattern(this.host.kb().settings.handoff.complaintWords);
     if (!pattern) return false;
     const normalized = matcher.normalizer.tokens(text).map((t) => t.text).join(' ');
     return pattern.test(folded) || pattern.test(normalized);
@@ -89,19 +89,6 @@ const HANDOFF_OPENING: Readonly<Record<HandoffReason, MessageKey>> = {
   complaint: 'handoffComplaint',
   flow: 'handoff',
 };
-
-const complaintPatterns = new WeakMap<readonly string[], RegExp | null>();
-
-/** One case-insensitive, whole-word pattern for a complaint word list (cached per list). */
-function complaintPattern(words: readonly string[]): RegExp | null {
-  let pattern = complaintPatterns.get(words);
-  if (pattern === undefined) {
-    const alternatives = words.map((w) => foldText(w).trim()).filter(Boolean).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+'));
-    pattern = alternatives.length > 0 ? new RegExp(`(^|[^\\p{L}\\p{N}])(${alternatives.join('|')})(?=$|[^\\p{L}\\p{N}])`, 'u') : null;
-    complaintPatterns.set(words, pattern);
-  }
-  return pattern;
-}
 
 export function withoutHandoff(state: ConversationState): ConversationState {
   const { handoff: _h, ...rest } = state;

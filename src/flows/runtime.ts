@@ -1,5 +1,6 @@
 import type { Language, OutboundMessage } from '../engine/types';
 import { foldText } from '../matching/normalize';
+import { phrasePattern } from '../matching/phrases';
 import type { LoadedFlow } from './loader';
 import { successors } from './loader';
 import type { Step } from './schema';
@@ -220,9 +221,5 @@ export function reask(flow: LoadedFlow, state: FlowState, ctx: FlowContext): Flo
 export function triggeredFlow(flows: readonly LoadedFlow[], folded: string): LoadedFlow | undefined {
   const command = /^\/[a-z0-9_]+/.exec(folded)?.[0];
   if (command) return flows.find((f) => f.trigger.commands.includes(command));
-  return flows.find((f) => f.trigger.keywords.some((k) => new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegex(foldText(k).trim())}(?=$|[^\\p{L}\\p{N}])`, 'u').test(folded)));
-}
-
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
+  return flows.find((f) => phrasePattern(f.trigger.keywords)?.test(folded) ?? false);
 }
