@@ -206,13 +206,15 @@ export class Engine {
     if (!/[a-z0-9]/.test(folded.normalize('NFD'))) {
       return plainReply(say('otherScript', lang), 'unsupported', state);
     }
-    if (folded === '/start') {
+    // A command may carry an argument (Telegram deep links: "/start promo").
+    const command = folded.startsWith('/') ? folded.trim().split(/\s+/)[0] : '';
+    if (command === '/start') {
       return plainReply(this.greeting(lang), 'empty', { ...state, fallbacks: 0 });
     }
-    if (folded === '/help') {
+    if (command === '/help') {
       return plainReply(say('help', lang, { bot: this.kb.settings.botName }), 'empty', state);
     }
-    if (AGENT_COMMANDS.has(folded)) {
+    if (AGENT_COMMANDS.has(command)) {
       return this.handoffs.open(message, state, lang, 'requested', base);
     }
     let notice: string | undefined;
@@ -232,7 +234,7 @@ export class Engine {
     if (this.handoffs.isComplaint(text, folded, matcher)) {
       return this.handoffs.open(message, state, lang, 'complaint', base);
     }
-    if (folded === '/cancel') {
+    if (command === '/cancel') {
       const { pending: _p, choices: _c, topic: _t, ...rest } = state;
       return plainReply(this.greeting(lang), 'empty', { ...rest, fallbacks: 0 });
     }

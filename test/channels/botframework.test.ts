@@ -102,6 +102,19 @@ describe('Bot Framework channel (CloudAdapter, local serviceUrl)', () => {
     expect(receiver.messages('conv-2')[1].text).toMatch(/iPhone 15 Pro/);
   });
 
+  it('reads a Teams message without the @mention of the bot', async () => {
+    await post(
+      activity(receiver.url, 'conv-teams', {
+        channelId: 'msteams',
+        text: '<at>Tanya</at> jam buka toko bandung',
+        entities: [{ type: 'mention', text: '<at>Tanya</at>', mentioned: { id: 'tanya-bot', name: 'Tanya' } }],
+      }),
+    );
+    await until(() => receiver.messages('conv-teams').length > 0);
+    expect(receiver.messages('conv-teams')[0].text).toMatch(/Jam buka Nusa Gadget Bandung/);
+    expect(store.transcript('botframework:conv-teams')[0].text).toBe('jam buka toko bandung');
+  });
+
   it('greets once when the customer joins the conversation', async () => {
     const joined = activity(receiver.url, 'conv-3', { type: 'conversationUpdate', membersAdded: [{ id: 'user-conv-3' }, { id: 'tanya-bot' }] });
     await post(joined);

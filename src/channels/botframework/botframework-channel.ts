@@ -118,7 +118,9 @@ export class BotFrameworkChannel implements Channel {
     if (activity.type === ActivityTypes.Message) {
       if (!this.options.store.markDelivered(CHANNEL, `${activity.conversation.id}:${activity.id ?? ''}`)) return;
       const value = activity.value as { text?: unknown } | string | undefined;
-      const text = activity.text ?? (typeof value === 'string' ? value : typeof value?.text === 'string' ? value.text : '');
+      // In Teams channels the bot is addressed as "<at>Tanya</at> …": the mention is not part of the question.
+      const written = activity.text !== undefined ? TurnContext.removeRecipientMention(activity).trim() : undefined;
+      const text = written ?? (typeof value === 'string' ? value : typeof value?.text === 'string' ? value.text : '');
       const kind: InboundKind = !text && (activity.attachments?.length ?? 0) > 0 ? attachmentKind(activity.attachments?.[0]?.contentType) : 'text';
       await this.turn(context, conversationId, text, kind, activity.id ?? `${Date.now()}`);
       return;
