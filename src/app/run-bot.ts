@@ -1,4 +1,5 @@
 import type { Channel } from '../channels/channel';
+import { ChannelConfigError } from '../channels/channel';
 import { Engine } from '../engine/engine';
 import type { LoadedFlow } from '../flows/loader';
 import type { KnowledgeBase } from '../knowledge/schema';
@@ -57,7 +58,12 @@ export async function runBot(kb: KnowledgeBase, store: ConversationStore, env: E
   try {
     // Webhook routes are registered by channel.start(), so the server listens first
     // (Telegram checks the URL as soon as the webhook is set).
-    port = await server.listen(Number(env.PORT ?? 3000), env.HOST ?? '0.0.0.0');
+    const wanted = Number(env.PORT ?? 3000);
+    if (!Number.isInteger(wanted) || wanted < 0 || wanted > 65535) throw new ChannelConfigError(`PORT must be a port number such as 3000 (got "${env.PORT ?? ''}")`);
+    port = await server.listen(wanted, env.HOST ?? '0.0.0.0').catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new ChannelConfigError(`port ${wanted} is already in use; stop the other program or set PORT to a free port`);
+      throw error;
+    });
     log.info({ port }, 'http server listening');
     for (const channel of channels) {
       await channel.start();
