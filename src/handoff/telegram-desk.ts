@@ -117,7 +117,7 @@ export class TelegramDesk implements AgentDestination {
       .join('\n');
     const pieces = splitMessage(card, 4096);
     for (const [i, piece] of pieces.entries()) {
-      await this.send(ticket, piece, i === pieces.length - 1 ? button('🙋 Klaim / Claim', `claim:${ticket.id}`) : undefined);
+      await this.post(ticket, piece, i === pieces.length - 1 ? button('🙋 Klaim / Claim', `claim:${ticket.id}`) : undefined);
     }
     if (lines.length > INLINE_TRANSCRIPT_CHARS) {
       const sent = await this.options.telegram.sendDocument(this.options.chatId, Input.fromBuffer(Buffer.from(`${lines}\n`, 'utf8'), `${ticket.id}-transcript.txt`), { caption: `Transkrip ${ticket.id}` });
@@ -127,10 +127,6 @@ export class TelegramDesk implements AgentDestination {
 
   /** A message in the ticket's thread (a reply to its first message). */
   private async post(ticket: HandoffTicket, text: string, keyboard?: InlineKeyboardMarkup): Promise<void> {
-    await this.send(ticket, text, keyboard);
-  }
-
-  private async send(ticket: HandoffTicket, text: string, keyboard?: InlineKeyboardMarkup): Promise<void> {
     const first = this.options.store.ticketRefs(ticket.id, DESTINATION)[0]?.split(':')[1];
     const sent = await this.options.telegram.sendMessage(this.options.chatId, text.slice(0, 4096), {
       ...(keyboard ? { reply_markup: keyboard } : {}),

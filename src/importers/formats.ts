@@ -34,7 +34,7 @@ export function readSpreadsheet(file: string, onProgress?: Progress): Migration 
   const a = column('answer');
   if (!q || !a) throw new Error(`${file}: needs a "question" and an "answer" column (found: ${header.join(', ') || 'nothing'})`);
   const c = column('category');
-  const known = new Set([q, a, column('category'), column('language')]);
+  const known = new Set([q, a, c, column('language')]);
   const unsupported = header.filter((h) => !known.has(h)).map((h) => `column "${h}" (kept nowhere)`);
   const byAnswer = new Map<string, { questions: string[]; answer: string; category?: string }>();
   rows.forEach((row, i) => {
@@ -46,7 +46,7 @@ export function readSpreadsheet(file: string, onProgress?: Progress): Migration 
     byAnswer.set(key, entry);
   });
   onProgress?.(rows.length, rows.length);
-  return { entries: [...byAnswer.values()].map((e) => ({ name: e.category && !e.questions[0] ? e.category : (e.questions[0] ?? e.category ?? 'entry'), ...e })), unsupported };
+  return { entries: [...byAnswer.values()].map((e) => ({ name: e.questions[0] ?? e.category ?? 'entry', ...e })), unsupported };
 }
 
 /**
