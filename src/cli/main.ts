@@ -150,7 +150,10 @@ export function buildCli(): Command {
     .option('--domain <file>', 'domain.yml (default: next to nlu.yml)')
     .requiredOption('--out <dir>', 'knowledge folder to write (faq.yaml)')
     .action((nlu: string, opts: { out: string; domain?: string }) => {
-      written(writeMigration(opts.out, readRasa(nlu, opts.domain), nlu, 'rasa'));
+      const bar = progressBar('import');
+      const migration = readRasa(nlu, opts.domain, bar.update);
+      bar.stop();
+      written(writeMigration(opts.out, migration, nlu, 'rasa'));
     });
   importCmd
     .command('dialogflow')
@@ -158,7 +161,10 @@ export function buildCli(): Command {
     .argument('<path>', 'the export folder or zip')
     .requiredOption('--out <dir>', 'knowledge folder to write (faq.yaml)')
     .action((path: string, opts: { out: string }) => {
-      written(writeMigration(opts.out, readDialogflow(path), path, 'dialogflow'));
+      const bar = progressBar('import');
+      const migration = readDialogflow(path, bar.update);
+      bar.stop();
+      written(writeMigration(opts.out, migration, path, 'dialogflow'));
     });
 
   program

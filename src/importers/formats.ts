@@ -105,7 +105,7 @@ function rasaExamples(block: string): { texts: string[]; annotated: boolean } {
  * entry with its examples; its answer is the `utter_<intent>` text response. Synonyms, regexes,
  * lookups, entity annotations, stories and rules are listed as not imported.
  */
-export function readRasa(nluFile: string, domainFile?: string): Migration {
+export function readRasa(nluFile: string, domainFile?: string, onProgress?: Progress): Migration {
   const nlu = parseYaml(readFileSync(nluFile, 'utf8')) as { nlu?: RasaNluItem[] } | null;
   if (!nlu || !Array.isArray(nlu.nlu)) throw new Error(`${nluFile}: not a Rasa NLU file (needs "nlu:" with intents)`);
   const domainPath = domainFile ?? join(dirname(nluFile), 'domain.yml');
@@ -113,7 +113,8 @@ export function readRasa(nluFile: string, domainFile?: string): Migration {
   const unsupported: string[] = [];
   if (!domain) unsupported.push(`responses: no domain.yml found (answers are placeholders; pass --domain FILE)`);
   const entries: MigratedEntry[] = [];
-  for (const item of nlu.nlu) {
+  for (const [i, item] of nlu.nlu.entries()) {
+    if (i % 50 === 0) onProgress?.(i, nlu.nlu.length);
     if (item.intent) {
       const { texts, annotated } = rasaExamples(item.examples ?? '');
       if (annotated) unsupported.push(`entity annotations in intent "${item.intent}" (kept as plain text)`);
@@ -126,6 +127,7 @@ export function readRasa(nluFile: string, domainFile?: string): Migration {
     else if (item.regex) unsupported.push(`regex "${item.regex}"`);
     else if (item.lookup) unsupported.push(`lookup table "${item.lookup}"`);
   }
+  onProgress?.(nlu.nlu.length, nlu.nlu.length);
   return { entries, unsupported: [...new Set(unsupported)] };
 }
 
@@ -143,7 +145,7 @@ interface DialogflowIntent {
  * response types (cards, quick replies, payloads), contexts, events, webhooks and entities are
  * listed as not imported.
  */
-export function readDialogflow(path: string): Migration {
+export function readDialogflow(path: string, onProgress?: Progress): Migration {
   const files = new Map<string, string>();
   if (statSync(path).isDirectory()) {
     const walk = (dir: string): void => {
@@ -164,7 +166,8 @@ export function readDialogflow(path: string): Migration {
   const unsupported: string[] = [];
   if ([...files.keys()].some((f) => /(^|\/)entities\//.test(f))) unsupported.push('entities (use products/stores in the catalogue, or synonyms)');
   const entries: MigratedEntry[] = [];
-  for (const file of intentFiles) {
+  for (const [i, file] of intentFiles.entries()) {
+    if (i % 50 === 0) onProgress?.(i, intentFiles.length);
     const intent = JSON.parse(files.get(file) ?? '{}') as DialogflowIntent;
     const name = intent.name ?? basename(file, '.json');
     const stem = file.replace(/\.json$/, '');
@@ -188,5 +191,6 @@ export function readDialogflow(path: string): Migration {
     if (questions.length === 0) unsupported.push(`intent "${name}" has no training phrases`);
     entries.push({ name, questions, ...(texts[0] ? { answer: texts[0] } : {}) });
   }
+  onProgress?.(intentFiles.length, intentFiles.length);
   return { entries, unsupported: [...new Set(unsupported)] };
 }
