@@ -27,7 +27,7 @@ import { formatEvalReport, formatTuneReport } from './reports';
 import { progressBar } from './progress';
 import { addTicketCommands } from './tickets';
 import { readDialogflow, readQnaTsv, readRasa, readSpreadsheet } from '../importers/formats';
-import { writeMigration, type WrittenKnowledge } from '../importers/migrate';
+import { writeMigration, type Migration } from '../importers/migrate';
 import { runConversationTests } from '../testing/run-tests';
 
 const DEFAULT_KB = process.env.TANYA_KNOWLEDGE_DIR ?? 'knowledge';
@@ -116,56 +116,29 @@ export function buildCli(): Command {
       if (!opts.dryRun) process.stdout.write(`✓ written to ${writeThresholds(opts.kb, result.thresholds)}\n`);
     });
 
-  const written = (w: WrittenKnowledge): void => {
+  /** Reads another tool's export with a progress bar, writes faq.yaml and says what was left out. */
+  const migrate = (tool: string, source: string, out: string, read: (onProgress: (done: number, total: number) => void) => Migration): void => {
+    const bar = progressBar('import');
+    const migration = read(bar.update);
+    bar.stop();
+    const w = writeMigration(out, migration, source, tool);
     process.stdout.write(`✓ ${w.path}: ${w.entries} entries, ${w.questions} example questions\n`);
     if (w.skipped.length > 0) process.stdout.write(`Not imported (also listed at the top of the file):\n${w.skipped.map((n) => `  - ${n}`).join('\n')}\n`);
     process.stdout.write('Next: check the answers, then run "tanya check" on the folder.\n');
   };
-  importCmd
-    .command('csv')
-    .description('a FAQ spreadsheet export (CSV or TSV): question, answer, optional category and language columns')
-    .argument('<file>', 'the .csv or .tsv file')
-    .requiredOption('--out <dir>', 'knowledge folder to write (faq.yaml)')
-    .action((file: string, opts: { out: string }) => {
-      const bar = progressBar('import');
-      const migration = readSpreadsheet(file, bar.update);
-      bar.stop();
-      written(writeMigration(opts.out, migration, file, 'csv'));
-    });
-  importCmd
-    .command('qna')
-    .description('a QnA Maker / Azure custom question answering TSV export')
-    .argument('<file>', 'the exported .tsv')
-    .requiredOption('--out <dir>', 'knowledge folder to write (faq.yaml)')
-    .action((file: string, opts: { out: string }) => {
-      const bar = progressBar('import');
-      const migration = readQnaTsv(file, bar.update);
-      bar.stop();
-      written(writeMigration(opts.out, migration, file, 'qna'));
-    });
-  importCmd
-    .command('rasa')
-    .description('a Rasa nlu.yml, with domain.yml responses when present')
-    .argument('<nlu>', 'nlu.yml')
-    .option('--domain <file>', 'domain.yml (default: next to nlu.yml)')
-    .requiredOption('--out <dir>', 'knowledge folder to write (faq.yaml)')
-    .action((nlu: string, opts: { out: string; domain?: string }) => {
-      const bar = progressBar('import');
-      const migration = readRasa(nlu, opts.domain, bar.update);
-      bar.stop();
-      written(writeMigration(opts.out, migration, nlu, 'rasa'));
-    });
-  importCmd
-    .command('dialogflow')
-    .description('a Dialogflow ES agent export (folder or .zip): intents with training phrases and text responses')
-    .argument('<path>', 'the export folder or zip')
-    .requiredOption('--out <dir>', 'knowledge folder to write (faq.yaml)')
-    .action((path: string, opts: { out: string }) => {
-      const bar = progressBar('import');
-      const migration = readDialogflow(path, bar.update);
-      bar.stop();
-      written(writeMigration(opts.out, migration, path, 'dialogflow'));
-    });
+  const outOption = (cmd: Command): Command => cmd.requiredOption('--out <dir>', 'knowledge folder to write (faq.yaml)');
+  outOption(importCmd.command('csv').description('a FAQ spreadsheet export (CSV or TSV): question, answer, optional category and language columns').argument('<file>', 'the .csv or .tsv file')).action(
+    (file: string, opts: { out: string }) => migrate('csv', file, opts.out, (progress) => readSpreadsheet(file, progress)),
+  );
+  outOption(importCmd.command('qna').description('a QnA Maker / Azure custom question answering TSV export').argument('<file>', 'the exported .tsv')).action(
+    (file: string, opts: { out: string }) => migrate('qna', file, opts.out, (progress) => readQnaTsv(file, progress)),
+  );
+  outOption(
+    importCmd.command('rasa').description('a Rasa nlu.yml, with domain.yml responses when present').argument('<nlu>', 'nlu.yml').option('--domain <file>', 'domain.yml (default: next to nlu.yml)'),
+  ).action((nlu: string, opts: { out: string; domain?: string }) => migrate('rasa', nlu, opts.out, (progress) => readRasa(nlu, opts.domain, progress)));
+  outOption(importCmd.command('dialogflow').description('a Dialogflow ES agent export (folder or .zip): intents with training phrases and text responses').argument('<path>', 'the export folder or zip')).action(
+    (path: string, opts: { out: string }) => migrate('dialogflow', path, opts.out, (progress) => readDialogflow(path, progress)),
+  );
 
   program
     .command('schema')
@@ -374,6 +347,13 @@ function safeUserName(): string {
 
 /** Runs the CLI; a knowledge-base error prints its file:line list and exits 1. */
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  // Output piped into a reader that stops early (`tanya tickets | head`) is not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
   try {
     await buildCli().parseAsync([...argv]);
   } catch (error) {
