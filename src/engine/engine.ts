@@ -231,9 +231,6 @@ export class Engine {
       const entryId = started.trigger.entries[0];
       return entryId && turn.decision.type === 'flow' ? { ...turn, decision: { ...turn.decision, entryId } } : turn;
     }
-    if (this.handoffs.isComplaint(text, folded, matcher)) {
-      return this.handoffs.open(message, state, lang, 'complaint', base);
-    }
     if (command === '/cancel') {
       const { pending: _p, choices: _c, topic: _t, ...rest } = state;
       return plainReply(this.greeting(lang), 'empty', { ...rest, fallbacks: 0 });
@@ -241,6 +238,9 @@ export class Engine {
 
     const long = text.length > MAX_MESSAGE_CHARS;
     const analysis = matcher.analyze(long ? text.slice(0, MAX_MESSAGE_CHARS) : text, lang);
+    if (this.handoffs.isComplaint(folded, analysis)) {
+      return this.handoffs.open(message, state, lang, 'complaint', base);
+    }
     const replyLang: Language = analysis.language;
     const turn = this.matchTurn(message, { ...state, language: replyLang }, replyLang, analysis, matcher);
     if (long) turn.replies.unshift({ kind: 'text', text: say('longTruncated', replyLang) });

@@ -1,5 +1,5 @@
 import { agentAvailability } from '../knowledge/catalog';
-import type { Matcher } from '../matching/matcher';
+import type { Analysis, Matcher } from '../matching/matcher';
 import { phrasePattern } from '../matching/phrases';
 import type { TicketSummary } from '../storage/store';
 import { handoffExpectation, HANDOFF_EVENT, type HandoffEvent } from './handoff-events';
@@ -51,13 +51,11 @@ export class HandoffTurns {
   }
 
   /** True when the message carries a complaint word from the settings (as written, or after slang is normalized). */
-  isComplaint(text: string, folded: string, matcher: Matcher): boolean {
+  isComplaint(folded: string, analysis: Analysis): boolean {
     const pattern = phrasePattern(this.host.kb().settings.handoff.complaintWords);
     if (!pattern) return false;
-    const normalized = matcher.normalizer.tokens(text).map((t) => t.text).join(' ');
-    return pattern.test(folded) || pattern.test(normalized);
+    return pattern.test(folded) || pattern.test(analysis.tokens.map((t) => t.text).join(' '));
   }
-
 
   open(message: InboundMessage, state: ConversationState, lang: Language, reason: HandoffReason, base: TurnBase): Turn {
     const summary: TicketSummary = { lastQuestion: message.text.slice(0, 500), candidates: base.candidates.slice(0, 3), entities: base.entities };
