@@ -9,6 +9,7 @@ export function formatEvalReport(m: EvalMetrics, msPerCase: number): string {
   const lines = [
     `cases: ${m.n} (${m.inScope} in scope, ${m.outOfScope} out of scope)`,
     `in-scope accuracy:  ${pct(m.inScopeAccuracy)}   (best-ranked entry right: ${pct(m.top1Accuracy)}; wrong answers: ${pct(m.wrongAnswerRate)})`,
+    `clarified with the right option: ${pct(m.clarifiedRight)}   no answer (fallback, or clarified without it): ${pct(m.missed)}`,
   ];
   if (m.outOfScope > 0) lines.push(`out-of-scope recall: ${pct(m.oosRecall)}   false-answer rate: ${pct(m.falseAnswerRate)}`);
   lines.push(`decisions: ${Object.entries(m.decisions).filter(([, n]) => n > 0).map(([d, n]) => `${d} ${n}`).join(', ')}`);

@@ -18,6 +18,8 @@ export interface CatalogSlots {
   readonly store?: Store;
   /** A city where the shop has no branch, named by the customer. */
   readonly otherCity?: string;
+  /** Variant words the customer wrote that no variant of the product has ("2tb", "pink"). */
+  readonly unmatchedVariant?: { readonly text: string; readonly kind: 'colour' | 'size' };
 }
 
 export type CatalogReply = { readonly kind: 'text'; readonly text: string } | { readonly kind: 'missing'; readonly slot: 'product' };
@@ -47,6 +49,13 @@ function titleCase(words: string): string {
 }
 
 function catalogReply(handler: CatalogHandler, slots: CatalogSlots, kb: KnowledgeBase, lang: Language, now: Date): CatalogReply {
+  if (slots.product && slots.unmatchedVariant && needsProduct(handler)) {
+    // Never answer with another variant's price or stock: say what exists instead.
+    const asked = slots.unmatchedVariant;
+    const label = (v: Variant): string => (asked.kind === 'colour' ? (v.color ?? v.name) : v.ram && v.storage ? `${v.ram.replace(/gb$/i, '')}/${v.storage}` : (v.storage ?? v.name));
+    const list = [...new Set(slots.product.variants.map(label))];
+    return text(say('noVariant', lang, { product: slots.product.name, asked: asked.text, list: list.join(', ') }));
+  }
   switch (handler) {
     case 'product-price':
       return slots.product ? text(priceText(slots.product, slots.variants, lang)) : { kind: 'missing', slot: 'product' };

@@ -1,7 +1,8 @@
 import type { CatalogHandler, Entry, KnowledgeBase, Product, Store, Variant } from '../knowledge/schema';
-import { decide } from '../matching/decide';
+import { decide, type MatchDecision } from '../matching/decide';
+import type { CatalogMatch } from '../matching/catalog-entities';
 import { Matcher, type Analysis } from '../matching/matcher';
-import { foldText } from '../matching/normalize';
+import { foldText, type Token } from '../matching/normalize';
 import type { ConversationStore, InboundRecord } from '../storage/store';
 import { answerFromCatalog, nearestStoresText, needsProduct } from './catalog-answers';
 import { entryTitle, pickChoice, toOption } from './choices';
@@ -9,6 +10,7 @@ import { fill, say } from './messages';
 import { FlowTurns } from './flow-turns';
 import { HandoffTurns, withoutHandoff } from './handoff-turns';
 import { MAX_MESSAGE_CHARS, plainReply, withoutPending, type Turn, type TurnBase } from './turn';
+import { asksForPerson } from '../matching/person-request';
 import type { TurnHost } from './turn-host';
 import type { LoadedFlow } from '../flows/loader';
 import { afterHttp, triggeredFlow, type HttpRequest } from '../flows/runtime';
@@ -217,6 +219,9 @@ export class Engine {
     if (AGENT_COMMANDS.has(command)) {
       return this.handoffs.open(message, state, lang, 'requested', base);
     }
+    // Asking for a person works in every state: mid-flow, after a clarification or fallbacks.
+    const asked = this.personRequest(text, lang, matcher);
+    if (asked) return this.handoffs.open(message, { ...state, language: asked.language }, asked.language, 'requested', asked.base, asked.entryId);
     let notice: string | undefined;
     if (state.flow) {
       const during = this.flowTurns.during(message, state, lang, folded, matcher);
@@ -246,6 +251,21 @@ export class Engine {
     if (long) turn.replies.unshift({ kind: 'text', text: say('longTruncated', replyLang) });
     if (notice) turn.replies.unshift({ kind: 'text', text: notice });
     return turn;
+  }
+
+  /** A message asking for a person: the turn's explanation and the entry that stands for it. */
+  private personRequest(text: string, lang: Language, matcher: Matcher): { base: TurnBase; entryId?: string; language: Language } | undefined {
+    const tokens = matcher.normalizer.tokens(text.slice(0, MAX_MESSAGE_CHARS));
+    if (!asksForPerson(tokens)) return undefined;
+    const analysis = matcher.analyze(text.slice(0, MAX_MESSAGE_CHARS), lang);
+    const candidates = matcher.rank(analysis, 5);
+    const handoffEntry = matcher.entries.find((e) => e.action === 'handoff')?.id;
+    const cat = analysis.catalog;
+    return {
+      base: { candidates, matchedTerms: [], entities: entitiesOf(cat.product, cat.variants, cat.store), usedContext: false },
+      language: analysis.language,
+      ...(handoffEntry ?? candidates[0]?.entryId ? { entryId: handoffEntry ?? candidates[0]?.entryId } : {}),
+    };
   }
 
   /** Continues a flow after its http step, in a transaction of its own. */
@@ -301,28 +321,46 @@ export class Engine {
       if (entry) return this.answerEntry(message, entry, 1, withoutPending(state), lang, analysis, { ...base, usedContext: true });
     }
 
-    const verdict = decide(candidates, settings);
+    const verdict = preferAnswerable(decide(candidates, settings), candidates, cat, state, matcher, settings.clarifyThreshold);
     const top = candidates[0];
     const topEntry = top ? matcher.entry(top.entryId) : undefined;
 
-    // 3. A short follow-up about the same product: "kalau yg 256gb?", "di surabaya ada?".
+    // 3. A short follow-up about the remembered product: "kalau yg 256gb?", "yg 512 brp", "di surabaya ada?".
+    // The context only fills what the message leaves out: a message with a clear intent of its
+    // own (store hours, a policy, a flow trigger) is answered as that intent.
     const topic = state.topic;
     const topicProduct = topic?.productId ? matcher.catalog.product(topic.productId) : undefined;
-    const confidentNonCatalog = verdict.type === 'answer' && !topEntry?.handler;
-    if (topic && topicProduct && !cat.product && cat.productChoices.length === 0 && (cat.variantHint || cat.store) && !confidentNonCatalog && analysis.terms.length <= 6) {
-      const handler: CatalogHandler | undefined = cat.store ? 'product-stock' : matcher.entry(topic.entryId)?.handler;
-      const entry = handler ? this.entryForHandler(handler, topic.entryId) : undefined;
-      if (entry) {
-        const variants = cat.variantHint
-          ? matchVariantsOf(topicProduct, analysis, matcher)
-          : topicProduct.variants.filter((v) => topic.variantIds?.includes(v.id));
-        const store = cat.store ?? (topic.storeId ? matcher.catalog.store(topic.storeId) : undefined);
-        return this.answerEntry(message, entry, top?.score ?? 0, state, lang, analysis, { ...base, usedContext: true }, { product: topicProduct, variants, store });
+    const topIsProductEntry = topEntry?.handler !== undefined && needsProduct(topEntry.handler);
+    const ownIntent = verdict.type === 'answer' && !topIsProductEntry;
+    if (topic && topicProduct && !cat.product && cat.productChoices.length === 0 && !cat.unknownProduct && !ownIntent && analysis.terms.length <= 6) {
+      const variants = matchVariantsOf(topicProduct, analysis, matcher);
+      const numbered = !cat.variantHint && variants.length > 0 && analysis.tokens.some((t) => t.kind === 'num');
+      if (cat.variantHint || cat.store || numbered) {
+        const handler: CatalogHandler = topIsProductEntry && topEntry?.handler ? topEntry.handler : cat.store && !cat.variantHint ? 'product-stock' : (matcher.entry(topic.entryId)?.handler ?? 'product-price');
+        const entry = this.entryForHandler(needsProduct(handler) ? handler : 'product-price', topic.entryId);
+        if (entry) {
+          // "yg item?" after the 512GB: the black 512GB, not every black one.
+          const narrowed = variants.filter((v) => topic.variantIds?.includes(v.id));
+          const picked = narrowed.length > 0 && narrowed.length < variants.length ? narrowed : variants;
+          const keep = cat.variantHint || numbered ? picked : topicProduct.variants.filter((v) => topic.variantIds?.includes(v.id));
+          const store = cat.store ?? (topic.storeId ? matcher.catalog.store(topic.storeId) : undefined);
+          return this.answerEntry(message, entry, top?.score ?? 0, state, lang, analysis, { ...base, usedContext: true }, { product: topicProduct, variants: keep, store });
+        }
       }
     }
 
-    // 4. A product named with no clear question: answer with the best product entry.
+    // Only numbers (no product in view to pick a variant of): ask what they are for.
+    if (!/\p{L}/u.test(message.text ?? '')) {
+      return { ...plainReply(say('numbersOnly', lang), 'empty', { ...withoutPending(state), choices: undefined }), candidates, entities };
+    }
+
+    // 4. A product named with no clear question: the remembered question about it ("kalo s23 fe?"),
+    // else the best product entry.
     if ((cat.product || cat.productChoices.length > 0 || cat.unknownProduct) && verdict.type !== 'answer') {
+      const remembered = topic ? matcher.entry(topic.entryId) : undefined;
+      if (remembered?.handler && needsProduct(remembered.handler) && cat.product && analysis.terms.length <= 4) {
+        return this.answerEntry(message, remembered, top?.score ?? 0, state, lang, analysis, { ...base, usedContext: true });
+      }
       const productCandidate = candidates.find((c) => {
         const h = matcher.entry(c.entryId)?.handler;
         return h !== undefined && needsProduct(h);
@@ -404,7 +442,10 @@ export class Engine {
         if (product && cat.variantHint) variants = matchVariantsOf(product, analysis, matcher);
         usedContext = true;
       }
-      if (!store && state.topic?.storeId && usedContext) store = matcher.catalog.store(state.topic.storeId);
+      // A remembered branch answers "jam buka?" after "stok di surabaya?" (never a city the message names).
+      const storeFollowUp = !needsProduct(entry.handler) && !cat.otherCity;
+      if (!store && state.topic?.storeId && (usedContext || storeFollowUp)) store = matcher.catalog.store(state.topic.storeId);
+      const asked = product && variants.length === 0 ? explicitVariantWords(cat.variantTokens) : undefined;
       if (!product && cat.productChoices.length > 0 && needsProduct(entry.handler)) {
         const options: OfferedChoice[] = cat.productChoices.slice(0, 6).map((p) => ({ label: p.name, value: p.name, kind: 'product', id: p.id }));
         return {
@@ -416,7 +457,7 @@ export class Engine {
           state: { ...nextState, pending: { entryId: entry.id, slot: 'product' }, choices: options, topic: { entryId: entry.id, ...(store ? { storeId: store.id } : {}) } },
         };
       }
-      const reply = answerFromCatalog(entry.handler, { product, variants, store, ...(cat.otherCity ? { otherCity: cat.otherCity } : {}) }, this.kb, lang, this.now());
+      const reply = answerFromCatalog(entry.handler, { product, variants, store, ...(cat.otherCity ? { otherCity: cat.otherCity } : {}), ...(asked ? { unmatchedVariant: asked } : {}) }, this.kb, lang, this.now());
       if (reply.kind === 'missing') {
         const unknown = analysis.unknownWords.filter((w) => w.length >= 2);
         if ((cat.unknownProduct || unknown.length > 0) && matcher.catalog.hasProducts) {
@@ -516,6 +557,29 @@ function inboundRecord(message: InboundMessage): InboundRecord {
 function matchVariantsOf(product: Product, analysis: Analysis, matcher: Matcher): Variant[] {
   const tokens = analysis.catalog.variantTokens.length > 0 ? analysis.catalog.variantTokens : analysis.tokens.filter((t) => t.kind === 'num');
   return [...matcher.catalog.variantsFor(product, tokens)];
+}
+
+/**
+ * A product entry cannot answer without a product: when the message names none and none is in
+ * view, a close candidate that can answer ("ada cabang bandung?" → store address) goes first.
+ */
+function preferAnswerable(verdict: MatchDecision, candidates: readonly Candidate[], cat: CatalogMatch, state: ConversationState, matcher: Matcher, clarifyThreshold: number): MatchDecision {
+  if (verdict.type !== 'answer' || cat.product || cat.productChoices.length > 0 || cat.unknownProduct || state.topic?.productId) return verdict;
+  const handler = matcher.entry(verdict.entryId)?.handler;
+  if (!handler || !needsProduct(handler)) return verdict;
+  const other = candidates.find((c) => {
+    const h = matcher.entry(c.entryId)?.handler;
+    return c.entryId !== verdict.entryId && !(h && needsProduct(h)) && c.score >= clarifyThreshold && c.score >= verdict.score * 0.6;
+  });
+  return other ? { type: 'answer', entryId: other.entryId, score: other.score } : verdict;
+}
+
+/** Size, RAM or colour words the customer wrote (not bare numbers or "termurah"), for "no such variant". */
+function explicitVariantWords(tokens: readonly Token[]): { text: string; kind: 'colour' | 'size' } | undefined {
+  const explicit = tokens.filter((t) => t.kind === 'storage' || t.kind === 'ramstorage' || t.kind === 'ram' || (t.kind === 'word' && t.text !== 'termurah' && t.text !== 'termahal'));
+  if (explicit.length === 0) return undefined;
+  const text = explicit.map((t) => (t.kind === 'ram' ? `RAM ${t.text.toUpperCase()}` : t.text.replace(/^(\d+)(gb|tb)$/, (_m, n: string, u: string) => `${n}${u.toUpperCase()}`))).join(' ');
+  return { text, kind: explicit.every((t) => t.kind === 'word') ? 'colour' : 'size' };
 }
 
 function entitiesOf(product: Product | undefined, variants: readonly Variant[], store: Store | undefined): Entities {

@@ -40,7 +40,9 @@ export class FlowTurns {
   /** Starts a flow: its first steps run at once, up to the first question. */
   start(flow: LoadedFlow, message: InboundMessage, state: ConversationState, lang: Language): Turn {
     const slots = { customer_name: message.userName ?? '', channel: message.channel };
-    const cleared = { ...withoutPending(state), choices: undefined, fallbacks: 0 };
+    // A flow is a new task: the product or branch talked about before is not carried into it.
+    const { topic: _topic, ...rest } = withoutPending(state);
+    const cleared = { ...rest, choices: undefined, fallbacks: 0 };
     return this.progress(message, cleared, lang, flow, advance(flow, 0, slots, this.context(message, lang)));
   }
 

@@ -57,8 +57,10 @@ export class HandoffTurns {
     return pattern.test(folded) || pattern.test(analysis.tokens.map((t) => t.text).join(' '));
   }
 
-  open(message: InboundMessage, state: ConversationState, lang: Language, reason: HandoffReason, base: TurnBase): Turn {
-    const summary: TicketSummary = { lastQuestion: message.text.slice(0, 500), candidates: base.candidates.slice(0, 3), entities: base.entities };
+  /** Opens a ticket; `entryId` is the entry that asked for it (default: the KB's handoff entry for requests). */
+  open(message: InboundMessage, state: ConversationState, lang: Language, reason: HandoffReason, base: TurnBase, entryId?: string): Turn {
+    const flow = state.flow ? { id: state.flow.id, slots: state.flow.slots } : undefined;
+    const summary: TicketSummary = { lastQuestion: message.text.slice(0, 500), candidates: base.candidates.slice(0, 3), entities: base.entities, ...(flow ? { flow } : {}) };
     const ticket = this.host.store.createTicket({
       conversationId: message.conversationId,
       channel: message.channel,
@@ -71,11 +73,14 @@ export class HandoffTurns {
     this.host.store.enqueue({ kind: HANDOFF_EVENT, target: ticket.id, payload: { type: 'ticket-created', ticketId: ticket.id } satisfies HandoffEvent });
     const score = base.candidates[0]?.score ?? 0;
     const text = [say(HANDOFF_OPENING[reason], lang), handoffExpectation(this.host.kb(), ticket.id, this.host.store.queuePosition(ticket.id), this.host.now(), lang)].join(' ');
+    // The person takes over from here: what the bot remembered (product, flow) does not outlive the ticket.
+    const { topic: _t, flow: _f, ...rest } = withoutPending(state);
+    entryId ??= reason === 'requested' ? this.host.matcher().entries.find((e) => e.action === 'handoff')?.id : undefined;
     return {
       ...base,
       replies: [{ kind: 'text', text }],
-      decision: { type: 'handoff', reason, ticketId: ticket.id, score },
-      state: { ...withoutPending(state), fallbacks: 0, choices: undefined, handoff: { ticketId: ticket.id } },
+      decision: { type: 'handoff', reason, ticketId: ticket.id, score, ...(entryId ? { entryId } : {}) },
+      state: { ...rest, fallbacks: 0, choices: undefined, handoff: { ticketId: ticket.id } },
     };
   }
 }

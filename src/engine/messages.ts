@@ -111,6 +111,14 @@ export const MESSAGES = {
   closed: { id: 'tutup', en: 'closed' },
   locationLine: { id: '{store}: {address} (telp {phone}) — {map}', en: '{store}: {address} (phone {phone}) — {map}' },
   locationHeader: { id: 'Cabang kami:', en: 'Our branches:' },
+  numbersOnly: {
+    id: 'Maaf Kak, angka itu untuk apa ya? Kalau nomor pesanan, ketik "cek pesanan" lalu kirim nomornya. Kalau mau tanya harga atau stok, tulis nama produknya, misalnya "harga iPhone 15 256GB".',
+    en: 'Sorry, what is that number for? For an order, type "track my order" and then send the number. For a price or stock, type the product name, e.g. "iPhone 15 256GB price".',
+  },
+  noVariant: {
+    id: '{product} tidak ada varian {asked}, Kak. Varian yang tersedia: {list}.',
+    en: 'The {product} does not come in {asked}. It comes in: {list}.',
+  },
   noBranch: { id: 'Maaf Kak, kami belum punya cabang di {city}.', en: 'Sorry, we have no branch in {city} yet.' },
   nearestHeader: { id: 'Cabang terdekat dari lokasi Kakak:', en: 'Nearest branches to you:' },
   distance: { id: '{km} km', en: '{km} km' },

@@ -72,7 +72,8 @@ export type Decision =
   | { readonly type: 'answer'; readonly entryId: string; readonly score: number }
   | { readonly type: 'clarify'; readonly entryIds: readonly string[]; readonly score: number }
   | { readonly type: 'fallback'; readonly reason: FallbackReason; readonly score: number }
-  | { readonly type: 'handoff'; readonly reason: HandoffReason; readonly ticketId: string; readonly score: number }
+  /** A ticket was opened; `entryId` is the entry that stood for the request, when one did. */
+  | { readonly type: 'handoff'; readonly reason: HandoffReason; readonly ticketId: string; readonly entryId?: string; readonly score: number }
   /** A flow ran (started by a command, keyword or entry — `entryId` — or continued). */
   | { readonly type: 'flow'; readonly flowId: string; readonly entryId?: string; readonly score: number }
   | { readonly type: 'silent'; readonly reason: SilentReason };
@@ -88,7 +89,7 @@ export interface TurnResult {
 /** The entry id of a decision, or null when it did not pick one entry. */
 export function decisionEntryId(decision: Decision): string | null {
   if (decision.type === 'answer') return decision.entryId;
-  return decision.type === 'flow' ? (decision.entryId ?? null) : null;
+  return decision.type === 'flow' || decision.type === 'handoff' ? (decision.entryId ?? null) : null;
 }
 
 /** Confidence of a decision in 0..1 (0 for silent turns). */

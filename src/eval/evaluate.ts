@@ -1,6 +1,7 @@
 import { Engine } from '../engine/engine';
 import type { KnowledgeBase } from '../knowledge/schema';
 import { SqliteStore } from '../storage/sqlite';
+import { decisionEntryId, type Decision } from '../engine/types';
 import { entryIdForLabel, type LabelledMessage } from './labelled-file';
 import { computeMetrics, type CaseOutcome, type EvalMetrics } from './metrics';
 
@@ -40,8 +41,9 @@ export async function evaluateCases(kb: KnowledgeBase, cases: readonly LabelledM
       outcomes.push({
         expected: expectedEntry(kb, c.intent),
         decision: result.decision.type,
-        answered: result.decision.type === 'answer' ? result.decision.entryId : null,
+        answered: answeredEntry(result.decision),
         top: result.explanation.candidates[0]?.entryId ?? null,
+        ...(result.decision.type === 'clarify' ? { offered: result.decision.entryIds } : {}),
       });
     }
   } finally {
@@ -50,4 +52,9 @@ export async function evaluateCases(kb: KnowledgeBase, cases: readonly LabelledM
   onProgress?.(cases.length, cases.length);
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   return { metrics: computeMetrics(outcomes), outcomes, msPerCase: cases.length === 0 ? 0 : ms / cases.length };
+}
+
+/** The entry a decision answered with: an answer, a flow an entry started, or a handoff a request asked for. */
+function answeredEntry(decision: Decision): string | null {
+  return decision.type === 'answer' || decision.type === 'flow' || decision.type === 'handoff' ? decisionEntryId(decision) : null;
 }

@@ -9,6 +9,8 @@ export interface CaseOutcome {
   readonly answered: string | null;
   /** The best-ranked entry, whatever the decision. */
   readonly top: string | null;
+  /** The entries offered as choices, for decision "clarify". */
+  readonly offered?: readonly string[];
 }
 
 export interface EntryScore {
@@ -28,6 +30,10 @@ export interface EvalMetrics {
   readonly top1Accuracy: number;
   /** Share of in-scope cases answered with a wrong entry. */
   readonly wrongAnswerRate: number;
+  /** Share of in-scope cases that got a clarification offering the right entry. */
+  readonly clarifiedRight: number;
+  /** Share of in-scope cases that got a clarification without the right entry, or a fallback. */
+  readonly missed: number;
   /** Share of out-of-scope cases not answered. */
   readonly oosRecall: number;
   /** Share of out-of-scope cases that got an answer. */
@@ -46,6 +52,7 @@ export function computeMetrics(outcomes: readonly CaseOutcome[]): EvalMetrics {
   let correct = 0;
   let top1 = 0;
   let wrong = 0;
+  let clarifiedRight = 0;
   let oos = 0;
   let oosAnswered = 0;
   const tp = new Map<string, number>();
@@ -57,7 +64,8 @@ export function computeMetrics(outcomes: readonly CaseOutcome[]): EvalMetrics {
   };
   for (const o of outcomes) {
     decisions[o.decision]++;
-    const answered = o.decision === 'answer' ? o.answered : null;
+    // An entry that starts a flow or a requested handoff answers as much as a text answer does.
+    const answered = o.decision === 'answer' || o.decision === 'flow' || o.decision === 'handoff' ? o.answered : null;
     if (o.expected === null) {
       oos++;
       if (answered !== null) {
@@ -73,6 +81,8 @@ export function computeMetrics(outcomes: readonly CaseOutcome[]): EvalMetrics {
     if (answered === o.expected) {
       correct++;
       bump(tp, o.expected);
+    } else if (o.decision === 'clarify' && o.offered?.includes(o.expected)) {
+      clarifiedRight++;
     } else if (answered !== null) {
       wrong++;
       bump(fp, answered);
@@ -98,6 +108,8 @@ export function computeMetrics(outcomes: readonly CaseOutcome[]): EvalMetrics {
     inScopeAccuracy: ratio(correct, inScope),
     top1Accuracy: ratio(top1, inScope),
     wrongAnswerRate: ratio(wrong, inScope),
+    clarifiedRight: ratio(clarifiedRight, inScope),
+    missed: ratio(inScope - correct - wrong - clarifiedRight, inScope),
     oosRecall: oos === 0 ? 1 : ratio(oos - oosAnswered, oos),
     falseAnswerRate: ratio(oosAnswered, oos),
     decisions,

@@ -109,6 +109,7 @@ export class TelegramDesk implements AgentDestination {
       `Alasan / reason: ${ticket.reason}`,
       `Pertanyaan terakhir / last question: ${s.lastQuestion || '—'}`,
       s.candidates.length > 0 ? `Kandidat / candidates: ${s.candidates.map((c) => `${c.entryId} (${c.score.toFixed(2)})`).join(', ')}` : '',
+      s.flow ? `Alur / flow: ${s.flow.id} ${Object.entries(s.flow.slots).filter(([k, v]) => v !== '' && k !== 'channel').map(([k, v]) => `${k}=${String(v)}`).join(', ')}` : '',
       Object.entries(s.entities).filter(([, v]) => v).length > 0 ? `Entitas / entities: ${Object.entries(s.entities).filter(([, v]) => v).map(([k, v]) => `${k}=${String(v)}`).join(', ')}` : '',
       lines.length <= INLINE_TRANSCRIPT_CHARS ? `\nTranskrip / transcript:\n${lines}` : '\nTranskrip terlampir / transcript attached (.txt).',
       '\nKlaim tiket ini, lalu balas (reply) pesannya untuk menjawab pelanggan.',

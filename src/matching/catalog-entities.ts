@@ -1,6 +1,7 @@
 import diceCoefficient = require('natural/lib/natural/distance/dice_coefficient');
 import type { Product, Store, Variant } from '../knowledge/schema';
 import { INDONESIAN_CITIES } from './cities';
+import { canonicalColour } from './lexicon';
 import type { Normalizer, Token } from './normalize';
 
 /** A recognised mention: which tokens it covers and what it refers to. */
@@ -70,7 +71,7 @@ export class CatalogEntities {
         if (words.length > 1) this.productForms.push({ words: [words.join('')], productId: product.id });
       }
       for (const variant of product.variants) {
-        if (variant.color) for (const w of this.words(variant.color)) this.colorWords.add(w);
+        if (variant.color) for (const w of colourWords(variant.color, this.words.bind(this))) this.colorWords.add(w);
       }
     }
     this.productForms.sort((a, b) => b.words.length - a.words.length);
@@ -174,9 +175,14 @@ export class CatalogEntities {
     tokens.forEach((t, i) => {
       if (used[i]) return;
       const isSize = t.kind === 'storage' || t.kind === 'ramstorage';
-      const isColor = t.kind === 'word' && this.colorWords.has(t.text);
+      const isColor = t.kind === 'word' && (this.colorWords.has(t.text) || this.colorWords.has(canonicalColour(t.text) ?? ''));
       const isBareSize = t.kind === 'num' && product !== undefined && /^(32|64|128|256|512|1024|1|2)$/.test(t.text);
-      if (isSize || isColor || isBareSize) {
+      if (t.kind === 'word' && SUPERLATIVES.has(t.text)) {
+        // "yg termurah": picks a variant but keeps its meaning for matching ("hp termurah" is a recommendation).
+        variantTokens.push(t);
+        return;
+      }
+      if (isSize || isColor || isBareSize || t.kind === 'ram') {
         variantTokens.push(t);
         replace.set(i, { end: i + 1, placeholder: PLACEHOLDER.variant });
       }
@@ -194,7 +200,7 @@ export class CatalogEntities {
       const t = tokens[i];
       if (t.kind === 'money') masked.push({ text: PLACEHOLDER.money, kind: 'word' });
       else if (t.kind === 'num') masked.push({ text: PLACEHOLDER.num, kind: 'word' });
-      else if (t.kind === 'storage' || t.kind === 'ramstorage') masked.push({ text: PLACEHOLDER.variant, kind: 'word' });
+      else if (t.kind === 'storage' || t.kind === 'ramstorage' || t.kind === 'ram') masked.push({ text: PLACEHOLDER.variant, kind: 'word' });
       else if (/\d/.test(t.text) && /\p{L}/u.test(t.text)) masked.push({ text: PLACEHOLDER.code, kind: 'word' });
       else masked.push(t);
       i++;
@@ -329,24 +335,45 @@ function sameWord(a: string, b: string): boolean {
   return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
-/** The variants that best fit the size/colour words given (all of them tie), or [] when none fits. */
+/** Words that pick a variant by price rather than by name. */
+const SUPERLATIVES = new Set(['termurah', 'termahal']);
+
+/** A variant colour's words plus their canonical colours ("Midnight Black" → midnight, black, hitam). */
+function colourWords(colour: string, words: (text: string) => string[]): string[] {
+  const out: string[] = [];
+  for (const w of words(colour)) {
+    out.push(w);
+    const canonical = canonicalColour(w);
+    if (canonical) out.push(canonical);
+  }
+  return out;
+}
+
+/**
+ * The variants that best fit the size/RAM/colour words given (all of them tie), or [] when none
+ * fits. "termurah"/"termahal" then keep the cheapest or dearest of those.
+ */
 export function matchVariants(product: Product, hints: readonly Token[]): Variant[] {
   if (hints.length === 0) return [];
-  let best: Variant[] = [];
+  const picks = hints.filter((h) => h.kind === 'word' && SUPERLATIVES.has(h.text));
+  const attributes = hints.filter((h) => !picks.includes(h));
+  let best: Variant[] = attributes.length === 0 ? [...product.variants] : [];
   let bestScore = 0;
-  for (const variant of product.variants) {
+  for (const variant of attributes.length > 0 ? product.variants : []) {
     const storage = variant.storage?.toLowerCase().replace(/\s/g, '');
     const ram = variant.ram?.toLowerCase().replace(/\s/g, '');
-    const color = variant.color?.toLowerCase();
+    const colours = variant.color ? new Set(colourWords(variant.color, (t) => t.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean))) : undefined;
     let score = 0;
-    for (const hint of hints) {
+    for (const hint of attributes) {
       const t = hint.text;
       if (hint.kind === 'ramstorage') {
         const [r, s] = t.split('/');
         if (storage === `${s}gb` || storage === `${Number(s) / 1024}tb`) score += ram === `${r}gb` || !ram ? 2 : 1;
+      } else if (hint.kind === 'ram') {
+        if (ram === t) score += 1;
       } else if (storage && (t === storage || `${t}gb` === storage || `${t}tb` === storage)) score += 1;
       else if (ram && (t === ram || `${t}gb` === ram)) score += 0.5;
-      else if (color && color.split(/\s+/).includes(t)) score += 1;
+      else if (colours && (colours.has(t) || colours.has(canonicalColour(t) ?? ''))) score += 1;
     }
     if (score > bestScore) {
       best = [variant];
@@ -355,5 +382,8 @@ export function matchVariants(product: Product, hints: readonly Token[]): Varian
       best.push(variant);
     }
   }
-  return best;
+  if (picks.length === 0 || best.length === 0) return picks.length > 0 ? [] : best;
+  const prices = best.map((v) => v.price);
+  const target = picks[picks.length - 1].text === 'termurah' ? Math.min(...prices) : Math.max(...prices);
+  return best.filter((v) => v.price === target);
 }

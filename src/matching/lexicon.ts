@@ -1,4 +1,5 @@
 import kataDasar = require('natural/lib/natural/stemmers/indonesian/data/kata-dasar.json');
+import lexicon = require('./data/lexicon-id.json');
 import { words as englishStopwords } from 'natural/lib/natural/util/stopwords';
 import { words as indonesianStopwords } from 'natural/lib/natural/util/stopwords_id';
 
@@ -52,3 +53,12 @@ export const ENGLISH_TO_INDONESIAN: Readonly<Record<string, string>> = {
   used: 'bekas', charger: 'charger', box: 'dus', gift: 'kado', wrap: 'bungkus', how: 'bagaimana', when: 'kapan',
   where: 'mana', why: 'kenapa', what: 'apa', which: 'mana', can: 'bisa', still: 'masih', yet: 'belum', not: 'tidak',
 };
+
+/** Colour words customers use (item, black, ijo…) → one canonical colour per group. */
+const COLOURS = new Map<string, string>();
+for (const [canonical, words] of Object.entries(lexicon.colours)) for (const w of words as string[]) if (!w.includes(' ')) COLOURS.set(w, canonical);
+
+/** The canonical colour of a word ("item" → "hitam", "black" → "hitam"), if it names one. */
+export function canonicalColour(word: string): string | undefined {
+  return COLOURS.get(word);
+}

@@ -12,7 +12,7 @@ import { stemWord } from './stem';
 /** One normalized token. `num` tokens carry a numeric value, `storage` tokens a size like "256gb". */
 export interface Token {
   readonly text: string;
-  readonly kind: 'word' | 'num' | 'money' | 'storage' | 'ramstorage';
+  readonly kind: 'word' | 'num' | 'money' | 'storage' | 'ramstorage' | 'ram';
 }
 
 export interface NormalizerOptions {
@@ -100,6 +100,10 @@ export class Normalizer {
       out.push({ text: part, kind: 'ramstorage' });
       return;
     }
+    if (/^#ram\d+$/.test(part)) {
+      out.push({ text: `${part.slice(4)}gb`, kind: 'ram' });
+      return;
+    }
     if (/^#money\d+$/.test(part)) {
       out.push({ text: part.slice(6), kind: 'money' });
       return;
@@ -141,7 +145,8 @@ export function foldText(text: string): string {
 /**
  * Rewrites amounts and sizes into single tokens:
  * "1,5jt" / "1.5 juta" → "#money1500000", "Rp 1.500.000" → "#money1500000",
- * "256 GB" → "256gb", "8 / 256" → "8/256", "1.500.000" → "1500000".
+ * "256 GB" → "256gb", "1 tera" → "1tb", "8 / 256" → "8/256", "12/1tb" → "12/1024", "ram 16" / "16gb ram" →
+ * "#ram16", "1.500.000" → "1500000".
  */
 export function canonicalNumbers(text: string): string {
   return text
@@ -152,8 +157,10 @@ export function canonicalNumbers(text: string): string {
       return `#money${Math.round(value * factor)}`;
     })
     .replace(/\b(\d{1,3}(?:\.\d{3})+)\b/g, (m) => m.replace(/\./g, ''))
-    .replace(/\b(\d{1,2})\s*(?:gb)?\s*\/\s*(\d{2,4})\s*(?:gb)?\b/g, '$1/$2')
-    .replace(/\b(\d+)\s*(gb|tb|giga)\b/g, (_m, n: string, unit: string) => `${n}${unit === 'giga' ? 'gb' : unit}`);
+    .replace(/\b(\d{1,2})(?:\s*gb)?\s*\/\s*(\d{2,4}|\d(?=\s*tb))(?:\s*(gb|tb))?\b/g, (_m, r: string, s: string, unit?: string) => `${r}/${unit === 'tb' ? Number(s) * 1024 : s}`)
+    .replace(/\bram\s*(\d{1,2})(?:\s*gb)?\b/g, '#ram$1')
+    .replace(/\b(\d{1,2})\s*gb\s*(?:of\s+)?ram\b/g, '#ram$1')
+    .replace(/\b(\d+)\s*(gb|tb|giga|gigabyte|tera|terabyte)\b/g, (_m, n: string, unit: string) => `${n}${unit.startsWith('t') ? 'tb' : 'gb'}`);
 }
 
 /** Indonesian reduplication written with a 2 ("barang2" → "barang"). */

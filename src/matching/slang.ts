@@ -61,6 +61,8 @@ export const DEFAULT_SLANG: Readonly<Record<string, string>> = {
 export const DEFAULT_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   ongkir: ['ongkos kirim', 'biaya kirim', 'biaya pengiriman', 'ongkos pengiriman', 'shipping cost', 'shipping fee', 'delivery fee'],
   cod: ['bayar di tempat', 'cash on delivery', 'bayar ditempat'],
+  termurah: ['paling murah', 'paling murmer', 'harga terendah', 'paling terjangkau', 'cheapest', 'most affordable', 'lowest price', 'the cheapest'],
+  termahal: ['paling mahal', 'harga tertinggi', 'most expensive', 'priciest', 'the most expensive'],
   cicil: ['installment', 'instalment', 'paylater', 'pay later'],
   'customer service': ['cs', 'admin', 'operator', 'agen', 'agent', 'human', 'manusia', 'orang asli', 'live agent'],
 };

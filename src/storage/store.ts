@@ -24,6 +24,8 @@ export interface TicketSummary {
   readonly lastQuestion: string;
   readonly candidates: readonly Candidate[];
   readonly entities: Entities;
+  /** The flow the customer was in when the ticket opened, with what it had collected. */
+  readonly flow?: { readonly id: string; readonly slots: Readonly<Record<string, string | number>> };
 }
 
 export interface HandoffTicket {

@@ -46,11 +46,12 @@ const turnSchema = z
 const singleSchema = z
   .object({
     say: z.string(),
-    intent: z.string().nullable(),
+    intent: z.string().nullable().optional(),
     decision: z.enum(['answer', 'clarify', 'fallback', 'handoff', 'flow', 'silent']).optional(),
     replyContains: oneOrMany.optional(),
   })
-  .strict();
+  .strict()
+  .refine((s) => s.intent !== undefined || s.decision !== undefined, { message: 'give the expected intent, the decision, or both' });
 
 const fileSchema = z
   .object({
@@ -135,7 +136,7 @@ export async function runConversationFile(path: string, kb: KnowledgeBase, displ
   parsed.data.single.forEach((s, i) => {
     plans.push({
       name: `single #${i + 1}`,
-      turns: [{ line: lineOf(['single', i]), say: s.say, expect: { decision: s.decision ?? (s.intent === null ? undefined : 'answer'), intent: s.intent, replyContains: s.replyContains } }],
+      turns: [{ line: lineOf(['single', i]), say: s.say, expect: { decision: s.decision ?? (s.intent === null || s.intent === undefined ? undefined : 'answer'), ...(s.intent !== undefined ? { intent: s.intent } : {}), replyContains: s.replyContains } }],
     });
   });
 

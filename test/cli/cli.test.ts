@@ -108,7 +108,7 @@ describe('tanya test', () => {
       [
         'test/fixtures/editor/failing-test.yaml:4: [single #2] "jam buka toko jakarta"',
         '  expected entry shipping-cost, got store-hours',
-        '  top candidates: store-hours 0.64, holiday-hours 0.28, contact-cs 0.12, product-stock 0.12, store-location 0.11',
+        '  top candidates: store-hours 0.64, holiday-hours 0.28, product-stock 0.12, contact-cs 0.12, store-location 0.11',
         '✗ 1 of 2 turns failed in 1 file(s)',
         '',
       ].join('\n'),

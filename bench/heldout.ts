@@ -1,0 +1,141 @@
+/**
+ * Generalization benchmark: the same pipeline a new user runs, measured on the data it was
+ * built and tuned on (dev) beside messages written independently and never used to build or
+ * tune anything (bench/heldout/, see its README).
+ *
+ *   npm run bench:heldout
+ *
+ * 1. tanya_cs_id: KB imported from train, thresholds from `tanya tune` on dev; evaluated on dev,
+ *    on bench/dev-informal (a second informal set we read while developing) and on held-out.
+ * 2. The sample shop (knowledge/, flows/): single messages (intent, and product/variant/store
+ *    where the case names them) and multi-turn conversations (conversation-test format).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { orderService } from '../src/demo/order-service';
+import { Engine } from '../src/engine/engine';
+import { decisionEntryId } from '../src/engine/types';
+import { evaluateCases } from '../src/eval/evaluate';
+import { importIntents, writeImportedKnowledge } from '../src/eval/import-intents';
+import { readLabelledFile } from '../src/eval/labelled-file';
+import type { EvalMetrics } from '../src/eval/metrics';
+import { tuneThresholds, writeThresholds } from '../src/eval/tune';
+import { loadFlows } from '../src/flows/loader';
+import { loadKnowledge } from '../src/knowledge/loader';
+import { SqliteStore } from '../src/storage/sqlite';
+import { formatFailure, runConversationFile } from '../src/testing/conversation-tests';
+import { datasetFile, hasDataset } from './datasets';
+
+const root = resolve(__dirname, '..', '..');
+const pct = (x: number): string => `${(x * 100).toFixed(1)}`;
+
+function row(name: string, m: EvalMetrics): string {
+  const oos = m.outOfScope > 0 ? `${pct(m.falseAnswerRate).padStart(6)}` : '     —';
+  return `| ${name.padEnd(28)} | ${String(m.n).padStart(4)} | ${pct(m.top1Accuracy).padStart(5)} | ${pct(m.inScopeAccuracy).padStart(6)} | ${pct(m.clarifiedRight).padStart(6)} | ${pct(m.wrongAnswerRate).padStart(5)} | ${oos} |`;
+}
+const HEADER = ['| set                          |    n | top-1 | answered right | clarified right | wrong | false-answer rate |', '|---|---:|---:|---:|---:|---:|---:|'];
+
+async function intentSet(): Promise<string[]> {
+  if (!hasDataset('tanya_cs_id')) return ['tanya_cs_id not found (../shared/datasets): skipped'];
+  const dir = mkdtempSync(join(tmpdir(), 'tanya-heldout-'));
+  try {
+    writeImportedKnowledge(dir, importIntents(readLabelledFile(datasetFile('tanya_cs_id', 'train'))), datasetFile('tanya_cs_id', 'train'));
+    const dev = readLabelledFile(datasetFile('tanya_cs_id', 'dev'));
+    const tuned = tuneThresholds(loadKnowledge(dir), dev);
+    writeThresholds(dir, tuned.thresholds);
+    const kb = loadKnowledge(dir);
+    const out = [`tanya_cs_id — KB from train (220), thresholds tuned on dev: answer ≥ ${tuned.thresholds.answerThreshold}, clarify ≥ ${tuned.thresholds.clarifyThreshold}, margin ${tuned.thresholds.clarifyMargin}`, '', ...HEADER];
+    const sets: [string, string][] = [
+      ['dev (tuned on)', datasetFile('tanya_cs_id', 'dev')],
+      ['dev-informal (read while developing)', join(root, 'bench', 'dev-informal', 'cs-intents.jsonl')],
+      ['held-out (never read)', join(root, 'bench', 'heldout', 'cs-intents.jsonl')],
+    ];
+    for (const [name, file] of sets) out.push(row(name, (await evaluateCases(kb, readLabelledFile(file))).metrics));
+    return out;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+interface ShopCase {
+  readonly text: string;
+  readonly intent: string | null;
+  readonly product?: string;
+  readonly variant?: string;
+  readonly store?: string;
+}
+
+async function shopSingles(): Promise<string[]> {
+  const kb = loadKnowledge(join(root, 'knowledge'));
+  const flows = loadFlows(join(root, 'flows'), kb);
+  const cases = readFileSync(join(root, 'bench', 'heldout', 'shop-single.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as ShopCase);
+  const store = new SqliteStore(':memory:');
+  const engine = new Engine(kb, store, { flows });
+  let inScope = 0;
+  let right = 0;
+  let entityCases = 0;
+  let entitiesRight = 0;
+  let oos = 0;
+  let oosAnswered = 0;
+  try {
+    for (const [i, c] of cases.entries()) {
+      const r = await engine.handle({ channel: 'eval', conversationId: `s${i}`, userId: `s${i}`, messageId: `s${i}`, text: c.text, receivedAt: new Date() });
+      const got = decisionEntryId(r.decision);
+      if (c.intent === null) {
+        oos++;
+        if (got !== null && r.decision.type !== 'handoff') oosAnswered++;
+        continue;
+      }
+      inScope++;
+      if (got === c.intent) right++;
+      if (c.product || c.store || c.variant) {
+        entityCases++;
+        const e = r.explanation.entities;
+        if ((!c.product || e.product === c.product) && (!c.store || e.store === c.store) && (!c.variant || e.variant === c.variant)) entitiesRight++;
+      }
+    }
+  } finally {
+    store.close();
+  }
+  return [
+    `sample shop, held-out single messages: ${cases.length} (${inScope} in scope, ${oos} out of scope)`,
+    `  answered with the right entry: ${pct(right / inScope)} %; product/variant/store right where named: ${pct(entitiesRight / Math.max(1, entityCases))} % of ${entityCases}; out of scope answered: ${pct(oosAnswered / Math.max(1, oos))} %`,
+  ];
+}
+
+async function shopConversations(): Promise<string[]> {
+  const kb = loadKnowledge(join(root, 'knowledge'));
+  const flows = loadFlows(join(root, 'flows'), kb);
+  const orders = orderService();
+  const port = await orders.listen(0, '127.0.0.1');
+  try {
+    const out: string[] = [];
+    const files: [string, string][] = [
+      ['golden (test/conversations, written with the code)', join(root, 'test', 'conversations', 'context.yaml')],
+      ['held-out (bench/heldout/shop-conversations.yaml)', join(root, 'bench', 'heldout', 'shop-conversations.yaml')],
+    ];
+    for (const [name, file] of files) {
+      const report = await runConversationFile(file, kb, file, { flows, env: { ORDER_SERVICE_URL: `http://127.0.0.1:${port}` } });
+      out.push(`sample shop conversations, ${name}: ${pct((report.turns - report.failures.length) / report.turns)} % of ${report.turns} turns right`);
+      if (process.argv.includes("--verbose")) for (const f of report.failures) out.push(formatFailure(f));
+    }
+    return out;
+  } finally {
+    orders.close();
+  }
+}
+
+async function main(): Promise<void> {
+  for (const part of [intentSet, shopSingles, shopConversations]) {
+    process.stdout.write(`${(await part()).join('\n')}\n\n`);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
