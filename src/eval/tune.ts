@@ -15,57 +15,112 @@ export type Thresholds = Pick<Settings, 'answerThreshold' | 'clarifyThreshold' |
 export interface TuneOptions {
   /** Highest acceptable share of out-of-scope cases answered (default 0.1). */
   readonly maxFalseAnswerRate: number;
-  /** Without out-of-scope cases: how much a wrong answer costs against a right one (default 0.5). */
+  /** How much a wrong answer (or an out-of-scope question answered) costs against a right one (default 0.5). */
   readonly wrongAnswerCost: number;
+  /** What a clarification that offers the right entry is worth against a right answer (default 0.5). */
+  readonly clarifyValue?: number;
+  /** Folds of the knowledge base's own examples scored by a matcher built without them (default 5; 0 = the cases alone). */
+  readonly folds?: number;
 }
 
-export const DEFAULT_TUNE_OPTIONS: TuneOptions = { maxFalseAnswerRate: 0.1, wrongAnswerCost: 0.5 };
+export const DEFAULT_TUNE_OPTIONS: TuneOptions = { maxFalseAnswerRate: 0.1, wrongAnswerCost: 0.5, clarifyValue: 0.5, folds: 5 };
 
 export interface TuneResult {
+  /** Figures on the labelled cases given (not the cross-validation examples). */
   readonly before: EvalMetrics;
   readonly after: EvalMetrics;
   readonly thresholds: Thresholds;
+  /** How many of the knowledge base's own examples were scored out of fold and pooled with the cases. */
+  readonly crossValidated: number;
 }
 
 const MARGINS = [0, 0.01, 0.02, 0.03, 0.04, 0.06, 0.08, 0.1];
+const CLARIFY_RATIOS = [0.5, 0.6, 0.75];
+
+interface Ranked {
+  readonly expected: string | null;
+  readonly candidates: readonly Candidate[];
+  /** True for the labelled cases given; false for out-of-fold examples of the knowledge base. */
+  readonly given: boolean;
+}
 
 /**
- * Finds answer/clarify thresholds for a knowledge base from labelled cases. With out-of-scope
- * cases: the best in-scope accuracy whose false-answer rate stays within the limit. Without:
- * the best accuracy minus the cost of wrong answers. Candidates are ranked once; each setting
- * is then replayed through the same decision rule the engine uses.
+ * Finds answer/clarify thresholds for a knowledge base by a documented cost, on the labelled
+ * cases pooled with the knowledge base's own examples scored by cross-validation (each fold by a
+ * matcher built without it), so the thresholds fit how unseen questions score rather than one
+ * small dev split. Per in-scope question: a right answer is worth 1, a clarification offering the
+ * right entry `clarifyValue`, a wrong answer costs `wrongAnswerCost`, a fallback 0; an
+ * out-of-scope question answered costs `wrongAnswerCost`, declined 0. The best mean value whose
+ * false-answer rate (on the out-of-scope cases given) stays within the limit wins.
  */
 export function tuneThresholds(kb: KnowledgeBase, cases: readonly LabelledMessage[], options: TuneOptions = DEFAULT_TUNE_OPTIONS): TuneResult {
+  const clarifyValue = options.clarifyValue ?? DEFAULT_TUNE_OPTIONS.clarifyValue ?? 0.5;
   const matcher = new Matcher(kb);
-  const ranked = cases.map((c) => ({ expected: expectedEntry(kb, c.intent), candidates: matcher.rank(matcher.analyze(c.text), 3) }));
-  const hasOos = ranked.some((r) => r.expected === null);
-  const replay = (t: Thresholds): EvalMetrics =>
+  const given: Ranked[] = cases.map((c) => ({ expected: expectedEntry(kb, c.intent), candidates: matcher.rank(matcher.analyze(c.text), 3), given: true }));
+  const pooled = [...given, ...crossValidated(kb, options.folds ?? DEFAULT_TUNE_OPTIONS.folds ?? 5)];
+  const hasOos = given.some((r) => r.expected === null);
+  const replay = (t: Thresholds, rows: readonly Ranked[]): EvalMetrics =>
     computeMetrics(
-      ranked.map((r) => {
-        const d = decide(r.candidates as Candidate[], t);
-        return { expected: r.expected, decision: d.type, answered: d.type === 'answer' ? d.entryId : null, top: r.candidates[0]?.entryId ?? null };
+      rows.map((r) => {
+        const d = decide(r.candidates, t);
+        return {
+          expected: r.expected,
+          decision: d.type,
+          answered: d.type === 'answer' ? d.entryId : null,
+          top: r.candidates[0]?.entryId ?? null,
+          ...(d.type === 'clarify' ? { offered: d.entryIds } : {}),
+        };
       }),
     );
-  const objective = (m: EvalMetrics): number => (hasOos ? m.inScopeAccuracy : m.inScopeAccuracy - options.wrongAnswerCost * m.wrongAnswerRate);
-  let best: { t: Thresholds; m: EvalMetrics; feasible: boolean } | undefined;
+  const value = (m: EvalMetrics): number => {
+    const inScope = m.inScopeAccuracy + clarifyValue * m.clarifiedRight - options.wrongAnswerCost * m.wrongAnswerRate;
+    if (m.outOfScope === 0) return inScope;
+    // Each question counts once, in scope or not.
+    return (inScope * m.inScope - options.wrongAnswerCost * m.falseAnswerRate * m.outOfScope) / (m.inScope + m.outOfScope);
+  };
+  let best: { t: Thresholds; v: number; far: number; feasible: boolean } | undefined;
   for (let a = 0.05; a <= 0.6 + 1e-9; a += 0.005) {
-    for (const margin of MARGINS) {
-      const t: Thresholds = { answerThreshold: round(a), clarifyThreshold: round(a * 0.6), clarifyMargin: margin };
-      const m = replay(t);
-      const feasible = !hasOos || m.falseAnswerRate <= options.maxFalseAnswerRate + 1e-9;
-      const better =
-        !best ||
-        (feasible && !best.feasible) ||
-        (feasible === best.feasible &&
-          (feasible
-            ? objective(m) > objective(best.m) + 1e-9
-            : m.falseAnswerRate < best.m.falseAnswerRate - 1e-9 || (m.falseAnswerRate === best.m.falseAnswerRate && objective(m) > objective(best.m) + 1e-9)));
-      if (better) best = { t, m, feasible };
+    for (const ratio of CLARIFY_RATIOS) {
+      for (const margin of MARGINS) {
+        const t: Thresholds = { answerThreshold: round(a), clarifyThreshold: round(a * ratio), clarifyMargin: margin };
+        const far = hasOos ? replay(t, given).falseAnswerRate : 0;
+        const v = value(replay(t, pooled));
+        const feasible = far <= options.maxFalseAnswerRate + 1e-9;
+        const better =
+          !best ||
+          (feasible && !best.feasible) ||
+          (feasible === best.feasible && (feasible ? v > best.v + 1e-9 : far < best.far - 1e-9 || (far === best.far && v > best.v + 1e-9)));
+        if (better) best = { t, v, far, feasible };
+      }
     }
   }
   const current: Thresholds = { answerThreshold: kb.settings.answerThreshold, clarifyThreshold: kb.settings.clarifyThreshold, clarifyMargin: kb.settings.clarifyMargin };
-  const chosen = best ?? { t: current, m: replay(current) };
-  return { before: replay(current), after: chosen.m, thresholds: chosen.t };
+  const chosen = best?.t ?? current;
+  return { before: replay(current, given), after: replay(chosen, given), thresholds: chosen, crossValidated: pooled.length - given.length };
+}
+
+/**
+ * The knowledge base's example questions, each ranked by a matcher built without its fold
+ * (every k-th example of an entry, so each fold holds out some of every entry). Entries with
+ * fewer than 3 examples keep theirs: without them the entry could not be matched at all.
+ */
+function crossValidated(kb: KnowledgeBase, folds: number): Ranked[] {
+  if (folds < 2) return [];
+  const out: Ranked[] = [];
+  for (let fold = 0; fold < folds; fold++) {
+    const heldOut: { entry: string; text: string }[] = [];
+    const entries = kb.entries.map((e) => {
+      const all = [...e.questions.id.map((q) => ['id', q] as const), ...e.questions.en.map((q) => ['en', q] as const)];
+      if (all.length < 3) return e;
+      const keep = all.filter((_, i) => i % folds !== fold);
+      for (const [, q] of all.filter((_, i) => i % folds === fold)) heldOut.push({ entry: e.id, text: q });
+      return { ...e, questions: { id: keep.filter(([l]) => l === 'id').map(([, q]) => q), en: keep.filter(([l]) => l === 'en').map(([, q]) => q) } };
+    });
+    if (heldOut.length === 0) continue;
+    const matcher = new Matcher({ ...kb, entries });
+    for (const h of heldOut) out.push({ expected: h.entry, candidates: matcher.rank(matcher.analyze(h.text), 3), given: false });
+  }
+  return out;
 }
 
 function round(x: number): number {

@@ -131,6 +131,8 @@ export const matchingSchema = z
     bigramWeightFull: weight.optional(),
     /** Character 4-grams against single words (default 0.3). */
     charWeight: weight.optional(),
+    /** Concept features from the colloquial lexicon against single words (default 0.5; 0 = off). */
+    conceptWeight: weight.optional(),
     /** Share of the trained model's probability in the score at full data (default 0.5; 0 = off). */
     modelWeight: weight.optional(),
     /** Examples per entry from which the model and pair weights reach full strength (default 50). */

