@@ -15,7 +15,7 @@ export function isDictionaryWord(word: string): boolean {
 export function isFunctionWord(word: string): boolean {
   return FUNCTION_WORDS.has(word);
 }
-const FUNCTION_WORDS = new Set([...englishStopwords, ...indonesianStopwords]);
+const FUNCTION_WORDS = new Set<string>([...englishStopwords, ...indonesianStopwords, ...lexicon.fillers]);
 
 /**
  * English customer-service words and their Indonesian counterparts (lexicon `english`), so an

@@ -6,7 +6,8 @@ import { OFF_TOPIC_PENALTY, OffTopic } from './off-topic';
 import { DEFAULT_INDEX_OPTIONS, IntentIndex, type IndexOptions } from './intent-index';
 import { LanguageDetector } from './language';
 import { foldText, Normalizer, type Token } from './normalize';
-import { ENGLISH_TO_INDONESIAN, isFunctionWord } from './lexicon';
+import { ENGLISH_TO_INDONESIAN, isDictionaryWord, isFunctionWord } from './lexicon';
+import { affixCandidates, splitGlued } from './colloquial';
 import { stemWord } from './stem';
 import { TypoCorrector } from './typo';
 
@@ -37,6 +38,9 @@ export class Matcher {
   private readonly typos: TypoCorrector;
   private readonly concepts: ConceptIndex;
   private readonly offTopic: OffTopic;
+  /** Stems of the knowledge base's words, for colloquial forms whose root it uses. */
+  private readonly knownStems = new Set<string>();
+  private readonly informalMemo = new Map<string, Token[] | null>();
   private readonly language: LanguageDetector;
   private readonly entryIds: readonly string[];
   private readonly entriesById: ReadonlyMap<string, Entry>;
@@ -81,6 +85,7 @@ export class Matcher {
       if (entry.title) add(i, entry.title.id);
     });
     this.typos = new TypoCorrector(vocabulary);
+    for (const word of vocabulary.keys()) this.knownStems.add(stemWord(word));
     this.offTopic = new OffTopic(this.normalizer, (word) => vocabulary.has(word) || this.concepts.has(word));
     this.index = new IntentIndex(kb.entries.length, examples, options);
     this.language = new LanguageDetector(idWords, enWords);
@@ -100,22 +105,69 @@ export class Matcher {
     const offTopic = this.offTopic.find(tokens);
     const corrections: [string, string][] = [];
     const unknownWords: string[] = [];
-    const corrected = tokens.map((t): Token => {
-      if (t.kind !== 'word' || this.typos.knows(t.text)) return t;
+    const corrected: Token[] = [];
+    for (const t of tokens) {
+      if (t.kind !== 'word' || this.typos.knows(t.text) || isFunctionWord(t.text)) {
+        corrected.push(t);
+        continue;
+      }
+      const informal = this.informal(t.text);
+      if (informal) {
+        corrections.push([t.text, informal.map((x) => x.text).join(' ')]);
+        corrected.push(...informal);
+        continue;
+      }
       const fix = this.typos.correct(t.text);
       if (fix && fix !== t.text) {
         corrections.push([t.text, fix]);
-        return { text: fix, kind: 'word' };
+        corrected.push({ text: fix, kind: 'word' });
+        continue;
       }
       unknownWords.push(t.text);
-      return t;
-    });
+      corrected.push(t);
+    }
     const catalog = this.catalog.match(corrected);
     // Function words the knowledge base never uses ("nih", "the") are neither evidence for
     // an entry nor against it, so they do not dilute the score.
     const terms = [...termsOf(catalog.masked), ...this.concepts.features(catalog.masked)].filter((term) => !(isFunctionWord(term) && !this.index.has(term)));
     const language = this.language.detect(foldedWords(text), fallbackLanguage);
     return { tokens: corrected, catalog, terms, corrections, language, unknownWords, offTopic };
+  }
+
+  /**
+   * An informal word the knowledge base does not use, read as words it does: a colloquial affix
+   * ("ngirimin" → "kirim") or two words typed without a space ("brphrg" → "berapa harga").
+   * Real words (natural's root dictionary) and words of the concept lexicon are left alone.
+   */
+  private informal(word: string): Token[] | undefined {
+    const memo = this.informalMemo.get(word);
+    if (memo !== undefined) return memo ?? undefined;
+    let found: Token[] | null = null;
+    if (word.length >= 4 && !isDictionaryWord(word) && !this.concepts.has(word)) {
+      const known = (x: Token): boolean => x.kind !== 'word' || this.typos.knows(x.text) || this.knownStems.has(stemWord(x.text)) || this.concepts.has(x.text) || isFunctionWord(x.text);
+      const usable = (w: string): Token[] | undefined => {
+        const toks = this.normalizer.tokens(w);
+        return toks.length > 0 && toks.every(known) && toks.some((x) => !isFunctionWord(x.text)) ? toks : undefined;
+      };
+      for (const candidate of affixCandidates(word)) {
+        const toks = usable(candidate);
+        if (toks) {
+          found = toks;
+          break;
+        }
+      }
+      if (!found) {
+        const split = splitGlued(word, (part) => {
+          const toks = this.normalizer.tokens(part);
+          return toks.length > 0 && toks.every(known) && (part.length >= 3 || toks.every((x) => isFunctionWord(x.text)));
+        });
+        const toks = split ? this.normalizer.tokens(split.join(' ')) : [];
+        if (toks.some((x) => !isFunctionWord(x.text))) found = toks;
+      }
+    }
+    if (this.informalMemo.size > 50_000) this.informalMemo.clear();
+    this.informalMemo.set(word, found);
+    return found ?? undefined;
   }
 
   /** Entries ranked for an analysed message, best first, with scores in 0..1. */
