@@ -10,7 +10,7 @@ import { fill, say } from './messages';
 import { FlowTurns } from './flow-turns';
 import { HandoffTurns, withoutHandoff } from './handoff-turns';
 import { MAX_MESSAGE_CHARS, plainReply, withoutPending, type Turn, type TurnBase } from './turn';
-import { asksForPerson } from '../matching/person-request';
+import { asksForPerson, declinesPerson } from '../matching/person-request';
 import type { TurnHost } from './turn-host';
 import type { LoadedFlow } from '../flows/loader';
 import { afterHttp, triggeredFlow, type HttpRequest } from '../flows/runtime';
@@ -294,7 +294,9 @@ export class Engine {
 
   private matchTurn(message: InboundMessage, state: ConversationState, lang: Language, analysis: Analysis, matcher: Matcher): Turn {
     const settings = this.kb.settings;
-    const candidates = matcher.rank(analysis, 5);
+    // "gak usah admin, …": the entry that hands off is not what the customer wants.
+    const declined = declinesPerson(analysis.tokens);
+    const candidates = matcher.rank(analysis, declined ? 6 : 5).filter((c) => !declined || matcher.entry(c.entryId)?.action !== 'handoff').slice(0, 5);
     const cat = analysis.catalog;
     const entities = entitiesOf(cat.product, cat.variants, cat.store);
     const base = { candidates, matchedTerms: [] as string[], entities, usedContext: false };
@@ -332,12 +334,23 @@ export class Engine {
     const topicProduct = topic?.productId ? matcher.catalog.product(topic.productId) : undefined;
     const topIsProductEntry = topEntry?.handler !== undefined && needsProduct(topEntry.handler);
     const ownIntent = verdict.type === 'answer' && !topIsProductEntry;
-    if (topic && topicProduct && !cat.product && cat.productChoices.length === 0 && !cat.unknownProduct && !ownIntent && analysis.terms.length <= 6) {
+    const topicHandler = topic ? matcher.entry(topic.entryId)?.handler : undefined;
+    const noProductNamed = !cat.product && cat.productChoices.length === 0 && !cat.unknownProduct;
+    // "kalo bandung?" after the hours (or address) of a branch: the same question about that branch.
+    if (topicHandler && !needsProduct(topicHandler) && noProductNamed && cat.store && !cat.variantHint && !ownIntent && analysis.terms.length <= 4) {
+      const entry = matcher.entry(topic?.entryId ?? '');
+      if (entry) return this.answerEntry(message, entry, top?.score ?? 0, state, lang, analysis, { ...base, usedContext: true });
+    }
+    if (topic && topicProduct && noProductNamed && !ownIntent && analysis.terms.length <= 6) {
       const variants = matchVariantsOf(topicProduct, analysis, matcher);
       const numbered = !cat.variantHint && variants.length > 0 && analysis.tokens.some((t) => t.kind === 'num');
       if (cat.variantHint || cat.store || numbered) {
-        const handler: CatalogHandler = topIsProductEntry && topEntry?.handler ? topEntry.handler : cat.store && !cat.variantHint ? 'product-stock' : (matcher.entry(topic.entryId)?.handler ?? 'product-price');
-        const entry = this.entryForHandler(needsProduct(handler) ? handler : 'product-price', topic.entryId);
+        // The question asked last about the product, unless the message clearly asks another one.
+        const lastProductEntry = topic.productEntryId ? matcher.entry(topic.productEntryId) : undefined;
+        const remembered = topicHandler && needsProduct(topicHandler) ? topicHandler : lastProductEntry?.handler;
+        const asked = topIsProductEntry && topEntry?.handler && (verdict.type === 'answer' || !remembered) ? topEntry.handler : undefined;
+        const handler: CatalogHandler = asked ?? (cat.store && !cat.variantHint ? 'product-stock' : (remembered ?? 'product-price'));
+        const entry = this.entryForHandler(handler, topic.productEntryId ?? topic.entryId);
         if (entry) {
           // "yg item?" after the 512GB: the black 512GB, not every black one.
           const narrowed = variants.filter((v) => topic.variantIds?.includes(v.id));
@@ -483,17 +496,22 @@ export class Engine {
         };
       }
       replies.push({ kind: 'text', text: reply.text });
+      // A branch question keeps the product in view ("jam buka toko surabaya?" then "yg 512 brp?").
+      const keptProduct = product ?? (!needsProduct(entry.handler) && state.topic?.productId ? matcher.catalog.product(state.topic.productId) : undefined);
+      const keptVariants = product ? variants : keptProduct ? keptProduct.variants.filter((v) => state.topic?.variantIds?.includes(v.id)) : [];
+      const productEntryId = needsProduct(entry.handler) ? entry.id : keptProduct ? state.topic?.productEntryId : undefined;
       topic = {
         entryId: entry.id,
-        ...(product ? { productId: product.id } : {}),
-        ...(variants.length > 0 ? { variantIds: variants.map((v) => v.id) } : {}),
+        ...(keptProduct ? { productId: keptProduct.id } : {}),
+        ...(productEntryId ? { productEntryId } : {}),
+        ...(keptVariants.length > 0 ? { variantIds: keptVariants.map((v) => v.id) } : {}),
         ...(store ? { storeId: store.id } : {}),
       };
       base = { ...base, entities: entitiesOf(product, variants, store) };
     } else if (entry.answer) {
       replies.push({ kind: 'text', text: fill(lang === 'en' && entry.answer.en ? entry.answer.en : entry.answer.id, { bot: this.kb.settings.botName, shop: this.kb.settings.shopName }) });
       // Keep the product in view so "harganya?" after a warranty question still knows it.
-      if (state.topic?.productId) topic = { entryId: entry.id, productId: state.topic.productId };
+      if (state.topic?.productId) topic = { entryId: entry.id, productId: state.topic.productId, ...(state.topic.productEntryId ? { productEntryId: state.topic.productEntryId } : {}) };
     }
 
     const suggestions: OfferedChoice[] = entry.suggest
@@ -561,15 +579,19 @@ function matchVariantsOf(product: Product, analysis: Analysis, matcher: Matcher)
 
 /**
  * A product entry cannot answer without a product: when the message names none and none is in
- * view, a close candidate that can answer ("ada cabang bandung?" → store address) goes first.
+ * view but names a branch, a close store entry that can answer ("ada cabang bandung?" → its
+ * address) goes first.
  */
 function preferAnswerable(verdict: MatchDecision, candidates: readonly Candidate[], cat: CatalogMatch, state: ConversationState, matcher: Matcher, clarifyThreshold: number): MatchDecision {
   if (verdict.type !== 'answer' || cat.product || cat.productChoices.length > 0 || cat.unknownProduct || state.topic?.productId) return verdict;
   const handler = matcher.entry(verdict.entryId)?.handler;
   if (!handler || !needsProduct(handler)) return verdict;
+  // Only a branch question ("ada cabang bandung?") is told apart this way: the message names a
+  // branch or city, which a store entry can answer and a product entry cannot.
+  if (!cat.store && !cat.otherCity) return verdict;
   const other = candidates.find((c) => {
     const h = matcher.entry(c.entryId)?.handler;
-    return c.entryId !== verdict.entryId && !(h && needsProduct(h)) && c.score >= clarifyThreshold && c.score >= verdict.score * 0.6;
+    return c.entryId !== verdict.entryId && h !== undefined && !needsProduct(h) && c.score >= clarifyThreshold && c.score >= verdict.score * 0.6;
   });
   return other ? { type: 'answer', entryId: other.entryId, score: other.score } : verdict;
 }

@@ -13,6 +13,8 @@ export interface OfferedChoice {
 export interface Topic {
   readonly entryId: string;
   readonly productId?: string;
+  /** The last product question asked (price, stock…), kept while other questions come between. */
+  readonly productEntryId?: string;
   readonly variantIds?: readonly string[];
   readonly storeId?: string;
 }

@@ -22,6 +22,8 @@ export class ConceptIndex {
 
   constructor(normalizer: Normalizer) {
     const groups: [string, readonly string[]][] = [...Object.entries(lexicon.concepts), ...Object.entries(lexicon.conceptPhrases)];
+    // A phrase also stands for the word concepts its name is made of ("barang rusak" → rusak).
+    const phraseParts = new Map<string, string[]>();
     for (const [name, members] of groups) {
       const concept = `${CONCEPT_PREFIX}${name.replace(/\s+/g, '_')}`;
       for (const member of [name, ...members]) {
@@ -34,12 +36,22 @@ export class ConceptIndex {
         } else if (words.length > 1) {
           const list = this.phrases.get(words[0]) ?? [];
           if (!list.some((p) => p.concept === concept && p.words.join(' ') === words.join(' '))) list.push({ words, concept });
+          if (!phraseParts.has(concept)) phraseParts.set(concept, name.split(/\s+/));
           list.sort((a, b) => b.words.length - a.words.length);
           this.phrases.set(words[0], list);
         }
       }
     }
+    for (const list of this.phrases.values()) {
+      for (const p of list) {
+        const parts = (phraseParts.get(p.concept) ?? []).flatMap((w) => this.byWord.get(w) ?? []).filter((c) => c !== p.concept);
+        this.implied.set(p.concept, [...new Set(parts)]);
+      }
+    }
   }
+
+  /** Word concepts a phrase concept also stands for. */
+  private readonly implied = new Map<string, string[]>();
 
   /** True when the word (or its stem) belongs to a concept group. */
   has(word: string): boolean {
@@ -60,7 +72,10 @@ export class ConceptIndex {
       if (tokens[i].kind !== 'word' || text.startsWith('#')) continue;
       for (const c of this.byWord.get(text) ?? this.byWord.get(stemWord(text)) ?? []) found.add(c);
       for (const p of this.phrases.get(text) ?? []) {
-        if (p.words.every((w, k) => tokens[i + k]?.text === w)) found.add(p.concept);
+        if (p.words.every((w, k) => tokens[i + k]?.text === w)) {
+          found.add(p.concept);
+          for (const c of this.implied.get(p.concept) ?? []) found.add(c);
+        }
       }
     }
     return [...found];

@@ -21,6 +21,18 @@ const ABOUT = new Set<string>(words.about);
 const NEGATIONS = new Set<string>(words.negations);
 const FILLERS = new Set<string>(words.fillers);
 
+/** True when the message turns a person down ("gak usah admin", "no need for an agent"). */
+export function declinesPerson(tokens: readonly Token[]): boolean {
+  const texts = tokens.filter((t) => t.kind === 'word').map((t) => t.text);
+  for (let i = 0; i < texts.length; i++) {
+    const two = i + 1 < texts.length ? `${texts[i]} ${texts[i + 1]}` : '';
+    if (PERSONS.has(texts[i]) || (two && PERSONS.has(two))) {
+      if (texts.slice(Math.max(0, i - 3), i).some((w) => NEGATIONS.has(w))) return true;
+    }
+  }
+  return false;
+}
+
 export function asksForPerson(tokens: readonly Token[]): boolean {
   const texts = tokens.filter((t) => t.kind === 'word').map((t) => t.text);
   if (texts.length === 0 || tokens.length > 30) return false;
