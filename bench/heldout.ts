@@ -66,10 +66,10 @@ interface ShopCase {
   readonly store?: string;
 }
 
-async function shopSingles(): Promise<string[]> {
+async function shopSingles(name: string, file: string): Promise<string[]> {
   const kb = loadKnowledge(join(root, 'knowledge'));
   const flows = loadFlows(join(root, 'flows'), kb);
-  const cases = readFileSync(join(root, 'bench', 'heldout', 'shop-single.jsonl'), 'utf8')
+  const cases = readFileSync(file, 'utf8')
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as ShopCase);
@@ -102,7 +102,7 @@ async function shopSingles(): Promise<string[]> {
     store.close();
   }
   return [
-    `sample shop, held-out single messages: ${cases.length} (${inScope} in scope, ${oos} out of scope)`,
+    `sample shop single messages, ${name}: ${cases.length} (${inScope} in scope, ${oos} out of scope)`,
     `  answered with the right entry: ${pct(right / inScope)} %; product/variant/store right where named: ${pct(entitiesRight / Math.max(1, entityCases))} % of ${entityCases}; out of scope answered: ${pct(oosAnswered / Math.max(1, oos))} %`,
   ];
 }
@@ -115,7 +115,8 @@ async function shopConversations(): Promise<string[]> {
   try {
     const out: string[] = [];
     const files: [string, string][] = [
-      ['golden (test/conversations, written with the code)', join(root, 'test', 'conversations', 'context.yaml')],
+      ['golden (test/conversations/context.yaml, written with the code)', join(root, 'test', 'conversations', 'context.yaml')],
+      ['dev-informal (read while developing)', join(root, 'bench', 'dev-informal', 'shop-conversations.yaml')],
       ['held-out (bench/heldout/shop-conversations.yaml)', join(root, 'bench', 'heldout', 'shop-conversations.yaml')],
     ];
     for (const [name, file] of files) {
@@ -130,7 +131,13 @@ async function shopConversations(): Promise<string[]> {
 }
 
 async function main(): Promise<void> {
-  for (const part of [intentSet, shopSingles, shopConversations]) {
+  const parts = [
+    intentSet,
+    () => shopSingles('dev-informal (read while developing)', join(root, 'bench', 'dev-informal', 'shop-single.jsonl')),
+    () => shopSingles('held-out (never read)', join(root, 'bench', 'heldout', 'shop-single.jsonl')),
+    shopConversations,
+  ];
+  for (const part of parts) {
     process.stdout.write(`${(await part()).join('\n')}\n\n`);
   }
 }

@@ -3,6 +3,7 @@ import { decide, type MatchDecision } from '../matching/decide';
 import type { CatalogMatch } from '../matching/catalog-entities';
 import { Matcher, type Analysis } from '../matching/matcher';
 import { foldText, type Token } from '../matching/normalize';
+import { isFunctionWord } from '../matching/lexicon';
 import type { ConversationStore, InboundRecord } from '../storage/store';
 import { answerFromCatalog, nearestStoresText, needsProduct } from './catalog-answers';
 import { entryTitle, pickChoice, toOption } from './choices';
@@ -11,6 +12,7 @@ import { FlowTurns } from './flow-turns';
 import { HandoffTurns, withoutHandoff } from './handoff-turns';
 import { MAX_MESSAGE_CHARS, plainReply, withoutPending, type Turn, type TurnBase } from './turn';
 import { asksForPerson, declinesPerson } from '../matching/person-request';
+import { productQuestion } from '../matching/product-cues';
 import type { TurnHost } from './turn-host';
 import type { LoadedFlow } from '../flows/loader';
 import { afterHttp, triggeredFlow, type HttpRequest } from '../flows/runtime';
@@ -30,6 +32,8 @@ import type {
 export { MAX_MESSAGE_CHARS };
 
 const AGENT_COMMANDS = new Set(['/agent', '/admin', '/cs']);
+/** Words pointing back to the branch talked about ("stoknya disana ada?"). */
+const PLACE_DEICTICS = new Set(['disana', 'sana', 'disitu', 'situ', 'there', 'tsb', 'tersebut', 'cabang itu', 'toko itu']);
 
 
 export interface EngineOptions {
@@ -323,7 +327,9 @@ export class Engine {
       if (entry) return this.answerEntry(message, entry, 1, withoutPending(state), lang, analysis, { ...base, usedContext: true });
     }
 
-    const verdict = preferAnswerable(decide(candidates, settings), candidates, cat, state, matcher, settings.clarifyThreshold);
+    let verdict = preferAnswerable(decide(candidates, settings), candidates, cat, state, matcher, settings.clarifyThreshold);
+    // A subject the knowledge base does not cover ("resep nasi goreng") is not worth a choice of entries.
+    if (verdict.type === 'clarify' && analysis.offTopic.length > 0) verdict = { type: 'fallback', score: verdict.score };
     const top = candidates[0];
     const topEntry = top ? matcher.entry(top.entryId) : undefined;
 
@@ -333,11 +339,13 @@ export class Engine {
     const topic = state.topic;
     const topicProduct = topic?.productId ? matcher.catalog.product(topic.productId) : undefined;
     const topIsProductEntry = topEntry?.handler !== undefined && needsProduct(topEntry.handler);
-    const ownIntent = verdict.type === 'answer' && !topIsProductEntry;
+    // A bare branch or variant ("surabaya?", "yg 256?") says nothing of its own beyond what it names.
+    const saysMore = analysis.terms.some((t) => !t.startsWith('#') && !t.startsWith('^') && !t.startsWith('=') && !isFunctionWord(t));
+    const ownIntent = verdict.type === 'answer' && !topIsProductEntry && saysMore;
     const topicHandler = topic ? matcher.entry(topic.entryId)?.handler : undefined;
     const noProductNamed = !cat.product && cat.productChoices.length === 0 && !cat.unknownProduct;
     // "kalo bandung?" after the hours (or address) of a branch: the same question about that branch.
-    if (topicHandler && !needsProduct(topicHandler) && noProductNamed && cat.store && !cat.variantHint && !ownIntent && analysis.terms.length <= 4) {
+    if (topicHandler && !needsProduct(topicHandler) && noProductNamed && (cat.store || cat.otherCity) && !cat.variantHint && !ownIntent && analysis.terms.length <= 4) {
       const entry = matcher.entry(topic?.entryId ?? '');
       if (entry) return this.answerEntry(message, entry, top?.score ?? 0, state, lang, analysis, { ...base, usedContext: true });
     }
@@ -347,9 +355,8 @@ export class Engine {
       if (cat.variantHint || cat.store || numbered) {
         // The question asked last about the product, unless the message clearly asks another one.
         const lastProductEntry = topic.productEntryId ? matcher.entry(topic.productEntryId) : undefined;
-        const remembered = topicHandler && needsProduct(topicHandler) ? topicHandler : lastProductEntry?.handler;
-        const asked = topIsProductEntry && topEntry?.handler && (verdict.type === 'answer' || !remembered) ? topEntry.handler : undefined;
-        const handler: CatalogHandler = asked ?? (cat.store && !cat.variantHint ? 'product-stock' : (remembered ?? 'product-price'));
+        const rememberedId = topicHandler && needsProduct(topicHandler) ? topic.entryId : lastProductEntry?.id;
+        const handler = this.followUpHandler(analysis, rememberedId, cat.store !== undefined && !cat.variantHint);
         const entry = this.entryForHandler(handler, topic.productEntryId ?? topic.entryId);
         if (entry) {
           // "yg item?" after the 512GB: the black 512GB, not every black one.
@@ -365,6 +372,16 @@ export class Engine {
     // Only numbers (no product in view to pick a variant of): ask what they are for.
     if (!/\p{L}/u.test(message.text ?? '')) {
       return { ...plainReply(say('numbersOnly', lang), 'empty', { ...withoutPending(state), choices: undefined }), candidates, entities };
+    }
+
+    // A product named with words that say which question ("kamera redmi note 13 brp mp" → details)
+    // when the ranking is unsure or only picked another product question.
+    if (cat.product && top) {
+      const cued = productQuestion(analysis.tokens);
+      const cuedEntry = cued ? this.entryForHandler(cued) : undefined;
+      if (cuedEntry && cuedEntry.id !== top.entryId && (topIsProductEntry || verdict.type !== 'answer')) {
+        return this.answerEntry(message, cuedEntry, top.score, state, lang, analysis, base);
+      }
     }
 
     // 4. A product named with no clear question: the remembered question about it ("kalo s23 fe?"),
@@ -416,6 +433,17 @@ export class Engine {
     }
   }
 
+  /**
+   * Which product question a follow-up asks: the one its cue words name ("yg 256 brp" is a
+   * price question even after a stock answer), else the one asked last about the product.
+   */
+  private followUpHandler(analysis: Analysis, rememberedId: string | undefined, storeOnly: boolean): CatalogHandler {
+    const cued = productQuestion(analysis.tokens);
+    if (cued && this.entryForHandler(cued)) return cued;
+    const remembered = rememberedId ? this.matcher.entry(rememberedId)?.handler : undefined;
+    return remembered ?? (storeOnly ? 'product-stock' : 'product-price');
+  }
+
   private entryForHandler(handler: CatalogHandler, preferId?: string): Entry | undefined {
     const entries = this.matcher.entries;
     return entries.find((e) => e.id === preferId && e.handler === handler) ?? entries.find((e) => e.handler === handler);
@@ -457,7 +485,8 @@ export class Engine {
       }
       // A remembered branch answers "jam buka?" after "stok di surabaya?" (never a city the message names).
       const storeFollowUp = !needsProduct(entry.handler) && !cat.otherCity;
-      if (!store && state.topic?.storeId && (usedContext || storeFollowUp)) store = matcher.catalog.store(state.topic.storeId);
+      const pointsBack = analysis.tokens.some((t) => PLACE_DEICTICS.has(t.text));
+      if (!store && state.topic?.storeId && (usedContext || storeFollowUp || pointsBack)) store = matcher.catalog.store(state.topic.storeId);
       const asked = product && variants.length === 0 ? explicitVariantWords(cat.variantTokens) : undefined;
       if (!product && cat.productChoices.length > 0 && needsProduct(entry.handler)) {
         const options: OfferedChoice[] = cat.productChoices.slice(0, 6).map((p) => ({ label: p.name, value: p.name, kind: 'product', id: p.id }));

@@ -373,7 +373,8 @@ export function matchVariants(product: Product, hints: readonly Token[]): Varian
         if (ram === t) score += 1;
       } else if (storage && (t === storage || `${t}gb` === storage || `${t}tb` === storage)) score += 1;
       else if (ram && (t === ram || `${t}gb` === ram)) score += 0.5;
-      else if (colours && (colours.has(t) || colours.has(canonicalColour(t) ?? ''))) score += 1;
+      else if (colours?.has(t)) score += 1;
+      else if (colours?.has(canonicalColour(t) ?? '')) score += 0.75;
     }
     if (score > bestScore) {
       best = [variant];

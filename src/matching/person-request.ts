@@ -26,9 +26,7 @@ export function declinesPerson(tokens: readonly Token[]): boolean {
   const texts = tokens.filter((t) => t.kind === 'word').map((t) => t.text);
   for (let i = 0; i < texts.length; i++) {
     const two = i + 1 < texts.length ? `${texts[i]} ${texts[i + 1]}` : '';
-    if (PERSONS.has(texts[i]) || (two && PERSONS.has(two))) {
-      if (texts.slice(Math.max(0, i - 3), i).some((w) => NEGATIONS.has(w))) return true;
-    }
+    if (PERSONS.has(texts[i]) || (two && PERSONS.has(two))) return negated(texts, i);
   }
   return false;
 }
@@ -48,8 +46,7 @@ export function asksForPerson(tokens: readonly Token[]): boolean {
   if (spans.length === 0) return false;
   const inSpan = (i: number): boolean => spans.some(([s, e]) => i >= s && i < e);
   for (const [start, end] of spans) {
-    const before = texts.slice(Math.max(0, start - 3), start);
-    if (before.some((w) => NEGATIONS.has(w))) return false;
+    if (negated(texts, start)) return false;
     if (texts.some((w) => STRONG.has(w))) return true;
     let k = start - 1;
     while (k >= 0 && LINKS.has(texts[k])) k--;
@@ -58,4 +55,16 @@ export function asksForPerson(tokens: readonly Token[]): boolean {
   }
   // "admin", "cs dong", "human please": a person word with nothing else to say.
   return texts.every((w, i) => inSpan(i) || FILLERS.has(w));
+}
+
+/**
+ * A negation right before the person word ("gak usah admin", "no agent"), with nothing but links
+ * between; "ga usah, langsung admin aja" turns down something else and then asks for a person.
+ */
+function negated(texts: readonly string[], personAt: number): boolean {
+  for (let k = personAt - 1; k >= Math.max(0, personAt - 3); k--) {
+    if (NEGATIONS.has(texts[k])) return true;
+    if (!LINKS.has(texts[k]) && texts[k] !== 'usah' && texts[k] !== 'perlu' && texts[k] !== 'need') return false;
+  }
+  return false;
 }

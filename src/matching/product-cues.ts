@@ -1,0 +1,23 @@
+import lexicon = require('./data/lexicon-id.json');
+import type { CatalogHandler } from '../knowledge/schema';
+import type { Token } from './normalize';
+
+/**
+ * Which product question a message asks ("yg 256 brp" → price, "yg item ada?" → stock,
+ * "kameranya brp mp" → details), from cue words kept as data (lexicon `productCues`), for the
+ * built-in catalogue handlers. Weak cues ("berapa", "ada") count only when no strong one is
+ * present. Undefined when the message has no cue, or cues of several questions.
+ */
+const CUES: readonly (readonly [CatalogHandler, ReadonlySet<string>])[] = Object.entries(lexicon.productCues).map(([handler, words]) => [handler as CatalogHandler, new Set(words)] as const);
+const WEAK = new Set<string>(lexicon.productCueWeak);
+
+export function productQuestion(tokens: readonly Token[]): CatalogHandler | undefined {
+  const words = tokens.map((t) => t.text);
+  const phrases = [...words, ...words.slice(1).map((w, i) => `${words[i]} ${w}`)];
+  const hitsOf = (strong: boolean): CatalogHandler[] =>
+    CUES.filter(([, cues]) => phrases.some((p) => cues.has(p) && WEAK.has(p) !== strong)).map(([handler]) => handler);
+  const strong = hitsOf(true);
+  if (strong.length > 0) return strong.length === 1 ? strong[0] : undefined;
+  const weak = hitsOf(false);
+  return weak.length === 1 ? weak[0] : undefined;
+}
