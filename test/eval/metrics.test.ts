@@ -13,7 +13,7 @@ describe('evaluation figures', () => {
   const outcomes: CaseOutcome[] = [
     { expected: 'a', decision: 'answer', answered: 'a', top: 'a' }, // right
     { expected: 'a', decision: 'answer', answered: 'a', top: 'a' }, // right
-    { expected: 'a', decision: 'clarify', answered: null, top: 'a' }, // refused: wrong, but top-1 right
+    { expected: 'a', decision: 'clarify', answered: null, top: 'a', offered: ['a', 'b'] }, // clarified with the right option
     { expected: 'b', decision: 'answer', answered: 'a', top: 'a' }, // wrong answer b → a
     { expected: 'b', decision: 'answer', answered: 'b', top: 'b' }, // right
     { expected: 'c', decision: 'fallback', answered: null, top: 'b' }, // refused
@@ -23,6 +23,12 @@ describe('evaluation figures', () => {
     { expected: null, decision: 'clarify', answered: null, top: 'c' }, // correctly refused
   ];
   const m = computeMetrics(outcomes);
+
+  it('counts a clarification offering the right entry apart from wrong answers and misses', () => {
+    expect(m.clarifiedRight).toBeCloseTo(1 / 6);
+    expect(m.wrongAnswerRate).toBeCloseTo(1 / 6);
+    expect(m.missed).toBeCloseTo(1 / 6);
+  });
 
   it('computes accuracy, out-of-scope recall and false-answer rate', () => {
     expect(m).toMatchObject({ n: 10, inScope: 6, outOfScope: 4 });
@@ -62,5 +68,23 @@ describe('evaluation figures', () => {
     const after = await evaluateCases(loadKnowledge(dir), cases);
     expect(after.metrics.inScopeAccuracy).toBe(1);
     expect(after.metrics.falseAnswerRate).toBe(0);
+  });
+
+  it('tunes on the cases pooled with the knowledge base\'s own examples scored out of fold, by a documented cost', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tanya-tune-cv-'));
+    writeImportedKnowledge(dir, importIntents(readLabelledFile('test/fixtures/labelled/shop.jsonl')), 'shop.jsonl');
+    const kb = loadKnowledge(dir);
+    const cases = readLabelledFile('test/fixtures/labelled/cases.jsonl');
+    const pooled = tuneThresholds(kb, cases, { maxFalseAnswerRate: 0, wrongAnswerCost: 0.5, clarifyValue: 0.5, folds: 2 });
+    const alone = tuneThresholds(kb, cases, { maxFalseAnswerRate: 0, wrongAnswerCost: 0.5, clarifyValue: 0.5, folds: 0 });
+    expect(alone.crossValidated).toBe(0);
+    expect(pooled.crossValidated).toBeGreaterThan(0);
+    expect(pooled.after.falseAnswerRate).toBe(0);
+    // When a clarification is worth as much as an answer and a wrong answer costs a lot,
+    // the tuner clarifies at least as often as when clarifications are worth nothing.
+    const cautious = tuneThresholds(kb, cases, { maxFalseAnswerRate: 1, wrongAnswerCost: 5, clarifyValue: 1, folds: 2 });
+    const bold = tuneThresholds(kb, cases, { maxFalseAnswerRate: 1, wrongAnswerCost: 0, clarifyValue: 0, folds: 2 });
+    expect(cautious.after.wrongAnswerRate).toBeLessThanOrEqual(bold.after.wrongAnswerRate);
+    expect(bold.after.inScopeAccuracy).toBeGreaterThanOrEqual(cautious.after.inScopeAccuracy);
   });
 });

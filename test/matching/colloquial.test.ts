@@ -1,0 +1,104 @@
+import { loadKnowledge } from '../../src/knowledge/loader';
+import type { Product } from '../../src/knowledge/schema';
+import { matchVariants } from '../../src/matching/catalog-entities';
+import { affixCandidates, splitGlued } from '../../src/matching/colloquial';
+import { ConceptIndex } from '../../src/matching/concepts';
+import { Matcher } from '../../src/matching/matcher';
+import { canonicalNumbers, Normalizer } from '../../src/matching/normalize';
+import { asksForPerson, declinesPerson } from '../../src/matching/person-request';
+import { productQuestion } from '../../src/matching/product-cues';
+
+const n = new Normalizer();
+const kb = loadKnowledge('knowledge');
+const matcher = new Matcher(kb);
+const product = (id: string): Product => kb.products.find((p) => p.id === id) as Product;
+
+describe('variants as people type them', () => {
+  it('reads RAM/storage pairs, RAM alone and terabytes, keeping the next word apart', () => {
+    expect(canonicalNumbers('12/512 hrg')).toBe('12/512 hrg');
+    expect(canonicalNumbers('8 / 256gb brp')).toBe('8/256 brp');
+    expect(canonicalNumbers('16/1tb')).toBe('16/1024');
+    expect(canonicalNumbers('yg ram 16 brp')).toBe('yg #ram16 brp');
+    expect(canonicalNumbers('16gb ram')).toBe('#ram16');
+    expect(canonicalNumbers('1 tera')).toBe('1tb');
+    expect(canonicalNumbers('tgl 12/12')).toBe('tgl 12/12');
+    expect(n.tokens('ram 16').map((t) => `${t.text}:${t.kind}`)).toEqual(['16gb:ram']);
+  });
+
+  it('picks the one variant a RAM/storage pair, RAM, colour word or superlative names', () => {
+    const variantOf = (text: string, id: string): string[] => matchVariants(product(id), matcher.analyze(`${product(id).name} ${text}`).catalog.variantTokens).map((v) => v.id);
+    expect(variantOf('12/512', 'poco-x6-pro')).toEqual(expect.arrayContaining(['poco-x6-pro-512gb-black']));
+    expect(variantOf('ram 16', 'ideapad-slim-3')).toEqual(['ideapad-slim-3-16gb-512gb-arctic-grey']);
+    expect(variantOf('512 item', 'iphone-15')).toEqual(['iphone-15-512gb-hitam']);
+    expect(variantOf('iceblue', 'galaxy-a55')).toEqual(['galaxy-a55-128gb-awesome-iceblue']);
+    const cheapest = Math.min(...product('galaxy-s23-fe').variants.map((v) => v.price));
+    expect(matcher.analyze('s23 fe yg paling murah').catalog.variants.every((v) => v.price === cheapest)).toBe(true);
+    expect(variantOf('2tb', 'iphone-15')).toEqual([]);
+  });
+});
+
+describe('colloquial forms', () => {
+  it('proposes roots for nasal prefixes, -in and di-…-in, ke- passives', () => {
+    expect(affixCandidates('ngirimin')).toContain('kirim');
+    expect(affixCandidates('nyariin')).toContain('cari');
+    expect(affixCandidates('nanyain')).toContain('tanya');
+    expect(affixCandidates('dibalikin')).toContain('balik');
+    expect(affixCandidates('kepotong')).toContain('potong');
+  });
+
+  it('splits two known words typed without a space, and leaves other words alone', () => {
+    const known = (w: string): boolean => ['ongkir', 'harga', 'berapa', 'ke'].includes(w);
+    expect(splitGlued('ongkirke', known)).toEqual(['ongkir', 'ke']);
+    expect(splitGlued('hargaberapa', known)).toEqual(['harga', 'berapa']);
+    expect(splitGlued('transit', known)).toBeUndefined();
+    expect(matcher.analyze('brphrg ip 15').tokens.map((t) => t.text).slice(0, 2)).toEqual(['berapa', 'harga']);
+  });
+
+  it('gives words of one meaning the same concept feature, and keeps the words', () => {
+    const concepts = new ConceptIndex(n);
+    expect(concepts.features(n.tokens('layarnya retak'))).toContain('^rusak');
+    expect(concepts.features(n.tokens('cracked screen'))).toContain('^rusak');
+    expect(concepts.features(n.tokens('hp gak mau nyala'))).toEqual(expect.arrayContaining(['^barang_rusak', '^rusak']));
+    // "brp" is "berapa", a question word: it must not tag every question as a price question.
+    expect(concepts.features(n.tokens('brp lama'))).not.toContain('^harga');
+  });
+
+  it('marks subjects the knowledge base never covers, unless it does', () => {
+    expect(matcher.analyze('ada lowongan kerja ga kak').offTopic).toEqual(['lowongan']);
+    expect(matcher.analyze('harga iphone 15 brp').offTopic).toEqual([]);
+    const withJobs = new Matcher({ ...kb, entries: [...kb.entries, { ...kb.entries[0], id: 'jobs', handler: undefined, questions: { id: ['Ada lowongan kerja?'], en: [] } }] });
+    expect(withJobs.analyze('ada lowongan kerja ga kak').offTopic).toEqual([]);
+  });
+});
+
+describe('asking for a person', () => {
+  const asks = (text: string): boolean => asksForPerson(n.tokens(text));
+  it.each([
+    'admin',
+    'cs dong',
+    'mau ngomong sama admin',
+    'saya mau bicara sama admin aja',
+    'sambungin ke cs kak',
+    'minta operator min',
+    'bisa bicara dgn manusia?',
+    'live agent please',
+    'I want to talk to a real person',
+    'can I speak to someone',
+    'ga usah, lgsg admin aja',
+  ])('"%s" is a request', (text) => expect(asks(text)).toBe(true));
+  it.each(['cs buka sampai jam berapa?', 'nomor cs berapa', 'gak usah admin, harga a55 aja', 'admin kok lama bales', 'harga iphone 15'])('"%s" is not', (text) => expect(asks(text)).toBe(false));
+  it('notices a person turned down', () => {
+    expect(declinesPerson(n.tokens('gak usah admin'))).toBe(true);
+    expect(declinesPerson(n.tokens('ga usah, langsung admin aja'))).toBe(false);
+  });
+});
+
+describe('which product question a follow-up asks', () => {
+  it.each([
+    ['yg 256 brp', 'product-price'],
+    ['yg item ready ga?', 'product-stock'],
+    ['yg 512 ada?', 'product-stock'],
+    ['kameranya brp mp', 'product-info'],
+    ['yg biru?', undefined],
+  ])('"%s" → %s', (text, handler) => expect(productQuestion(n.tokens(text))).toBe(handler));
+});
