@@ -107,11 +107,13 @@ export function buildCli(): Command {
     .requiredOption('--cases <file>', 'labelled cases (.jsonl or .csv), ideally with out-of-scope (null) cases')
     .requiredOption('--kb <dir>', 'knowledge-base folder to update')
     .option('--max-false-answer-rate <rate>', 'highest acceptable share of out-of-scope cases answered', parseRate, DEFAULT_TUNE_OPTIONS.maxFalseAnswerRate)
-    .option('--wrong-cost <cost>', 'without out-of-scope cases: cost of a wrong answer against a right one', parseRate, DEFAULT_TUNE_OPTIONS.wrongAnswerCost)
+    .option('--wrong-cost <cost>', 'cost of a wrong answer (or an out-of-scope question answered) against a right one', parseRate, DEFAULT_TUNE_OPTIONS.wrongAnswerCost)
+    .option('--clarify-value <value>', 'worth of a clarification that offers the right entry against a right answer', parseRate, DEFAULT_TUNE_OPTIONS.clarifyValue)
+    .option('--folds <n>', "folds of the knowledge base's own examples scored out of fold and pooled with the cases (0 = the cases alone)", parseCount, DEFAULT_TUNE_OPTIONS.folds)
     .option('--dry-run', 'print the figures without writing the settings', false)
-    .action((opts: { cases: string; kb: string; maxFalseAnswerRate: number; wrongCost: number; dryRun: boolean }) => {
+    .action((opts: { cases: string; kb: string; maxFalseAnswerRate: number; wrongCost: number; clarifyValue: number; folds: number; dryRun: boolean }) => {
       const kb = loadKnowledge(opts.kb);
-      const result = tuneThresholds(kb, readLabelledFile(opts.cases), { maxFalseAnswerRate: opts.maxFalseAnswerRate, wrongAnswerCost: opts.wrongCost });
+      const result = tuneThresholds(kb, readLabelledFile(opts.cases), { maxFalseAnswerRate: opts.maxFalseAnswerRate, wrongAnswerCost: opts.wrongCost, clarifyValue: opts.clarifyValue, folds: opts.folds });
       process.stdout.write(formatTuneReport(kb.settings, result));
       if (!opts.dryRun) process.stdout.write(`✓ written to ${writeThresholds(opts.kb, result.thresholds)}\n`);
     });
@@ -330,6 +332,12 @@ function parsePositiveInt(value: string): number {
 function parseRate(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('write a number such as 0.1');
+  return n;
+}
+
+function parseCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 50) throw new InvalidArgumentError('write a whole number from 0 to 50');
   return n;
 }
 

@@ -32,5 +32,6 @@ export function formatTuneReport(settings: Settings, result: TuneResult): string
     `${name.padEnd(7)} answer ≥ ${t.answerThreshold.toFixed(3)}  clarify ≥ ${t.clarifyThreshold.toFixed(3)}  margin ${t.clarifyMargin.toFixed(2)}  →  in-scope accuracy ${pct(m.inScopeAccuracy)}` +
     (m.outOfScope > 0 ? `, false-answer rate ${pct(m.falseAnswerRate)}` : `, wrong answers ${pct(m.wrongAnswerRate)}`);
   const note = result.before.outOfScope === 0 ? '\nnote: the cases have no out-of-scope (null) examples; add some so tuning can weigh refusals.\n' : '';
-  return `${row('before', result.before, settings)}\n${row('after', result.after, result.thresholds)}\n${note}`;
+  const cv = result.crossValidated > 0 ? `(thresholds chosen on the cases plus ${result.crossValidated} of the knowledge base's own examples scored out of fold; figures above are on the cases)\n` : '';
+  return `${row('before', result.before, settings)}\n${row('after', result.after, result.thresholds)}\n${cv}${note}`;
 }

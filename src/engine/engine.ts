@@ -248,7 +248,9 @@ export class Engine {
     const long = text.length > MAX_MESSAGE_CHARS;
     const analysis = matcher.analyze(long ? text.slice(0, MAX_MESSAGE_CHARS) : text, lang);
     if (this.handoffs.isComplaint(folded, analysis)) {
-      return this.handoffs.open(message, state, lang, 'complaint', base);
+      // The agent (and the explanation) still see what the message was about.
+      const cat = analysis.catalog;
+      return this.handoffs.open(message, state, analysis.language, 'complaint', { ...base, candidates: matcher.rank(analysis, 5), entities: entitiesOf(cat.product, cat.variants, cat.store) });
     }
     const replyLang: Language = analysis.language;
     const turn = this.matchTurn(message, { ...state, language: replyLang }, replyLang, analysis, matcher);

@@ -17,13 +17,13 @@ export interface TuneOptions {
   readonly maxFalseAnswerRate: number;
   /** How much a wrong answer (or an out-of-scope question answered) costs against a right one (default 0.5). */
   readonly wrongAnswerCost: number;
-  /** What a clarification that offers the right entry is worth against a right answer (default 0.5). */
+  /** What a clarification that offers the right entry is worth against a right answer (default 0.1). */
   readonly clarifyValue?: number;
   /** Folds of the knowledge base's own examples scored by a matcher built without them (default 5; 0 = the cases alone). */
   readonly folds?: number;
 }
 
-export const DEFAULT_TUNE_OPTIONS: TuneOptions = { maxFalseAnswerRate: 0.1, wrongAnswerCost: 0.5, clarifyValue: 0.5, folds: 5 };
+export const DEFAULT_TUNE_OPTIONS: TuneOptions = { maxFalseAnswerRate: 0.1, wrongAnswerCost: 0.5, clarifyValue: 0.1, folds: 5 };
 
 export interface TuneResult {
   /** Figures on the labelled cases given (not the cross-validation examples). */
