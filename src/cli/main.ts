@@ -110,10 +110,11 @@ export function buildCli(): Command {
     .option('--wrong-cost <cost>', 'cost of a wrong answer (or an out-of-scope question answered) against a right one', parseRate, DEFAULT_TUNE_OPTIONS.wrongAnswerCost)
     .option('--clarify-value <value>', 'worth of a clarification that offers the right entry against a right answer', parseRate, DEFAULT_TUNE_OPTIONS.clarifyValue)
     .option('--folds <n>', "folds of the knowledge base's own examples scored out of fold and pooled with the cases (0 = the cases alone)", parseCount, DEFAULT_TUNE_OPTIONS.folds)
+    .option('--confidence <z>', 'check the false-answer limit against the upper bound of the measured rate, this many standard deviations up (0 = the measured rate)', parseRate, DEFAULT_TUNE_OPTIONS.confidence)
     .option('--dry-run', 'print the figures without writing the settings', false)
-    .action((opts: { cases: string; kb: string; maxFalseAnswerRate: number; wrongCost: number; clarifyValue: number; folds: number; dryRun: boolean }) => {
+    .action((opts: { cases: string; kb: string; maxFalseAnswerRate: number; wrongCost: number; clarifyValue: number; folds: number; confidence: number; dryRun: boolean }) => {
       const kb = loadKnowledge(opts.kb);
-      const result = tuneThresholds(kb, readLabelledFile(opts.cases), { maxFalseAnswerRate: opts.maxFalseAnswerRate, wrongAnswerCost: opts.wrongCost, clarifyValue: opts.clarifyValue, folds: opts.folds });
+      const result = tuneThresholds(kb, readLabelledFile(opts.cases), { maxFalseAnswerRate: opts.maxFalseAnswerRate, wrongAnswerCost: opts.wrongCost, clarifyValue: opts.clarifyValue, folds: opts.folds, confidence: opts.confidence });
       process.stdout.write(formatTuneReport(kb.settings, result));
       if (!opts.dryRun) process.stdout.write(`✓ written to ${writeThresholds(opts.kb, result.thresholds)}\n`);
     });

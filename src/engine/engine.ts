@@ -381,7 +381,7 @@ export class Engine {
     if (cat.product && top) {
       const cued = productQuestion(analysis.tokens);
       const cuedEntry = cued ? this.entryForHandler(cued) : undefined;
-      if (cuedEntry && cuedEntry.id !== top.entryId && (topIsProductEntry || verdict.type !== 'answer')) {
+      if (cuedEntry && cuedEntry.id !== top.entryId && (topIsProductEntry || verdict.type !== 'answer' || matcher.socialOnly(analysis, top.entryId))) {
         return this.answerEntry(message, cuedEntry, top.score, state, lang, analysis, base);
       }
     }

@@ -1,3 +1,4 @@
+import { CONCEPT_PREFIX } from '../matching/concepts';
 import { isFunctionWord } from '../matching/lexicon';
 import type { Matcher } from '../matching/matcher';
 import type { ConversationStore, StoredMessage } from '../storage/store';
@@ -49,7 +50,7 @@ function overlap(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
 export function unansweredReport(store: ConversationStore, matcher: Matcher, since: string, threshold = 0.5): UnansweredCluster[] {
   const clusters: { terms: Set<string>; texts: Map<string, number>; decisions: Record<string, number>; count: number }[] = [];
   for (const { text, decision } of unansweredMessages(store.messagesSince(since))) {
-    const terms = new Set(matcher.analyze(text).terms.filter((t) => !t.startsWith('=') && !isFunctionWord(t)));
+    const terms = new Set(matcher.analyze(text).terms.filter((t) => !t.startsWith('=') && !t.startsWith(CONCEPT_PREFIX) && !isFunctionWord(t)));
     let best: (typeof clusters)[number] | undefined;
     let bestScore = threshold;
     for (const c of clusters) {

@@ -21,9 +21,15 @@ export interface TuneOptions {
   readonly clarifyValue?: number;
   /** Folds of the knowledge base's own examples scored by a matcher built without them (default 5; 0 = the cases alone). */
   readonly folds?: number;
+  /**
+   * How sure the false-answer rate must be within the limit, in standard deviations (default 0.5):
+   * the limit is checked against the Wilson upper bound of the rate measured on the out-of-scope
+   * cases, so a few dozen of them cannot make a lucky threshold look safe. 0 = the measured rate.
+   */
+  readonly confidence?: number;
 }
 
-export const DEFAULT_TUNE_OPTIONS: TuneOptions = { maxFalseAnswerRate: 0.1, wrongAnswerCost: 0.5, clarifyValue: 0.1, folds: 5 };
+export const DEFAULT_TUNE_OPTIONS: TuneOptions = { maxFalseAnswerRate: 0.1, wrongAnswerCost: 0.5, clarifyValue: 0.1, folds: 5, confidence: 0.5 };
 
 export interface TuneResult {
   /** Figures on the labelled cases given (not the cross-validation examples). */
@@ -51,10 +57,12 @@ interface Ranked {
  * small dev split. Per in-scope question: a right answer is worth 1, a clarification offering the
  * right entry `clarifyValue`, a wrong answer costs `wrongAnswerCost`, a fallback 0; an
  * out-of-scope question answered costs `wrongAnswerCost`, declined 0. The best mean value whose
- * false-answer rate (on the out-of-scope cases given) stays within the limit wins.
+ * false-answer rate (on the out-of-scope cases given, at the `confidence` upper bound) stays
+ * within the limit wins.
  */
 export function tuneThresholds(kb: KnowledgeBase, cases: readonly LabelledMessage[], options: TuneOptions = DEFAULT_TUNE_OPTIONS): TuneResult {
-  const clarifyValue = options.clarifyValue ?? DEFAULT_TUNE_OPTIONS.clarifyValue ?? 0.5;
+  const clarifyValue = options.clarifyValue ?? DEFAULT_TUNE_OPTIONS.clarifyValue ?? 0.1;
+  const z = options.confidence ?? DEFAULT_TUNE_OPTIONS.confidence ?? 1;
   const matcher = new Matcher(kb);
   const given: Ranked[] = cases.map((c) => ({ expected: expectedEntry(kb, c.intent), candidates: matcher.rank(matcher.analyze(c.text), 3), given: true }));
   const pooled = [...given, ...crossValidated(kb, options.folds ?? DEFAULT_TUNE_OPTIONS.folds ?? 5)];
@@ -72,18 +80,20 @@ export function tuneThresholds(kb: KnowledgeBase, cases: readonly LabelledMessag
         };
       }),
     );
+  // Out-of-scope questions weigh as much as they do among the cases given: the pooled examples
+  // add in-scope questions only and must not make answering look cheaper.
+  const oosShare = given.length === 0 ? 0 : given.filter((r) => r.expected === null).length / given.length;
   const value = (m: EvalMetrics): number => {
     const inScope = m.inScopeAccuracy + clarifyValue * m.clarifiedRight - options.wrongAnswerCost * m.wrongAnswerRate;
-    if (m.outOfScope === 0) return inScope;
-    // Each question counts once, in scope or not.
-    return (inScope * m.inScope - options.wrongAnswerCost * m.falseAnswerRate * m.outOfScope) / (m.inScope + m.outOfScope);
+    return (1 - oosShare) * inScope - oosShare * options.wrongAnswerCost * m.falseAnswerRate;
   };
   let best: { t: Thresholds; v: number; far: number; feasible: boolean } | undefined;
   for (let a = 0.05; a <= 0.6 + 1e-9; a += 0.005) {
     for (const ratio of CLARIFY_RATIOS) {
       for (const margin of MARGINS) {
         const t: Thresholds = { answerThreshold: round(a), clarifyThreshold: round(a * ratio), clarifyMargin: margin };
-        const far = hasOos ? replay(t, given).falseAnswerRate : 0;
+        const measured = hasOos ? replay(t, given) : undefined;
+        const far = measured ? wilsonUpper(measured.falseAnswerRate, measured.outOfScope, z) : 0;
         const v = value(replay(t, pooled));
         const feasible = far <= options.maxFalseAnswerRate + 1e-9;
         const better =
@@ -121,6 +131,15 @@ function crossValidated(kb: KnowledgeBase, folds: number): Ranked[] {
     for (const h of heldOut) out.push({ expected: h.entry, candidates: matcher.rank(matcher.analyze(h.text), 3), given: false });
   }
   return out;
+}
+
+/** Upper end of the Wilson score interval for a rate `p` measured on `n` cases, `z` standard deviations. */
+export function wilsonUpper(p: number, n: number, z: number): number {
+  if (n === 0 || z === 0) return p;
+  const z2 = z * z;
+  const center = p + z2 / (2 * n);
+  const spread = z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  return Math.min(1, (center + spread) / (1 + z2 / n));
 }
 
 function round(x: number): number {

@@ -53,6 +53,11 @@ export class ConceptIndex {
   /** Word concepts a phrase concept also stands for. */
   private readonly implied = new Map<string, string[]>();
 
+  /** The concepts a word (or its stem) belongs to. */
+  conceptsOf(word: string): readonly string[] {
+    return this.byWord.get(word) ?? this.byWord.get(stemWord(word)) ?? [];
+  }
+
   /** True when the word (or its stem) belongs to a concept group. */
   has(word: string): boolean {
     return this.byWord.has(word) || this.byWord.has(stemWord(word));

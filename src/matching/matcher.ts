@@ -1,7 +1,11 @@
 import type { Candidate, Language } from '../engine/types';
 import type { Entry, KnowledgeBase } from '../knowledge/schema';
 import { CatalogEntities, type CatalogMatch } from './catalog-entities';
-import { ConceptIndex } from './concepts';
+import { CONCEPT_PREFIX, ConceptIndex } from './concepts';
+import lexicon = require('./data/lexicon-id.json');
+
+/** Concept features of small talk (lexicon `socialConcepts`). */
+const SOCIAL = new Set(lexicon.socialConcepts.map((c) => `${CONCEPT_PREFIX}${c.replace(/\s+/g, '_')}`));
 import { OFF_TOPIC_PENALTY, OffTopic } from './off-topic';
 import { DEFAULT_INDEX_OPTIONS, IntentIndex, type IndexOptions } from './intent-index';
 import { LanguageDetector } from './language';
@@ -86,7 +90,7 @@ export class Matcher {
     });
     this.typos = new TypoCorrector(vocabulary);
     for (const word of vocabulary.keys()) this.knownStems.add(stemWord(word));
-    this.offTopic = new OffTopic(this.normalizer, (word) => vocabulary.has(word) || this.concepts.has(word));
+    this.offTopic = new OffTopic(this.normalizer, (word) => vocabulary.has(word));
     this.index = new IntentIndex(kb.entries.length, examples, options);
     this.language = new LanguageDetector(idWords, enWords);
   }
@@ -176,6 +180,16 @@ export class Matcher {
     // every entry less likely, however well the rest of the message fits.
     const factor = analysis.offTopic.length > 0 ? 1 - OFF_TOPIC_PENALTY : 1;
     return this.index.score(analysis.terms, limit).map((s) => ({ entryId: this.entryIds[s.entry], score: round(s.score * factor) }));
+  }
+
+  /**
+   * True when the message meets the entry only through small talk ("ok", "makasih", "halo"):
+   * "ok. btw buds fe putih brp" is a price question, not thanks.
+   */
+  socialOnly(analysis: Analysis, entryId: string): boolean {
+    const shared = this.matchedTerms(analysis, entryId).filter((t) => !t.startsWith('='));
+    if (shared.length === 0) return false;
+    return shared.every((t) => (t.startsWith(CONCEPT_PREFIX) ? SOCIAL.has(t) : this.concepts.conceptsOf(t).some((c) => SOCIAL.has(c))));
   }
 
   /** Terms of the message that also occur in the entry's examples. */

@@ -13,6 +13,8 @@ import type { Token } from './normalize';
  */
 const words = lexicon.personRequest;
 const PERSONS = new Set<string>(words.persons);
+const GENERIC = new Set<string>(words.genericPersons);
+const GENERIC_VERBS = new Set<string>(words.genericVerbs);
 const STRONG = new Set<string>(words.strongVerbs);
 const WEAK = new Set<string>(words.weakCues);
 const LINKS = new Set<string>(words.links);
@@ -43,7 +45,10 @@ export function asksForPerson(tokens: readonly Token[]): boolean {
     if (i + 1 < texts.length && PERSONS.has(`${texts[i]} ${texts[i + 1]}`)) spans.push([i, i + 2]);
     else if (PERSONS.has(texts[i])) spans.push([i, i + 1]);
   }
-  if (spans.length === 0) return false;
+  if (spans.length === 0) {
+    // "talk to someone", "speak with a person": a generic person word needs a verb of contact.
+    return texts.some((w) => GENERIC.has(w)) && texts.some((w) => GENERIC_VERBS.has(w));
+  }
   const inSpan = (i: number): boolean => spans.some(([s, e]) => i >= s && i < e);
   for (const [start, end] of spans) {
     if (negated(texts, start)) return false;
