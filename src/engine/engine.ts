@@ -32,6 +32,8 @@ import type {
 export { MAX_MESSAGE_CHARS };
 
 const AGENT_COMMANDS = new Set(['/agent', '/admin', '/cs']);
+/** A question about "it" ("prosesnya", "caranya", "itu", "that"). */
+const ANAPHORA = /\b(\p{L}{3,}nya|itu|tsb|tersebut|that|it)\b/u;
 /** Words pointing back to the branch talked about ("stoknya disana ada?"). */
 const PLACE_DEICTICS = new Set(['disana', 'sana', 'disitu', 'situ', 'there', 'tsb', 'tersebut', 'cabang itu', 'toko itu']);
 
@@ -371,6 +373,11 @@ export class Engine {
       }
     }
 
+    // "prosesnya gmn?" after a return question: a short question about "it" that the ranking
+    // cannot place goes to the entry of the same topic (category) it fits best.
+    const sameTopic = this.sameCategoryFollowUp(verdict, candidates, analysis, message.text ?? '', state);
+    if (sameTopic) return this.answerEntry(message, sameTopic.entry, sameTopic.score, state, lang, analysis, { ...base, usedContext: true });
+
     // Only numbers (no product in view to pick a variant of): ask what they are for.
     if (!/\p{L}/u.test(message.text ?? '')) {
       return { ...plainReply(say('numbersOnly', lang), 'empty', { ...withoutPending(state), choices: undefined }), candidates, entities };
@@ -444,6 +451,20 @@ export class Engine {
     if (cued && this.entryForHandler(cued)) return cued;
     const remembered = rememberedId ? this.matcher.entry(rememberedId)?.handler : undefined;
     return remembered ?? (storeOnly ? 'product-stock' : 'product-price');
+  }
+
+  private sameCategoryFollowUp(verdict: MatchDecision, candidates: readonly Candidate[], analysis: Analysis, text: string, state: ConversationState): { entry: Entry; score: number } | undefined {
+    if (verdict.type === 'answer' || !state.topic) return undefined;
+    const category = this.matcher.entry(state.topic.entryId)?.category;
+    if (!category || !ANAPHORA.test(foldText(text))) return undefined;
+    const content = analysis.terms.filter((t) => !t.startsWith('=') && !t.startsWith('^') && !isFunctionWord(t));
+    if (content.length === 0 || content.length > 3) return undefined;
+    const floor = this.kb.settings.clarifyThreshold * 0.5;
+    for (const c of candidates) {
+      const entry = this.matcher.entry(c.entryId);
+      if (entry && c.score >= floor && entry.category === category && entry.id !== state.topic.entryId) return { entry, score: c.score };
+    }
+    return undefined;
   }
 
   private entryForHandler(handler: CatalogHandler, preferId?: string): Entry | undefined {
