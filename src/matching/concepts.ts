@@ -32,7 +32,8 @@ export class ConceptIndex {
         if (words.length === 1 && isFunctionWord(words[0]) && member !== words[0]) continue;
         if (words.length === 1) {
           this.addWord(words[0], concept);
-          this.addWord(stemWord(words[0]), concept);
+          // Members are not stemmed here (a few thousand stems would slow every load); a message word is
+          // looked up as written, then by its stem, which the matcher computes anyway.
         } else if (words.length > 1) {
           const list = this.phrases.get(words[0]) ?? [];
           if (!list.some((p) => p.concept === concept && p.words.join(' ') === words.join(' '))) list.push({ words, concept });
