@@ -32,9 +32,9 @@ const pct = (x: number): string => `${(x * 100).toFixed(1)}`;
 
 function row(name: string, m: EvalMetrics): string {
   const oos = m.outOfScope > 0 ? `${pct(m.falseAnswerRate).padStart(6)}` : '     —';
-  return `| ${name.padEnd(28)} | ${String(m.n).padStart(4)} | ${pct(m.top1Accuracy).padStart(5)} | ${pct(m.inScopeAccuracy).padStart(6)} | ${pct(m.clarifiedRight).padStart(6)} | ${pct(m.wrongAnswerRate).padStart(5)} | ${oos} |`;
+  return `| ${name.padEnd(38)} | ${String(m.n).padStart(4)} | ${pct(m.top1Accuracy).padStart(5)} | ${pct(m.inScopeAccuracy).padStart(6)} | ${pct(m.clarifiedRight).padStart(6)} | ${pct(m.wrongAnswerRate).padStart(5)} | ${oos} |`;
 }
-const HEADER = ['| set                          |    n | top-1 | answered right | clarified right | wrong | false-answer rate |', '|---|---:|---:|---:|---:|---:|---:|'];
+const HEADER = ['| set                                    |    n | top-1 | answered right | clarified right | wrong | false-answer rate |', '|---|---:|---:|---:|---:|---:|---:|'];
 
 async function intentSet(): Promise<string[]> {
   if (!hasDataset('tanya_cs_id')) return ['tanya_cs_id not found (../shared/datasets): skipped'];
@@ -49,6 +49,7 @@ async function intentSet(): Promise<string[]> {
     const sets: [string, string][] = [
       ['dev (tuned on)', datasetFile('tanya_cs_id', 'dev')],
       ['dev-informal (read while developing)', join(root, 'bench', 'dev-informal', 'cs-intents.jsonl')],
+      ['dev-informal2 (read while developing)', join(root, 'bench', 'dev-informal2', 'cs-intents.jsonl')],
       ['held-out (never read)', join(root, 'bench', 'heldout', 'cs-intents.jsonl')],
     ];
     for (const [name, file] of sets) out.push(row(name, (await evaluateCases(kb, readLabelledFile(file))).metrics));
@@ -117,6 +118,7 @@ async function shopConversations(): Promise<string[]> {
     const files: [string, string][] = [
       ['golden (test/conversations/context.yaml, written with the code)', join(root, 'test', 'conversations', 'context.yaml')],
       ['dev-informal (read while developing)', join(root, 'bench', 'dev-informal', 'shop-conversations.yaml')],
+      ['dev-informal2 (read while developing)', join(root, 'bench', 'dev-informal2', 'shop-conversations.yaml')],
       ['held-out (bench/heldout/shop-conversations.yaml)', join(root, 'bench', 'heldout', 'shop-conversations.yaml')],
     ];
     for (const [name, file] of files) {

@@ -35,7 +35,7 @@ const AGENT_COMMANDS = new Set(['/agent', '/admin', '/cs']);
 /** A question about "it" ("prosesnya", "caranya", "itu", "that"). */
 const ANAPHORA = /\b(\p{L}{3,}nya|itu|tsb|tersebut|that|it)\b/u;
 /** Words pointing back to the branch talked about ("stoknya disana ada?"). */
-const PLACE_DEICTICS = new Set(['disana', 'sana', 'disitu', 'situ', 'there', 'tsb', 'tersebut', 'cabang itu', 'toko itu']);
+const PLACE_DEICTICS = new Set(['disana', 'sana', 'disitu', 'situ', 'there', 'their', 'tsb', 'tersebut', 'cabang itu', 'toko itu']);
 
 
 export interface EngineOptions {
@@ -562,8 +562,20 @@ export class Engine {
       base = { ...base, entities: entitiesOf(product, variants, store) };
     } else if (entry.answer) {
       replies.push({ kind: 'text', text: fill(lang === 'en' && entry.answer.en ? entry.answer.en : entry.answer.id, { bot: this.kb.settings.botName, shop: this.kb.settings.shopName }) });
-      // Keep the product in view so "harganya?" after a warranty question still knows it.
-      if (state.topic?.productId) topic = { entryId: entry.id, productId: state.topic.productId, ...(state.topic.productEntryId ? { productEntryId: state.topic.productEntryId } : {}) };
+      // Keep the product in view so "harganya?" after a warranty question still knows it; a
+      // product named in this very question ("promo s24 ada?") becomes the one in view.
+      const named = cat.product;
+      const productId = named?.id ?? state.topic?.productId;
+      if (productId) {
+        const productEntryId = named ? undefined : state.topic?.productEntryId;
+        const storeId = cat.store?.id ?? state.topic?.storeId;
+        topic = { entryId: entry.id, productId, ...(productEntryId ? { productEntryId } : {}), ...(storeId ? { storeId } : {}) };
+        const product = named ?? matcher.catalog.product(productId);
+        base = { ...base, entities: { ...base.entities, ...(product ? { product: product.id } : {}) }, usedContext: base.usedContext || !named };
+      } else if (cat.store || state.topic?.storeId) {
+        const storeId = cat.store?.id ?? state.topic?.storeId;
+        if (storeId) topic = { entryId: entry.id, storeId };
+      }
     }
 
     const suggestions: OfferedChoice[] = entry.suggest

@@ -6,6 +6,8 @@ import lexicon = require('./data/lexicon-id.json');
 
 /** Concept features of small talk (lexicon `socialConcepts`). */
 const SOCIAL = new Set(lexicon.socialConcepts.map((c) => `${CONCEPT_PREFIX}${c.replace(/\s+/g, '_')}`));
+/** How much an entry met only through small talk keeps of its score when the message says more. */
+const SOCIAL_WRAP_FACTOR = 0.4;
 import { OFF_TOPIC_PENALTY, OffTopic } from './off-topic';
 import { DEFAULT_INDEX_OPTIONS, IntentIndex, type IndexOptions } from './intent-index';
 import { LanguageDetector } from './language';
@@ -45,6 +47,10 @@ export class Matcher {
   /** Stems of the knowledge base's words, for colloquial forms whose root it uses. */
   private readonly knownStems = new Set<string>();
   private readonly informalMemo = new Map<string, Token[] | null>();
+  /** Words of small talk (greetings, thanks, acknowledgements) after normalization. */
+  private readonly socialWords = new Set<string>();
+  /** Entries whose examples are mostly small talk. */
+  private readonly socialEntries = new Set<number>();
   private readonly language: LanguageDetector;
   private readonly entryIds: readonly string[];
   private readonly entriesById: ReadonlyMap<string, Entry>;
@@ -58,6 +64,10 @@ export class Matcher {
     this.normalizer = new Normalizer({ slang: kb.settings.slang, synonyms: kb.settings.synonyms });
     this.catalog = new CatalogEntities(this.normalizer, kb.products, kb.stores);
     this.concepts = new ConceptIndex(this.normalizer);
+    for (const group of lexicon.socialConcepts) {
+      const members = [group, ...((lexicon.concepts as Record<string, string[]>)[group] ?? []), ...((lexicon.conceptPhrases as Record<string, string[]>)[group] ?? [])];
+      for (const member of members) for (const t of this.normalizer.tokens(member)) if (t.kind === 'word') this.socialWords.add(t.text);
+    }
     const toTerms = (tokens: readonly Token[]): string[] => [...termsOf(tokens), ...this.concepts.features(tokens)];
     this.entryIds = kb.entries.map((e) => e.id);
     this.entriesById = new Map(kb.entries.map((e) => [e.id, e]));
@@ -92,6 +102,15 @@ export class Matcher {
     for (const word of vocabulary.keys()) this.knownStems.add(stemWord(word));
     this.offTopic = new OffTopic(this.normalizer, (word) => vocabulary.has(word));
     this.index = new IntentIndex(kb.entries.length, examples, options);
+    // Entries whose examples are mostly small talk ("Halo, selamat pagi", "Makasih kak").
+    const social = new Map<number, [number, number]>();
+    for (const ex of examples) {
+      const tally = social.get(ex.entry) ?? [0, 0];
+      tally[1]++;
+      if (ex.terms.some((t) => this.isSocialTerm(t)) && !ex.terms.some((t) => this.isContentTerm(t))) tally[0]++;
+      social.set(ex.entry, tally);
+    }
+    for (const [entry, [smallTalk, all]] of social) if (smallTalk >= 0.5 * all) this.socialEntries.add(entry);
     this.language = new LanguageDetector(idWords, enWords);
   }
 
@@ -179,7 +198,27 @@ export class Matcher {
     // A subject the knowledge base never talks about (a job vacancy, another app's login) makes
     // every entry less likely, however well the rest of the message fits.
     const factor = analysis.offTopic.length > 0 ? 1 - OFF_TOPIC_PENALTY : 1;
-    return this.index.score(analysis.terms, limit).map((s) => ({ entryId: this.entryIds[s.entry], score: round(s.score * factor) }));
+    const scored = this.index.score(analysis.terms, limit + 2).map((s) => ({ entryId: this.entryIds[s.entry], score: s.score * factor }));
+    // "Selamat siang, … harga iPhone 15 … Terima kasih": small talk wrapped around a question.
+    // A small-talk entry yields to the question.
+    if (scored.length > 1 && this.socialEntries.size > 0 && analysis.terms.some((t) => this.isContentTerm(t))) {
+      for (const c of scored) if (this.socialEntries.has(this.entryIndex.get(c.entryId) ?? -1)) c.score *= SOCIAL_WRAP_FACTOR;
+      scored.sort((a, b) => b.score - a.score);
+    }
+    return scored.slice(0, limit).map((c) => ({ entryId: c.entryId, score: round(c.score) }));
+  }
+
+  /** A term of small talk: a greeting or thanks word, or its concept. */
+  private isSocialTerm(t: string): boolean {
+    if (t.startsWith(CONCEPT_PREFIX)) return SOCIAL.has(t);
+    return this.socialWords.has(t.startsWith('=') ? t.slice(1) : t);
+  }
+
+  /** A term that says what the customer wants: not small talk, a function word or a bare number. */
+  private isContentTerm(t: string): boolean {
+    if (t.startsWith('=') || t === '#num' || isFunctionWord(t) || this.isSocialTerm(t)) return false;
+    if (t.startsWith(CONCEPT_PREFIX)) return false;
+    return !this.concepts.conceptsOf(t).some((c) => SOCIAL.has(c));
   }
 
   /**
@@ -187,9 +226,10 @@ export class Matcher {
    * "ok. btw buds fe putih brp" is a price question, not thanks.
    */
   socialOnly(analysis: Analysis, entryId: string): boolean {
+    const i = this.entryIndex.get(entryId);
+    if (i !== undefined && this.socialEntries.has(i)) return true;
     const shared = this.matchedTerms(analysis, entryId).filter((t) => !t.startsWith('='));
-    if (shared.length === 0) return false;
-    return shared.every((t) => (t.startsWith(CONCEPT_PREFIX) ? SOCIAL.has(t) : this.concepts.conceptsOf(t).some((c) => SOCIAL.has(c))));
+    return shared.length > 0 && shared.every((t) => this.isSocialTerm(t));
   }
 
   /** Terms of the message that also occur in the entry's examples. */
