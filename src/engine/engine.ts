@@ -353,6 +353,16 @@ export class Engine {
       const entry = matcher.entry(topic?.entryId ?? '');
       if (entry) return this.answerEntry(message, entry, top?.score ?? 0, state, lang, analysis, { ...base, usedContext: true });
     }
+    // "the cheaper one?" after two products were compared: the product, not a variant.
+    const pickedProduct = noProductNamed ? this.pickCompared(topic, analysis) : undefined;
+    if (pickedProduct && topic) {
+      const handler = this.followUpHandler(analysis, topic.productEntryId ?? topic.entryId, cat.store !== undefined);
+      const entry = this.entryForHandler(handler, topic.productEntryId);
+      if (entry) {
+        const store = cat.store ?? (topic.storeId ? matcher.catalog.store(topic.storeId) : undefined);
+        return this.answerEntry(message, entry, top?.score ?? 0, state, lang, analysis, { ...base, usedContext: true }, { product: pickedProduct, variants: [], store });
+      }
+    }
     if (topic && topicProduct && noProductNamed && !ownIntent && analysis.terms.length <= 6) {
       const variants = matchVariantsOf(topicProduct, analysis, matcher);
       const numbered = !cat.variantHint && variants.length > 0 && analysis.tokens.some((t) => t.kind === 'num');
@@ -449,6 +459,8 @@ export class Engine {
   private followUpHandler(analysis: Analysis, rememberedId: string | undefined, storeOnly: boolean): CatalogHandler {
     const cued = productQuestion(analysis.tokens);
     if (cued && this.entryForHandler(cued)) return cued;
+    // Prices are the same at every branch: naming a branch asks whether it is there.
+    if (analysis.catalog.store && this.entryForHandler('product-stock')) return 'product-stock';
     const remembered = rememberedId ? this.matcher.entry(rememberedId)?.handler : undefined;
     return remembered ?? (storeOnly ? 'product-stock' : 'product-price');
   }
@@ -465,6 +477,17 @@ export class Engine {
       if (entry && c.score >= floor && entry.category === category && entry.id !== state.topic.entryId) return { entry, score: c.score };
     }
     return undefined;
+  }
+
+  /** The cheapest (or dearest) of the products compared last, when the message asks for it. */
+  private pickCompared(topic: Topic | undefined, analysis: Analysis): Product | undefined {
+    if (!topic?.comparedIds || topic.comparedIds.length < 2) return undefined;
+    const words = analysis.tokens.map((t) => t.text);
+    const cheapest = words.includes('termurah');
+    if (!cheapest && !words.includes('termahal')) return undefined;
+    const products = topic.comparedIds.map((id) => this.matcher.catalog.product(id)).filter((p): p is Product => p !== undefined);
+    const from = (p: Product): number => Math.min(...p.variants.map((v) => v.price));
+    return [...products].sort((a, b) => (cheapest ? from(a) - from(b) : from(b) - from(a)))[0];
   }
 
   private entryForHandler(handler: CatalogHandler, preferId?: string): Entry | undefined {
@@ -547,7 +570,12 @@ export class Engine {
           state: { ...nextState, pending: { entryId: entry.id, slot: 'product' } },
         };
       }
-      replies.push({ kind: 'text', text: reply.text });
+      // Several products compared in one question: the same answer for each, in the order written.
+      const compared = !slotsOverride && needsProduct(entry.handler) && cat.products.length > 1 ? cat.products : [];
+      const others = compared.filter((p) => p.id !== product?.id);
+      const otherReplies = others.map((p) => answerFromCatalog(entry.handler as CatalogHandler, { product: p, variants: [], store }, this.kb, lang, this.now()));
+      const texts = [reply.text, ...otherReplies.flatMap((r) => (r.kind === 'text' ? [r.text] : []))];
+      replies.push({ kind: 'text', text: compared.length > 0 ? orderedBy(compared, [product, ...others], texts).join('\n\n') : reply.text });
       // A branch question keeps the product in view ("jam buka toko surabaya?" then "yg 512 brp?").
       const keptProduct = product ?? (!needsProduct(entry.handler) && state.topic?.productId ? matcher.catalog.product(state.topic.productId) : undefined);
       const keptVariants = product ? variants : keptProduct ? keptProduct.variants.filter((v) => state.topic?.variantIds?.includes(v.id)) : [];
@@ -558,6 +586,7 @@ export class Engine {
         ...(productEntryId ? { productEntryId } : {}),
         ...(keptVariants.length > 0 ? { variantIds: keptVariants.map((v) => v.id) } : {}),
         ...(store ? { storeId: store.id } : {}),
+        ...(compared.length > 0 ? { comparedIds: compared.map((p) => p.id) } : state.topic?.comparedIds && keptProduct && state.topic.comparedIds.includes(keptProduct.id) ? { comparedIds: state.topic.comparedIds } : {}),
       };
       base = { ...base, entities: entitiesOf(product, variants, store) };
     } else if (entry.answer) {
@@ -666,6 +695,11 @@ function explicitVariantWords(tokens: readonly Token[]): { text: string; kind: '
   if (explicit.length === 0) return undefined;
   const text = explicit.map((t) => (t.kind === 'ram' ? `RAM ${t.text.toUpperCase()}` : t.text.replace(/^(\d+)(gb|tb)$/, (_m, n: string, u: string) => `${n}${u.toUpperCase()}`))).join(' ');
   return { text, kind: explicit.every((t) => t.kind === 'word') ? 'colour' : 'size' };
+}
+
+/** Texts written for `items` (in `written` order) reordered as `order` lists them. */
+function orderedBy<T>(order: readonly T[], written: readonly (T | undefined)[], texts: readonly string[]): string[] {
+  return order.map((item) => texts[written.indexOf(item)]).filter((t): t is string => t !== undefined);
 }
 
 function entitiesOf(product: Product | undefined, variants: readonly Variant[], store: Store | undefined): Entities {

@@ -13,6 +13,8 @@ export interface Mention {
 export interface CatalogMatch {
   /** The product named, when exactly one fits. */
   readonly product?: Product;
+  /** Every product named in full, in the order written ("harga a55 sama a35": both), at most 3. */
+  readonly products: readonly Product[];
   /** A product-like name the catalogue does not have ("xiaomi 15 ultra"), with its closest products. */
   readonly unknownProduct?: { readonly name: string; readonly similar: readonly Product[] };
   /** Several products fit a partial name ("iphone"): the customer should pick one. */
@@ -122,6 +124,7 @@ export class CatalogEntities {
     let product: Product | undefined;
     let productChoices: Product[] = [];
     let unknownProduct: { name: string; similar: Product[] } | undefined;
+    const named: { at: number; product: Product }[] = [];
     const full = this.findLongest(texts, used, this.productSpans);
     const fullProduct = full ? this.products.get(full.id) : undefined;
     const extraModel = full && fullProduct ? modelWordsAfter(tokens, full.end, fullProduct, this.words.bind(this)) : 0;
@@ -135,6 +138,14 @@ export class CatalogEntities {
       product = fullProduct;
       markUsed(used, full);
       replace.set(full.start, { end: full.end, placeholder: PLACEHOLDER.product });
+      if (product) named.push({ at: full.start, product });
+      // Further products compared in the same message ("macbook air m2 sama thinkpad e14").
+      for (let more = this.findLongest(texts, used, this.productSpans); more && named.length < 3; more = this.findLongest(texts, used, this.productSpans)) {
+        const other = this.products.get(more.id);
+        markUsed(used, more);
+        replace.set(more.start, { end: more.end, placeholder: PLACEHOLDER.product });
+        if (other && !named.some((n) => n.product.id === other.id)) named.push({ at: more.start, product: other });
+      }
     } else {
       const partial = this.findPartialProduct(texts);
       const modelWords = partial ? modelSuffix(tokens, partial.end) : 0;
@@ -205,7 +216,8 @@ export class CatalogEntities {
       else masked.push(t);
       i++;
     }
-    return { product, productChoices, ...(unknownProduct ? { unknownProduct } : {}), ...(otherCity ? { otherCity } : {}), variants, store, masked, variantHint: variantTokens.length > 0, variantTokens };
+    const products = named.sort((a, b) => a.at - b.at).map((n) => n.product);
+    return { product, products, productChoices, ...(unknownProduct ? { unknownProduct } : {}), ...(otherCity ? { otherCity } : {}), variants, store, masked, variantHint: variantTokens.length > 0, variantTokens };
   }
 
   /** Variants of a product that fit size/colour tokens; numbers alone count as sizes here. */

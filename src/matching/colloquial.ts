@@ -21,6 +21,8 @@ export function affixCandidates(word: string): string[] {
     if (w.endsWith('nya') && w.length > 5) forms.push(w.slice(0, -3));
     if (w.endsWith('an') && w.length > 5) forms.push(w.slice(0, -2));
     if (w.endsWith('ny') && w.length > 4) forms.push(w.slice(0, -2));
+    // Sundanese possessive "-na" ("alamatna", "hargana").
+    if (w.endsWith('na') && w.length > 5) forms.push(w.slice(0, -2));
     return forms;
   };
   const prefixes = (w: string): string[] => {
