@@ -12,7 +12,7 @@ import { FlowTurns } from './flow-turns';
 import { HandoffTurns, withoutHandoff } from './handoff-turns';
 import { MAX_MESSAGE_CHARS, plainReply, withoutPending, type Turn, type TurnBase } from './turn';
 import { asksForPerson, declinesPerson } from '../matching/person-request';
-import { productQuestion } from '../matching/product-cues';
+import { productCategory, productQuestion } from '../matching/product-cues';
 import type { TurnHost } from './turn-host';
 import type { LoadedFlow } from '../flows/loader';
 import { afterHttp, triggeredFlow, type HttpRequest } from '../flows/runtime';
@@ -403,10 +403,26 @@ export class Engine {
       }
     }
 
+    // A family name the conversation already narrowed ("balik ke redmi tadi"): the product talked about.
+    const recalled = !cat.product && cat.productChoices.length > 1 && !ownIntent ? cat.productChoices.find((p) => topic?.recentIds?.includes(p.id)) : undefined;
+    if (recalled) {
+      const h = topIsProductEntry && topEntry?.handler ? topEntry.handler : this.followUpHandler(analysis, topic?.productEntryId, cat.store !== undefined);
+      const entry = this.entryForHandler(h, topic?.productEntryId);
+      if (entry) return this.answerEntry(message, entry, top?.score ?? 0, state, lang, analysis, { ...base, usedContext: true }, { product: recalled, variants: matchVariantsOf(recalled, analysis, matcher), store: cat.store });
+    }
+
+    // "hp paling murah apa?": the cheapest (or dearest) product of a kind the catalogue sells.
+    const extreme = noProductNamed && !recalled ? this.extremeProduct(analysis) : undefined;
+    if (extreme) {
+      const entry = this.entryForHandler(productQuestion(analysis.tokens) === 'product-stock' ? 'product-stock' : 'product-price');
+      if (entry) return this.answerEntry(message, entry, top?.score ?? 0, state, lang, analysis, base, { product: extreme.product, variants: [extreme.variant], store: cat.store });
+    }
+
     // 4. A product named with no clear question: the remembered question about it ("kalo s23 fe?"),
     // else the best product entry.
-    if ((cat.product || cat.productChoices.length > 0 || cat.unknownProduct) && verdict.type !== 'answer') {
-      const remembered = topic ? matcher.entry(topic.entryId) : undefined;
+    const bareProduct = cat.product !== undefined && !analysis.terms.some((t) => !t.startsWith('#') && !t.startsWith('^') && !t.startsWith('=') && !isFunctionWord(t));
+    if ((cat.product || cat.productChoices.length > 0 || cat.unknownProduct) && (verdict.type !== 'answer' || bareProduct)) {
+      const remembered = topic ? matcher.entry(topic.productEntryId ?? topic.entryId) : undefined;
       if (remembered?.handler && needsProduct(remembered.handler) && cat.product && analysis.terms.length <= 4) {
         return this.answerEntry(message, remembered, top?.score ?? 0, state, lang, analysis, { ...base, usedContext: true });
       }
@@ -477,6 +493,23 @@ export class Engine {
       if (entry && c.score >= floor && entry.category === category && entry.id !== state.topic.entryId) return { entry, score: c.score };
     }
     return undefined;
+  }
+
+  /** The cheapest (or dearest) product of a category named in the message ("hp paling murah"). */
+  private extremeProduct(analysis: Analysis): { product: Product; variant: Variant } | undefined {
+    const words = analysis.tokens.map((t) => t.text);
+    const cheapest = words.includes('termurah');
+    if (!cheapest && !words.includes('termahal')) return undefined;
+    const category = words.map(productCategory).find((c) => c !== undefined);
+    if (!category) return undefined;
+    let best: { product: Product; variant: Variant } | undefined;
+    for (const product of this.kb.products) {
+      if (product.category.toLowerCase() !== category) continue;
+      for (const variant of product.variants) {
+        if (!best || (cheapest ? variant.price < best.variant.price : variant.price > best.variant.price)) best = { product, variant };
+      }
+    }
+    return best;
   }
 
   /** The cheapest (or dearest) of the products compared last, when the message asks for it. */
@@ -586,6 +619,7 @@ export class Engine {
         ...(productEntryId ? { productEntryId } : {}),
         ...(keptVariants.length > 0 ? { variantIds: keptVariants.map((v) => v.id) } : {}),
         ...(store ? { storeId: store.id } : {}),
+        ...recentOf(state.topic, compared.length > 0 ? compared : keptProduct ? [keptProduct] : []),
         ...(compared.length > 0 ? { comparedIds: compared.map((p) => p.id) } : state.topic?.comparedIds && keptProduct && state.topic.comparedIds.includes(keptProduct.id) ? { comparedIds: state.topic.comparedIds } : {}),
       };
       base = { ...base, entities: entitiesOf(product, variants, store) };
@@ -695,6 +729,13 @@ function explicitVariantWords(tokens: readonly Token[]): { text: string; kind: '
   if (explicit.length === 0) return undefined;
   const text = explicit.map((t) => (t.kind === 'ram' ? `RAM ${t.text.toUpperCase()}` : t.text.replace(/^(\d+)(gb|tb)$/, (_m, n: string, u: string) => `${n}${u.toUpperCase()}`))).join(' ');
   return { text, kind: explicit.every((t) => t.kind === 'word') ? 'colour' : 'size' };
+}
+
+/** The products talked about lately, newest first (at most 4), for "yg redmi tadi". */
+function recentOf(topic: Topic | undefined, products: readonly Product[]): { recentIds?: readonly string[] } {
+  const ids = [...products.map((p) => p.id), ...(topic?.recentIds ?? [])];
+  const unique = [...new Set(ids)].slice(0, 4);
+  return unique.length > 0 ? { recentIds: unique } : {};
 }
 
 /** Texts written for `items` (in `written` order) reordered as `order` lists them. */

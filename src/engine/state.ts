@@ -15,6 +15,8 @@ export interface Topic {
   readonly productId?: string;
   /** The last product question asked (price, stock…), kept while other questions come between. */
   readonly productEntryId?: string;
+  /** Products talked about lately, newest first, for "balik ke redmi tadi". */
+  readonly recentIds?: readonly string[];
   /** Products compared in one question ("a55 sama a35"), for "the cheaper one?". */
   readonly comparedIds?: readonly string[];
   readonly variantIds?: readonly string[];

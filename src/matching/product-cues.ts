@@ -21,3 +21,10 @@ export function productQuestion(tokens: readonly Token[]): CatalogHandler | unde
   const weak = hitsOf(false);
   return weak.length === 1 ? weak[0] : undefined;
 }
+
+const CATEGORIES = new Map<string, string>(Object.entries(lexicon.productCategories).flatMap(([category, words]) => words.map((w) => [w, category] as const)));
+
+/** The catalogue category a word names ("hp" → smartphone, "leptop" → laptop), if any. */
+export function productCategory(word: string): string | undefined {
+  return CATEGORIES.get(word);
+}
