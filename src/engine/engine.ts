@@ -32,6 +32,8 @@ import type {
 export { MAX_MESSAGE_CHARS };
 
 const AGENT_COMMANDS = new Set(['/agent', '/admin', '/cs']);
+/** Staff words whose matching terms a refusal ("gak usah admin") takes out of the message. */
+const PERSON_WORDS = 'admin cs customer service operator agent petugas staff karyawan human manusia';
 /** A question about "it" ("prosesnya", "caranya", "itu", "that"). */
 const ANAPHORA = /\b(\p{L}{3,}nya|itu|tsb|tersebut|that|it)\b/u;
 /** Words pointing back to the branch talked about ("stoknya disana ada?"). */
@@ -60,6 +62,7 @@ export class Engine {
   private flows: readonly LoadedFlow[];
   private readonly handoffs: HandoffTurns;
   private readonly flowTurns: FlowTurns;
+  private readonly personTermsCache = new WeakMap<Matcher, ReadonlySet<string>>();
 
   constructor(
     kb: KnowledgeBase,
@@ -272,7 +275,8 @@ export class Engine {
     return {
       base: { candidates, matchedTerms: [], entities: entitiesOf(cat.product, cat.variants, cat.store), usedContext: false },
       language: analysis.language,
-      ...(handoffEntry ?? candidates[0]?.entryId ? { entryId: handoffEntry ?? candidates[0]?.entryId } : {}),
+      // Without an entry that hands off, the best-ranked one stands for the request when plausible.
+      ...(handoffEntry ? { entryId: handoffEntry } : candidates[0] && candidates[0].score >= this.kb.settings.clarifyThreshold ? { entryId: candidates[0].entryId } : {}),
     };
   }
 
@@ -300,11 +304,38 @@ export class Engine {
     return lang === 'en' ? `Hi! I am ${this.kb.settings.botName}. How can I help?` : `Halo Kak! Saya ${this.kb.settings.botName}. Ada yang bisa dibantu?`;
   }
 
+  /** The matcher's terms for staff words ("admin", "cs", "operator"), per matcher. */
+  private personTerms(matcher: Matcher): ReadonlySet<string> {
+    let terms = this.personTermsCache.get(matcher);
+    if (!terms) {
+      terms = new Set(matcher.analyze(PERSON_WORDS).terms);
+      this.personTermsCache.set(matcher, terms);
+    }
+    return terms;
+  }
+
   private matchTurn(message: InboundMessage, state: ConversationState, lang: Language, analysis: Analysis, matcher: Matcher): Turn {
     const settings = this.kb.settings;
-    // "gak usah admin, …": the entry that hands off is not what the customer wants.
+    // "gak usah admin, …": neither the entry that hands off nor the staff words say what the
+    // customer wants; rank the rest of the message.
+    // A staff word in a message that asks for no person ("makasih admin", "admin bisa cod?") is an
+    // address term like "min", unless nothing else in the message matches; a refusal ("gak usah
+    // admin, …") takes the staff words out too.
     const declined = declinesPerson(analysis.tokens);
-    const candidates = matcher.rank(analysis, declined ? 6 : 5).filter((c) => !declined || matcher.entry(c.entryId)?.action !== 'handoff').slice(0, 5);
+    let dropHandoff = declined;
+    const first = matcher.rank(analysis, 1)[0];
+    if (declined || (first && matcher.entry(first.entryId)?.action === 'handoff' && !asksForPerson(analysis.tokens))) {
+      const rest: Analysis = { ...analysis, terms: analysis.terms.filter((t) => !this.personTerms(matcher).has(t)) };
+      const best = matcher.rank(rest, 6).find((c) => matcher.entry(c.entryId)?.action !== 'handoff');
+      if (declined || (best && best.score >= this.kb.settings.clarifyThreshold)) {
+        analysis = rest;
+        dropHandoff = true;
+      }
+    }
+    const candidates = matcher
+      .rank(analysis, 6)
+      .filter((c) => !dropHandoff || matcher.entry(c.entryId)?.action !== 'handoff')
+      .slice(0, 5);
     const cat = analysis.catalog;
     const entities = entitiesOf(cat.product, cat.variants, cat.store);
     const base = { candidates, matchedTerms: [] as string[], entities, usedContext: false };
@@ -618,7 +649,8 @@ export class Engine {
         ...(keptProduct ? { productId: keptProduct.id } : {}),
         ...(productEntryId ? { productEntryId } : {}),
         ...(keptVariants.length > 0 ? { variantIds: keptVariants.map((v) => v.id) } : {}),
-        ...(store ? { storeId: store.id } : {}),
+        // The branch talked about stays in view for "stoknya di sana?" after another product.
+        ...(store ? { storeId: store.id } : state.topic?.storeId ? { storeId: state.topic.storeId } : {}),
         ...recentOf(state.topic, compared.length > 0 ? compared : keptProduct ? [keptProduct] : []),
         ...(compared.length > 0 ? { comparedIds: compared.map((p) => p.id) } : state.topic?.comparedIds && keptProduct && state.topic.comparedIds.includes(keptProduct.id) ? { comparedIds: state.topic.comparedIds } : {}),
       };
@@ -631,13 +663,13 @@ export class Engine {
       const productId = named?.id ?? state.topic?.productId;
       if (productId) {
         const productEntryId = named ? undefined : state.topic?.productEntryId;
-        const storeId = cat.store?.id ?? state.topic?.storeId;
+        // A place named in a policy question ("ongkir ke surabaya") is a destination, not a branch visit.
+        const storeId = state.topic?.storeId;
         topic = { entryId: entry.id, productId, ...(productEntryId ? { productEntryId } : {}), ...(storeId ? { storeId } : {}) };
         const product = named ?? matcher.catalog.product(productId);
         base = { ...base, entities: { ...base.entities, ...(product ? { product: product.id } : {}) }, usedContext: base.usedContext || !named };
-      } else if (cat.store || state.topic?.storeId) {
-        const storeId = cat.store?.id ?? state.topic?.storeId;
-        if (storeId) topic = { entryId: entry.id, storeId };
+      } else if (state.topic?.storeId) {
+        topic = { entryId: entry.id, storeId: state.topic.storeId };
       }
     }
 

@@ -62,7 +62,7 @@ interface Ranked {
  */
 export function tuneThresholds(kb: KnowledgeBase, cases: readonly LabelledMessage[], options: TuneOptions = DEFAULT_TUNE_OPTIONS): TuneResult {
   const clarifyValue = options.clarifyValue ?? DEFAULT_TUNE_OPTIONS.clarifyValue ?? 0.1;
-  const z = options.confidence ?? DEFAULT_TUNE_OPTIONS.confidence ?? 1;
+  const z = options.confidence ?? DEFAULT_TUNE_OPTIONS.confidence ?? 0.5;
   const matcher = new Matcher(kb);
   const given: Ranked[] = cases.map((c) => ({ expected: expectedEntry(kb, c.intent), candidates: matcher.rank(matcher.analyze(c.text), 3), given: true }));
   const pooled = [...given, ...crossValidated(kb, options.folds ?? DEFAULT_TUNE_OPTIONS.folds ?? 5)];

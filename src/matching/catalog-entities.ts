@@ -186,7 +186,8 @@ export class CatalogEntities {
     tokens.forEach((t, i) => {
       if (used[i]) return;
       const isSize = t.kind === 'storage' || t.kind === 'ramstorage';
-      const isColor = t.kind === 'word' && (this.colorWords.has(t.text) || this.colorWords.has(canonicalColour(t.text) ?? ''));
+      // Any colour word counts, even one no variant has ("yg pink?" → "no pink; these exist").
+      const isColor = t.kind === 'word' && (this.colorWords.has(t.text) || canonicalColour(t.text) !== undefined);
       const isBareSize = t.kind === 'num' && product !== undefined && /^(32|64|128|256|512|1024|1|2)$/.test(t.text);
       if (t.kind === 'word' && SUPERLATIVES.has(t.text)) {
         // "yg termurah": picks a variant but keeps its meaning for matching ("hp termurah" is a recommendation).
@@ -380,7 +381,8 @@ export function matchVariants(product: Product, hints: readonly Token[]): Varian
       const t = hint.text;
       if (hint.kind === 'ramstorage') {
         const [r, s] = t.split('/');
-        if (storage === `${s}gb` || storage === `${Number(s) / 1024}tb`) score += ram === `${r}gb` || !ram ? 2 : 1;
+        // "12/512" names the RAM too: an 8/512 variant is not it.
+        if ((storage === `${s}gb` || storage === `${Number(s) / 1024}tb`) && (!ram || ram === `${r}gb`)) score += 2;
       } else if (hint.kind === 'ram') {
         if (ram === t) score += 1;
       } else if (storage && (t === storage || `${t}gb` === storage || `${t}tb` === storage)) score += 1;

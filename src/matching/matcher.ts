@@ -12,7 +12,7 @@ import { OFF_TOPIC_PENALTY, OffTopic } from './off-topic';
 import { DEFAULT_INDEX_OPTIONS, IntentIndex, type IndexOptions } from './intent-index';
 import { LanguageDetector } from './language';
 import { foldText, Normalizer, type Token } from './normalize';
-import { ENGLISH_TO_INDONESIAN, isDictionaryWord, isFunctionWord } from './lexicon';
+import { canonicalColour, ENGLISH_TO_INDONESIAN, isDictionaryWord, isFunctionWord } from './lexicon';
 import { affixCandidates, splitGlued } from './colloquial';
 import { stemWord } from './stem';
 import { TypoCorrector } from './typo';
@@ -131,6 +131,12 @@ export class Matcher {
     const corrected: Token[] = [];
     for (const t of tokens) {
       if (t.kind !== 'word' || this.typos.knows(t.text) || isFunctionWord(t.text)) {
+        corrected.push(t);
+        continue;
+      }
+      // A word the lexicon knows (a colour, a concept's word) is a real word, not a typo of the
+      // knowledge base's vocabulary: "pink" is not "pick".
+      if (canonicalColour(t.text) !== undefined || this.concepts.has(t.text)) {
         corrected.push(t);
         continue;
       }

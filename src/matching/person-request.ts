@@ -3,73 +3,94 @@ import type { Token } from './normalize';
 
 /**
  * Recognises a customer asking for a person ("mau ngomong sama admin", "sambungin ke cs dong",
- * "live agent pls", "real person"), in any conversation state, from normalized tokens.
+ * "live agent pls", "talk to a real person"), in any conversation state, from normalized tokens.
  *
- * Hand-written rule over word lists kept as data (lexicon-id.json, `personRequest`), because no
- * library knows Indonesian chat: a person word with a verb of contact ("hubungkan", "talk"), or
- * a person word right after a request word ("minta admin", "need an agent"), or followed by
- * "aja"/"please", or a person word nearly alone ("admin", "cs dong"). A question *about* the
- * staff ("jam kerja cs sampai jam berapa?") or a negation ("gak usah admin") is no request.
+ * Hand-written rules over word lists kept as data (lexicon-id.json, `personRequest`), because no
+ * library knows Indonesian chat. The rules ask for the person as the *object* of the request, so
+ * "minta karyawan bantu pindahin data" (staff doing a service), "does your staff speak English?",
+ * "kirim ke orang tua saya" or "cara hubungi cs gimana?" are not requests.
  */
 const words = lexicon.personRequest;
 const PERSONS = new Set<string>(words.persons);
 const GENERIC = new Set<string>(words.genericPersons);
-const GENERIC_VERBS = new Set<string>(words.genericVerbs);
-const STRONG = new Set<string>(words.strongVerbs);
+const ACT = new Set<string>(words.actVerbs);
+const CONTACT = new Set<string>(words.contactVerbs);
 const WEAK = new Set<string>(words.weakCues);
 const LINKS = new Set<string>(words.links);
 const AFTER = new Set<string>(words.after);
 const ABOUT = new Set<string>(words.about);
 const NEGATIONS = new Set<string>(words.negations);
 const FILLERS = new Set<string>(words.fillers);
+const REPLY = new Set<string>(words.replyVerbs);
+
+interface Span {
+  readonly start: number;
+  readonly end: number;
+  readonly generic: boolean;
+}
+
+function spansOf(texts: readonly string[]): Span[] {
+  const spans: Span[] = [];
+  for (let i = 0; i < texts.length; i++) {
+    if (i + 1 < texts.length && PERSONS.has(`${texts[i]} ${texts[i + 1]}`)) {
+      spans.push({ start: i, end: i + 2, generic: false });
+      i++;
+    } else if (PERSONS.has(texts[i])) spans.push({ start: i, end: i + 1, generic: false });
+    else if (GENERIC.has(texts[i])) spans.push({ start: i, end: i + 1, generic: true });
+  }
+  return spans;
+}
+
+function wordsOf(tokens: readonly Token[]): string[] {
+  return tokens.filter((t) => t.kind === 'word').map((t) => t.text);
+}
+
+/** A negation right before position `at`, with only links between ("gak usah admin", "tanpa chat"). */
+function negatedAt(texts: readonly string[], at: number): boolean {
+  for (let k = at - 1; k >= Math.max(0, at - 3); k--) {
+    if (NEGATIONS.has(texts[k])) return true;
+    if (!LINKS.has(texts[k]) && texts[k] !== 'perlu' && texts[k] !== 'need') return false;
+  }
+  return false;
+}
 
 /** True when the message turns a person down ("gak usah admin", "no need for an agent"). */
 export function declinesPerson(tokens: readonly Token[]): boolean {
-  const texts = tokens.filter((t) => t.kind === 'word').map((t) => t.text);
-  for (let i = 0; i < texts.length; i++) {
-    const two = i + 1 < texts.length ? `${texts[i]} ${texts[i + 1]}` : '';
-    if (PERSONS.has(texts[i]) || (two && PERSONS.has(two))) return negated(texts, i);
-  }
-  return false;
+  const texts = wordsOf(tokens);
+  return spansOf(texts).some((s) => !s.generic && negatedAt(texts, s.start));
 }
 
 export function asksForPerson(tokens: readonly Token[]): boolean {
-  const texts = tokens.filter((t) => t.kind === 'word').map((t) => t.text);
+  const texts = wordsOf(tokens);
   if (texts.length === 0 || tokens.length > 30) return false;
-  if (texts.some((w) => ABOUT.has(w))) return false;
   const joined = ` ${texts.join(' ')} `;
   if (words.requestPhrases.some((p) => joined.includes(` ${p} `))) return true;
-  // Person mentions as [start, end) spans (some are two words: "customer service").
-  const spans: [number, number][] = [];
-  for (let i = 0; i < texts.length; i++) {
-    if (i + 1 < texts.length && PERSONS.has(`${texts[i]} ${texts[i + 1]}`)) spans.push([i, i + 2]);
-    else if (PERSONS.has(texts[i])) spans.push([i, i + 1]);
-  }
-  if (spans.length === 0) {
-    // "talk to someone", "speak with a person": a generic person word needs a verb of contact.
-    return texts.some((w) => GENERIC.has(w)) && texts.some((w) => GENERIC_VERBS.has(w));
-  }
-  const inSpan = (i: number): boolean => spans.some(([s, e]) => i >= s && i < e);
-  for (const [start, end] of spans) {
-    if (negated(texts, start)) return false;
-    if (texts.some((w) => STRONG.has(w))) return true;
-    let k = start - 1;
+  const spans = spansOf(texts);
+  const inSpan = (i: number): boolean => spans.some((s) => i >= s.start && i < s.end);
+  const about = texts.some((w) => ABOUT.has(w));
+  for (const span of spans) {
+    if (negatedAt(texts, span.start)) continue;
+    // A verb of talking aimed at the person: "bicara sama admin", "talk to a human".
+    for (let k = span.start - 1; k >= Math.max(0, span.start - 4); k--) {
+      if (ACT.has(texts[k]) && !negatedAt(texts, k)) return true;
+    }
+    if (span.generic || about) continue;
+    // "tolong hubungkan ke cs", "mau kontak admin".
+    for (let k = span.start - 1; k >= Math.max(1, span.start - 3); k--) {
+      if (CONTACT.has(texts[k]) && WEAK.has(texts[k - 1])) return true;
+    }
+    const rest = texts.slice(span.end);
+    const nothingAfter = rest.every((w, i) => FILLERS.has(w) || AFTER.has(w) || inSpan(span.end + i));
+    // "minta operator", "need an agent": a request word right before the person, nothing after.
+    let k = span.start - 1;
     while (k >= 0 && LINKS.has(texts[k])) k--;
-    if (k >= 0 && WEAK.has(texts[k]) && start - k <= 3) return true;
-    if (end < texts.length && AFTER.has(texts[end])) return true;
+    if (k >= 0 && WEAK.has(texts[k]) && nothingAfter) return true;
+    // "admin aja", "cs please".
+    if (rest.length > 0 && AFTER.has(rest[0]) && nothingAfter) return true;
+    // "admin tolong balas", "cs balas dong": the staff asked to reply, nothing else said.
+    const asked = rest[0] !== undefined && WEAK.has(rest[0]) ? rest.slice(1) : rest;
+    if (asked.length > 0 && REPLY.has(asked[0]) && asked.slice(1).every((w) => FILLERS.has(w) || AFTER.has(w))) return true;
   }
-  // "admin", "cs dong", "human please": a person word with nothing else to say.
-  return texts.every((w, i) => inSpan(i) || FILLERS.has(w));
-}
-
-/**
- * A negation right before the person word ("gak usah admin", "no agent"), with nothing but links
- * between; "ga usah, langsung admin aja" turns down something else and then asks for a person.
- */
-function negated(texts: readonly string[], personAt: number): boolean {
-  for (let k = personAt - 1; k >= Math.max(0, personAt - 3); k--) {
-    if (NEGATIONS.has(texts[k])) return true;
-    if (!LINKS.has(texts[k]) && texts[k] !== 'usah' && texts[k] !== 'perlu' && texts[k] !== 'need') return false;
-  }
-  return false;
+  // "admin", "cs dong", "ada spv?": a staff word with nothing else to say.
+  return spans.some((s) => !s.generic) && texts.every((w, i) => inSpan(i) || FILLERS.has(w));
 }

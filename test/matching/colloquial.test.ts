@@ -85,8 +85,31 @@ describe('asking for a person', () => {
     'I want to talk to a real person',
     'can I speak to someone',
     'ga usah, lgsg admin aja',
+    'saya mau bicara sama admin, sudah 2 jam nunggu',
+    'tolong sambungkan ke admin, nomor pesanan saya INV-12345',
+    'call me back at this number please',
+    'tolong telepon balik ke nomor saya',
+    'aku pengen ngomong karo wong asli wae',
+    'Admin tolong balas',
   ])('"%s" is a request', (text) => expect(asks(text)).toBe(true));
-  it.each(['cs buka sampai jam berapa?', 'nomor cs berapa', 'gak usah admin, harga a55 aja', 'admin kok lama bales', 'harga iphone 15'])('"%s" is not', (text) => expect(asks(text)).toBe(false));
+  it.each([
+    'cs buka sampai jam berapa?',
+    'nomor cs berapa',
+    'gak usah admin, harga a55 aja',
+    'admin kok lama bales',
+    'harga iphone 15',
+    'kirim ke orang tua saya di bandung bisa?',
+    'bisa dikirim ke orang lain?',
+    'can a staff help me set up my new phone?',
+    'minta karyawan bantu pindahin data',
+    'does your staff speak english?',
+    'cara hubungi cs gimana?',
+    'retur harus kontak cs?',
+    'bisa order tanpa chat admin?',
+    'kamu orang beneran?',
+    'At what age can a person open an account?',
+    'How can people transfer money to me?',
+  ])('"%s" is not', (text) => expect(asks(text)).toBe(false));
   it('notices a person turned down', () => {
     expect(declinesPerson(n.tokens('gak usah admin'))).toBe(true);
     expect(declinesPerson(n.tokens('ga usah, langsung admin aja'))).toBe(false);
