@@ -1,8 +1,7 @@
 import type { CatalogHandler, Entry, KnowledgeBase, Product, Store, Variant } from '../knowledge/schema';
-import { decide, type MatchDecision } from '../matching/decide';
-import type { CatalogMatch } from '../matching/catalog-entities';
+import { decide } from '../matching/decide';
 import { Matcher, type Analysis } from '../matching/matcher';
-import { foldText, type Token } from '../matching/normalize';
+import { foldText } from '../matching/normalize';
 import { isFunctionWord } from '../matching/lexicon';
 import type { ConversationStore, InboundRecord } from '../storage/store';
 import { answerFromCatalog, nearestStoresText, needsProduct } from './catalog-answers';
@@ -12,7 +11,22 @@ import { FlowTurns } from './flow-turns';
 import { HandoffTurns, withoutHandoff } from './handoff-turns';
 import { MAX_MESSAGE_CHARS, plainReply, withoutPending, type Turn, type TurnBase } from './turn';
 import { asksForPerson, declinesPerson } from '../matching/person-request';
-import { productCategory, productQuestion } from '../matching/product-cues';
+import { productQuestion } from '../matching/product-cues';
+import {
+  entitiesOf,
+  entryForHandler,
+  explicitVariantWords,
+  extremeProduct,
+  followUpHandler,
+  matchVariantsOf,
+  orderedBy,
+  personTerms,
+  pickCompared,
+  pointsBack,
+  preferAnswerable,
+  recentOf,
+  sameCategoryFollowUp,
+} from './follow-ups';
 import type { TurnHost } from './turn-host';
 import type { LoadedFlow } from '../flows/loader';
 import { afterHttp, triggeredFlow, type HttpRequest } from '../flows/runtime';
@@ -21,7 +35,6 @@ import { EMPTY_STATE, type ConversationState, type OfferedChoice, type Topic } f
 import type {
   Candidate,
   Decision,
-  Entities,
   Explanation,
   InboundMessage,
   Language,
@@ -32,12 +45,6 @@ import type {
 export { MAX_MESSAGE_CHARS };
 
 const AGENT_COMMANDS = new Set(['/agent', '/admin', '/cs']);
-/** Staff words whose matching terms a refusal ("gak usah admin") takes out of the message. */
-const PERSON_WORDS = 'admin cs customer service operator agent petugas staff karyawan human manusia';
-/** A question about "it" ("prosesnya", "caranya", "itu", "that"). */
-const ANAPHORA = /\b(\p{L}{3,}nya|itu|tsb|tersebut|that|it)\b/u;
-/** Words pointing back to the branch talked about ("stoknya disana ada?"). */
-const PLACE_DEICTICS = new Set(['disana', 'sana', 'disitu', 'situ', 'there', 'their', 'tsb', 'tersebut', 'cabang itu', 'toko itu']);
 
 
 export interface EngineOptions {
@@ -62,7 +69,6 @@ export class Engine {
   private flows: readonly LoadedFlow[];
   private readonly handoffs: HandoffTurns;
   private readonly flowTurns: FlowTurns;
-  private readonly personTermsCache = new WeakMap<Matcher, ReadonlySet<string>>();
 
   constructor(
     kb: KnowledgeBase,
@@ -304,16 +310,6 @@ export class Engine {
     return lang === 'en' ? `Hi! I am ${this.kb.settings.botName}. How can I help?` : `Halo Kak! Saya ${this.kb.settings.botName}. Ada yang bisa dibantu?`;
   }
 
-  /** The matcher's terms for staff words ("admin", "cs", "operator"), per matcher. */
-  private personTerms(matcher: Matcher): ReadonlySet<string> {
-    let terms = this.personTermsCache.get(matcher);
-    if (!terms) {
-      terms = new Set(matcher.analyze(PERSON_WORDS).terms);
-      this.personTermsCache.set(matcher, terms);
-    }
-    return terms;
-  }
-
   private matchTurn(message: InboundMessage, state: ConversationState, lang: Language, analysis: Analysis, matcher: Matcher): Turn {
     const settings = this.kb.settings;
     // "gak usah admin, …": neither the entry that hands off nor the staff words say what the
@@ -325,7 +321,7 @@ export class Engine {
     let dropHandoff = declined;
     const first = matcher.rank(analysis, 1)[0];
     if (declined || (first && matcher.entry(first.entryId)?.action === 'handoff' && !asksForPerson(analysis.tokens))) {
-      const rest: Analysis = { ...analysis, terms: analysis.terms.filter((t) => !this.personTerms(matcher).has(t)) };
+      const rest: Analysis = { ...analysis, terms: analysis.terms.filter((t) => !personTerms(matcher).has(t)) };
       const best = matcher.rank(rest, 6).find((c) => matcher.entry(c.entryId)?.action !== 'handoff');
       if (declined || (best && best.score >= this.kb.settings.clarifyThreshold)) {
         analysis = rest;
@@ -385,10 +381,10 @@ export class Engine {
       if (entry) return this.answerEntry(message, entry, top?.score ?? 0, state, lang, analysis, { ...base, usedContext: true });
     }
     // "the cheaper one?" after two products were compared: the product, not a variant.
-    const pickedProduct = noProductNamed ? this.pickCompared(topic, analysis) : undefined;
+    const pickedProduct = noProductNamed ? pickCompared(matcher, topic, analysis) : undefined;
     if (pickedProduct && topic) {
-      const handler = this.followUpHandler(analysis, topic.productEntryId ?? topic.entryId, cat.store !== undefined);
-      const entry = this.entryForHandler(handler, topic.productEntryId);
+      const handler = followUpHandler(matcher, analysis, topic.productEntryId ?? topic.entryId, cat.store !== undefined);
+      const entry = entryForHandler(this.matcher, handler, topic.productEntryId);
       if (entry) {
         const store = cat.store ?? (topic.storeId ? matcher.catalog.store(topic.storeId) : undefined);
         return this.answerEntry(message, entry, top?.score ?? 0, state, lang, analysis, { ...base, usedContext: true }, { product: pickedProduct, variants: [], store });
@@ -401,8 +397,8 @@ export class Engine {
         // The question asked last about the product, unless the message clearly asks another one.
         const lastProductEntry = topic.productEntryId ? matcher.entry(topic.productEntryId) : undefined;
         const rememberedId = topicHandler && needsProduct(topicHandler) ? topic.entryId : lastProductEntry?.id;
-        const handler = this.followUpHandler(analysis, rememberedId, cat.store !== undefined && !cat.variantHint);
-        const entry = this.entryForHandler(handler, topic.productEntryId ?? topic.entryId);
+        const handler = followUpHandler(matcher, analysis, rememberedId, cat.store !== undefined && !cat.variantHint);
+        const entry = entryForHandler(this.matcher, handler, topic.productEntryId ?? topic.entryId);
         if (entry) {
           // "yg item?" after the 512GB: the black 512GB, not every black one.
           const narrowed = variants.filter((v) => topic.variantIds?.includes(v.id));
@@ -416,7 +412,7 @@ export class Engine {
 
     // "prosesnya gmn?" after a return question: a short question about "it" that the ranking
     // cannot place goes to the entry of the same topic (category) it fits best.
-    const sameTopic = this.sameCategoryFollowUp(verdict, candidates, analysis, message.text ?? '', state);
+    const sameTopic = sameCategoryFollowUp(matcher, settings.clarifyThreshold, verdict, candidates, analysis, message.text ?? '', state);
     if (sameTopic) return this.answerEntry(message, sameTopic.entry, sameTopic.score, state, lang, analysis, { ...base, usedContext: true });
 
     // Only numbers (no product in view to pick a variant of): ask what they are for.
@@ -428,7 +424,7 @@ export class Engine {
     // when the ranking is unsure or only picked another product question.
     if (cat.product && top) {
       const cued = productQuestion(analysis.tokens);
-      const cuedEntry = cued ? this.entryForHandler(cued) : undefined;
+      const cuedEntry = cued ? entryForHandler(this.matcher, cued) : undefined;
       if (cuedEntry && cuedEntry.id !== top.entryId && (topIsProductEntry || verdict.type !== 'answer' || matcher.socialOnly(analysis, top.entryId))) {
         return this.answerEntry(message, cuedEntry, top.score, state, lang, analysis, base);
       }
@@ -437,15 +433,15 @@ export class Engine {
     // A family name the conversation already narrowed ("balik ke redmi tadi"): the product talked about.
     const recalled = !cat.product && cat.productChoices.length > 1 && !ownIntent ? cat.productChoices.find((p) => topic?.recentIds?.includes(p.id)) : undefined;
     if (recalled) {
-      const h = topIsProductEntry && topEntry?.handler ? topEntry.handler : this.followUpHandler(analysis, topic?.productEntryId, cat.store !== undefined);
-      const entry = this.entryForHandler(h, topic?.productEntryId);
+      const h = topIsProductEntry && topEntry?.handler ? topEntry.handler : followUpHandler(matcher, analysis, topic?.productEntryId, cat.store !== undefined);
+      const entry = entryForHandler(this.matcher, h, topic?.productEntryId);
       if (entry) return this.answerEntry(message, entry, top?.score ?? 0, state, lang, analysis, { ...base, usedContext: true }, { product: recalled, variants: matchVariantsOf(recalled, analysis, matcher), store: cat.store });
     }
 
     // "hp paling murah apa?": the cheapest (or dearest) product of a kind the catalogue sells.
-    const extreme = noProductNamed && !recalled ? this.extremeProduct(analysis) : undefined;
+    const extreme = noProductNamed && !recalled ? extremeProduct(this.kb.products, analysis) : undefined;
     if (extreme) {
-      const entry = this.entryForHandler(productQuestion(analysis.tokens) === 'product-stock' ? 'product-stock' : 'product-price');
+      const entry = entryForHandler(this.matcher, productQuestion(analysis.tokens) === 'product-stock' ? 'product-stock' : 'product-price');
       if (entry) return this.answerEntry(message, entry, top?.score ?? 0, state, lang, analysis, base, { product: extreme.product, variants: [extreme.variant], store: cat.store });
     }
 
@@ -461,7 +457,7 @@ export class Engine {
         const h = matcher.entry(c.entryId)?.handler;
         return h !== undefined && needsProduct(h);
       });
-      const entry = productCandidate ? matcher.entry(productCandidate.entryId) : this.entryForHandler('product-info');
+      const entry = productCandidate ? matcher.entry(productCandidate.entryId) : entryForHandler(this.matcher, 'product-info');
       if (entry && (productCandidate?.score ?? 0) >= settings.clarifyThreshold * 0.5) {
         return this.answerEntry(message, entry, productCandidate?.score ?? 0, state, lang, analysis, base);
       }
@@ -497,66 +493,6 @@ export class Engine {
         return exhaustive;
       }
     }
-  }
-
-  /**
-   * Which product question a follow-up asks: the one its cue words name ("yg 256 brp" is a
-   * price question even after a stock answer), else the one asked last about the product.
-   */
-  private followUpHandler(analysis: Analysis, rememberedId: string | undefined, storeOnly: boolean): CatalogHandler {
-    const cued = productQuestion(analysis.tokens);
-    if (cued && this.entryForHandler(cued)) return cued;
-    // Prices are the same at every branch: naming a branch asks whether it is there.
-    if (analysis.catalog.store && this.entryForHandler('product-stock')) return 'product-stock';
-    const remembered = rememberedId ? this.matcher.entry(rememberedId)?.handler : undefined;
-    return remembered ?? (storeOnly ? 'product-stock' : 'product-price');
-  }
-
-  private sameCategoryFollowUp(verdict: MatchDecision, candidates: readonly Candidate[], analysis: Analysis, text: string, state: ConversationState): { entry: Entry; score: number } | undefined {
-    if (verdict.type === 'answer' || !state.topic) return undefined;
-    const category = this.matcher.entry(state.topic.entryId)?.category;
-    if (!category || !ANAPHORA.test(foldText(text))) return undefined;
-    const content = analysis.terms.filter((t) => !t.startsWith('=') && !t.startsWith('^') && !isFunctionWord(t));
-    if (content.length === 0 || content.length > 3) return undefined;
-    const floor = this.kb.settings.clarifyThreshold * 0.5;
-    for (const c of candidates) {
-      const entry = this.matcher.entry(c.entryId);
-      if (entry && c.score >= floor && entry.category === category && entry.id !== state.topic.entryId) return { entry, score: c.score };
-    }
-    return undefined;
-  }
-
-  /** The cheapest (or dearest) product of a category named in the message ("hp paling murah"). */
-  private extremeProduct(analysis: Analysis): { product: Product; variant: Variant } | undefined {
-    const words = analysis.tokens.map((t) => t.text);
-    const cheapest = words.includes('termurah');
-    if (!cheapest && !words.includes('termahal')) return undefined;
-    const category = words.map(productCategory).find((c) => c !== undefined);
-    if (!category) return undefined;
-    let best: { product: Product; variant: Variant } | undefined;
-    for (const product of this.kb.products) {
-      if (product.category.toLowerCase() !== category) continue;
-      for (const variant of product.variants) {
-        if (!best || (cheapest ? variant.price < best.variant.price : variant.price > best.variant.price)) best = { product, variant };
-      }
-    }
-    return best;
-  }
-
-  /** The cheapest (or dearest) of the products compared last, when the message asks for it. */
-  private pickCompared(topic: Topic | undefined, analysis: Analysis): Product | undefined {
-    if (!topic?.comparedIds || topic.comparedIds.length < 2) return undefined;
-    const words = analysis.tokens.map((t) => t.text);
-    const cheapest = words.includes('termurah');
-    if (!cheapest && !words.includes('termahal')) return undefined;
-    const products = topic.comparedIds.map((id) => this.matcher.catalog.product(id)).filter((p): p is Product => p !== undefined);
-    const from = (p: Product): number => Math.min(...p.variants.map((v) => v.price));
-    return [...products].sort((a, b) => (cheapest ? from(a) - from(b) : from(b) - from(a)))[0];
-  }
-
-  private entryForHandler(handler: CatalogHandler, preferId?: string): Entry | undefined {
-    const entries = this.matcher.entries;
-    return entries.find((e) => e.id === preferId && e.handler === handler) ?? entries.find((e) => e.handler === handler);
   }
 
   private answerEntry(
@@ -595,8 +531,8 @@ export class Engine {
       }
       // A remembered branch answers "jam buka?" after "stok di surabaya?" (never a city the message names).
       const storeFollowUp = !needsProduct(entry.handler) && !cat.otherCity;
-      const pointsBack = analysis.tokens.some((t) => PLACE_DEICTICS.has(t.text));
-      if (!store && state.topic?.storeId && (usedContext || storeFollowUp || pointsBack)) store = matcher.catalog.store(state.topic.storeId);
+      const pointing = pointsBack(analysis);
+      if (!store && state.topic?.storeId && (usedContext || storeFollowUp || pointing)) store = matcher.catalog.store(state.topic.storeId);
       const asked = product && variants.length === 0 ? explicitVariantWords(cat.variantTokens) : undefined;
       if (!product && cat.productChoices.length > 0 && needsProduct(entry.handler)) {
         const options: OfferedChoice[] = cat.productChoices.slice(0, 6).map((p) => ({ label: p.name, value: p.name, kind: 'product', id: p.id }));
@@ -728,58 +664,6 @@ function inboundRecord(message: InboundMessage): InboundRecord {
     text: message.text,
     kind: message.kind ?? 'text',
     at: message.receivedAt.toISOString(),
-  };
-}
-
-function matchVariantsOf(product: Product, analysis: Analysis, matcher: Matcher): Variant[] {
-  const tokens = analysis.catalog.variantTokens.length > 0 ? analysis.catalog.variantTokens : analysis.tokens.filter((t) => t.kind === 'num');
-  return [...matcher.catalog.variantsFor(product, tokens)];
-}
-
-/**
- * A product entry cannot answer without a product: when the message names none and none is in
- * view but names a branch, a close store entry that can answer ("ada cabang bandung?" → its
- * address) goes first.
- */
-function preferAnswerable(verdict: MatchDecision, candidates: readonly Candidate[], cat: CatalogMatch, state: ConversationState, matcher: Matcher, clarifyThreshold: number): MatchDecision {
-  if (verdict.type !== 'answer' || cat.product || cat.productChoices.length > 0 || cat.unknownProduct || state.topic?.productId) return verdict;
-  const handler = matcher.entry(verdict.entryId)?.handler;
-  if (!handler || !needsProduct(handler)) return verdict;
-  // Only a branch question ("ada cabang bandung?") is told apart this way: the message names a
-  // branch or city, which a store entry can answer and a product entry cannot.
-  if (!cat.store && !cat.otherCity) return verdict;
-  const other = candidates.find((c) => {
-    const h = matcher.entry(c.entryId)?.handler;
-    return c.entryId !== verdict.entryId && h !== undefined && !needsProduct(h) && c.score >= clarifyThreshold && c.score >= verdict.score * 0.6;
-  });
-  return other ? { type: 'answer', entryId: other.entryId, score: other.score } : verdict;
-}
-
-/** Size, RAM or colour words the customer wrote (not bare numbers or "termurah"), for "no such variant". */
-function explicitVariantWords(tokens: readonly Token[]): { text: string; kind: 'colour' | 'size' } | undefined {
-  const explicit = tokens.filter((t) => t.kind === 'storage' || t.kind === 'ramstorage' || t.kind === 'ram' || (t.kind === 'word' && t.text !== 'termurah' && t.text !== 'termahal'));
-  if (explicit.length === 0) return undefined;
-  const text = explicit.map((t) => (t.kind === 'ram' ? `RAM ${t.text.toUpperCase()}` : t.text.replace(/^(\d+)(gb|tb)$/, (_m, n: string, u: string) => `${n}${u.toUpperCase()}`))).join(' ');
-  return { text, kind: explicit.every((t) => t.kind === 'word') ? 'colour' : 'size' };
-}
-
-/** The products talked about lately, newest first (at most 4), for "yg redmi tadi". */
-function recentOf(topic: Topic | undefined, products: readonly Product[]): { recentIds?: readonly string[] } {
-  const ids = [...products.map((p) => p.id), ...(topic?.recentIds ?? [])];
-  const unique = [...new Set(ids)].slice(0, 4);
-  return unique.length > 0 ? { recentIds: unique } : {};
-}
-
-/** Texts written for `items` (in `written` order) reordered as `order` lists them. */
-function orderedBy<T>(order: readonly T[], written: readonly (T | undefined)[], texts: readonly string[]): string[] {
-  return order.map((item) => texts[written.indexOf(item)]).filter((t): t is string => t !== undefined);
-}
-
-function entitiesOf(product: Product | undefined, variants: readonly Variant[], store: Store | undefined): Entities {
-  return {
-    ...(product ? { product: product.id } : {}),
-    ...(variants.length > 0 ? { variant: variants[0].id } : {}),
-    ...(store ? { store: store.id } : {}),
   };
 }
 

@@ -348,8 +348,11 @@ function sameWord(a: string, b: string): boolean {
   return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
+/** The words the normalizer turns "paling murah", "cheapest"… and "paling mahal"… into (lexicon synonyms). */
+export const CHEAPEST = 'termurah';
+export const DEAREST = 'termahal';
 /** Words that pick a variant by price rather than by name. */
-const SUPERLATIVES = new Set(['termurah', 'termahal']);
+const SUPERLATIVES = new Set([CHEAPEST, DEAREST]);
 
 /** A variant colour's words plus their canonical colours ("Midnight Black" → midnight, black, hitam). */
 function colourWords(colour: string, words: (text: string) => string[]): string[] {
@@ -399,6 +402,6 @@ export function matchVariants(product: Product, hints: readonly Token[]): Varian
   }
   if (picks.length === 0 || best.length === 0) return picks.length > 0 ? [] : best;
   const prices = best.map((v) => v.price);
-  const target = picks[picks.length - 1].text === 'termurah' ? Math.min(...prices) : Math.max(...prices);
+  const target = picks[picks.length - 1].text === CHEAPEST ? Math.min(...prices) : Math.max(...prices);
   return best.filter((v) => v.price === target);
 }

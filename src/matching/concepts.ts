@@ -3,6 +3,16 @@ import type { Normalizer, Token } from './normalize';
 import { isFunctionWord } from './lexicon';
 import { stemWord } from './stem';
 
+const MEMBERS = new Map<string, readonly string[]>();
+for (const [name, members] of [...Object.entries(lexicon.concepts), ...Object.entries(lexicon.conceptPhrases)]) {
+  MEMBERS.set(name, [...(MEMBERS.get(name) ?? []), ...members]);
+}
+
+/** The words and phrases of a concept group (both lexicon sections), as written in the lexicon. */
+export function conceptMembers(name: string): readonly string[] {
+  return MEMBERS.get(name) ?? [];
+}
+
 /** Prefix of concept features, so they never collide with words, pairs or character grams. */
 export const CONCEPT_PREFIX = '^';
 

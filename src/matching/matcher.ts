@@ -1,13 +1,8 @@
 import type { Candidate, Language } from '../engine/types';
 import type { Entry, KnowledgeBase } from '../knowledge/schema';
 import { CatalogEntities, type CatalogMatch } from './catalog-entities';
-import { CONCEPT_PREFIX, ConceptIndex } from './concepts';
+import { CONCEPT_PREFIX, ConceptIndex, conceptMembers } from './concepts';
 import lexicon = require('./data/lexicon-id.json');
-
-/** Concept features of small talk (lexicon `socialConcepts`). */
-const SOCIAL = new Set(lexicon.socialConcepts.map((c) => `${CONCEPT_PREFIX}${c.replace(/\s+/g, '_')}`));
-/** How much an entry met only through small talk keeps of its score when the message says more. */
-const SOCIAL_WRAP_FACTOR = 0.4;
 import { OFF_TOPIC_PENALTY, OffTopic } from './off-topic';
 import { DEFAULT_INDEX_OPTIONS, IntentIndex, type IndexOptions } from './intent-index';
 import { LanguageDetector } from './language';
@@ -16,6 +11,11 @@ import { canonicalColour, ENGLISH_TO_INDONESIAN, isDictionaryWord, isFunctionWor
 import { affixCandidates, splitGlued } from './colloquial';
 import { stemWord } from './stem';
 import { TypoCorrector } from './typo';
+
+/** Concept features of small talk (lexicon `socialConcepts`). */
+const SOCIAL = new Set(lexicon.socialConcepts.map((c) => `${CONCEPT_PREFIX}${c.replace(/\s+/g, '_')}`));
+/** How much an entry met only through small talk keeps of its score when the message says more. */
+const SOCIAL_WRAP_FACTOR = 0.4;
 
 /** Everything the matcher read from one message. */
 export interface Analysis {
@@ -65,7 +65,7 @@ export class Matcher {
     this.catalog = new CatalogEntities(this.normalizer, kb.products, kb.stores);
     this.concepts = new ConceptIndex(this.normalizer);
     for (const group of lexicon.socialConcepts) {
-      const members = [group, ...((lexicon.concepts as Record<string, string[]>)[group] ?? []), ...((lexicon.conceptPhrases as Record<string, string[]>)[group] ?? [])];
+      const members = [group, ...conceptMembers(group)];
       for (const member of members) for (const t of this.normalizer.tokens(member)) if (t.kind === 'word') this.socialWords.add(t.text);
     }
     const toTerms = (tokens: readonly Token[]): string[] => [...termsOf(tokens), ...this.concepts.features(tokens)];

@@ -1,0 +1,165 @@
+import type { Analysis, Matcher } from '../matching/matcher';
+import type { MatchDecision } from '../matching/decide';
+import { CHEAPEST, DEAREST, type CatalogMatch } from '../matching/catalog-entities';
+import { isFunctionWord } from '../matching/lexicon';
+import { foldText, type Token } from '../matching/normalize';
+import { productCategory, productQuestion } from '../matching/product-cues';
+import lexicon = require('../matching/data/lexicon-id.json');
+import type { CatalogHandler, Entry, Product, Store, Variant } from '../knowledge/schema';
+import { needsProduct } from './catalog-answers';
+import type { ConversationState, Topic } from './state';
+import type { Candidate, Entities } from './types';
+
+/**
+ * The rules that read a message in the light of the conversation so far: which product question a
+ * follow-up asks, the product a family name or "the cheaper one" means, the branch "disana" points
+ * to, a short question about "it". Word lists are data (lexicon `references`).
+ */
+
+/** Staff words whose matching terms a refusal ("gak usah admin") takes out of the message. */
+const PERSON_WORDS = 'admin cs customer service operator agent petugas staff karyawan human manusia';
+/** A question about "it" ("prosesnya", "caranya", "itu", "that"). */
+const ANAPHORA = new RegExp(`\\b(\\p{L}{3,}nya|${lexicon.references.anaphora.join('|')})\\b`, 'u');
+/** Words pointing back to the branch talked about ("stoknya disana ada?"). */
+const PLACE_DEICTICS = new Set<string>(lexicon.references.place);
+const personTermsCache = new WeakMap<Matcher, ReadonlySet<string>>();
+
+/** True when the message points back to the branch talked about ("stoknya disana?"). */
+export function pointsBack(analysis: Analysis): boolean {
+  return analysis.tokens.some((t) => PLACE_DEICTICS.has(t.text));
+}
+
+/** The matcher's terms for staff words ("admin", "cs", "operator"), per matcher. */
+export function personTerms(matcher: Matcher): ReadonlySet<string> {
+  let terms = personTermsCache.get(matcher);
+  if (!terms) {
+    terms = new Set(matcher.analyze(PERSON_WORDS).terms);
+    personTermsCache.set(matcher, terms);
+  }
+  return terms;
+}
+
+/**
+ * Which product question a follow-up asks: the one its cue words name ("yg 256 brp" is a
+ * price question even after a stock answer), else the one asked last about the product.
+ */
+export function followUpHandler(matcher: Matcher, analysis: Analysis, rememberedId: string | undefined, storeOnly: boolean): CatalogHandler {
+  const cued = productQuestion(analysis.tokens);
+  if (cued && entryForHandler(matcher, cued)) return cued;
+  // Prices are the same at every branch: naming a branch asks whether it is there.
+  if (analysis.catalog.store && entryForHandler(matcher, 'product-stock')) return 'product-stock';
+  const remembered = rememberedId ? matcher.entry(rememberedId)?.handler : undefined;
+  return remembered ?? (storeOnly ? 'product-stock' : 'product-price');
+}
+
+/**
+ * "prosesnya gmn?" after a return question: a short question about "it" that the ranking cannot
+ * place goes to the entry of the same topic (category) it fits best.
+ */
+export function sameCategoryFollowUp(
+  matcher: Matcher,
+  clarifyThreshold: number,
+  verdict: MatchDecision,
+  candidates: readonly Candidate[],
+  analysis: Analysis,
+  text: string,
+  state: ConversationState,
+): { entry: Entry; score: number } | undefined {
+  if (verdict.type === 'answer' || !state.topic) return undefined;
+  const category = matcher.entry(state.topic.entryId)?.category;
+  if (!category || !ANAPHORA.test(foldText(text))) return undefined;
+  const content = analysis.terms.filter((t) => !t.startsWith('=') && !t.startsWith('^') && !isFunctionWord(t));
+  if (content.length === 0 || content.length > 3) return undefined;
+  const floor = clarifyThreshold * 0.5;
+  for (const c of candidates) {
+    const entry = matcher.entry(c.entryId);
+    if (entry && c.score >= floor && entry.category === category && entry.id !== state.topic.entryId) return { entry, score: c.score };
+  }
+  return undefined;
+}
+
+/** The cheapest (or dearest) product of a category named in the message ("hp paling murah"). */
+export function extremeProduct(products: readonly Product[], analysis: Analysis): { product: Product; variant: Variant } | undefined {
+  const words = analysis.tokens.map((t) => t.text);
+  const cheapest = words.includes(CHEAPEST);
+  if (!cheapest && !words.includes(DEAREST)) return undefined;
+  const category = words.map(productCategory).find((c) => c !== undefined);
+  if (!category) return undefined;
+  let best: { product: Product; variant: Variant } | undefined;
+  for (const product of products) {
+    if (product.category.toLowerCase() !== category) continue;
+    for (const variant of product.variants) {
+      if (!best || (cheapest ? variant.price < best.variant.price : variant.price > best.variant.price)) best = { product, variant };
+    }
+  }
+  return best;
+}
+
+/** The cheapest (or dearest) of the products compared last, when the message asks for it. */
+export function pickCompared(matcher: Matcher, topic: Topic | undefined, analysis: Analysis): Product | undefined {
+  if (!topic?.comparedIds || topic.comparedIds.length < 2) return undefined;
+  const words = analysis.tokens.map((t) => t.text);
+  const cheapest = words.includes(CHEAPEST);
+  if (!cheapest && !words.includes(DEAREST)) return undefined;
+  const products = topic.comparedIds.map((id) => matcher.catalog.product(id)).filter((p): p is Product => p !== undefined);
+  const from = (p: Product): number => Math.min(...p.variants.map((v) => v.price));
+  return [...products].sort((a, b) => (cheapest ? from(a) - from(b) : from(b) - from(a)))[0];
+}
+
+/** The knowledge base's entry for a catalogue handler, the preferred one when it has that handler. */
+export function entryForHandler(matcher: Matcher, handler: CatalogHandler, preferId?: string): Entry | undefined {
+  const entries = matcher.entries;
+  return entries.find((e) => e.id === preferId && e.handler === handler) ?? entries.find((e) => e.handler === handler);
+}
+
+export function matchVariantsOf(product: Product, analysis: Analysis, matcher: Matcher): Variant[] {
+  const tokens = analysis.catalog.variantTokens.length > 0 ? analysis.catalog.variantTokens : analysis.tokens.filter((t) => t.kind === 'num');
+  return [...matcher.catalog.variantsFor(product, tokens)];
+}
+
+/**
+ * A product entry cannot answer without a product: when the message names none and none is in
+ * view but names a branch, a close store entry that can answer ("ada cabang bandung?" → its
+ * address) goes first.
+ */
+export function preferAnswerable(verdict: MatchDecision, candidates: readonly Candidate[], cat: CatalogMatch, state: ConversationState, matcher: Matcher, clarifyThreshold: number): MatchDecision {
+  if (verdict.type !== 'answer' || cat.product || cat.productChoices.length > 0 || cat.unknownProduct || state.topic?.productId) return verdict;
+  const handler = matcher.entry(verdict.entryId)?.handler;
+  if (!handler || !needsProduct(handler)) return verdict;
+  // Only a branch question ("ada cabang bandung?") is told apart this way: the message names a
+  // branch or city, which a store entry can answer and a product entry cannot.
+  if (!cat.store && !cat.otherCity) return verdict;
+  const other = candidates.find((c) => {
+    const h = matcher.entry(c.entryId)?.handler;
+    return c.entryId !== verdict.entryId && h !== undefined && !needsProduct(h) && c.score >= clarifyThreshold && c.score >= verdict.score * 0.6;
+  });
+  return other ? { type: 'answer', entryId: other.entryId, score: other.score } : verdict;
+}
+
+/** Size, RAM or colour words the customer wrote (not bare numbers or "termurah"), for "no such variant". */
+export function explicitVariantWords(tokens: readonly Token[]): { text: string; kind: 'colour' | 'size' } | undefined {
+  const explicit = tokens.filter((t) => t.kind === 'storage' || t.kind === 'ramstorage' || t.kind === 'ram' || (t.kind === 'word' && t.text !== CHEAPEST && t.text !== DEAREST));
+  if (explicit.length === 0) return undefined;
+  const text = explicit.map((t) => (t.kind === 'ram' ? `RAM ${t.text.toUpperCase()}` : t.text.replace(/^(\d+)(gb|tb)$/, (_m, n: string, u: string) => `${n}${u.toUpperCase()}`))).join(' ');
+  return { text, kind: explicit.every((t) => t.kind === 'word') ? 'colour' : 'size' };
+}
+
+/** The products talked about lately, newest first (at most 4), for "yg redmi tadi". */
+export function recentOf(topic: Topic | undefined, products: readonly Product[]): { recentIds?: readonly string[] } {
+  const ids = [...products.map((p) => p.id), ...(topic?.recentIds ?? [])];
+  const unique = [...new Set(ids)].slice(0, 4);
+  return unique.length > 0 ? { recentIds: unique } : {};
+}
+
+/** Texts written for `items` (in `written` order) reordered as `order` lists them. */
+export function orderedBy<T>(order: readonly T[], written: readonly (T | undefined)[], texts: readonly string[]): string[] {
+  return order.map((item) => texts[written.indexOf(item)]).filter((t): t is string => t !== undefined);
+}
+
+export function entitiesOf(product: Product | undefined, variants: readonly Variant[], store: Store | undefined): Entities {
+  return {
+    ...(product ? { product: product.id } : {}),
+    ...(variants.length > 0 ? { variant: variants[0].id } : {}),
+    ...(store ? { store: store.id } : {}),
+  };
+}
