@@ -372,7 +372,14 @@ export class Engine {
     const topIsProductEntry = topEntry?.handler !== undefined && needsProduct(topEntry.handler);
     // A bare branch or variant ("surabaya?", "yg 256?") says nothing of its own beyond what it names.
     const saysMore = analysis.terms.some((t) => !t.startsWith('#') && !t.startsWith('^') && !t.startsWith('=') && !isFunctionWord(t));
-    const ownIntent = verdict.type === 'answer' && !topIsProductEntry && saysMore;
+    // "toko bandung dimana?" says only question words beyond the branch, but the ranking leans
+    // clearly away from the product: that lean is its own intent too.
+    const bestProductScore = candidates.find((c) => {
+      const h = matcher.entry(c.entryId)?.handler;
+      return h !== undefined && needsProduct(h);
+    })?.score ?? 0;
+    const leansAway = top !== undefined && top.score >= 1.5 * bestProductScore;
+    const ownIntent = verdict.type === 'answer' && !topIsProductEntry && (saysMore || leansAway);
     const topicHandler = topic ? matcher.entry(topic.entryId)?.handler : undefined;
     const noProductNamed = !cat.product && cat.productChoices.length === 0 && !cat.unknownProduct;
     // "kalo bandung?" after the hours (or address) of a branch: the same question about that branch.
@@ -425,7 +432,7 @@ export class Engine {
     if (cat.product && top) {
       const cued = productQuestion(analysis.tokens);
       const cuedEntry = cued ? entryForHandler(this.matcher, cued) : undefined;
-      if (cuedEntry && cuedEntry.id !== top.entryId && (topIsProductEntry || verdict.type !== 'answer' || matcher.socialOnly(analysis, top.entryId))) {
+      if (cuedEntry && cuedEntry.id !== top.entryId && (topIsProductEntry || top.score < settings.clarifyThreshold || matcher.socialOnly(analysis, top.entryId))) {
         return this.answerEntry(message, cuedEntry, top.score, state, lang, analysis, base);
       }
     }
@@ -447,8 +454,12 @@ export class Engine {
 
     // 4. A product named with no clear question: the remembered question about it ("kalo s23 fe?"),
     // else the best product entry.
-    const bareProduct = cat.product !== undefined && !analysis.terms.some((t) => !t.startsWith('#') && !t.startsWith('^') && !t.startsWith('=') && !isFunctionWord(t));
-    if ((cat.product || cat.productChoices.length > 0 || cat.unknownProduct) && (verdict.type !== 'answer' || bareProduct)) {
+    const bareProduct =
+      cat.product !== undefined && !cat.store && !cat.variantHint && !productQuestion(analysis.tokens) && !analysis.terms.some((t) => !t.startsWith('#') && !t.startsWith('^') && !t.startsWith('=') && !isFunctionWord(t));
+    // A plausible question of another kind ("harga khusus buat pembelian partai?") is not forced
+    // onto a product entry: it answers or clarifies as ranked.
+    const otherQuestion = top !== undefined && !topIsProductEntry && top.score >= settings.clarifyThreshold && !bareProduct;
+    if ((cat.product || cat.productChoices.length > 0 || cat.unknownProduct) && (verdict.type !== 'answer' || bareProduct) && !otherQuestion) {
       const remembered = topic ? matcher.entry(topic.productEntryId ?? topic.entryId) : undefined;
       if (remembered?.handler && needsProduct(remembered.handler) && cat.product && analysis.terms.length <= 4) {
         return this.answerEntry(message, remembered, top?.score ?? 0, state, lang, analysis, { ...base, usedContext: true });
@@ -483,7 +494,8 @@ export class Engine {
           ...base,
           replies: [{ kind: 'choice', text: say(options.length === 1 ? 'clarifyOne' : 'clarify', lang), options: options.map(toOption) }],
           decision: { type: 'clarify', entryIds: options.map((o) => o.id), score: verdict.score },
-          state: { ...state, choices: options },
+          // A product named in the unclear question stays in view for the next one ("harga satuannya?").
+          state: { ...state, choices: options, ...(cat.product && options[0] ? { topic: { entryId: options[0].id, productId: cat.product.id, ...recentOf(state.topic, [cat.product]) } } : {}) },
         };
       }
       case 'fallback':
