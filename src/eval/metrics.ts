@@ -5,7 +5,7 @@ export interface CaseOutcome {
   /** The entry that should answer, or null when the bot should not answer. */
   readonly expected: string | null;
   readonly decision: DecisionType;
-  /** The entry answered (only for decision "answer"). */
+  /** The entry answered: by an answer, or by the flow or handoff it stands for. */
   readonly answered: string | null;
   /** The best-ranked entry, whatever the decision. */
   readonly top: string | null;
@@ -45,7 +45,7 @@ export interface EvalMetrics {
 
 const ratio = (a: number, b: number): number => (b === 0 ? 0 : a / b);
 
-/** Accuracy, hand-off and per-entry figures from case outcomes ("answered" means decision answer). */
+/** Accuracy, hand-off and per-entry figures from case outcomes ("answered": an answer, or a flow or handoff an entry stands for). */
 export function computeMetrics(outcomes: readonly CaseOutcome[]): EvalMetrics {
   const decisions: Record<DecisionType, number> = { answer: 0, clarify: 0, fallback: 0, handoff: 0, flow: 0, silent: 0 };
   let inScope = 0;
