@@ -17,7 +17,7 @@ import type { Candidate, Entities } from './types';
  */
 
 /** Staff words whose matching terms a refusal ("gak usah admin") takes out of the message. */
-const PERSON_WORDS = 'admin cs customer service operator agent petugas staff karyawan human manusia';
+const PERSON_WORDS = 'admin cs customer service operator agent petugas staff karyawan human manusia person orang someone';
 /** A question about "it" ("prosesnya", "caranya", "itu", "that"). */
 const ANAPHORA = new RegExp(`\\b(\\p{L}{3,}nya|${lexicon.references.anaphora.join('|')})\\b`, 'u');
 /** Words pointing back to the branch talked about ("stoknya disana ada?"). */
