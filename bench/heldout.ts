@@ -120,6 +120,7 @@ async function shopConversations(): Promise<string[]> {
       ['dev-informal (read while developing)', join(root, 'bench', 'dev-informal', 'shop-conversations.yaml')],
       ['dev-informal2 (read while developing)', join(root, 'bench', 'dev-informal2', 'shop-conversations.yaml')],
       ['dev-informal3 (read while developing)', join(root, 'bench', 'dev-informal3', 'shop-conversations.yaml')],
+      ['dev-informal4 (read while developing)', join(root, 'bench', 'dev-informal4', 'shop-conversations.yaml')],
       ['held-out (bench/heldout/shop-conversations.yaml)', join(root, 'bench', 'heldout', 'shop-conversations.yaml')],
     ];
     for (const [name, file] of files) {

@@ -19,7 +19,7 @@ export interface CatalogSlots {
   /** A city where the shop has no branch, named by the customer. */
   readonly otherCity?: string;
   /** Variant words the customer wrote that no variant of the product has ("2tb", "pink"). */
-  readonly unmatchedVariant?: { readonly text: string; readonly kind: 'colour' | 'size' };
+  readonly unmatchedVariant?: { readonly text: string; readonly kind: 'colour' | 'size' | 'both' };
 }
 
 export type CatalogReply = { readonly kind: 'text'; readonly text: string } | { readonly kind: 'missing'; readonly slot: 'product' };
@@ -52,7 +52,8 @@ function catalogReply(handler: CatalogHandler, slots: CatalogSlots, kb: Knowledg
   if (slots.product && slots.unmatchedVariant && needsProduct(handler)) {
     // Never answer with another variant's price or stock: say what exists instead.
     const asked = slots.unmatchedVariant;
-    const label = (v: Variant): string => (asked.kind === 'colour' ? (v.color ?? v.name) : v.ram && v.storage ? `${v.ram.replace(/gb$/i, '')}/${v.storage}` : (v.storage ?? v.name));
+    const label = (v: Variant): string =>
+      asked.kind === 'both' ? v.name : asked.kind === 'colour' ? (v.color ?? v.name) : v.ram && v.storage ? `${v.ram.replace(/gb$/i, '')}/${v.storage}` : (v.storage ?? v.name);
     const list = [...new Set(slots.product.variants.map(label))];
     return text(say('noVariant', lang, { product: slots.product.name, asked: asked.text, list: list.join(', ') }));
   }

@@ -26,6 +26,7 @@ import {
   preferAnswerable,
   recentOf,
   sameCategoryFollowUp,
+  settleClarification,
 } from './follow-ups';
 import type { TurnHost } from './turn-host';
 import type { LoadedFlow } from '../flows/loader';
@@ -446,7 +447,7 @@ export class Engine {
     }
 
     // "hp paling murah apa?": the cheapest (or dearest) product of a kind the catalogue sells.
-    const extreme = noProductNamed && !recalled ? extremeProduct(this.kb.products, analysis) : undefined;
+    const extreme = !cat.product && !recalled ? extremeProduct(cat.productChoices.length > 0 ? cat.productChoices : this.kb.products, analysis) : undefined;
     if (extreme) {
       const entry = entryForHandler(this.matcher, productQuestion(analysis.tokens) === 'product-stock' ? 'product-stock' : 'product-price');
       if (entry) return this.answerEntry(message, entry, top?.score ?? 0, state, lang, analysis, base, { product: extreme.product, variants: [extreme.variant], store: cat.store });
@@ -458,7 +459,7 @@ export class Engine {
       cat.product !== undefined && !cat.store && !cat.variantHint && !productQuestion(analysis.tokens) && !analysis.terms.some((t) => !t.startsWith('#') && !t.startsWith('^') && !t.startsWith('=') && !isFunctionWord(t));
     // A plausible question of another kind ("harga khusus buat pembelian partai?") is not forced
     // onto a product entry: it answers or clarifies as ranked.
-    const otherQuestion = top !== undefined && !topIsProductEntry && top.score >= settings.clarifyThreshold && !bareProduct;
+    const otherQuestion = top !== undefined && !topIsProductEntry && top.score >= settings.clarifyThreshold && !bareProduct && !cat.unknownProduct;
     if ((cat.product || cat.productChoices.length > 0 || cat.unknownProduct) && (verdict.type !== 'answer' || bareProduct) && !otherQuestion) {
       const remembered = topic ? matcher.entry(topic.productEntryId ?? topic.entryId) : undefined;
       if (remembered?.handler && needsProduct(remembered.handler) && cat.product && analysis.terms.length <= 4) {
@@ -482,6 +483,10 @@ export class Engine {
         return this.fallback(message, state, lang, verdict.score, base);
       }
       case 'clarify': {
+        // What the conversation is about settles some unclear questions: "alamat?" after talking
+        // about a branch is its address; small talk never competes with a question.
+        const settled = settleClarification(matcher, verdict.entryIds, state, analysis);
+        if (settled) return this.answerEntry(message, settled, verdict.score, state, lang, analysis, { ...base, usedContext: true });
         const options: OfferedChoice[] = verdict.entryIds
           .map((id) => matcher.entry(id))
           .filter((e): e is Entry => e !== undefined)

@@ -78,16 +78,36 @@ export function sameCategoryFollowUp(
   return undefined;
 }
 
+/**
+ * An unclear question the conversation settles: with a branch in view, the one store entry among
+ * the options ("alamat?" → that branch's address); with a product in view, the one product entry;
+ * small-talk entries never compete with a question (the one other option wins).
+ */
+export function settleClarification(matcher: Matcher, entryIds: readonly string[], state: ConversationState, analysis: Analysis): Entry | undefined {
+  const entries = entryIds.map((id) => matcher.entry(id)).filter((e): e is Entry => e !== undefined);
+  const only = (pick: (e: Entry) => boolean): Entry | undefined => {
+    const found = entries.filter(pick);
+    return found.length === 1 ? found[0] : undefined;
+  };
+  const storeEntry = only((e) => e.handler !== undefined && !needsProduct(e.handler));
+  if (storeEntry && (state.topic?.storeId || analysis.catalog.store)) return storeEntry;
+  const productEntry = only((e) => e.handler !== undefined && needsProduct(e.handler));
+  if (productEntry && (state.topic?.productId || analysis.catalog.product) && (analysis.catalog.variantHint || analysis.catalog.store || productQuestion(analysis.tokens))) return productEntry;
+  const serious = entries.filter((e) => !matcher.socialOnly(analysis, e.id));
+  return serious.length === 1 && entries.length > 1 ? serious[0] : undefined;
+}
+
 /** The cheapest (or dearest) product of a category named in the message ("hp paling murah"). */
 export function extremeProduct(products: readonly Product[], analysis: Analysis): { product: Product; variant: Variant } | undefined {
   const words = analysis.tokens.map((t) => t.text);
   const cheapest = words.includes(CHEAPEST);
   if (!cheapest && !words.includes(DEAREST)) return undefined;
   const category = words.map(productCategory).find((c) => c !== undefined);
-  if (!category) return undefined;
+  // Without a kind, only a brand or family named ("samsung yg paling murah") narrows it down.
+  if (!category && products.length > 6) return undefined;
   let best: { product: Product; variant: Variant } | undefined;
   for (const product of products) {
-    if (product.category.toLowerCase() !== category) continue;
+    if (category && product.category.toLowerCase() !== category) continue;
     for (const variant of product.variants) {
       if (!best || (cheapest ? variant.price < best.variant.price : variant.price > best.variant.price)) best = { product, variant };
     }
@@ -137,14 +157,18 @@ export function preferAnswerable(verdict: MatchDecision, candidates: readonly Ca
 }
 
 /** Size, RAM or colour words the customer wrote (not bare numbers or "termurah"), for "no such variant". */
-export function explicitVariantWords(tokens: readonly Token[]): { text: string; kind: 'colour' | 'size' } | undefined {
-  const explicit = tokens.filter((t) => t.kind === 'storage' || t.kind === 'ramstorage' || t.kind === 'ram' || (t.kind === 'word' && t.text !== CHEAPEST && t.text !== DEAREST));
+export function explicitVariantWords(tokens: readonly Token[]): { text: string; kind: 'colour' | 'size' | 'both' } | undefined {
+  const explicit = tokens.filter(
+    (t) => t.kind === 'storage' || t.kind === 'ramstorage' || t.kind === 'ram' || (t.kind === 'num' && /^(64|128|256|512|1024)$/.test(t.text)) || (t.kind === 'word' && t.text !== CHEAPEST && t.text !== DEAREST),
+  );
   if (explicit.length === 0) return undefined;
-  const text = explicit.map((t) => (t.kind === 'ram' ? `RAM ${t.text.toUpperCase()}` : t.text.replace(/^(\d+)(gb|tb)$/, (_m, n: string, u: string) => `${n}${u.toUpperCase()}`))).join(' ');
-  return { text, kind: explicit.every((t) => t.kind === 'word') ? 'colour' : 'size' };
+  const label = (t: Token): string =>
+    t.kind === 'ram' ? `RAM ${t.text.toUpperCase()}` : t.kind === 'num' ? `${t.text}GB` : t.text.replace(/^(\d+)(gb|tb)$/, (_m, n: string, u: string) => `${n}${u.toUpperCase()}`);
+  const colours = explicit.filter((t) => t.kind === 'word').length;
+  const kind = colours === explicit.length ? 'colour' : colours === 0 ? 'size' : 'both';
+  return { text: explicit.map(label).join(' '), kind };
 }
 
-/** The products talked about lately, newest first (at most 4), for "yg redmi tadi". */
 export function recentOf(topic: Topic | undefined, products: readonly Product[]): { recentIds?: readonly string[] } {
   const ids = [...products.map((p) => p.id), ...(topic?.recentIds ?? [])];
   const unique = [...new Set(ids)].slice(0, 4);

@@ -188,7 +188,8 @@ export class CatalogEntities {
       const isSize = t.kind === 'storage' || t.kind === 'ramstorage';
       // Any colour word counts, even one no variant has ("yg pink?" → "no pink; these exist").
       const isColor = t.kind === 'word' && (this.colorWords.has(t.text) || canonicalColour(t.text) !== undefined);
-      const isBareSize = t.kind === 'num' && product !== undefined && /^(32|64|128|256|512|1024|1|2)$/.test(t.text);
+      // A bare storage size ("yg 512") names a variant, of the product named or the one in view.
+      const isBareSize = t.kind === 'num' && (product !== undefined ? /^(32|64|128|256|512|1024|1|2)$/ : /^(64|128|256|512|1024)$/).test(t.text);
       if (t.kind === 'word' && SUPERLATIVES.has(t.text)) {
         // "yg termurah": picks a variant but keeps its meaning for matching ("hp termurah" is a recommendation).
         variantTokens.push(t);
@@ -373,6 +374,10 @@ export function matchVariants(product: Product, hints: readonly Token[]): Varian
   if (hints.length === 0) return [];
   const picks = hints.filter((h) => h.kind === 'word' && SUPERLATIVES.has(h.text));
   const attributes = hints.filter((h) => !picks.includes(h));
+  // Hints of one kind are alternatives ("hitam atau putih"); kinds together must all hold
+  // ("512 biru" is not the 256 Biru): a variant that misses a kind named does not fit.
+  const kindOf = (h: Token): string => (h.kind === 'word' ? 'colour' : h.kind === 'ram' ? 'ram' : 'size');
+  const kinds = new Set(attributes.map(kindOf));
   let best: Variant[] = attributes.length === 0 ? [...product.variants] : [];
   let bestScore = 0;
   for (const variant of attributes.length > 0 ? product.variants : []) {
@@ -380,8 +385,10 @@ export function matchVariants(product: Product, hints: readonly Token[]): Varian
     const ram = variant.ram?.toLowerCase().replace(/\s/g, '');
     const colours = variant.color ? new Set(colourWords(variant.color, (t) => t.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean))) : undefined;
     let score = 0;
+    const held = new Set<string>();
     for (const hint of attributes) {
       const t = hint.text;
+      const before = score;
       if (hint.kind === 'ramstorage') {
         const [r, s] = t.split('/');
         // "12/512" names the RAM too: an 8/512 variant is not it.
@@ -392,7 +399,9 @@ export function matchVariants(product: Product, hints: readonly Token[]): Varian
       else if (ram && (t === ram || `${t}gb` === ram)) score += 0.5;
       else if (colours?.has(t)) score += 1;
       else if (colours?.has(canonicalColour(t) ?? '')) score += 0.75;
+      if (score > before) held.add(kindOf(hint));
     }
+    if (held.size < kinds.size) continue;
     if (score > bestScore) {
       best = [variant];
       bestScore = score;
