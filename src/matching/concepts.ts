@@ -36,10 +36,14 @@ export class ConceptIndex {
     const phraseParts = new Map<string, string[]>();
     for (const [name, members] of groups) {
       const concept = `${CONCEPT_PREFIX}${name.replace(/\s+/g, '_')}`;
+      const inGroup = new Set([name, ...conceptMembers(name)].map((m) => m.toLowerCase()));
       for (const member of [name, ...members]) {
         // A member that normalizes to a function word ("brp" → "berapa") would tag every question.
         const words = normalizer.tokens(member).filter((t) => t.kind === 'word').map((t) => t.text);
         if (words.length === 1 && isFunctionWord(words[0]) && member !== words[0]) continue;
+        // A spelling the slang table rewrites ("ngredit" → "kredit") counts only when what it
+        // becomes belongs to the group too: otherwise it would pull a word of another meaning in.
+        if (words.length === 1 && member !== words[0] && !inGroup.has(words[0])) continue;
         if (words.length === 1) {
           this.addWord(words[0], concept);
           // Members are not stemmed here (a few thousand stems would slow every load); a message word is
