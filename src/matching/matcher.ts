@@ -134,9 +134,9 @@ export class Matcher {
         corrected.push(t);
         continue;
       }
-      // A word the lexicon knows (a colour, a concept's word) is a real word, not a typo of the
-      // knowledge base's vocabulary: "pink" is not "pick".
-      if (canonicalColour(t.text) !== undefined || this.concepts.has(t.text)) {
+      // A word the lexicon knows (a colour, a concept's word, an English service word) is a real
+      // word, not a typo of the knowledge base's vocabulary: "pink" is not "pick", "back" not "bank".
+      if (canonicalColour(t.text) !== undefined || this.concepts.has(t.text) || ENGLISH_TO_INDONESIAN.has(t.text)) {
         corrected.push(t);
         continue;
       }
