@@ -84,12 +84,17 @@ export class ConceptIndex {
     else if (!list.includes(concept)) list.push(concept);
   }
 
-  /** The concept features of a token sequence, each concept once. */
+  /**
+   * The concept features of a token sequence, each concept once. A word right after "tanpa",
+   * "bukan", "without" or "tidak mau" ("bayar penuh, bukan cicilan") is what the customer does
+   * not want, so it gives no concept.
+   */
   features(tokens: readonly Token[]): string[] {
     const found = new Set<string>();
     for (let i = 0; i < tokens.length; i++) {
       const text = tokens[i].text;
       if (tokens[i].kind !== 'word' || text.startsWith('#')) continue;
+      if (negatedWord(tokens, i)) continue;
       for (const c of this.byWord.get(text) ?? this.byWord.get(stemWord(text)) ?? []) found.add(c);
       for (const p of this.phrases.get(text) ?? []) {
         if (p.words.every((w, k) => tokens[i + k]?.text === w)) {
@@ -100,4 +105,13 @@ export class ConceptIndex {
     }
     return [...found];
   }
+}
+
+/** Words that exclude what follows ("tanpa cicilan", "bukan cicilan", "without installments"). */
+const EXCLUDING = new Set<string>(lexicon.excluding);
+
+function negatedWord(tokens: readonly Token[], i: number): boolean {
+  const prev = tokens[i - 1]?.text;
+  if (prev !== undefined && EXCLUDING.has(prev)) return true;
+  return prev === 'mau' && tokens[i - 2]?.text === 'tidak';
 }
