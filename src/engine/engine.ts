@@ -1,7 +1,7 @@
 import type { CatalogHandler, Entry, KnowledgeBase, Product, Store, Variant } from '../knowledge/schema';
 import { decide } from '../matching/decide';
 import { Matcher, type Analysis } from '../matching/matcher';
-import { foldText } from '../matching/normalize';
+import { foldText, type Token } from '../matching/normalize';
 import { isFunctionWord } from '../matching/lexicon';
 import type { ConversationStore, InboundRecord } from '../storage/store';
 import { answerFromCatalog, nearestStoresText, needsProduct } from './catalog-answers';
@@ -236,7 +236,10 @@ export class Engine {
       return this.handoffs.open(message, state, lang, 'requested', base);
     }
     // Asking for a person works in every state: mid-flow, after a clarification or fallbacks.
-    const asked = this.personRequest(text, lang, matcher);
+    // Normalized once for the person check and the matcher.
+    const read = text.length > MAX_MESSAGE_CHARS ? text.slice(0, MAX_MESSAGE_CHARS) : text;
+    const tokens = matcher.normalizer.tokens(read);
+    const asked = this.personRequest(read, tokens, lang, matcher);
     if (asked) return this.handoffs.open(message, { ...state, language: asked.language }, asked.language, 'requested', asked.base, asked.entryId);
     let notice: string | undefined;
     if (state.flow) {
@@ -258,7 +261,7 @@ export class Engine {
     }
 
     const long = text.length > MAX_MESSAGE_CHARS;
-    const analysis = matcher.analyze(long ? text.slice(0, MAX_MESSAGE_CHARS) : text, lang);
+    const analysis = matcher.analyze(read, lang, tokens);
     if (this.handoffs.isComplaint(folded, analysis)) {
       // The agent (and the explanation) still see what the message was about.
       const cat = analysis.catalog;
@@ -272,10 +275,9 @@ export class Engine {
   }
 
   /** A message asking for a person: the turn's explanation and the entry that stands for it. */
-  private personRequest(text: string, lang: Language, matcher: Matcher): { base: TurnBase; entryId?: string; language: Language } | undefined {
-    const tokens = matcher.normalizer.tokens(text.slice(0, MAX_MESSAGE_CHARS));
+  private personRequest(text: string, tokens: readonly Token[], lang: Language, matcher: Matcher): { base: TurnBase; entryId?: string; language: Language } | undefined {
     if (!asksForPerson(tokens)) return undefined;
-    const analysis = matcher.analyze(text.slice(0, MAX_MESSAGE_CHARS), lang);
+    const analysis = matcher.analyze(text, lang, tokens);
     const candidates = matcher.rank(analysis, 5);
     const handoffEntry = matcher.entries.find((e) => e.action === 'handoff')?.id;
     const cat = analysis.catalog;
@@ -313,26 +315,24 @@ export class Engine {
 
   private matchTurn(message: InboundMessage, state: ConversationState, lang: Language, analysis: Analysis, matcher: Matcher): Turn {
     const settings = this.kb.settings;
-    // "gak usah admin, …": neither the entry that hands off nor the staff words say what the
-    // customer wants; rank the rest of the message.
     // A staff word in a message that asks for no person ("makasih admin", "admin bisa cod?") is an
     // address term like "min", unless nothing else in the message matches; a refusal ("gak usah
-    // admin, …") takes the staff words out too.
+    // admin, …") takes the staff words out too. Ranked once unless the staff words come out.
     const declined = declinesPerson(analysis.tokens);
+    let ranked = matcher.rank(analysis, 6);
     let dropHandoff = declined;
-    const first = matcher.rank(analysis, 1)[0];
+    const first = ranked[0];
     if (declined || (first && matcher.entry(first.entryId)?.action === 'handoff' && !asksForPerson(analysis.tokens))) {
       const rest: Analysis = { ...analysis, terms: analysis.terms.filter((t) => !personTerms(matcher).has(t)) };
-      const best = matcher.rank(rest, 6).find((c) => matcher.entry(c.entryId)?.action !== 'handoff');
+      const reranked = matcher.rank(rest, 6);
+      const best = reranked.find((c) => matcher.entry(c.entryId)?.action !== 'handoff');
       if (declined || (best && best.score >= this.kb.settings.clarifyThreshold)) {
         analysis = rest;
+        ranked = reranked;
         dropHandoff = true;
       }
     }
-    const candidates = matcher
-      .rank(analysis, 6)
-      .filter((c) => !dropHandoff || matcher.entry(c.entryId)?.action !== 'handoff')
-      .slice(0, 5);
+    const candidates = ranked.filter((c) => !dropHandoff || matcher.entry(c.entryId)?.action !== 'handoff').slice(0, 5);
     const cat = analysis.catalog;
     const entities = entitiesOf(cat.product, cat.variants, cat.store);
     const base = { candidates, matchedTerms: [] as string[], entities, usedContext: false };

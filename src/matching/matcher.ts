@@ -68,7 +68,6 @@ export class Matcher {
       const members = [group, ...conceptMembers(group)];
       for (const member of members) for (const t of this.normalizer.tokens(member)) if (t.kind === 'word') this.socialWords.add(t.text);
     }
-    const toTerms = (tokens: readonly Token[]): string[] => [...termsOf(tokens), ...this.concepts.features(tokens)];
     this.entryIds = kb.entries.map((e) => e.id);
     this.entriesById = new Map(kb.entries.map((e) => [e.id, e]));
     this.entryIndex = new Map(kb.entries.map((e, i) => [e.id, i]));
@@ -84,7 +83,7 @@ export class Matcher {
     const add = (entry: number, text: string): void => {
       const masked = this.catalog.match(this.normalizer.tokens(text)).masked;
       for (const t of masked) if (t.kind === 'word' && !t.text.startsWith('#')) count(t.text);
-      examples.push({ entry, terms: toTerms(masked) });
+      examples.push({ entry, terms: this.termsWithConcepts(masked) });
     };
     kb.entries.forEach((entry, i) => {
       for (const q of entry.questions.id) {
@@ -123,8 +122,7 @@ export class Matcher {
   }
 
   /** Reads a message: tokens, catalog mentions, corrected and stemmed terms, language. */
-  analyze(text: string, fallbackLanguage: Language = this.kb.settings.defaultLanguage): Analysis {
-    const tokens = this.normalizer.tokens(text);
+  analyze(text: string, fallbackLanguage: Language = this.kb.settings.defaultLanguage, tokens: readonly Token[] = this.normalizer.tokens(text)): Analysis {
     const offTopic = this.offTopic.find(tokens);
     const corrections: [string, string][] = [];
     const unknownWords: string[] = [];
@@ -158,9 +156,14 @@ export class Matcher {
     const catalog = this.catalog.match(corrected);
     // Function words the knowledge base never uses ("nih", "the") are neither evidence for
     // an entry nor against it, so they do not dilute the score.
-    const terms = [...termsOf(catalog.masked), ...this.concepts.features(catalog.masked)].filter((term) => !(isFunctionWord(term) && !this.index.has(term)));
+    const terms = this.termsWithConcepts(catalog.masked).filter((term) => !(isFunctionWord(term) && !this.index.has(term)));
     const language = this.language.detect(foldedWords(text), fallbackLanguage);
     return { tokens: corrected, catalog, terms, corrections, language, unknownWords, offTopic };
+  }
+
+  /** Stemmed terms of masked tokens followed by their concept features (examples and messages alike). */
+  private termsWithConcepts(tokens: readonly Token[]): string[] {
+    return [...termsOf(tokens), ...this.concepts.features(tokens)];
   }
 
   /**
