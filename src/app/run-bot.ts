@@ -3,7 +3,7 @@ import { ChannelConfigError } from '../channels/channel';
 import { Engine } from '../engine/engine';
 import type { LoadedFlow } from '../flows/loader';
 import type { KnowledgeBase } from '../knowledge/schema';
-import { maskPersonalData, type Logger } from '../logging/logger';
+import { type Logger } from '../logging/logger';
 import { HttpServer } from '../server/http-server';
 import type { ConversationStore } from '../storage/store';
 import { AgentDesk } from '../engine/agent-desk';
@@ -39,7 +39,7 @@ export async function runBot(kb: KnowledgeBase, store: ConversationStore, env: E
   const engine = new Engine(kb, store, {
     ...(options.now ? { now: options.now } : {}),
     ...(options.flows ? { flows: options.flows, env } : {}),
-    onError: (error, message) => log.error({ err: error, conversation: message.conversationId, text: maskPersonalData(message.text) }, 'turn failed'),
+    onError: (error, message) => log.error({ err: error, conversation: message.conversationId, text: message.text }, 'turn failed'),
   });
   const server = new HttpServer({ onError: (error, request) => log.error({ err: error, ...request }, 'http handler failed') });
   const desk = new AgentDesk(store, () => engine.kb, options.now);

@@ -18,7 +18,7 @@ import { statsReport, unansweredReport } from '../eval/reports';
 import { Matcher } from '../matching/matcher';
 import { checkFlows, loadFlows } from '../flows/loader';
 import { orderService } from '../demo/order-service';
-import { createLogger, maskPersonalData } from '../logging/logger';
+import { createLogger } from '../logging/logger';
 import { SqliteStore } from '../storage/sqlite';
 import { ChannelConfigError } from '../channels/channel';
 import { runBot, type RunningBot } from '../app/run-bot';
@@ -301,7 +301,7 @@ async function chat(kbDir: string, flowsDir: string, dbPath: string, json: boole
   const store = new SqliteStore(dbPath);
   const engine = new Engine(kb, store, {
     flows,
-    onError: (error, message) => log.error({ err: error, conversation: message.conversationId, text: maskPersonalData(message.text) }, 'turn failed'),
+    onError: (error, message) => log.error({ err: error, conversation: message.conversationId, text: message.text }, 'turn failed'),
   });
   const user = safeUserName();
   // In the interactive chat, agents' replies (tanya reply) and ticket notices are printed as they come.

@@ -9,6 +9,9 @@ import { stemWord } from './stem';
  * ("1,5jt") and chat slang have no maintained library; stemming is done later with `natural`.
  */
 
+/** Longer "words" (a pasted blob, a base64 string) are cut to this many characters. */
+export const MAX_WORD_CHARS = 40;
+
 /** One normalized token. `num` tokens carry a numeric value, `storage` tokens a size like "256gb". */
 export interface Token {
   readonly text: string;
@@ -51,8 +54,10 @@ export class Normalizer {
     let folded = foldText(text);
     if (/\d/.test(folded)) folded = canonicalNumbers(folded);
     const parts: string[] = [];
-    for (const raw of folded.split(/[^\p{L}\p{N}/#]+/u)) {
-      if (!raw) continue;
+    for (const piece of folded.split(/[^\p{L}\p{N}/#]+/u)) {
+      if (!piece) continue;
+      // No word is this long; cut, so stemming and typo search stay cheap on a pasted blob.
+      const raw = piece.length > MAX_WORD_CHARS ? piece.slice(0, MAX_WORD_CHARS) : piece;
       if (/^\d+\/\d+$/.test(raw)) parts.push(raw);
       else for (const part of raw.split('/')) if (part) parts.push(part);
     }

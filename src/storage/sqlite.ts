@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { chmodSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { homedir } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import type { ConversationState } from '../engine/state';
 import type { ConversationStore, FlowRecord, StoredMessage, HandoffTicket, InboundRecord, NewOutboxItem, OutboxItem, TicketStatus, TicketSummary, TranscriptLine } from './store';
 
@@ -133,7 +134,10 @@ export class SqliteStore implements ConversationStore {
   private deliveriesSincePrune = 0;
 
   constructor(path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    if (path !== ':memory:') {
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      restrictFolder(dirname(path));
+    }
     this.db = new Database(path);
     // Transcripts are customers' personal data: readable by the bot's user only (also the WAL files).
     if (path !== ':memory:') restrictToOwner(path);
@@ -405,6 +409,17 @@ export class SqliteStore implements ConversationStore {
     if (this.checkpointTimer) clearInterval(this.checkpointTimer);
     this.checkpointTimer = undefined;
     if (this.db.open) this.db.close();
+  }
+}
+
+/** The database's own folder (data/) is tightened to 700 even when it existed before; the working folder itself is left alone. */
+function restrictFolder(folder: string): void {
+  const full = resolve(folder);
+  if (full === process.cwd() || full === dirname(full) || full === homedir()) return;
+  try {
+    chmodSync(full, 0o700);
+  } catch {
+    // A folder owned by someone else: the files themselves are still 600.
   }
 }
 

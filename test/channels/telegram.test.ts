@@ -189,6 +189,32 @@ describe('Telegram channel in webhook mode', () => {
   });
 });
 
+describe('two Telegram bots on one database', () => {
+  it('answers both bots\' updates with the same update_id (dedupe is per bot)', async () => {
+    const first = new TelegramEmulator('111111:first-bot');
+    const second = new TelegramEmulator('222222:second-bot');
+    const store = new SqliteStore(':memory:');
+    const bots: RunningBot[] = [];
+    try {
+      for (const emulator of [first, second]) {
+        const apiRoot = await emulator.start();
+        const bot = await runBot(kb, store, { TELEGRAM_BOT_TOKEN: emulator.token, TELEGRAM_API_ROOT: apiRoot, PORT: '0', HOST: '127.0.0.1' }, silent);
+        if (!bot) throw new Error('the Telegram channel did not start');
+        bots.push(bot);
+      }
+      const ids = [await first.push(textUpdate(401, 'cod bisa?')), await second.push(textUpdate(402, 'cod bisa?'))];
+      expect(ids[0]).toBe(ids[1]);
+      expect(await first.waitForMessages(401, 1)).toHaveLength(1);
+      expect(await second.waitForMessages(402, 1)).toHaveLength(1);
+    } finally {
+      for (const bot of bots) await bot.stop();
+      store.close();
+      await first.stop();
+      await second.stop();
+    }
+  });
+});
+
 describe('Telegram rendering', () => {
   it('splits replies over 4,096 characters and keeps buttons on the last piece', () => {
     const long = Array.from({ length: 900 }, (_, i) => `baris ${i} *tebal* _miring_ [tautan]`).join('\n');

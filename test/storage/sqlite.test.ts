@@ -74,6 +74,20 @@ describe('SQLite file permissions', () => {
     const store = new SqliteStore(file);
     store.recordInbound({ channel: 't', conversationId: 'c', userId: 'u', messageId: 'm', text: 'nomor saya 081234567890', kind: 'text', at: new Date().toISOString() });
     expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(join(file, '..')).mode & 0o777).toBe(0o700);
+    store.close();
+  });
+
+  it('tightens a data folder that already existed with open permissions', async () => {
+    const { chmodSync, mkdirSync, mkdtempSync, statSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { SqliteStore } = await import('../../src/storage/sqlite');
+    const folder = join(mkdtempSync(join(tmpdir(), 'tanya-perm-')), 'data');
+    mkdirSync(folder);
+    chmodSync(folder, 0o755);
+    const store = new SqliteStore(join(folder, 'bot.db'));
+    expect(statSync(folder).mode & 0o777).toBe(0o700);
     store.close();
   });
 });

@@ -21,7 +21,9 @@ type Injected = { readonly code: number; readonly description: string; readonly 
 export const BOT_USER = { id: 424242, is_bot: true, first_name: 'Tanya', username: 'tanya_test_bot', can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false };
 
 export class TelegramEmulator {
-  readonly token = '123456:TEST-token';
+  /** Each emulated bot has its own token; update_ids start at 1000 for every bot, as on Telegram. */
+  constructor(readonly token = '123456:TEST-token') {}
+
   readonly sent: SentMessage[] = [];
   readonly calls: { method: string; payload: Json }[] = [];
   webhook: { url: string; secret?: string } | undefined;

