@@ -12,6 +12,9 @@ import { stemWord } from './stem';
 /** Longer "words" (a pasted blob, a base64 string) are cut to this many characters. */
 export const MAX_WORD_CHARS = 40;
 
+/** A message is read up to this many words (no customer question is longer; a pasted log is). */
+export const MAX_WORDS = 250;
+
 /** One normalized token. `num` tokens carry a numeric value, `storage` tokens a size like "256gb". */
 export interface Token {
   readonly text: string;
@@ -55,6 +58,8 @@ export class Normalizer {
     if (/\d/.test(folded)) folded = canonicalNumbers(folded);
     const parts: string[] = [];
     for (const piece of folded.split(/[^\p{L}\p{N}/#]+/u)) {
+      // A question is read up to MAX_WORDS words: the per-message work cap.
+      if (parts.length >= MAX_WORDS) break;
       if (!piece) continue;
       // No word is this long; cut, so stemming and typo search stay cheap on a pasted blob.
       const raw = piece.length > MAX_WORD_CHARS ? piece.slice(0, MAX_WORD_CHARS) : piece;

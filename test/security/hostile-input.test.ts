@@ -52,9 +52,9 @@ describe('hostile input', () => {
       '\u0000\uFFFF\uD800'.repeat(10_000),
     ];
     for (const [i, text] of hostile.entries()) {
-      // Best of two: the first run of a word pays for the stemmer's cache.
+      // Best of three: the first run of a word pays for the stemmer's cache, and process CPU counts GC threads.
       let best = Infinity;
-      for (let run = 0; run < 2; run++) {
+      for (let run = 0; run < 3; run++) {
         const before = process.cpuUsage();
         const result = await engine.handle(msg(`long-${i}-${run}`, text));
         const used = process.cpuUsage(before);
