@@ -19,17 +19,79 @@ export interface WebhookDestinationOptions {
   readonly timeoutMs?: number;
 }
 
-/** Header carrying `sha256=<hex HMAC-SHA256 of the raw body>`, both ways. */
+/** Header carrying `sha256=<hex HMAC-SHA256 of the signed string>`, both ways (see {@link signingString}). */
 export const SIGNATURE_HEADER = 'x-tanya-signature';
+/** Header carrying the time of signing in unix seconds, both ways; part of the signed string. */
+export const TIMESTAMP_HEADER = 'x-tanya-timestamp';
+/** Header carrying our delivery id on events we send: the same id on every retry of one event. */
+export const DELIVERY_HEADER = 'x-tanya-delivery';
+/** How far a call's timestamp may be from our clock, either way (5 minutes). */
+export const SIGNATURE_WINDOW_SECONDS = 300;
+/** The `markDelivered` channel that remembers signatures already used, so a captured call cannot be replayed. */
+export const USED_SIGNATURES_CHANNEL = 'helpdesk-signature';
 
-export function signBody(secret: string, body: string | Buffer): string {
-  return `sha256=${hmacSha256Hex(secret, body)}`;
+/** What a signature covers: who sent it when, to which endpoint, with which body. */
+export interface SignedCall {
+  /** Unix seconds, as sent in `X-Tanya-Timestamp`. */
+  readonly timestamp: string;
+  /** Upper case, e.g. `POST`. */
+  readonly method: string;
+  /** The request target: the path, plus `?query` when there is one, e.g. `/handoff/tickets/T00001/claim`. */
+  readonly path: string;
+  /** The raw body, byte for byte. */
+  readonly body: string | Buffer;
 }
+
+/**
+ * The string both sides sign: `${timestamp}.${METHOD}.${path}.${body}`, e.g.
+ * `1767225600.POST./handoff/tickets/T00001/claim.{"agent":"Rina"}`. Binding the method, path and time
+ * means a signed call is good for one endpoint, one ticket and five minutes only (and, with the
+ * used-signature memory, once).
+ */
+export function signingString(call: SignedCall): Buffer {
+  const head = `${call.timestamp}.${call.method.toUpperCase()}.${call.path}.`;
+  return Buffer.concat([Buffer.from(head, 'utf8'), typeof call.body === 'string' ? Buffer.from(call.body, 'utf8') : call.body]);
+}
+
+/** The `X-Tanya-Signature` value for a call: `sha256=<hex HMAC-SHA256 of signingString(call)>`. */
+export function signCall(secret: string, call: SignedCall): string {
+  return `sha256=${hmacSha256Hex(secret, signingString(call))}`;
+}
+
+/** Why a helpdesk call was refused; each is answered with 401 and this text. */
+export type SignatureRefusal = 'missing signature' | 'missing or malformed timestamp' | 'bad signature' | 'timestamp outside the 5-minute window' | 'replayed';
+
+export type SignatureCheck = { readonly ok: true; readonly replayId: string } | { readonly ok: false; readonly reason: SignatureRefusal };
+
+/**
+ * Checks a helpdesk call's signature and timestamp (pure: no replay memory). On success,
+ * `replayId` is what the caller must remember as used.
+ */
+export function checkSignedCall(secret: string, headers: { readonly signature: string | undefined; readonly timestamp: string | undefined }, call: Omit<SignedCall, 'timestamp'>, nowSeconds: number): SignatureCheck {
+  const { signature, timestamp } = headers;
+  if (!signature) return { ok: false, reason: 'missing signature' };
+  if (!timestamp || !/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'missing or malformed timestamp' };
+  const expected = signCall(secret, { ...call, timestamp });
+  if (!sameSecret(signature.trim().toLowerCase(), expected)) return { ok: false, reason: 'bad signature' };
+  if (Math.abs(nowSeconds - Number(timestamp)) > SIGNATURE_WINDOW_SECONDS) return { ok: false, reason: 'timestamp outside the 5-minute window' };
+  return { ok: true, replayId: expected };
+}
+
+/** The request target of a URL as it appears in the HTTP request line (path and query). */
+function requestTarget(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.pathname}${parsed.search}`;
+}
+
+const unixSeconds = (at: Date): number => Math.floor(at.getTime() / 1000);
 
 /**
  * A helpdesk reached by webhook: each ticket event (with the ticket and the full transcript) is
  * POSTed as signed JSON and retried by the hub until it gets a 2xx; the helpdesk answers through
  * `POST /handoff/tickets/:id/messages`, `…/claim` and `…/resolve`, signed with the same secret.
+ * Both ways the signature covers timestamp, method, path and body (see {@link signingString}); a
+ * call we receive is refused when its timestamp is more than 5 minutes off or its signature was
+ * already used (remembered in the store, so also across a restart).
  */
 export class WebhookDestination implements AgentDestination {
   readonly name = 'webhook';
@@ -50,9 +112,12 @@ export class WebhookDestination implements AgentDestination {
       transcript: this.options.store.transcript(ticket.conversationId),
       deliveryId,
     });
+    // Signed per attempt: a retry goes out with a fresh timestamp and the same delivery id.
+    const timestamp = String(unixSeconds(new Date()));
+    const signature = signCall(this.options.secret, { timestamp, method: 'POST', path: requestTarget(this.options.url), body });
     const response = await fetch(this.options.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signBody(this.options.secret, body), 'x-tanya-delivery': deliveryId },
+      headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature, [TIMESTAMP_HEADER]: timestamp, [DELIVERY_HEADER]: deliveryId },
       body,
       signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
     });
@@ -61,10 +126,10 @@ export class WebhookDestination implements AgentDestination {
   }
 
   private inbound(request: HttpRequest, act: (body: Record<string, unknown>, ticketId: string) => DeskResult): HttpResponse {
-    const signature = headerValue(request.headers[SIGNATURE_HEADER]);
-    if (!sameSecret(signature, signBody(this.options.secret, request.body))) {
-      this.options.log.warn({ path: request.path }, 'handoff call with a missing or wrong signature refused');
-      return { status: 401, body: { ok: false, error: 'bad signature' } };
+    const refusal = this.refusal(request);
+    if (refusal) {
+      this.options.log.warn({ path: request.path, reason: refusal }, 'helpdesk call refused');
+      return { status: 401, body: { ok: false, error: refusal } };
     }
     let body: unknown;
     try {
@@ -78,6 +143,22 @@ export class WebhookDestination implements AgentDestination {
     if (result.ok) return { status: 200, body: { ok: true, ticket: { id: result.ticket.id, status: result.ticket.status, agent: result.ticket.agent } } };
     const status = result.error === 'not-found' ? 404 : result.error === 'empty' ? 400 : 409;
     return { status, body: { ok: false, error: result.error, ...(result.ticket ? { status: result.ticket.status, agent: result.ticket.agent } : {}) } };
+  }
+
+  /** Why the call must be refused, or undefined when it is signed, fresh and not seen before. */
+  private refusal(request: HttpRequest): SignatureRefusal | undefined {
+    const now = new Date();
+    const query = request.query.toString();
+    const check = checkSignedCall(
+      this.options.secret,
+      { signature: headerValue(request.headers[SIGNATURE_HEADER]), timestamp: headerValue(request.headers[TIMESTAMP_HEADER])?.trim() },
+      { method: request.method, path: query ? `${request.path}?${query}` : request.path, body: request.body },
+      unixSeconds(now),
+    );
+    if (!check.ok) return check.reason;
+    // Remembered only once the signature holds, so unsigned junk cannot fill the table; kept for
+    // days, far longer than the 5-minute window in which the signature could be accepted again.
+    return this.options.store.markDelivered(USED_SIGNATURES_CHANNEL, check.replayId, now) ? undefined : 'replayed';
   }
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { runBot, type RunningBot, type RunOptions } from '../../src/app/run-bot';
-import { signBody } from '../../src/handoff/webhook-destination';
+import { signCall } from '../../src/handoff/webhook-destination';
 import { loadKnowledge } from '../../src/knowledge/loader';
 import type { KnowledgeBase } from '../../src/knowledge/schema';
 import { SqliteStore } from '../../src/storage/sqlite';
@@ -33,7 +33,8 @@ class HelpdeskReceiver {
         this.failNext -= 1;
         return { status: 503 };
       }
-      if (req.headers['x-tanya-signature'] !== signBody(SECRET, req.body)) {
+      const timestamp = String(req.headers['x-tanya-timestamp']);
+      if (req.headers['x-tanya-signature'] !== signCall(SECRET, { timestamp, method: req.method, path: req.url, body: req.body })) {
         this.badSignatures += 1;
         return { status: 401 };
       }
@@ -60,7 +61,9 @@ class HelpdeskReceiver {
 
 async function signedPost(port: number | undefined, path: string, body: unknown, secret = SECRET): Promise<Response> {
   const raw = JSON.stringify(body);
-  return fetch(`http://127.0.0.1:${port ?? 0}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-tanya-signature': signBody(secret, raw) }, body: raw });
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const headers = { 'content-type': 'application/json', 'x-tanya-timestamp': timestamp, 'x-tanya-signature': signCall(secret, { timestamp, method: 'POST', path, body: raw }) };
+  return fetch(`http://127.0.0.1:${port ?? 0}${path}`, { method: 'POST', headers, body: raw });
 }
 
 function agentMessage(text: string, replyTo?: SentMessage, agent = { id: 77, first_name: 'Rina' }): Record<string, unknown> {
