@@ -6,6 +6,7 @@ import { WhatsAppWebChannel } from '../channels/whatsapp/whatsapp-web-channel';
 import { WhatsAppCloudChannel } from '../channels/whatsapp/whatsapp-cloud-channel';
 import type { AgentDesk } from '../engine/agent-desk';
 import type { Engine } from '../engine/engine';
+import type { Inbox } from '../channels/inbox';
 import { BotFrameworkChannel } from '../channels/botframework/botframework-channel';
 import type { Logger } from '../logging/logger';
 import type { HttpServer } from '../server/http-server';
@@ -15,6 +16,8 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 export interface ChannelDeps {
   readonly engine: Engine;
+  /** Where channels take customer messages in (durably, before acknowledging them). */
+  readonly inbox: Inbox;
   readonly desk: AgentDesk;
   readonly store: ConversationStore;
   readonly log: Logger;
@@ -37,7 +40,7 @@ export function channelsFromEnv(env: Env, deps: ChannelDeps): Channel[] {
     channels.push(
       new TelegramChannel({
         token,
-        engine: deps.engine,
+        inbox: deps.inbox,
         store: deps.store,
         log: deps.log.child({ channel: 'telegram' }),
         ...(env.TELEGRAM_API_ROOT?.trim() ? { apiRoot: env.TELEGRAM_API_ROOT.trim().replace(/\/+$/, '') } : {}),
@@ -56,7 +59,7 @@ export function channelsFromEnv(env: Env, deps: ChannelDeps): Channel[] {
         appSecret: env.WHATSAPP_APP_SECRET?.trim() ?? '',
         verifyToken: env.WHATSAPP_VERIFY_TOKEN?.trim() ?? '',
         ...(env.WHATSAPP_GRAPH_URL?.trim() ? { graphUrl: env.WHATSAPP_GRAPH_URL.trim() } : {}),
-        engine: deps.engine,
+        inbox: deps.inbox,
         store: deps.store,
         server: deps.server,
         log: deps.log.child({ channel: 'whatsapp' }),
@@ -73,7 +76,8 @@ export function channelsFromEnv(env: Env, deps: ChannelDeps): Channel[] {
         ...(appId ? { appId, appPassword: env.MICROSOFT_APP_PASSWORD?.trim() ?? '' } : {}),
         ...(env.MICROSOFT_APP_TENANT_ID?.trim() ? { appTenantId: env.MICROSOFT_APP_TENANT_ID.trim() } : {}),
         ...(env.MICROSOFT_APP_TYPE?.trim() ? { appType: env.MICROSOFT_APP_TYPE.trim() } : {}),
-        engine: deps.engine,
+        ...(env.BOT_FRAMEWORK_SERVICE_URLS?.trim() ? { allowedServiceUrls: env.BOT_FRAMEWORK_SERVICE_URLS.split(',').map((u) => u.trim().replace(/\/+$/, '')).filter(Boolean) } : {}),
+        inbox: deps.inbox,
         store: deps.store,
         desk: deps.desk,
         server: deps.server,
@@ -91,7 +95,7 @@ export function channelsFromEnv(env: Env, deps: ChannelDeps): Channel[] {
       new WhatsAppWebChannel({
         createClient: () => createWhatsAppWebClient(dataDir, chromium),
         onQr: (qr) => void printQr(qr),
-        engine: deps.engine,
+        inbox: deps.inbox,
         store: deps.store,
         log: deps.log.child({ channel: 'whatsapp-web' }),
       }),

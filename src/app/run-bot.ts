@@ -8,6 +8,7 @@ import { HttpServer } from '../server/http-server';
 import type { ConversationStore } from '../storage/store';
 import { AgentDesk } from '../engine/agent-desk';
 import { HandoffHub, type HubOptions } from '../handoff/hub';
+import { Inbox, type InboxOptions } from '../channels/inbox';
 import { channelsFromEnv, type Env } from './channels-from-env';
 import { destinationsFromEnv } from './handoff-from-env';
 
@@ -19,6 +20,7 @@ export interface RunningBot {
   readonly port?: number;
   readonly hub: HandoffHub;
   readonly desk: AgentDesk;
+  readonly inbox: Inbox;
   stop(): Promise<void>;
 }
 
@@ -31,6 +33,8 @@ export interface RunOptions {
   readonly hub?: Pick<HubOptions, 'pollMs' | 'reminderMs' | 'maxBackoffMs' | 'now'>;
   /** Engine clock (tests). */
   readonly now?: () => Date;
+  /** Inbox timings (tests, benchmarks). */
+  readonly inbox?: Pick<InboxOptions, 'concurrency' | 'pollMs'>;
   /** Flows from flows/*.yaml. */
   readonly flows?: readonly LoadedFlow[];
 }
@@ -43,16 +47,19 @@ export async function runBot(kb: KnowledgeBase, store: ConversationStore, env: E
   });
   const server = new HttpServer({ onError: (error, request) => log.error({ err: error, ...request }, 'http handler failed') });
   const desk = new AgentDesk(store, () => engine.kb, options.now);
-  const channels = channelsFromEnv(env, { engine, desk, store, log, server });
+  const inbox = new Inbox({ store, engine, log: log.child({ part: 'inbox' }), ...options.inbox });
+  const channels = channelsFromEnv(env, { engine, inbox, desk, store, log, server });
   if (channels.length === 0) return undefined;
   const destinations = destinationsFromEnv(env, { store, desk, server, channels, log });
   const hub = new HandoffHub({ store, desk, channels, destinations, log: log.child({ part: 'handoff' }), ...options.hub });
+  inbox.deliver = (conversationId) => hub.flush(conversationId);
   const started: Channel[] = [];
   let hubStarted = false;
   let port: number | undefined;
   const stop = async (): Promise<void> => {
     await server.close();
     await Promise.allSettled(started.map((c) => c.stop()));
+    await inbox.stop();
     if (hubStarted) await hub.stop();
   };
   try {
@@ -71,10 +78,12 @@ export async function runBot(kb: KnowledgeBase, store: ConversationStore, env: E
     }
     await hub.start();
     hubStarted = true;
+    // After the hub: replies of turns left by a crash are sent as soon as they are recorded.
+    inbox.start();
     log.info({ destinations: destinations.map((d) => d.name) }, destinations.length > 0 ? 'handoff destinations ready' : 'no handoff destination: answer tickets with "tanya tickets" / "tanya reply"');
   } catch (error) {
     await stop();
     throw error;
   }
-  return { engine, channels: started, server, port, hub, desk, stop };
+  return { engine, channels: started, server, port, hub, desk, inbox, stop };
 }

@@ -1,3 +1,4 @@
+import type { DeliveryContext } from '../engine/handoff-events';
 import type { OutboundMessage } from '../engine/types';
 
 /**
@@ -10,8 +11,8 @@ export interface Channel {
   start(): Promise<void>;
   /** Stops taking new updates and waits for the ones in progress. */
   stop(): Promise<void>;
-  /** Sends messages to a customer outside a turn (an agent's reply, a queue notice). */
-  send(conversationId: string, replies: readonly OutboundMessage[]): Promise<void>;
+  /** Sends messages to a customer: a turn's replies from the outbox, an agent's reply, a queue notice. */
+  send(conversationId: string, replies: readonly OutboundMessage[], context?: DeliveryContext): Promise<void>;
   /** True when the conversation id belongs to this channel. */
   owns(conversationId: string): boolean;
 }

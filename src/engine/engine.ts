@@ -9,6 +9,7 @@ import { entryTitle, pickChoice, toOption } from './choices';
 import { fill, say } from './messages';
 import { FlowTurns } from './flow-turns';
 import { HandoffTurns, withoutHandoff } from './handoff-turns';
+import { CUSTOMER_MESSAGE, type CustomerDelivery } from './handoff-events';
 import { MAX_MESSAGE_CHARS, plainReply, withoutPending, type Turn, type TurnBase } from './turn';
 import { asksForPerson, declinesPerson } from '../matching/person-request';
 import { productQuestion } from '../matching/product-cues';
@@ -47,6 +48,19 @@ export { MAX_MESSAGE_CHARS };
 
 const AGENT_COMMANDS = new Set(['/agent', '/admin', '/cs']);
 
+
+/** A real place on Earth (a platform may send strings or garbage as coordinates). */
+function isGeoPoint(p: { lat: unknown; lon: unknown }): boolean {
+  return typeof p.lat === 'number' && typeof p.lon === 'number' && Math.abs(p.lat) <= 90 && Math.abs(p.lon) <= 180;
+}
+
+/** A turn for a message taken in through the inbox (see `Engine.handle`). */
+export interface DurableTurn {
+  /** The inbox row this turn finishes. */
+  readonly inboxSeq: number | undefined;
+  /** The platform message the replies answer (Telegram quotes it). */
+  readonly replyTo?: string;
+}
 
 export interface EngineOptions {
   /** Flows from flows/*.yaml (none by default). */
@@ -102,10 +116,14 @@ export class Engine {
     this.flows = flows;
   }
 
-  /** Handles one customer message. Never rejects: failures become an apology. */
-  handle(message: InboundMessage): Promise<TurnResult> {
+  /**
+   * Handles one customer message. Never rejects: failures become an apology. With `durable`
+   * (a message taken in through the inbox), the turn's transaction also marks the inbox row done
+   * and puts the replies in the outbox, so a crash at any point loses nothing and sends nothing twice.
+   */
+  handle(message: InboundMessage, durable?: DurableTurn): Promise<TurnResult> {
     const previous = this.queues.get(message.conversationId) ?? Promise.resolve();
-    const run = previous.then(() => this.process(message));
+    const run = previous.then(() => this.process(message, durable));
     const tail = run.catch(() => undefined);
     this.queues.set(message.conversationId, tail);
     void tail.then(() => {
@@ -115,33 +133,53 @@ export class Engine {
   }
 
   /** One turn, then the service calls a flow asked for (each continuation is its own transaction). */
-  private async process(message: InboundMessage): Promise<TurnResult> {
-    let result = this.safeTurn(message, () => this.turn(message));
+  private async process(message: InboundMessage, durable: DurableTurn | undefined): Promise<TurnResult> {
+    let result = this.safeTurn(message, () => this.turn(message), durable);
+    // The inbox row is done with the first turn; a flow's service calls continue as their own turns.
+    const after = durable ? { ...durable, inboxSeq: undefined } : undefined;
     for (let calls = 0; result.pendingHttp && calls < 5; calls++) {
       const outcome = await callService(result.pendingHttp);
-      const next = this.safeTurn(message, () => this.continueFlow(message, outcome));
+      const next = this.safeTurn(message, () => this.continueFlow(message, outcome), after);
       result = { ...next, replies: [...result.replies, ...next.replies] };
     }
     const { pendingHttp: _p, ...done } = result;
     return done;
   }
 
-  private safeTurn(message: InboundMessage, run: () => TurnResult & { pendingHttp?: HttpRequest }): TurnResult & { pendingHttp?: HttpRequest } {
+  private safeTurn(message: InboundMessage, run: () => TurnResult & { pendingHttp?: HttpRequest }, durable: DurableTurn | undefined): TurnResult & { pendingHttp?: HttpRequest } {
     try {
-      return this.store.atomically(run);
+      return this.store.atomically(() => {
+        const result = run();
+        if (durable) this.commitDurable(message, result, durable);
+        return result;
+      });
     } catch (error) {
       this.options.onError?.(error, message);
       const lang = this.kb.settings.defaultLanguage;
       const replies: OutboundMessage[] = [{ kind: 'text', text: say('error', lang) }];
+      const result: TurnResult = { replies, decision: { type: 'fallback', reason: 'error', score: 0 }, explanation: emptyExplanation(lang) };
       try {
         // The failed turn was rolled back; keep the customer's message in the transcript.
-        this.store.recordInbound(inboundRecord(message));
-        this.recordReplies(message.conversationId, replies, { type: 'fallback', reason: 'error', score: 0 });
-      } catch {
-        // The store itself failed; the apology is still returned to the channel.
+        this.store.atomically(() => {
+          this.store.recordInbound(inboundRecord(message));
+          this.recordReplies(message.conversationId, replies, result.decision);
+          if (durable) this.commitDurable(message, result, durable);
+        });
+      } catch (storeError) {
+        // The store itself failed. A durable message stays in the inbox and is tried again.
+        if (durable) throw storeError;
       }
-      return { replies, decision: { type: 'fallback', reason: 'error', score: 0 }, explanation: emptyExplanation(lang) };
+      return result;
     }
+  }
+
+  /** Inside the turn's transaction: the inbox row is done and the replies wait in the outbox. */
+  private commitDurable(message: InboundMessage, result: TurnResult, durable: DurableTurn): void {
+    if (durable.inboxSeq !== undefined) this.store.finishInbound(durable.inboxSeq);
+    if (result.replies.length === 0) return;
+    const ticketId = result.decision.type === 'handoff' ? result.decision.ticketId : undefined;
+    const payload: CustomerDelivery = { replies: result.replies, ...(durable.replyTo ? { replyTo: durable.replyTo } : {}), ...(ticketId ? { handoffTicketId: ticketId } : {}) };
+    this.store.enqueue({ kind: CUSTOMER_MESSAGE, target: message.conversationId, payload });
   }
 
   private turn(message: InboundMessage): TurnResult & { pendingHttp?: HttpRequest } {
@@ -209,7 +247,7 @@ export class Engine {
     }
 
     const kind = message.kind ?? 'text';
-    if (kind === 'location' && message.location) {
+    if (kind === 'location' && message.location && isGeoPoint(message.location)) {
       return plainReply(nearestStoresText(message.location, this.kb, lang), 'unsupported', state);
     }
     if (kind !== 'text' && !folded) {

@@ -20,8 +20,16 @@ export type HandoffEvent =
   | { readonly type: 'delivery-failed'; readonly ticketId: string; readonly reason: string; readonly text: string };
 
 /** Payload of a CUSTOMER_MESSAGE outbox item. */
-export interface CustomerDelivery {
+export interface CustomerDelivery extends DeliveryContext {
   readonly replies: readonly OutboundMessage[];
+}
+
+/** What a channel may use beside the replies when it delivers a turn's answer. */
+export interface DeliveryContext {
+  /** The platform message being answered (Telegram quotes it). */
+  readonly replyTo?: string;
+  /** The turn opened this ticket (Bot Framework tells its agent hub). */
+  readonly handoffTicketId?: string;
 }
 
 /** The second half of a handoff reply: queue position and when to expect an answer. */

@@ -68,7 +68,6 @@ export class HandoffTurns {
       ...(message.userName ? { customerName: message.userName } : {}),
       reason,
       summary,
-      transcript: this.host.store.transcript(message.conversationId),
     });
     this.host.store.enqueue({ kind: HANDOFF_EVENT, target: ticket.id, payload: { type: 'ticket-created', ticketId: ticket.id } satisfies HandoffEvent });
     const score = base.candidates[0]?.score ?? 0;

@@ -2,7 +2,7 @@ import { UndeliverableError, type Channel } from '../channels/channel';
 import type { AgentDesk } from '../engine/agent-desk';
 import { CUSTOMER_MESSAGE, HANDOFF_EVENT, type CustomerDelivery, type HandoffEvent } from '../engine/handoff-events';
 import type { Logger } from '../logging/logger';
-import type { ConversationStore, HandoffTicket, OutboxItem } from '../storage/store';
+import { isDeadLocalOwner, type ConversationStore, type HandoffTicket, type OutboxItem } from '../storage/store';
 
 /** Where agents see tickets and answer them (a Telegram group, a helpdesk webhook). */
 export interface AgentDestination {
@@ -29,6 +29,8 @@ export interface HubOptions {
 }
 
 const destinationKind = (name: string): string => `agent:${name}`;
+/** How long one delivery attempt may hold an item before another pass may take it. */
+const LEASE_MS = 60_000;
 
 /**
  * Delivers the outbox: ticket events to every agent destination, agents' messages to customers
@@ -52,6 +54,9 @@ export class HandoffHub {
   }
 
   async start(): Promise<void> {
+    // Leases held by a process that died (a crash, kill -9) are freed at once, not after they run out.
+    const released = this.options.store.releaseLeases(isDeadLocalOwner, this.now());
+    if (released > 0) this.options.log.info({ released }, 'deliveries left by a stopped process taken over');
     for (const destination of this.options.destinations) await destination.start?.();
     this.pollTimer = setInterval(() => void this.tick(), this.pollMs);
     this.reminderTimer = setInterval(() => this.remind(), this.reminderMs);
@@ -89,11 +94,16 @@ export class HandoffHub {
     return this.options.destinations.some((d) => destinationKind(d.name) === item.kind);
   }
 
-  private async deliverDue(): Promise<void> {
+  /** Sends one conversation's waiting replies now (right after its turn), in order. */
+  flush(conversationId: string): Promise<void> {
+    return this.deliverDue(conversationId);
+  }
+
+  private async deliverDue(target?: string): Promise<void> {
     const { store, log } = this.options;
     let items: OutboxItem[];
     try {
-      items = store.takeDue((item) => this.accepts(item), this.now(), 60_000);
+      items = store.takeDue((item) => this.accepts(item), this.now(), LEASE_MS, 50, target);
     } catch (error) {
       log.error({ err: error }, 'outbox read failed');
       return;
@@ -150,7 +160,8 @@ export class HandoffHub {
     if (item.kind === CUSTOMER_MESSAGE) {
       const channel = channels.find((c) => c.owns(item.target));
       if (!channel) throw new Error(`no channel for ${item.target}`);
-      await channel.send(item.target, (item.payload as CustomerDelivery).replies);
+      const { replies, ...context } = item.payload as CustomerDelivery;
+      await channel.send(item.target, replies, context);
       return;
     }
     const destination = destinations.find((d) => destinationKind(d.name) === item.kind);

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { ConversationState } from '../engine/state';
-import type { ConversationStore, FlowRecord, StoredMessage, HandoffTicket, InboundRecord, NewOutboxItem, OutboxItem, TicketStatus, TicketSummary, TranscriptLine } from './store';
+import { LEASE_OWNER, type ConversationStore, type FlowRecord, type StoredMessage, type HandoffTicket, type InboundRecord, type NewOutboxItem, type OutboxItem, type PendingInbound, type TicketStatus, type TicketSummary, type TranscriptLine } from './store';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS conversations (
@@ -79,6 +79,12 @@ CREATE TABLE IF NOT EXISTS channel_refs (
   ref TEXT NOT NULL,
   updated_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS inbox (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  conversation_id TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  received_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS deliveries (
   channel TEXT NOT NULL,
   id TEXT NOT NULL,
@@ -91,10 +97,17 @@ CREATE TABLE IF NOT EXISTS deliveries (
 const DELIVERY_RETENTION_MS = 3 * 24 * 3600_000;
 
 /** Columns added after the first release; older databases get them on open. */
-const TICKET_COLUMNS_ADDED = [
-  ['csat', 'INTEGER'],
-  ['notified_at', 'TEXT'],
+const COLUMNS_ADDED = [
+  ['tickets', 'csat', 'INTEGER'],
+  ['tickets', 'notified_at', 'TEXT'],
+  ['tickets', 'transcript_until', 'INTEGER'],
+  ['outbox', 'lease_owner', 'TEXT'],
 ] as const;
+
+/** Delivered outbox items are kept this long (for "what was sent when"), then deleted. */
+const OUTBOX_RETENTION_MS = 2 * 24 * 3600_000;
+/** A ticket shows at most this many of the conversation's latest lines. */
+export const TICKET_TRANSCRIPT_LINES = 200;
 
 interface OutboxRow {
   seq: number;
@@ -121,6 +134,7 @@ interface TicketRow {
   agent: string | null;
   csat: number | null;
   notified_at: string | null;
+  transcript_until: number | null;
 }
 
 /** Transcript text is capped so one pasted novel cannot bloat the database. */
@@ -132,6 +146,7 @@ export class SqliteStore implements ConversationStore {
   private readonly stmts;
   private checkpointTimer: NodeJS.Timeout | undefined;
   private deliveriesSincePrune = 0;
+  private completedSincePrune = 0;
 
   constructor(path: string) {
     if (path !== ':memory:') {
@@ -159,9 +174,9 @@ export class SqliteStore implements ConversationStore {
       this.checkpointTimer.unref();
     }
     this.db.exec(SCHEMA);
-    const ticketColumns = new Set((this.db.pragma('table_info(tickets)') as { name: string }[]).map((c) => c.name));
-    for (const [name, type] of TICKET_COLUMNS_ADDED) {
-      if (!ticketColumns.has(name)) this.db.exec(`ALTER TABLE tickets ADD COLUMN ${name} ${type}`);
+    for (const [table, name, type] of COLUMNS_ADDED) {
+      const columns = new Set((this.db.pragma(`table_info(${table})`) as { name: string }[]).map((c) => c.name));
+      if (!columns.has(name)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${type}`);
     }
     this.stmts = {
       upsertConversation: this.db.prepare(
@@ -185,16 +200,26 @@ export class SqliteStore implements ConversationStore {
          ON CONFLICT(id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
       ),
       insertTicket: this.db.prepare(
-        `INSERT INTO tickets (conversation_id, channel, customer_id, customer_name, reason, status, summary, transcript, created_at)
-         VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
+        `INSERT INTO tickets (conversation_id, channel, customer_id, customer_name, reason, status, summary, transcript, transcript_until, created_at)
+         VALUES (?, ?, ?, ?, ?, 'queued', ?, '[]', ?, ?)`,
       ),
       enqueue: this.db.prepare(`INSERT INTO outbox (kind, target, payload, next_at, created_at) VALUES (?, ?, ?, ?, ?)`),
-      dueItems: this.db.prepare(
-        `SELECT seq, kind, target, payload, attempts, created_at FROM outbox
-         WHERE done_at IS NULL AND next_at <= ? AND (lease_until IS NULL OR lease_until <= ?) ORDER BY seq LIMIT 200`,
-      ),
-      lease: this.db.prepare(`UPDATE outbox SET lease_until = ? WHERE seq = ? AND done_at IS NULL AND (lease_until IS NULL OR lease_until <= ?)`),
+      undone: this.db.prepare(`SELECT seq, kind, target, next_at, lease_until FROM outbox WHERE done_at IS NULL ORDER BY seq`),
+      undoneFor: this.db.prepare(`SELECT seq, kind, target, next_at, lease_until FROM outbox WHERE done_at IS NULL AND target = ? ORDER BY seq`),
+      itemBody: this.db.prepare(`SELECT payload, attempts, created_at FROM outbox WHERE seq = ?`),
+      lease: this.db.prepare(`UPDATE outbox SET lease_until = ?, lease_owner = ? WHERE seq = ? AND done_at IS NULL AND (lease_until IS NULL OR lease_until <= ?)`),
+      leaseOwners: this.db.prepare(`SELECT DISTINCT lease_owner AS owner FROM outbox WHERE done_at IS NULL AND lease_owner IS NOT NULL AND lease_until > ?`),
+      releaseOwner: this.db.prepare(`UPDATE outbox SET lease_until = NULL, lease_owner = NULL WHERE done_at IS NULL AND lease_owner = ?`),
       complete: this.db.prepare(`UPDATE outbox SET done_at = ?, lease_until = NULL WHERE seq = ?`),
+      pruneOutbox: this.db.prepare(`DELETE FROM outbox WHERE done_at IS NOT NULL AND done_at < ?`),
+      acceptInbox: this.db.prepare(`INSERT INTO inbox (conversation_id, payload, received_at) VALUES (?, ?, ?)`),
+      pendingInbox: this.db.prepare(`SELECT seq, conversation_id AS conversationId, payload FROM inbox ORDER BY seq LIMIT ?`),
+      finishInbox: this.db.prepare(`DELETE FROM inbox WHERE seq = ?`),
+      lastMessageId: this.db.prepare(`SELECT MAX(id) AS id FROM messages WHERE conversation_id = ?`),
+      ticketLines: this.db.prepare(
+        `SELECT direction, text, created_at AS at, decision, entry_id AS entryId FROM
+           (SELECT * FROM messages WHERE conversation_id = ? AND id <= ? ORDER BY id DESC LIMIT ${TICKET_TRANSCRIPT_LINES}) ORDER BY id`,
+      ),
       retryLater: this.db.prepare(`UPDATE outbox SET attempts = attempts + 1, next_at = ?, lease_until = NULL, last_error = ? WHERE seq = ?`),
       saveRef: this.db.prepare(`INSERT OR REPLACE INTO handoff_refs (destination, ref, ticket_id) VALUES (?, ?, ?)`),
       ticketForRef: this.db.prepare(`SELECT ticket_id AS id FROM handoff_refs WHERE destination = ? AND ref = ?`),
@@ -234,27 +259,65 @@ export class SqliteStore implements ConversationStore {
     return fresh;
   }
 
-  enqueue(item: NewOutboxItem): void {
+  enqueue(item: NewOutboxItem): number {
     const at = (item.at ?? new Date()).toISOString();
-    this.stmts.enqueue.run(item.kind, item.target, JSON.stringify(item.payload), at, at);
+    return Number(this.stmts.enqueue.run(item.kind, item.target, JSON.stringify(item.payload), at, at).lastInsertRowid);
   }
 
-  takeDue(accepts: (item: Pick<OutboxItem, 'kind' | 'target'>) => boolean, now: Date, leaseMs: number, limit = 50): OutboxItem[] {
+  takeDue(accepts: (item: Pick<OutboxItem, 'kind' | 'target'>) => boolean, now: Date, leaseMs: number, limit = 50, target?: string, owner = LEASE_OWNER): OutboxItem[] {
     const at = now.toISOString();
     const until = new Date(now.getTime() + leaseMs).toISOString();
     const taken: OutboxItem[] = [];
-    for (const row of this.stmts.dueItems.all(at, at) as OutboxRow[]) {
+    // Only the head of each (kind, target) queue may go: an earlier item that is waiting, leased
+    // elsewhere or not ours holds back the later ones, so one conversation's messages keep their order.
+    const blocked = new Set<string>();
+    const rows = (target === undefined ? this.stmts.undone.all() : this.stmts.undoneFor.all(target)) as { seq: number; kind: string; target: string; next_at: string; lease_until: string | null }[];
+    for (const row of rows) {
       if (taken.length >= limit) break;
-      if (!accepts({ kind: row.kind, target: row.target })) continue;
+      const key = `${row.kind}\u0000${row.target}`;
+      if (blocked.has(key)) continue;
+      const free = row.next_at <= at && (row.lease_until === null || row.lease_until <= at);
       // The lease is taken only if no other process took it first.
-      if (this.stmts.lease.run(until, row.seq, at).changes === 0) continue;
-      taken.push({ seq: row.seq, kind: row.kind, target: row.target, payload: JSON.parse(row.payload) as unknown, attempts: row.attempts, createdAt: row.created_at });
+      if (!free || !accepts({ kind: row.kind, target: row.target }) || this.stmts.lease.run(until, owner, row.seq, at).changes === 0) {
+        blocked.add(key);
+        continue;
+      }
+      const body = this.stmts.itemBody.get(row.seq) as Pick<OutboxRow, 'payload' | 'attempts' | 'created_at'>;
+      taken.push({ seq: row.seq, kind: row.kind, target: row.target, payload: JSON.parse(body.payload) as unknown, attempts: body.attempts, createdAt: body.created_at });
     }
     return taken;
   }
 
+  releaseLeases(isStale: (owner: string) => boolean, now: Date = new Date()): number {
+    let released = 0;
+    for (const { owner } of this.stmts.leaseOwners.all(now.toISOString()) as { owner: string }[]) {
+      if (isStale(owner)) released += this.stmts.releaseOwner.run(owner).changes;
+    }
+    return released;
+  }
+
+  acceptInbound(channel: string, deliveryId: string, conversationId: string, payload: unknown, at: Date = new Date()): boolean {
+    return this.db.transaction(() => {
+      if (!this.markDelivered(channel, deliveryId, at)) return false;
+      this.stmts.acceptInbox.run(conversationId, JSON.stringify(payload), at.toISOString());
+      return true;
+    })();
+  }
+
+  pendingInbound(limit = 500): PendingInbound[] {
+    return (this.stmts.pendingInbox.all(limit) as { seq: number; conversationId: string; payload: string }[]).map((r) => ({ seq: r.seq, conversationId: r.conversationId, payload: JSON.parse(r.payload) as unknown }));
+  }
+
+  finishInbound(seq: number): void {
+    this.stmts.finishInbox.run(seq);
+  }
+
   completeItem(seq: number, at: Date = new Date()): void {
     this.stmts.complete.run(at.toISOString(), seq);
+    if (++this.completedSincePrune >= 1000) {
+      this.completedSincePrune = 0;
+      this.stmts.pruneOutbox.run(new Date(at.getTime() - OUTBOX_RETENTION_MS).toISOString());
+    }
   }
 
   retryItem(seq: number, nextAt: Date, error: string): void {
@@ -315,7 +378,7 @@ export class SqliteStore implements ConversationStore {
 
   openTicketFor(conversationId: string): HandoffTicket | undefined {
     const row = this.stmts.openTicketFor.get(conversationId) as TicketRow | undefined;
-    return row ? toTicket(row) : undefined;
+    return row ? this.toTicket(row) : undefined;
   }
 
   queuePosition(id: string): number {
@@ -347,8 +410,7 @@ export class SqliteStore implements ConversationStore {
   }
 
   transcript(conversationId: string): TranscriptLine[] {
-    const rows = this.stmts.transcript.all(conversationId) as { direction: 'in' | 'out'; text: string; at: string; decision: string | null; entryId: string | null }[];
-    return rows.map((r) => ({ direction: r.direction, text: r.text, at: r.at, ...(r.decision ? { decision: r.decision } : {}), ...(r.entryId ? { entryId: r.entryId } : {}) }));
+    return (this.stmts.transcript.all(conversationId) as TranscriptRow[]).map(toLine);
   }
 
   loadState(conversationId: string): ConversationState | undefined {
@@ -365,7 +427,7 @@ export class SqliteStore implements ConversationStore {
     this.stmts.saveState.run(conversationId, JSON.stringify(state), new Date().toISOString());
   }
 
-  createTicket(ticket: Omit<HandoffTicket, 'id' | 'status' | 'createdAt'>): HandoffTicket {
+  createTicket(ticket: Omit<HandoffTicket, 'id' | 'status' | 'createdAt' | 'transcript'>): HandoffTicket {
     const createdAt = new Date().toISOString();
     const create = this.db.transaction(() => {
       const info = this.stmts.insertTicket.run(
@@ -375,7 +437,7 @@ export class SqliteStore implements ConversationStore {
         ticket.customerName ?? null,
         ticket.reason,
         JSON.stringify(ticket.summary),
-        JSON.stringify(ticket.transcript),
+        (this.stmts.lastMessageId.get(ticket.conversationId) as { id: number | null }).id ?? 0,
         createdAt,
       );
       const id = `T${String(info.lastInsertRowid).padStart(5, '0')}`;
@@ -383,22 +445,35 @@ export class SqliteStore implements ConversationStore {
       return id;
     });
     const id = create();
-    return { ...ticket, id, status: 'queued', createdAt };
+    return this.getTicket(id) ?? { ...ticket, id, status: 'queued', createdAt, transcript: [] };
   }
 
   getTicket(id: string): HandoffTicket | undefined {
     const row = this.stmts.getTicket.get(id) as TicketRow | undefined;
-    return row ? toTicket(row) : undefined;
+    return row ? this.toTicket(row) : undefined;
   }
 
   listTickets(status?: TicketStatus): HandoffTicket[] {
-    return (this.stmts.listTickets.all(status ?? null, status ?? null) as TicketRow[]).map(toTicket);
+    return (this.stmts.listTickets.all(status ?? null, status ?? null) as TicketRow[]).map((r) => this.toTicket(r));
   }
 
   updateTicketStatus(id: string, status: TicketStatus, agent?: string): HandoffTicket | undefined {
     const now = new Date().toISOString();
     this.stmts.updateStatus.run(status, agent ?? null, status, now, status, now, id);
     return this.getTicket(id);
+  }
+
+  /**
+   * A ticket's transcript is read from the conversation's messages up to the ticket's creation
+   * (its latest TICKET_TRANSCRIPT_LINES lines), never copied: storage stays linear in messages.
+   * Tickets from before this change carry their own copy.
+   */
+  private toTicket(row: TicketRow): HandoffTicket {
+    const transcript =
+      row.transcript_until === null
+        ? (JSON.parse(row.transcript) as TranscriptLine[])
+        : (this.stmts.ticketLines.all(row.conversation_id, row.transcript_until) as TranscriptRow[]).map(toLine);
+    return toTicket(row, transcript);
   }
 
   atomically<T>(fn: () => T): T {
@@ -433,7 +508,19 @@ function restrictToOwner(path: string): void {
   }
 }
 
-function toTicket(row: TicketRow): HandoffTicket {
+interface TranscriptRow {
+  direction: 'in' | 'out';
+  text: string;
+  at: string;
+  decision: string | null;
+  entryId: string | null;
+}
+
+function toLine(r: TranscriptRow): TranscriptLine {
+  return { direction: r.direction, text: r.text, at: r.at, ...(r.decision ? { decision: r.decision } : {}), ...(r.entryId ? { entryId: r.entryId } : {}) };
+}
+
+function toTicket(row: TicketRow, transcript: readonly TranscriptLine[]): HandoffTicket {
   return {
     id: row.id,
     conversationId: row.conversation_id,
@@ -443,7 +530,7 @@ function toTicket(row: TicketRow): HandoffTicket {
     reason: row.reason,
     status: row.status,
     summary: JSON.parse(row.summary) as TicketSummary,
-    transcript: JSON.parse(row.transcript) as TranscriptLine[],
+    transcript,
     createdAt: row.created_at,
     ...(row.claimed_at ? { claimedAt: row.claimed_at } : {}),
     ...(row.resolved_at ? { resolvedAt: row.resolved_at } : {}),

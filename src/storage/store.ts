@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { ConversationState } from '../engine/state';
 import type { Candidate, Entities } from '../engine/types';
 
@@ -37,6 +39,7 @@ export interface HandoffTicket {
   readonly reason: string;
   readonly status: TicketStatus;
   readonly summary: TicketSummary;
+  /** The conversation up to the ticket (its latest lines), read from the messages, not copied. */
   readonly transcript: readonly TranscriptLine[];
   readonly createdAt: string;
   readonly claimedAt?: string;
@@ -82,6 +85,32 @@ export interface OutboxItem {
   readonly createdAt: string;
 }
 
+/** A message taken in whose turn is still to run. */
+export interface PendingInbound {
+  readonly seq: number;
+  readonly conversationId: string;
+  readonly payload: unknown;
+}
+
+/**
+ * Who holds an outbox lease: host, process id and a random id of this start (a container's
+ * process is always pid 1, so the pid alone cannot tell a restart).
+ */
+export const LEASE_OWNER = `${hostname()}:${process.pid}:${randomBytes(6).toString('hex')}`;
+
+/** True when a lease owner is a process on this host that no longer runs (or an earlier start of this one). */
+export function isDeadLocalOwner(owner: string): boolean {
+  const [host, pid, boot] = owner.split(':');
+  if (host !== hostname() || !pid || owner === LEASE_OWNER) return false;
+  if (Number(pid) === process.pid) return boot !== LEASE_OWNER.split(':')[2];
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 export interface InboundRecord {
   readonly channel: string;
   readonly conversationId: string;
@@ -105,17 +134,33 @@ export interface ConversationStore {
    * was already seen, so a redelivered update is handled once.
    */
   markDelivered(channel: string, deliveryId: string, at?: Date): boolean;
+  /**
+   * Takes a customer's message in durably before the platform is told "received": its delivery id
+   * (dedupe) and the message, in one transaction. False when the delivery was already taken in.
+   */
+  acceptInbound(channel: string, deliveryId: string, conversationId: string, payload: unknown, at?: Date): boolean;
+  /** Messages taken in whose turn has not been recorded yet, oldest first (after a crash: all of them). */
+  pendingInbound(limit?: number): PendingInbound[];
+  /** The message's turn is recorded (called inside the turn's transaction). */
+  finishInbound(seq: number): void;
   recordOutbound(conversationId: string, line: Omit<TranscriptLine, 'direction'>): void;
   transcript(conversationId: string): TranscriptLine[];
   loadState(conversationId: string): ConversationState | undefined;
   saveState(conversationId: string, state: ConversationState): void;
-  createTicket(ticket: Omit<HandoffTicket, 'id' | 'status' | 'createdAt'>): HandoffTicket;
+  createTicket(ticket: Omit<HandoffTicket, 'id' | 'status' | 'createdAt' | 'transcript'>): HandoffTicket;
   getTicket(id: string): HandoffTicket | undefined;
   listTickets(status?: TicketStatus): HandoffTicket[];
   updateTicketStatus(id: string, status: TicketStatus, agent?: string): HandoffTicket | undefined;
-  enqueue(item: NewOutboxItem): void;
-  /** Leases due items that `accepts` (kinds this process delivers) for `leaseMs`; others are left for other processes. */
-  takeDue(accepts: (item: Pick<OutboxItem, 'kind' | 'target'>) => boolean, now: Date, leaseMs: number, limit?: number): OutboxItem[];
+  enqueue(item: NewOutboxItem): number;
+  /**
+   * Leases due items that `accepts` (kinds this process delivers) for `leaseMs`, only `target`'s
+   * when given; others are left for other processes. Only the head of each (kind, target) queue
+   * is taken, so a conversation's messages go out in order.
+   */
+  takeDue(accepts: (item: Pick<OutboxItem, 'kind' | 'target'>) => boolean, now: Date, leaseMs: number, limit?: number, target?: string, owner?: string): OutboxItem[];
+  /** Frees the leases of owners `isStale` names (a process that died holding them); returns how many. */
+  releaseLeases(isStale: (owner: string) => boolean, now?: Date): number;
+  /** Returns the seq of the new item. */
   completeItem(seq: number, at?: Date): void;
   retryItem(seq: number, nextAt: Date, error: string): void;
   /** Links a destination's message (e.g. a Telegram group message) to a ticket. */

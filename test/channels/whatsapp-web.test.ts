@@ -7,6 +7,7 @@ import { HandoffHub } from '../../src/handoff/hub';
 import { loadKnowledge } from '../../src/knowledge/loader';
 import { SqliteStore } from '../../src/storage/sqlite';
 import { until } from '../support/local-server';
+import { startIntake } from '../support/bot';
 
 /**
  * A stand-in for whatsapp-web.js's Client with the surface the adapter uses (WaClient, which the
@@ -53,14 +54,15 @@ describe('WhatsApp Web channel (whatsapp-web.js stand-in)', () => {
   const qrs: string[] = [];
   const store = new SqliteStore(':memory:');
   const engine = new Engine(kb, store, { now: () => new Date('2026-11-25T03:00:00Z') });
-  const channel = new WhatsAppWebChannel({
+  const intake = startIntake(store, engine, () => [channel]);
+  const channel: WhatsAppWebChannel = new WhatsAppWebChannel({
     createClient: () => {
       const c = new StandInClient();
       clients.push(c);
       return c;
     },
     onQr: (qr) => qrs.push(qr),
-    engine,
+    inbox: intake.inbox,
     store,
     log: pino({ level: 'silent' }),
     reconnectMs: 20,
@@ -71,6 +73,7 @@ describe('WhatsApp Web channel (whatsapp-web.js stand-in)', () => {
   beforeAll(() => channel.start());
   afterAll(async () => {
     await channel.stop();
+    await intake.stop();
     store.close();
   });
 

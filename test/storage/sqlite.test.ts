@@ -49,8 +49,8 @@ describe('SQLite store', () => {
       customerId: 'u',
       reason: 'requested',
       summary: { lastQuestion: 'admin', candidates: [], entities: {} },
-      transcript: [{ direction: 'in' as const, text: 'admin', at: '2026-11-23T03:00:00.000Z' }],
     };
+    store.recordInbound({ channel: 'console', conversationId: 'c', userId: 'u', messageId: 'm1', text: 'admin', kind: 'text', at: '2026-11-23T03:00:00.000Z' });
     const t1 = store.createTicket(base);
     const t2 = store.createTicket(base);
     expect([t1.id, t2.id]).toEqual(['T00001', 'T00002']);
@@ -58,8 +58,39 @@ describe('SQLite store', () => {
     const claimed = store.updateTicketStatus('T00001', 'claimed', 'agent-sari');
     expect(claimed).toMatchObject({ status: 'claimed', agent: 'agent-sari', claimedAt: expect.any(String) });
     expect(store.updateTicketStatus('T00001', 'resolved')).toMatchObject({ status: 'resolved', agent: 'agent-sari', resolvedAt: expect.any(String) });
-    expect(store.getTicket('T00001')?.transcript).toEqual(base.transcript);
+    // The ticket reads the conversation up to its creation; later lines are not part of it.
+    store.recordInbound({ channel: 'console', conversationId: 'c', userId: 'u', messageId: 'm2', text: 'masih di sana?', kind: 'text', at: '2026-11-23T03:05:00.000Z' });
+    expect(store.getTicket('T00001')?.transcript).toEqual([{ direction: 'in', text: 'admin', at: '2026-11-23T03:00:00.000Z' }]);
     expect(store.getTicket('nope')).toBeUndefined();
+    store.close();
+  });
+
+  it('takes messages in with their delivery id once, and keeps them until their turn is recorded', () => {
+    const store = new SqliteStore(':memory:');
+    expect(store.acceptInbound('wa', 'wamid.1', 'wa:1', { text: 'halo' })).toBe(true);
+    expect(store.acceptInbound('wa', 'wamid.1', 'wa:1', { text: 'halo' })).toBe(false);
+    expect(store.acceptInbound('wa', 'wamid.2', 'wa:2', { text: 'cod?' })).toBe(true);
+    const pending = store.pendingInbound();
+    expect(pending.map((p) => [p.conversationId, p.payload])).toEqual([
+      ['wa:1', { text: 'halo' }],
+      ['wa:2', { text: 'cod?' }],
+    ]);
+    store.finishInbound(pending[0].seq);
+    expect(store.pendingInbound().map((p) => p.conversationId)).toEqual(['wa:2']);
+    store.close();
+  });
+
+  it('hands out only the head of each conversation\'s outbox queue, and frees leases of dead owners', () => {
+    const store = new SqliteStore(':memory:');
+    const now = new Date('2026-11-23T03:00:00Z');
+    const all = (): boolean => true;
+    for (const text of ['a1', 'a2']) store.enqueue({ kind: 'customer-message', target: 'a', payload: text, at: now });
+    store.enqueue({ kind: 'customer-message', target: 'b', payload: 'b1', at: now });
+    // Another process holds a1: a2 must wait for it, b1 may go.
+    expect(store.takeDue(all, now, 60_000, 50, 'a', 'other-host:1:x').map((i) => i.payload)).toEqual(['a1', 'a2']);
+    expect(store.takeDue(all, now, 60_000).map((i) => i.payload)).toEqual(['b1']);
+    expect(store.releaseLeases((owner) => owner === 'other-host:1:x', now)).toBe(2);
+    expect(store.takeDue(all, now, 60_000).map((i) => i.payload)).toEqual(['a1', 'a2']);
     store.close();
   });
 });

@@ -3,6 +3,11 @@ import { runBot, type RunningBot } from '../../src/app/run-bot';
 import type { Env } from '../../src/app/channels-from-env';
 import { loadKnowledge } from '../../src/knowledge/loader';
 import { SqliteStore } from '../../src/storage/sqlite';
+import type { Channel } from '../../src/channels/channel';
+import { Inbox } from '../../src/channels/inbox';
+import { AgentDesk } from '../../src/engine/agent-desk';
+import type { Engine } from '../../src/engine/engine';
+import { HandoffHub } from '../../src/handoff/hub';
 
 /** Wednesday 10:00 in Jakarta: the sample shop's CS team is at work. */
 export const WORKING_HOURS = new Date('2026-11-25T03:00:00Z');
@@ -27,6 +32,28 @@ export async function startTestBot(env: Env): Promise<TestBot> {
     stop: async () => {
       await bot.stop();
       store.close();
+    },
+  };
+}
+
+/**
+ * The intake a channel needs outside runBot: an inbox that runs turns and a hub that delivers
+ * their replies through `channels` (for tests that build one channel by hand).
+ */
+export function startIntake(store: SqliteStore, engine: Engine, channels: () => readonly Channel[]): { inbox: Inbox; stop(): Promise<void> } {
+  const log = pino({ level: 'silent' });
+  const inbox = new Inbox({ store, engine, log, pollMs: 50 });
+  let hub: HandoffHub | undefined;
+  inbox.deliver = async (conversationId) => {
+    hub ??= new HandoffHub({ store, desk: new AgentDesk(store, () => engine.kb), channels: channels(), destinations: [], log, pollMs: 30, maxBackoffMs: 200 });
+    await hub.flush(conversationId);
+  };
+  inbox.start();
+  return {
+    inbox,
+    stop: async () => {
+      await inbox.stop();
+      await hub?.stop();
     },
   };
 }

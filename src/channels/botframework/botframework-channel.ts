@@ -11,12 +11,14 @@ import {
   type Response,
 } from 'botbuilder';
 import type { AgentDesk } from '../../engine/agent-desk';
-import type { Engine } from '../../engine/engine';
-import type { InboundKind, OutboundMessage, TurnResult } from '../../engine/types';
+import { z } from 'zod';
+import type { DeliveryContext } from '../../engine/handoff-events';
+import type { InboundKind, OutboundMessage } from '../../engine/types';
 import type { Logger } from '../../logging/logger';
 import type { HttpRequest, HttpResponse, HttpServer } from '../../server/http-server';
 import type { ConversationStore } from '../../storage/store';
 import type { Channel } from '../channel';
+import { inbound, type Inbox } from '../inbox';
 
 export interface BotFrameworkOptions {
   /** Empty: unauthenticated, for the Bot Framework Emulator on a local machine. */
@@ -25,14 +27,42 @@ export interface BotFrameworkOptions {
   readonly appTenantId?: string;
   /** MultiTenant (default), SingleTenant or UserAssignedMSI. */
   readonly appType?: string;
-  readonly engine: Engine;
+  readonly inbox: Inbox;
   readonly store: ConversationStore;
   readonly desk: AgentDesk;
+  /**
+   * Service URLs the bot may post replies to without authentication (BOT_FRAMEWORK_SERVICE_URLS).
+   * Unauthenticated, anyone can call the endpoint, so by default only loopback ones (the Emulator).
+   */
+  readonly allowedServiceUrls?: readonly string[];
   readonly server: HttpServer;
   readonly log: Logger;
 }
 
 const CHANNEL = 'botframework';
+
+/** What every activity must carry to be handled; other fields pass through to the SDK. Any other shape is answered 400. */
+const activityShape = z.looseObject({
+  type: z.string().min(1).max(64),
+  id: z.string().max(512).optional(),
+  serviceUrl: z.string().min(1).max(2048),
+  channelId: z.string().min(1).max(128),
+  conversation: z.looseObject({ id: z.string().min(1).max(1024) }),
+  from: z.looseObject({ id: z.string().max(1024), name: z.string().max(512).optional() }).optional(),
+  recipient: z.looseObject({ id: z.string().max(1024) }).optional(),
+  text: z.string().max(65_536).optional(),
+  locale: z.string().max(64).optional(),
+});
+
+/** True for http(s)://localhost, 127.x.x.x and [::1] service URLs (the Emulator on this machine). */
+function isLoopbackUrl(url: string): boolean {
+  try {
+    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+  } catch {
+    return false;
+  }
+}
 export const MESSAGES_PATH = '/api/messages';
 
 /**
@@ -72,22 +102,34 @@ export class BotFrameworkChannel implements Channel {
     // Requests in flight finish with the HTTP server.
   }
 
-  /** A proactive message (an agent's reply) through the stored conversation reference. */
-  async send(conversationId: string, replies: readonly OutboundMessage[]): Promise<void> {
+  /**
+   * Replies go out as proactive messages through the stored conversation reference (a turn's
+   * answer from the outbox, an agent's reply); a turn that opened a ticket also tells the agent hub.
+   */
+  async send(conversationId: string, replies: readonly OutboundMessage[], delivery?: DeliveryContext): Promise<void> {
     const reference = this.options.store.channelRef(conversationId) as Partial<ConversationReference> | undefined;
     if (!reference) throw new Error(`no conversation reference for ${conversationId}`);
     await this.adapter.continueConversationAsync(this.options.appId ?? '', reference, async (context) => {
       for (const activity of activitiesFor(replies)) await context.sendActivity(activity);
+      if (delivery?.handoffTicketId) await context.sendActivity(this.handoffEvent(context, conversationId, delivery.handoffTicketId));
     });
   }
 
   /** Runs the adapter on our HTTP server's request, translating to the shapes it expects. */
   private async receive(request: HttpRequest): Promise<HttpResponse> {
-    let body: Record<string, unknown>;
+    let json: unknown;
     try {
-      body = JSON.parse(request.body.toString('utf8')) as Record<string, unknown>;
+      json = JSON.parse(request.body.toString('utf8'));
     } catch {
       return { status: 400, body: 'body is not JSON' };
+    }
+    const parsed = activityShape.safeParse(json);
+    if (!parsed.success) return { status: 400, body: 'not a Bot Framework activity' };
+    const body: Record<string, unknown> = parsed.data;
+    if (!this.options.appId && !isLoopbackUrl(parsed.data.serviceUrl) && !(this.options.allowedServiceUrls ?? []).includes(parsed.data.serviceUrl.replace(/\/+$/, ''))) {
+      // Without authentication the caller is unknown: replies must not go to a server it names.
+      this.options.log.warn({ serviceUrl: parsed.data.serviceUrl }, 'bot framework activity with a service URL that is not allowed refused (unauthenticated mode)');
+      return { status: 403, body: 'service URL not allowed without MICROSOFT_APP_ID' };
     }
     let status = 200;
     let payload: unknown;
@@ -113,51 +155,46 @@ export class BotFrameworkChannel implements Channel {
   private async onTurn(context: TurnContext): Promise<void> {
     const activity = context.activity;
     const conversationId = `${CHANNEL}:${activity.conversation.id}`;
-    this.options.store.saveChannelRef(conversationId, TurnContext.getConversationReference(activity));
     if (activity.type === ActivityTypes.Message) {
-      if (!this.options.store.markDelivered(CHANNEL, `${activity.conversation.id}:${activity.id ?? ''}`)) return;
       const value = activity.value as { text?: unknown } | string | undefined;
       // In Teams channels the bot is addressed as "<at>Tanya</at> …": the mention is not part of the question.
       const written = activity.text !== undefined ? TurnContext.removeRecipientMention(activity).trim() : undefined;
       const text = written ?? (typeof value === 'string' ? value : typeof value?.text === 'string' ? value.text : '');
       const kind: InboundKind = !text && (activity.attachments?.length ?? 0) > 0 ? attachmentKind(activity.attachments?.[0]?.contentType) : 'text';
-      await this.turn(context, conversationId, text, kind, activity.id ?? `${Date.now()}`);
+      await this.take(context, conversationId, `${activity.conversation.id}:${activity.id ?? ''}`, text, kind, activity.id ?? `${Date.now()}`);
       return;
     }
     if (activity.type === ActivityTypes.ConversationUpdate) {
       const someoneJoined = (activity.membersAdded ?? []).some((m) => m.id !== activity.recipient.id);
-      if (someoneJoined && this.options.store.markDelivered(`${CHANNEL}-greeting`, activity.conversation.id)) {
-        await this.turn(context, conversationId, '/start', 'text', `greet:${activity.conversation.id}`);
-      }
+      if (someoneJoined) await this.take(context, conversationId, `greeting:${activity.conversation.id}`, '/start', 'text', `greet:${activity.conversation.id}`);
       return;
     }
     if (activity.type === ActivityTypes.Event && activity.name === 'handoff.status') this.onHandoffStatus(conversationId, activity);
   }
 
-  private async turn(context: TurnContext, conversationId: string, text: string, kind: InboundKind, messageId: string): Promise<void> {
+  /**
+   * Takes the message in durably (with the conversation reference the replies need) before the
+   * connector gets its 200; the turn and its replies follow from the inbox and outbox.
+   */
+  private async take(context: TurnContext, conversationId: string, deliveryId: string, text: string, kind: InboundKind, messageId: string): Promise<void> {
     const activity = context.activity;
-    await context.sendActivity({ type: ActivityTypes.Typing });
-    const result = await this.options.engine.handle({
-      channel: CHANNEL,
-      conversationId,
-      userId: activity.from?.id ?? 'unknown',
-      ...(activity.from?.name ? { userName: activity.from.name } : {}),
-      messageId,
-      text,
-      kind,
-      ...(activity.locale ? { languageHint: activity.locale } : {}),
-      receivedAt: new Date(),
+    const { store, inbox } = this.options;
+    const fresh = store.atomically(() => {
+      store.saveChannelRef(conversationId, TurnContext.getConversationReference(activity));
+      return inbox.accept(CHANNEL, [
+        {
+          deliveryId,
+          message: inbound({ channel: CHANNEL, conversationId, userId: activity.from?.id ?? 'unknown', userName: activity.from?.name, messageId, text, kind, languageHint: activity.locale }),
+        },
+      ]);
     });
-    this.options.log.debug({ conversation: conversationId, text, decision: result.decision.type }, 'bot framework turn');
-    for (const reply of activitiesFor(result.replies)) await context.sendActivity(reply);
-    if (result.decision.type === 'handoff') await context.sendActivity(this.handoffEvent(context, conversationId, result));
+    if (fresh > 0) await context.sendActivity({ type: ActivityTypes.Typing }).catch(() => undefined);
   }
 
   /** The Bot Framework handoff event, with our ticket and the transcript, for an Azure-side agent hub. */
-  private handoffEvent(context: TurnContext, conversationId: string, result: TurnResult): Partial<Activity> {
-    const ticketId = result.decision.type === 'handoff' ? result.decision.ticketId : '';
+  private handoffEvent(context: TurnContext, conversationId: string, ticketId: string): Partial<Activity> {
     const ticket = this.options.store.getTicket(ticketId);
-    const activities = this.options.store.transcript(conversationId).map(
+    const activities = (ticket?.transcript ?? []).map(
       (line): Partial<Activity> => ({
         type: ActivityTypes.Message,
         text: line.text,

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Telegraf, TelegramError, type Telegram } from 'telegraf';
 import type { Message, Update, UserFromGetMe } from 'telegraf/types';
-import type { Engine } from '../../engine/engine';
-import type { GeoPoint, InboundKind, InboundMessage, OutboundMessage } from '../../engine/types';
+import type { DeliveryContext } from '../../engine/handoff-events';
+import type { GeoPoint, InboundKind, OutboundMessage } from '../../engine/types';
 import type { Logger } from '../../logging/logger';
 import type { HttpServer } from '../../server/http-server';
 import { headerValue, sameSecret } from '../../server/secrets';
@@ -10,11 +10,11 @@ import type { ConversationStore } from '../../storage/store';
 import { ChannelConfigError, type Channel } from '../channel';
 import { DEFAULT_RETRY, isNetworkError, type RetryAdvice, type RetryOptions, withRetry } from '../retry';
 import { decodeChoice, renderForTelegram } from './render';
-import { PerKeyQueue } from '../serial';
+import { inbound, type Inbox, type InboxDelivery } from '../inbox';
 
 export interface TelegramOptions {
   readonly token: string;
-  readonly engine: Engine;
+  readonly inbox: Inbox;
   readonly store: ConversationStore;
   readonly log: Logger;
   /** Another Bot API server (self-hosted, or a local emulator in tests). */
@@ -25,6 +25,9 @@ export interface TelegramOptions {
 }
 
 const CHANNEL = 'telegram';
+
+/** A customer's message from one update, before it is taken into the inbox. */
+type CustomerUpdate = Omit<InboxDelivery, 'deliveryId'> & { readonly chatId: number };
 
 /** The agents' group handler (src/handoff/telegram-desk.ts), kept behind this small interface. */
 export interface TelegramDeskHandler {
@@ -67,7 +70,6 @@ export class TelegramChannel implements Channel {
   private readonly bot: Telegraf;
   private readonly retry: RetryOptions;
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly queue = new PerKeyQueue();
   private polling: Promise<void> | undefined;
   private stopped = false;
   private me: UserFromGetMe | undefined;
@@ -147,10 +149,11 @@ export class TelegramChannel implements Channel {
     await Promise.allSettled([...this.inFlight]);
   }
 
-  async send(conversationId: string, replies: readonly OutboundMessage[]): Promise<void> {
+  async send(conversationId: string, replies: readonly OutboundMessage[], context?: DeliveryContext): Promise<void> {
     const chatId = conversationId.split(':')[1];
     if (!this.owns(conversationId) || !chatId) throw new Error(`not a Telegram conversation: ${conversationId}`);
-    await this.deliver(chatId, replies);
+    const replyTo = context?.replyTo !== undefined && /^\d+$/.test(context.replyTo) ? Number(context.replyTo) : undefined;
+    await this.deliver(chatId, replies, replyTo);
   }
 
   private track(work: Promise<void>): Promise<void> {
@@ -164,33 +167,57 @@ export class TelegramChannel implements Channel {
 
   private async onUpdate(update: Update): Promise<void> {
     // update_id counts per bot: two bots on one database must not take each other's updates for duplicates.
-    if (!this.options.store.markDelivered(CHANNEL, `${botIdOf(this.options.token)}:${update.update_id}`)) return;
-    try {
-      const chatId = 'message' in update ? update.message.chat.id : 'callback_query' in update ? update.callback_query.message?.chat.id : undefined;
-      if (this.desk && chatId !== undefined && this.desk.isDeskChat(chatId)) await this.desk.handle(update);
-      else if ('callback_query' in update) await this.onCallback(update.callback_query);
-      else if ('message' in update) await this.onMessage(update.message);
-    } catch (error) {
-      // One bad update never stops the bot.
-      this.options.log.error({ err: error, update: update.update_id }, 'telegram update failed');
+    const deliveryId = `${botIdOf(this.options.token)}:${update.update_id}`;
+    const chatId = 'message' in update ? update.message.chat.id : 'callback_query' in update ? update.callback_query.message?.chat.id : undefined;
+    if (this.desk && chatId !== undefined && this.desk.isDeskChat(chatId)) {
+      if (!this.options.store.markDelivered(CHANNEL, deliveryId)) return;
+      try {
+        await this.desk.handle(update);
+      } catch (error) {
+        // One bad update never stops the bot.
+        this.options.log.error({ err: error, update: update.update_id }, 'telegram desk update failed');
+      }
+      return;
+    }
+    let customer: CustomerUpdate | undefined;
+    if ('callback_query' in update) customer = await this.onCallback(update.callback_query);
+    else if ('message' in update) customer = this.onMessage(update.message);
+    if (!customer) return;
+    await this.acceptDurably({ deliveryId, ...customer });
+    void this.bot.telegram.sendChatAction(customer.chatId, 'typing').catch(() => undefined);
+  }
+
+  /**
+   * Telegram is told "received" (the webhook's 200, or the next getUpdates offset) only after the
+   * message is recorded; a store that fails briefly is tried again before the update is given back.
+   */
+  private async acceptDurably(delivery: InboxDelivery & { chatId: number }): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        this.options.inbox.accept(CHANNEL, [delivery]);
+        return;
+      } catch (error) {
+        if (attempt >= 4) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
+      }
     }
   }
 
-  private async onCallback(query: Update.CallbackQueryUpdate['callback_query']): Promise<void> {
+  private async onCallback(query: Update.CallbackQueryUpdate['callback_query']): Promise<CustomerUpdate | undefined> {
     await this.call(() => this.bot.telegram.answerCbQuery(query.id)).catch((error: unknown) => this.options.log.warn({ err: error }, 'answerCallbackQuery failed'));
     const data = 'data' in query ? decodeChoice(query.data) : undefined;
     const message = query.message;
-    if (!data || !message) return;
+    if (!data || !message) return undefined;
     // The choice is made: take the buttons away so an old list is not pressed again.
     void this.call(() => this.bot.telegram.editMessageReplyMarkup(message.chat.id, message.message_id, undefined, { inline_keyboard: [] })).catch(() => undefined);
-    await this.converse(message.chat, query.from, { kind: 'text', text: data }, `cb:${query.id}`);
+    return this.customerUpdate(message.chat, query.from, { kind: 'text', text: data }, `cb:${query.id}`);
   }
 
-  private async onMessage(message: Message): Promise<void> {
+  private onMessage(message: Message): CustomerUpdate | undefined {
     const from = message.from;
-    if (!from || from.is_bot) return;
+    if (!from || from.is_bot) return undefined;
     const content = contentOf(message);
-    if (!content) return;
+    if (!content) return undefined;
     const group = message.chat.type === 'group' || message.chat.type === 'supergroup';
     let text = content.text;
     const username = this.me?.username ?? '';
@@ -198,29 +225,29 @@ export class TelegramChannel implements Channel {
       const isCommand = text.startsWith('/');
       const mentioned = username !== '' && new RegExp(`@${username}\\b`, 'i').test(text);
       const repliedToMe = 'reply_to_message' in message && message.reply_to_message?.from?.id === this.me?.id;
-      if (!isCommand && !mentioned && !repliedToMe) return;
+      if (!isCommand && !mentioned && !repliedToMe) return undefined;
       // "/start@other_bot" is for another bot in the group.
       const addressee = /^\/\w+@(\w+)/.exec(text)?.[1];
-      if (isCommand && addressee !== undefined && addressee.toLowerCase() !== username.toLowerCase()) return;
+      if (isCommand && addressee !== undefined && addressee.toLowerCase() !== username.toLowerCase()) return undefined;
     }
     if (username) text = text.replace(new RegExp(`@${username}\\b`, 'gi'), ' ').replace(/\s+/g, ' ').trim();
     text = text.replace(/^(\/\w+)@\w+/, '$1');
-    await this.converse(message.chat, from, { ...content, text }, `${message.chat.id}:${message.message_id}`, group ? message.message_id : undefined);
+    return this.customerUpdate(message.chat, from, { ...content, text }, `${message.chat.id}:${message.message_id}`, group ? message.message_id : undefined);
   }
 
-  private converse(
+  private customerUpdate(
     chat: { id: number; type: string },
     from: { id: number; first_name: string; last_name?: string; username?: string; language_code?: string },
     content: { kind: InboundKind; text: string; location?: GeoPoint },
     messageId: string,
     replyTo?: number,
-  ): Promise<void> {
+  ): CustomerUpdate {
     const group = chat.type === 'group' || chat.type === 'supergroup';
     const conversationId = group ? `${CHANNEL}:${chat.id}:${from.id}` : `${CHANNEL}:${chat.id}`;
-    // One conversation's turns and replies go out in order, even when updates arrive together.
-    return this.queue.run(conversationId, async () => {
-      void this.bot.telegram.sendChatAction(chat.id, 'typing').catch(() => undefined);
-      const inbound: InboundMessage = {
+    return {
+      chatId: chat.id,
+      ...(replyTo !== undefined ? { replyTo: String(replyTo) } : {}),
+      message: inbound({
         channel: CHANNEL,
         conversationId,
         userId: String(from.id),
@@ -228,14 +255,10 @@ export class TelegramChannel implements Channel {
         messageId,
         text: content.text,
         kind: content.kind,
-        ...(content.location ? { location: content.location } : {}),
-        ...(from.language_code ? { languageHint: from.language_code } : {}),
-        receivedAt: new Date(),
-      };
-      const result = await this.options.engine.handle(inbound);
-      this.options.log.debug({ conversation: conversationId, text: content.text, decision: result.decision.type }, 'telegram turn');
-      await this.deliver(String(chat.id), result.replies, replyTo);
-    });
+        location: content.location,
+        languageHint: from.language_code,
+      }),
+    };
   }
 
   private async deliver(chatId: string, replies: readonly OutboundMessage[], replyTo?: number): Promise<void> {

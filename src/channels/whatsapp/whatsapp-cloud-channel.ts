@@ -1,11 +1,12 @@
-import type { Engine } from '../../engine/engine';
+import { z } from 'zod';
+import type { DeliveryContext } from '../../engine/handoff-events';
 import type { ChoiceOption, GeoPoint, InboundKind, OutboundMessage } from '../../engine/types';
 import type { Logger } from '../../logging/logger';
 import type { HttpRequest, HttpResponse, HttpServer } from '../../server/http-server';
 import { headerValue, hmacSha256Hex, sameSecret } from '../../server/secrets';
 import type { ConversationStore } from '../../storage/store';
 import { UndeliverableError, type Channel } from '../channel';
-import { PerKeyQueue } from '../serial';
+import { inbound, type Inbox, type InboxDelivery } from '../inbox';
 import { DEFAULT_RETRY, isNetworkError, withRetry, type RetryAdvice, type RetryOptions } from '../retry';
 import { renderAsText, splitMessage, truncateUtf8 } from '../text';
 
@@ -17,7 +18,7 @@ export interface WhatsAppCloudOptions {
   /** Graph API base (default https://graph.facebook.com); tests point it at a local stand-in. */
   readonly graphUrl?: string;
   readonly graphVersion?: string;
-  readonly engine: Engine;
+  readonly inbox: Inbox;
   readonly store: ConversationStore;
   readonly server: HttpServer;
   readonly log: Logger;
@@ -29,6 +30,10 @@ export const WEBHOOK_PATH = '/webhooks/whatsapp';
 /** Meta's error for a free-form message after the 24-hour customer-service window. */
 const OUTSIDE_WINDOW = 131047;
 const TEXT_LIMIT = 4096;
+/** Longest text field accepted from the webhook (Meta's own limit is 4,096 characters). */
+const MAX_TEXT = 65_536;
+/** Most messages (or entries, changes, statuses) in one webhook call. */
+const MAX_BATCH = 1000;
 
 /** An error answer from the Graph API. */
 class GraphError extends Error {
@@ -46,24 +51,33 @@ function classify(error: unknown): RetryAdvice {
   return { retry: isNetworkError(error) };
 }
 
-interface CloudMessage {
-  readonly from: string;
-  readonly id: string;
-  readonly type: string;
-  readonly text?: { readonly body?: string };
-  readonly interactive?: { readonly button_reply?: { readonly id: string; readonly title: string }; readonly list_reply?: { readonly id: string; readonly title: string } };
-  readonly button?: { readonly text?: string; readonly payload?: string };
-  readonly location?: { readonly latitude: number; readonly longitude: number };
-  readonly image?: { readonly caption?: string };
-  readonly video?: { readonly caption?: string };
-  readonly document?: { readonly caption?: string };
-}
+/** The webhook's body as Meta sends it, checked at the edge: any other shape is answered 400, never 500. */
+const caption = z.object({ caption: z.string().max(MAX_TEXT).optional() }).optional();
+const pick = z.object({ id: z.string().max(512), title: z.string().max(512) });
+const cloudMessage = z.object({
+  from: z.string().min(1).max(64),
+  id: z.string().min(1).max(512),
+  type: z.string().max(64),
+  text: z.object({ body: z.string().max(MAX_TEXT).optional() }).optional(),
+  interactive: z.object({ button_reply: pick.optional(), list_reply: pick.optional() }).optional(),
+  button: z.object({ text: z.string().max(MAX_TEXT).optional(), payload: z.string().max(MAX_TEXT).optional() }).optional(),
+  location: z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) }).optional(),
+  image: caption,
+  video: caption,
+  document: caption,
+});
+const cloudValue = z.object({
+  messages: z.array(cloudMessage).max(MAX_BATCH).optional(),
+  contacts: z.array(z.object({ wa_id: z.string().max(64).optional(), profile: z.object({ name: z.string().max(256).optional() }).optional() })).max(MAX_BATCH).optional(),
+  statuses: z
+    .array(z.object({ status: z.string().optional(), recipient_id: z.string().optional(), errors: z.array(z.object({ code: z.number().optional(), title: z.string().optional() })).optional() }))
+    .max(MAX_BATCH)
+    .optional(),
+});
+const cloudPayload = z.object({ entry: z.array(z.object({ changes: z.array(z.object({ value: cloudValue.optional() })).max(MAX_BATCH).optional() })).max(MAX_BATCH).optional() });
 
-interface CloudValue {
-  readonly messages?: readonly CloudMessage[];
-  readonly contacts?: readonly { readonly wa_id?: string; readonly profile?: { readonly name?: string } }[];
-  readonly statuses?: readonly { readonly status?: string; readonly recipient_id?: string; readonly errors?: readonly { readonly code?: number; readonly title?: string }[] }[];
-}
+type CloudMessage = z.infer<typeof cloudMessage>;
+type CloudValue = z.infer<typeof cloudValue>;
 
 /** A Map: the message type comes from the webhook, so "constructor" must be just an unknown type. */
 const MEDIA_KINDS: ReadonlyMap<string, InboundKind> = new Map([
@@ -84,8 +98,6 @@ const MEDIA_KINDS: ReadonlyMap<string, InboundKind> = new Map([
  */
 export class WhatsAppCloudChannel implements Channel {
   readonly name = CHANNEL;
-  private readonly inFlight = new Set<Promise<void>>();
-  private readonly queue = new PerKeyQueue();
 
   constructor(private readonly options: WhatsAppCloudOptions) {}
 
@@ -100,10 +112,10 @@ export class WhatsAppCloudChannel implements Channel {
   }
 
   async stop(): Promise<void> {
-    await Promise.allSettled([...this.inFlight]);
+    // Messages taken in are handled by the inbox; nothing runs here between calls.
   }
 
-  async send(conversationId: string, replies: readonly OutboundMessage[]): Promise<void> {
+  async send(conversationId: string, replies: readonly OutboundMessage[], _context?: DeliveryContext): Promise<void> {
     if (!this.owns(conversationId)) throw new Error(`not a WhatsApp conversation: ${conversationId}`);
     await this.deliver(conversationId.slice(CHANNEL.length + 1), replies);
   }
@@ -122,28 +134,38 @@ export class WhatsAppCloudChannel implements Channel {
       this.options.log.warn('whatsapp webhook call with a missing or wrong signature refused');
       return { status: 401, body: 'bad signature' };
     }
-    let payload: { entry?: { changes?: { value?: CloudValue }[] }[] };
+    let json: unknown;
     try {
-      payload = JSON.parse(request.body.toString('utf8')) as typeof payload;
+      json = JSON.parse(request.body.toString('utf8'));
     } catch {
       return { status: 400, body: 'bad json' };
     }
-    // Meta wants a quick 200; the turns run after it (a redelivery is recognised by message id).
-    for (const entry of payload.entry ?? []) {
+    const parsed = cloudPayload.safeParse(json);
+    if (!parsed.success) {
+      this.options.log.warn({ problem: parsed.error.issues[0]?.message, at: parsed.error.issues[0]?.path.join('.') }, 'whatsapp webhook body of an unknown shape refused');
+      return { status: 400, body: 'unexpected payload shape' };
+    }
+    const deliveries: InboxDelivery[] = [];
+    for (const entry of parsed.data.entry ?? []) {
       for (const change of entry.changes ?? []) {
         const value = change.value;
         if (!value) continue;
         const names = new Map((value.contacts ?? []).map((c) => [c.wa_id ?? '', c.profile?.name ?? '']));
-        for (const message of value.messages ?? []) this.track(this.onMessage(message, names.get(message.from)));
+        for (const message of value.messages ?? []) {
+          const delivery = deliveryOf(message, names.get(message.from));
+          if (delivery) deliveries.push(delivery);
+        }
         for (const status of value.statuses ?? []) this.onStatus(status);
       }
     }
+    // Meta is told "received" only once every message is recorded; if the store fails, Meta delivers again.
+    try {
+      this.options.inbox.accept(CHANNEL, deliveries);
+    } catch (error) {
+      this.options.log.error({ err: error }, 'whatsapp messages not recorded; asking Meta to deliver again');
+      return { status: 503, body: 'try again' };
+    }
     return { status: 200, body: 'ok' };
-  }
-
-  private track(work: Promise<void>): void {
-    this.inFlight.add(work);
-    void work.finally(() => this.inFlight.delete(work));
   }
 
   /** Delivery statuses are ignored, except a late "outside the 24-hour window" failure, which is logged. */
@@ -152,34 +174,6 @@ export class WhatsAppCloudChannel implements Channel {
       this.options.log.warn({ recipient: status.recipient_id }, 'whatsapp: message failed outside the 24-hour window');
     }
   }
-
-  private async onMessage(message: CloudMessage, name: string | undefined): Promise<void> {
-    try {
-      if (!message.from || !message.id) return;
-      if (!this.options.store.markDelivered(CHANNEL, message.id)) return;
-      const content = contentOf(message);
-      if (!content) return;
-      const conversationId = `${CHANNEL}:${message.from}`;
-      await this.queue.run(conversationId, async () => {
-        const result = await this.options.engine.handle({
-          channel: CHANNEL,
-          conversationId,
-          userId: message.from,
-          ...(name ? { userName: name } : {}),
-          messageId: message.id,
-          text: content.text,
-          kind: content.kind,
-          ...(content.location ? { location: content.location } : {}),
-          receivedAt: new Date(),
-        });
-        this.options.log.debug({ conversation: conversationId, text: content.text, decision: result.decision.type }, 'whatsapp cloud turn');
-        await this.deliver(message.from, result.replies);
-      });
-    } catch (error) {
-      this.options.log.error({ err: error }, 'whatsapp cloud message failed');
-    }
-  }
-
 
   private async deliver(to: string, replies: readonly OutboundMessage[]): Promise<void> {
     for (const reply of replies) {
@@ -215,6 +209,17 @@ export class WhatsAppCloudChannel implements Channel {
       throw error;
     }
   }
+}
+
+/** A message as the inbox takes it in; undefined for kinds with nothing to answer (reactions, system). */
+function deliveryOf(message: CloudMessage, name: string | undefined): InboxDelivery | undefined {
+  const content = contentOf(message);
+  if (!content) return undefined;
+  const conversationId = `${CHANNEL}:${message.from}`;
+  return {
+    deliveryId: message.id,
+    message: inbound({ channel: CHANNEL, conversationId, userId: message.from, userName: name, messageId: message.id, text: content.text, kind: content.kind, location: content.location }),
+  };
 }
 
 /** What the customer sent, in engine terms; a button or list pick is the text it stands for. */

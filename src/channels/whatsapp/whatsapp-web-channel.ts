@@ -1,10 +1,10 @@
 import type { Client, Message } from 'whatsapp-web.js';
-import type { Engine } from '../../engine/engine';
 import type { GeoPoint, InboundKind, OutboundMessage } from '../../engine/types';
 import type { Logger } from '../../logging/logger';
 import type { ConversationStore } from '../../storage/store';
 import type { Channel } from '../channel';
-import { PerKeyQueue } from '../serial';
+import { inbound, type Inbox } from '../inbox';
+import type { DeliveryContext } from '../../engine/handoff-events';
 import { DEFAULT_RETRY, isNetworkError, withRetry, type RetryOptions } from '../retry';
 import { renderAsText, splitMessage } from '../text';
 
@@ -40,7 +40,7 @@ export function assertClientFits(client: Client): WaClient {
 export interface WhatsAppWebOptions {
   /** Makes a client (a new one after each disconnect). */
   readonly createClient: () => WaClient | Promise<WaClient>;
-  readonly engine: Engine;
+  readonly inbox: Inbox;
   readonly store: ConversationStore;
   readonly log: Logger;
   /** Shows the QR code to link the phone (printed in the terminal by default). */
@@ -78,7 +78,6 @@ export class WhatsAppWebChannel implements Channel {
   private stopped = false;
   private reconnectDelay: number;
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly queue = new PerKeyQueue();
   private reconnectTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: WhatsAppWebOptions) {
@@ -100,7 +99,7 @@ export class WhatsAppWebChannel implements Channel {
     await this.client?.destroy().catch(() => undefined);
   }
 
-  async send(conversationId: string, replies: readonly OutboundMessage[]): Promise<void> {
+  async send(conversationId: string, replies: readonly OutboundMessage[], _context?: DeliveryContext): Promise<void> {
     if (!this.owns(conversationId)) throw new Error(`not a WhatsApp Web conversation: ${conversationId}`);
     await this.deliver(conversationId.slice(CHANNEL.length + 1), replies);
   }
@@ -158,30 +157,19 @@ export class WhatsAppWebChannel implements Channel {
       if (message.fromMe || message.isStatus || !from.endsWith('@c.us')) return;
       const kind = KINDS.get(message.type);
       if (!kind) return; // calls, revoked messages, notifications: not the customer writing
-      if (!this.options.store.markDelivered(CHANNEL, message.id._serialized)) return;
       const location: GeoPoint | undefined =
         kind === 'location' && message.location ? { lat: Number(message.location.latitude), lon: Number(message.location.longitude) } : undefined;
       const conversationId = `${CHANNEL}:${from}`;
-      await this.queue.run(conversationId, async () => {
-        void this.client?.getChatById(from).then((chat) => chat.sendStateTyping()).catch(() => undefined);
-        const result = await this.options.engine.handle({
-          channel: CHANNEL,
-          conversationId,
-          userId: from.replace(/@c\.us$/, ''),
-          messageId: message.id._serialized,
-          text: kind === 'location' ? '' : message.body ?? '',
-          kind,
-          ...(location ? { location } : {}),
-          receivedAt: new Date(),
-        });
-        this.options.log.debug({ conversation: conversationId, text: message.body ?? '', decision: result.decision.type }, 'whatsapp turn');
-        await this.deliver(from, result.replies);
-      });
+      const messageId = message.id._serialized;
+      const text = kind === 'location' ? '' : typeof message.body === 'string' ? message.body : '';
+      const accepted = this.options.inbox.accept(CHANNEL, [
+        { deliveryId: messageId, message: inbound({ channel: CHANNEL, conversationId, userId: from.replace(/@c\.us$/, ''), messageId, text, kind, location }) },
+      ]);
+      if (accepted > 0) void this.client?.getChatById(from).then((chat) => chat.sendStateTyping()).catch(() => undefined);
     } catch (error) {
-      this.options.log.error({ err: error }, 'whatsapp message failed');
+      this.options.log.error({ err: error }, 'whatsapp message not recorded');
     }
   }
-
 
   private async deliver(chatId: string, replies: readonly OutboundMessage[]): Promise<void> {
     const client = this.client;

@@ -1,0 +1,170 @@
+import type { Engine } from '../engine/engine';
+import type { GeoPoint, InboundKind, InboundMessage } from '../engine/types';
+import type { Logger } from '../logging/logger';
+import type { ConversationStore, PendingInbound } from '../storage/store';
+import { PerKeyQueue } from './serial';
+
+/** One customer message as a channel received it, with the platform's id for the delivery. */
+export interface InboxDelivery {
+  /** Unique per platform delivery (dedupe key), e.g. "123456:5003" for a Telegram bot's update. */
+  readonly deliveryId: string;
+  readonly message: InboundMessage;
+  /** The platform message the replies answer (Telegram quotes it). */
+  readonly replyTo?: string;
+}
+
+/** How a message waits in the inbox table (JSON). */
+interface StoredDelivery {
+  readonly message: Omit<InboundMessage, 'receivedAt'> & { readonly receivedAt: string };
+  readonly replyTo?: string;
+}
+
+export interface InboxOptions {
+  readonly store: ConversationStore;
+  readonly engine: Engine;
+  readonly log: Logger;
+  /** Conversations whose turns run side by side (default 64); one conversation's turns always run one at a time. */
+  readonly concurrency?: number;
+  /** How often the inbox is read for messages left behind (default 1 s). */
+  readonly pollMs?: number;
+}
+
+/** Stored message texts are cut to this many characters (the engine reads far less). */
+const MAX_INBOX_TEXT = 20_000;
+
+/**
+ * Crash-safe intake: a channel acknowledges a platform's delivery only after `accept` has
+ * recorded the message with its dedupe key in one transaction. Turns then run from the inbox
+ * (per conversation in arrival order); each turn's transaction removes the row and puts the
+ * replies in the outbox, which `deliver` sends. After a crash, every row still in the inbox is
+ * handled on start, and replies waiting in the outbox are sent by the hub.
+ */
+export class Inbox {
+  private readonly queue = new PerKeyQueue();
+  private readonly running = new Set<number>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly concurrency: number;
+  private timer: NodeJS.Timeout | undefined;
+  private draining: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  /** Sends a conversation's waiting replies; set by the app once the outbox hub exists. */
+  deliver: (conversationId: string) => Promise<void> = async () => undefined;
+
+  constructor(private readonly options: InboxOptions) {
+    this.concurrency = options.concurrency ?? 64;
+  }
+
+  /**
+   * Records deliveries in one transaction; returns how many were new (a redelivery counts 0).
+   * Throws when the store cannot record them: the channel must then answer with an error so
+   * the platform delivers again.
+   */
+  accept(channel: string, deliveries: readonly InboxDelivery[]): number {
+    const { store } = this.options;
+    const fresh = store.atomically(() => {
+      let n = 0;
+      for (const d of deliveries) {
+        const stored: StoredDelivery = {
+          message: { ...d.message, text: d.message.text.slice(0, MAX_INBOX_TEXT), receivedAt: d.message.receivedAt.toISOString() },
+          ...(d.replyTo ? { replyTo: d.replyTo } : {}),
+        };
+        if (store.acceptInbound(channel, d.deliveryId, d.message.conversationId, stored, d.message.receivedAt)) n++;
+      }
+      return n;
+    });
+    if (fresh > 0) this.kick();
+    return fresh;
+  }
+
+  /** Handles what a previous run left in the inbox, then keeps reading it. */
+  start(): void {
+    this.stopped = false;
+    this.kick();
+    this.timer = setInterval(() => this.kick(), this.options.pollMs ?? 1000);
+    this.timer.unref();
+  }
+
+  /** Stops reading; turns in progress finish (their replies are sent or wait in the outbox). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.draining;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Resolves when nothing is waiting or running (tests, benchmarks). */
+  async idle(): Promise<void> {
+    while (this.draining || this.inFlight.size > 0) {
+      await this.draining;
+      await Promise.allSettled([...this.inFlight]);
+    }
+  }
+
+  private kick(): void {
+    if (this.stopped) return;
+    if (this.draining) {
+      this.again = true;
+      return;
+    }
+    this.draining = this.drain().finally(() => {
+      this.draining = undefined;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    let rows: PendingInbound[];
+    try {
+      rows = this.options.store.pendingInbound(this.concurrency * 8);
+    } catch (error) {
+      this.options.log.error({ err: error }, 'inbox read failed; trying again');
+      return;
+    }
+    for (const row of rows) {
+      if (this.stopped) return;
+      if (this.running.has(row.seq)) continue;
+      // Bounded: a batch of thousands of messages waits here instead of flooding the platform.
+      while (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
+      this.running.add(row.seq);
+      const work = this.queue.run(row.conversationId, () => this.handle(row)).finally(() => {
+        this.running.delete(row.seq);
+        this.inFlight.delete(work);
+      });
+      this.inFlight.add(work);
+    }
+  }
+
+  private async handle(row: PendingInbound): Promise<void> {
+    const stored = row.payload as StoredDelivery;
+    const message: InboundMessage = { ...stored.message, receivedAt: new Date(stored.message.receivedAt) };
+    try {
+      const result = await this.options.engine.handle(message, { inboxSeq: row.seq, ...(stored.replyTo ? { replyTo: stored.replyTo } : {}) });
+      this.options.log.debug({ conversation: message.conversationId, text: message.text, decision: result.decision.type }, 'turn');
+    } catch (error) {
+      // The store is down: the row stays and is tried on a later read.
+      this.options.log.error({ err: error, conversation: message.conversationId }, 'turn not recorded; will try again');
+      return;
+    }
+    await this.deliver(message.conversationId).catch((error: unknown) => this.options.log.warn({ err: error, conversation: message.conversationId }, 'reply delivery failed; the outbox retries it'));
+  }
+}
+
+/** Builds an inbound message (helper for channels). */
+export function inbound(fields: {
+  channel: string;
+  conversationId: string;
+  userId: string;
+  userName?: string | undefined;
+  messageId: string;
+  text: string;
+  kind: InboundKind;
+  location?: GeoPoint | undefined;
+  languageHint?: string | undefined;
+}): InboundMessage {
+  const { userName, location, languageHint, ...rest } = fields;
+  return { ...rest, ...(userName ? { userName } : {}), ...(location ? { location } : {}), ...(languageHint ? { languageHint } : {}), receivedAt: new Date() };
+}
