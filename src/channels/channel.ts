@@ -13,6 +13,12 @@ export interface Channel {
   stop(): Promise<void>;
   /** Sends messages to a customer: a turn's replies from the outbox, an agent's reply, a queue notice. */
   send(conversationId: string, replies: readonly OutboundMessage[], context?: DeliveryContext): Promise<void>;
+  /**
+   * How long a message that was on its way when the bot died waits before it is sent again,
+   * for platforms that confirm what they received (WhatsApp Cloud's status webhooks); 0 or
+   * absent: sent again at once (it may then arrive twice).
+   */
+  readonly confirmationWaitMs?: number;
   /** True when the conversation id belongs to this channel. */
   owns(conversationId: string): boolean;
 }

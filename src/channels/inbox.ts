@@ -47,6 +47,9 @@ export class Inbox {
   private timer: NodeJS.Timeout | undefined;
   private draining: Promise<void> | undefined;
   private again = false;
+  /** The newest row handed to a turn; reads start after it, except the periodic full read. */
+  private highest = 0;
+  private fullRead = true;
   private stopped = false;
   /** Sends a conversation's waiting replies; set by the app once the outbox hub exists. */
   deliver: (conversationId: string) => Promise<void> = async () => undefined;
@@ -77,11 +80,20 @@ export class Inbox {
     return fresh;
   }
 
+  /** More rows than one read takes are waiting: read again right after this one. */
+  private more(count: number): void {
+    if (count >= this.concurrency * 8) this.again = true;
+  }
+
   /** Handles what a previous run left in the inbox, then keeps reading it. */
   start(): void {
     this.stopped = false;
     this.kick();
-    this.timer = setInterval(() => this.kick(), this.options.pollMs ?? 1000);
+    this.timer = setInterval(() => {
+      // Now and then from the start: a row whose turn failed (the store was down) is tried again.
+      this.fullRead = true;
+      this.kick();
+    }, this.options.pollMs ?? 1000);
     this.timer.unref();
   }
 
@@ -118,18 +130,22 @@ export class Inbox {
 
   private async drain(): Promise<void> {
     let rows: PendingInbound[];
+    const after = this.fullRead ? 0 : this.highest;
+    this.fullRead = false;
     try {
-      rows = this.options.store.pendingInbound(this.concurrency * 8);
+      rows = this.options.store.pendingInbound(this.concurrency * 8, after);
     } catch (error) {
       this.options.log.error({ err: error }, 'inbox read failed; trying again');
       return;
     }
+    this.more(rows.length);
     for (const row of rows) {
       if (this.stopped) return;
       if (this.running.has(row.seq)) continue;
       // Bounded: a batch of thousands of messages waits here instead of flooding the platform.
       while (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
       this.running.add(row.seq);
+      this.highest = Math.max(this.highest, row.seq);
       const work = this.queue.run(row.conversationId, () => this.handle(row)).finally(() => {
         this.running.delete(row.seq);
         this.inFlight.delete(work);

@@ -30,6 +30,8 @@ export interface DeliveryContext {
   readonly replyTo?: string;
   /** The turn opened this ticket (Bot Framework tells its agent hub). */
   readonly handoffTicketId?: string;
+  /** This delivery's id in the outbox, the same on every retry (for platforms that carry a tracking field). */
+  readonly deliveryId?: string;
 }
 
 /** The second half of a handoff reply: queue position and when to expect an answer. */

@@ -55,7 +55,9 @@ export class HandoffHub {
 
   async start(): Promise<void> {
     // Leases held by a process that died (a crash, kill -9) are freed at once, not after they run out.
-    const released = this.options.store.releaseLeases(isDeadLocalOwner, this.now());
+    const released = this.options.store.releaseLeases(isDeadLocalOwner, this.now(), (item) =>
+      item.kind === CUSTOMER_MESSAGE ? (this.options.channels.find((c) => c.owns(item.target))?.confirmationWaitMs ?? 0) : 0,
+    );
     if (released > 0) this.options.log.info({ released }, 'deliveries left by a stopped process taken over');
     for (const destination of this.options.destinations) await destination.start?.();
     this.pollTimer = setInterval(() => void this.tick(), this.pollMs);
@@ -161,7 +163,8 @@ export class HandoffHub {
       const channel = channels.find((c) => c.owns(item.target));
       if (!channel) throw new Error(`no channel for ${item.target}`);
       const { replies, ...context } = item.payload as CustomerDelivery;
-      await channel.send(item.target, replies, context);
+      store.markSending(item.seq, this.now());
+      await channel.send(item.target, replies, { ...context, deliveryId: String(item.seq) });
       return;
     }
     const destination = destinations.find((d) => destinationKind(d.name) === item.kind);

@@ -57,6 +57,7 @@ CREATE TABLE IF NOT EXISTS outbox (
   last_error TEXT
 );
 CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (next_at) WHERE done_at IS NULL;
+CREATE INDEX IF NOT EXISTS outbox_undone_by_target ON outbox (target, seq) WHERE done_at IS NULL;
 CREATE TABLE IF NOT EXISTS handoff_refs (
   destination TEXT NOT NULL,
   ref TEXT NOT NULL,
@@ -102,6 +103,7 @@ const COLUMNS_ADDED = [
   ['tickets', 'notified_at', 'TEXT'],
   ['tickets', 'transcript_until', 'INTEGER'],
   ['outbox', 'lease_owner', 'TEXT'],
+  ['outbox', 'sending_since', 'TEXT'],
 ] as const;
 
 /** Delivered outbox items are kept this long (for "what was sent when"), then deleted. */
@@ -209,18 +211,21 @@ export class SqliteStore implements ConversationStore {
       itemBody: this.db.prepare(`SELECT payload, attempts, created_at FROM outbox WHERE seq = ?`),
       lease: this.db.prepare(`UPDATE outbox SET lease_until = ?, lease_owner = ? WHERE seq = ? AND done_at IS NULL AND (lease_until IS NULL OR lease_until <= ?)`),
       leaseOwners: this.db.prepare(`SELECT DISTINCT lease_owner AS owner FROM outbox WHERE done_at IS NULL AND lease_owner IS NOT NULL AND lease_until > ?`),
-      releaseOwner: this.db.prepare(`UPDATE outbox SET lease_until = NULL, lease_owner = NULL WHERE done_at IS NULL AND lease_owner = ?`),
-      complete: this.db.prepare(`UPDATE outbox SET done_at = ?, lease_until = NULL WHERE seq = ?`),
+      heldBy: this.db.prepare(`SELECT seq, kind, target, sending_since FROM outbox WHERE done_at IS NULL AND lease_owner = ?`),
+      release: this.db.prepare(`UPDATE outbox SET lease_until = NULL, lease_owner = NULL, sending_since = NULL, next_at = MAX(next_at, ?) WHERE seq = ?`),
+      markSending: this.db.prepare(`UPDATE outbox SET sending_since = ? WHERE seq = ?`),
+      wasDelivered: this.db.prepare(`SELECT 1 AS yes FROM deliveries WHERE channel = ? AND id = ?`),
+      complete: this.db.prepare(`UPDATE outbox SET done_at = ?, lease_until = NULL, sending_since = NULL WHERE seq = ?`),
       pruneOutbox: this.db.prepare(`DELETE FROM outbox WHERE done_at IS NOT NULL AND done_at < ?`),
       acceptInbox: this.db.prepare(`INSERT INTO inbox (conversation_id, payload, received_at) VALUES (?, ?, ?)`),
-      pendingInbox: this.db.prepare(`SELECT seq, conversation_id AS conversationId, payload FROM inbox ORDER BY seq LIMIT ?`),
+      pendingInbox: this.db.prepare(`SELECT seq, conversation_id AS conversationId, payload FROM inbox WHERE seq > ? ORDER BY seq LIMIT ?`),
       finishInbox: this.db.prepare(`DELETE FROM inbox WHERE seq = ?`),
       lastMessageId: this.db.prepare(`SELECT MAX(id) AS id FROM messages WHERE conversation_id = ?`),
       ticketLines: this.db.prepare(
         `SELECT direction, text, created_at AS at, decision, entry_id AS entryId FROM
            (SELECT * FROM messages WHERE conversation_id = ? AND id <= ? ORDER BY id DESC LIMIT ${TICKET_TRANSCRIPT_LINES}) ORDER BY id`,
       ),
-      retryLater: this.db.prepare(`UPDATE outbox SET attempts = attempts + 1, next_at = ?, lease_until = NULL, last_error = ? WHERE seq = ?`),
+      retryLater: this.db.prepare(`UPDATE outbox SET attempts = attempts + 1, next_at = ?, lease_until = NULL, sending_since = NULL, last_error = ? WHERE seq = ?`),
       saveRef: this.db.prepare(`INSERT OR REPLACE INTO handoff_refs (destination, ref, ticket_id) VALUES (?, ?, ?)`),
       ticketForRef: this.db.prepare(`SELECT ticket_id AS id FROM handoff_refs WHERE destination = ? AND ref = ?`),
       refsOf: this.db.prepare(`SELECT ref FROM handoff_refs WHERE ticket_id = ? AND destination = ? ORDER BY rowid`),
@@ -288,12 +293,26 @@ export class SqliteStore implements ConversationStore {
     return taken;
   }
 
-  releaseLeases(isStale: (owner: string) => boolean, now: Date = new Date()): number {
+  releaseLeases(isStale: (owner: string) => boolean, now: Date = new Date(), inDoubtMs: (item: Pick<OutboxItem, 'kind' | 'target'>) => number = () => 0): number {
     let released = 0;
     for (const { owner } of this.stmts.leaseOwners.all(now.toISOString()) as { owner: string }[]) {
-      if (isStale(owner)) released += this.stmts.releaseOwner.run(owner).changes;
+      if (!isStale(owner)) continue;
+      this.db.transaction(() => {
+        for (const item of this.stmts.heldBy.all(owner) as { seq: number; kind: string; target: string; sending_since: string | null }[]) {
+          const wait = item.sending_since === null ? 0 : inDoubtMs(item);
+          released += this.stmts.release.run(new Date(now.getTime() + wait).toISOString(), item.seq).changes;
+        }
+      })();
     }
     return released;
+  }
+
+  markSending(seq: number, at: Date = new Date()): void {
+    this.stmts.markSending.run(at.toISOString(), seq);
+  }
+
+  wasDelivered(channel: string, deliveryId: string): boolean {
+    return this.stmts.wasDelivered.get(channel, deliveryId) !== undefined;
   }
 
   acceptInbound(channel: string, deliveryId: string, conversationId: string, payload: unknown, at: Date = new Date()): boolean {
@@ -304,8 +323,8 @@ export class SqliteStore implements ConversationStore {
     })();
   }
 
-  pendingInbound(limit = 500): PendingInbound[] {
-    return (this.stmts.pendingInbox.all(limit) as { seq: number; conversationId: string; payload: string }[]).map((r) => ({ seq: r.seq, conversationId: r.conversationId, payload: JSON.parse(r.payload) as unknown }));
+  pendingInbound(limit = 500, afterSeq = 0): PendingInbound[] {
+    return (this.stmts.pendingInbox.all(afterSeq, limit) as { seq: number; conversationId: string; payload: string }[]).map((r) => ({ seq: r.seq, conversationId: r.conversationId, payload: JSON.parse(r.payload) as unknown }));
   }
 
   finishInbound(seq: number): void {

@@ -134,13 +134,15 @@ export interface ConversationStore {
    * was already seen, so a redelivered update is handled once.
    */
   markDelivered(channel: string, deliveryId: string, at?: Date): boolean;
+  /** True when `markDelivered` already saw this id (read only). */
+  wasDelivered(channel: string, deliveryId: string): boolean;
   /**
    * Takes a customer's message in durably before the platform is told "received": its delivery id
    * (dedupe) and the message, in one transaction. False when the delivery was already taken in.
    */
   acceptInbound(channel: string, deliveryId: string, conversationId: string, payload: unknown, at?: Date): boolean;
-  /** Messages taken in whose turn has not been recorded yet, oldest first (after a crash: all of them). */
-  pendingInbound(limit?: number): PendingInbound[];
+  /** Messages taken in whose turn has not been recorded yet, oldest first (after a crash: all of them); only after `afterSeq` when given. */
+  pendingInbound(limit?: number, afterSeq?: number): PendingInbound[];
   /** The message's turn is recorded (called inside the turn's transaction). */
   finishInbound(seq: number): void;
   recordOutbound(conversationId: string, line: Omit<TranscriptLine, 'direction'>): void;
@@ -158,8 +160,14 @@ export interface ConversationStore {
    * is taken, so a conversation's messages go out in order.
    */
   takeDue(accepts: (item: Pick<OutboxItem, 'kind' | 'target'>) => boolean, now: Date, leaseMs: number, limit?: number, target?: string, owner?: string): OutboxItem[];
-  /** Frees the leases of owners `isStale` names (a process that died holding them); returns how many. */
-  releaseLeases(isStale: (owner: string) => boolean, now?: Date): number;
+  /**
+   * Frees the leases of owners `isStale` names (a process that died holding them); returns how
+   * many. An item that was being sent when its owner died may have reached the platform: it waits
+   * `inDoubtMs(item)` first, so a platform's confirmation can arrive before it is sent again.
+   */
+  releaseLeases(isStale: (owner: string) => boolean, now?: Date, inDoubtMs?: (item: Pick<OutboxItem, 'kind' | 'target'>) => number): number;
+  /** A delivery attempt of this item starts now (see `releaseLeases`). */
+  markSending(seq: number, at?: Date): void;
   /** Returns the seq of the new item. */
   completeItem(seq: number, at?: Date): void;
   retryItem(seq: number, nextAt: Date, error: string): void;

@@ -27,6 +27,12 @@ export interface WhatsAppCloudOptions {
 
 const CHANNEL = 'whatsapp';
 export const WEBHOOK_PATH = '/webhooks/whatsapp';
+/** Our tag on each message sent ("tanya:<outbox id>:<piece>"), echoed by Meta in status webhooks. */
+const TAG_PREFIX = 'tanya:';
+/** Where confirmed tags are remembered (the store's delivery ids). */
+const SENT_CHANNEL = 'whatsapp-sent';
+/** After a crash, a message that was on its way waits this long for Meta's status before it is sent again. */
+const CONFIRMATION_WAIT_MS = 10_000;
 /** Meta's error for a free-form message after the 24-hour customer-service window. */
 const OUTSIDE_WINDOW = 131047;
 const TEXT_LIMIT = 4096;
@@ -70,7 +76,14 @@ const cloudValue = z.object({
   messages: z.array(cloudMessage).max(MAX_BATCH).optional(),
   contacts: z.array(z.object({ wa_id: z.string().max(64).optional(), profile: z.object({ name: z.string().max(256).optional() }).optional() })).max(MAX_BATCH).optional(),
   statuses: z
-    .array(z.object({ status: z.string().optional(), recipient_id: z.string().optional(), errors: z.array(z.object({ code: z.number().optional(), title: z.string().optional() })).optional() }))
+    .array(
+      z.object({
+        status: z.string().optional(),
+        recipient_id: z.string().optional(),
+        biz_opaque_callback_data: z.string().max(512).optional(),
+        errors: z.array(z.object({ code: z.number().optional(), title: z.string().optional() })).optional(),
+      }),
+    )
     .max(MAX_BATCH)
     .optional(),
 });
@@ -98,6 +111,7 @@ const MEDIA_KINDS: ReadonlyMap<string, InboundKind> = new Map([
  */
 export class WhatsAppCloudChannel implements Channel {
   readonly name = CHANNEL;
+  readonly confirmationWaitMs = CONFIRMATION_WAIT_MS;
 
   constructor(private readonly options: WhatsAppCloudOptions) {}
 
@@ -115,9 +129,9 @@ export class WhatsAppCloudChannel implements Channel {
     // Messages taken in are handled by the inbox; nothing runs here between calls.
   }
 
-  async send(conversationId: string, replies: readonly OutboundMessage[], _context?: DeliveryContext): Promise<void> {
+  async send(conversationId: string, replies: readonly OutboundMessage[], context?: DeliveryContext): Promise<void> {
     if (!this.owns(conversationId)) throw new Error(`not a WhatsApp conversation: ${conversationId}`);
-    await this.deliver(conversationId.slice(CHANNEL.length + 1), replies);
+    await this.deliver(conversationId.slice(CHANNEL.length + 1), replies, context?.deliveryId);
   }
 
   private verify(request: HttpRequest): HttpResponse {
@@ -168,16 +182,31 @@ export class WhatsAppCloudChannel implements Channel {
     return { status: 200, body: 'ok' };
   }
 
-  /** Delivery statuses are ignored, except a late "outside the 24-hour window" failure, which is logged. */
+  /**
+   * Statuses confirm what Meta received: a message we tagged is remembered as sent, so after a
+   * crash it is not sent twice. A late "outside the 24-hour window" failure is logged.
+   */
   private onStatus(status: NonNullable<CloudValue['statuses']>[number]): void {
+    const tag = status.biz_opaque_callback_data;
+    if (tag?.startsWith(TAG_PREFIX) && status.status !== 'failed') this.options.store.markDelivered(SENT_CHANNEL, tag);
     if (status.status === 'failed' && status.errors?.some((e) => e.code === OUTSIDE_WINDOW)) {
       this.options.log.warn({ recipient: status.recipient_id }, 'whatsapp: message failed outside the 24-hour window');
     }
   }
 
-  private async deliver(to: string, replies: readonly OutboundMessage[]): Promise<void> {
+  /**
+   * Each Graph message carries `biz_opaque_callback_data` "tanya:<outbox id>:<piece>": Meta echoes
+   * it in status webhooks, so a message sent twice after a crash can be told from two answers.
+   */
+  private async deliver(to: string, replies: readonly OutboundMessage[], deliveryId?: string): Promise<void> {
+    let piece = 0;
     for (const reply of replies) {
-      for (const body of payloadsFor(reply)) await this.post(to, body);
+      for (const body of payloadsFor(reply)) {
+        const tag = deliveryId ? `${TAG_PREFIX}${deliveryId}:${piece++}` : undefined;
+        // Meta confirmed this piece before a crash: it is not sent again.
+        if (tag && this.options.store.wasDelivered(SENT_CHANNEL, tag)) continue;
+        await this.post(to, tag ? { ...body, biz_opaque_callback_data: tag } : body);
+      }
     }
   }
 
