@@ -91,6 +91,16 @@ describe('Bot Framework channel (CloudAdapter, local serviceUrl)', () => {
     expect(receiver.in('conv-1').some((a) => a.type === 'typing')).toBe(true);
   });
 
+  it('refuses bodies that are not activities with 400, and other servers\' service URLs without authentication with 403', async () => {
+    for (const body of [{}, null, [], { type: 'message' }, { type: 'message', serviceUrl: receiver.url, channelId: 'webchat', conversation: {} }, activity(receiver.url, 'conv-x', { text: { evil: true } })]) {
+      expect(await post(body)).toBe(400);
+    }
+    expect(await post(activity('https://attacker.example/', 'conv-evil', { text: 'halo' }))).toBe(403);
+    expect(await post(activity('http://10.0.0.5:8080/', 'conv-evil', { text: 'halo' }))).toBe(403);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(store.transcript('botframework:conv-evil')).toHaveLength(0);
+  });
+
   it('offers suggested actions and continues with the picked one', async () => {
     await post(activity(receiver.url, 'conv-2', { text: 'harga iphone' }));
     await until(() => receiver.messages('conv-2').length > 0);

@@ -119,6 +119,32 @@ describe('WhatsApp Cloud API channel (local Graph stand-in)', () => {
     expect(graph.to('6281200000002')).toHaveLength(0);
   });
 
+  it('refuses signed bodies of unknown shapes with 400, never 500, and keeps answering', async () => {
+    const wa = '6281200000009';
+    const shapes: unknown[] = [
+      null,
+      5,
+      'text',
+      [],
+      { entry: 5 },
+      { entry: [null] },
+      { entry: [{ changes: 'x' }] },
+      { entry: [{ changes: [{ value: { messages: [null] } }] }] },
+      { entry: [{ changes: [{ value: { messages: 'many' } }] }] },
+      inbound(wa, { type: 'text', text: { body: { toString: 'not a text' } } }),
+      inbound(wa, { type: 'text', text: 'not an object' }),
+      inbound(wa, { type: 'location', location: { latitude: 'north', longitude: 'east' } }),
+      inbound(wa, { type: 'location', location: { latitude: 500, longitude: 0 } }),
+      inbound(wa, { type: 7, text: { body: 'halo' } }),
+      { entry: [{ changes: [{ value: { messages: Array.from({ length: 5000 }, (_, i) => ({ from: wa, id: `wamid.flood.${i}`, type: 'text', text: { body: 'halo' } })) } }] }] },
+    ];
+    for (const shape of shapes) expect(await post(shape)).toBe(400);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(graph.to(wa)).toHaveLength(0);
+    expect(await post(inbound(wa, { type: 'text', text: { body: 'bisa cod ga' } }))).toBe(200);
+    await until(() => graph.to(wa).length > 0);
+  });
+
   it('answers a duplicate delivery once and ignores status callbacks', async () => {
     const payload = inbound('6281200000003', { type: 'text', text: { body: 'bisa cod ga' } });
     await post(payload);
