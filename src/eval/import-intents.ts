@@ -1,6 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { writeFaqFiles } from '../importers/write-faq';
 import { LanguageDetector } from '../matching/language';
 import { foldText } from '../matching/normalize';
 import { entryIdForLabel, type LabelledMessage } from './labelled-file';
@@ -74,15 +72,12 @@ export function importIntents(rows: readonly LabelledMessage[], options: ImportO
   return { entries, rows: rows.length, skippedNull, skippedOverLimit, skippedDuplicate };
 }
 
-/** Writes imported entries as `faq.yaml` in a knowledge folder (created if missing). */
+/** Writes imported entries as `faq.yaml` (split into faq-2.yaml … when large) in a knowledge folder (created if missing). */
 export function writeImportedKnowledge(outDir: string, result: ImportResult, source: string): string {
-  mkdirSync(outDir, { recursive: true });
-  const path = join(outDir, 'faq.yaml');
   const header = [
     `# Imported by "tanya import intents" from ${source}: one entry per label.`,
     '# Replace each placeholder answer with the real one.',
     '',
   ].join('\n');
-  writeFileSync(path, header + stringify({ faq: result.entries }, { lineWidth: 0 }));
-  return path;
+  return writeFaqFiles(outDir, header, result.entries)[0];
 }

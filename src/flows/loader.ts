@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { KnowledgeError, type KbProblem } from '../knowledge/errors';
+import { KnowledgeError, limitPerFile, unexpectedProblem, type KbProblem } from '../knowledge/errors';
 import type { KnowledgeBase } from '../knowledge/schema';
+import { DEFAULT_SOURCE_LIMITS, readYamlSources, type SourceKind, type SourceLimits } from '../knowledge/source-files';
 import { parseYamlFile, problemAt, type ParsedFile, type Path } from '../knowledge/yaml-source';
 import { flowFileSchema, stepSchema, flowSchema, type Flow, type Step } from './schema';
 
@@ -77,8 +76,8 @@ function checkGraph(flow: Flow, parsed: ParsedFile, at: Path, problems: KbProble
   const must: (Set<string> | undefined)[] = flow.steps.map(() => undefined);
   must[0] = new Set(BUILT_IN_SLOTS);
   const queue = [0];
-  while (queue.length > 0) {
-    const j = queue.shift() as number;
+  for (let head = 0; head < queue.length; head++) {
+    const j = queue[head];
     const have = must[j] as Set<string>;
     for (const { to, assigns } of successors(flow, index, j)) {
       const out = new Set([...have, ...assigns]);
@@ -114,68 +113,79 @@ function allowedKeys(path: Path): string[] | undefined {
   return undefined;
 }
 
-function flowFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((name) => /\.ya?ml$/i.test(name))
-    .map((name) => join(dir, name))
-    .filter((path) => statSync(path).isFile())
-    .sort();
-}
+const FLOW_FILES: SourceKind = {
+  noun: 'flow',
+  howToSplit: 'split it into smaller files in the same folder, each starting with "flows:"; tanya reads every file of the folder',
+};
 
 /**
  * Loads and checks every flow file of a folder (a missing folder means no flows). With the
  * knowledge base, trigger entries are checked too. Flows are returned only when there is no error.
  */
-export function checkFlows(dir: string, kb?: KnowledgeBase, cwd: string = process.cwd()): FlowsResult {
-  let paths: string[];
-  try {
-    paths = statSync(dir).isDirectory() ? flowFiles(dir) : [dir];
-  } catch {
-    return { flows: [], problems: [] };
-  }
-  const problems: KbProblem[] = [];
+export function checkFlows(dir: string, kb?: KnowledgeBase, cwd: string = process.cwd(), limits: SourceLimits = DEFAULT_SOURCE_LIMITS): FlowsResult {
+  const { sources, problems } = readYamlSources([dir], { kind: FLOW_FILES, cwd, limits, missing: 'ignore' });
   const flows: LoadedFlow[] = [];
   const seen = new Map<string, string>();
   const triggers = new Map<string, string>();
-  for (const path of paths) {
-    const name = relative(cwd, path) || path;
-    const out = parseYamlFile(name, readFileSync(path, 'utf8'), flowFileSchema, allowedKeys, 'a flow file must be a mapping with "flows:"');
-    problems.push(...out.problems);
-    if (!out.parsed || !out.data) continue;
-    const parsed = out.parsed;
-    out.data.flows.forEach((flow, i) => {
-      const at: Path = ['flows', i];
-      const first = seen.get(flow.id);
-      if (first) {
-        problems.push(problemAt(parsed, [...at, 'id'], `flow id "${flow.id}" is already used in ${first}; give each flow its own id`));
-        return;
-      }
-      seen.set(flow.id, name);
-      flow.trigger.entries.forEach((entry, k) => {
-        if (kb && !kb.entries.some((e) => e.id === entry)) problems.push(problemAt(parsed, [...at, 'trigger', 'entries', k], `trigger names entry "${entry}", which the knowledge base does not have; check the id`));
-      });
-      for (const [kind, list] of [
-        ['command', flow.trigger.commands],
-        ['keyword', flow.trigger.keywords],
-        ['entry', flow.trigger.entries],
-      ] as const) {
-        list.forEach((value, k) => {
-          const key = `${kind}:${value.toLowerCase()}`;
-          const other = triggers.get(key);
-          if (other && other !== flow.id) problems.push(problemAt(parsed, [...at, 'trigger', `${kind === 'entry' ? 'entries' : `${kind}s`}`, k], `${kind} "${value}" already starts flow "${other}"; one trigger can start one flow`));
-          triggers.set(key, flow.id);
-        });
-      }
-      const stepIndex = checkGraph(flow, parsed, at, problems);
-      flows.push({ ...flow, file: name, stepIndex, version: createHash('sha256').update(JSON.stringify(flow.steps)).digest('hex').slice(0, 12) });
-    });
+  const entryIds = kb ? new Set(kb.entries.map((e) => e.id)) : undefined;
+  for (const { name, text } of sources) {
+    try {
+      checkFlowFile(name, text, { problems, flows, seen, triggers, entryIds });
+    } catch (error) {
+      problems.push(unexpectedProblem(name, error));
+    }
   }
-  return problems.length > 0 ? { flows: [], problems } : { flows, problems };
+  return problems.length > 0 ? { flows: [], problems: limitPerFile(problems) } : { flows, problems };
+}
+
+/** What the files of one folder share while they are checked one by one. */
+interface FlowFolder {
+  readonly problems: KbProblem[];
+  readonly flows: LoadedFlow[];
+  /** Flow id → the file that defines it. */
+  readonly seen: Map<string, string>;
+  /** "kind:value" → the flow it starts. */
+  readonly triggers: Map<string, string>;
+  readonly entryIds: ReadonlySet<string> | undefined;
+}
+
+function checkFlowFile(name: string, text: string, folder: FlowFolder): void {
+  const { problems, flows, seen, triggers, entryIds } = folder;
+  const out = parseYamlFile(name, text, flowFileSchema, allowedKeys, 'a flow file must be a mapping with "flows:"');
+  for (const p of out.problems) problems.push(p);
+  if (!out.parsed || !out.data) return;
+  const parsed = out.parsed;
+  out.data.flows.forEach((flow, i) => {
+    const at: Path = ['flows', i];
+    const first = seen.get(flow.id);
+    if (first) {
+      problems.push(problemAt(parsed, [...at, 'id'], `flow id "${flow.id}" is already used in ${first}; give each flow its own id`));
+      return;
+    }
+    seen.set(flow.id, name);
+    flow.trigger.entries.forEach((entry, k) => {
+      if (entryIds && !entryIds.has(entry)) problems.push(problemAt(parsed, [...at, 'trigger', 'entries', k], `trigger names entry "${entry}", which the knowledge base does not have; check the id`));
+    });
+    for (const [kind, list] of [
+      ['command', flow.trigger.commands],
+      ['keyword', flow.trigger.keywords],
+      ['entry', flow.trigger.entries],
+    ] as const) {
+      list.forEach((value, k) => {
+        const key = `${kind}:${value.toLowerCase()}`;
+        const other = triggers.get(key);
+        if (other && other !== flow.id) problems.push(problemAt(parsed, [...at, 'trigger', `${kind === 'entry' ? 'entries' : `${kind}s`}`, k], `${kind} "${value}" already starts flow "${other}"; one trigger can start one flow`));
+        triggers.set(key, flow.id);
+      });
+    }
+    const stepIndex = checkGraph(flow, parsed, at, problems);
+    flows.push({ ...flow, file: name, stepIndex, version: createHash('sha256').update(JSON.stringify(flow.steps)).digest('hex').slice(0, 12) });
+  });
 }
 
 /** Loads the flows of a folder or throws a `KnowledgeError` listing every problem (file:line). */
-export function loadFlows(dir: string, kb?: KnowledgeBase): readonly LoadedFlow[] {
-  const result = checkFlows(dir, kb);
+export function loadFlows(dir: string, kb?: KnowledgeBase, limits: SourceLimits = DEFAULT_SOURCE_LIMITS): readonly LoadedFlow[] {
+  const result = checkFlows(dir, kb, process.cwd(), limits);
   if (result.problems.some((p) => p.severity === 'error')) throw new KnowledgeError(result.problems);
   return result.flows;
 }

@@ -1,6 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { writeFaqFiles } from './write-faq';
 import { LanguageDetector } from '../matching/language';
 import { foldText } from '../matching/normalize';
 
@@ -77,14 +75,12 @@ export function writeMigration(outDir: string, migration: Migration, source: str
     ];
   });
   const notes = [...migration.unsupported, ...skipped];
-  mkdirSync(outDir, { recursive: true });
-  const path = join(outDir, 'faq.yaml');
   const header = [
     `# Imported by "tanya import ${tool}" from ${source}.`,
     '# Check the answers (English-only answers are also under "id:"; translate them), then run "tanya check".',
     ...(notes.length > 0 ? ['# Not imported:', ...notes.map((n) => `#   - ${n.replace(/\n/g, ' ')}`)] : []),
     '',
   ].join('\n');
-  writeFileSync(path, header + stringify({ faq }, { lineWidth: 0 }));
+  const [path] = writeFaqFiles(outDir, header, faq);
   return { path, entries: faq.length, questions: faq.reduce((n, e) => n + e.questions.id.length + e.questions.en.length, 0), skipped: notes };
 }

@@ -1,6 +1,5 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { KnowledgeError, type KbProblem } from './errors';
+import { KnowledgeError, limitPerFile, unexpectedProblem, type KbProblem } from './errors';
+import { DEFAULT_SOURCE_LIMITS, readYamlSources, yamlFilesIn, type SourceKind, type SourceLimits } from './source-files';
 import { locate, parseYamlFile, problemAt, type ParsedFile, type Path } from './yaml-source';
 import {
   knowledgeFileSchema,
@@ -44,19 +43,22 @@ function entryLines(text: string): Map<string, number[]> {
     const m = /^\s*-\s+id:\s*["']?([^"'\s#]+)/.exec(line);
     if (!m) return;
     const key = `${section}:${m[1]}`;
-    lines.set(key, [...(lines.get(key) ?? []), i + 1]);
+    const known = lines.get(key);
+    if (known) known.push(i + 1);
+    else lines.set(key, [i + 1]);
   });
   return lines;
 }
 
 /** The YAML files of a knowledge directory (top level only; sub-folders hold tests). */
 export function knowledgeFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((name) => /\.ya?ml$/i.test(name))
-    .map((name) => join(dir, name))
-    .filter((path) => statSync(path).isFile())
-    .sort();
+  return yamlFilesIn(dir);
 }
+
+const KNOWLEDGE_FILES: SourceKind = {
+  noun: 'knowledge',
+  howToSplit: 'split it into smaller files in the same folder (e.g. faq-1.yaml and faq-2.yaml, each starting with "faq:"); tanya joins the lists of all files',
+};
 
 export interface LoadResult {
   readonly kb?: KnowledgeBase;
@@ -66,34 +68,32 @@ export interface LoadResult {
 /**
  * Loads, validates and merges every YAML file of a knowledge directory (or several).
  * Returns all problems found; `kb` is set only when there are no errors, so a broken
- * knowledge base never starts half-loaded.
+ * knowledge base never starts half-loaded. Files are read only within `limits` (sizes are
+ * checked before reading) and must be UTF-8 YAML without tags or self-multiplying aliases.
  */
-export function checkKnowledge(dirs: readonly string[], cwd: string = process.cwd()): LoadResult {
-  const problems: KbProblem[] = [];
+export function checkKnowledge(dirs: readonly string[], cwd: string = process.cwd(), limits: SourceLimits = DEFAULT_SOURCE_LIMITS): LoadResult {
   const files: { parsed: ParsedFile; data: KnowledgeFile }[] = [];
-  for (const dir of dirs) {
-    let paths: string[];
+  const { sources, problems } = readYamlSources(dirs, { kind: KNOWLEDGE_FILES, cwd, limits, missing: 'error' });
+  for (const { name, text } of sources) {
     try {
-      paths = statSync(dir).isDirectory() ? knowledgeFiles(dir) : [dir];
-    } catch {
-      problems.push({ file: dir, line: 1, column: 1, message: 'no such file or folder; check the path', severity: 'error' });
-      continue;
-    }
-    for (const path of paths) {
-      const name = relative(cwd, path) || path;
-      const out = parseYamlFile(name, readFileSync(path, 'utf8'), knowledgeFileSchema, allowedKeys);
-      problems.push(...out.problems);
+      const out = parseYamlFile(name, text, knowledgeFileSchema, allowedKeys);
+      for (const p of out.problems) problems.push(p);
       if (out.parsed && out.data) files.push({ parsed: out.parsed, data: out.data });
+    } catch (error) {
+      problems.push(unexpectedProblem(name, error));
     }
   }
-  if (problems.length > 0) return { problems };
+  if (problems.length > 0) return { problems: limitPerFile(problems) };
   const merged = mergeFiles(files, problems);
-  return problems.some((p) => p.severity === 'error') ? { problems } : { kb: merged, problems };
+  return problems.some((p) => p.severity === 'error') ? { problems: limitPerFile(problems) } : { kb: merged, problems };
 }
 
-/** Loads a knowledge base or throws a `KnowledgeError` listing every problem. */
-export function loadKnowledge(dirs: string | readonly string[]): KnowledgeBase {
-  const result = checkKnowledge(typeof dirs === 'string' ? [dirs] : dirs);
+/**
+ * Loads a knowledge base or throws a `KnowledgeError` listing every problem. `limits` caps what
+ * is read (default `DEFAULT_SOURCE_LIMITS`: 2 MB per file, 10 MB in all, 500 files).
+ */
+export function loadKnowledge(dirs: string | readonly string[], limits: SourceLimits = DEFAULT_SOURCE_LIMITS): KnowledgeBase {
+  const result = checkKnowledge(typeof dirs === 'string' ? [dirs] : dirs, process.cwd(), limits);
   if (!result.kb) throw new KnowledgeError(result.problems);
   return result.kb;
 }
@@ -139,8 +139,14 @@ function mergeFiles(files: readonly { parsed: ParsedFile; data: KnowledgeFile }[
     });
     // Entries in file order, so a duplicate is reported where it is written second.
     const lines = entryLines(parsed.text);
+    const taken = new Map<string, number>();
+    const nextLine = (key: string): number => {
+      const k = taken.get(key) ?? 0;
+      taken.set(key, k + 1);
+      return lines.get(key)?.[k] ?? 1;
+    };
     const located = (['policies', 'faq'] as const).flatMap((key) =>
-      (data[key] ?? []).map((entry, i) => ({ key, i, entry, line: lines.get(`${key}:${entry.id}`)?.shift() ?? 1 })),
+      (data[key] ?? []).map((entry, i) => ({ key, i, entry, line: nextLine(`${key}:${entry.id}`) })),
     );
     located.sort((a, b) => a.line - b.line);
     for (const { key, i, entry, line } of located) {

@@ -1,8 +1,11 @@
-import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { CORE_SCHEMA, load as loadYaml, YAMLException } from 'js-yaml';
 import type { z } from 'zod';
 import diceCoefficient = require('natural/lib/natural/distance/dice_coefficient');
-import type { KbProblem } from './errors';
+import { MAX_PROBLEMS_PER_FILE, moreProblems, type KbProblem } from './errors';
+import { hazardProblem, tagProblems, valueBudget, valueHazards } from './yaml-hazards';
+import { position, problemAt, type ParsedFile, type Path, parsedFile } from './yaml-location';
+
+export { locate, parsedFile, position, problemAt, type ParsedFile, type Path } from './yaml-location';
 
 /**
  * Parsing and validating editors' YAML files (knowledge and flows) with messages that say where
@@ -11,54 +14,6 @@ import type { KbProblem } from './errors';
 
 /** The keys allowed at a path, to suggest a fix for a misspelled field. */
 export type AllowedKeys = (path: Path) => string[] | undefined;
-
-export type Path = readonly (string | number)[];
-
-/** One YAML file; its syntax tree (to point at any node) is built only when a message needs it. */
-export interface ParsedFile {
-  readonly file: string;
-  readonly text: string;
-  ast(): { readonly doc: Document.Parsed; readonly lines: LineCounter };
-}
-
-export function parsedFile(file: string, text: string): ParsedFile {
-  let ast: { doc: Document.Parsed; lines: LineCounter } | undefined;
-  return {
-    file,
-    text,
-    ast() {
-      if (!ast) {
-        const lines = new LineCounter();
-        ast = { doc: parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true }), lines };
-      }
-      return ast;
-    },
-  };
-}
-
-/** Where a value sits in a file: the node at `path`, or its nearest existing parent. */
-export function locate(parsed: ParsedFile, path: Path, keyOf?: string): { line: number; column: number } {
-  for (let depth = path.length; depth >= 0; depth--) {
-    const node = parsed.ast().doc.getIn(path.slice(0, depth), true);
-    if (keyOf !== undefined && depth === path.length && isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && p.key.value === keyOf);
-      if (pair && isScalar(pair.key) && pair.key.range) return position(parsed, pair.key.range[0]);
-    }
-    if (node && typeof node === 'object' && 'range' in node && Array.isArray(node.range)) {
-      return position(parsed, node.range[0] as number);
-    }
-  }
-  return { line: 1, column: 1 };
-}
-
-export function position(parsed: ParsedFile, offset: number): { line: number; column: number } {
-  const pos = parsed.ast().lines.linePos(offset);
-  return { line: pos.line, column: pos.col };
-}
-
-export function problemAt(parsed: ParsedFile, path: Path, message: string, keyOf?: string): KbProblem {
-  return { file: parsed.file, ...locate(parsed, path, keyOf), message, severity: 'error' };
-}
 
 function describePath(path: Path): string {
   return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
@@ -116,10 +71,47 @@ function articleFor(expected: string): string {
   }
 }
 
+/** Turns the first `MAX_PROBLEMS_PER_FILE` findings into problems (locating each costs time) and counts the rest. */
+function capped<T>(items: readonly T[], toProblem: (item: T) => KbProblem): KbProblem[] {
+  const out: KbProblem[] = [];
+  for (let i = 0; i < items.length && i < MAX_PROBLEMS_PER_FILE; i++) out.push(toProblem(items[i]));
+  if (items.length > MAX_PROBLEMS_PER_FILE) out.push(moreProblems(toProblem(items[MAX_PROBLEMS_PER_FILE]), items.length - MAX_PROBLEMS_PER_FILE));
+  return out;
+}
+
+const TOO_DEEP = 'lists or mappings are nested too deeply here; a Tanya file needs only a few levels (look for a long run of "[", "{" or "- ")';
+
+function syntaxProblems(parsed: ParsedFile): KbProblem[] {
+  // The locating parser turns a stack overflow on deep nesting into one error per level: report it once.
+  const isDeep = (message: string): boolean => message.includes('Maximum call stack size exceeded');
+  const errors = parsed.ast().doc.errors;
+  const problems = capped(
+    errors.filter((err) => !isDeep(err.message)),
+    (err) => ({
+      file: parsed.file,
+      ...position(parsed, err.pos[0]),
+      message:
+        err.code === 'MULTIPLE_DOCS'
+          ? 'a second document starts here (after a "---" line); a Tanya file holds one: remove the "---" line or move what follows into its own file'
+          : `YAML syntax error: ${err.message.split('\n')[0]}; check the indentation and quotes on this line`,
+      severity: 'error' as const,
+    }),
+  );
+  const deepest = errors.reduce((min, err) => (isDeep(err.message) ? Math.min(min, err.pos[0]) : min), Number.POSITIVE_INFINITY);
+  if (deepest !== Number.POSITIVE_INFINITY) problems.push({ file: parsed.file, ...position(parsed, deepest), message: TOO_DEEP, severity: 'error' });
+  return problems.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
 /**
  * Parses and validates one file; returns its content or the problems found. Valid files take
  * the fast path (js-yaml, about ten times faster on large catalogues); any problem is then
- * located precisely with the position-keeping `yaml` parser.
+ * located precisely with the position-keeping `yaml` parser. Beyond the schema, a file is
+ * refused for tags other than the YAML core ones, aliases that multiply its size or refer to
+ * themselves, and text with NUL characters or lone surrogates.
  */
 export function parseYamlFile<T>(
   file: string,
@@ -129,32 +121,38 @@ export function parseYamlFile<T>(
   what = 'a knowledge file must be a mapping with keys such as "faq:" or "products:"',
 ): { parsed?: ParsedFile; data?: T; problems: KbProblem[] } {
   const parsed = parsedFile(file, text);
+  const budget = valueBudget(text);
+  let raw: unknown;
+  let loaded = false;
   try {
-    const fast: unknown = loadYaml(text, { schema: CORE_SCHEMA }) ?? {};
-    if (fast !== null && typeof fast === 'object' && !Array.isArray(fast)) {
-      const result = schema.safeParse(fast);
-      if (result.success) return { parsed, data: result.data, problems: [] };
+    // js-yaml refuses unknown tags and nesting deeper than 100; aliases come back as shared objects (checked below).
+    raw = loadYaml(text, { schema: CORE_SCHEMA }) ?? {};
+    loaded = true;
+  } catch (error) {
+    // Too deep to be a Tanya file: said at once, before the locating parser spends memory on every level.
+    if (error instanceof YAMLException && error.reason.startsWith('nesting exceeded')) {
+      const at = { line: error.mark.line + 1, column: error.mark.column + 1 };
+      return { problems: [{ file, ...at, message: TOO_DEEP, severity: 'error' }] };
     }
-  } catch {
-    // Reported below with the line and column.
+    // Anything else is reported below with the line and column.
+  }
+  let hazards = loaded ? valueHazards(raw, budget) : [];
+  if (loaded && hazards.length === 0 && isMapping(raw)) {
+    const result = schema.safeParse(raw);
+    if (result.success) return { parsed, data: result.data, problems: [] };
   }
   const { doc } = parsed.ast();
-  if (doc.errors.length > 0) {
-    return {
-      problems: doc.errors.map((err) => ({
-        file,
-        ...position(parsed, err.pos[0]),
-        message: `YAML syntax error: ${err.message.split('\n')[0]}; check the indentation and quotes on this line`,
-        severity: 'error' as const,
-      })),
-    };
+  if (doc.errors.length > 0) return { problems: syntaxProblems(parsed) };
+  const tags = tagProblems(parsed);
+  if (tags.length > 0) return { problems: capped(tags, (p) => p) };
+  if (!loaded) {
+    // Aliases stay shared objects here too (no expansion); the walk below measures them.
+    raw = doc.toJS({ maxAliasCount: -1 }) ?? {};
+    hazards = valueHazards(raw, budget);
   }
-  const raw: unknown = doc.toJS() ?? {};
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    return { problems: [problemAt(parsed, [], what)] };
-  }
+  if (hazards.length > 0) return { problems: capped(hazards, (h) => hazardProblem(parsed, h)) };
+  if (!isMapping(raw)) return { problems: [problemAt(parsed, [], what)] };
   const result = schema.safeParse(raw);
-  if (!result.success) return { problems: result.error.issues.map((i) => issueToProblem(parsed, raw, i, allowedKeys)) };
+  if (!result.success) return { problems: capped(result.error.issues, (i) => issueToProblem(parsed, raw, i, allowedKeys)) };
   return { parsed, data: result.data, problems: [] };
 }
-
