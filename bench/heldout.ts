@@ -51,6 +51,7 @@ async function intentSet(): Promise<string[]> {
       ['dev-informal (read while developing)', join(root, 'bench', 'dev-informal', 'cs-intents.jsonl')],
       ['dev-informal2 (read while developing)', join(root, 'bench', 'dev-informal2', 'cs-intents.jsonl')],
       ['dev-informal3 (read while developing)', join(root, 'bench', 'dev-informal3', 'cs-intents.jsonl')],
+      ['dev-informal5 (read while developing)', join(root, 'bench', 'dev-informal5', 'cs-intents.jsonl')],
       ['held-out (never read)', join(root, 'bench', 'heldout', 'cs-intents.jsonl')],
     ];
     for (const [name, file] of sets) out.push(row(name, (await evaluateCases(kb, readLabelledFile(file))).metrics));
