@@ -75,6 +75,7 @@ class GraphStandIn {
   private server: Server | undefined;
   readonly tags = new Map<string, number>();
   private sentCount = 0;
+  private stopped = false;
   /** The bot's webhook, where Meta posts "sent" statuses (echoing the tag), retrying while it is down. */
   webhookUrl: () => string = () => '';
   readonly log: string[] = [];
@@ -132,7 +133,7 @@ class GraphStandIn {
     });
     const signature = `sha256=${createHmac('sha256', SECRET).update(status).digest('hex')}`;
     void (async () => {
-      for (let attempt = 0; attempt < 100; attempt++) {
+      for (let attempt = 0; attempt < 100 && !this.stopped; attempt++) {
         try {
           const response = await fetch(this.webhookUrl(), { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature }, body: status });
           await response.text();
@@ -162,6 +163,7 @@ class GraphStandIn {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => this.server?.close(() => resolve()));
   }

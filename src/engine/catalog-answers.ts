@@ -5,6 +5,7 @@ import {
   formatHours,
   formatRupiah,
   isOpen,
+  lowestPrice,
   type Availability,
 } from '../knowledge/catalog';
 import { WEEKDAYS, type CatalogHandler, type KnowledgeBase, type Product, type Store, type Variant } from '../knowledge/schema';
@@ -148,7 +149,7 @@ function stockText(product: Product, matched: readonly Variant[], store: Store |
 }
 
 function infoText(product: Product, lang: Language): string {
-  const from = Math.min(...product.variants.map((v) => v.price));
+  const from = lowestPrice(product);
   const description = lang === 'en' && product.description.en ? product.description.en : product.description.id;
   const price = lang === 'id' ? `Harga mulai ${formatRupiah(from)}.` : `Prices from ${formatRupiah(from)}.`;
   return `${product.name}: ${description} ${price}`;

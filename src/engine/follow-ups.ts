@@ -5,6 +5,7 @@ import { isFunctionWord } from '../matching/lexicon';
 import { foldText, type Token } from '../matching/normalize';
 import { productCategory, productQuestion } from '../matching/product-cues';
 import lexicon = require('../matching/data/lexicon-id.json');
+import { lowestPrice } from '../knowledge/catalog';
 import type { CatalogHandler, Entry, Product, Store, Variant } from '../knowledge/schema';
 import { needsProduct } from './catalog-answers';
 import type { ConversationState, Topic } from './state';
@@ -122,8 +123,7 @@ export function pickCompared(matcher: Matcher, topic: Topic | undefined, analysi
   const cheapest = words.includes(CHEAPEST);
   if (!cheapest && !words.includes(DEAREST)) return undefined;
   const products = topic.comparedIds.map((id) => matcher.catalog.product(id)).filter((p): p is Product => p !== undefined);
-  const from = (p: Product): number => Math.min(...p.variants.map((v) => v.price));
-  return [...products].sort((a, b) => (cheapest ? from(a) - from(b) : from(b) - from(a)))[0];
+  return [...products].sort((a, b) => (cheapest ? lowestPrice(a) - lowestPrice(b) : lowestPrice(b) - lowestPrice(a)))[0];
 }
 
 /** The knowledge base's entry for a catalogue handler, the preferred one when it has that handler. */

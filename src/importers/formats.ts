@@ -42,7 +42,7 @@ export function readSpreadsheet(file: string, onProgress?: Progress): Migration 
     const answer = (row[a] ?? '').trim();
     const key = `${(c && row[c]) || ''}|${answer}`;
     const entry = byAnswer.get(key) ?? { questions: [], answer, ...(c && row[c] ? { category: row[c].trim() } : {}) };
-    entry.questions.push(...splitQuestions(row[q] ?? ''));
+    for (const question of splitQuestions(row[q] ?? '')) entry.questions.push(question);
     byAnswer.set(key, entry);
   });
   onProgress?.(rows.length, rows.length);

@@ -21,6 +21,13 @@ export function availability(variant: Variant, stores: readonly Store[], lowStoc
 }
 
 /** Total units of a product across variants and stores. */
+/** The product's lowest variant price (a loop: a catalogue may hold more variants than a spread allows). */
+export function lowestPrice(product: Product): number {
+  let lowest = Infinity;
+  for (const v of product.variants) if (v.price < lowest) lowest = v.price;
+  return lowest;
+}
+
 export function totalStock(product: Product): number {
   return product.variants.reduce((sum, v) => sum + Object.values(v.stock).reduce((a, b) => a + b, 0), 0);
 }

@@ -183,9 +183,11 @@ describe('Telegram channel in webhook mode', () => {
     expect(noRepeats(textsTo(emulator, 302))).toBe(true);
   });
 
-  it('rejects a body that is not an update', async () => {
+  it('rejects a body that is not an update with 400, whatever its shape', async () => {
     const response = await fetch(emulator.webhook?.url ?? '', { method: 'POST', headers: { 'x-telegram-bot-api-secret-token': 'rahasia_123' }, body: 'not json' });
     expect(response.status).toBe(400);
+    const shapes: unknown[] = [null, 5, [], {}, { update_id: 'x' }, { update_id: 7001, message: 5 }, { update_id: 7002, message: { message_id: 1, chat: null } }, { update_id: 7003, message: { message_id: 1, chat: { id: 303, type: 'private' }, text: { evil: true } } }, { update_id: 7004, callback_query: { id: 'q', from: null } }];
+    for (const shape of shapes) expect(await emulator.postToWebhook(shape as Record<string, unknown>, 'rahasia_123')).toBe(400);
   });
 });
 

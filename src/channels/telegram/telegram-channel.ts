@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
 import { Telegraf, TelegramError, type Telegram } from 'telegraf';
 import type { Message, Update, UserFromGetMe } from 'telegraf/types';
 import type { DeliveryContext } from '../../engine/handoff-events';
@@ -25,6 +26,22 @@ export interface TelegramOptions {
 }
 
 const CHANNEL = 'telegram';
+
+/** The parts of an update this channel reads, checked at the webhook's edge (any other shape: 400, never 500). */
+const user = z.looseObject({ id: z.number(), is_bot: z.boolean().optional(), first_name: z.string().max(512).optional(), language_code: z.string().max(35).optional() });
+const message = z.looseObject({
+  message_id: z.number(),
+  chat: z.looseObject({ id: z.number(), type: z.string().max(32) }),
+  from: user.optional(),
+  text: z.string().max(65_536).optional(),
+  caption: z.string().max(65_536).optional(),
+  location: z.looseObject({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) }).optional(),
+});
+const updateShape = z.looseObject({
+  update_id: z.number().int().nonnegative(),
+  message: message.optional(),
+  callback_query: z.looseObject({ id: z.string().max(256), from: user, data: z.string().max(256).optional(), message: message.optional() }).optional(),
+});
 
 /** A customer's message from one update, before it is taken into the inbox. */
 type CustomerUpdate = Omit<InboxDelivery, 'deliveryId'> & { readonly chatId: number };
@@ -121,8 +138,14 @@ export class TelegramChannel implements Channel {
         } catch {
           return { status: 400, body: 'bad json' };
         }
-        if (typeof update !== 'object' || update === null || typeof update.update_id !== 'number') return { status: 400, body: 'not an update' };
-        await this.track(this.onUpdate(update));
+        if (!updateShape.safeParse(update).success) return { status: 400, body: 'not an update' };
+        try {
+          await this.track(this.onUpdate(update));
+        } catch (error) {
+          // Not recorded (the store is down): Telegram delivers the update again.
+          log.error({ err: error, update: update.update_id }, 'telegram update not recorded; Telegram will deliver it again');
+          return { status: 503, body: 'try again' };
+        }
         return { status: 200, body: 'ok' };
       });
       await this.call(() => this.bot.telegram.setWebhook(webhook.url, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] }));
