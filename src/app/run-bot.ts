@@ -11,6 +11,7 @@ import { HandoffHub, type HubOptions } from '../handoff/hub';
 import { Inbox, type InboxOptions } from '../channels/inbox';
 import { channelsFromEnv, type Env } from './channels-from-env';
 import { destinationsFromEnv } from './handoff-from-env';
+import { RetentionSchedule, type RetentionScheduleOptions } from '../privacy/retention';
 
 export interface RunningBot {
   readonly engine: Engine;
@@ -21,6 +22,8 @@ export interface RunningBot {
   readonly hub: HandoffHub;
   readonly desk: AgentDesk;
   readonly inbox: Inbox;
+  /** Deletes customer data past the retention period, at start and hourly. */
+  readonly retention: RetentionSchedule;
   stop(): Promise<void>;
 }
 
@@ -37,6 +40,8 @@ export interface RunOptions {
   readonly inbox?: Pick<InboxOptions, 'concurrency' | 'pollMs'>;
   /** Flows from flows/*.yaml. */
   readonly flows?: readonly LoadedFlow[];
+  /** Retention timings (tests). */
+  readonly retention?: Pick<RetentionScheduleOptions, 'intervalMs' | 'batchSize'>;
 }
 
 export async function runBot(kb: KnowledgeBase, store: ConversationStore, env: Env, log: Logger, options: RunOptions = {}): Promise<RunningBot | undefined> {
@@ -50,6 +55,7 @@ export async function runBot(kb: KnowledgeBase, store: ConversationStore, env: E
   const inbox = new Inbox({ store, engine, log: log.child({ part: 'inbox' }), ...options.inbox });
   const channels = channelsFromEnv(env, { engine, inbox, desk, store, log, server });
   if (channels.length === 0) return undefined;
+  const retention = new RetentionSchedule({ store, settings: () => engine.kb.settings, env, log: log.child({ part: 'retention' }), ...options.retention });
   const destinations = destinationsFromEnv(env, { store, desk, server, channels, log });
   const hub = new HandoffHub({ store, desk, channels, destinations, log: log.child({ part: 'handoff' }), ...options.hub });
   inbox.deliver = (conversationId) => hub.flush(conversationId);
@@ -57,6 +63,7 @@ export async function runBot(kb: KnowledgeBase, store: ConversationStore, env: E
   let hubStarted = false;
   let port: number | undefined;
   const stop = async (): Promise<void> => {
+    await retention.stop();
     await server.close();
     await Promise.allSettled(started.map((c) => c.stop()));
     await inbox.stop();
@@ -80,10 +87,11 @@ export async function runBot(kb: KnowledgeBase, store: ConversationStore, env: E
     hubStarted = true;
     // After the hub: replies of turns left by a crash are sent as soon as they are recorded.
     inbox.start();
+    retention.start();
     log.info({ destinations: destinations.map((d) => d.name) }, destinations.length > 0 ? 'handoff destinations ready' : 'no handoff destination: answer tickets with "tanya tickets" / "tanya reply"');
   } catch (error) {
     await stop();
     throw error;
   }
-  return { engine, channels: started, server, port, hub, desk, inbox, stop };
+  return { engine, channels: started, server, port, hub, desk, inbox, retention, stop };
 }

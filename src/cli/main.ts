@@ -26,6 +26,9 @@ import { watchForChanges } from '../app/live-reload';
 import { formatEvalReport, formatTuneReport } from './reports';
 import { progressBar } from './progress';
 import { addTicketCommands } from './tickets';
+import { addPrivacyCommands, PrivacyCommandError } from './privacy';
+import { sinceTime } from './options';
+import { RetentionSchedule } from '../privacy/retention';
 import { readDialogflow, readQnaTsv, readRasa, readSpreadsheet } from '../importers/formats';
 import { writeMigration, type Migration } from '../importers/migrate';
 import { runConversationTests } from '../testing/run-tests';
@@ -232,6 +235,7 @@ export function buildCli(): Command {
   );
 
   addTicketCommands(program, { kb: DEFAULT_KB, db: DEFAULT_DB, agent: safeUserName() });
+  addPrivacyCommands(program, { kb: DEFAULT_KB, db: DEFAULT_DB, operator: safeUserName() });
 
   program
     .command('chat')
@@ -308,20 +312,17 @@ async function chat(kbDir: string, flowsDir: string, dbPath: string, json: boole
   const hub = json ? undefined : new HandoffHub({ store, desk: new AgentDesk(store, () => kb), channels: [consoleChannel(process.stdout)], destinations: [], log });
   await hub?.start();
   const watcher = json ? undefined : watchForChanges({ kbDir, flowsDir, engine, log });
+  // A terminal bot with a database file keeps to the retention period like any other.
+  const retention = json || dbPath === ':memory:' ? undefined : new RetentionSchedule({ store, settings: () => engine.kb.settings, env: process.env, log });
+  retention?.start();
   try {
     await runConsoleChat({ engine, input: process.stdin, output: process.stdout, json, conversationId: `console:${user}`, userName: user });
   } finally {
+    await retention?.stop();
     watcher?.close();
     await hub?.stop();
     store.close();
   }
-}
-
-/** `--since` as an ISO time (a bare date means its start, UTC). */
-function sinceTime(value: string): string {
-  const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
-  if (Number.isNaN(date.getTime())) throw new InvalidArgumentError(`--since: write a date such as 2026-11-01 (got "${value}")`);
-  return date.toISOString();
 }
 
 function parsePositiveInt(value: string): number {
@@ -366,7 +367,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   try {
     await buildCli().parseAsync([...argv]);
   } catch (error) {
-    if (error instanceof LabelledFileError || error instanceof ChannelConfigError) {
+    if (error instanceof LabelledFileError || error instanceof ChannelConfigError || error instanceof PrivacyCommandError) {
       process.stderr.write(`${error.message}\n`);
       process.exitCode = 1;
       return;

@@ -1,5 +1,5 @@
 import type { KnowledgeBase } from '../knowledge/schema';
-import type { ConversationStore, HandoffTicket } from '../storage/store';
+import type { AuditAction, ConversationStore, HandoffTicket } from '../storage/store';
 import { CUSTOMER_MESSAGE, HANDOFF_EVENT, type CustomerDelivery, type HandoffEvent } from './handoff-events';
 import { say } from './messages';
 import { EMPTY_STATE } from './state';
@@ -13,9 +13,11 @@ const OPEN_STATUSES = new Set(['queued', 'claimed']);
 
 /**
  * What agents do to tickets, wherever they work (Telegram group, helpdesk webhook, terminal):
- * claim, reply, resolve. Each action is one transaction that also queues the customer's
+ * claim, reply, resolve, transfer. Each action is one transaction that also queues the customer's
  * messages and the ticket event in the outbox, so nothing is lost if delivery fails or the
- * process restarts; the channel that owns the conversation delivers them.
+ * process restarts; the channel that owns the conversation delivers them. Every action that
+ * succeeds, and every listing an agent reads, leaves an audit row (who, what, which ticket,
+ * when, `via` where: cli, telegram, helpdesk, botframework), never the message text.
  */
 export class AgentDesk {
   constructor(
@@ -29,18 +31,48 @@ export class AgentDesk {
     return [...this.store.listTickets('queued'), ...this.store.listTickets('claimed')].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
   }
 
-  claim(ticketId: string, agent: string): DeskResult {
+  /** Tickets for an agent to read (open ones, or all with `all`); each one read is audited. */
+  viewTickets(agent: string, options: { readonly all?: boolean; readonly via?: string } = {}): HandoffTicket[] {
+    return this.store.atomically(() => {
+      const tickets = options.all ? this.store.listTickets() : this.openTickets();
+      for (const t of tickets) this.audit('ticket.read', agent, t.id, options.via);
+      return tickets;
+    });
+  }
+
+  claim(ticketId: string, agent: string, via?: string): DeskResult {
     return this.store.atomically(() => {
       const ticket = this.store.getTicket(ticketId);
       if (!ticket) return { ok: false, error: 'not-found' };
       if (!OPEN_STATUSES.has(ticket.status)) return { ok: false, error: 'closed', ticket };
       if (ticket.status === 'claimed') return ticket.agent === agent ? { ok: true, ticket } : { ok: false, error: 'claimed-by-other', ticket };
-      return { ok: true, ticket: this.claimNow(ticket, agent) };
+      return { ok: true, ticket: this.claimNow(ticket, agent, via) };
+    });
+  }
+
+  /**
+   * Hands an open ticket to another agent (`to`), who is introduced to the customer. Only the
+   * agent holding it may pass it on; a queued ticket is simply assigned.
+   */
+  transfer(ticketId: string, agent: string, to: string, via?: string): DeskResult {
+    const next = to.trim();
+    return this.store.atomically(() => {
+      const found = this.store.getTicket(ticketId);
+      if (!found) return { ok: false, error: 'not-found' };
+      if (!OPEN_STATUSES.has(found.status)) return { ok: false, error: 'closed', ticket: found };
+      if (!next) return { ok: false, error: 'empty', ticket: found };
+      if (found.status === 'claimed' && found.agent && found.agent !== agent) return { ok: false, error: 'claimed-by-other', ticket: found };
+      if (found.agent === next) return { ok: true, ticket: found };
+      const ticket = this.store.updateTicketStatus(ticketId, 'claimed', next) ?? found;
+      this.toCustomer(ticket, [{ kind: 'text', text: say('agentJoined', this.language(ticket), { agent: next }) }], 'agent');
+      this.event({ type: 'ticket-claimed', ticketId, agent: next });
+      this.audit('ticket.transfer', agent, ticketId, via, { to: next });
+      return { ok: true, ticket };
     });
   }
 
   /** Relays an agent's message to the customer (claiming a queued ticket on the way). */
-  reply(ticketId: string, agent: string, text: string): DeskResult {
+  reply(ticketId: string, agent: string, text: string, via?: string): DeskResult {
     const body = text.trim();
     return this.store.atomically(() => {
       const found = this.store.getTicket(ticketId);
@@ -48,15 +80,16 @@ export class AgentDesk {
       if (!OPEN_STATUSES.has(found.status)) return { ok: false, error: 'closed', ticket: found };
       if (!body) return { ok: false, error: 'empty', ticket: found };
       if (found.status === 'claimed' && found.agent && found.agent !== agent) return { ok: false, error: 'claimed-by-other', ticket: found };
-      const ticket = found.status === 'queued' ? this.claimNow(found, agent) : found;
+      const ticket = found.status === 'queued' ? this.claimNow(found, agent, via) : found;
       this.toCustomer(ticket, [{ kind: 'text', text: body }], 'agent');
       this.event({ type: 'agent-message', ticketId, agent, text: body });
+      this.audit('ticket.reply', agent, ticketId, via);
       return { ok: true, ticket };
     });
   }
 
   /** Closes the ticket, gives the conversation back to the bot and asks for a 1–5 rating. */
-  resolve(ticketId: string, agent?: string): DeskResult {
+  resolve(ticketId: string, agent?: string, via?: string): DeskResult {
     return this.store.atomically(() => {
       const found = this.store.getTicket(ticketId);
       if (!found) return { ok: false, error: 'not-found' };
@@ -75,6 +108,7 @@ export class AgentDesk {
         'resolved',
       );
       this.event({ type: 'ticket-resolved', ticketId, ...(agent ? { agent } : {}) });
+      this.audit('ticket.resolve', agent ?? ticket.agent ?? 'unknown', ticketId, via);
       return { ok: true, ticket };
     });
   }
@@ -101,11 +135,16 @@ export class AgentDesk {
     return told;
   }
 
-  private claimNow(ticket: HandoffTicket, agent: string): HandoffTicket {
+  private claimNow(ticket: HandoffTicket, agent: string, via: string | undefined): HandoffTicket {
     const claimed = this.store.updateTicketStatus(ticket.id, 'claimed', agent) ?? ticket;
     this.toCustomer(claimed, [{ kind: 'text', text: say('agentJoined', this.language(ticket), { agent }) }], 'agent');
     this.event({ type: 'ticket-claimed', ticketId: ticket.id, agent });
+    this.audit('ticket.claim', agent, ticket.id, via);
     return claimed;
+  }
+
+  private audit(action: AuditAction, actor: string, ticketId: string, via: string | undefined, detail?: Readonly<Record<string, string>>): void {
+    this.store.audit({ at: this.now().toISOString(), actor, action, subject: ticketId, ...(via ? { via } : {}), ...(detail ? { detail } : {}) });
   }
 
   private language(ticket: HandoffTicket): Language {

@@ -192,7 +192,7 @@ export class Engine {
       return { replies: [], decision: { type: 'silent', reason: 'duplicate' }, explanation: emptyExplanation(lang0) };
     }
     const state = this.expireContext(stored, message.receivedAt);
-    const turn = this.decideTurn(message, state, lang0, matcher);
+    const turn = withPrivacyNotice(this.decideTurn(message, state, lang0, matcher), this.kb, lang0, at);
     const language = turn.state.language ?? lang0;
     this.store.saveState(message.conversationId, { ...turn.state, lastActiveAt: at });
     this.recordReplies(message.conversationId, turn.replies, turn.decision);
@@ -277,6 +277,11 @@ export class Engine {
     // Normalized once for the person check and the matcher.
     const read = text.length > MAX_MESSAGE_CHARS ? text.slice(0, MAX_MESSAGE_CHARS) : text;
     const tokens = matcher.normalizer.tokens(read);
+    // A request to delete one's data (UU 27/2022) goes to a person, who verifies it and runs `tanya forget`.
+    if (this.handoffs.isDeletionRequest(folded)) {
+      const language = matcher.analyze(read, lang, tokens).language;
+      return this.handoffs.open(message, { ...state, language }, language, 'data-request', base);
+    }
     const asked = this.personRequest(read, tokens, lang, matcher);
     if (asked) return this.handoffs.open(message, { ...state, language: asked.language }, asked.language, 'requested', asked.base, asked.entryId);
     let notice: string | undefined;
@@ -707,6 +712,18 @@ function matcherFor(kb: KnowledgeBase): Matcher {
     compiled.set(kb, matcher);
   }
   return matcher;
+}
+
+/**
+ * The shop's privacy notice (`settings.privacy.notice`) before the replies of a conversation's
+ * first answered turn, once: the state remembers when it was sent.
+ */
+function withPrivacyNotice(turn: Turn, kb: KnowledgeBase, fallbackLang: Language, at: string): Turn {
+  const notice = kb.settings.privacy.notice;
+  if (!notice || turn.state.privacyNoticeAt || turn.replies.length === 0) return turn;
+  const lang = turn.state.language ?? fallbackLang;
+  const text = fill(lang === 'en' && notice.en ? notice.en : notice.id, { bot: kb.settings.botName, shop: kb.settings.shopName });
+  return { ...turn, replies: [{ kind: 'text', text }, ...turn.replies], state: { ...turn.state, privacyNoticeAt: at } };
 }
 
 function inboundRecord(message: InboundMessage): InboundRecord {

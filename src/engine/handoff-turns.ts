@@ -50,6 +50,11 @@ export class HandoffTurns {
     return { ...turn, state: { ...turn.state, handoff: { ticketId } } };
   }
 
+  /** True when the message asks for the customer's data to be deleted ("hapus data saya", `settings.privacy.deletionWords`). */
+  isDeletionRequest(folded: string): boolean {
+    return phrasePattern(this.host.kb().settings.privacy.deletionWords)?.test(folded) ?? false;
+  }
+
   /** True when the message carries a complaint word from the settings (as written, or after slang is normalized). */
   isComplaint(folded: string, analysis: Analysis): boolean {
     const pattern = phrasePattern(this.host.kb().settings.handoff.complaintWords);
@@ -90,6 +95,7 @@ const HANDOFF_OPENING: Readonly<Record<HandoffReason, MessageKey>> = {
   'repeated-fallback': 'handoffAfterFallbacks',
   complaint: 'handoffComplaint',
   flow: 'handoff',
+  'data-request': 'handoffDataRequest',
 };
 
 export function withoutHandoff(state: ConversationState): ConversationState {

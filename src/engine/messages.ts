@@ -58,6 +58,10 @@ export const MESSAGES = {
     id: 'Mohon maaf atas ketidaknyamanannya, Kak. Keluhan Kakak kami teruskan langsung ke tim CS kami.',
     en: 'We are sorry for the trouble. Your complaint goes straight to our customer-service team.',
   },
+  handoffDataRequest: {
+    id: 'Baik Kak, permintaan hapus data Kakak kami teruskan ke tim CS. Demi keamanan, CS kami akan memastikan dulu bahwa ini memang akun Kakak, lalu menghapus riwayat chat dan data Kakak di sistem kami dan mengabarkannya di chat ini.',
+    en: 'Sure, we are passing your request to delete your data to our staff. For your security they will first make sure this is really your account, then delete your chat history and data from our system and tell you here.',
+  },
   handoffEta: {
     id: 'Nomor tiket {ticket}, antrean ke-{position}. CS kami biasanya membalas dalam ±{minutes} menit, di chat ini. (Ketik "kembali ke bot" untuk bertanya ke bot lagi.)',
     en: 'Your ticket is {ticket}, number {position} in the queue. An agent usually replies within about {minutes} minutes, right here. (Type "back to bot" to ask the bot again.)',

@@ -39,6 +39,8 @@ export interface ConversationState {
   readonly flow?: FlowState;
   /** ISO time of the last customer message; context older than the setting is dropped. */
   readonly lastActiveAt?: string;
+  /** When the privacy notice (`settings.privacy.notice`) was sent: once per conversation. */
+  readonly privacyNoticeAt?: string;
 }
 
 export const EMPTY_STATE: ConversationState = { fallbacks: 0 };

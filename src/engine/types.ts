@@ -42,7 +42,8 @@ export type OutboundMessage =
 export type Language = 'id' | 'en';
 
 export type FallbackReason = 'low-score' | 'empty' | 'unsupported' | 'unknown-product' | 'error';
-export type HandoffReason = 'requested' | 'repeated-fallback' | 'complaint' | 'flow';
+/** Why a person took over; `data-request`: the customer asked for their data to be deleted (a person verifies and runs `tanya forget`). */
+export type HandoffReason = 'requested' | 'repeated-fallback' | 'complaint' | 'flow' | 'data-request';
 export type SilentReason = 'agent-active' | 'duplicate';
 
 /** A scored candidate entry, for explaining a decision. */

@@ -17,6 +17,8 @@ export interface TelegramDeskOptions {
 }
 
 const DESTINATION = 'telegram-desk';
+/** Where these agents act, in the audit log. */
+const VIA = 'telegram';
 /** Transcripts longer than this go as a .txt document instead of inline text. */
 const INLINE_TRANSCRIPT_CHARS = 2500;
 
@@ -70,7 +72,7 @@ export class TelegramDesk implements AgentDestination {
       const data = 'data' in query ? query.data : '';
       const [action, ticketId] = data.split(':');
       const agent = agentName(query.from);
-      const result = action === 'claim' ? this.options.desk.claim(ticketId ?? '', agent) : action === 'resolve' ? this.options.desk.resolve(ticketId ?? '', agent) : undefined;
+      const result = action === 'claim' ? this.options.desk.claim(ticketId ?? '', agent, VIA) : action === 'resolve' ? this.options.desk.resolve(ticketId ?? '', agent, VIA) : undefined;
       await this.options.telegram.answerCbQuery(query.id, result ? outcomeText(result, action === 'claim' ? 'claim' : 'resolve') : undefined).catch(() => undefined);
       return;
     }
@@ -85,17 +87,17 @@ export class TelegramDesk implements AgentDestination {
     if (command) {
       const [, name, rest] = command;
       const ticketId = rest.trim().split(/\s+/)[0]?.toUpperCase() || referenced;
-      if (name === 'tickets') return this.listTickets(message);
+      if (name === 'tickets') return this.listTickets(message, agent);
       if (name === 'resolve' || name === 'claim') {
         if (!ticketId) return this.say(message, 'Sebutkan tiketnya: balas pesan tiket dengan /resolve, atau tulis /resolve T00001.');
-        const result = name === 'resolve' ? this.options.desk.resolve(ticketId, agent) : this.options.desk.claim(ticketId, agent);
+        const result = name === 'resolve' ? this.options.desk.resolve(ticketId, agent, VIA) : this.options.desk.claim(ticketId, agent, VIA);
         return this.say(message, outcomeText(result, name));
       }
       return;
     }
     if (!referenced) return; // Agents talking among themselves.
     if (!text) return this.say(message, 'Hanya pesan teks yang bisa diteruskan ke pelanggan / only text can be relayed.');
-    const result = this.options.desk.reply(referenced, agent, text);
+    const result = this.options.desk.reply(referenced, agent, text, VIA);
     if (result.ok) this.options.store.saveTicketRef(DESTINATION, `${message.chat.id}:${message.message_id}`, referenced);
     else await this.say(message, outcomeText(result, 'reply'));
   }
@@ -141,8 +143,8 @@ export class TelegramDesk implements AgentDestination {
     this.options.store.saveTicketRef(DESTINATION, `${sent.chat.id}:${sent.message_id}`, ticket.id);
   }
 
-  private async listTickets(message: Message): Promise<void> {
-    const open = this.options.desk.openTickets();
+  private async listTickets(message: Message, agent: string): Promise<void> {
+    const open = this.options.desk.viewTickets(agent, { via: VIA });
     const text =
       open.length === 0
         ? 'Tidak ada tiket terbuka / no open tickets.'
@@ -173,9 +175,10 @@ function formatLine(line: TranscriptLine): string {
 }
 
 /** What an agent is told after an action, Indonesian first. */
-export function outcomeText(result: DeskResult, action: 'claim' | 'reply' | 'resolve'): string {
+export function outcomeText(result: DeskResult, action: 'claim' | 'reply' | 'resolve' | 'transfer'): string {
   if (result.ok) {
     if (action === 'claim') return `✅ ${result.ticket.id} sekarang milik Anda / is yours.`;
+    if (action === 'transfer') return `↪️ ${result.ticket.id} sekarang ditangani ${result.ticket.agent ?? ''} / now handled by ${result.ticket.agent ?? ''}.`;
     if (action === 'resolve') return `☑️ ${result.ticket.id} ditutup / resolved.`;
     return `✉️ Terkirim / sent (${result.ticket.id}).`;
   }

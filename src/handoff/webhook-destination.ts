@@ -27,6 +27,8 @@ export const TIMESTAMP_HEADER = 'x-tanya-timestamp';
 export const DELIVERY_HEADER = 'x-tanya-delivery';
 /** How far a call's timestamp may be from our clock, either way (5 minutes). */
 export const SIGNATURE_WINDOW_SECONDS = 300;
+/** Where these agents act, in the audit log. */
+const VIA = 'helpdesk';
 /** The `markDelivered` channel that remembers signatures already used, so a captured call cannot be replayed. */
 export const USED_SIGNATURES_CHANNEL = 'helpdesk-signature';
 
@@ -100,9 +102,9 @@ export class WebhookDestination implements AgentDestination {
 
   async start(): Promise<void> {
     const { server } = this.options;
-    server.route('POST', '/handoff/tickets/:id/messages', (r) => this.inbound(r, (body, id) => this.options.desk.reply(id, agentOf(body), typeof body.text === 'string' ? body.text : '')));
-    server.route('POST', '/handoff/tickets/:id/claim', (r) => this.inbound(r, (body, id) => this.options.desk.claim(id, agentOf(body))));
-    server.route('POST', '/handoff/tickets/:id/resolve', (r) => this.inbound(r, (body, id) => this.options.desk.resolve(id, agentOf(body))));
+    server.route('POST', '/handoff/tickets/:id/messages', (r) => this.inbound(r, (body, id) => this.options.desk.reply(id, agentOf(body), typeof body.text === 'string' ? body.text : '', VIA)));
+    server.route('POST', '/handoff/tickets/:id/claim', (r) => this.inbound(r, (body, id) => this.options.desk.claim(id, agentOf(body), VIA)));
+    server.route('POST', '/handoff/tickets/:id/resolve', (r) => this.inbound(r, (body, id) => this.options.desk.resolve(id, agentOf(body), VIA)));
   }
 
   async deliver(event: HandoffEvent, ticket: HandoffTicket, deliveryId: string): Promise<void> {

@@ -181,6 +181,39 @@ export const handoffSettingsSchema = z
   })
   .strict();
 
+/** Phrases that ask for one's data to be deleted (UU 27/2022 right to erasure): handed to a person who verifies and runs `tanya forget`. */
+export const DEFAULT_DELETION_WORDS = [
+  'hapus data saya',
+  'hapus data aku',
+  'hapus dataku',
+  'hapus semua data saya',
+  'hapus data pribadi saya',
+  'hapus data diri saya',
+  'hapus nomor saya',
+  'hapus chat saya',
+  'hapus riwayat chat saya',
+  'hapus percakapan saya',
+  'data saya dihapus',
+  'data aku dihapus',
+  'delete my data',
+  'delete my personal data',
+  'erase my data',
+  'remove my data',
+  'delete my chat history',
+  'delete my conversation',
+];
+
+export const privacySettingsSchema = z
+  .object({
+    /** Days transcripts, conversation state and flow answers are kept (default 365; 0 = keep). */
+    retentionDays: z.number().int('write a whole number of days, e.g. 365').min(0, 'write 0 (keep) or a number of days').default(365),
+    /** Sent once per conversation, before the first answer, on every channel. */
+    notice: localized.optional(),
+    /** Phrases that ask for the customer's data to be deleted; the conversation goes to a person. */
+    deletionWords: z.array(nonEmpty).default(DEFAULT_DELETION_WORDS),
+  })
+  .strict();
+
 export const settingsSchema = z
   .object({
     botName: nonEmpty.default('Tanya'),
@@ -209,6 +242,8 @@ export const settingsSchema = z
     matching: matchingSchema.default({}),
     /** Handing conversations to people: agents' hours, holidays, what counts as a complaint. */
     handoff: handoffSettingsSchema.prefault({}),
+    /** Customers' data (UU 27/2022): how long it is kept, the first-contact notice, deletion requests. */
+    privacy: privacySettingsSchema.prefault({}),
   })
   .strict();
 
@@ -229,6 +264,7 @@ export type Product = z.infer<typeof productSchema>;
 export type Entry = z.infer<typeof entrySchema>;
 export type Settings = z.infer<typeof settingsSchema>;
 export type HandoffSettings = z.infer<typeof handoffSettingsSchema>;
+export type PrivacySettings = z.infer<typeof privacySettingsSchema>;
 export type WeekHours = z.infer<typeof weekHours>;
 export type KnowledgeFile = z.infer<typeof knowledgeFileSchema>;
 

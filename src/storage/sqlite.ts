@@ -3,7 +3,9 @@ import { chmodSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { ConversationState } from '../engine/state';
-import { LEASE_OWNER, type ConversationStore, type FlowRecord, type StoredMessage, type HandoffTicket, type InboundRecord, type NewOutboxItem, type OutboxItem, type PendingInbound, type TicketStatus, type TicketSummary, type TranscriptLine } from './store';
+import { LEASE_OWNER, type AuditEntry, type ConversationStore, type CustomerData, type CustomerKeys, type FlowRecord, type ForgetResult, type StoredMessage, type HandoffTicket, type InboundRecord, type NewOutboxItem, type OutboxItem, type PendingInbound, type PurgeOptions, type PurgeResult, type TicketStatus, type TranscriptLine } from './store';
+import { toLine, toTicket, type TicketRow, type TranscriptRow } from './sqlite-rows';
+import { PRIVACY_SCHEMA, SqlitePrivacy } from './sqlite-privacy';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS conversations (
@@ -104,6 +106,7 @@ const COLUMNS_ADDED = [
   ['tickets', 'transcript_until', 'INTEGER'],
   ['outbox', 'lease_owner', 'TEXT'],
   ['outbox', 'sending_since', 'TEXT'],
+  ['tickets', 'anonymized_at', 'TEXT'],
 ] as const;
 
 /** Delivered outbox items are kept this long (for "what was sent when"), then deleted. */
@@ -120,24 +123,6 @@ interface OutboxRow {
   created_at: string;
 }
 
-interface TicketRow {
-  id: string;
-  conversation_id: string;
-  channel: string;
-  customer_id: string;
-  customer_name: string | null;
-  reason: string;
-  status: TicketStatus;
-  summary: string;
-  transcript: string;
-  created_at: string;
-  claimed_at: string | null;
-  resolved_at: string | null;
-  agent: string | null;
-  csat: number | null;
-  notified_at: string | null;
-  transcript_until: number | null;
-}
 
 /** Transcript text is capped so one pasted novel cannot bloat the database. */
 const MAX_STORED_TEXT = 20_000;
@@ -146,6 +131,7 @@ const MAX_STORED_TEXT = 20_000;
 export class SqliteStore implements ConversationStore {
   private readonly db: Database.Database;
   private readonly stmts;
+  private readonly privacy: SqlitePrivacy;
   private checkpointTimer: NodeJS.Timeout | undefined;
   private deliveriesSincePrune = 0;
   private completedSincePrune = 0;
@@ -180,6 +166,8 @@ export class SqliteStore implements ConversationStore {
       const columns = new Set((this.db.pragma(`table_info(${table})`) as { name: string }[]).map((c) => c.name));
       if (!columns.has(name)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${type}`);
     }
+    this.db.exec(PRIVACY_SCHEMA);
+    this.privacy = new SqlitePrivacy(this.db);
     this.stmts = {
       upsertConversation: this.db.prepare(
         `INSERT INTO conversations (id, channel, user_id, user_name, updated_at) VALUES (?, ?, ?, ?, ?)
@@ -495,6 +483,26 @@ export class SqliteStore implements ConversationStore {
     return toTicket(row, transcript);
   }
 
+  purgeOlderThan(cutoff: Date, options?: PurgeOptions): PurgeResult {
+    return this.privacy.purgeOlderThan(cutoff, options);
+  }
+
+  forgetCustomer(keys: CustomerKeys): ForgetResult {
+    return this.privacy.forgetCustomer(keys);
+  }
+
+  exportCustomer(keys: CustomerKeys): CustomerData {
+    return this.privacy.exportCustomer(keys);
+  }
+
+  audit(entry: Omit<AuditEntry, 'at'> & { readonly at?: string }): void {
+    this.privacy.audit(entry);
+  }
+
+  auditLog(query?: { readonly since?: string; readonly limit?: number }): AuditEntry[] {
+    return this.privacy.auditLog(query);
+  }
+
   atomically<T>(fn: () => T): T {
     return this.db.transaction(fn)();
   }
@@ -525,36 +533,4 @@ function restrictToOwner(path: string): void {
       // The WAL files appear with the first write; SQLite creates them with the database's mode.
     }
   }
-}
-
-interface TranscriptRow {
-  direction: 'in' | 'out';
-  text: string;
-  at: string;
-  decision: string | null;
-  entryId: string | null;
-}
-
-function toLine(r: TranscriptRow): TranscriptLine {
-  return { direction: r.direction, text: r.text, at: r.at, ...(r.decision ? { decision: r.decision } : {}), ...(r.entryId ? { entryId: r.entryId } : {}) };
-}
-
-function toTicket(row: TicketRow, transcript: readonly TranscriptLine[]): HandoffTicket {
-  return {
-    id: row.id,
-    conversationId: row.conversation_id,
-    channel: row.channel,
-    customerId: row.customer_id,
-    ...(row.customer_name ? { customerName: row.customer_name } : {}),
-    reason: row.reason,
-    status: row.status,
-    summary: JSON.parse(row.summary) as TicketSummary,
-    transcript,
-    createdAt: row.created_at,
-    ...(row.claimed_at ? { claimedAt: row.claimed_at } : {}),
-    ...(row.resolved_at ? { resolvedAt: row.resolved_at } : {}),
-    ...(row.agent ? { agent: row.agent } : {}),
-    ...(row.csat !== null && row.csat !== undefined ? { csat: row.csat } : {}),
-    ...(row.notified_at ? { notifiedAt: row.notified_at } : {}),
-  };
 }

@@ -123,6 +123,92 @@ export interface InboundRecord {
 }
 
 /**
+ * Who a privacy request is about: any of these platform user ids or conversation ids
+ * ("6281234567890", "whatsapp:6281234567890"); every conversation one of them names is included.
+ */
+export type CustomerKeys = readonly string[];
+
+/** Rows removed (or anonymized) by a purge or an erasure, per kind of data. */
+export interface PrivacyCounts {
+  readonly conversations: number;
+  readonly messages: number;
+  /** Tickets deleted (erasure). */
+  readonly tickets: number;
+  /** Tickets kept for the figures (status, times, agent, CSAT) with their customer and text removed (retention). */
+  readonly ticketsAnonymized: number;
+  readonly flowRecords: number;
+  readonly channelRefs: number;
+  readonly handoffRefs: number;
+  readonly inbox: number;
+  readonly outbox: number;
+  readonly deliveries: number;
+}
+
+/** Nothing removed: the start of a sum of counts. */
+export const NO_PRIVACY_COUNTS: PrivacyCounts = { conversations: 0, messages: 0, tickets: 0, ticketsAnonymized: 0, flowRecords: 0, channelRefs: 0, handoffRefs: 0, inbox: 0, outbox: 0, deliveries: 0 };
+
+export interface PurgeOptions {
+  /** Rows per table and call (default 500): each call is short, so the bot's turns go on between calls. */
+  readonly batchSize?: number;
+  /** Count what would go, change nothing (counts everything, not one batch). */
+  readonly dryRun?: boolean;
+  /** The present, for the platform delivery ids kept at least 3 days (default: the real time). */
+  readonly now?: Date;
+}
+
+export interface PurgeResult {
+  readonly counts: PrivacyCounts;
+  /** True when a table had a full batch: call again. */
+  readonly more: boolean;
+}
+
+export interface ForgetResult {
+  /** The conversations erased. */
+  readonly conversations: readonly string[];
+  readonly removed: PrivacyCounts;
+}
+
+/** One conversation of a customer, as `exportCustomer` gives it. */
+export interface CustomerConversation {
+  readonly id: string;
+  readonly channel: string;
+  readonly userId: string;
+  readonly userName?: string;
+  readonly updatedAt: string;
+  readonly state?: ConversationState;
+  readonly transcript: readonly TranscriptLine[];
+  /** What the channel keeps to write to the customer later (Bot Framework conversation reference). */
+  readonly channelRef?: unknown;
+}
+
+/** Everything stored about one customer (right of access). */
+export interface CustomerData {
+  readonly conversations: readonly CustomerConversation[];
+  /** Tickets with their summary and CSAT; their transcript is the conversation's. */
+  readonly tickets: readonly Omit<HandoffTicket, 'transcript'>[];
+  readonly flowRecords: readonly FlowRecord[];
+  /** Messages taken in whose turn has not run yet. */
+  readonly pendingMessages: readonly { readonly receivedAt: string; readonly payload: unknown }[];
+}
+
+/** What an agent or operator did. Holds ids, names and counts, never message text. */
+export const AUDIT_ACTIONS = ['ticket.read', 'ticket.claim', 'ticket.reply', 'ticket.resolve', 'ticket.transfer', 'privacy.forget', 'privacy.export', 'privacy.purge'] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export interface AuditEntry {
+  readonly at: string;
+  /** The agent's name, or the operator's OS user for commands. */
+  readonly actor: string;
+  readonly action: AuditAction;
+  /** A ticket id, or a masked customer id for privacy commands. */
+  readonly subject?: string;
+  /** Where it was done: cli, telegram, helpdesk, botframework, schedule. */
+  readonly via?: string;
+  /** Counts and flags (rows removed, the transfer's new agent); never message text. */
+  readonly detail?: Readonly<Record<string, string | number | boolean>>;
+}
+
+/**
  * Where conversations, transcripts and tickets live. SQLite is the default; other stores
  * implement the same contract.
  */
@@ -189,6 +275,21 @@ export interface ConversationStore {
   /** 1 for the oldest queued ticket, counting only queued ones. */
   queuePosition(id: string): number;
   markTicketNotified(id: string, at: Date): void;
+  /**
+   * Retention: deletes transcripts, conversation state, flow records, channel refs and old
+   * inbox/outbox/delivery rows from before `cutoff`, and strips closed tickets of their customer
+   * and text (their status, times, agent and CSAT stay for the figures). Conversations with an
+   * open (queued or claimed) ticket are left alone. One batch per call: call again while `more`.
+   */
+  purgeOlderThan(cutoff: Date, options?: PurgeOptions): PurgeResult;
+  /** Right to erasure: deletes every row of the customer's conversations, tickets and records, in one transaction. */
+  forgetCustomer(keys: CustomerKeys): ForgetResult;
+  /** Right of access: everything stored about the customer (empty lists when nothing matches). */
+  exportCustomer(keys: CustomerKeys): CustomerData;
+  /** Records what an agent or operator did (in the caller's transaction when there is one). */
+  audit(entry: Omit<AuditEntry, 'at'> & { readonly at?: string }): void;
+  /** Audit rows from `since` (ISO time), oldest first. */
+  auditLog(query?: { readonly since?: string; readonly limit?: number }): AuditEntry[];
   /** Runs `fn` as one atomic unit: every write of a turn lands together or not at all. */
   atomically<T>(fn: () => T): T;
   close(): void;

@@ -1,9 +1,9 @@
 import pino from 'pino';
 import { runBot, type RunningBot } from '../../src/app/run-bot';
-import { loadKnowledge } from '../../src/knowledge/loader';
 import { SqliteStore } from '../../src/storage/sqlite';
 import { startLocalServer, until, type LocalServer } from '../support/local-server';
 import { startTestBot, type TestBot } from '../support/bot';
+import { sampleShop } from '../support/sample-shop';
 
 interface Posted {
   readonly path: string;
@@ -160,7 +160,7 @@ describe('Bot Framework channel with an app id', () => {
     // CloudAdapter reports refused requests on console.error; expected here.
     const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     const store = new SqliteStore(':memory:');
-    const bot = await runBot(loadKnowledge('knowledge'), store, { MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001', MICROSOFT_APP_PASSWORD: 'secret', PORT: '0', HOST: '127.0.0.1' }, pino({ level: 'silent' }));
+    const bot = await runBot(sampleShop(), store, { MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001', MICROSOFT_APP_PASSWORD: 'secret', PORT: '0', HOST: '127.0.0.1' }, pino({ level: 'silent' }));
     if (!bot) throw new Error('bot did not start');
     try {
       const body = activity('http://127.0.0.1:9', 'conv-x', { text: 'halo' });

@@ -1,11 +1,11 @@
 import pino from 'pino';
 import { runBot, type RunningBot } from '../../src/app/run-bot';
 import { decodeChoice, encodeChoice, renderForTelegram } from '../../src/channels/telegram/render';
-import { loadKnowledge } from '../../src/knowledge/loader';
 import { SqliteStore } from '../../src/storage/sqlite';
 import { BOT_USER, callbackUpdate, contentUpdate, groupUpdate, TelegramEmulator, textUpdate } from '../support/telegram-emulator';
+import { sampleShop } from '../support/sample-shop';
 
-const kb = loadKnowledge('knowledge');
+const kb = sampleShop();
 const silent = pino({ level: 'silent' });
 
 async function startBot(emulator: TelegramEmulator, apiRoot: string, extra: Record<string, string> = {}): Promise<{ bot: RunningBot; store: SqliteStore }> {

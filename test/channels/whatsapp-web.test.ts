@@ -4,10 +4,10 @@ import { WhatsAppWebChannel, type WaClient, type WaMessage } from '../../src/cha
 import { AgentDesk } from '../../src/engine/agent-desk';
 import { Engine } from '../../src/engine/engine';
 import { HandoffHub } from '../../src/handoff/hub';
-import { loadKnowledge } from '../../src/knowledge/loader';
 import { SqliteStore } from '../../src/storage/sqlite';
 import { until } from '../support/local-server';
 import { startIntake } from '../support/bot';
+import { sampleShop } from '../support/sample-shop';
 
 /**
  * A stand-in for whatsapp-web.js's Client with the surface the adapter uses (WaClient, which the
@@ -41,7 +41,7 @@ class StandInClient extends EventEmitter implements WaClient {
   }
 }
 
-const kb = loadKnowledge('knowledge');
+const kb = sampleShop();
 let seq = 0;
 function incoming(from: string, body: string, extra: Partial<WaMessage> = {}): WaMessage {
   seq += 1;

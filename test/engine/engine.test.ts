@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { Engine } from '../../src/engine/engine';
 import type { ConversationState } from '../../src/engine/state';
 import type { InboundMessage, TurnResult } from '../../src/engine/types';
-import { loadKnowledge } from '../../src/knowledge/loader';
 import { SqliteStore } from '../../src/storage/sqlite';
+import { sampleShop } from '../support/sample-shop';
 
-const kb = loadKnowledge('knowledge');
+const kb = sampleShop();
 let seq = 0;
 const msg = (text: string, extra: Partial<InboundMessage> = {}): InboundMessage => ({
   channel: 'test',

@@ -4,16 +4,16 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { runBot, type RunningBot, type RunOptions } from '../../src/app/run-bot';
 import { signCall } from '../../src/handoff/webhook-destination';
-import { loadKnowledge } from '../../src/knowledge/loader';
 import type { KnowledgeBase } from '../../src/knowledge/schema';
 import { SqliteStore } from '../../src/storage/sqlite';
 import { startLocalServer, until, type LocalServer } from '../support/local-server';
 import { BOT_USER, groupUpdate, TelegramEmulator, textUpdate, type SentMessage } from '../support/telegram-emulator';
+import { sampleShop } from '../support/sample-shop';
 
 const silent = pino({ level: 'silent' });
 const SECRET = 'helpdesk-shared-secret-123';
 const AGENTS = -900;
-const baseKb = loadKnowledge('knowledge');
+const baseKb = sampleShop();
 /** Wednesday 10:00 in Jakarta: the sample CS team is at work. */
 const WORKING_HOURS = new Date('2026-11-25T03:00:00Z');
 /** Sunday 20:00 in Jakarta: after the team's Sunday hours. */

@@ -5,14 +5,14 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { runBot, type RunningBot } from '../../src/app/run-bot';
 import { signCall } from '../../src/handoff/webhook-destination';
-import { loadKnowledge } from '../../src/knowledge/loader';
 import { SqliteStore } from '../../src/storage/sqlite';
 import { startLocalServer, until, type LocalServer, type ReceivedRequest } from '../support/local-server';
 import { TelegramEmulator, textUpdate } from '../support/telegram-emulator';
+import { sampleShop } from '../support/sample-shop';
 
 const silent = pino({ level: 'silent' });
 const SECRET = 'helpdesk-signing-secret-0123';
-const kb = loadKnowledge('knowledge');
+const kb = sampleShop();
 /** Wednesday 10:00 in Jakarta: the sample CS team is at work (engine clock only; signatures use the real one). */
 const WORKING_HOURS = new Date('2026-11-25T03:00:00Z');
 

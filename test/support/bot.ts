@@ -1,7 +1,8 @@
 import pino from 'pino';
 import { runBot, type RunningBot } from '../../src/app/run-bot';
 import type { Env } from '../../src/app/channels-from-env';
-import { loadKnowledge } from '../../src/knowledge/loader';
+import type { KnowledgeBase } from '../../src/knowledge/schema';
+import { sampleShop } from './sample-shop';
 import { SqliteStore } from '../../src/storage/sqlite';
 import type { Channel } from '../../src/channels/channel';
 import { Inbox } from '../../src/channels/inbox';
@@ -20,10 +21,13 @@ export interface TestBot {
   stop(): Promise<void>;
 }
 
-/** Runs the sample shop with the channels `env` turns on, on 127.0.0.1, an in-memory store and short hub timings. */
-export async function startTestBot(env: Env): Promise<TestBot> {
+/**
+ * Runs the sample shop (without its privacy notice unless `kb` is given) with the channels `env`
+ * turns on, on 127.0.0.1, an in-memory store and short hub timings.
+ */
+export async function startTestBot(env: Env, kb: KnowledgeBase = sampleShop()): Promise<TestBot> {
   const store = new SqliteStore(':memory:');
-  const bot = await runBot(loadKnowledge('knowledge'), store, { PORT: '0', HOST: '127.0.0.1', ...env }, pino({ level: 'silent' }), { now: () => WORKING_HOURS, hub: { pollMs: 30, maxBackoffMs: 200 } });
+  const bot = await runBot(kb, store, { PORT: '0', HOST: '127.0.0.1', ...env }, pino({ level: 'silent' }), { now: () => WORKING_HOURS, hub: { pollMs: 30, maxBackoffMs: 200 } });
   if (!bot) throw new Error('no channel started');
   return {
     bot,

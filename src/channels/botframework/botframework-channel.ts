@@ -210,8 +210,8 @@ export class BotFrameworkChannel implements Channel {
     const value = activity.value as { state?: unknown; message?: unknown } | undefined;
     const ticket = this.options.store.openTicketFor(conversationId);
     if (!ticket) return;
-    if (value?.state === 'accepted') this.options.desk.claim(ticket.id, 'Agent hub');
-    else if (value?.state === 'completed') this.options.desk.resolve(ticket.id, 'Agent hub');
+    if (value?.state === 'accepted') this.options.desk.claim(ticket.id, 'Agent hub', CHANNEL);
+    else if (value?.state === 'completed') this.options.desk.resolve(ticket.id, 'Agent hub', CHANNEL);
     else this.options.log.warn({ ticket: ticket.id, state: value?.state, message: value?.message }, 'agent hub did not take the handoff; the ticket stays queued for our agents');
   }
 }
