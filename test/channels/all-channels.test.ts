@@ -1,4 +1,4 @@
-import { hmacSha256Hex } from '../../src/server/secrets';
+import { postBotFramework, postWhatsApp } from '../support/channel-posts';
 import { startTestBot, type TestBot } from '../support/bot';
 import { startLocalServer, until, type LocalServer } from '../support/local-server';
 import { BOT_USER, groupUpdate, TelegramEmulator, textUpdate } from '../support/telegram-emulator';
@@ -49,12 +49,10 @@ describe('all channels in one process', () => {
   });
 
   const whatsapp = async (from: string, text: string, id: string): Promise<void> => {
-    const raw = JSON.stringify({ entry: [{ changes: [{ value: { contacts: [{ wa_id: from, profile: { name: 'Wati' } }], messages: [{ from, id, type: 'text', text: { body: text } }] } }] }] });
-    await fetch(`${running.base}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${hmacSha256Hex('app-secret', raw)}` }, body: raw });
+    await postWhatsApp(running.base, 'app-secret', from, text, id);
   };
   const botframework = async (conversation: string, text: string, id: string): Promise<void> => {
-    const activity = { type: 'message', id, channelId: 'webchat', serviceUrl: connector.url, from: { id: 'web-user', name: 'Dewi' }, recipient: { id: 'bot' }, conversation: { id: conversation }, text };
-    await fetch(`${running.base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    await postBotFramework(running.base, connector.url, conversation, text, id);
   };
 
   it('answers on each channel', async () => {

@@ -2,8 +2,8 @@ import { Engine } from '../../src/engine/engine';
 import type { TurnResult } from '../../src/engine/types';
 import { loadFlows } from '../../src/flows/loader';
 import { loadKnowledge } from '../../src/knowledge/loader';
-import { hmacSha256Hex } from '../../src/server/secrets';
 import { SqliteStore } from '../../src/storage/sqlite';
+import { postBotFramework, postWhatsApp } from '../support/channel-posts';
 import { startTestBot, type TestBot } from '../support/bot';
 import { startLocalServer, until, type LocalServer } from '../support/local-server';
 import { TelegramEmulator, textUpdate } from '../support/telegram-emulator';
@@ -137,12 +137,10 @@ describe('privacy notice on every channel (real servers, sample shop with its no
   });
 
   const whatsapp = async (from: string, text: string, id: string): Promise<void> => {
-    const raw = JSON.stringify({ entry: [{ changes: [{ value: { contacts: [{ wa_id: from, profile: { name: 'Wati' } }], messages: [{ from, id, type: 'text', text: { body: text } }] } }] }] });
-    await fetch(`${running.base}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${hmacSha256Hex('app-secret', raw)}` }, body: raw });
+    await postWhatsApp(running.base, 'app-secret', from, text, id);
   };
   const botframework = async (conversation: string, text: string, id: string): Promise<void> => {
-    const activity = { type: 'message', id, channelId: 'webchat', serviceUrl: connector.url, from: { id: 'web-user', name: 'Dewi' }, recipient: { id: 'bot' }, conversation: { id: conversation }, text };
-    await fetch(`${running.base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    await postBotFramework(running.base, connector.url, conversation, text, id);
   };
   const whatsappTexts = (to: string): string[] => graphCalls.filter((c) => c.to === to).map((c) => (JSON.parse(c.body) as { text?: { body: string } }).text?.body ?? '');
   const botframeworkTexts = (conversation: string): string[] => activities.filter((a) => a.type === 'message' && a.conversation === conversation).map((a) => a.text ?? '');
