@@ -6,6 +6,8 @@ import {
   formatRupiah,
   isOpen,
   lowestPrice,
+  storeTimeZone,
+  timeZoneLabel,
   type Availability,
 } from '../knowledge/catalog';
 import { WEEKDAYS, type CatalogHandler, type KnowledgeBase, type Product, type Store, type Variant } from '../knowledge/schema';
@@ -155,8 +157,13 @@ function infoText(product: Product, lang: Language): string {
   return `${product.name}: ${description} ${price}`;
 }
 
-/** Weekly hours with consecutive days of equal hours folded: "Senin–Sabtu 09.00–21.00 WIB". */
-export function weeklyHours(store: Store, lang: Language): string {
+/**
+ * Weekly hours with consecutive days of equal hours folded, labelled with the store's time zone:
+ * "Senin–Sabtu 09.00–21.00 WITA". `shopTimeZone` is `settings.timezone`, for stores without their
+ * own; `now` picks the label of a zone with daylight saving time.
+ */
+export function weeklyHours(store: Store, lang: Language, shopTimeZone: string, now: Date): string {
+  const zoneLabel = timeZoneLabel(storeTimeZone(store, shopTimeZone), now);
   const groups: { from: number; to: number; range: string }[] = [];
   WEEKDAYS.forEach((day, i) => {
     const range = store.hours[day];
@@ -167,14 +174,18 @@ export function weeklyHours(store: Store, lang: Language): string {
   return groups
     .map((g) => {
       const days = g.from === g.to ? dayName(WEEKDAYS[g.from], lang) : `${dayName(WEEKDAYS[g.from], lang)}–${dayName(WEEKDAYS[g.to], lang)}`;
-      return `${days} ${formatHours(g.range, lang)}`;
+      return `${days} ${formatHours(g.range, lang, zoneLabel)}`;
     })
     .join(', ');
 }
 
-function hoursText(stores: readonly Store[], timeZone: string, lang: Language, now: Date): string {
+/** Each store's week in its own time zone, and whether it is open now there. */
+function hoursText(stores: readonly Store[], shopTimeZone: string, lang: Language, now: Date): string {
   return stores
-    .map((s) => `${say('hoursHeader', lang, { store: s.name })} ${weeklyHours(s, lang)}. ${say(isOpen(s, now, timeZone) ? 'openNow' : 'closedNow', lang)}`)
+    .map(
+      (s) =>
+        `${say('hoursHeader', lang, { store: s.name })} ${weeklyHours(s, lang, shopTimeZone, now)}. ${say(isOpen(s, now, shopTimeZone) ? 'openNow' : 'closedNow', lang)}`,
+    )
     .join('\n');
 }
 
@@ -183,9 +194,12 @@ function locationText(stores: readonly Store[], lang: Language): string {
   return stores.length === 1 ? lines[0] : [say('locationHeader', lang), ...lines.map((l) => `• ${l}`)].join('\n');
 }
 
-/** The nearest stores to a shared location, with distance, today's hours and map link. */
-export function nearestStoresText(point: GeoPoint, kb: KnowledgeBase, lang: Language, limit = 2): string {
+/**
+ * The nearest stores to a shared location, with distance, weekly hours (in each store's time zone)
+ * and map link. `now` (default: the current time) only picks the label of a zone with daylight saving time.
+ */
+export function nearestStoresText(point: GeoPoint, kb: KnowledgeBase, lang: Language, limit = 2, now: Date = new Date()): string {
   const ranked = [...kb.stores].map((s) => ({ s, km: distanceKm(point, s.coordinates) })).sort((a, b) => a.km - b.km).slice(0, limit);
-  const lines = ranked.map(({ s, km }) => `• ${s.name} — ${say('distance', lang, { km: km < 10 ? km.toFixed(1) : Math.round(km) })}: ${s.address}. ${weeklyHours(s, lang)}. ${s.map}`);
+  const lines = ranked.map(({ s, km }) => `• ${s.name} — ${say('distance', lang, { km: km < 10 ? km.toFixed(1) : Math.round(km) })}: ${s.address}. ${weeklyHours(s, lang, kb.settings.timezone, now)}. ${s.map}`);
   return [say('nearestHeader', lang), ...lines].join('\n');
 }

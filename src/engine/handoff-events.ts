@@ -1,4 +1,4 @@
-import { agentAvailability, dayName } from '../knowledge/catalog';
+import { agentAvailability, dayName, formatTime, timeZoneLabel } from '../knowledge/catalog';
 import type { KnowledgeBase } from '../knowledge/schema';
 import { say } from './messages';
 import type { Language, OutboundMessage } from './types';
@@ -40,13 +40,15 @@ export function handoffExpectation(kb: KnowledgeBase, ticketId: string, position
   const availability = agentAvailability(settings.hours, settings.holidays, now, kb.settings.timezone);
   if (availability.open) return say('handoffEta', lang, { ticket: ticketId, position, minutes: settings.replyMinutes });
   const next = availability.next;
-  const time = next ? (lang === 'id' ? next.time.replace(':', '.') : next.time) : '';
+  // Agents work in the shop's zone (settings.timezone), whatever the branches' zones are.
+  const time = next ? formatTime(next.time, lang) : '';
+  const zone = timeZoneLabel(kb.settings.timezone, now);
   const when = !next
     ? say('whenLater', lang)
     : next.inDays === 0
-      ? say('whenToday', lang, { time })
+      ? say('whenToday', lang, { time, zone })
       : next.inDays === 1
-        ? say('whenTomorrow', lang, { time })
-        : say('whenDay', lang, { day: dayName(next.day, lang), time });
+        ? say('whenTomorrow', lang, { time, zone })
+        : say('whenDay', lang, { day: dayName(next.day, lang), time, zone });
   return say('handoffClosed', lang, { ticket: ticketId, when });
 }

@@ -70,9 +70,10 @@ export const MESSAGES = {
     id: 'Nomor tiket {ticket}. Saat ini di luar jam kerja CS; CS kami kembali {when} dan akan membalas di chat ini. Sementara itu Kakak tetap bisa bertanya ke bot soal harga, stok, atau jam buka.',
     en: 'Your ticket is {ticket}. Our agents are off duty now; they are back {when} and will reply in this chat. Meanwhile you can still ask the bot about prices, stock or opening hours.',
   },
-  whenToday: { id: 'hari ini pukul {time} WIB', en: 'today at {time} WIB' },
-  whenTomorrow: { id: 'besok pukul {time} WIB', en: 'tomorrow at {time} WIB' },
-  whenDay: { id: 'hari {day} pukul {time} WIB', en: 'on {day} at {time} WIB' },
+  // {zone}: WIB, WITA or WIT (or a foreign zone's short name), from settings.timezone.
+  whenToday: { id: 'hari ini pukul {time} {zone}', en: 'today at {time} {zone}' },
+  whenTomorrow: { id: 'besok pukul {time} {zone}', en: 'tomorrow at {time} {zone}' },
+  whenDay: { id: 'hari {day} pukul {time} {zone}', en: 'on {day} at {time} {zone}' },
   whenLater: { id: 'secepatnya', en: 'as soon as they can' },
   stillQueued: {
     id: 'Mohon maaf menunggu, Kak. Tiket {ticket} masih dalam antrean (posisi ke-{position}); CS kami akan membalas di chat ini secepatnya.',

@@ -1,5 +1,5 @@
 import type { Language } from '../engine/types';
-import { WEEKDAYS, type Product, type Store, type Variant, type WeekHours, type Weekday } from './schema';
+import { INDONESIAN_TIME_ZONES, WEEKDAYS, type Product, type Store, type Variant, type WeekHours, type Weekday } from './schema';
 
 /** Formats Rupiah the Indonesian way: 15999000 → "Rp15.999.000". */
 export function formatRupiah(amount: number): string {
@@ -41,7 +41,7 @@ export function dayName(day: Weekday, lang: Language): string {
   return DAY_NAMES[lang][day];
 }
 
-/** Weekday and minutes since midnight of `at` in a time zone (Asia/Jakarta by default). */
+/** Weekday and minutes since midnight of `at` in a time zone (an IANA name such as Asia/Jakarta). */
 export function localTime(at: Date, timeZone: string): { day: Weekday; minutes: number } {
   const parts = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
   const get = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
@@ -49,9 +49,32 @@ export function localTime(at: Date, timeZone: string): { day: Weekday; minutes: 
   return { day: WEEKDAYS.includes(day) ? day : 'mon', minutes: Number(get('hour')) * 60 + Number(get('minute')) };
 }
 
-/** Whether a store is open at a moment. */
-export function isOpen(store: Store, at: Date, timeZone: string): boolean {
-  const { day, minutes } = localTime(at, timeZone);
+/** The time zone of a store's hours: its own, or the shop's (`settings.timezone`). */
+export function storeTimeZone(store: Store, shopTimeZone: string): string {
+  return store.timezone ?? shopTimeZone;
+}
+
+/**
+ * How customers name a time zone at a moment: "WIB", "WITA" or "WIT" for Indonesia's zones (in
+ * either language), otherwise the zone's short name ("GMT+8", "GMT"). The moment matters only for
+ * zones with daylight saving time.
+ */
+export function timeZoneLabel(timeZone: string, at: Date): string {
+  const format = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'short' });
+  // Aliases such as "Asia/Ujung_Pandang" or "asia/makassar" resolve to the canonical name.
+  const canonical = format.resolvedOptions().timeZone;
+  const indonesian = lookupIndonesian(timeZone) ?? lookupIndonesian(canonical);
+  if (indonesian) return indonesian;
+  return format.formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? canonical;
+}
+
+function lookupIndonesian(name: string): string | undefined {
+  return Object.entries(INDONESIAN_TIME_ZONES).find(([zone]) => zone === name)?.[1];
+}
+
+/** Whether a store is open at a moment, by its hours in its own time zone (or the shop's, `shopTimeZone`). */
+export function isOpen(store: Store, at: Date, shopTimeZone: string): boolean {
+  const { day, minutes } = localTime(at, storeTimeZone(store, shopTimeZone));
   const range = store.hours[day];
   if (range === 'closed') return false;
   const [open, close] = range.split('-').map((t) => {
@@ -61,11 +84,16 @@ export function isOpen(store: Store, at: Date, timeZone: string): boolean {
   return minutes >= open && minutes < close;
 }
 
-/** "09:00-21:00" → "09.00–21.00" (the Indonesian way of writing times). */
-export function formatHours(range: string, lang: Language): string {
+/** A clock time the Indonesian way in Indonesian ("08.00"), as written in English ("08:00"). */
+export function formatTime(time: string, lang: Language): string {
+  return lang === 'id' ? time.replace(':', '.') : time;
+}
+
+/** "09:00-21:00" → "09.00–21.00 WITA" (the Indonesian way of writing times), labelled with `zoneLabel`. */
+export function formatHours(range: string, lang: Language, zoneLabel: string): string {
   if (range === 'closed') return lang === 'id' ? 'tutup' : 'closed';
   const [a, b] = range.split('-');
-  return lang === 'id' ? `${a.replace(':', '.')}–${b.replace(':', '.')} WIB` : `${a}–${b} WIB`;
+  return `${formatTime(a, lang)}–${formatTime(b, lang)} ${zoneLabel}`;
 }
 
 /** Great-circle distance in kilometres. */

@@ -35,6 +35,42 @@ const weekHours = z
   })
   .strict();
 
+/**
+ * Indonesia's time zones by IANA name, with the label customers know. Any other IANA zone is
+ * accepted too and labelled with its short name ("GMT+8").
+ */
+export const INDONESIAN_TIME_ZONES = {
+  'Asia/Jakarta': 'WIB',
+  'Asia/Pontianak': 'WIB',
+  'Asia/Makassar': 'WITA',
+  'Asia/Jayapura': 'WIT',
+} as const;
+
+/** Whether the runtime's time-zone data knows `name` (an IANA name such as "Asia/Makassar"). */
+export function isKnownTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const INDONESIAN_ZONE_LIST = Object.entries(INDONESIAN_TIME_ZONES)
+  .map(([zone, label]) => `${zone} (${label})`)
+  .join(', ');
+
+/** What to write instead of `input`: the IANA name for a label such as "WITA", else the list. */
+function timeZoneProblem(input: unknown): string {
+  const text = String(input);
+  const byLabel = Object.entries(INDONESIAN_TIME_ZONES).find(([, label]) => label === text.trim().toUpperCase());
+  if (byLabel) return `"${text}" is how customers say it, not a time-zone name; write ${byLabel[0]} (tanya prints ${byLabel[1]} for it)`;
+  return `"${text}" is not a time-zone name; write an IANA name: ${INDONESIAN_ZONE_LIST} for Indonesia; any other IANA zone works too, e.g. Asia/Singapore`;
+}
+
+/** An IANA time-zone name, checked against the runtime's time-zone data (an empty one is reported once, as empty). */
+export const timeZone = nonEmpty.refine((name) => name === '' || isKnownTimeZone(name), { error: (issue) => timeZoneProblem(issue.input) });
+
 export const storeSchema = z
   .object({
     id,
@@ -47,6 +83,8 @@ export const storeSchema = z
     hours: weekHours,
     map: z.string().url('write a full link such as "https://maps.google.com/?q=-6.2,106.8"'),
     coordinates: z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).strict(),
+    /** IANA time zone of the branch's hours, e.g. "Asia/Makassar" for Bali (default: `settings.timezone`). */
+    timezone: timeZone.optional(),
   })
   .strict();
 
@@ -221,7 +259,8 @@ export const settingsSchema = z
     defaultLanguage: z.enum(['id', 'en']).default('id'),
     languages: z.array(z.enum(['id', 'en'])).default(['id', 'en']),
     greeting: localized.optional(),
-    timezone: nonEmpty.default('Asia/Jakarta'),
+    /** IANA time zone of the agents' hours and of stores without their own (default Asia/Jakarta). */
+    timezone: timeZone.default('Asia/Jakarta'),
     /** Minimum confidence to answer (default 0.2). */
     answerThreshold: z.number().min(0).max(1).default(0.2),
     /** Minimum confidence to offer a clarification instead of a fallback (default 0.12). */
