@@ -2,7 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
-import { consoleChannel, runConsoleChat } from '../channels/console/console-chat';
+import { consoleChannel, consoleConversationId, newConsoleConversation, runConsoleChat } from '../channels/console/console-chat';
 import { AgentDesk } from '../engine/agent-desk';
 import { HandoffHub } from '../handoff/hub';
 import { Engine } from '../engine/engine';
@@ -23,10 +23,11 @@ import { SqliteStore } from '../storage/sqlite';
 import { ChannelConfigError } from '../channels/channel';
 import { runBot, type RunningBot } from '../app/run-bot';
 import { watchForChanges } from '../app/live-reload';
-import { formatEvalReport, formatTuneReport } from './reports';
+import { formatEvalReport, formatStatsReport, formatTuneReport } from './reports';
 import { progressBar } from './progress';
 import { addTicketCommands } from './tickets';
-import { addPrivacyCommands, PrivacyCommandError } from './privacy';
+import { addPrivacyCommands } from './privacy';
+import { CommandError, openBotDatabase } from './open-store';
 import { sinceTime } from './options';
 import { RetentionSchedule } from '../privacy/retention';
 import { readDialogflow, readQnaTsv, readRasa, readSpreadsheet } from '../importers/formats';
@@ -188,19 +189,19 @@ export function buildCli(): Command {
       .option('--db <path>', 'SQLite file of the bot', DEFAULT_DB)
       .option('--since <date>', 'from this date (YYYY-MM-DD or ISO time); default: everything', '1970-01-01')
       .option('--json', 'JSON output', false);
-  reportOptions(report.command('unanswered').description('questions the bot could not answer, grouped by similarity, most frequent first')).action(
+  reportOptions(report.command('unanswered').description('questions the bot could not answer, grouped by similarity, most frequent first (not requests for a person, deletion requests or commands)')).action(
     (opts: { kb: string; db: string; since: string; json: boolean }) => {
-      const kb = loadKnowledge(opts.kb);
-      const store = new SqliteStore(opts.db);
+      const since = sinceTime(opts.since);
+      const store = openBotDatabase(opts.db, 'read');
       try {
-        const clusters = unansweredReport(store, new Matcher(kb), sinceTime(opts.since));
+        const clusters = unansweredReport(store, new Matcher(loadKnowledge(opts.kb)), since);
         if (opts.json) {
           process.stdout.write(`${JSON.stringify(clusters, null, 2)}\n`);
           return;
         }
         if (clusters.length === 0) process.stdout.write('Semua pertanyaan terjawab / nothing unanswered.\n');
         clusters.forEach((c, i) => {
-          const near = c.nearestEntry ? `nearest entry: ${c.nearestEntry.id} (${c.nearestEntry.score.toFixed(2)})` : 'no similar entry';
+          const near = c.nearestEntry ? `entri terdekat / nearest entry: ${c.nearestEntry.id} (${c.nearestEntry.score.toFixed(2)})` : 'tidak ada entri mirip / no similar entry';
           process.stdout.write(`${i + 1}. ${c.count}× — ${near}\n${c.examples.map((e) => `   "${e}"`).join('\n')}\n`);
         });
       } finally {
@@ -208,33 +209,24 @@ export function buildCli(): Command {
       }
     },
   );
-  reportOptions(report.command('stats').description('conversations, containment and handoff rates, top entries, clarification rate, CSAT')).action(
+  reportOptions(report.command('stats').description('conversations, containment and handoff rates, top entries, clarification rate, CSAT; rates per customer question')).action(
     (opts: { db: string; since: string; json: boolean }) => {
-      const store = new SqliteStore(opts.db);
+      const since = sinceTime(opts.since);
+      const store = openBotDatabase(opts.db, 'read');
       try {
-        const s = statsReport(store, sinceTime(opts.since));
+        const s = statsReport(store, since);
         if (opts.json) {
           process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
           return;
         }
-        const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
-        process.stdout.write(
-          [
-            `conversations: ${s.conversations} (${s.customerMessages} customer messages)`,
-            `containment (no person needed): ${pct(s.containmentRate)}`,
-            `handoff rate: ${pct(s.handoffRate)}`,
-            `clarification rate: ${pct(s.clarificationRate)}`,
-            `CSAT: ${s.csatAverage === null ? '—' : `${s.csatAverage.toFixed(2)} / 5 (${s.csatAnswers} answers)`}`,
-            `top entries: ${s.topEntries.map((e) => `${e.id} ${e.answers}`).join(', ') || '—'}`,
-          ].join('\n') + '\n',
-        );
+        process.stdout.write(formatStatsReport(s));
       } finally {
         store.close();
       }
     },
   );
 
-  addTicketCommands(program, { kb: DEFAULT_KB, db: DEFAULT_DB, agent: safeUserName() });
+  addTicketCommands(program, { kb: DEFAULT_KB, db: DEFAULT_DB, ...(process.env.TANYA_AGENT ? { agent: process.env.TANYA_AGENT } : {}) });
   addPrivacyCommands(program, { kb: DEFAULT_KB, db: DEFAULT_DB, operator: safeUserName() });
 
   program
@@ -242,10 +234,14 @@ export function buildCli(): Command {
     .description('chat with the bot in the terminal')
     .option('--kb <dir>', 'knowledge-base folder', DEFAULT_KB)
     .option('--flows <dir>', 'flows folder', DEFAULT_FLOWS)
-    .option('--db <path>', 'SQLite file for transcripts (default: in memory)', ':memory:')
+    .option('--db <path>', 'SQLite file for transcripts (default: in memory); each run is a new conversation', ':memory:')
+    .option('--conversation <id>', 'continue this conversation (its id is printed when a chat with --db starts)', parseConversationId)
     .option('--json', 'read one message per line, print one JSON object per line', false)
-    .action(async (opts: { kb: string; flows: string; db: string; json: boolean }) => {
-      await chat(opts.kb, opts.flows, opts.db, opts.json);
+    .action(async (opts: { kb: string; flows: string; db: string; json: boolean; conversation?: string }) => {
+      if (opts.conversation !== undefined && opts.db === ':memory:') {
+        throw new CommandError('--conversation perlu --db FILE: tanpa database tidak ada percakapan untuk dilanjutkan. / --conversation needs --db FILE: without a database there is no conversation to continue.');
+      }
+      await chat(opts.kb, opts.flows, opts.db, opts.json, opts.conversation);
     });
 
   program
@@ -298,25 +294,40 @@ async function start(kbDir: string, flowsDir: string, dbPath: string): Promise<v
   });
 }
 
-async function chat(kbDir: string, flowsDir: string, dbPath: string, json: boolean): Promise<void> {
+async function chat(kbDir: string, flowsDir: string, dbPath: string, json: boolean, continueId?: string): Promise<void> {
   const log = createLogger(process.env.LOG_LEVEL ?? (json ? 'silent' : 'warn'));
   const kb = loadKnowledge(kbDir);
   const flows = loadFlows(flowsDir, kb);
   const store = new SqliteStore(dbPath);
+  const user = safeUserName();
+  // A database outlives the run: each run is a new conversation (no state or open ticket carried
+  // over) unless --conversation names one to continue. In memory, nothing outlives it anyway.
+  const persistent = dbPath !== ':memory:';
+  const conversationId = continueId !== undefined ? continueId : persistent ? newConsoleConversation() : `console:${user}`;
+  if (persistent) {
+    const open = store.openTicketFor(conversationId);
+    const line =
+      continueId === undefined
+        ? `Percakapan baru / new conversation: ${conversationId} (lanjutkan / continue: --conversation ${conversationId})`
+        : store.loadState(conversationId) === undefined
+          ? `Percakapan baru / new conversation: ${conversationId}`
+          : `Melanjutkan percakapan / continuing conversation: ${conversationId}${open ? ` (tiket / ticket ${open.id} ${open.status})` : ''}`;
+    // JSON lines stay parseable: the note goes to stderr there.
+    (json ? process.stderr : process.stdout).write(`${line}\n`);
+  }
   const engine = new Engine(kb, store, {
     flows,
     onError: (error, message) => log.error({ err: error, conversation: message.conversationId, text: message.text }, 'turn failed'),
   });
-  const user = safeUserName();
-  // In the interactive chat, agents' replies (tanya reply) and ticket notices are printed as they come.
-  const hub = json ? undefined : new HandoffHub({ store, desk: new AgentDesk(store, () => kb), channels: [consoleChannel(process.stdout)], destinations: [], log });
+  // In the interactive chat, agents' replies (tanya reply) and ticket notices for this conversation are printed as they come.
+  const hub = json ? undefined : new HandoffHub({ store, desk: new AgentDesk(store, () => kb), channels: [consoleChannel(process.stdout, conversationId)], destinations: [], log });
   await hub?.start();
   const watcher = json ? undefined : watchForChanges({ kbDir, flowsDir, engine, log });
   // A terminal bot with a database file keeps to the retention period like any other.
-  const retention = json || dbPath === ':memory:' ? undefined : new RetentionSchedule({ store, settings: () => engine.kb.settings, env: process.env, log });
+  const retention = json || !persistent ? undefined : new RetentionSchedule({ store, settings: () => engine.kb.settings, env: process.env, log });
   retention?.start();
   try {
-    await runConsoleChat({ engine, input: process.stdin, output: process.stdout, json, conversationId: `console:${user}`, userName: user });
+    await runConsoleChat({ engine, input: process.stdin, output: process.stdout, json, conversationId, userName: user });
   } finally {
     await retention?.stop();
     watcher?.close();
@@ -329,6 +340,12 @@ function parsePositiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('write a whole number of 1 or more');
   return n;
+}
+
+function parseConversationId(value: string): string {
+  const id = consoleConversationId(value);
+  if (!id) throw new InvalidArgumentError('tulis id percakapan yang dicetak saat chat dimulai, mis. console:20261125-a1b2c3 / write the id printed when the chat started, e.g. console:20261125-a1b2c3');
+  return id;
 }
 
 function parseRate(value: string): number {
@@ -367,7 +384,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   try {
     await buildCli().parseAsync([...argv]);
   } catch (error) {
-    if (error instanceof LabelledFileError || error instanceof ChannelConfigError || error instanceof PrivacyCommandError) {
+    if (error instanceof LabelledFileError || error instanceof ChannelConfigError || error instanceof CommandError) {
       process.stderr.write(`${error.message}\n`);
       process.exitCode = 1;
       return;

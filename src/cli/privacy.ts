@@ -6,7 +6,8 @@ import { loadKnowledge } from '../knowledge/loader';
 import { customerKeys, maskedCustomer } from '../privacy/customer-keys';
 import { formatCounts, nonZero, totalOf } from '../privacy/counts';
 import { purgeInBatches, retentionCutoff, retentionDays } from '../privacy/retention';
-import { SqliteStore } from '../storage/sqlite';
+import type { SqliteStore } from '../storage/sqlite';
+import { CommandError, openBotDatabase } from './open-store';
 import { sinceTime } from './options';
 import type { AuditEntry, CustomerData } from '../storage/store';
 
@@ -18,7 +19,7 @@ interface PrivacyDefaults {
 }
 
 /** Raised for a request the command cannot serve; printed as is, exit 1. */
-export class PrivacyCommandError extends Error {}
+export class PrivacyCommandError extends CommandError {}
 
 /**
  * The shop's duties under UU 27/2022 from the terminal: `tanya privacy purge` (retention),
@@ -26,8 +27,9 @@ export class PrivacyCommandError extends Error {}
  * privacy command leaves an audit row with the operator's OS user.
  */
 export function addPrivacyCommands(program: Command, defaults: PrivacyDefaults): void {
-  const withStore = async <T>(db: string, fn: (store: SqliteStore) => T | Promise<T>): Promise<T> => {
-    const store = new SqliteStore(db);
+  // Each command works on the bot's existing database (never a new empty one); only `audit` merely reads.
+  const withStore = async <T>(db: string, fn: (store: SqliteStore) => T | Promise<T>, mode: 'read' | 'write' = 'write'): Promise<T> => {
+    const store = openBotDatabase(db, mode);
     try {
       return await fn(store);
     } finally {
@@ -118,15 +120,16 @@ export function addPrivacyCommands(program: Command, defaults: PrivacyDefaults):
     .option('--since <date>', 'from this date (YYYY-MM-DD or ISO time); default: everything', '1970-01-01')
     .option('--json', 'one JSON object per line', false)
     .action(async (opts: { db: string; since: string; json: boolean }) => {
+      const since = sinceTime(opts.since);
       await withStore(opts.db, (store) => {
-        const entries = store.auditLog({ since: sinceTime(opts.since) });
+        const entries = store.auditLog({ since });
         if (opts.json) {
           for (const e of entries) process.stdout.write(`${JSON.stringify(e)}\n`);
           return;
         }
         if (entries.length === 0) process.stdout.write('Belum ada catatan audit / no audit entries.\n');
         for (const e of entries) process.stdout.write(`${auditLine(e)}\n`);
-      });
+      }, 'read');
     });
 }
 

@@ -1,6 +1,7 @@
 import type { Settings } from '../knowledge/schema';
 import type { EvalMetrics } from '../eval/metrics';
 import type { TuneResult } from '../eval/tune';
+import type { StatsReport } from '../eval/reports';
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
 
@@ -34,4 +35,25 @@ export function formatTuneReport(settings: Settings, result: TuneResult): string
   const note = result.before.outOfScope === 0 ? '\nnote: the cases have no out-of-scope (null) examples; add some so tuning can weigh refusals.\n' : '';
   const cv = result.crossValidated > 0 ? `(thresholds chosen on the cases plus ${result.crossValidated} of the knowledge base's own examples scored out of fold; figures above are on the cases)\n` : '';
   return `${row('before', result.before, settings)}\n${row('after', result.after, result.thresholds)}\n${cv}${note}`;
+}
+
+/** The human-readable report of `tanya report stats`: every rate is a share of customer questions. */
+export function formatStatsReport(s: StatsReport): string {
+  const decisions = Object.entries(s.decisions)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([d, n]) => `${d} ${n}`)
+    .join(', ');
+  const notCounted = s.customerMessages - s.questions;
+  return (
+    [
+      `percakapan / conversations: ${s.conversations} (${s.conversationsHandedOff} ke CS / handed to a person)`,
+      `pertanyaan pelanggan / customer questions: ${s.questions}${notCounted > 0 ? ` (+${notCounted} perintah, rating atau pesan ke agen tidak dihitung / commands, ratings or messages to an agent not counted)` : ''}`,
+      `keputusan / decisions: ${decisions || '—'}`,
+      `ditangani bot / containment (no person needed): ${pct(s.containmentRate)}`,
+      `diteruskan ke CS / handoff rate: ${pct(s.handoffRate)}`,
+      `pertanyaan balik / clarification rate: ${pct(s.clarificationRate)}`,
+      `CSAT: ${s.csatAverage === null ? '—' : `${s.csatAverage.toFixed(2)} / 5 (${s.csatAnswers} jawaban / answers)`}`,
+      `entri teratas / top entries: ${s.topEntries.map((e) => `${e.id} ${e.answers}`).join(', ') || '—'}`,
+    ].join('\n') + '\n'
+  );
 }

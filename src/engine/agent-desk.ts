@@ -11,6 +11,16 @@ export type DeskResult = { readonly ok: true; readonly ticket: HandoffTicket } |
 
 const OPEN_STATUSES = new Set(['queued', 'claimed']);
 
+/** What to do when another agent holds the ticket. */
+export interface HolderRule {
+  /**
+   * Refuse with 'claimed-by-other' (default: true for `reply`; false for `resolve`, which every
+   * destination may do to any open ticket). When the action goes ahead on another agent's
+   * ticket, its audit row names the holder.
+   */
+  readonly refuseOthers?: boolean;
+}
+
 /**
  * What agents do to tickets, wherever they work (Telegram group, helpdesk webhook, terminal):
  * claim, reply, resolve, transfer. Each action is one transaction that also queues the customer's
@@ -72,28 +82,31 @@ export class AgentDesk {
   }
 
   /** Relays an agent's message to the customer (claiming a queued ticket on the way). */
-  reply(ticketId: string, agent: string, text: string, via?: string): DeskResult {
+  reply(ticketId: string, agent: string, text: string, via?: string, rule: HolderRule = {}): DeskResult {
     const body = text.trim();
     return this.store.atomically(() => {
       const found = this.store.getTicket(ticketId);
       if (!found) return { ok: false, error: 'not-found' };
       if (!OPEN_STATUSES.has(found.status)) return { ok: false, error: 'closed', ticket: found };
       if (!body) return { ok: false, error: 'empty', ticket: found };
-      if (found.status === 'claimed' && found.agent && found.agent !== agent) return { ok: false, error: 'claimed-by-other', ticket: found };
+      const other = heldByOther(found, agent);
+      if (other && (rule.refuseOthers ?? true)) return { ok: false, error: 'claimed-by-other', ticket: found };
       const ticket = found.status === 'queued' ? this.claimNow(found, agent, via) : found;
       this.toCustomer(ticket, [{ kind: 'text', text: body }], 'agent');
       this.event({ type: 'agent-message', ticketId, agent, text: body });
-      this.audit('ticket.reply', agent, ticketId, via);
+      this.audit('ticket.reply', agent, ticketId, via, other ? { holder: other } : undefined);
       return { ok: true, ticket };
     });
   }
 
   /** Closes the ticket, gives the conversation back to the bot and asks for a 1–5 rating. */
-  resolve(ticketId: string, agent?: string, via?: string): DeskResult {
+  resolve(ticketId: string, agent?: string, via?: string, rule: HolderRule = {}): DeskResult {
     return this.store.atomically(() => {
       const found = this.store.getTicket(ticketId);
       if (!found) return { ok: false, error: 'not-found' };
       if (!OPEN_STATUSES.has(found.status)) return { ok: false, error: 'closed', ticket: found };
+      const other = agent === undefined ? undefined : heldByOther(found, agent);
+      if (other && (rule.refuseOthers ?? false)) return { ok: false, error: 'claimed-by-other', ticket: found };
       const ticket = this.store.updateTicketStatus(ticketId, 'resolved', found.agent ? undefined : agent) ?? found;
       const state = this.store.loadState(ticket.conversationId) ?? EMPTY_STATE;
       const { handoff: _h, ...rest } = state;
@@ -108,7 +121,7 @@ export class AgentDesk {
         'resolved',
       );
       this.event({ type: 'ticket-resolved', ticketId, ...(agent ? { agent } : {}) });
-      this.audit('ticket.resolve', agent ?? ticket.agent ?? 'unknown', ticketId, via);
+      this.audit('ticket.resolve', agent ?? ticket.agent ?? 'unknown', ticketId, via, other ? { holder: other } : undefined);
       return { ok: true, ticket };
     });
   }
@@ -163,4 +176,9 @@ export class AgentDesk {
   private event(event: HandoffEvent): void {
     this.store.enqueue({ kind: HANDOFF_EVENT, target: event.ticketId, payload: event });
   }
+}
+
+/** The agent holding a claimed ticket when it is not `agent`. */
+function heldByOther(ticket: HandoffTicket, agent: string): string | undefined {
+  return ticket.status === 'claimed' && ticket.agent && ticket.agent !== agent ? ticket.agent : undefined;
 }

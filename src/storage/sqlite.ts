@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { ConversationState } from '../engine/state';
@@ -127,6 +127,41 @@ interface OutboxRow {
 /** Transcript text is capped so one pasted novel cannot bloat the database. */
 const MAX_STORED_TEXT = 20_000;
 
+/** How `SqliteStore` opens its file. */
+export interface SqliteOpenOptions {
+  /**
+   * Read only, for commands that only read (reports, the audit log): nothing is created or changed
+   * (no folder, no file, no schema upgrade, no checkpoint); the file must exist and hold the
+   * current schema, else `StoreFileError`. Any write through the store then fails. Default false.
+   */
+  readonly readonly?: boolean;
+  /**
+   * The file must exist already (`StoreFileError` 'missing' otherwise) but is opened for writing
+   * and its schema brought up to date: commands that record something (the agent desk's audit
+   * rows) without starting a new database. Default false: the file and its folder are created.
+   */
+  readonly mustExist?: boolean;
+}
+
+/** Why an existing database could not be opened as asked (see `SqliteOpenOptions`). */
+export type StoreFileProblem = 'missing' | 'not-a-database' | 'outdated';
+
+/** The database file is absent, is not Tanya's, or (read only) predates the current schema. */
+export class StoreFileError extends Error {
+  constructor(
+    readonly path: string,
+    readonly problem: StoreFileProblem,
+    /** Tables or columns missing, for 'outdated'. */
+    readonly missing: readonly string[] = [],
+  ) {
+    super(`${path}: ${problem === 'missing' ? 'no such database file' : problem === 'not-a-database' ? 'not a Tanya database' : `made by an older Tanya (missing ${missing.join(', ')})`}`);
+    this.name = 'StoreFileError';
+  }
+}
+
+/** Tables every current database has (the schemas above). */
+const REQUIRED_TABLES = [...`${SCHEMA}${PRIVACY_SCHEMA}`.matchAll(/CREATE TABLE IF NOT EXISTS (\w+)/g)].map((m) => m[1]);
+
 /** The default store: one SQLite file in WAL mode (or ":memory:"). */
 export class SqliteStore implements ConversationStore {
   private readonly db: Database.Database;
@@ -136,18 +171,33 @@ export class SqliteStore implements ConversationStore {
   private deliveriesSincePrune = 0;
   private completedSincePrune = 0;
 
-  constructor(path: string) {
+  constructor(path: string, options: SqliteOpenOptions = {}) {
+    const readonly = options.readonly === true;
+    const mustExist = readonly || options.mustExist === true;
     if (path !== ':memory:') {
-      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-      restrictFolder(dirname(path));
+      if (mustExist && !isFile(path)) throw new StoreFileError(path, 'missing');
+      if (!mustExist) {
+        mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+        restrictFolder(dirname(path));
+      }
     }
-    this.db = new Database(path);
-    // Transcripts are customers' personal data: readable by the bot's user only (also the WAL files).
-    if (path !== ':memory:') restrictToOwner(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    if (path !== ':memory:') {
+    this.db = new Database(path, { readonly, fileMustExist: mustExist && path !== ':memory:' });
+    if (readonly) {
+      this.db.pragma('busy_timeout = 5000');
+      checkSchema(this.db, path);
+    } else {
+      // Transcripts are customers' personal data: readable by the bot's user only (also the WAL files).
+      if (path !== ':memory:') restrictToOwner(path);
+      try {
+        this.db.pragma('journal_mode = WAL');
+      } catch (error) {
+        this.db.close();
+        throw mustExist && isNotADatabase(error) ? new StoreFileError(path, 'not-a-database') : error;
+      }
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('busy_timeout = 5000');
+    }
+    if (path !== ':memory:' && !readonly) {
       // Checkpoint the WAL between messages (every second) rather than inside whichever write
       // happens to fill it, so no customer's turn pays for a checkpoint; the large automatic
       // limit stays as a safety net.
@@ -161,12 +211,14 @@ export class SqliteStore implements ConversationStore {
       }, 1000);
       this.checkpointTimer.unref();
     }
-    this.db.exec(SCHEMA);
-    for (const [table, name, type] of COLUMNS_ADDED) {
-      const columns = new Set((this.db.pragma(`table_info(${table})`) as { name: string }[]).map((c) => c.name));
-      if (!columns.has(name)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${type}`);
+    if (!readonly) {
+      this.db.exec(SCHEMA);
+      for (const [table, name, type] of COLUMNS_ADDED) {
+        const columns = new Set((this.db.pragma(`table_info(${table})`) as { name: string }[]).map((c) => c.name));
+        if (!columns.has(name)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${type}`);
+      }
+      this.db.exec(PRIVACY_SCHEMA);
     }
-    this.db.exec(PRIVACY_SCHEMA);
     this.privacy = new SqlitePrivacy(this.db);
     this.stmts = {
       upsertConversation: this.db.prepare(
@@ -511,6 +563,46 @@ export class SqliteStore implements ConversationStore {
     if (this.checkpointTimer) clearInterval(this.checkpointTimer);
     this.checkpointTimer = undefined;
     if (this.db.open) this.db.close();
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function isNotADatabase(error: unknown): boolean {
+  return error instanceof Error && /not a database|file is encrypted/i.test(error.message);
+}
+
+/**
+ * A read-only store cannot upgrade the schema, so it checks the file has it all (tables and the
+ * columns added since the first release) and says what is missing rather than failing on a query.
+ */
+function checkSchema(db: Database.Database, path: string): void {
+  let tables: Set<string>;
+  try {
+    tables = new Set((db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((r) => r.name));
+  } catch (error) {
+    db.close();
+    throw isNotADatabase(error) ? new StoreFileError(path, 'not-a-database') : error;
+  }
+  const missing = REQUIRED_TABLES.filter((t) => !tables.has(t));
+  if (missing.length === REQUIRED_TABLES.length) {
+    db.close();
+    throw new StoreFileError(path, 'not-a-database');
+  }
+  for (const [table, name] of COLUMNS_ADDED) {
+    if (!tables.has(table)) continue;
+    const columns = new Set((db.pragma(`table_info(${table})`) as { name: string }[]).map((c) => c.name));
+    if (!columns.has(name)) missing.push(`${table}.${name}`);
+  }
+  if (missing.length > 0) {
+    db.close();
+    throw new StoreFileError(path, 'outdated', missing);
   }
 }
 

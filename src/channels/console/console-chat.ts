@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { Engine } from '../../engine/engine';
 import { decisionEntryId, decisionScore, type TurnResult } from '../../engine/types';
@@ -21,14 +22,33 @@ export function turnToJson(result: TurnResult): string {
   });
 }
 
+const CONSOLE_PREFIX = 'console:';
+
+/** A fresh terminal conversation id, e.g. `console:20261125-a1b2c3` (the date, then 6 random hex digits). */
+export function newConsoleConversation(now: Date = new Date()): string {
+  return `${CONSOLE_PREFIX}${now.toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * A terminal conversation id as a person typed it ("console:20261125-a1b2c3" or "20261125-a1b2c3");
+ * undefined when it is empty or has characters other than letters, digits and `_ . : @ -`.
+ */
+export function consoleConversationId(typed: string): string | undefined {
+  const id = typed.trim();
+  const full = id.startsWith(CONSOLE_PREFIX) ? id : `${CONSOLE_PREFIX}${id}`;
+  return /^[\w.:@-]+$/.test(full) && full.length > CONSOLE_PREFIX.length && full.length <= 120 ? full : undefined;
+}
+
 /**
  * The terminal as a channel for messages outside a turn (an agent's reply from
- * `tanya reply`, the rating question after `tanya resolve`): printed as they arrive.
+ * `tanya reply`, the rating question after `tanya resolve`): printed as they arrive. With a
+ * conversation id, only that conversation's messages: another terminal conversation's wait in
+ * the outbox until it is continued, rather than reaching the wrong person.
  */
-export function consoleChannel(output: NodeJS.WritableStream): Channel {
+export function consoleChannel(output: NodeJS.WritableStream, conversationId?: string): Channel {
   return {
     name: 'console',
-    owns: (conversationId) => conversationId.startsWith('console:'),
+    owns: (id) => (conversationId === undefined ? id.startsWith(CONSOLE_PREFIX) : id === conversationId),
     start: async () => undefined,
     stop: async () => undefined,
     send: async (_conversationId, replies) => {
