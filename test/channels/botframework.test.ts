@@ -177,3 +177,21 @@ describe('Bot Framework channel with an app id', () => {
     }
   });
 });
+
+describe('Bot Framework replies when the service URL is down', () => {
+  it('keeps the reply in the outbox for a retry instead of counting it delivered', async () => {
+    const running = await startTestBot({ BOT_FRAMEWORK: '1' });
+    try {
+      const closed = 'http://127.0.0.1:9';
+      const body = activity(closed, 'conv-down', { text: 'bisa cod ga' });
+      const response = await fetch(`${running.base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(response.status).toBe(200);
+      await until(() => running.store.transcript('botframework:conv-down').some((l) => l.direction === 'out'));
+      await new Promise((r) => setTimeout(r, 500));
+      const pending = running.store.takeDue(() => true, new Date(Date.now() + 3_600_000), 1000, 50, 'botframework:conv-down', 'test-owner');
+      expect(pending.length).toBeGreaterThan(0);
+    } finally {
+      await running.stop();
+    }
+  });
+});

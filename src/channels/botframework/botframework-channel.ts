@@ -109,10 +109,18 @@ export class BotFrameworkChannel implements Channel {
   async send(conversationId: string, replies: readonly OutboundMessage[], delivery?: DeliveryContext): Promise<void> {
     const reference = this.options.store.channelRef(conversationId) as Partial<ConversationReference> | undefined;
     if (!reference) throw new Error(`no conversation reference for ${conversationId}`);
+    // The adapter's turn-error handler swallows what the callback throws: keep the failure and
+    // rethrow it, so the outbox retries instead of counting the reply as delivered.
+    let failure: unknown;
     await this.adapter.continueConversationAsync(this.options.appId ?? '', reference, async (context) => {
-      for (const activity of activitiesFor(replies)) await context.sendActivity(activity);
-      if (delivery?.handoffTicketId) await context.sendActivity(this.handoffEvent(context, conversationId, delivery.handoffTicketId));
+      try {
+        for (const activity of activitiesFor(replies)) await context.sendActivity(activity);
+        if (delivery?.handoffTicketId) await context.sendActivity(this.handoffEvent(context, conversationId, delivery.handoffTicketId));
+      } catch (error) {
+        failure = error ?? new Error('bot framework send failed');
+      }
     });
+    if (failure !== undefined) throw failure instanceof Error ? failure : new Error(String(failure));
   }
 
   /** Runs the adapter on our HTTP server's request, translating to the shapes it expects. */
