@@ -5,7 +5,6 @@ import { createWhatsAppWebClient, printQr } from '../channels/whatsapp/real-clie
 import { WhatsAppWebChannel } from '../channels/whatsapp/whatsapp-web-channel';
 import { WhatsAppCloudChannel } from '../channels/whatsapp/whatsapp-cloud-channel';
 import type { AgentDesk } from '../engine/agent-desk';
-import type { Engine } from '../engine/engine';
 import type { Inbox } from '../channels/inbox';
 import { BotFrameworkChannel } from '../channels/botframework/botframework-channel';
 import type { Logger } from '../logging/logger';
@@ -15,7 +14,6 @@ import type { ConversationStore } from '../storage/store';
 export type Env = Readonly<Record<string, string | undefined>>;
 
 export interface ChannelDeps {
-  readonly engine: Engine;
   /** Where channels take customer messages in (durably, before acknowledging them). */
   readonly inbox: Inbox;
   readonly desk: AgentDesk;

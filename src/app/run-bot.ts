@@ -53,7 +53,7 @@ export async function runBot(kb: KnowledgeBase, store: ConversationStore, env: E
   const server = new HttpServer({ onError: (error, request) => log.error({ err: error, ...request }, 'http handler failed') });
   const desk = new AgentDesk(store, () => engine.kb, options.now);
   const inbox = new Inbox({ store, engine, log: log.child({ part: 'inbox' }), ...options.inbox });
-  const channels = channelsFromEnv(env, { engine, inbox, desk, store, log, server });
+  const channels = channelsFromEnv(env, { inbox, desk, store, log, server });
   if (channels.length === 0) return undefined;
   const retention = new RetentionSchedule({ store, settings: () => engine.kb.settings, env, log: log.child({ part: 'retention' }), ...options.retention });
   const destinations = destinationsFromEnv(env, { store, desk, server, channels, log });

@@ -248,7 +248,7 @@ export class Engine {
 
     const kind = message.kind ?? 'text';
     if (kind === 'location' && message.location && isGeoPoint(message.location)) {
-      return plainReply(nearestStoresText(message.location, this.kb, lang), 'unsupported', state);
+      return plainReply(nearestStoresText(message.location, this.kb, lang, undefined, this.now()), 'unsupported', state);
     }
     if (kind !== 'text' && !folded) {
       return plainReply(say('nonText', lang), 'unsupported', state);

@@ -27,7 +27,7 @@ function allowedKeys(path: Path): string[] | undefined {
     return ['id', 'name', 'storage', 'ram', 'color', 'price', 'stock'];
   }
   if (top === 'stores' && path.length === 2) {
-    return ['id', 'name', 'city', 'aliases', 'address', 'phone', 'hours', 'map', 'coordinates'];
+    return ['id', 'name', 'city', 'aliases', 'address', 'phone', 'hours', 'map', 'coordinates', 'timezone'];
   }
   return undefined;
 }
