@@ -2,7 +2,7 @@ import { UndeliverableError, type Channel } from '../channels/channel';
 import type { AgentDesk } from '../engine/agent-desk';
 import { CUSTOMER_MESSAGE, HANDOFF_EVENT, type CustomerDelivery, type HandoffEvent } from '../engine/handoff-events';
 import type { Logger } from '../logging/logger';
-import { isDeadLocalOwner, type ConversationStore, type HandoffTicket, type OutboxItem } from '../storage/store';
+import { isDeadLocalOwner, LEASE_OWNER, type ConversationStore, type HandoffTicket, type OutboxItem } from '../storage/store';
 
 /** Where agents see tickets and answer them (a Telegram group, a helpdesk webhook). */
 export interface AgentDestination {
@@ -45,6 +45,7 @@ export class HandoffHub {
   private pollTimer: NodeJS.Timeout | undefined;
   private reminderTimer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  private passes = 0;
 
   constructor(private readonly options: HubOptions) {
     this.pollMs = options.pollMs ?? 200;
@@ -104,15 +105,20 @@ export class HandoffHub {
   private async deliverDue(target?: string): Promise<void> {
     const { store, log } = this.options;
     let items: OutboxItem[];
+    // Each pass leases as an owner of its own: a pass that outlives its leases can tell that a
+    // later pass (a flush after the customer's next message) has taken an item meanwhile.
+    const owner = `${LEASE_OWNER}:${++this.passes}`;
     try {
-      items = store.takeDue((item) => this.accepts(item), this.now(), LEASE_MS, 50, target);
+      items = store.takeDue((item) => this.accepts(item), this.now(), LEASE_MS, 50, target, owner);
     } catch (error) {
       log.error({ err: error }, 'outbox read failed');
       return;
     }
     const blocked = new Map<string, Date>();
+    const lost = new Set<string>();
     for (const item of items) {
       const key = `${item.kind}|${item.target}`;
+      if (lost.has(key)) continue;
       const wait = blocked.get(key);
       if (wait) {
         // An earlier item for the same conversation failed: keep the order.
@@ -120,6 +126,11 @@ export class HandoffHub {
         continue;
       }
       try {
+        if (!store.holdLease(item.seq, owner, this.now(), LEASE_MS)) {
+          // Another pass has this conversation's queue now; it keeps the order.
+          lost.add(key);
+          continue;
+        }
         await this.deliver(item);
         store.completeItem(item.seq, this.now());
       } catch (error) {

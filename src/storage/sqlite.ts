@@ -196,6 +196,8 @@ export class SqliteStore implements ConversationStore {
       }
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('busy_timeout = 5000');
+      // Deleted rows (an erased customer, expired transcripts) are overwritten, not left in free pages.
+      this.db.pragma('secure_delete = ON');
     }
     if (path !== ':memory:' && !readonly) {
       // Checkpoint the WAL between messages (every second) rather than inside whichever write
@@ -254,6 +256,7 @@ export class SqliteStore implements ConversationStore {
       heldBy: this.db.prepare(`SELECT seq, kind, target, sending_since FROM outbox WHERE done_at IS NULL AND lease_owner = ?`),
       release: this.db.prepare(`UPDATE outbox SET lease_until = NULL, lease_owner = NULL, sending_since = NULL, next_at = MAX(next_at, ?) WHERE seq = ?`),
       markSending: this.db.prepare(`UPDATE outbox SET sending_since = ? WHERE seq = ?`),
+      holdLease: this.db.prepare(`UPDATE outbox SET lease_until = ? WHERE seq = ? AND done_at IS NULL AND lease_owner = ?`),
       wasDelivered: this.db.prepare(`SELECT 1 AS yes FROM deliveries WHERE channel = ? AND id = ?`),
       complete: this.db.prepare(`UPDATE outbox SET done_at = ?, lease_until = NULL, sending_since = NULL WHERE seq = ?`),
       pruneOutbox: this.db.prepare(`DELETE FROM outbox WHERE done_at IS NOT NULL AND done_at < ?`),
@@ -345,6 +348,10 @@ export class SqliteStore implements ConversationStore {
       })();
     }
     return released;
+  }
+
+  holdLease(seq: number, owner: string, now: Date, leaseMs: number): boolean {
+    return this.stmts.holdLease.run(new Date(now.getTime() + leaseMs).toISOString(), seq, owner).changes > 0;
   }
 
   markSending(seq: number, at: Date = new Date()): void {
@@ -536,11 +543,28 @@ export class SqliteStore implements ConversationStore {
   }
 
   purgeOlderThan(cutoff: Date, options?: PurgeOptions): PurgeResult {
-    return this.privacy.purgeOlderThan(cutoff, options);
+    const result = this.privacy.purgeOlderThan(cutoff, options);
+    if (!options?.dryRun) this.dropOldPageCopies();
+    return result;
   }
 
   forgetCustomer(keys: CustomerKeys): ForgetResult {
-    return this.privacy.forgetCustomer(keys);
+    const result = this.privacy.forgetCustomer(keys);
+    this.dropOldPageCopies();
+    return result;
+  }
+
+  /**
+   * The WAL still holds earlier copies of the pages just overwritten: copy them into the database
+   * and empty the WAL, so deleted personal data is gone from the files on disk. Waits up to the
+   * busy timeout for readers; a busy database is tried again by the next erasure or purge.
+   */
+  private dropOldPageCopies(): void {
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      // Busy: the regular checkpoint overwrites the pages later; the rows are deleted either way.
+    }
   }
 
   exportCustomer(keys: CustomerKeys): CustomerData {

@@ -252,6 +252,12 @@ export interface ConversationStore {
    * `inDoubtMs(item)` first, so a platform's confirmation can arrive before it is sent again.
    */
   releaseLeases(isStale: (owner: string) => boolean, now?: Date, inDoubtMs?: (item: Pick<OutboxItem, 'kind' | 'target'>) => number): number;
+  /**
+   * Just before an item is delivered: true, and its lease runs `leaseMs` from `now`, when `owner`
+   * still holds it; false when its lease ran out and another pass took it (or it is done), so it
+   * is not sent twice.
+   */
+  holdLease(seq: number, owner: string, now: Date, leaseMs: number): boolean;
   /** A delivery attempt of this item starts now (see `releaseLeases`). */
   markSending(seq: number, at?: Date): void;
   /** Returns the seq of the new item. */

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { customerKeys } from '../../src/privacy/customer-keys';
@@ -50,6 +50,16 @@ describe('right to erasure (forgetCustomer)', () => {
     expect(rowsMentioning(after, wati.map((t) => `"${t}"`)).every((r) => r.startsWith('audit:'))).toBe(true);
     expect([...rowsOf(shop.dbPath, BUDI, [budi]), ...rowsOf(shop.dbPath, RINI, [rini])]).toEqual(others);
     expect(shop.store.forgetCustomer([WATI.userId]).conversations).toEqual([]);
+    shop.close();
+  });
+
+  it('leaves no copy of what was erased in the database files on disk', async () => {
+    const { shop } = await world();
+    const onDisk = (): string => ['', '-wal'].map((suffix) => (existsSync(shop.dbPath + suffix) ? readFileSync(shop.dbPath + suffix).toString('latin1') : '')).join('');
+    expect(onDisk()).toContain('INV-WATI-1');
+    shop.store.forgetCustomer(customerKeys('0812-3456-7890'));
+    for (const trace of WATI_TRACES) expect(onDisk()).not.toContain(trace);
+    expect(onDisk()).toContain('INV-BUDI-2');
     shop.close();
   });
 

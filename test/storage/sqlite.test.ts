@@ -93,6 +93,22 @@ describe('SQLite store', () => {
     expect(store.takeDue(all, now, 60_000).map((i) => i.payload)).toEqual(['a1', 'a2']);
     store.close();
   });
+
+  it('lets a pass keep an item only while no later pass has taken it', () => {
+    const store = new SqliteStore(':memory:');
+    const now = new Date('2026-11-23T03:00:00Z');
+    const later = new Date(now.getTime() + 61_000);
+    const seq = store.enqueue({ kind: 'customer-message', target: 'a', payload: 'a1', at: now });
+    store.takeDue(() => true, now, 60_000, 50, undefined, 'host:1:x:1');
+    expect(store.holdLease(seq, 'host:1:x:1', now, 60_000)).toBe(true);
+    // Its lease ran out and a second pass took the item: the first must not send it.
+    expect(store.takeDue(() => true, later, 60_000, 50, undefined, 'host:1:x:2')).toHaveLength(1);
+    expect(store.holdLease(seq, 'host:1:x:1', later, 60_000)).toBe(false);
+    expect(store.holdLease(seq, 'host:1:x:2', later, 60_000)).toBe(true);
+    store.completeItem(seq, later);
+    expect(store.holdLease(seq, 'host:1:x:2', later, 60_000)).toBe(false);
+    store.close();
+  });
 });
 
 describe('SQLite file permissions', () => {

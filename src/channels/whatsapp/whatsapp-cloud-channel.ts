@@ -54,7 +54,19 @@ class GraphError extends Error {
 
 function classify(error: unknown): RetryAdvice {
   if (error instanceof GraphError) return { retry: error.status === 429 || error.status >= 500 };
-  return { retry: isNetworkError(error) };
+  if (!isNetworkError(error)) return { retry: false };
+  // Refused: nothing reached Meta. Otherwise (reset, timeout) Meta may have the message: give its
+  // status webhook a moment to say so before sending again.
+  return isRefused(error) ? { retry: true } : { retry: true, afterMs: IN_DOUBT_WAIT_MS };
+}
+
+/** How long a retry waits when the last answer was lost on the way (statuses arrive within seconds). */
+const IN_DOUBT_WAIT_MS = 3_000;
+
+function isRefused(error: unknown, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 4) return false;
+  const e = error as { code?: unknown; cause?: unknown };
+  return e.code === 'ECONNREFUSED' || isRefused(e.cause, depth + 1);
 }
 
 /** The webhook's body as Meta sends it, checked at the edge: any other shape is answered 400, never 500. */
@@ -205,17 +217,19 @@ export class WhatsAppCloudChannel implements Channel {
         const tag = deliveryId ? `${TAG_PREFIX}${deliveryId}:${piece++}` : undefined;
         // Meta confirmed this piece before a crash: it is not sent again.
         if (tag && this.options.store.wasDelivered(SENT_CHANNEL, tag)) continue;
-        await this.post(to, tag ? { ...body, biz_opaque_callback_data: tag } : body);
+        await this.post(to, tag ? { ...body, biz_opaque_callback_data: tag } : body, tag);
       }
     }
   }
 
-  private async post(to: string, body: Record<string, unknown>): Promise<void> {
+  private async post(to: string, body: Record<string, unknown>, tag?: string): Promise<void> {
     const { graphUrl = 'https://graph.facebook.com', graphVersion = 'v21.0', phoneNumberId, token } = this.options;
     const url = `${graphUrl.replace(/\/+$/, '')}/${graphVersion}/${encodeURIComponent(phoneNumberId)}/messages`;
     try {
       await withRetry(
         async () => {
+          // A retry after a lost answer: Meta may have taken the piece and said so in a status.
+          if (tag && this.options.store.wasDelivered(SENT_CHANNEL, tag)) return;
           const response = await fetch(url, {
             method: 'POST',
             headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
