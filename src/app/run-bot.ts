@@ -12,6 +12,12 @@ import { Inbox, type InboxOptions } from '../channels/inbox';
 import { channelsFromEnv, type Env } from './channels-from-env';
 import { destinationsFromEnv } from './handoff-from-env';
 import { RetentionSchedule, type RetentionScheduleOptions } from '../privacy/retention';
+import { CUSTOMER_MESSAGE } from '../engine/handoff-events';
+import { BotMetrics } from '../metrics/bot-metrics';
+import { ComponentHealth } from '../metrics/component-health';
+import { healthCheck } from '../metrics/health';
+import { KnowledgeStatus, trackKnowledge } from '../metrics/knowledge-status';
+import { MIN_METRICS_TOKEN_CHARS, refuseMetrics } from '../metrics/access';
 
 export interface RunningBot {
   readonly engine: Engine;
@@ -24,6 +30,10 @@ export interface RunningBot {
   readonly inbox: Inbox;
   /** Deletes customer data past the retention period, at start and hourly. */
   readonly retention: RetentionSchedule;
+  /** What GET /metrics serves (its own registry). */
+  readonly metrics: BotMetrics;
+  /** The knowledge being served and how its live reloads went (the same object as `knowledgeStatus(engine)`). */
+  readonly knowledge: KnowledgeStatus;
   stop(): Promise<void>;
 }
 
@@ -45,20 +55,77 @@ export interface RunOptions {
 }
 
 export async function runBot(kb: KnowledgeBase, store: ConversationStore, env: Env, log: Logger, options: RunOptions = {}): Promise<RunningBot | undefined> {
+  const knowledge = new KnowledgeStatus(kb);
+  knowledge.started(kb, options.flows?.length ?? 0);
+  knowledge.served = true;
+  const channelHealth = new ComponentHealth();
+  const destinationHealth = new ComponentHealth();
+  const metrics = new BotMetrics({ store, knowledge, channels: channelHealth });
   const engine = new Engine(kb, store, {
     ...(options.now ? { now: options.now } : {}),
     ...(options.flows ? { flows: options.flows, env } : {}),
     onError: (error, message) => log.error({ err: error, conversation: message.conversationId, text: message.text }, 'turn failed'),
+    onTurn: (turn) => metrics.turn(turn),
   });
+  trackKnowledge(engine, knowledge);
   const server = new HttpServer({ onError: (error, request) => log.error({ err: error, ...request }, 'http handler failed') });
   const desk = new AgentDesk(store, () => engine.kb, options.now);
-  const inbox = new Inbox({ store, engine, log: log.child({ part: 'inbox' }), ...options.inbox });
+  const inbox = new Inbox({
+    store,
+    engine,
+    log: log.child({ part: 'inbox' }),
+    ...options.inbox,
+    observer: {
+      accepted: (channel, fresh) => {
+        metrics.received(channel, fresh);
+        channelHealth.received(channel);
+      },
+      failed: (channel, error) => channelHealth.receiveFailed(channel, error),
+    },
+  });
   const channels = channelsFromEnv(env, { inbox, desk, store, log, server });
   if (channels.length === 0) return undefined;
+  const metricsToken = env.METRICS_TOKEN?.trim() || undefined;
+  if (metricsToken !== undefined && metricsToken.length < MIN_METRICS_TOKEN_CHARS) {
+    throw new ChannelConfigError(`METRICS_TOKEN must be ${MIN_METRICS_TOKEN_CHARS} characters or more (e.g. from "openssl rand -hex 24"); unset it to serve /metrics to this host and private networks only`);
+  }
   const retention = new RetentionSchedule({ store, settings: () => engine.kb.settings, env, log: log.child({ part: 'retention' }), ...options.retention });
   const destinations = destinationsFromEnv(env, { store, desk, server, channels, log });
-  const hub = new HandoffHub({ store, desk, channels, destinations, log: log.child({ part: 'handoff' }), ...options.hub });
+  const hub = new HandoffHub({
+    store,
+    desk,
+    channels,
+    destinations,
+    log: log.child({ part: 'handoff' }),
+    ...options.hub,
+    observer: {
+      delivered: (kind, via) => {
+        metrics.delivered(kind);
+        if (via) (kind === CUSTOMER_MESSAGE ? channelHealth : destinationHealth).sent(via);
+      },
+      failed: (kind, via, error, permanent) => {
+        metrics.deliveryFailed(kind, permanent);
+        // A message refused for good (one customer's closed window) says nothing about the channel.
+        if (via && !permanent) (kind === CUSTOMER_MESSAGE ? channelHealth : destinationHealth).sendFailed(via, error);
+      },
+    },
+  });
   inbox.deliver = (conversationId) => hub.flush(conversationId);
+  for (const channel of channels) channelHealth.starting(channel.name);
+  for (const destination of destinations) destinationHealth.starting(destination.name);
+  metrics.channels(channels.map((c) => c.name));
+  server.setHealthCheck(() => healthCheck({ store, knowledge, channels: channelHealth, destinations: destinationHealth }));
+  server.route(
+    'GET',
+    '/metrics',
+    async (request) => {
+      const refused = refuseMetrics(request, metricsToken);
+      if (refused) return refused;
+      const { contentType, text } = await metrics.render();
+      return { status: 200, body: text, headers: { 'content-type': contentType, 'cache-control': 'no-store' } };
+    },
+    { maxBodyBytes: 0 },
+  );
   const started: Channel[] = [];
   let hubStarted = false;
   let port: number | undefined;
@@ -66,6 +133,7 @@ export async function runBot(kb: KnowledgeBase, store: ConversationStore, env: E
     await retention.stop();
     await server.close();
     await Promise.allSettled(started.map((c) => c.stop()));
+    for (const channel of started) channelHealth.stopped(channel.name);
     await inbox.stop();
     if (hubStarted) await hub.stop();
   };
@@ -82,9 +150,11 @@ export async function runBot(kb: KnowledgeBase, store: ConversationStore, env: E
     for (const channel of channels) {
       await channel.start();
       started.push(channel);
+      channelHealth.started(channel.name);
     }
     await hub.start();
     hubStarted = true;
+    for (const destination of destinations) destinationHealth.started(destination.name);
     // After the hub: replies of turns left by a crash are sent as soon as they are recorded.
     inbox.start();
     retention.start();
@@ -93,5 +163,5 @@ export async function runBot(kb: KnowledgeBase, store: ConversationStore, env: E
     await stop();
     throw error;
   }
-  return { engine, channels: started, server, port, hub, desk, inbox, retention, stop };
+  return { engine, channels: started, server, port, hub, desk, inbox, retention, metrics, knowledge, stop };
 }

@@ -27,6 +27,16 @@ export interface InboxOptions {
   readonly concurrency?: number;
   /** How often the inbox is read for messages left behind (default 1 s). */
   readonly pollMs?: number;
+  /** Told what each `accept` took in or why it could not (metrics, health); what it throws is ignored. */
+  readonly observer?: InboxObserver;
+}
+
+/** Sees the inbox's intake per channel (see `InboxOptions.observer`). */
+export interface InboxObserver {
+  /** `fresh` new messages were recorded (redeliveries not counted). */
+  accepted?(channel: string, fresh: number): void;
+  /** The store could not record a channel's deliveries (the channel answers the platform with an error). */
+  failed?(channel: string, error: unknown): void;
 }
 
 /** Stored message texts are cut to this many characters (the engine reads far less). */
@@ -64,8 +74,30 @@ export class Inbox {
    * the platform delivers again.
    */
   accept(channel: string, deliveries: readonly InboxDelivery[]): number {
+    let fresh: number;
+    try {
+      fresh = this.record(channel, deliveries);
+    } catch (error) {
+      this.observe((o) => o.failed?.(channel, error));
+      throw error;
+    }
+    this.observe((o) => o.accepted?.(channel, fresh));
+    if (fresh > 0) this.kick();
+    return fresh;
+  }
+
+  private observe(tell: (observer: InboxObserver) => void): void {
+    if (!this.options.observer) return;
+    try {
+      tell(this.options.observer);
+    } catch {
+      // Counting must never refuse a customer's message.
+    }
+  }
+
+  private record(channel: string, deliveries: readonly InboxDelivery[]): number {
     const { store } = this.options;
-    const fresh = store.atomically(() => {
+    return store.atomically(() => {
       let n = 0;
       for (const d of deliveries) {
         const stored: StoredDelivery = {
@@ -76,8 +108,6 @@ export class Inbox {
       }
       return n;
     });
-    if (fresh > 0) this.kick();
-    return fresh;
   }
 
   /** More rows than one read takes are waiting: read again right after this one. */

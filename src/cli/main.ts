@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
+import { loadEnvFile } from './env-file';
+import { addInitCommand } from './init';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import { consoleChannel, consoleConversationId, newConsoleConversation, runConsoleChat } from '../channels/console/console-chat';
@@ -27,6 +29,7 @@ import { formatEvalReport, formatStatsReport, formatTuneReport } from './reports
 import { progressBar } from './progress';
 import { addTicketCommands } from './tickets';
 import { addPrivacyCommands } from './privacy';
+import { addBackupCommands } from './backup';
 import { CommandError, openBotDatabase } from './open-store';
 import { sinceTime } from './options';
 import { RetentionSchedule } from '../privacy/retention';
@@ -34,9 +37,10 @@ import { readDialogflow, readQnaTsv, readRasa, readSpreadsheet } from '../import
 import { writeMigration, type Migration } from '../importers/migrate';
 import { runConversationTests } from '../testing/run-tests';
 
-const DEFAULT_KB = process.env.TANYA_KNOWLEDGE_DIR ?? 'knowledge';
-const DEFAULT_DB = process.env.TANYA_DB ?? join('data', 'tanya.db');
-const DEFAULT_FLOWS = process.env.TANYA_FLOWS_DIR ?? 'flows';
+// Read when the command line is built, after the .env file (see loadEnvFile).
+const defaultKb = (): string => process.env.TANYA_KNOWLEDGE_DIR ?? 'knowledge';
+const defaultDb = (): string => process.env.TANYA_DB ?? join('data', 'tanya.db');
+const defaultFlows = (): string => process.env.TANYA_FLOWS_DIR ?? 'flows';
 
 /** Builds the `tanya` command line. Exported for tests. */
 export function buildCli(): Command {
@@ -46,8 +50,8 @@ export function buildCli(): Command {
   program
     .command('check')
     .description('validate knowledge-base folders or files; exit 1 on errors')
-    .argument('[paths...]', 'folders or YAML files', [DEFAULT_KB])
-    .option('--flows <dir>', 'flows folder to check with the knowledge base', DEFAULT_FLOWS)
+    .argument('[paths...]', 'folders or YAML files', [defaultKb()])
+    .option('--flows <dir>', 'flows folder to check with the knowledge base', defaultFlows())
     .option('--strict', 'treat quality warnings as errors (exit 1)', false)
     .action((paths: string[], opts: { flows: string; strict: boolean }) => {
       const result = checkKnowledge(paths);
@@ -61,8 +65,10 @@ export function buildCli(): Command {
       }
       const warnings = qualityWarnings(result.kb);
       for (const w of warnings) process.stderr.write(`${formatProblem(opts.strict ? { ...w, severity: 'error' } : w)}\n`);
-      if (warnings.length > 0 && opts.strict) {
-        process.stderr.write(`✗ ${warnings.length} quality problem(s) found (--strict)\n`);
+      // Some quality problems are errors (the same example under two entries); --strict fails on all.
+      const failing = opts.strict ? warnings : warnings.filter((w) => w.severity === 'error');
+      if (failing.length > 0) {
+        process.stderr.write(`✗ ${failing.length} quality problem(s) found${opts.strict ? ' (--strict)' : ''}\n`);
         process.exitCode = 1;
         return;
       }
@@ -95,7 +101,7 @@ export function buildCli(): Command {
     .command('eval')
     .description('run labelled cases through the engine and report accuracy and hand-off figures')
     .requiredOption('--cases <file>', 'labelled cases (.jsonl or .csv); intent null = should not be answered')
-    .option('--kb <dir>', 'knowledge-base folder', DEFAULT_KB)
+    .option('--kb <dir>', 'knowledge-base folder', defaultKb())
     .option('--json', 'print one JSON object', false)
     .action(async (opts: { cases: string; kb: string; json: boolean }) => {
       const kb = loadKnowledge(opts.kb);
@@ -171,9 +177,9 @@ export function buildCli(): Command {
   program
     .command('test')
     .description('run conversation tests (YAML) against the knowledge base and flows; exit 1 on failure')
-    .argument('[paths...]', 'test files or folders', [join(DEFAULT_KB, 'tests')])
-    .option('--kb <dir>', 'knowledge-base folder', DEFAULT_KB)
-    .option('--flows <dir>', 'flows folder', DEFAULT_FLOWS)
+    .argument('[paths...]', 'test files or folders', [join(defaultKb(), 'tests')])
+    .option('--kb <dir>', 'knowledge-base folder', defaultKb())
+    .option('--flows <dir>', 'flows folder', defaultFlows())
     .action(async (paths: string[], opts: { kb: string; flows: string }) => {
       const kb = loadKnowledge(opts.kb);
       const flows = loadFlows(opts.flows, kb);
@@ -185,8 +191,8 @@ export function buildCli(): Command {
   const report = program.command('report').description("what the bot did: unanswered questions, figures");
   const reportOptions = (cmd: Command): Command =>
     cmd
-      .option('--kb <dir>', 'knowledge-base folder', DEFAULT_KB)
-      .option('--db <path>', 'SQLite file of the bot', DEFAULT_DB)
+      .option('--kb <dir>', 'knowledge-base folder', defaultKb())
+      .option('--db <path>', 'SQLite file of the bot', defaultDb())
       .option('--since <date>', 'from this date (YYYY-MM-DD or ISO time); default: everything', '1970-01-01')
       .option('--json', 'JSON output', false);
   reportOptions(report.command('unanswered').description('questions the bot could not answer, grouped by similarity, most frequent first (not requests for a person, deletion requests or commands)')).action(
@@ -226,14 +232,16 @@ export function buildCli(): Command {
     },
   );
 
-  addTicketCommands(program, { kb: DEFAULT_KB, db: DEFAULT_DB, ...(process.env.TANYA_AGENT ? { agent: process.env.TANYA_AGENT } : {}) });
-  addPrivacyCommands(program, { kb: DEFAULT_KB, db: DEFAULT_DB, operator: safeUserName() });
+  addTicketCommands(program, { kb: defaultKb(), db: defaultDb(), ...(process.env.TANYA_AGENT ? { agent: process.env.TANYA_AGENT } : {}) });
+  addInitCommand(program);
+  addPrivacyCommands(program, { kb: defaultKb(), db: defaultDb(), operator: safeUserName() });
+  addBackupCommands(program, { db: defaultDb(), operator: safeUserName() });
 
   program
     .command('chat')
     .description('chat with the bot in the terminal')
-    .option('--kb <dir>', 'knowledge-base folder', DEFAULT_KB)
-    .option('--flows <dir>', 'flows folder', DEFAULT_FLOWS)
+    .option('--kb <dir>', 'knowledge-base folder', defaultKb())
+    .option('--flows <dir>', 'flows folder', defaultFlows())
     .option('--db <path>', 'SQLite file for transcripts (default: in memory); each run is a new conversation', ':memory:')
     .option('--conversation <id>', 'continue this conversation (its id is printed when a chat with --db starts)', parseConversationId)
     .option('--json', 'read one message per line, print one JSON object per line', false)
@@ -247,9 +255,9 @@ export function buildCli(): Command {
   program
     .command('start', { isDefault: true })
     .description('run the bot: the terminal chat when no channel token is set')
-    .option('--kb <dir>', 'knowledge-base folder', DEFAULT_KB)
-    .option('--flows <dir>', 'flows folder', DEFAULT_FLOWS)
-    .option('--db <path>', 'SQLite file', DEFAULT_DB)
+    .option('--kb <dir>', 'knowledge-base folder', defaultKb())
+    .option('--flows <dir>', 'flows folder', defaultFlows())
+    .option('--db <path>', 'SQLite file', defaultDb())
     .action(async (opts: { kb: string; flows: string; db: string }) => {
       await start(opts.kb, opts.flows, opts.db);
     });
@@ -382,6 +390,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     });
   }
   try {
+    loadEnvFile();
     await buildCli().parseAsync([...argv]);
   } catch (error) {
     if (error instanceof LabelledFileError || error instanceof ChannelConfigError || error instanceof CommandError) {

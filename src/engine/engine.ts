@@ -71,6 +71,17 @@ export interface EngineOptions {
   readonly now?: () => Date;
   /** Called when a turn fails unexpectedly; the customer still gets an apology. */
   readonly onError?: (error: unknown, message: InboundMessage) => void;
+  /** Called after each handled message (metrics); what it throws is ignored. */
+  readonly onTurn?: (turn: TurnObservation) => void;
+}
+
+/** What `EngineOptions.onTurn` sees of a finished turn (no text). */
+export interface TurnObservation {
+  readonly channel: string;
+  /** The turn's final decision (after a flow's service calls). */
+  readonly decision: Decision;
+  /** From the start of the turn (after the conversation's previous turn) to its replies, service calls included. */
+  readonly durationMs: number;
 }
 
 /**
@@ -134,6 +145,7 @@ export class Engine {
 
   /** One turn, then the service calls a flow asked for (each continuation is its own transaction). */
   private async process(message: InboundMessage, durable: DurableTurn | undefined): Promise<TurnResult> {
+    const started = performance.now();
     let result = this.safeTurn(message, () => this.turn(message), durable);
     // The inbox row is done with the first turn; a flow's service calls continue as their own turns.
     const after = durable ? { ...durable, inboxSeq: undefined } : undefined;
@@ -143,6 +155,13 @@ export class Engine {
       result = { ...next, replies: [...result.replies, ...next.replies] };
     }
     const { pendingHttp: _p, ...done } = result;
+    if (this.options.onTurn) {
+      try {
+        this.options.onTurn({ channel: message.channel, decision: done.decision, durationMs: performance.now() - started });
+      } catch {
+        // Counting must never cost a customer their reply.
+      }
+    }
     return done;
   }
 

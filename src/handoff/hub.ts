@@ -26,6 +26,19 @@ export interface HubOptions {
   /** Longest wait between retries of one delivery (default 5 minutes). */
   readonly maxBackoffMs?: number;
   readonly now?: () => Date;
+  /** Told how each delivery went (metrics, health); what it throws is ignored. */
+  readonly observer?: DeliveryObserver;
+}
+
+/** Sees the outcome of each outbox delivery (see `HubOptions.observer`). */
+export interface DeliveryObserver {
+  /**
+   * `via`: the channel (customer messages) or agent destination (ticket events) it went
+   * through; undefined for the internal fan-out of ticket events.
+   */
+  delivered?(kind: string, via: string | undefined): void;
+  /** `permanent`: the platform refuses it for good (not retried). */
+  failed?(kind: string, via: string | undefined, error: unknown, permanent: boolean): void;
 }
 
 const destinationKind = (name: string): string => `agent:${name}`;
@@ -133,7 +146,9 @@ export class HandoffHub {
         }
         await this.deliver(item);
         store.completeItem(item.seq, this.now());
+        this.observe((o) => o.delivered?.(item.kind, this.via(item)));
       } catch (error) {
+        this.observe((o) => o.failed?.(item.kind, this.via(item), error, error instanceof UndeliverableError));
         if (error instanceof UndeliverableError) {
           this.undeliverable(item, error);
           continue;
@@ -145,6 +160,21 @@ export class HandoffHub {
         log.warn({ err: error, kind: item.kind, target: item.target, attempt: item.attempts + 1, retryInMs: delay }, 'delivery failed; will retry');
       }
     }
+  }
+
+  private observe(tell: (observer: DeliveryObserver) => void): void {
+    if (!this.options.observer) return;
+    try {
+      tell(this.options.observer);
+    } catch {
+      // Counting must never stop a delivery.
+    }
+  }
+
+  /** The channel or destination an item goes through. */
+  private via(item: Pick<OutboxItem, 'kind' | 'target'>): string | undefined {
+    if (item.kind === CUSTOMER_MESSAGE) return this.options.channels.find((c) => c.owns(item.target))?.name;
+    return this.options.destinations.find((d) => destinationKind(d.name) === item.kind)?.name;
   }
 
   /** A message the platform refuses for good: not retried; the agents of the open ticket are told. */

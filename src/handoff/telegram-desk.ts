@@ -5,6 +5,7 @@ import type { HandoffEvent } from '../engine/handoff-events';
 import type { Logger } from '../logging/logger';
 import type { ConversationStore, HandoffTicket, TranscriptLine } from '../storage/store';
 import { splitMessage } from '../channels/text';
+import { telegramBotOf } from '../channels/telegram/conversation-ids';
 import type { AgentDestination } from './hub';
 
 export interface TelegramDeskOptions {
@@ -107,7 +108,7 @@ export class TelegramDesk implements AgentDestination {
     const lines = transcript.map(formatLine).join('\n');
     const s = ticket.summary;
     const card = [
-      `🎫 Tiket ${ticket.id} · ${ticket.channel} · ${customerName(ticket)}`,
+      `🎫 Tiket ${ticket.id} · ${channelLabel(ticket)} · ${customerName(ticket)}`,
       `Alasan / reason: ${ticket.reason}`,
       `Pertanyaan terakhir / last question: ${s.lastQuestion || '—'}`,
       s.candidates.length > 0 ? `Kandidat / candidates: ${s.candidates.map((c) => `${c.entryId} (${c.score.toFixed(2)})`).join(', ')}` : '',
@@ -128,9 +129,12 @@ export class TelegramDesk implements AgentDestination {
     }
   }
 
-  /** A message in the ticket's thread (a reply to its first message). */
+  /**
+   * A message in the ticket's thread (a reply to its first message in this group: with several
+   * bots on one database, another bot's desk may have posted earlier events in its own group).
+   */
   private async post(ticket: HandoffTicket, text: string, keyboard?: InlineKeyboardMarkup): Promise<void> {
-    const first = this.options.store.ticketRefs(ticket.id, DESTINATION)[0]?.split(':')[1];
+    const first = this.options.store.ticketRefs(ticket.id, DESTINATION).find((ref) => ref.startsWith(`${this.options.chatId}:`))?.split(':')[1];
     const sent = await this.options.telegram.sendMessage(this.options.chatId, text.slice(0, 4096), {
       ...(keyboard ? { reply_markup: keyboard } : {}),
       ...(first ? { reply_parameters: { message_id: Number(first), allow_sending_without_reply: true } } : {}),
@@ -148,7 +152,7 @@ export class TelegramDesk implements AgentDestination {
     const text =
       open.length === 0
         ? 'Tidak ada tiket terbuka / no open tickets.'
-        : [`Tiket terbuka / open tickets (${open.length}):`, ...open.map((t) => `• ${t.id} · ${t.status}${t.agent ? ` (${t.agent})` : ''} · ${t.channel} · ${customerName(t)} · ${t.summary.lastQuestion.slice(0, 60)}`)].join('\n');
+        : [`Tiket terbuka / open tickets (${open.length}):`, ...open.map((t) => `• ${t.id} · ${t.status}${t.agent ? ` (${t.agent})` : ''} · ${channelLabel(t)} · ${customerName(t)} · ${t.summary.lastQuestion.slice(0, 60)}`)].join('\n');
     await this.say(message, text);
   }
 
@@ -163,6 +167,12 @@ function button(text: string, data: string): InlineKeyboardMarkup {
 
 function agentName(from: { first_name: string; last_name?: string; username?: string }): string {
   return [from.first_name, from.last_name].filter(Boolean).join(' ') || from.username || 'CS';
+}
+
+/** The ticket's channel; for Telegram also the bot the customer wrote to (several bots may share the agents). */
+function channelLabel(ticket: Pick<HandoffTicket, 'channel' | 'conversationId'>): string {
+  const bot = telegramBotOf(ticket.conversationId);
+  return bot === undefined ? ticket.channel : `${ticket.channel} (bot ${bot})`;
 }
 
 function customerName(ticket: HandoffTicket): string {

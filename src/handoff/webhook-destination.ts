@@ -1,9 +1,9 @@
 import type { AgentDesk, DeskResult } from '../engine/agent-desk';
 import type { HandoffEvent } from '../engine/handoff-events';
 import type { Logger } from '../logging/logger';
-import type { HttpRequest, HttpResponse, HttpServer } from '../server/http-server';
+import { SMALL_WEBHOOK_BODY_BYTES, type HttpRequest, type HttpResponse, type HttpServer } from '../server/http-server';
 import { headerValue, hmacSha256Hex, sameSecret } from '../server/secrets';
-import type { ConversationStore, HandoffTicket } from '../storage/store';
+import type { ConversationStore, HandoffTicket, TranscriptLine } from '../storage/store';
 import type { AgentDestination } from './hub';
 
 export interface WebhookDestinationOptions {
@@ -38,7 +38,10 @@ export interface SignedCall {
   readonly timestamp: string;
   /** Upper case, e.g. `POST`. */
   readonly method: string;
-  /** The request target: the path, plus `?query` when there is one, e.g. `/handoff/tickets/T00001/claim`. */
+  /**
+   * The request target exactly as in the HTTP request line: the path, plus `?query` when there is
+   * one, byte for byte (no decoding, re-encoding or reordering), e.g. `/handoff/tickets/T00001/claim`.
+   */
   readonly path: string;
   /** The raw body, byte for byte. */
   readonly body: string | Buffer;
@@ -87,8 +90,28 @@ function requestTarget(url: string): string {
 
 const unixSeconds = (at: Date): number => Math.floor(at.getTime() / 1000);
 
+/** At most this many transcript lines go with an event (what the store keeps per ticket). */
+export const EVENT_TRANSCRIPT_LINES = 200;
+/** …and at most this many characters of their text, so no event grows past a few hundred KB. */
+export const EVENT_TRANSCRIPT_CHARS = 100_000;
+
+/** The newest lines of a ticket's transcript that fit both bounds, oldest first. */
+function latestLines(transcript: readonly TranscriptLine[]): TranscriptLine[] {
+  const kept: TranscriptLine[] = [];
+  let chars = 0;
+  for (let i = transcript.length - 1; i >= 0 && kept.length < EVENT_TRANSCRIPT_LINES; i--) {
+    chars += transcript[i].text.length;
+    if (chars > EVENT_TRANSCRIPT_CHARS && kept.length > 0) break;
+    kept.push(transcript[i]);
+  }
+  return kept.reverse();
+}
+
+/** Body limit of the helpdesk's calls to us (an agent's message is far smaller). */
+const HELPDESK_CALL_MAX_BYTES = SMALL_WEBHOOK_BODY_BYTES;
+
 /**
- * A helpdesk reached by webhook: each ticket event (with the ticket and the full transcript) is
+ * A helpdesk reached by webhook: each ticket event (with the ticket and its transcript) is
  * POSTed as signed JSON and retried by the hub until it gets a 2xx; the helpdesk answers through
  * `POST /handoff/tickets/:id/messages`, `…/claim` and `…/resolve`, signed with the same secret.
  * Both ways the signature covers timestamp, method, path and body (see {@link signingString}); a
@@ -102,18 +125,18 @@ export class WebhookDestination implements AgentDestination {
 
   async start(): Promise<void> {
     const { server } = this.options;
-    server.route('POST', '/handoff/tickets/:id/messages', (r) => this.inbound(r, (body, id) => this.options.desk.reply(id, agentOf(body), typeof body.text === 'string' ? body.text : '', VIA)));
-    server.route('POST', '/handoff/tickets/:id/claim', (r) => this.inbound(r, (body, id) => this.options.desk.claim(id, agentOf(body), VIA)));
-    server.route('POST', '/handoff/tickets/:id/resolve', (r) => this.inbound(r, (body, id) => this.options.desk.resolve(id, agentOf(body), VIA)));
+    const limit = { maxBodyBytes: HELPDESK_CALL_MAX_BYTES };
+    server.route('POST', '/handoff/tickets/:id/messages', (r) => this.inbound(r, (body, id) => this.options.desk.reply(id, agentOf(body), typeof body.text === 'string' ? body.text : '', VIA)), limit);
+    server.route('POST', '/handoff/tickets/:id/claim', (r) => this.inbound(r, (body, id) => this.options.desk.claim(id, agentOf(body), VIA)), limit);
+    server.route('POST', '/handoff/tickets/:id/resolve', (r) => this.inbound(r, (body, id) => this.options.desk.resolve(id, agentOf(body), VIA)), limit);
   }
 
   async deliver(event: HandoffEvent, ticket: HandoffTicket, deliveryId: string): Promise<void> {
-    const body = JSON.stringify({
-      event,
-      ticket: { ...ticket, transcript: undefined },
-      transcript: this.options.store.transcript(ticket.conversationId),
-      deliveryId,
-    });
+    // The ticket's own transcript (the store reads its latest lines up to the handoff), not the
+    // whole conversation, which every event of a long conversation would otherwise carry again.
+    // Later customer messages reach the helpdesk as their own `customer-message` events.
+    const { transcript, ...rest } = ticket;
+    const body = JSON.stringify({ event, ticket: rest, transcript: latestLines(transcript), deliveryId });
     // Signed per attempt: a retry goes out with a fresh timestamp and the same delivery id.
     const timestamp = String(unixSeconds(new Date()));
     const signature = signCall(this.options.secret, { timestamp, method: 'POST', path: requestTarget(this.options.url), body });
@@ -150,11 +173,12 @@ export class WebhookDestination implements AgentDestination {
   /** Why the call must be refused, or undefined when it is signed, fresh and not seen before. */
   private refusal(request: HttpRequest): SignatureRefusal | undefined {
     const now = new Date();
-    const query = request.query.toString();
+    // The raw request target, as received: a re-serialized query (`?a=%20` → `?a=+`, `?flag` →
+    // `?flag=`) would fail genuine signatures and let differently written queries share one.
     const check = checkSignedCall(
       this.options.secret,
       { signature: headerValue(request.headers[SIGNATURE_HEADER]), timestamp: headerValue(request.headers[TIMESTAMP_HEADER])?.trim() },
-      { method: request.method, path: query ? `${request.path}?${query}` : request.path, body: request.body },
+      { method: request.method, path: request.target, body: request.body },
       unixSeconds(now),
     );
     if (!check.ok) return check.reason;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import diceCoefficient = require('natural/lib/natural/distance/dice_coefficient');
-import { decide } from '../matching/decide';
+import { decide, type MatchDecision } from '../matching/decide';
 import { Matcher } from '../matching/matcher';
 import { foldText } from '../matching/normalize';
 import type { KbProblem } from './errors';
@@ -12,6 +12,11 @@ const NEAR_DUPLICATE_LIMIT = 3000;
 const FOLDS = 10;
 /** Above this many examples the held-out check is skipped (it would slow `tanya check` down). */
 const HELD_OUT_LIMIT = 5000;
+/**
+ * At most this many wrong answers of the 10-fold pass are confirmed with the example alone held
+ * out (one matcher each); past it the rest are reported from the 10-fold pass unconfirmed.
+ */
+const CONFIRM_LIMIT = 100;
 
 interface Example {
   readonly entry: Entry;
@@ -44,11 +49,27 @@ function lineFinder(): (file: string, needle: string, fromLine: number) => { lin
 const normalize = (text: string): string => foldText(text).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 
 /**
- * Editors' quality checks (warnings; errors with `tanya check --strict`), each with file:line:
- * the same or a near-identical example under two entries; examples the matcher sends to another
- * entry when they are held out (10-fold: each example is scored by a matcher built without it);
- * entries with fewer than 3 examples; answers missing for a language the knowledge base declares;
- * slang and synonyms whose standard words no example uses.
+ * Editors' quality checks, each with file:line. Errors (`tanya check` exits 1):
+ * - the same example (after folding case, accents and punctuation) under two entries: the
+ *   message names the other entry and the file:line of its copy.
+ * Warnings (errors with `tanya check --strict`):
+ * - a near-identical example under two entries;
+ * - held-out confusions, judged with the knowledge base's own `answerThreshold`, `clarifyThreshold`
+ *   and `clarifyMargin` through `decide()`, i.e. what the bot would actually do:
+ *   - an example that, when it is held out, another entry answers outright (the best score reaches
+ *     `answerThreshold` and leads by `clarifyMargin`). Found with 10 folds (each example scored by
+ *     a matcher built without its tenth of the examples), then confirmed with only that example held
+ *     out, so a warning does not depend on which siblings happened to share its fold (adding an
+ *     example elsewhere shifts the folds). A clarification that offers the example's own entry
+ *     next to another, or a fallback, is not warned about per example: the customer still gets a
+ *     choice or a hand-off, not a wrong answer;
+ *   - an entry that keeps fewer than half of its examples when they are held out (10 folds): the
+ *     others are answered by other entries, fall back, or get a clarification without it. Its
+ *     examples do not generalise even when no single one goes to a wrong answer.
+ *   Entries answered by a catalogue handler (prices, stock, stores) are left out of both: their
+ *   questions depend on product and store names, not on example wording.
+ * - entries with fewer than 3 examples; answers missing for a language the knowledge base
+ *   declares; slang and synonyms whose standard words no example uses.
  */
 export function qualityWarnings(kb: KnowledgeBase): KbProblem[] {
   const find = lineFinder();
@@ -65,13 +86,21 @@ export function qualityWarnings(kb: KnowledgeBase): KbProblem[] {
     return { file: src.file, at: find(src.file, e.text, src.line) };
   };
 
-  // 1. The same question under two entries.
+  // 1. The same question under two entries (an error), or a near-identical one (a warning).
   const firstByText = new Map<string, Example>();
+  const duplicated = new Set<string>();
   for (const e of examples) {
     const first = firstByText.get(e.normalized);
     if (first && first.entry.id !== e.entry.id) {
       const { file, at } = exampleAt(e);
-      warn(file, at, `"${e.text}" is also an example of entry "${first.entry.id}"; keep it under one entry, or reword one of them`);
+      const other = exampleAt(first);
+      duplicated.add(e.normalized);
+      warnings.push({
+        file,
+        ...at,
+        severity: 'error',
+        message: `"${e.text}" (entry "${e.entry.id}") is also an example of entry "${first.entry.id}" at ${other.file}:${other.at.line}:${other.at.column}; the bot cannot know which one it asks for: keep it under one entry, or reword one of them`,
+      });
     } else if (!first) firstByText.set(e.normalized, e);
   }
   if (examples.length <= NEAR_DUPLICATE_LIMIT) {
@@ -88,29 +117,63 @@ export function qualityWarnings(kb: KnowledgeBase): KbProblem[] {
     }
   }
 
-  // 2. Held-out examples that the matcher sends to another entry.
+  // 2. Held-out confusions (see the comment above the function for the rule).
   if (examples.length <= HELD_OUT_LIMIT && kb.entries.length > 1) {
+    const handled = new Set(kb.entries.filter((e) => e.handler).map((e) => e.id));
+    const matcherWithout = (heldOut: readonly Example[]): Matcher => {
+      const entries = kb.entries.map((entry) => {
+        const held = heldOut.filter((h) => h.entry === entry);
+        if (held.length === 0) return entry;
+        return {
+          ...entry,
+          questions: {
+            id: entry.questions.id.filter((q) => !held.some((h) => h.text === q && h.lang === 'id')),
+            en: entry.questions.en.filter((q) => !held.some((h) => h.text === q && h.lang === 'en')),
+          },
+        };
+      });
+      return new Matcher({ ...kb, entries });
+    };
+    const verdictOf = (matcher: Matcher, e: Example): MatchDecision => decide(matcher.rank(matcher.analyze(e.text), 5), kb.settings);
+    const wrongAnswer = (e: Example, verdict: MatchDecision): verdict is Extract<MatchDecision, { type: 'answer' }> =>
+      verdict.type === 'answer' && verdict.entryId !== e.entry.id && !handled.has(verdict.entryId);
+
+    const kept = new Map<string, { examples: number; kept: number; lostTo: Set<string> }>();
+    const suspects: { example: Example; verdict: Extract<MatchDecision, { type: 'answer' }> }[] = [];
     for (let fold = 0; fold < FOLDS; fold++) {
       const heldOut = examples.filter((_, i) => i % FOLDS === fold);
       if (heldOut.length === 0) continue;
-      const held = new Set(heldOut);
-      const entries = kb.entries.map((entry) => ({
-        ...entry,
-        questions: {
-          id: entry.questions.id.filter((q) => !heldOut.some((h) => h.entry === entry && h.text === q && h.lang === 'id')),
-          en: entry.questions.en.filter((q) => !heldOut.some((h) => h.entry === entry && h.text === q && h.lang === 'en')),
-        },
-      }));
-      const matcher = new Matcher({ ...kb, entries });
-      for (const e of held) {
-        const verdict = decide(matcher.rank(matcher.analyze(e.text), 5), kb.settings);
-        // Only a wrong answer given outright counts; a clarification still lets the customer pick.
-        if (verdict.type !== 'answer' || verdict.entryId === e.entry.id) continue;
-        const best = { entryId: verdict.entryId, score: verdict.score };
-        if (e.entry.handler || kb.entries.find((x) => x.id === best.entryId)?.handler) continue; // catalogue questions depend on product words
-        const { file, at } = exampleAt(e);
-        warn(file, at, `"${e.text}" (entry "${e.entry.id}") is answered by entry "${best.entryId}" (${best.score.toFixed(2)}) when held out; add examples that set the two apart`);
+      const matcher = matcherWithout(heldOut);
+      for (const e of heldOut) {
+        if (handled.has(e.entry.id) || duplicated.has(e.normalized)) continue; // a duplicate is already an error
+        const verdict = verdictOf(matcher, e);
+        const tally = kept.get(e.entry.id) ?? { examples: 0, kept: 0, lostTo: new Set<string>() };
+        kept.set(e.entry.id, tally);
+        tally.examples++;
+        if ((verdict.type === 'answer' && verdict.entryId === e.entry.id) || (verdict.type === 'clarify' && verdict.entryIds.includes(e.entry.id))) tally.kept++;
+        else tally.lostTo.add(verdict.type === 'answer' ? `"${verdict.entryId}"` : verdict.type === 'clarify' ? verdict.entryIds.map((id) => `"${id}"`).join('/') : 'the fallback');
+        if (wrongAnswer(e, verdict)) suspects.push({ example: e, verdict });
       }
+    }
+    suspects.forEach(({ example: e, verdict: foldVerdict }, i) => {
+      const verdict = i < CONFIRM_LIMIT ? verdictOf(matcherWithout([e]), e) : foldVerdict;
+      if (!wrongAnswer(e, verdict)) return;
+      const { file, at } = exampleAt(e);
+      warn(
+        file,
+        at,
+        `"${e.text}" (entry "${e.entry.id}") is answered by entry "${verdict.entryId}" (${verdict.score.toFixed(2)}) when held out; add examples that set the two apart`,
+      );
+    });
+    for (const entry of kb.entries) {
+      const tally = kept.get(entry.id);
+      if (!tally || tally.examples < 3 || tally.kept * 2 >= tally.examples) continue;
+      const src = sourceOf(entry);
+      warn(
+        src.file,
+        find(src.file, 'questions:', src.line),
+        `entry "${entry.id}" keeps only ${tally.kept} of its ${tally.examples} example questions when they are held out (the others go to ${[...tally.lostTo].join(', ')}); add examples in customers' own words that share its key words`,
+      );
     }
   }
 

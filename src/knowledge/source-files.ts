@@ -1,5 +1,5 @@
-import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readSync, statSync, type Stats } from 'node:fs';
-import { join, relative } from 'node:path';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import type { KbProblem } from './errors';
 
 /**
@@ -90,6 +90,33 @@ function unreadable(path: string, name: string, error: unknown): string | undefi
   }
 }
 
+/**
+ * Where the kernel shows its own state as files: they may look ordinary to `stat` and still never
+ * end (/proc/kmsg blocks a read forever), never stop (/dev/zero) or hold secrets (/proc/self/environ).
+ */
+const SYSTEM_FOLDERS = ['/proc', '/sys', '/dev'];
+
+function underSystemFolder(real: string): boolean {
+  return SYSTEM_FOLDERS.some((root) => real === root || real.startsWith(root + sep));
+}
+
+/**
+ * Why an entry that `stat` found (through any links) is not read, or undefined for an ordinary
+ * file outside the system folders. Only the type is checked here: nothing is opened, so a pipe
+ * or a device cannot block the check.
+ */
+function refusal(path: string, name: string, stats: Stats, advice: string): string | undefined {
+  if (!stats.isFile()) return `this is not an ordinary file (it may be a device or a pipe); ${advice}`;
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch (error) {
+    return unreadable(path, name, error) ?? 'the file disappeared while it was being read; run the check again';
+  }
+  if (!underSystemFolder(real)) return undefined;
+  return `${name} leads to ${real}, a system file (under /proc, /sys or /dev) that tanya does not read: it may never end or may hold secrets; ${advice}`;
+}
+
 interface Candidate {
   readonly path: string;
   readonly name: string;
@@ -125,8 +152,9 @@ function folderEntries(dir: string, cwd: string, problems: KbProblem[], upTo: nu
       continue;
     }
     if (stats.isDirectory()) continue;
-    if (!stats.isFile()) {
-      problems.push(problem(name, 'this is not an ordinary file (it may be a device or a pipe); keep only YAML text files here'));
+    const why = refusal(path, name, stats, 'keep only YAML text files here');
+    if (why !== undefined) {
+      problems.push(problem(name, why));
       continue;
     }
     found.push({ path, name, size: stats.size, from: dirName });
@@ -134,11 +162,22 @@ function folderEntries(dir: string, cwd: string, problems: KbProblem[], upTo: nu
   return { found, total: yamlNames.length };
 }
 
-/** Reads at most `limit + 1` bytes: a file that grows after `stat` still cannot exhaust memory. */
-function readBounded(path: string, limit: number): Buffer {
-  const fd = openSync(path, 'r');
+// The entries were checked before opening, but a link can be switched between the check and the
+// read. Opening a pipe for reading waits for a writer: without waiting, a pipe swapped in is opened
+// at once and refused by its type, and a kernel file that waits for data (/proc/kmsg) fails with
+// EAGAIN instead of hanging. Reading an ordinary file is not affected.
+const OPEN_WITHOUT_WAITING = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+/**
+ * Reads at most `limit + 1` bytes: a file that grows after `stat` still cannot exhaust memory.
+ * Undefined when the path no longer leads to an ordinary file (switched since it was checked).
+ */
+function readBounded(path: string, limit: number): Buffer | undefined {
+  const fd = openSync(path, OPEN_WITHOUT_WAITING);
   try {
-    const size = Math.min(fstatSync(fd).size, limit + 1);
+    const opened = fstatSync(fd);
+    if (!opened.isFile()) return undefined;
+    const size = Math.min(opened.size, limit + 1);
     const chunks: Buffer[] = [];
     let total = 0;
     let buffer = Buffer.allocUnsafe(Math.max(size, 64 * KB));
@@ -268,11 +307,12 @@ export function readYamlSources(paths: readonly string[], options: ReadSourcesOp
       const { found, total } = folderEntries(path, cwd, problems, limits.maxFiles + 1 - fileCount);
       for (const c of found) candidates.push(c);
       fileCount += total;
-    } else if (stats.isFile()) {
-      candidates.push({ path, name, size: stats.size, from: name });
-      fileCount++;
     } else {
-      problems.push(problem(name, 'this is not an ordinary file (it may be a device or a pipe); give a YAML file or a folder'));
+      const why = refusal(path, name, stats, 'give a YAML file or a folder');
+      if (why === undefined) {
+        candidates.push({ path, name, size: stats.size, from: name });
+        fileCount++;
+      } else problems.push(problem(name, why));
     }
     if (fileCount > limits.maxFiles && tooMany === undefined) tooMany = name;
   }
@@ -303,11 +343,15 @@ export function readYamlSources(paths: readonly string[], options: ReadSourcesOp
 
   const sources: SourceText[] = [];
   for (const c of fitting) {
-    let bytes: Buffer;
+    let bytes: Buffer | undefined;
     try {
       bytes = readBounded(c.path, limits.maxFileBytes);
     } catch (error) {
       problems.push(problem(c.name, unreadable(c.path, c.name, error) ?? 'the file disappeared while it was being read; run the check again'));
+      continue;
+    }
+    if (bytes === undefined) {
+      problems.push(problem(c.name, 'the file was replaced by a device or a pipe while it was being read; keep only YAML text files here and run the check again'));
       continue;
     }
     if (bytes.length > limits.maxFileBytes) {

@@ -1,6 +1,6 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, type Alias, type Node } from 'yaml';
+import { isAlias, type Alias, type Node, type Range } from 'yaml';
 import type { KbProblem } from './errors';
-import { position, problemAt, type ParsedFile, type Path } from './yaml-location';
+import { nodesInOrder, position, problemAt, type ParsedFile, type Path } from './yaml-location';
 
 /**
  * YAML features editors never need and attackers like: tags (`!!js/function`, `!foo`), aliases
@@ -11,23 +11,6 @@ import { position, problemAt, type ParsedFile, type Path } from './yaml-location
 
 /** Tags of the YAML 1.2 core schema, and "!" (which only makes a value text). */
 const CORE_TAGS: ReadonlySet<string> = new Set(['!', ...['str', 'int', 'float', 'bool', 'null', 'seq', 'map'].map((t) => `tag:yaml.org,2002:${t}`)]);
-
-/** Every node of the document in file order, keys included. */
-function nodesInOrder(parsed: ParsedFile): Node[] {
-  const out: Node[] = [];
-  const stack: unknown[] = [parsed.ast().doc.contents];
-  while (stack.length > 0) {
-    const item = stack.pop();
-    if (isPair(item)) {
-      stack.push(item.value, item.key);
-      continue;
-    }
-    if (!isScalar(item) && !isMap(item) && !isSeq(item) && !isAlias(item)) continue;
-    out.push(item);
-    if (isMap(item) || isSeq(item)) for (let i = item.items.length - 1; i >= 0; i--) stack.push(item.items[i]);
-  }
-  return out;
-}
 
 /** Where the tag of a node starts (the node's range begins after it), and how it is written. */
 function tagInSource(parsed: ParsedFile, node: Node): { offset: number; written: string } {
@@ -43,7 +26,7 @@ function tagInSource(parsed: ParsedFile, node: Node): { offset: number; written:
 /** A problem for every tag outside the YAML core schema (the fast parser refuses them, the locating one only warns). */
 export function tagProblems(parsed: ParsedFile): KbProblem[] {
   const problems: KbProblem[] = [];
-  for (const node of nodesInOrder(parsed)) {
+  for (const node of nodesInOrder(parsed.ast().doc)) {
     if (node.tag === undefined || isAlias(node) || CORE_TAGS.has(node.tag)) continue;
     const { offset, written } = tagInSource(parsed, node);
     problems.push({
@@ -131,21 +114,66 @@ export function valueBudget(text: string): number {
   return 4 * text.length + 1000;
 }
 
-/** The alias to blame: one used inside its own anchor, else one whose anchor holds more aliases, else the first. */
-function blamedAlias(parsed: ParsedFile, cycle: boolean): { alias?: Alias; inside: boolean } {
+/** Every alias in file order, with the node its anchor named at that point (an anchor may be redefined later). */
+function aliasesWithTargets(parsed: ParsedFile): { alias: Alias; target?: Node }[] {
   const anchors = new Map<string, Node>();
   const aliases: { alias: Alias; target?: Node }[] = [];
-  for (const node of nodesInOrder(parsed)) {
+  for (const node of nodesInOrder(parsed.ast().doc)) {
     if (isAlias(node)) aliases.push({ alias: node, target: anchors.get(node.source) });
     else if (node.anchor) anchors.set(node.anchor, node);
   }
-  const within = (outer: Node | undefined, inner: Node): boolean =>
-    !!outer?.range && !!inner.range && outer.range[0] <= inner.range[0] && inner.range[0] < outer.range[1];
+  return aliases;
+}
+
+/** Index of the first value in sorted `values` that is at least `x`. */
+function lowerBound(values: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function within(outer: Node | undefined, inner: Node): boolean {
+  return !!outer?.range && !!inner.range && outer.range[0] <= inner.range[0] && inner.range[0] < outer.range[1];
+}
+
+/**
+ * The first alias whose anchored value holds another alias (a bomb's multiplying step).
+ * Counting the aliases inside a value by binary search over their sorted offsets keeps this
+ * O(n log n): comparing every alias with every other froze `tanya check` and live reload on a
+ * file with tens of thousands of aliases.
+ */
+function aliasHoldingAliases(aliases: readonly { alias: Alias; target?: Node }[]): { alias: Alias; target?: Node } | undefined {
+  const starts = Float64Array.from(aliases.flatMap((a) => (a.alias.range ? [a.alias.range[0]] : []))).sort();
+  // Many aliases share one anchor: count the aliases inside each anchored value once.
+  const inside = new Map<Node, number>();
+  const countInside = (target: Node, range: Range): number => {
+    let n = inside.get(target);
+    if (n === undefined) {
+      n = lowerBound(starts, range[1]) - lowerBound(starts, range[0]);
+      inside.set(target, n);
+    }
+    return n;
+  };
+  return aliases.find(({ alias, target }) => {
+    if (!target?.range) return false;
+    // The alias itself does not count when it sits inside its own anchor (a cycle).
+    return countInside(target, target.range) - (within(target, alias) ? 1 : 0) > 0;
+  });
+}
+
+/** The alias to blame: one used inside its own anchor, else one whose anchor holds more aliases, else the first. */
+function blamedAlias(parsed: ParsedFile, cycle: boolean): { alias?: Alias; inside: boolean } {
+  const aliases = aliasesWithTargets(parsed);
   if (cycle) {
     const self = aliases.find((a) => within(a.target, a.alias));
     if (self) return { alias: self.alias, inside: true };
   }
-  const nested = aliases.find((a) => aliases.some((b) => b !== a && within(a.target, b.alias)));
+  const nested = aliasHoldingAliases(aliases);
   return { alias: (nested ?? aliases[0])?.alias, inside: false };
 }
 

@@ -140,7 +140,8 @@ export class CatalogEntities {
       replace.set(full.start, { end: full.end, placeholder: PLACEHOLDER.product });
       if (product) named.push({ at: full.start, product });
       // Further products compared in the same message ("macbook air m2 sama thinkpad e14").
-      for (let more = this.findLongest(texts, used, this.productSpans); more && named.length < 3; more = this.findLongest(texts, used, this.productSpans)) {
+      for (const more of this.findEach(texts, used, this.productSpans)) {
+        if (named.length >= 3) break;
         const other = this.products.get(more.id);
         markUsed(used, more);
         replace.set(more.start, { end: more.end, placeholder: PLACEHOLDER.product });
@@ -266,6 +267,31 @@ export class CatalogEntities {
     return best;
   }
 
+  /**
+   * Every further mention, in the order repeated `findLongest` calls would find them (longest
+   * first, then left to right), but in one pass per name length: calling `findLongest` once per
+   * mention rescanned the whole message each time, so a name repeated 250 times cost ~200 ms.
+   * The caller marks each span yielded as used before taking the next one; marking only removes
+   * matches, so no earlier position can gain one and a left-to-right scan misses nothing.
+   */
+  private *findEach(
+    texts: readonly string[],
+    used: readonly boolean[],
+    forms: readonly { words: readonly string[]; id: string }[],
+  ): Generator<{ start: number; end: number; id: string }> {
+    // `forms` is sorted longest first: each run of equal length is one pass over the message.
+    for (let from = 0; from < forms.length; ) {
+      const n = forms[from].words.length;
+      let to = from;
+      while (to < forms.length && forms[to].words.length === n) to++;
+      for (let i = 0; i + n <= texts.length; i++) {
+        const form = formAt(texts, used, forms, from, to, i);
+        if (form) yield { start: i, end: i + n, id: form.id };
+      }
+      from = to;
+    }
+  }
+
   /** The longest city name (exact words) not already covered by another mention. */
   private findCity(texts: readonly string[], used: readonly boolean[]): { start: number; end: number; id: string } | undefined {
     let best: { start: number; end: number; id: string } | undefined;
@@ -330,6 +356,25 @@ function modelWordsAfter(tokens: readonly Token[], from: number, product: Produc
     n++;
   }
   return n;
+}
+
+/** The first of `forms[from..to)` (all of one length) whose words stand, unused, at position `i`. */
+function formAt(
+  texts: readonly string[],
+  used: readonly boolean[],
+  forms: readonly { words: readonly string[]; id: string }[],
+  from: number,
+  to: number,
+  i: number,
+): { words: readonly string[]; id: string } | undefined {
+  if (used[i]) return undefined;
+  for (let f = from; f < to; f++) {
+    const words = forms[f].words;
+    let ok = true;
+    for (let k = 0; k < words.length && ok; k++) ok = !used[i + k] && sameWord(texts[i + k], words[k]);
+    if (ok) return forms[f];
+  }
+  return undefined;
 }
 
 function markUsed(used: boolean[], span: { start: number; end: number }): void {

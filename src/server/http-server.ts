@@ -1,15 +1,30 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** What a route sees of a request: the body is read in full (up to the size limit). */
+/** Largest body any route may accept (1 MiB): WhatsApp Cloud webhooks, which batch messages, need this much. */
+export const MAX_BODY_BYTES_CEILING = 1 << 20;
+/** Body limit of a route that does not set its own (and of the server, unless `HttpServerOptions.maxBodyBytes` says otherwise). */
+export const DEFAULT_MAX_BODY_BYTES = MAX_BODY_BYTES_CEILING;
+/** Body limit for single-event webhooks: a Bot Framework activity, a Telegram update, a helpdesk call (256 KiB). */
+export const SMALL_WEBHOOK_BODY_BYTES = 256 * 1024;
+
+/** What a route sees of a request: the body is read in full (up to the route's size limit). */
 export interface HttpRequest {
   readonly method: string;
   readonly path: string;
+  /**
+   * The request target exactly as received in the request line (path and query, undecoded and
+   * unnormalized), e.g. `/handoff/tickets/T00001/claim?x=%20`. What a signature over "the
+   * request target" must cover; `path` and `query` are parsed (normalized) views of it.
+   */
+  readonly target: string;
   readonly query: URLSearchParams;
   readonly headers: IncomingHttpHeaders;
   readonly body: Buffer;
   /** Values of `:name` segments in the route pattern. */
   readonly params: Readonly<Record<string, string>>;
+  /** The peer's IP address (a proxy's, behind one), e.g. `127.0.0.1` or `::ffff:10.0.0.5`. */
+  readonly remoteAddress?: string;
 }
 
 export interface HttpResponse {
@@ -21,14 +36,25 @@ export interface HttpResponse {
 
 export type RouteHandler = (request: HttpRequest) => Promise<HttpResponse> | HttpResponse;
 
+export interface RouteOptions {
+  /**
+   * Largest request body this route accepts, in bytes (default: the server's `maxBodyBytes`; at
+   * most MAX_BODY_BYTES_CEILING). Enforced while the body is read, before the handler runs: a
+   * larger declared Content-Length is refused at once, a body that grows past it is cut off; both
+   * get 413 `{"error":"request body too large"}` and the connection is closed.
+   */
+  readonly maxBodyBytes?: number;
+}
+
 interface Route {
   readonly method: string;
   readonly segments: readonly string[];
   readonly handler: RouteHandler;
+  readonly maxBodyBytes: number;
 }
 
 export interface HttpServerOptions {
-  /** Largest request body accepted, in bytes (default 1 MiB); larger ones get 413. */
+  /** Body limit of routes that do not set their own, in bytes (default and most: 1 MiB); larger ones get 413. */
   readonly maxBodyBytes?: number;
   /** Called when a handler throws (the client gets 500). */
   readonly onError?: (error: unknown, request: { method: string; path: string }) => void;
@@ -42,15 +68,25 @@ export class HttpServer {
   private readonly routes: Route[] = [];
   private server: Server | undefined;
   private readonly maxBodyBytes: number;
+  private health: RouteHandler = () => ({ status: 200, body: 'ok' });
 
   constructor(private readonly options: HttpServerOptions = {}) {
-    this.maxBodyBytes = options.maxBodyBytes ?? 1 << 20;
-    this.route('GET', '/healthz', () => ({ status: 200, body: 'ok' }));
+    this.maxBodyBytes = checkedLimit(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+    this.route('GET', '/healthz', (request) => this.health(request), { maxBodyBytes: 0 });
   }
 
-  /** Registers a handler; `pattern` may hold `:name` segments, e.g. `/handoff/tickets/:id/resolve`. */
-  route(method: string, pattern: string, handler: RouteHandler): void {
-    this.routes.push({ method: method.toUpperCase(), segments: splitPath(pattern), handler });
+  /** Replaces what `GET /healthz` answers (default: 200 `ok`). */
+  setHealthCheck(handler: RouteHandler): void {
+    this.health = handler;
+  }
+
+  /**
+   * Registers a handler; `pattern` may hold `:name` segments, e.g. `/handoff/tickets/:id/resolve`.
+   * `options.maxBodyBytes` sets the route's own body limit (see {@link RouteOptions}).
+   */
+  route(method: string, pattern: string, handler: RouteHandler, options: RouteOptions = {}): void {
+    const maxBodyBytes = checkedLimit(options.maxBodyBytes ?? this.maxBodyBytes);
+    this.routes.push({ method: method.toUpperCase(), segments: splitPath(pattern), handler, maxBodyBytes });
   }
 
   /** Starts listening; resolves with the port (useful with port 0 in tests). */
@@ -64,6 +100,7 @@ export class HttpServer {
         const payload = response.body === undefined ? '' : isText ? String(response.body) : JSON.stringify(response.body);
         res.writeHead(response.status, {
           'content-type': isText || response.body === undefined ? 'text/plain; charset=utf-8' : 'application/json',
+          'content-length': String(Buffer.byteLength(payload)),
           ...response.headers,
         });
         res.end(payload);
@@ -74,24 +111,41 @@ export class HttpServer {
         req.resume();
         return;
       }
+      const limit = match.route.maxBodyBytes;
+      const tooLarge = (): void => {
+        // Answered before the rest is read; closing the connection drops whatever is still coming.
+        send({ status: 413, body: { error: 'request body too large', limit }, headers: { connection: 'close' } });
+      };
+      const declared = req.headers['content-length'];
+      if (declared !== undefined && Number(declared) > limit) {
+        tooLarge();
+        return;
+      }
       const chunks: Buffer[] = [];
       let size = 0;
-      let tooLarge = false;
-      req.on('data', (chunk: Buffer) => {
+      let finished = false;
+      const onData = (chunk: Buffer): void => {
         size += chunk.length;
-        if (size > this.maxBodyBytes) {
-          tooLarge = true;
+        if (size <= limit) {
+          chunks.push(chunk);
           return;
         }
-        chunks.push(chunk);
+        finished = true;
+        chunks.length = 0;
+        req.off('data', onData);
+        req.resume();
+        tooLarge();
+      };
+      req.on('data', onData);
+      req.on('error', () => {
+        if (finished) return;
+        finished = true;
+        send({ status: 400, body: 'bad request' });
       });
-      req.on('error', () => send({ status: 400, body: 'bad request' }));
       req.on('end', () => {
-        if (tooLarge) {
-          send({ status: 413, body: 'request body too large' });
-          return;
-        }
-        const request: HttpRequest = { method, path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks), params: match.params };
+        if (finished) return;
+        finished = true;
+        const request: HttpRequest = { method, path: url.pathname, target: req.url ?? '/', query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks, size), params: match.params, ...(req.socket.remoteAddress ? { remoteAddress: req.socket.remoteAddress } : {}) };
         Promise.resolve()
           .then(() => match.route.handler(request))
           .then(send, (error: unknown) => {
@@ -130,6 +184,14 @@ export class HttpServer {
     }
     return undefined;
   }
+}
+
+/** A body limit must be a whole number of bytes, at most MAX_BODY_BYTES_CEILING. */
+function checkedLimit(bytes: number): number {
+  if (!Number.isInteger(bytes) || bytes < 0 || bytes > MAX_BODY_BYTES_CEILING) {
+    throw new RangeError(`body limit must be a whole number of bytes from 0 to ${MAX_BODY_BYTES_CEILING}, not ${bytes}`);
+  }
+  return bytes;
 }
 
 function splitPath(path: string): string[] {

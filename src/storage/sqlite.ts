@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { ConversationState } from '../engine/state';
-import { LEASE_OWNER, type AuditEntry, type ConversationStore, type CustomerData, type CustomerKeys, type FlowRecord, type ForgetResult, type StoredMessage, type HandoffTicket, type InboundRecord, type NewOutboxItem, type OutboxItem, type PendingInbound, type PurgeOptions, type PurgeResult, type TicketStatus, type TranscriptLine } from './store';
+import { LEASE_OWNER, type AuditEntry, type ConversationStore, type CustomerData, type CustomerKeys, type FlowRecord, type ForgetResult, type StoredMessage, type HandoffTicket, type InboundRecord, type NewOutboxItem, type OutboxItem, type PendingInbound, type PurgeOptions, type PurgeResult, type QueueDepths, type TicketStatus, type TranscriptLine } from './store';
 import { toLine, toTicket, type TicketRow, type TranscriptRow } from './sqlite-rows';
 import { PRIVACY_SCHEMA, SqlitePrivacy } from './sqlite-privacy';
 
@@ -289,6 +289,9 @@ export class SqliteStore implements ConversationStore {
       setTicketId: this.db.prepare(`UPDATE tickets SET id = ? WHERE seq = ?`),
       getTicket: this.db.prepare(`SELECT * FROM tickets WHERE id = ?`),
       listTickets: this.db.prepare(`SELECT * FROM tickets WHERE (? IS NULL OR status = ?) ORDER BY seq`),
+      inboxDepth: this.db.prepare(`SELECT COUNT(*) AS n FROM inbox`),
+      outboxDepth: this.db.prepare(`SELECT kind, COUNT(*) AS n FROM outbox WHERE done_at IS NULL GROUP BY kind`),
+      openTicketCounts: this.db.prepare(`SELECT status, COUNT(*) AS n FROM tickets WHERE status IN ('queued', 'claimed') GROUP BY status`),
       updateStatus: this.db.prepare(
         `UPDATE tickets SET status = ?, agent = COALESCE(?, agent),
            claimed_at = CASE WHEN ? = 'claimed' THEN ? ELSE claimed_at END,
@@ -581,6 +584,14 @@ export class SqliteStore implements ConversationStore {
 
   atomically<T>(fn: () => T): T {
     return this.db.transaction(fn)();
+  }
+
+  queueDepths(): QueueDepths {
+    const outbox: Record<string, number> = {};
+    for (const row of this.stmts.outboxDepth.all() as { kind: string; n: number }[]) outbox[row.kind] = row.n;
+    const tickets = { queued: 0, claimed: 0 };
+    for (const row of this.stmts.openTicketCounts.all() as { status: 'queued' | 'claimed'; n: number }[]) tickets[row.status] = row.n;
+    return { inbox: (this.stmts.inboxDepth.get() as { n: number }).n, outbox, openTickets: tickets };
   }
 
   close(): void {

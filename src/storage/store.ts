@@ -192,7 +192,7 @@ export interface CustomerData {
 }
 
 /** What an agent or operator did. Holds ids, names and counts, never message text. */
-export const AUDIT_ACTIONS = ['ticket.read', 'ticket.claim', 'ticket.reply', 'ticket.resolve', 'ticket.transfer', 'privacy.forget', 'privacy.export', 'privacy.purge'] as const;
+export const AUDIT_ACTIONS = ['ticket.read', 'ticket.claim', 'ticket.reply', 'ticket.resolve', 'ticket.transfer', 'privacy.forget', 'privacy.export', 'privacy.purge', 'backup', 'restore'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export interface AuditEntry {
@@ -206,6 +206,16 @@ export interface AuditEntry {
   readonly via?: string;
   /** Counts and flags (rows removed, the transfer's new agent); never message text. */
   readonly detail?: Readonly<Record<string, string | number | boolean>>;
+}
+
+/** Counts of waiting work (see `ConversationStore.queueDepths`). */
+export interface QueueDepths {
+  /** Messages taken in whose turn has not run yet. */
+  readonly inbox: number;
+  /** Outbox items not delivered yet (due or waiting for a retry), by kind. */
+  readonly outbox: Readonly<Record<string, number>>;
+  /** Tickets not closed yet, by status. */
+  readonly openTickets: { readonly queued: number; readonly claimed: number };
 }
 
 /**
@@ -296,6 +306,8 @@ export interface ConversationStore {
   audit(entry: Omit<AuditEntry, 'at'> & { readonly at?: string }): void;
   /** Audit rows from `since` (ISO time), oldest first. */
   auditLog(query?: { readonly since?: string; readonly limit?: number }): AuditEntry[];
+  /** What is waiting, for monitoring (`GET /metrics`, `/healthz`): a few counting queries, no row content. */
+  queueDepths(): QueueDepths;
   /** Runs `fn` as one atomic unit: every write of a turn lands together or not at all. */
   atomically<T>(fn: () => T): T;
   close(): void;

@@ -157,7 +157,7 @@ describe('Bot Framework channel (CloudAdapter, local serviceUrl)', () => {
 
 describe('Bot Framework channel with an app id', () => {
   it('refuses a request without a valid token (401)', async () => {
-    // CloudAdapter reports refused requests on console.error; expected here.
+    // The SDK may report refused requests on console.error; expected here.
     const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     const store = new SqliteStore(':memory:');
     const bot = await runBot(sampleShop(), store, { MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001', MICROSOFT_APP_PASSWORD: 'secret', PORT: '0', HOST: '127.0.0.1' }, pino({ level: 'silent' }));
@@ -169,7 +169,6 @@ describe('Bot Framework channel with an app id', () => {
       const forged = await fetch(`http://127.0.0.1:${bot.port ?? 0}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer not.a.jwt' }, body: JSON.stringify(body) });
       expect(forged.status).toBe(401);
       expect(store.transcript('botframework:conv-x')).toHaveLength(0);
-      expect(quiet).toHaveBeenCalled();
     } finally {
       quiet.mockRestore();
       await bot.stop();

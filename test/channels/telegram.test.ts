@@ -80,7 +80,7 @@ describe('Telegram channel (long polling against a local Bot API emulator)', () 
     await emulator.waitForMessages(105, 1);
     await settle();
     expect(noRepeats(textsTo(emulator, 105))).toBe(true);
-    expect(store.transcript('telegram:105').filter((l) => l.direction === 'in')).toHaveLength(1);
+    expect(store.transcript('telegram:123456:105').filter((l) => l.direction === 'in')).toHaveLength(1);
   });
 
   it('waits out a 429 and delivers the reply exactly once', async () => {

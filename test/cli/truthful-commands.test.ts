@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, realpathSync, writeFile
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-// The real command as a user runs it (built by `npm test`, or `npx tsc -p tsconfig.build.json`),
+// The real command as a user runs it (built by `npm test`, or `npm run build`),
 // on real SQLite files in temporary folders.
 const BIN = resolve('bin', 'tanya.js');
 const KB = resolve('knowledge');
@@ -32,6 +32,23 @@ const json = (stdout: string): Record<string, unknown>[] =>
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+/**
+ * The sample shop with its CS team on duty around the clock: outside the team's hours the bot
+ * keeps answering while a ticket waits, so tests that expect silence must not depend on the clock.
+ */
+function alwaysStaffedKb(): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'tanya-truth-kb-')), 'knowledge');
+  cpSync(KB, dir, { recursive: true });
+  const file = join(dir, 'settings.yaml');
+  const day = '"00:00-24:00"';
+  const text = readFileSync(file, 'utf8')
+    .replace(/^(\s*)hours: \{ mon: .*$/m, `$1hours: { ${['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => `${d}: ${day}`).join(', ')} }`)
+    .replace(/^\s*holidays: .*\n/m, '');
+  if (!text.includes(`sun: ${day}`)) throw new Error('settings.yaml no longer has the handoff hours line this test rewrites');
+  writeFileSync(file, text);
+  return dir;
+}
 
 const freshDb = (): string => join(mkdtempSync(join(tmpdir(), 'tanya-truth-')), 'bot.db');
 
@@ -115,16 +132,17 @@ describe('reading commands never create a database', () => {
 describe('tanya chat --db: a new conversation per run', () => {
   it('a second run starts fresh (no ticket carried over); --conversation continues the first', () => {
     const db = freshDb();
-    const first = tanya(['chat', '--json', '--db', db], { input: 'mau bicara sama admin\n' });
+    const kb = alwaysStaffedKb();
+    const first = tanya(['chat', '--json', '--db', db, '--kb', kb], { input: 'mau bicara sama admin\n' });
     expect(json(first.stdout)[0]).toMatchObject({ decision: 'handoff' });
     const id = conversationOf(first.stderr);
     expect(first.stderr).toBe(`Percakapan baru / new conversation: ${id} (lanjutkan / continue: --conversation ${id})\n`);
 
-    const second = tanya(['chat', '--json', '--db', db], { input: 'brp hrg iphone 15 kak\n' });
+    const second = tanya(['chat', '--json', '--db', db, '--kb', kb], { input: 'brp hrg iphone 15 kak\n' });
     expect(json(second.stdout)[0]).toMatchObject({ decision: 'answer', intent: 'product-price' });
     expect(conversationOf(second.stderr)).not.toBe(id);
 
-    const again = tanya(['chat', '--json', '--db', db, '--conversation', id], { input: 'halo, masih nunggu CS\n' });
+    const again = tanya(['chat', '--json', '--db', db, '--kb', kb, '--conversation', id], { input: 'halo, masih nunggu CS\n' });
     expect(again.status).toBe(0);
     expect(json(again.stdout)[0]).toMatchObject({ decision: 'silent', reason: 'agent-active' });
     expect(again.stderr).toMatch(new RegExp(`^Melanjutkan percakapan / continuing conversation: ${id} \\(tiket / ticket T00001 queued\\)\\n$`));

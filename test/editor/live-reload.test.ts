@@ -8,7 +8,7 @@ import { loadFlows } from '../../src/flows/loader';
 import { loadKnowledge } from '../../src/knowledge/loader';
 import { SqliteStore } from '../../src/storage/sqlite';
 
-/** Captures log lines (the reload reports problems through the logger). */
+/** Captures log lines (a bot serving channels reports reload problems through the logger). */
 function memoryLogger(): { log: pino.Logger; lines: string[] } {
   const lines: string[] = [];
   const log = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
@@ -26,7 +26,8 @@ describe('live reload of knowledge and flows', () => {
   const engine = new Engine(kb, store, { flows: loadFlows(flowsDir, kb), now: () => new Date('2026-11-25T03:00:00Z') });
   const { log, lines } = memoryLogger();
   const results: boolean[] = [];
-  const watcher = watchForChanges({ kbDir, flowsDir, engine, log, onReload: (ok) => results.push(ok) });
+  // As for a bot serving channels (JSON log lines); the terminal chat's notices are tested in test/metrics.
+  const watcher = watchForChanges({ kbDir, flowsDir, engine, log, chat: false, terminal: false, onReload: (ok) => results.push(ok) });
   let n = 0;
   const ask = async (text: string, conversation = `c${n}`): Promise<string> => {
     n += 1;

@@ -7,7 +7,7 @@ describe('conflict and quality checks (tanya check)', () => {
   const f = 'test/fixtures/quality/kb.yaml';
 
   it.each([
-    ['the same example under two entries', `${f}:20:11: warning: "bisa cod ga kak" is also an example of entry "cod"; keep it under one entry, or reword one of them`],
+    ['the same example under two entries (an error, naming both places)', `${f}:20:11: "bisa cod ga kak" (entry "transfer") is also an example of entry "cod" at ${f}:12:11; the bot cannot know which one it asks for: keep it under one entry, or reword one of them`],
     ['a near-identical example', `${f}:21:11: warning: "bisa cod gak kak" is nearly the same as "bisa cod ga kak" in entry "cod"; the bot cannot tell the two entries apart on it`],
     ['a missing answer language', `${f}:23:5: warning: entry "transfer" has no English answer ("en:") although the knowledge base answers in English; English customers get the Indonesian one`],
     ['too few examples', `${f}:24:1: warning: entry "jam" has only 2 example questions; write at least 3 (5–10 is better) the way customers ask`],

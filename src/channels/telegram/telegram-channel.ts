@@ -3,14 +3,15 @@ import { z } from 'zod';
 import { Telegraf, TelegramError, type Telegram } from 'telegraf';
 import type { Message, Update, UserFromGetMe } from 'telegraf/types';
 import type { DeliveryContext } from '../../engine/handoff-events';
-import type { GeoPoint, InboundKind, OutboundMessage } from '../../engine/types';
+import type { GeoPoint, InboundKind, InboundMessage, OutboundMessage } from '../../engine/types';
 import type { Logger } from '../../logging/logger';
-import type { HttpServer } from '../../server/http-server';
+import { SMALL_WEBHOOK_BODY_BYTES, type HttpServer } from '../../server/http-server';
 import { headerValue, sameSecret } from '../../server/secrets';
 import type { ConversationStore } from '../../storage/store';
 import { ChannelConfigError, type Channel } from '../channel';
 import { DEFAULT_RETRY, isNetworkError, type RetryAdvice, type RetryOptions, withRetry } from '../retry';
 import { decodeChoice, renderForTelegram } from './render';
+import { conversationForInbound, legacyConversationId, legacyPinOf, parseTelegramConversationId } from './conversation-ids';
 import { inbound, type Inbox, type InboxDelivery } from '../inbox';
 
 export interface TelegramOptions {
@@ -43,8 +44,17 @@ const updateShape = z.looseObject({
   callback_query: z.looseObject({ id: z.string().max(256), from: user, data: z.string().max(256).optional(), message: message.optional() }).optional(),
 });
 
-/** A customer's message from one update, before it is taken into the inbox. */
-type CustomerUpdate = Omit<InboxDelivery, 'deliveryId'> & { readonly chatId: number };
+/**
+ * A customer's message from one update, before it is taken into the inbox; its conversation id
+ * is chosen then (see `conversationForInbound`).
+ */
+interface CustomerUpdate {
+  readonly chatId: number;
+  /** The group member, in groups (each keeps their own conversation). */
+  readonly memberId?: number;
+  readonly replyTo?: string;
+  readonly message: Omit<InboundMessage, 'conversationId'>;
+}
 
 /** The agents' group handler (src/handoff/telegram-desk.ts), kept behind this small interface. */
 export interface TelegramDeskHandler {
@@ -79,12 +89,17 @@ function contentOf(message: Message): { kind: InboundKind; text: string; locatio
 
 /**
  * The Telegram channel on telegraf: long polling by default, webhook mode with a secret token.
- * Conversation ids are `telegram:<chat>` in private chats and `telegram:<chat>:<user>` in groups,
- * so each group member keeps their own context.
+ * Conversation ids name the bot: `telegram:<bot>:<chat>` in private chats and
+ * `telegram:<bot>:<chat>:<user>` in groups (each group member keeps their own context), so
+ * several bots on one database never share a conversation. This channel sends only its own bot's
+ * conversations (and legacy `telegram:<chat>` ones not pinned to another bot; see
+ * conversation-ids.ts); the other bots' processes send theirs.
  */
 export class TelegramChannel implements Channel {
   readonly name = CHANNEL;
   private readonly bot: Telegraf;
+  /** The number before ':' in the token: scopes conversation ids, message ids and update ids. */
+  readonly botId: string;
   private readonly retry: RetryOptions;
   private readonly inFlight = new Set<Promise<void>>();
   private polling: Promise<void> | undefined;
@@ -93,6 +108,7 @@ export class TelegramChannel implements Channel {
   private desk: TelegramDeskHandler | undefined;
 
   constructor(private readonly options: TelegramOptions) {
+    this.botId = botIdOf(options.token);
     this.bot = new Telegraf(options.token, { telegram: { ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}), webhookReply: false } });
     this.retry = options.retry ?? DEFAULT_RETRY;
     this.bot.use((ctx) => this.track(this.onUpdate(ctx.update)));
@@ -109,8 +125,13 @@ export class TelegramChannel implements Channel {
     this.desk = desk;
   }
 
+  /** This bot's conversations, and legacy (bot-less) ones unless another bot has taken them over. */
   owns(conversationId: string): boolean {
-    return conversationId.startsWith(`${CHANNEL}:`);
+    const address = parseTelegramConversationId(conversationId);
+    if (!address) return false;
+    if (address.botId !== undefined) return address.botId === this.botId;
+    const pinned = legacyPinOf(this.options.store, legacyConversationId(address.chatId, address.userId));
+    return pinned === undefined || pinned === this.botId;
   }
 
   async start(): Promise<void> {
@@ -147,7 +168,7 @@ export class TelegramChannel implements Channel {
           return { status: 503, body: 'try again' };
         }
         return { status: 200, body: 'ok' };
-      });
+      }, { maxBodyBytes: SMALL_WEBHOOK_BODY_BYTES });
       await this.call(() => this.bot.telegram.setWebhook(webhook.url, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] }));
       log.info({ url: webhook.url, bot: this.me.username }, 'telegram webhook registered');
     } else {
@@ -173,10 +194,11 @@ export class TelegramChannel implements Channel {
   }
 
   async send(conversationId: string, replies: readonly OutboundMessage[], context?: DeliveryContext): Promise<void> {
-    const chatId = conversationId.split(':')[1];
-    if (!this.owns(conversationId) || !chatId) throw new Error(`not a Telegram conversation: ${conversationId}`);
+    const address = parseTelegramConversationId(conversationId);
+    // Never through this bot's token for another bot's customer.
+    if (!address || !this.owns(conversationId)) throw new Error(`not a conversation of Telegram bot ${this.botId}: ${conversationId}`);
     const replyTo = context?.replyTo !== undefined && /^\d+$/.test(context.replyTo) ? Number(context.replyTo) : undefined;
-    await this.deliver(chatId, replies, replyTo);
+    await this.deliver(address.chatId, replies, replyTo);
   }
 
   private track(work: Promise<void>): Promise<void> {
@@ -190,10 +212,13 @@ export class TelegramChannel implements Channel {
 
   private async onUpdate(update: Update): Promise<void> {
     // update_id counts per bot: two bots on one database must not take each other's updates for duplicates.
-    const deliveryId = `${botIdOf(this.options.token)}:${update.update_id}`;
+    const deliveryId = `${this.botId}:${update.update_id}`;
     const chatId = 'message' in update ? update.message.chat.id : 'callback_query' in update ? update.callback_query.message?.chat.id : undefined;
     if (this.desk && chatId !== undefined && this.desk.isDeskChat(chatId)) {
-      if (!this.options.store.markDelivered(CHANNEL, deliveryId)) return;
+      // Several bots in one agents' group all see an agent's message: it is handled once (a
+      // group's message ids are the same for every bot in it).
+      const deskId = 'message' in update ? `desk:${update.message.chat.id}:${update.message.message_id}` : deliveryId;
+      if (!this.options.store.markDelivered(CHANNEL, deskId)) return;
       try {
         await this.desk.handle(update);
       } catch (error) {
@@ -214,10 +239,16 @@ export class TelegramChannel implements Channel {
    * Telegram is told "received" (the webhook's 200, or the next getUpdates offset) only after the
    * message is recorded; a store that fails briefly is tried again before the update is given back.
    */
-  private async acceptDurably(delivery: InboxDelivery & { chatId: number }): Promise<void> {
+  private async acceptDurably(delivery: CustomerUpdate & { readonly deliveryId: string }): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        this.options.inbox.accept(CHANNEL, [delivery]);
+        const conversationId = conversationForInbound(this.options.store, this.botId, delivery.chatId, delivery.memberId);
+        const accepted: InboxDelivery = {
+          deliveryId: delivery.deliveryId,
+          message: { ...delivery.message, conversationId },
+          ...(delivery.replyTo !== undefined ? { replyTo: delivery.replyTo } : {}),
+        };
+        this.options.inbox.accept(CHANNEL, [accepted]);
         return;
       } catch (error) {
         if (attempt >= 4) throw error;
@@ -233,7 +264,7 @@ export class TelegramChannel implements Channel {
     if (!data || !message) return undefined;
     // The choice is made: take the buttons away so an old list is not pressed again.
     void this.call(() => this.bot.telegram.editMessageReplyMarkup(message.chat.id, message.message_id, undefined, { inline_keyboard: [] })).catch(() => undefined);
-    return this.customerUpdate(message.chat, query.from, { kind: 'text', text: data }, `cb:${query.id}`);
+    return this.customerUpdate(message.chat, query.from, { kind: 'text', text: data }, `${this.botId}:cb:${query.id}`);
   }
 
   private onMessage(message: Message): CustomerUpdate | undefined {
@@ -255,7 +286,8 @@ export class TelegramChannel implements Channel {
     }
     if (username) text = text.replace(new RegExp(`@${username}\\b`, 'gi'), ' ').replace(/\s+/g, ' ').trim();
     text = text.replace(/^(\/\w+)@\w+/, '$1');
-    return this.customerUpdate(message.chat, from, { ...content, text }, `${message.chat.id}:${message.message_id}`, group ? message.message_id : undefined);
+    // Message ids count per chat and bot: the bot's id keeps two bots' messages in one chat apart.
+    return this.customerUpdate(message.chat, from, { ...content, text }, `${this.botId}:${message.chat.id}:${message.message_id}`, group ? message.message_id : undefined);
   }
 
   private customerUpdate(
@@ -266,21 +298,22 @@ export class TelegramChannel implements Channel {
     replyTo?: number,
   ): CustomerUpdate {
     const group = chat.type === 'group' || chat.type === 'supergroup';
-    const conversationId = group ? `${CHANNEL}:${chat.id}:${from.id}` : `${CHANNEL}:${chat.id}`;
+    const { conversationId: _chosenLater, ...message } = inbound({
+      channel: CHANNEL,
+      conversationId: '',
+      userId: String(from.id),
+      userName: [from.first_name, from.last_name].filter(Boolean).join(' ') || from.username,
+      messageId,
+      text: content.text,
+      kind: content.kind,
+      location: content.location,
+      languageHint: from.language_code,
+    });
     return {
       chatId: chat.id,
+      ...(group ? { memberId: from.id } : {}),
       ...(replyTo !== undefined ? { replyTo: String(replyTo) } : {}),
-      message: inbound({
-        channel: CHANNEL,
-        conversationId,
-        userId: String(from.id),
-        userName: [from.first_name, from.last_name].filter(Boolean).join(' ') || from.username,
-        messageId,
-        text: content.text,
-        kind: content.kind,
-        location: content.location,
-        languageHint: from.language_code,
-      }),
+      message,
     };
   }
 
