@@ -49,7 +49,14 @@ async function runTanya(dataset: DatasetName, perIntent: number | undefined): Pr
     new Matcher(kb);
     const trainMs = Number(process.hrtime.bigint() - t0) / 1e6;
     const { metrics } = await evaluateCases(kb, dev);
-    return { inScopeAccuracy: metrics.inScopeAccuracy, top1Accuracy: metrics.top1Accuracy, oosRecall: metrics.oosRecall, falseAnswerRate: metrics.falseAnswerRate, outOfScope: metrics.outOfScope, trainMs };
+    return {
+      inScopeAccuracy: metrics.inScopeAccuracy,
+      top1Accuracy: metrics.top1Accuracy,
+      oosRecall: metrics.oosRecall,
+      falseAnswerRate: metrics.falseAnswerRate,
+      outOfScope: metrics.outOfScope,
+      trainMs,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -64,7 +71,7 @@ function runPeer(system: PeerName, dataset: DatasetName, perIntent: number | und
   return JSON.parse(line) as Cell;
 }
 
-const pct = (x: number): string => `${(x * 100).toFixed(1)}`;
+const pct = (x: number): string => (x * 100).toFixed(1);
 
 function formatCell(r: Result | undefined): string {
   if (!r) return '—';
@@ -86,7 +93,10 @@ async function main(): Promise<void> {
   }
   for (const m of missing) process.stdout.write(`(skipping ${m}: not found in ${datasetsDir()})\n`);
   const present = datasets.filter((d) => hasDataset(d));
-  for (const regime of [{ name: 'all training examples', perIntent: undefined }, { name: 'first 10 examples per intent', perIntent: 10 }]) {
+  for (const regime of [
+    { name: 'all training examples', perIntent: undefined },
+    { name: 'first 10 examples per intent', perIntent: 10 },
+  ]) {
     process.stdout.write(`\n## ${regime.name} — dev split; cells: in-scope accuracy % [/ OOS recall % / false-answer rate %] (train/load time)\n\n`);
     process.stdout.write(`| dataset | ${systems.join(' | ')} |\n|---|${systems.map(() => '---').join('|')}|\n`);
     for (const dataset of present) {
@@ -98,7 +108,9 @@ async function main(): Promise<void> {
       process.stdout.write(`| ${dataset} | ${cells.join(' | ')} |\n`);
     }
   }
-  process.stdout.write(`\nTanya's thresholds were tuned on each dev split with "tanya tune" (false-answer rate ≤ 10 %; without OOS cases, wrong answers cost 0.5). Peers use their own defaults; natural's classifiers always answer. A peer over ${timeoutS} s is reported as such.\n`);
+  process.stdout.write(
+    `\nTanya's thresholds were tuned on each dev split with "tanya tune" (false-answer rate ≤ 10 %; without OOS cases, wrong answers cost 0.5). Peers use their own defaults; natural's classifiers always answer. A peer over ${timeoutS} s is reported as such.\n`,
+  );
 }
 
 main().catch((error: unknown) => {

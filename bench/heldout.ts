@@ -28,13 +28,16 @@ import { formatFailure, runConversationFile } from '../src/testing/conversation-
 import { datasetFile, hasDataset } from './datasets';
 
 const root = resolve(__dirname, '..', '..');
-const pct = (x: number): string => `${(x * 100).toFixed(1)}`;
+const pct = (x: number): string => (x * 100).toFixed(1);
 
 function row(name: string, m: EvalMetrics): string {
-  const oos = m.outOfScope > 0 ? `${pct(m.falseAnswerRate).padStart(6)}` : '     —';
+  const oos = m.outOfScope > 0 ? pct(m.falseAnswerRate).padStart(6) : '     —';
   return `| ${name.padEnd(38)} | ${String(m.n).padStart(4)} | ${pct(m.top1Accuracy).padStart(5)} | ${pct(m.inScopeAccuracy).padStart(6)} | ${pct(m.clarifiedRight).padStart(6)} | ${pct(m.wrongAnswerRate).padStart(5)} | ${oos} |`;
 }
-const HEADER = ['| set                                    |    n | top-1 | answered right | clarified right | wrong | false-answer rate |', '|---|---:|---:|---:|---:|---:|---:|'];
+const HEADER = [
+  '| set                                    |    n | top-1 | answered right | clarified right | wrong | false-answer rate |',
+  '|---|---:|---:|---:|---:|---:|---:|',
+];
 
 async function intentSet(): Promise<string[]> {
   if (!hasDataset('tanya_cs_id')) return ['tanya_cs_id not found (../shared/datasets): skipped'];
@@ -45,7 +48,11 @@ async function intentSet(): Promise<string[]> {
     const tuned = tuneThresholds(loadKnowledge(dir), dev);
     writeThresholds(dir, tuned.thresholds);
     const kb = loadKnowledge(dir);
-    const out = [`tanya_cs_id — KB from train (220), thresholds tuned on dev: answer ≥ ${tuned.thresholds.answerThreshold}, clarify ≥ ${tuned.thresholds.clarifyThreshold}, margin ${tuned.thresholds.clarifyMargin}`, '', ...HEADER];
+    const out = [
+      `tanya_cs_id — KB from train (220), thresholds tuned on dev: answer ≥ ${tuned.thresholds.answerThreshold}, clarify ≥ ${tuned.thresholds.clarifyThreshold}, margin ${tuned.thresholds.clarifyMargin}`,
+      '',
+      ...HEADER,
+    ];
     const sets: [string, string][] = [
       ['dev (tuned on)', datasetFile('tanya_cs_id', 'dev')],
       ['dev-informal (read while developing)', join(root, 'bench', 'dev-informal', 'cs-intents.jsonl')],
@@ -128,11 +135,11 @@ async function shopConversations(): Promise<string[]> {
     for (const [name, file] of files) {
       const report = await runConversationFile(file, kb, file, { flows, env: { ORDER_SERVICE_URL: `http://127.0.0.1:${port}` } });
       out.push(`sample shop conversations, ${name}: ${pct((report.turns - report.failures.length) / report.turns)} % of ${report.turns} turns right`);
-      if (process.argv.includes("--verbose")) for (const f of report.failures) out.push(formatFailure(f));
+      if (process.argv.includes('--verbose')) for (const f of report.failures) out.push(formatFailure(f));
     }
     return out;
   } finally {
-    orders.close();
+    await orders.close();
   }
 }
 

@@ -119,7 +119,7 @@ class GraphStandIn {
 
   private confirm(id: string, chunks: Buffer[]): void {
     let tag: string | undefined;
-    let to = '';
+    let to: string;
     try {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { to?: string; biz_opaque_callback_data?: string };
       tag = body.biz_opaque_callback_data;
@@ -129,13 +129,27 @@ class GraphStandIn {
     }
     const status = JSON.stringify({
       object: 'whatsapp_business_account',
-      entry: [{ id: 'waba', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', statuses: [{ id, status: 'sent', recipient_id: to, ...(tag ? { biz_opaque_callback_data: tag } : {}) }] } }] }],
+      entry: [
+        {
+          id: 'waba',
+          changes: [
+            {
+              field: 'messages',
+              value: { messaging_product: 'whatsapp', statuses: [{ id, status: 'sent', recipient_id: to, ...(tag ? { biz_opaque_callback_data: tag } : {}) }] },
+            },
+          ],
+        },
+      ],
     });
     const signature = `sha256=${createHmac('sha256', SECRET).update(status).digest('hex')}`;
     void (async () => {
       for (let attempt = 0; attempt < 100 && !this.stopped; attempt++) {
         try {
-          const response = await fetch(this.webhookUrl(), { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature }, body: status });
+          const response = await fetch(this.webhookUrl(), {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
+            body: status,
+          });
           await response.text();
           if (response.ok) return;
         } catch {
@@ -184,22 +198,26 @@ class BotProcess {
   async start(): Promise<void> {
     const { root, dbPath } = this.options;
     const profile = process.env.LOAD_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LOAD_PROFILE}`] : [];
-    this.child = spawn(process.execPath, [...profile, join(root, 'bin', 'tanya.js'), 'start', '--kb', join(root, 'knowledge'), '--flows', join(root, 'flows'), '--db', dbPath], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        WHATSAPP_CLOUD_TOKEN: 'load-token',
-        WHATSAPP_PHONE_NUMBER_ID: PHONE_ID,
-        WHATSAPP_APP_SECRET: SECRET,
-        WHATSAPP_VERIFY_TOKEN: 'load-verify',
-        WHATSAPP_GRAPH_URL: this.graphUrl,
-        PORT: String(this.port),
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'error',
+    this.child = spawn(
+      process.execPath,
+      [...profile, join(root, 'bin', 'tanya.js'), 'start', '--kb', join(root, 'knowledge'), '--flows', join(root, 'flows'), '--db', dbPath],
+      {
+        cwd: root,
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '',
+          WHATSAPP_CLOUD_TOKEN: 'load-token',
+          WHATSAPP_PHONE_NUMBER_ID: PHONE_ID,
+          WHATSAPP_APP_SECRET: SECRET,
+          WHATSAPP_VERIFY_TOKEN: 'load-verify',
+          WHATSAPP_GRAPH_URL: this.graphUrl,
+          PORT: String(this.port),
+          HOST: '127.0.0.1',
+          LOG_LEVEL: 'error',
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
       },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    );
     this.child.stderr?.resume();
     const pid = this.child.pid;
     this.rssTimer = setInterval(() => {
@@ -280,13 +298,32 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const deliver = async (from: string, id: string, text: string): Promise<void> => {
     const body = JSON.stringify({
       object: 'whatsapp_business_account',
-      entry: [{ id: 'waba', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { phone_number_id: PHONE_ID }, contacts: [{ wa_id: from, profile: { name: 'Pelanggan' } }], messages: [{ from, id, timestamp: '1764000000', type: 'text', text: { body: text } }] } }] }],
+      entry: [
+        {
+          id: 'waba',
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { phone_number_id: PHONE_ID },
+                contacts: [{ wa_id: from, profile: { name: 'Pelanggan' } }],
+                messages: [{ from, id, timestamp: '1764000000', type: 'text', text: { body: text } }],
+              },
+            },
+          ],
+        },
+      ],
     });
     const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
     for (;;) {
       await restarting;
       try {
-        const response = await fetch(`http://127.0.0.1:${bot.port}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature }, body });
+        const response = await fetch(`http://127.0.0.1:${bot.port}/webhooks/whatsapp`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
+          body,
+        });
         await response.text();
         if (response.status === 200) break;
       } catch {

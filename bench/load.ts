@@ -48,9 +48,13 @@ async function main(): Promise<void> {
     console.log(row(run.label, result));
     rmSync(dir, { recursive: true, force: true });
   }
-  console.log('p50/p99: from the webhook POST to the first reply at the Graph stand-in (which confirms each message with a signed status webhook, as Meta does).');
+  console.log(
+    'p50/p99: from the webhook POST to the first reply at the Graph stand-in (which confirms each message with a signed status webhook, as Meta does).',
+  );
   console.log('Customers pause 2–6 s between an answer and their next message; "saturation" sends the next message at once (the most this machine handles).');
-  console.log('After a kill, replies that were on the wire wait up to 10 s for Meta\'s status before they are sent again, so the kill row\'s p99 includes that wait.');
+  console.log(
+    "After a kill, replies that were on the wire wait up to 10 s for Meta's status before they are sent again, so the kill row's p99 includes that wait.",
+  );
 }
 
 void main();

@@ -50,7 +50,9 @@ async function main(): Promise<void> {
     outcomes.push({ expected: c.intent, decision: got === null ? 'fallback' : 'answer', answered: got, top: got });
   }
   const m = computeMetrics(outcomes);
-  process.stdout.write(`${JSON.stringify({ inScopeAccuracy: m.inScopeAccuracy, oosRecall: m.oosRecall, falseAnswerRate: m.falseAnswerRate, outOfScope: m.outOfScope, trainMs })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ inScopeAccuracy: m.inScopeAccuracy, oosRecall: m.oosRecall, falseAnswerRate: m.falseAnswerRate, outOfScope: m.outOfScope, trainMs })}\n`,
+  );
 }
 
 main().catch((error: unknown) => {

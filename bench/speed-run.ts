@@ -38,7 +38,9 @@ function rng(seed: number): () => number {
 function generated(entries: number, perEntry: number): { rows: LabelledMessage[]; queries: string[] } {
   const random = rng(entries);
   const syllables = ['ka', 'ri', 'mo', 'ta', 'nu', 'se', 'lo', 'pa', 'di', 'gu', 'be', 'ran', 'tor', 'sin', 'mal', 'ket'];
-  const vocab = Array.from({ length: 20_000 }, () => Array.from({ length: 2 + Math.floor(random() * 3) }, () => syllables[Math.floor(random() * syllables.length)]).join(''));
+  const vocab = Array.from({ length: 20_000 }, () =>
+    Array.from({ length: 2 + Math.floor(random() * 3) }, () => syllables[Math.floor(random() * syllables.length)]).join(''),
+  );
   const common = ['berapa', 'bagaimana', 'apakah', 'bisa', 'saya', 'mau', 'tanya', 'harga', 'cara', 'kapan'];
   const word = (): string => vocab[Math.floor(vocab.length * random() ** 2)];
   const rows: LabelledMessage[] = [];
@@ -62,7 +64,18 @@ export function prepareWorkload(name: KbName, dir: string): { kbDir: string; que
   if (name === 'sample') {
     const kb = loadKnowledge('knowledge');
     rows = kb.entries.flatMap((e) => [...e.questions.id, ...e.questions.en].map((text) => ({ text, intent: e.id })));
-    queries = ['brp hrg iphone 15 kak', 'ada stok samsung a55 di bandung?', 'gmn cara retur', 'ongkir ke medan brp', 'bisa cod ga', 'jam buka toko surabaya', 'garansi berapa lama', 'mau bicara sama admin', 'kalau yg 256gb?', 'halo kak'];
+    queries = [
+      'brp hrg iphone 15 kak',
+      'ada stok samsung a55 di bandung?',
+      'gmn cara retur',
+      'ongkir ke medan brp',
+      'bisa cod ga',
+      'jam buka toko surabaya',
+      'garansi berapa lama',
+      'mau bicara sama admin',
+      'kalau yg 256gb?',
+      'halo kak',
+    ];
     kbDir = 'knowledge';
   } else if (name === 'clinc150') {
     rows = trainingRows('clinc150');
@@ -88,8 +101,8 @@ async function main(): Promise<void> {
   sampleRss();
   const baseRss = process.memoryUsage().rss;
   const latencies: number[] = [];
-  let loadMs = 0;
-  let totalMs = 0;
+  let loadMs: number;
+  let totalMs: number;
   try {
     if (system === 'tanya') {
       const t0 = process.hrtime.bigint();
@@ -98,7 +111,8 @@ async function main(): Promise<void> {
       const store = new SqliteStore(process.env.SPEED_DB === 'memory' ? ':memory:' : join(dbDir, 'speed.db'));
       const engine = new Engine(kb, store);
       loadMs = Number(process.hrtime.bigint() - t0) / 1e6;
-      for (let i = 0; i < 200; i++) await engine.handle({ channel: 'bench', conversationId: `w${i % 50}`, userId: 'u', messageId: `w${i}`, text: messages[i], receivedAt: new Date() });
+      for (let i = 0; i < 200; i++)
+        await engine.handle({ channel: 'bench', conversationId: `w${i % 50}`, userId: 'u', messageId: `w${i}`, text: messages[i], receivedAt: new Date() });
       const start = process.hrtime.bigint();
       for (const [i, text] of messages.entries()) {
         const t = process.hrtime.bigint();
@@ -142,7 +156,8 @@ async function main(): Promise<void> {
   );
 }
 
-if (require.main === module) main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+if (require.main === module)
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  });

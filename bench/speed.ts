@@ -28,7 +28,11 @@ if (!Number.isFinite(timeoutS) || timeoutS <= 0) throw new Error('--timeout take
 const kbs = ['sample', 'kb1000', 'clinc150', 'kb10000'].filter((k) => k !== 'clinc150' || hasDataset('clinc150'));
 
 function run(system: string, workload: { kbDir: string; queriesFile: string }): Figures | string {
-  const r = spawnSync(process.execPath, ['--expose-gc', join(__dirname, 'speed-run.js'), system, workload.kbDir, workload.queriesFile], { encoding: 'utf8', timeout: timeoutS * 1000, maxBuffer: 1 << 24 });
+  const r = spawnSync(process.execPath, ['--expose-gc', join(__dirname, 'speed-run.js'), system, workload.kbDir, workload.queriesFile], {
+    encoding: 'utf8',
+    timeout: timeoutS * 1000,
+    maxBuffer: 1 << 24,
+  });
   if (r.error && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') return `> ${timeoutS} s`;
   if (r.status !== 0) return `error: ${(r.stderr || '').split('\n')[0].slice(0, 80)}`;
   return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Figures;
@@ -42,7 +46,10 @@ for (const kb of kbs) {
   for (const system of ['tanya', 'nlpjs']) {
     const r = run(system, workload);
     if (typeof r === 'string') process.stdout.write(`| ${kb} | ${system} | | ${r} | | | | |\n`);
-    else process.stdout.write(`| ${kb} | ${system} | ${r.entries} / ${r.examples} | ${r.loadMs < 1000 ? `${f(r.loadMs, 0)} ms` : `${f(r.loadMs / 1000, 1)} s`} | ${f(r.p50, 3)} | ${f(r.p99, 3)} | ${f(r.perSecond, 0)} | ${f(r.peakRssMb, 0)} |\n`);
+    else
+      process.stdout.write(
+        `| ${kb} | ${system} | ${r.entries} / ${r.examples} | ${r.loadMs < 1000 ? `${f(r.loadMs, 0)} ms` : `${f(r.loadMs / 1000, 1)} s`} | ${f(r.p50, 3)} | ${f(r.p99, 3)} | ${f(r.perSecond, 0)} | ${f(r.peakRssMb, 0)} |\n`,
+      );
   }
 }
 rmSync(workDir, { recursive: true, force: true });

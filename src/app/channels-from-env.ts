@@ -49,7 +49,10 @@ export function channelsFromEnv(env: Env, deps: ChannelDeps): Channel[] {
   const cloudToken = env.WHATSAPP_CLOUD_TOKEN?.trim();
   if (cloudToken) {
     const required = ['WHATSAPP_PHONE_NUMBER_ID', 'WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN'].filter((name) => !env[name]?.trim());
-    if (required.length > 0) throw new ChannelConfigError(`WHATSAPP_CLOUD_TOKEN is set, but ${required.join(', ')} ${required.length === 1 ? 'is' : 'are'} missing (from the Meta app dashboard)`);
+    if (required.length > 0)
+      throw new ChannelConfigError(
+        `WHATSAPP_CLOUD_TOKEN is set, but ${required.join(', ')} ${required.length === 1 ? 'is' : 'are'} missing (from the Meta app dashboard)`,
+      );
     channels.push(
       new WhatsAppCloudChannel({
         token: cloudToken,
@@ -74,7 +77,13 @@ export function channelsFromEnv(env: Env, deps: ChannelDeps): Channel[] {
         ...(appId ? { appId, appPassword: env.MICROSOFT_APP_PASSWORD?.trim() ?? '' } : {}),
         ...(env.MICROSOFT_APP_TENANT_ID?.trim() ? { appTenantId: env.MICROSOFT_APP_TENANT_ID.trim() } : {}),
         ...(env.MICROSOFT_APP_TYPE?.trim() ? { appType: env.MICROSOFT_APP_TYPE.trim() } : {}),
-        ...(env.BOT_FRAMEWORK_SERVICE_URLS?.trim() ? { allowedServiceUrls: env.BOT_FRAMEWORK_SERVICE_URLS.split(',').map((u) => u.trim().replace(/\/+$/, '')).filter(Boolean) } : {}),
+        ...(env.BOT_FRAMEWORK_SERVICE_URLS?.trim()
+          ? {
+              allowedServiceUrls: env.BOT_FRAMEWORK_SERVICE_URLS.split(',')
+                .map((u) => u.trim().replace(/\/+$/, ''))
+                .filter(Boolean),
+            }
+          : {}),
         inbox: deps.inbox,
         store: deps.store,
         desk: deps.desk,
@@ -86,7 +95,9 @@ export function channelsFromEnv(env: Env, deps: ChannelDeps): Channel[] {
   if (env.WHATSAPP_WEB === '1' || env.WHATSAPP_WEB === 'true') {
     const chromium = env.CHROMIUM_PATH?.trim() || '/usr/bin/chromium';
     if (!existsSync(chromium)) {
-      throw new ChannelConfigError(`WHATSAPP_WEB needs Chromium at ${chromium}: install it (Debian/Ubuntu: sudo apt-get install -y chromium) or set CHROMIUM_PATH`);
+      throw new ChannelConfigError(
+        `WHATSAPP_WEB needs Chromium at ${chromium}: install it (Debian/Ubuntu: sudo apt-get install -y chromium) or set CHROMIUM_PATH`,
+      );
     }
     const dataDir = env.TANYA_DATA_DIR?.trim() || 'data';
     channels.push(

@@ -25,16 +25,26 @@ export function destinationsFromEnv(env: Env, deps: HandoffDeps): AgentDestinati
     if (!/^-?\d+$/.test(chatId)) throw new ChannelConfigError(`HANDOFF_TELEGRAM_CHAT_ID must be a numeric chat id such as -1001234567890 (got "${chatId}")`);
     const telegram = deps.channels.find((c): c is TelegramChannel => c instanceof TelegramChannel);
     if (!telegram) throw new ChannelConfigError('HANDOFF_TELEGRAM_CHAT_ID needs the Telegram channel: set TELEGRAM_BOT_TOKEN too');
-    const desk = new TelegramDesk({ chatId, telegram: telegram.telegram, store: deps.store, desk: deps.desk, log: deps.log.child({ destination: 'telegram-desk' }) });
+    const desk = new TelegramDesk({
+      chatId,
+      telegram: telegram.telegram,
+      store: deps.store,
+      desk: deps.desk,
+      log: deps.log.child({ destination: 'telegram-desk' }),
+    });
     telegram.attachDesk(desk);
     destinations.push(desk);
   }
   const url = env.HANDOFF_WEBHOOK_URL?.trim();
   if (url) {
     const secret = env.HANDOFF_WEBHOOK_SECRET?.trim();
-    if (!/^https?:\/\/[^/]+/.test(url)) throw new ChannelConfigError(`HANDOFF_WEBHOOK_URL must be a full URL such as https://helpdesk.example.com/tanya (got "${url}")`);
-    if (!secret || secret.length < 16) throw new ChannelConfigError('HANDOFF_WEBHOOK_SECRET must be set (16 characters or more) when HANDOFF_WEBHOOK_URL is set');
-    destinations.push(new WebhookDestination({ url, secret, store: deps.store, desk: deps.desk, server: deps.server, log: deps.log.child({ destination: 'webhook' }) }));
+    if (!/^https?:\/\/[^/]+/.test(url))
+      throw new ChannelConfigError(`HANDOFF_WEBHOOK_URL must be a full URL such as https://helpdesk.example.com/tanya (got "${url}")`);
+    if (!secret || secret.length < 16)
+      throw new ChannelConfigError('HANDOFF_WEBHOOK_SECRET must be set (16 characters or more) when HANDOFF_WEBHOOK_URL is set');
+    destinations.push(
+      new WebhookDestination({ url, secret, store: deps.store, desk: deps.desk, server: deps.server, log: deps.log.child({ destination: 'webhook' }) }),
+    );
   }
   return destinations;
 }

@@ -127,19 +127,22 @@ export function watchForChanges(options: LiveReloadOptions): { close(): void } {
     }
   };
 
-  const schedule = (dir: string) => (_event: string, file: string | null): void => {
-    if (file && !/\.ya?ml$/i.test(file)) return;
-    changed.add(relative(cwd, file ? join(dir, file) : dir) || '.');
-    clearTimeout(timer);
-    timer = setTimeout(reload, options.debounceMs ?? 150);
-  };
+  const schedule =
+    (dir: string) =>
+    (_event: string, file: string | null): void => {
+      if (file && !/\.ya?ml$/i.test(file)) return;
+      changed.add(relative(cwd, file ? join(dir, file) : dir) || '.');
+      clearTimeout(timer);
+      timer = setTimeout(reload, options.debounceMs ?? 150);
+    };
   const watchers: FSWatcher[] = [];
   for (const dir of [kbDir, flowsDir]) {
     if (!existsSync(dir)) continue;
     try {
       watchers.push(watch(dir, { persistent: false }, schedule(dir)));
     } catch (error) {
-      if (chat) tell(`! ${relative(cwd, dir) || dir}: tidak bisa dipantau, perubahan di sana perlu restart / cannot watch this folder, changes there need a restart`);
+      if (chat)
+        tell(`! ${relative(cwd, dir) || dir}: tidak bisa dipantau, perubahan di sana perlu restart / cannot watch this folder, changes there need a restart`);
       else log.warn({ err: error, dir }, 'cannot watch folder; changes there need a restart');
     }
   }

@@ -87,7 +87,9 @@ export async function runBot(kb: KnowledgeBase, store: ConversationStore, env: E
   if (channels.length === 0) return undefined;
   const metricsToken = env.METRICS_TOKEN?.trim() || undefined;
   if (metricsToken !== undefined && metricsToken.length < MIN_METRICS_TOKEN_CHARS) {
-    throw new ChannelConfigError(`METRICS_TOKEN must be ${MIN_METRICS_TOKEN_CHARS} characters or more (e.g. from "openssl rand -hex 24"); unset it to serve /metrics to this host and private networks only`);
+    throw new ChannelConfigError(
+      `METRICS_TOKEN must be ${MIN_METRICS_TOKEN_CHARS} characters or more (e.g. from "openssl rand -hex 24"); unset it to serve /metrics to this host and private networks only`,
+    );
   }
   const retention = new RetentionSchedule({ store, settings: () => engine.kb.settings, env, log: log.child({ part: 'retention' }), ...options.retention });
   const destinations = destinationsFromEnv(env, { store, desk, server, channels, log });
@@ -141,9 +143,11 @@ export async function runBot(kb: KnowledgeBase, store: ConversationStore, env: E
     // Webhook routes are registered by channel.start(), so the server listens first
     // (Telegram checks the URL as soon as the webhook is set).
     const wanted = Number(env.PORT ?? 3000);
-    if (!Number.isInteger(wanted) || wanted < 0 || wanted > 65535) throw new ChannelConfigError(`PORT must be a port number such as 3000 (got "${env.PORT ?? ''}")`);
+    if (!Number.isInteger(wanted) || wanted < 0 || wanted > 65535)
+      throw new ChannelConfigError(`PORT must be a port number such as 3000 (got "${env.PORT ?? ''}")`);
     port = await server.listen(wanted, env.HOST ?? '0.0.0.0').catch((error: unknown) => {
-      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new ChannelConfigError(`port ${wanted} is already in use; stop the other program or set PORT to a free port`);
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+        throw new ChannelConfigError(`port ${wanted} is already in use; stop the other program or set PORT to a free port`);
       throw error;
     });
     log.info({ port }, 'http server listening');
@@ -158,7 +162,10 @@ export async function runBot(kb: KnowledgeBase, store: ConversationStore, env: E
     // After the hub: replies of turns left by a crash are sent as soon as they are recorded.
     inbox.start();
     retention.start();
-    log.info({ destinations: destinations.map((d) => d.name) }, destinations.length > 0 ? 'handoff destinations ready' : 'no handoff destination: answer tickets with "tanya tickets" / "tanya reply"');
+    log.info(
+      { destinations: destinations.map((d) => d.name) },
+      destinations.length > 0 ? 'handoff destinations ready' : 'no handoff destination: answer tickets with "tanya tickets" / "tanya reply"',
+    );
   } catch (error) {
     await stop();
     throw error;

@@ -176,10 +176,12 @@ export class Inbox {
       while (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
       this.running.add(row.seq);
       this.highest = Math.max(this.highest, row.seq);
-      const work = this.queue.run(row.conversationId, () => this.handle(row)).finally(() => {
-        this.running.delete(row.seq);
-        this.inFlight.delete(work);
-      });
+      const work = this.queue
+        .run(row.conversationId, () => this.handle(row))
+        .finally(() => {
+          this.running.delete(row.seq);
+          this.inFlight.delete(work);
+        });
       this.inFlight.add(work);
     }
   }
@@ -195,7 +197,9 @@ export class Inbox {
       this.options.log.error({ err: error, conversation: message.conversationId }, 'turn not recorded; will try again');
       return;
     }
-    await this.deliver(message.conversationId).catch((error: unknown) => this.options.log.warn({ err: error, conversation: message.conversationId }, 'reply delivery failed; the outbox retries it'));
+    await this.deliver(message.conversationId).catch((error: unknown) =>
+      this.options.log.warn({ err: error, conversation: message.conversationId }, 'reply delivery failed; the outbox retries it'),
+    );
   }
 }
 

@@ -45,7 +45,5 @@ export function truncateUtf8(text: string, maxBytes: number): string {
 
 /** Renders replies as plain text; choices become numbered lines (pick by number or text). */
 export function renderAsText(replies: readonly OutboundMessage[]): string {
-  return replies
-    .map((r) => (r.kind === 'choice' ? [r.text, ...r.options.map((o, i) => `  ${i + 1}) ${o.label}`)].join('\n') : r.text))
-    .join('\n');
+  return replies.map((r) => (r.kind === 'choice' ? [r.text, ...r.options.map((o, i) => `  ${i + 1}) ${o.label}`)].join('\n') : r.text)).join('\n');
 }

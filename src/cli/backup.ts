@@ -41,10 +41,14 @@ export function addBackupCommands(program: Command, defaults: BackupDefaults): v
         throw new CommandError(`${file} adalah database bot itu sendiri; tulis nama file lain. / ${file} is the bot's own database; give another file name.`);
       }
       if (isDirectory(file)) {
-        throw new CommandError(`${file} adalah folder; tulis nama file, mis. ${file.replace(/\/+$/, '')}/tanya-2026-11-25.db / ${file} is a folder; give a file name.`);
+        throw new CommandError(
+          `${file} adalah folder; tulis nama file, mis. ${file.replace(/\/+$/, '')}/tanya-2026-11-25.db / ${file} is a folder; give a file name.`,
+        );
       }
       if (existsSync(file) && !opts.force) {
-        throw new CommandError(`${file} sudah ada; tidak ada yang diubah (timpa dengan --force). / ${file} already exists; nothing changed (overwrite it with --force).`);
+        throw new CommandError(
+          `${file} sudah ada; tidak ada yang diubah (timpa dengan --force). / ${file} already exists; nothing changed (overwrite it with --force).`,
+        );
       }
       // The source must be the bot's existing database: a wrong folder reports, never creates one.
       const store = openBotDatabase(opts.db, 'write');
@@ -55,7 +59,8 @@ export function addBackupCommands(program: Command, defaults: BackupDefaults): v
         try {
           await onlineBackup(opts.db, temp);
           counts = checkCopy(temp, file);
-          if (existsSync(file) && !opts.force) throw new CommandError(`${file} muncul selama pencadangan; tidak ada yang diubah. / ${file} appeared during the backup; nothing changed.`);
+          if (existsSync(file) && !opts.force)
+            throw new CommandError(`${file} muncul selama pencadangan; tidak ada yang diubah. / ${file} appeared during the backup; nothing changed.`);
           movePrivate(temp, file);
         } catch (error) {
           removeWithCompanions(temp);
@@ -76,8 +81,12 @@ export function addBackupCommands(program: Command, defaults: BackupDefaults): v
     .option('--force', 'replace the database when it exists (without it, only says what would be replaced)', false)
     .action((file: string, opts: { db: string; force: boolean }) => {
       const target = opts.db;
-      if (!isFile(file)) throw new CommandError(`File cadangan tidak ditemukan: ${resolve(file)}; tidak ada yang diubah. / Backup file not found: ${resolve(file)}; nothing changed.`);
-      if (sameFile(file, target)) throw new CommandError(`${file} adalah database itu sendiri; tidak ada yang diubah. / ${file} is the database itself; nothing changed.`);
+      if (!isFile(file))
+        throw new CommandError(
+          `File cadangan tidak ditemukan: ${resolve(file)}; tidak ada yang diubah. / Backup file not found: ${resolve(file)}; nothing changed.`,
+        );
+      if (sameFile(file, target))
+        throw new CommandError(`${file} adalah database itu sendiri; tidak ada yang diubah. / ${file} is the database itself; nothing changed.`);
       if (nonEmpty(`${file}-wal`)) {
         throw new CommandError(
           `${file}-wal ada di sebelahnya: ${file} sedang dipakai atau disalin tanpa WAL-nya; buat salinan dengan "tanya backup". Tidak ada yang diubah. / ` +
@@ -118,7 +127,13 @@ export function addBackupCommands(program: Command, defaults: BackupDefaults): v
       }
       const store = openBotDatabase(target, 'write');
       try {
-        store.audit({ actor: defaults.operator, action: 'restore', subject: resolve(file), via: 'cli', detail: { ...counts, ...(aside ? { replacedKeptAs: resolve(aside) } : {}) } });
+        store.audit({
+          actor: defaults.operator,
+          action: 'restore',
+          subject: resolve(file),
+          via: 'cli',
+          detail: { ...counts, ...(aside ? { replacedKeptAs: resolve(aside) } : {}) },
+        });
       } finally {
         store.close();
       }
@@ -138,7 +153,9 @@ function checkCopy(copy: string, shown: string, options: { readonly acceptOlderS
   } catch (error) {
     if (error instanceof StoreFileError) {
       if (error.problem === 'outdated') {
-        return fail(`${shown} dibuat oleh Tanya versi lama (tidak ada: ${error.missing.join(', ')}). / ${shown} was made by an older Tanya (missing: ${error.missing.join(', ')}).`);
+        return fail(
+          `${shown} dibuat oleh Tanya versi lama (tidak ada: ${error.missing.join(', ')}). / ${shown} was made by an older Tanya (missing: ${error.missing.join(', ')}).`,
+        );
       }
       return fail(`${shown} bukan database Tanya; tidak ada yang diubah. / ${shown} is not a Tanya database; nothing changed.`);
     }

@@ -8,7 +8,11 @@ import { CommandError } from './open-store';
  * else `.env` in the working folder when there is one. Variables already in the environment win,
  * so `PORT=8080 tanya start` overrides the file. Returns the file read, if any.
  */
-export function loadEnvFile(cwd: string = process.cwd(), env: NodeJS.ProcessEnv = process.env, warn: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): string | undefined {
+export function loadEnvFile(
+  cwd: string = process.cwd(),
+  env: NodeJS.ProcessEnv = process.env,
+  warn: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+): string | undefined {
   const named = env.TANYA_ENV_FILE;
   const path = resolve(cwd, named ?? '.env');
   if (!existsSync(path)) {
@@ -18,7 +22,8 @@ export function loadEnvFile(cwd: string = process.cwd(), env: NodeJS.ProcessEnv 
   const stat = statSync(path);
   if (!stat.isFile()) throw new CommandError(`${path} bukan file / is not a file`);
   // Tokens and secrets live here: anyone else on the machine reading it could answer as the shop.
-  if ((stat.mode & 0o077) !== 0) warn(`Peringatan: ${path} bisa dibaca pengguna lain; jalankan chmod 600 ${path} / warning: ${path} is readable by other users; run chmod 600 ${path}`);
+  if ((stat.mode & 0o077) !== 0)
+    warn(`Peringatan: ${path} bisa dibaca pengguna lain; jalankan chmod 600 ${path} / warning: ${path} is readable by other users; run chmod 600 ${path}`);
   let values: Record<string, string>;
   try {
     values = parseEnv(readFileSync(path, 'utf8')) as Record<string, string>;

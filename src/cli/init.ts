@@ -33,7 +33,9 @@ export function initShop(dir: string, sampleRoot: string = PACKAGE_ROOT): InitRe
   const target = resolve(dir);
   const clash = ['knowledge', 'flows', 'schema', '.env'].filter((name) => existsSync(join(target, name)));
   if (clash.length > 0) {
-    throw new CommandError(`${target} sudah berisi ${clash.join(', ')}; tidak ada yang ditimpa. / ${target} already has ${clash.join(', ')}; nothing was overwritten.`);
+    throw new CommandError(
+      `${target} sudah berisi ${clash.join(', ')}; tidak ada yang ditimpa. / ${target} already has ${clash.join(', ')}; nothing was overwritten.`,
+    );
   }
   // A folder with other files is fine (a git repository, a README); only our names must be free.
   mkdirSync(target, { recursive: true });
@@ -51,7 +53,7 @@ export function addInitCommand(program: Command): void {
   program
     .command('init')
     .argument('<dir>', 'folder for the new shop (created if missing)')
-    .description("scaffolds a shop outside the code: the sample knowledge and flows to edit, data/ and .env; upgrades never touch it")
+    .description('scaffolds a shop outside the code: the sample knowledge and flows to edit, data/ and .env; upgrades never touch it')
     .action((dir: string) => {
       const result = initShop(dir);
       process.stdout.write(

@@ -108,7 +108,9 @@ export function buildCli(): Command {
       const bar = progressBar('eval');
       const run = await evaluateCases(kb, readLabelledFile(opts.cases), bar.update);
       bar.stop();
-      process.stdout.write(opts.json ? `${JSON.stringify({ ...run.metrics, msPerCase: round3(run.msPerCase) })}\n` : formatEvalReport(run.metrics, run.msPerCase));
+      process.stdout.write(
+        opts.json ? `${JSON.stringify({ ...run.metrics, msPerCase: round3(run.msPerCase) })}\n` : formatEvalReport(run.metrics, run.msPerCase),
+      );
     });
 
   program
@@ -117,17 +119,54 @@ export function buildCli(): Command {
     .requiredOption('--cases <file>', 'labelled cases (.jsonl or .csv), ideally with out-of-scope (null) cases')
     .requiredOption('--kb <dir>', 'knowledge-base folder to update')
     .option('--max-false-answer-rate <rate>', 'highest acceptable share of out-of-scope cases answered', parseRate, DEFAULT_TUNE_OPTIONS.maxFalseAnswerRate)
-    .option('--wrong-cost <cost>', 'cost of a wrong answer (or an out-of-scope question answered) against a right one', parseRate, DEFAULT_TUNE_OPTIONS.wrongAnswerCost)
-    .option('--clarify-value <value>', 'worth of a clarification that offers the right entry against a right answer', parseRate, DEFAULT_TUNE_OPTIONS.clarifyValue)
-    .option('--folds <n>', "folds of the knowledge base's own examples scored out of fold and pooled with the cases (0 = the cases alone)", parseCount, DEFAULT_TUNE_OPTIONS.folds)
-    .option('--confidence <z>', 'check the false-answer limit against the upper bound of the measured rate, this many standard deviations up (0 = the measured rate)', parseRate, DEFAULT_TUNE_OPTIONS.confidence)
+    .option(
+      '--wrong-cost <cost>',
+      'cost of a wrong answer (or an out-of-scope question answered) against a right one',
+      parseRate,
+      DEFAULT_TUNE_OPTIONS.wrongAnswerCost,
+    )
+    .option(
+      '--clarify-value <value>',
+      'worth of a clarification that offers the right entry against a right answer',
+      parseRate,
+      DEFAULT_TUNE_OPTIONS.clarifyValue,
+    )
+    .option(
+      '--folds <n>',
+      "folds of the knowledge base's own examples scored out of fold and pooled with the cases (0 = the cases alone)",
+      parseCount,
+      DEFAULT_TUNE_OPTIONS.folds,
+    )
+    .option(
+      '--confidence <z>',
+      'check the false-answer limit against the upper bound of the measured rate, this many standard deviations up (0 = the measured rate)',
+      parseRate,
+      DEFAULT_TUNE_OPTIONS.confidence,
+    )
     .option('--dry-run', 'print the figures without writing the settings', false)
-    .action((opts: { cases: string; kb: string; maxFalseAnswerRate: number; wrongCost: number; clarifyValue: number; folds: number; confidence: number; dryRun: boolean }) => {
-      const kb = loadKnowledge(opts.kb);
-      const result = tuneThresholds(kb, readLabelledFile(opts.cases), { maxFalseAnswerRate: opts.maxFalseAnswerRate, wrongAnswerCost: opts.wrongCost, clarifyValue: opts.clarifyValue, folds: opts.folds, confidence: opts.confidence });
-      process.stdout.write(formatTuneReport(kb.settings, result));
-      if (!opts.dryRun) process.stdout.write(`✓ written to ${writeThresholds(opts.kb, result.thresholds)}\n`);
-    });
+    .action(
+      (opts: {
+        cases: string;
+        kb: string;
+        maxFalseAnswerRate: number;
+        wrongCost: number;
+        clarifyValue: number;
+        folds: number;
+        confidence: number;
+        dryRun: boolean;
+      }) => {
+        const kb = loadKnowledge(opts.kb);
+        const result = tuneThresholds(kb, readLabelledFile(opts.cases), {
+          maxFalseAnswerRate: opts.maxFalseAnswerRate,
+          wrongAnswerCost: opts.wrongCost,
+          clarifyValue: opts.clarifyValue,
+          folds: opts.folds,
+          confidence: opts.confidence,
+        });
+        process.stdout.write(formatTuneReport(kb.settings, result));
+        if (!opts.dryRun) process.stdout.write(`✓ written to ${writeThresholds(opts.kb, result.thresholds)}\n`);
+      },
+    );
 
   /** Reads another tool's export with a progress bar, writes faq.yaml and says what was left out. */
   const migrate = (tool: string, source: string, out: string, read: (onProgress: (done: number, total: number) => void) => Migration): void => {
@@ -140,18 +179,28 @@ export function buildCli(): Command {
     process.stdout.write('Next: check the answers, then run "tanya check" on the folder.\n');
   };
   const outOption = (cmd: Command): Command => cmd.requiredOption('--out <dir>', 'knowledge folder to write (faq.yaml)');
-  outOption(importCmd.command('csv').description('a FAQ spreadsheet export (CSV or TSV): question, answer, optional category and language columns').argument('<file>', 'the .csv or .tsv file')).action(
-    (file: string, opts: { out: string }) => migrate('csv', file, opts.out, (progress) => readSpreadsheet(file, progress)),
-  );
+  outOption(
+    importCmd
+      .command('csv')
+      .description('a FAQ spreadsheet export (CSV or TSV): question, answer, optional category and language columns')
+      .argument('<file>', 'the .csv or .tsv file'),
+  ).action((file: string, opts: { out: string }) => migrate('csv', file, opts.out, (progress) => readSpreadsheet(file, progress)));
   outOption(importCmd.command('qna').description('a QnA Maker / Azure custom question answering TSV export').argument('<file>', 'the exported .tsv')).action(
     (file: string, opts: { out: string }) => migrate('qna', file, opts.out, (progress) => readQnaTsv(file, progress)),
   );
   outOption(
-    importCmd.command('rasa').description('a Rasa nlu.yml, with domain.yml responses when present').argument('<nlu>', 'nlu.yml').option('--domain <file>', 'domain.yml (default: next to nlu.yml)'),
+    importCmd
+      .command('rasa')
+      .description('a Rasa nlu.yml, with domain.yml responses when present')
+      .argument('<nlu>', 'nlu.yml')
+      .option('--domain <file>', 'domain.yml (default: next to nlu.yml)'),
   ).action((nlu: string, opts: { out: string; domain?: string }) => migrate('rasa', nlu, opts.out, (progress) => readRasa(nlu, opts.domain, progress)));
-  outOption(importCmd.command('dialogflow').description('a Dialogflow ES agent export (folder or .zip): intents with training phrases and text responses').argument('<path>', 'the export folder or zip')).action(
-    (path: string, opts: { out: string }) => migrate('dialogflow', path, opts.out, (progress) => readDialogflow(path, progress)),
-  );
+  outOption(
+    importCmd
+      .command('dialogflow')
+      .description('a Dialogflow ES agent export (folder or .zip): intents with training phrases and text responses')
+      .argument('<path>', 'the export folder or zip'),
+  ).action((path: string, opts: { out: string }) => migrate('dialogflow', path, opts.out, (progress) => readDialogflow(path, progress)));
 
   program
     .command('schema')
@@ -188,49 +237,53 @@ export function buildCli(): Command {
       if (!summary.passed) process.exitCode = 1;
     });
 
-  const report = program.command('report').description("what the bot did: unanswered questions, figures");
+  const report = program.command('report').description('what the bot did: unanswered questions, figures');
   const reportOptions = (cmd: Command): Command =>
     cmd
       .option('--kb <dir>', 'knowledge-base folder', defaultKb())
       .option('--db <path>', 'SQLite file of the bot', defaultDb())
       .option('--since <date>', 'from this date (YYYY-MM-DD or ISO time); default: everything', '1970-01-01')
       .option('--json', 'JSON output', false);
-  reportOptions(report.command('unanswered').description('questions the bot could not answer, grouped by similarity, most frequent first (not requests for a person, deletion requests or commands)')).action(
-    (opts: { kb: string; db: string; since: string; json: boolean }) => {
-      const since = sinceTime(opts.since);
-      const store = openBotDatabase(opts.db, 'read');
-      try {
-        const clusters = unansweredReport(store, new Matcher(loadKnowledge(opts.kb)), since);
-        if (opts.json) {
-          process.stdout.write(`${JSON.stringify(clusters, null, 2)}\n`);
-          return;
-        }
-        if (clusters.length === 0) process.stdout.write('Semua pertanyaan terjawab / nothing unanswered.\n');
-        clusters.forEach((c, i) => {
-          const near = c.nearestEntry ? `entri terdekat / nearest entry: ${c.nearestEntry.id} (${c.nearestEntry.score.toFixed(2)})` : 'tidak ada entri mirip / no similar entry';
-          process.stdout.write(`${i + 1}. ${c.count}× — ${near}\n${c.examples.map((e) => `   "${e}"`).join('\n')}\n`);
-        });
-      } finally {
-        store.close();
+  reportOptions(
+    report
+      .command('unanswered')
+      .description('questions the bot could not answer, grouped by similarity, most frequent first (not requests for a person, deletion requests or commands)'),
+  ).action((opts: { kb: string; db: string; since: string; json: boolean }) => {
+    const since = sinceTime(opts.since);
+    const store = openBotDatabase(opts.db, 'read');
+    try {
+      const clusters = unansweredReport(store, new Matcher(loadKnowledge(opts.kb)), since);
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(clusters, null, 2)}\n`);
+        return;
       }
-    },
-  );
-  reportOptions(report.command('stats').description('conversations, containment and handoff rates, top entries, clarification rate, CSAT; rates per customer question')).action(
-    (opts: { db: string; since: string; json: boolean }) => {
-      const since = sinceTime(opts.since);
-      const store = openBotDatabase(opts.db, 'read');
-      try {
-        const s = statsReport(store, since);
-        if (opts.json) {
-          process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
-          return;
-        }
-        process.stdout.write(formatStatsReport(s));
-      } finally {
-        store.close();
+      if (clusters.length === 0) process.stdout.write('Semua pertanyaan terjawab / nothing unanswered.\n');
+      clusters.forEach((c, i) => {
+        const near = c.nearestEntry
+          ? `entri terdekat / nearest entry: ${c.nearestEntry.id} (${c.nearestEntry.score.toFixed(2)})`
+          : 'tidak ada entri mirip / no similar entry';
+        process.stdout.write(`${i + 1}. ${c.count}× — ${near}\n${c.examples.map((e) => `   "${e}"`).join('\n')}\n`);
+      });
+    } finally {
+      store.close();
+    }
+  });
+  reportOptions(
+    report.command('stats').description('conversations, containment and handoff rates, top entries, clarification rate, CSAT; rates per customer question'),
+  ).action((opts: { db: string; since: string; json: boolean }) => {
+    const since = sinceTime(opts.since);
+    const store = openBotDatabase(opts.db, 'read');
+    try {
+      const s = statsReport(store, since);
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
+        return;
       }
-    },
-  );
+      process.stdout.write(formatStatsReport(s));
+    } finally {
+      store.close();
+    }
+  });
 
   addTicketCommands(program, { kb: defaultKb(), db: defaultDb(), ...(process.env.TANYA_AGENT ? { agent: process.env.TANYA_AGENT } : {}) });
   addInitCommand(program);
@@ -247,7 +300,9 @@ export function buildCli(): Command {
     .option('--json', 'read one message per line, print one JSON object per line', false)
     .action(async (opts: { kb: string; flows: string; db: string; json: boolean; conversation?: string }) => {
       if (opts.conversation !== undefined && opts.db === ':memory:') {
-        throw new CommandError('--conversation perlu --db FILE: tanpa database tidak ada percakapan untuk dilanjutkan. / --conversation needs --db FILE: without a database there is no conversation to continue.');
+        throw new CommandError(
+          '--conversation perlu --db FILE: tanpa database tidak ada percakapan untuk dilanjutkan. / --conversation needs --db FILE: without a database there is no conversation to continue.',
+        );
       }
       await chat(opts.kb, opts.flows, opts.db, opts.json, opts.conversation);
     });
@@ -328,7 +383,9 @@ async function chat(kbDir: string, flowsDir: string, dbPath: string, json: boole
     onError: (error, message) => log.error({ err: error, conversation: message.conversationId, text: message.text }, 'turn failed'),
   });
   // In the interactive chat, agents' replies (tanya reply) and ticket notices for this conversation are printed as they come.
-  const hub = json ? undefined : new HandoffHub({ store, desk: new AgentDesk(store, () => kb), channels: [consoleChannel(process.stdout, conversationId)], destinations: [], log });
+  const hub = json
+    ? undefined
+    : new HandoffHub({ store, desk: new AgentDesk(store, () => kb), channels: [consoleChannel(process.stdout, conversationId)], destinations: [], log });
   await hub?.start();
   const watcher = json ? undefined : watchForChanges({ kbDir, flowsDir, engine, log });
   // A terminal bot with a database file keeps to the retention period like any other.
@@ -352,7 +409,10 @@ function parsePositiveInt(value: string): number {
 
 function parseConversationId(value: string): string {
   const id = consoleConversationId(value);
-  if (!id) throw new InvalidArgumentError('tulis id percakapan yang dicetak saat chat dimulai, mis. console:20261125-a1b2c3 / write the id printed when the chat started, e.g. console:20261125-a1b2c3');
+  if (!id)
+    throw new InvalidArgumentError(
+      'tulis id percakapan yang dicetak saat chat dimulai, mis. console:20261125-a1b2c3 / write the id printed when the chat started, e.g. console:20261125-a1b2c3',
+    );
   return id;
 }
 

@@ -39,7 +39,11 @@ export function addPrivacyCommands(program: Command, defaults: PrivacyDefaults):
   const dbOption = (cmd: Command): Command => cmd.option('--db <path>', 'SQLite file of the bot', defaults.db);
 
   const privacy = program.command('privacy').description("customers' data under the shop's control (UU 27/2022); see docs/privacy.md");
-  dbOption(privacy.command('purge').description('delete customer data older than the retention period (settings.privacy.retentionDays, TANYA_RETENTION_DAYS or --days)'))
+  dbOption(
+    privacy
+      .command('purge')
+      .description('delete customer data older than the retention period (settings.privacy.retentionDays, TANYA_RETENTION_DAYS or --days)'),
+  )
     .option('--kb <dir>', 'knowledge-base folder (for settings.privacy.retentionDays)', defaults.kb)
     .option('--days <n>', 'keep this many days (overrides the settings)', parseDays)
     .option('--dry-run', 'only count what would be removed', false)
@@ -58,23 +62,40 @@ export function addPrivacyCommands(program: Command, defaults: PrivacyDefaults):
           process.stdout.write(`Tidak ada data sebelum ${when} (${days} hari). / Nothing older than ${days} days.\n`);
           return;
         }
-        if (!opts.dryRun) store.audit({ actor: defaults.operator, action: 'privacy.purge', subject: `before ${cutoff.toISOString()}`, via: 'cli', detail: { days, ...nonZero(counts) } });
+        if (!opts.dryRun)
+          store.audit({
+            actor: defaults.operator,
+            action: 'privacy.purge',
+            subject: `before ${cutoff.toISOString()}`,
+            via: 'cli',
+            detail: { days, ...nonZero(counts) },
+          });
         const head = opts.dryRun
           ? `Akan dihapus (--dry-run, belum ada yang diubah) / would be removed (nothing changed yet), data before ${when} (${days} days):`
           : `✓ Dihapus / removed, data before ${when} (${days} days):`;
         process.stdout.write(`${head}\n${formatCounts(counts)}\n`);
-        if (counts.ticketsAnonymized > 0) process.stdout.write('(Tiket lama disimpan tanpa nama, nomor dan teks pelanggan untuk angka laporan / old tickets keep only status, times, agent and CSAT for the figures.)\n');
+        if (counts.ticketsAnonymized > 0)
+          process.stdout.write(
+            '(Tiket lama disimpan tanpa nama, nomor dan teks pelanggan untuk angka laporan / old tickets keep only status, times, agent and CSAT for the figures.)\n',
+          );
       });
     });
 
-  dbOption(program.command('forget').description("delete everything stored about one customer (right to erasure); prints what was removed"))
+  dbOption(program.command('forget').description('delete everything stored about one customer (right to erasure); prints what was removed'))
     .requiredOption('--customer <id>', 'WhatsApp number (6281234567890), Telegram user id, or conversation id (whatsapp:6281234567890)')
     .action(async (opts: { db: string; customer: string }) => {
       const keys = keysOf(opts.customer);
       await withStore(opts.db, (store) => {
         const { conversations, removed: counts } = store.atomically(() => {
           const result = store.forgetCustomer(keys);
-          if (totalOf(result.removed) > 0) store.audit({ actor: defaults.operator, action: 'privacy.forget', subject: maskedCustomer(opts.customer.trim()), via: 'cli', detail: nonZero(result.removed) });
+          if (totalOf(result.removed) > 0)
+            store.audit({
+              actor: defaults.operator,
+              action: 'privacy.forget',
+              subject: maskedCustomer(opts.customer.trim()),
+              via: 'cli',
+              detail: nonZero(result.removed),
+            });
           return result;
         });
         if (totalOf(counts) === 0) throw notFound(opts.customer);
@@ -84,12 +105,14 @@ export function addPrivacyCommands(program: Command, defaults: PrivacyDefaults):
             `${formatCounts(counts)}\n`,
         );
         if (counts.tickets > 0) {
-          process.stdout.write('Catatan: salinan tiket di grup Telegram agen atau helpdesk tidak ikut terhapus; hapus juga di sana. / Copies already posted to the agents\' Telegram group or helpdesk are not deleted; delete them there too.\n');
+          process.stdout.write(
+            "Catatan: salinan tiket di grup Telegram agen atau helpdesk tidak ikut terhapus; hapus juga di sana. / Copies already posted to the agents' Telegram group or helpdesk are not deleted; delete them there too.\n",
+          );
         }
       });
     });
 
-  dbOption(program.command('export').description("write everything stored about one customer as JSON (right of access)"))
+  dbOption(program.command('export').description('write everything stored about one customer as JSON (right of access)'))
     .requiredOption('--customer <id>', 'WhatsApp number (6281234567890), Telegram user id, or conversation id (whatsapp:6281234567890)')
     .option('--out <file>', 'write to this file (created readable by you only, mode 600) instead of stdout')
     .action(async (opts: { db: string; customer: string; out?: string }) => {
@@ -106,7 +129,13 @@ export function addPrivacyCommands(program: Command, defaults: PrivacyDefaults):
           action: 'privacy.export',
           subject: maskedCustomer(opts.customer.trim()),
           via: 'cli',
-          detail: { conversations: data.conversations.length, messages, tickets: data.tickets.length, flowRecords: data.flowRecords.length, toFile: opts.out !== undefined },
+          detail: {
+            conversations: data.conversations.length,
+            messages,
+            tickets: data.tickets.length,
+            flowRecords: data.flowRecords.length,
+            toFile: opts.out !== undefined,
+          },
         });
         if (opts.out) {
           process.stdout.write(
@@ -121,15 +150,19 @@ export function addPrivacyCommands(program: Command, defaults: PrivacyDefaults):
     .option('--json', 'one JSON object per line', false)
     .action(async (opts: { db: string; since: string; json: boolean }) => {
       const since = sinceTime(opts.since);
-      await withStore(opts.db, (store) => {
-        const entries = store.auditLog({ since });
-        if (opts.json) {
-          for (const e of entries) process.stdout.write(`${JSON.stringify(e)}\n`);
-          return;
-        }
-        if (entries.length === 0) process.stdout.write('Belum ada catatan audit / no audit entries.\n');
-        for (const e of entries) process.stdout.write(`${auditLine(e)}\n`);
-      }, 'read');
+      await withStore(
+        opts.db,
+        (store) => {
+          const entries = store.auditLog({ since });
+          if (opts.json) {
+            for (const e of entries) process.stdout.write(`${JSON.stringify(e)}\n`);
+            return;
+          }
+          if (entries.length === 0) process.stdout.write('Belum ada catatan audit / no audit entries.\n');
+          for (const e of entries) process.stdout.write(`${auditLine(e)}\n`);
+        },
+        'read',
+      );
     });
 }
 
@@ -172,7 +205,11 @@ function writePrivateFile(path: string, text: string): void {
 }
 
 function auditLine(e: AuditEntry): string {
-  const detail = e.detail ? `  ${Object.entries(e.detail).map(([k, v]) => `${k}=${String(v)}`).join(' ')}` : '';
+  const detail = e.detail
+    ? `  ${Object.entries(e.detail)
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(' ')}`
+    : '';
   return `${e.at.slice(0, 19).replace('T', ' ')}  ${e.actor}${e.via ? ` (${e.via})` : ''}  ${e.action}${e.subject ? `  ${e.subject}` : ''}${detail}`;
 }
 

@@ -10,7 +10,10 @@ export function progressBar(label: string, minTotal = 2000): { update: (done: nu
     update(done, total) {
       if (!process.stderr.isTTY || total < minTotal) return;
       if (!bar) {
-        bar = new SingleBar({ format: `${label} [{bar}] {percentage}% {value}/{total}`, stream: process.stderr, clearOnComplete: true }, Presets.shades_classic);
+        bar = new SingleBar(
+          { format: `${label} [{bar}] {percentage}% {value}/{total}`, stream: process.stderr, clearOnComplete: true },
+          Presets.shades_classic,
+        );
         bar.start(total, done);
       }
       bar.update(done);

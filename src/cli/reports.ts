@@ -13,12 +13,21 @@ export function formatEvalReport(m: EvalMetrics, msPerCase: number): string {
     `clarified with the right option: ${pct(m.clarifiedRight)}   no answer (fallback, or clarified without it): ${pct(m.missed)}`,
   ];
   if (m.outOfScope > 0) lines.push(`out-of-scope recall: ${pct(m.oosRecall)}   false-answer rate: ${pct(m.falseAnswerRate)}`);
-  lines.push(`decisions: ${Object.entries(m.decisions).filter(([, n]) => n > 0).map(([d, n]) => `${d} ${n}`).join(', ')}`);
+  lines.push(
+    `decisions: ${Object.entries(m.decisions)
+      .filter(([, n]) => n > 0)
+      .map(([d, n]) => `${d} ${n}`)
+      .join(', ')}`,
+  );
   lines.push(`time per case: ${msPerCase.toFixed(3)} ms`);
-  const weakest = [...m.perEntry].filter((e) => e.support > 0).sort((a, b) => a.recall - b.recall || a.precision - b.precision).slice(0, 10);
+  const weakest = [...m.perEntry]
+    .filter((e) => e.support > 0)
+    .sort((a, b) => a.recall - b.recall || a.precision - b.precision)
+    .slice(0, 10);
   if (weakest.length > 0) {
     lines.push('', 'weakest entries (precision / recall / cases):');
-    for (const e of weakest) lines.push(`  ${e.entryId.padEnd(32)} ${pct(e.precision).padStart(8)} ${pct(e.recall).padStart(8)} ${String(e.support).padStart(5)}`);
+    for (const e of weakest)
+      lines.push(`  ${e.entryId.padEnd(32)} ${pct(e.precision).padStart(8)} ${pct(e.recall).padStart(8)} ${String(e.support).padStart(5)}`);
   }
   if (m.confusedPairs.length > 0) {
     lines.push('', 'most confused (expected → answered):');
@@ -33,7 +42,10 @@ export function formatTuneReport(settings: Settings, result: TuneResult): string
     `${name.padEnd(7)} answer ≥ ${t.answerThreshold.toFixed(3)}  clarify ≥ ${t.clarifyThreshold.toFixed(3)}  margin ${t.clarifyMargin.toFixed(2)}  →  in-scope accuracy ${pct(m.inScopeAccuracy)}` +
     (m.outOfScope > 0 ? `, false-answer rate ${pct(m.falseAnswerRate)}` : `, wrong answers ${pct(m.wrongAnswerRate)}`);
   const note = result.before.outOfScope === 0 ? '\nnote: the cases have no out-of-scope (null) examples; add some so tuning can weigh refusals.\n' : '';
-  const cv = result.crossValidated > 0 ? `(thresholds chosen on the cases plus ${result.crossValidated} of the knowledge base's own examples scored out of fold; figures above are on the cases)\n` : '';
+  const cv =
+    result.crossValidated > 0
+      ? `(thresholds chosen on the cases plus ${result.crossValidated} of the knowledge base's own examples scored out of fold; figures above are on the cases)\n`
+      : '';
   return `${row('before', result.before, settings)}\n${row('after', result.after, result.thresholds)}\n${cv}${note}`;
 }
 

@@ -55,9 +55,15 @@ export function addTicketCommands(program: Command, defaults: { readonly kb: str
       .option('--kb <dir>', 'knowledge-base folder', defaults.kb)
       .option('--db <path>', 'SQLite file of the running bot (must exist)', defaults.db)
       .option('--agent <name>', `${agentHelp} (default: TANYA_AGENT; required)`, defaults.agent);
-  const forceOption = (cmd: Command, what: string): Command => cmd.option('--force', `${what} even when another agent holds the ticket (recorded in the audit log)`, false);
+  const forceOption = (cmd: Command, what: string): Command =>
+    cmd.option('--force', `${what} even when another agent holds the ticket (recorded in the audit log)`, false);
 
-  common(program.command('tickets').description("list handoff tickets (open ones unless --all) with the conversation's newest lines; each listing is recorded in the audit log"), 'your name, for the audit log')
+  common(
+    program
+      .command('tickets')
+      .description("list handoff tickets (open ones unless --all) with the conversation's newest lines; each listing is recorded in the audit log"),
+    'your name, for the audit log',
+  )
     .option('--all', 'include resolved and cancelled tickets', false)
     .option('--json', 'one JSON object per ticket, with the transcript', false)
     .action((opts: DeskOptions & { all: boolean; json: boolean }) => {
@@ -71,20 +77,37 @@ export function addTicketCommands(program: Command, defaults: { readonly kb: str
         for (const t of tickets) process.stdout.write(`${ticketView(t, store.transcript(t.conversationId), kb)}\n`);
       });
     });
-  common(program.command('claim').description('take a queued ticket').argument('<id>', 'ticket id, e.g. T00001'), 'your name, shown to the customer').action((id: string, opts: DeskOptions) =>
-    withDesk(opts, (desk, agent) => report(desk.claim(id.toUpperCase(), agent, VIA), 'claim', agent)),
+  common(program.command('claim').description('take a queued ticket').argument('<id>', 'ticket id, e.g. T00001'), 'your name, shown to the customer').action(
+    (id: string, opts: DeskOptions) => withDesk(opts, (desk, agent) => report(desk.claim(id.toUpperCase(), agent, VIA), 'claim', agent)),
   );
   forceOption(
-    common(program.command('reply').description("send a message to the ticket's customer (claims it if queued); the running bot delivers it").argument('<id>', 'ticket id').argument('<text...>', 'the message'), 'your name, shown to the customer'),
+    common(
+      program
+        .command('reply')
+        .description("send a message to the ticket's customer (claims it if queued); the running bot delivers it")
+        .argument('<id>', 'ticket id')
+        .argument('<text...>', 'the message'),
+      'your name, shown to the customer',
+    ),
     'reply',
   ).action((id: string, words: string[], opts: DeskOptions) =>
     withDesk(opts, (desk, agent) => report(desk.reply(id.toUpperCase(), agent, words.join(' '), VIA, { refuseOthers: !opts.force }), 'reply', agent)),
   );
-  forceOption(common(program.command('resolve').description('close a ticket: the bot takes over and asks for a 1–5 rating').argument('<id>', 'ticket id'), 'your name'), 'resolve').action(
-    (id: string, opts: DeskOptions) => withDesk(opts, (desk, agent) => report(desk.resolve(id.toUpperCase(), agent, VIA, { refuseOthers: !opts.force }), 'resolve', agent)),
+  forceOption(
+    common(program.command('resolve').description('close a ticket: the bot takes over and asks for a 1–5 rating').argument('<id>', 'ticket id'), 'your name'),
+    'resolve',
+  ).action((id: string, opts: DeskOptions) =>
+    withDesk(opts, (desk, agent) => report(desk.resolve(id.toUpperCase(), agent, VIA, { refuseOthers: !opts.force }), 'resolve', agent)),
   );
-  common(program.command('transfer').description('hand a ticket to another agent, who is introduced to the customer').argument('<id>', 'ticket id').argument('<to>', "the other agent's name"), 'your name').action(
-    (id: string, to: string, opts: DeskOptions) => withDesk(opts, (desk, agent) => report(desk.transfer(id.toUpperCase(), agent, to, VIA), 'transfer', agent)),
+  common(
+    program
+      .command('transfer')
+      .description('hand a ticket to another agent, who is introduced to the customer')
+      .argument('<id>', 'ticket id')
+      .argument('<to>', "the other agent's name"),
+    'your name',
+  ).action((id: string, to: string, opts: DeskOptions) =>
+    withDesk(opts, (desk, agent) => report(desk.transfer(id.toUpperCase(), agent, to, VIA), 'transfer', agent)),
   );
 }
 

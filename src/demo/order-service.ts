@@ -17,7 +17,10 @@ export function orderService(): HttpServer {
     const id = request.params.id.toUpperCase().replace(/^(INV|ORD)[- ]?/, '$1-');
     const order = ORDERS[id];
     if (!order) return { status: 200, body: { found: false, id } };
-    return { status: 200, body: { found: true, id, status_text: order.status, status_text_en: order.status_en, courier: order.courier, tracking: order.tracking, eta: order.eta } };
+    return {
+      status: 200,
+      body: { found: true, id, status_text: order.status, status_text_en: order.status_en, courier: order.courier, tracking: order.tracking, eta: order.eta },
+    };
   });
   return server;
 }

@@ -7,7 +7,8 @@ import type { Language, OutboundMessage } from './types';
 
 export type DeskError = 'not-found' | 'closed' | 'claimed-by-other' | 'empty';
 
-export type DeskResult = { readonly ok: true; readonly ticket: HandoffTicket } | { readonly ok: false; readonly error: DeskError; readonly ticket?: HandoffTicket };
+export type DeskResult =
+  { readonly ok: true; readonly ticket: HandoffTicket } | { readonly ok: false; readonly error: DeskError; readonly ticket?: HandoffTicket };
 
 const OPEN_STATUSES = new Set(['queued', 'claimed']);
 
@@ -38,7 +39,9 @@ export class AgentDesk {
 
   /** Tickets still waiting or being handled, oldest first. */
   openTickets(): HandoffTicket[] {
-    return [...this.store.listTickets('queued'), ...this.store.listTickets('claimed')].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    return [...this.store.listTickets('queued'), ...this.store.listTickets('claimed')].sort(
+      (a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
+    );
   }
 
   /** Tickets for an agent to read (open ones, or all with `all`); each one read is audited. */
@@ -140,7 +143,11 @@ export class AgentDesk {
         const last = Date.parse(ticket.notifiedAt ?? ticket.createdAt);
         if (!(last <= due)) continue;
         const lang = this.language(ticket);
-        this.toCustomer(ticket, [{ kind: 'text', text: say('stillQueued', lang, { ticket: ticket.id, position: this.store.queuePosition(ticket.id) }) }], 'queue-notice');
+        this.toCustomer(
+          ticket,
+          [{ kind: 'text', text: say('stillQueued', lang, { ticket: ticket.id, position: this.store.queuePosition(ticket.id) }) }],
+          'queue-notice',
+        );
         this.store.markTicketNotified(ticket.id, now);
         told += 1;
       }

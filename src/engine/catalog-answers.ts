@@ -33,13 +33,7 @@ export function needsProduct(handler: CatalogHandler): boolean {
 }
 
 /** Answers a catalog question from the data (never from per-product text). */
-export function answerFromCatalog(
-  handler: CatalogHandler,
-  slots: CatalogSlots,
-  kb: KnowledgeBase,
-  lang: Language,
-  now: Date,
-): CatalogReply {
+export function answerFromCatalog(handler: CatalogHandler, slots: CatalogSlots, kb: KnowledgeBase, lang: Language, now: Date): CatalogReply {
   const reply = catalogReply(handler, slots, kb, lang, now);
   if (reply.kind === 'text' && slots.otherCity && !slots.store && handler !== 'product-price' && handler !== 'product-info') {
     return text(`${say('noBranch', lang, { city: titleCase(slots.otherCity) })}\n${reply.text}`);
@@ -56,7 +50,13 @@ function catalogReply(handler: CatalogHandler, slots: CatalogSlots, kb: Knowledg
     // Never answer with another variant's price or stock: say what exists instead.
     const asked = slots.unmatchedVariant;
     const label = (v: Variant): string =>
-      asked.kind === 'both' ? v.name : asked.kind === 'colour' ? (v.color ?? v.name) : v.ram && v.storage ? `${v.ram.replace(/gb$/i, '')}/${v.storage}` : (v.storage ?? v.name);
+      asked.kind === 'both'
+        ? v.name
+        : asked.kind === 'colour'
+          ? (v.color ?? v.name)
+          : v.ram && v.storage
+            ? `${v.ram.replace(/gb$/i, '')}/${v.storage}`
+            : (v.storage ?? v.name);
     const list = [...new Set(slots.product.variants.map(label))];
     return text(say('noVariant', lang, { product: slots.product.name, asked: asked.text, list: list.join(', ') }));
   }
@@ -199,7 +199,13 @@ function locationText(stores: readonly Store[], lang: Language): string {
  * and map link. `now` (default: the current time) only picks the label of a zone with daylight saving time.
  */
 export function nearestStoresText(point: GeoPoint, kb: KnowledgeBase, lang: Language, limit = 2, now: Date = new Date()): string {
-  const ranked = [...kb.stores].map((s) => ({ s, km: distanceKm(point, s.coordinates) })).sort((a, b) => a.km - b.km).slice(0, limit);
-  const lines = ranked.map(({ s, km }) => `• ${s.name} — ${say('distance', lang, { km: km < 10 ? km.toFixed(1) : Math.round(km) })}: ${s.address}. ${weeklyHours(s, lang, kb.settings.timezone, now)}. ${s.map}`);
+  const ranked = [...kb.stores]
+    .map((s) => ({ s, km: distanceKm(point, s.coordinates) }))
+    .sort((a, b) => a.km - b.km)
+    .slice(0, limit);
+  const lines = ranked.map(
+    ({ s, km }) =>
+      `• ${s.name} — ${say('distance', lang, { km: km < 10 ? km.toFixed(1) : Math.round(km) })}: ${s.address}. ${weeklyHours(s, lang, kb.settings.timezone, now)}. ${s.map}`,
+  );
   return [say('nearestHeader', lang), ...lines].join('\n');
 }

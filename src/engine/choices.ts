@@ -18,7 +18,9 @@ export function entryTitle(entry: Entry, lang: Language): string {
 /** The offered choice a reply picks: its number ("2"), label or value; undefined when none. */
 export function pickChoice(choices: readonly OfferedChoice[] | undefined, text: string, matcher: Matcher): OfferedChoice | undefined {
   if (!choices || choices.length === 0) return undefined;
-  const folded = foldText(text).replace(/[.)!?]+$/, '').trim();
+  const folded = foldText(text)
+    .replace(/[.)!?]+$/, '')
+    .trim();
   const n = Number(folded);
   if (Number.isInteger(n) && n >= 1 && n <= choices.length) return choices[n - 1];
   const norm = matcher.normalizer.text(text);

@@ -34,20 +34,11 @@ import type { LoadedFlow } from '../flows/loader';
 import { afterHttp, triggeredFlow, type HttpRequest } from '../flows/runtime';
 import { callService } from '../flows/http-call';
 import { EMPTY_STATE, type ConversationState, type OfferedChoice, type Topic } from './state';
-import type {
-  Candidate,
-  Decision,
-  Explanation,
-  InboundMessage,
-  Language,
-  OutboundMessage,
-  TurnResult,
-} from './types';
+import type { Candidate, Decision, Explanation, InboundMessage, Language, OutboundMessage, TurnResult } from './types';
 
 export { MAX_MESSAGE_CHARS };
 
 const AGENT_COMMANDS = new Set(['/agent', '/admin', '/cs']);
-
 
 /** A real place on Earth (a platform may send strings or garbage as coordinates). */
 function isGeoPoint(p: { lat: unknown; lon: unknown }): boolean {
@@ -165,7 +156,11 @@ export class Engine {
     return done;
   }
 
-  private safeTurn(message: InboundMessage, run: () => TurnResult & { pendingHttp?: HttpRequest }, durable: DurableTurn | undefined): TurnResult & { pendingHttp?: HttpRequest } {
+  private safeTurn(
+    message: InboundMessage,
+    run: () => TurnResult & { pendingHttp?: HttpRequest },
+    durable: DurableTurn | undefined,
+  ): TurnResult & { pendingHttp?: HttpRequest } {
     try {
       return this.store.atomically(() => {
         const result = run();
@@ -197,7 +192,11 @@ export class Engine {
     if (durable.inboxSeq !== undefined) this.store.finishInbound(durable.inboxSeq);
     if (result.replies.length === 0) return;
     const ticketId = result.decision.type === 'handoff' ? result.decision.ticketId : undefined;
-    const payload: CustomerDelivery = { replies: result.replies, ...(durable.replyTo ? { replyTo: durable.replyTo } : {}), ...(ticketId ? { handoffTicketId: ticketId } : {}) };
+    const payload: CustomerDelivery = {
+      replies: result.replies,
+      ...(durable.replyTo ? { replyTo: durable.replyTo } : {}),
+      ...(ticketId ? { handoffTicketId: ticketId } : {}),
+    };
     this.store.enqueue({ kind: CUSTOMER_MESSAGE, target: message.conversationId, payload });
   }
 
@@ -327,7 +326,11 @@ export class Engine {
     if (this.handoffs.isComplaint(folded, analysis)) {
       // The agent (and the explanation) still see what the message was about.
       const cat = analysis.catalog;
-      return this.handoffs.open(message, state, analysis.language, 'complaint', { ...base, candidates: matcher.rank(analysis, 5), entities: entitiesOf(cat.product, cat.variants, cat.store) });
+      return this.handoffs.open(message, state, analysis.language, 'complaint', {
+        ...base,
+        candidates: matcher.rank(analysis, 5),
+        entities: entitiesOf(cat.product, cat.variants, cat.store),
+      });
     }
     const replyLang: Language = analysis.language;
     const turn = this.matchTurn(message, { ...state, language: replyLang }, replyLang, analysis, matcher);
@@ -337,7 +340,12 @@ export class Engine {
   }
 
   /** A message asking for a person: the turn's explanation and the entry that stands for it. */
-  private personRequest(text: string, tokens: readonly Token[], lang: Language, matcher: Matcher): { base: TurnBase; entryId?: string; language: Language } | undefined {
+  private personRequest(
+    text: string,
+    tokens: readonly Token[],
+    lang: Language,
+    matcher: Matcher,
+  ): { base: TurnBase; entryId?: string; language: Language } | undefined {
     if (!asksForPerson(tokens)) return undefined;
     const analysis = matcher.analyze(text, lang, tokens);
     const candidates = matcher.rank(analysis, 5);
@@ -347,7 +355,11 @@ export class Engine {
       base: { candidates, matchedTerms: [], entities: entitiesOf(cat.product, cat.variants, cat.store), usedContext: false },
       language: analysis.language,
       // Without an entry that hands off, the best-ranked one stands for the request when plausible.
-      ...(handoffEntry ? { entryId: handoffEntry } : candidates[0] && candidates[0].score >= this.kb.settings.clarifyThreshold ? { entryId: candidates[0].entryId } : {}),
+      ...(handoffEntry
+        ? { entryId: handoffEntry }
+        : candidates[0] && candidates[0].score >= this.kb.settings.clarifyThreshold
+          ? { entryId: candidates[0].entryId }
+          : {}),
     };
   }
 
@@ -410,7 +422,16 @@ export class Engine {
         const entryId = state.pending?.entryId ?? state.topic?.entryId;
         const entry = entryId ? matcher.entry(entryId) : undefined;
         if (product && entry) {
-          return this.answerEntry(message, entry, 1, withoutPending(state), lang, analysis, { ...base, usedContext: true }, { product, variants: cat.product ? cat.variants : [], store: cat.store });
+          return this.answerEntry(
+            message,
+            entry,
+            1,
+            withoutPending(state),
+            lang,
+            analysis,
+            { ...base, usedContext: true },
+            { product, variants: cat.product ? cat.variants : [], store: cat.store },
+          );
         }
       }
     }
@@ -437,16 +458,25 @@ export class Engine {
     const saysMore = analysis.terms.some((t) => !t.startsWith('#') && !t.startsWith('^') && !t.startsWith('=') && !isFunctionWord(t));
     // "toko bandung dimana?" says only question words beyond the branch, but the ranking leans
     // clearly away from the product: that lean is its own intent too.
-    const bestProductScore = candidates.find((c) => {
-      const h = matcher.entry(c.entryId)?.handler;
-      return h !== undefined && needsProduct(h);
-    })?.score ?? 0;
+    const bestProductScore =
+      candidates.find((c) => {
+        const h = matcher.entry(c.entryId)?.handler;
+        return h !== undefined && needsProduct(h);
+      })?.score ?? 0;
     const leansAway = top !== undefined && top.score >= 1.5 * bestProductScore;
     const ownIntent = verdict.type === 'answer' && !topIsProductEntry && (saysMore || leansAway);
     const topicHandler = topic ? matcher.entry(topic.entryId)?.handler : undefined;
     const noProductNamed = !cat.product && cat.productChoices.length === 0 && !cat.unknownProduct;
     // "kalo bandung?" after the hours (or address) of a branch: the same question about that branch.
-    if (topicHandler && !needsProduct(topicHandler) && noProductNamed && (cat.store || cat.otherCity) && !cat.variantHint && !ownIntent && analysis.terms.length <= 4) {
+    if (
+      topicHandler &&
+      !needsProduct(topicHandler) &&
+      noProductNamed &&
+      (cat.store || cat.otherCity) &&
+      !cat.variantHint &&
+      !ownIntent &&
+      analysis.terms.length <= 4
+    ) {
       const entry = matcher.entry(topic?.entryId ?? '');
       if (entry) return this.answerEntry(message, entry, top?.score ?? 0, state, lang, analysis, { ...base, usedContext: true });
     }
@@ -457,7 +487,16 @@ export class Engine {
       const entry = entryForHandler(this.matcher, handler, topic.productEntryId);
       if (entry) {
         const store = cat.store ?? (topic.storeId ? matcher.catalog.store(topic.storeId) : undefined);
-        return this.answerEntry(message, entry, top?.score ?? 0, state, lang, analysis, { ...base, usedContext: true }, { product: pickedProduct, variants: [], store });
+        return this.answerEntry(
+          message,
+          entry,
+          top?.score ?? 0,
+          state,
+          lang,
+          analysis,
+          { ...base, usedContext: true },
+          { product: pickedProduct, variants: [], store },
+        );
       }
     }
     if (topic && topicProduct && noProductNamed && !ownIntent && analysis.terms.length <= 6) {
@@ -475,7 +514,16 @@ export class Engine {
           const picked = narrowed.length > 0 && narrowed.length < variants.length ? narrowed : variants;
           const keep = cat.variantHint || numbered ? picked : topicProduct.variants.filter((v) => topic.variantIds?.includes(v.id));
           const store = cat.store ?? (topic.storeId ? matcher.catalog.store(topic.storeId) : undefined);
-          return this.answerEntry(message, entry, top?.score ?? 0, state, lang, analysis, { ...base, usedContext: true }, { product: topicProduct, variants: keep, store });
+          return this.answerEntry(
+            message,
+            entry,
+            top?.score ?? 0,
+            state,
+            lang,
+            analysis,
+            { ...base, usedContext: true },
+            { product: topicProduct, variants: keep, store },
+          );
         }
       }
     }
@@ -495,7 +543,11 @@ export class Engine {
     if (cat.product && top) {
       const cued = productQuestion(analysis.tokens);
       const cuedEntry = cued ? entryForHandler(this.matcher, cued) : undefined;
-      if (cuedEntry && cuedEntry.id !== top.entryId && (topIsProductEntry || top.score < settings.clarifyThreshold || matcher.socialOnly(analysis, top.entryId))) {
+      if (
+        cuedEntry &&
+        cuedEntry.id !== top.entryId &&
+        (topIsProductEntry || top.score < settings.clarifyThreshold || matcher.socialOnly(analysis, top.entryId))
+      ) {
         return this.answerEntry(message, cuedEntry, top.score, state, lang, analysis, base);
       }
     }
@@ -505,20 +557,39 @@ export class Engine {
     if (recalled) {
       const h = topIsProductEntry && topEntry?.handler ? topEntry.handler : followUpHandler(matcher, analysis, topic?.productEntryId, cat.store !== undefined);
       const entry = entryForHandler(this.matcher, h, topic?.productEntryId);
-      if (entry) return this.answerEntry(message, entry, top?.score ?? 0, state, lang, analysis, { ...base, usedContext: true }, { product: recalled, variants: matchVariantsOf(recalled, analysis, matcher), store: cat.store });
+      if (entry)
+        return this.answerEntry(
+          message,
+          entry,
+          top?.score ?? 0,
+          state,
+          lang,
+          analysis,
+          { ...base, usedContext: true },
+          { product: recalled, variants: matchVariantsOf(recalled, analysis, matcher), store: cat.store },
+        );
     }
 
     // "hp paling murah apa?": the cheapest (or dearest) product of a kind the catalogue sells.
     const extreme = !cat.product && !recalled ? extremeProduct(cat.productChoices.length > 0 ? cat.productChoices : this.kb.products, analysis) : undefined;
     if (extreme) {
       const entry = entryForHandler(this.matcher, productQuestion(analysis.tokens) === 'product-stock' ? 'product-stock' : 'product-price');
-      if (entry) return this.answerEntry(message, entry, top?.score ?? 0, state, lang, analysis, base, { product: extreme.product, variants: [extreme.variant], store: cat.store });
+      if (entry)
+        return this.answerEntry(message, entry, top?.score ?? 0, state, lang, analysis, base, {
+          product: extreme.product,
+          variants: [extreme.variant],
+          store: cat.store,
+        });
     }
 
     // 4. A product named with no clear question: the remembered question about it ("kalo s23 fe?"),
     // else the best product entry.
     const bareProduct =
-      cat.product !== undefined && !cat.store && !cat.variantHint && !productQuestion(analysis.tokens) && !analysis.terms.some((t) => !t.startsWith('#') && !t.startsWith('^') && !t.startsWith('=') && !isFunctionWord(t));
+      cat.product !== undefined &&
+      !cat.store &&
+      !cat.variantHint &&
+      !productQuestion(analysis.tokens) &&
+      !analysis.terms.some((t) => !t.startsWith('#') && !t.startsWith('^') && !t.startsWith('=') && !isFunctionWord(t));
     // A plausible question of another kind ("harga khusus buat pembelian partai?") is not forced
     // onto a product entry: it answers or clarifies as ranked.
     const otherQuestion = top !== undefined && !topIsProductEntry && top.score >= settings.clarifyThreshold && !bareProduct && !cat.unknownProduct;
@@ -562,7 +633,11 @@ export class Engine {
           replies: [{ kind: 'choice', text: say(options.length === 1 ? 'clarifyOne' : 'clarify', lang), options: options.map(toOption) }],
           decision: { type: 'clarify', entryIds: options.map((o) => o.id), score: verdict.score },
           // A product named in the unclear question stays in view for the next one ("harga satuannya?").
-          state: { ...state, choices: options, ...(cat.product && options[0] ? { topic: { entryId: options[0].id, productId: cat.product.id, ...recentOf(state.topic, [cat.product]) } } : {}) },
+          state: {
+            ...state,
+            choices: options,
+            ...(cat.product && options[0] ? { topic: { entryId: options[0].id, productId: cat.product.id, ...recentOf(state.topic, [cat.product]) } } : {}),
+          },
         };
       }
       case 'fallback':
@@ -587,7 +662,7 @@ export class Engine {
     const matcher = this.matcher;
     const matchedTerms = matcher.matchedTerms(analysis, entry.id);
     if (entry.action === 'handoff') return this.handoffs.open(message, state, lang, 'requested', { ...base, matchedTerms });
-    const flow = state.flow ? undefined : (this.flows).find((f) => f.trigger.entries.includes(entry.id));
+    const flow = state.flow ? undefined : this.flows.find((f) => f.trigger.entries.includes(entry.id));
     if (flow) {
       const started = this.flowTurns.start(flow, message, state, lang);
       const decision = started.decision.type === 'flow' ? { ...started.decision, entryId: entry.id, score } : started.decision;
@@ -621,10 +696,21 @@ export class Engine {
           usedContext,
           replies: [{ kind: 'choice', text: say('pickProduct', lang), options: options.map(toOption) }],
           decision: { type: 'clarify', entryIds: [entry.id], score },
-          state: { ...nextState, pending: { entryId: entry.id, slot: 'product' }, choices: options, topic: { entryId: entry.id, ...(store ? { storeId: store.id } : {}) } },
+          state: {
+            ...nextState,
+            pending: { entryId: entry.id, slot: 'product' },
+            choices: options,
+            topic: { entryId: entry.id, ...(store ? { storeId: store.id } : {}) },
+          },
         };
       }
-      const reply = answerFromCatalog(entry.handler, { product, variants, store, ...(cat.otherCity ? { otherCity: cat.otherCity } : {}), ...(asked ? { unmatchedVariant: asked } : {}) }, this.kb, lang, this.now());
+      const reply = answerFromCatalog(
+        entry.handler,
+        { product, variants, store, ...(cat.otherCity ? { otherCity: cat.otherCity } : {}), ...(asked ? { unmatchedVariant: asked } : {}) },
+        this.kb,
+        lang,
+        this.now(),
+      );
       if (reply.kind === 'missing') {
         const unknown = analysis.unknownWords.filter((w) => w.length >= 2);
         if ((cat.unknownProduct || unknown.length > 0) && matcher.catalog.hasProducts) {
@@ -636,7 +722,8 @@ export class Engine {
           return {
             ...base,
             matchedTerms,
-            replies: options.length > 0 ? [{ kind: 'choice', text: lines.join(' '), options: options.map(toOption) }] : [{ kind: 'text', text: lines.join(' ') }],
+            replies:
+              options.length > 0 ? [{ kind: 'choice', text: lines.join(' '), options: options.map(toOption) }] : [{ kind: 'text', text: lines.join(' ') }],
             decision: { type: 'fallback', reason: 'unknown-product', score },
             state: { ...nextState, pending: { entryId: entry.id, slot: 'product' }, choices: options },
           };
@@ -652,7 +739,9 @@ export class Engine {
       // Several products compared in one question: the same answer for each, in the order written.
       const compared = !slotsOverride && needsProduct(entry.handler) && cat.products.length > 1 ? cat.products : [];
       const others = compared.filter((p) => p.id !== product?.id);
-      const otherReplies = others.map((p) => answerFromCatalog(entry.handler as CatalogHandler, { product: p, variants: [], store }, this.kb, lang, this.now()));
+      const otherReplies = others.map((p) =>
+        answerFromCatalog(entry.handler as CatalogHandler, { product: p, variants: [], store }, this.kb, lang, this.now()),
+      );
       const texts = [reply.text, ...otherReplies.flatMap((r) => (r.kind === 'text' ? [r.text] : []))];
       replies.push({ kind: 'text', text: compared.length > 0 ? orderedBy(compared, [product, ...others], texts).join('\n\n') : reply.text });
       // A branch question keeps the product in view ("jam buka toko surabaya?" then "yg 512 brp?").
@@ -667,11 +756,18 @@ export class Engine {
         // The branch talked about stays in view for "stoknya di sana?" after another product.
         ...(store ? { storeId: store.id } : state.topic?.storeId ? { storeId: state.topic.storeId } : {}),
         ...recentOf(state.topic, compared.length > 0 ? compared : keptProduct ? [keptProduct] : []),
-        ...(compared.length > 0 ? { comparedIds: compared.map((p) => p.id) } : state.topic?.comparedIds && keptProduct && state.topic.comparedIds.includes(keptProduct.id) ? { comparedIds: state.topic.comparedIds } : {}),
+        ...(compared.length > 0
+          ? { comparedIds: compared.map((p) => p.id) }
+          : state.topic?.comparedIds && keptProduct && state.topic.comparedIds.includes(keptProduct.id)
+            ? { comparedIds: state.topic.comparedIds }
+            : {}),
       };
       base = { ...base, entities: entitiesOf(product, variants, store) };
     } else if (entry.answer) {
-      replies.push({ kind: 'text', text: fill(lang === 'en' && entry.answer.en ? entry.answer.en : entry.answer.id, { bot: this.kb.settings.botName, shop: this.kb.settings.shopName }) });
+      replies.push({
+        kind: 'text',
+        text: fill(lang === 'en' && entry.answer.en ? entry.answer.en : entry.answer.id, { bot: this.kb.settings.botName, shop: this.kb.settings.shopName }),
+      });
       // Keep the product in view so "harganya?" after a warranty question still knows it; a
       // product named in this very question ("promo s24 ada?") becomes the one in view.
       const named = cat.product;
@@ -718,7 +814,6 @@ export class Engine {
       state: { ...withoutPending(state), fallbacks, choices: undefined },
     };
   }
-
 }
 
 const compiled = new WeakMap<KnowledgeBase, Matcher>();

@@ -23,7 +23,7 @@ export class FlowTurns {
   ) {}
 
   flow(id: string): LoadedFlow | undefined {
-    return (this.host.flows()).find((f) => f.id === id);
+    return this.host.flows().find((f) => f.id === id);
   }
 
   context(message: InboundMessage, lang: Language): FlowContext {
@@ -33,7 +33,10 @@ export class FlowTurns {
       timeZone: this.host.kb().settings.timezone,
       env: this.host.env,
       createRecord: (flow, prefix, slots) =>
-        this.host.store.createRecord({ flowId: flow.id, conversationId: message.conversationId, channel: message.channel, customerId: message.userId, slots }, prefix).id,
+        this.host.store.createRecord(
+          { flowId: flow.id, conversationId: message.conversationId, channel: message.channel, customerId: message.userId, slots },
+          prefix,
+        ).id,
     };
   }
 
@@ -104,19 +107,32 @@ export class FlowTurns {
       const turn = this.host.matchTurn(message, state, analysis.language, analysis, matcher);
       // Only a confident answer counts as a side question; "lupa kak" is a (wrong) answer to the flow.
       const threshold = this.host.kb().settings.answerThreshold;
-      const sure = turn.decision.type === 'answer' && (turn.decision.score >= threshold + 0.25 || (looksLikeQuestion && turn.decision.score >= threshold + 0.1));
+      const sure =
+        turn.decision.type === 'answer' && (turn.decision.score >= threshold + 0.25 || (looksLikeQuestion && turn.decision.score >= threshold + 0.1));
       if (!sure) return undefined;
       const again = askMessage(step, fs.slots, ctx);
       const back: OutboundMessage = { ...again, text: `${say('flowBack', lang)} ${again.text}` };
-      return { ...turn, replies: [...turn.replies.filter((r) => r.kind === 'text'), back], state: { ...turn.state, choices: undefined, flow: { ...fs, lastAt: this.host.now().toISOString() } } };
+      return {
+        ...turn,
+        replies: [...turn.replies.filter((r) => r.kind === 'text'), back],
+        state: { ...turn.state, choices: undefined, flow: { ...fs, lastAt: this.host.now().toISOString() } },
+      };
     };
     if (step.type === 'text' && looksLikeQuestion) {
       const side = digression();
       if (side) return side;
     }
-    const got = receive(flow, fs, message.text, ctx, matcher.normalizer.tokens(message.text).map((t) => t.text).join(' '));
+    const got = receive(
+      flow,
+      fs,
+      message.text,
+      ctx,
+      matcher.normalizer
+        .tokens(message.text)
+        .map((t) => t.text)
+        .join(' '),
+    );
     if (got !== 'invalid') return this.progress(message, state, lang, flow, got);
     return digression() ?? this.progress(message, state, lang, flow, reask(flow, fs, ctx));
   }
-
 }

@@ -93,7 +93,12 @@ export function settleClarification(matcher: Matcher, entryIds: readonly string[
   const storeEntry = only((e) => e.handler !== undefined && !needsProduct(e.handler));
   if (storeEntry && (state.topic?.storeId || analysis.catalog.store)) return storeEntry;
   const productEntry = only((e) => e.handler !== undefined && needsProduct(e.handler));
-  if (productEntry && (state.topic?.productId || analysis.catalog.product) && (analysis.catalog.variantHint || analysis.catalog.store || productQuestion(analysis.tokens))) return productEntry;
+  if (
+    productEntry &&
+    (state.topic?.productId || analysis.catalog.product) &&
+    (analysis.catalog.variantHint || analysis.catalog.store || productQuestion(analysis.tokens))
+  )
+    return productEntry;
   const serious = entries.filter((e) => !matcher.socialOnly(analysis, e.id));
   return serious.length === 1 && entries.length > 1 ? serious[0] : undefined;
 }
@@ -142,7 +147,14 @@ export function matchVariantsOf(product: Product, analysis: Analysis, matcher: M
  * view but names a branch, a close store entry that can answer ("ada cabang bandung?" → its
  * address) goes first.
  */
-export function preferAnswerable(verdict: MatchDecision, candidates: readonly Candidate[], cat: CatalogMatch, state: ConversationState, matcher: Matcher, clarifyThreshold: number): MatchDecision {
+export function preferAnswerable(
+  verdict: MatchDecision,
+  candidates: readonly Candidate[],
+  cat: CatalogMatch,
+  state: ConversationState,
+  matcher: Matcher,
+  clarifyThreshold: number,
+): MatchDecision {
   if (verdict.type !== 'answer' || cat.product || cat.productChoices.length > 0 || cat.unknownProduct || state.topic?.productId) return verdict;
   const handler = matcher.entry(verdict.entryId)?.handler;
   if (!handler || !needsProduct(handler)) return verdict;
@@ -159,11 +171,20 @@ export function preferAnswerable(verdict: MatchDecision, candidates: readonly Ca
 /** Size, RAM or colour words the customer wrote (not bare numbers or "termurah"), for "no such variant". */
 export function explicitVariantWords(tokens: readonly Token[]): { text: string; kind: 'colour' | 'size' | 'both' } | undefined {
   const explicit = tokens.filter(
-    (t) => t.kind === 'storage' || t.kind === 'ramstorage' || t.kind === 'ram' || (t.kind === 'num' && /^(64|128|256|512|1024)$/.test(t.text)) || (t.kind === 'word' && t.text !== CHEAPEST && t.text !== DEAREST),
+    (t) =>
+      t.kind === 'storage' ||
+      t.kind === 'ramstorage' ||
+      t.kind === 'ram' ||
+      (t.kind === 'num' && /^(64|128|256|512|1024)$/.test(t.text)) ||
+      (t.kind === 'word' && t.text !== CHEAPEST && t.text !== DEAREST),
   );
   if (explicit.length === 0) return undefined;
   const label = (t: Token): string =>
-    t.kind === 'ram' ? `RAM ${t.text.toUpperCase()}` : t.kind === 'num' ? `${t.text}GB` : t.text.replace(/^(\d+)(gb|tb)$/, (_m, n: string, u: string) => `${n}${u.toUpperCase()}`);
+    t.kind === 'ram'
+      ? `RAM ${t.text.toUpperCase()}`
+      : t.kind === 'num'
+        ? `${t.text}GB`
+        : t.text.replace(/^(\d+)(gb|tb)$/, (_m, n: string, u: string) => `${n}${u.toUpperCase()}`);
   const colours = explicit.filter((t) => t.kind === 'word').length;
   const kind = colours === explicit.length ? 'colour' : colours === 0 ? 'size' : 'both';
   return { text: explicit.map(label).join(' '), kind };

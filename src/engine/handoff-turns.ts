@@ -40,7 +40,15 @@ export class HandoffTurns {
       target: ticketId,
       payload: { type: 'customer-message', ticketId, text: message.text.slice(0, 4000), kind: message.kind ?? 'text' } satisfies HandoffEvent,
     });
-    const silent: Turn = { candidates: [], matchedTerms: [], entities: {}, usedContext: false, replies: [], decision: { type: 'silent', reason: 'agent-active' }, state };
+    const silent: Turn = {
+      candidates: [],
+      matchedTerms: [],
+      entities: {},
+      usedContext: false,
+      replies: [],
+      decision: { type: 'silent', reason: 'agent-active' },
+      state,
+    };
     const hours = this.host.kb().settings.handoff;
     if (ticket.status !== 'queued' || agentAvailability(hours.hours, hours.holidays, this.host.now(), this.host.kb().settings.timezone).open) return silent;
     if ((message.kind ?? 'text') !== 'text' || !/[\p{L}\p{N}]/u.test(folded)) return silent;
@@ -65,7 +73,12 @@ export class HandoffTurns {
   /** Opens a ticket; `entryId` is the entry that asked for it (default: the KB's handoff entry for requests). */
   open(message: InboundMessage, state: ConversationState, lang: Language, reason: HandoffReason, base: TurnBase, entryId?: string): Turn {
     const flow = state.flow ? { id: state.flow.id, slots: state.flow.slots } : undefined;
-    const summary: TicketSummary = { lastQuestion: message.text.slice(0, 500), candidates: base.candidates.slice(0, 3), entities: base.entities, ...(flow ? { flow } : {}) };
+    const summary: TicketSummary = {
+      lastQuestion: message.text.slice(0, 500),
+      candidates: base.candidates.slice(0, 3),
+      entities: base.entities,
+      ...(flow ? { flow } : {}),
+    };
     const ticket = this.host.store.createTicket({
       conversationId: message.conversationId,
       channel: message.channel,
@@ -76,7 +89,10 @@ export class HandoffTurns {
     });
     this.host.store.enqueue({ kind: HANDOFF_EVENT, target: ticket.id, payload: { type: 'ticket-created', ticketId: ticket.id } satisfies HandoffEvent });
     const score = base.candidates[0]?.score ?? 0;
-    const text = [say(HANDOFF_OPENING[reason], lang), handoffExpectation(this.host.kb(), ticket.id, this.host.store.queuePosition(ticket.id), this.host.now(), lang)].join(' ');
+    const text = [
+      say(HANDOFF_OPENING[reason], lang),
+      handoffExpectation(this.host.kb(), ticket.id, this.host.store.queuePosition(ticket.id), this.host.now(), lang),
+    ].join(' ');
     // The person takes over from here: what the bot remembered (product, flow) does not outlive the ticket.
     const { topic: _t, flow: _f, ...rest } = withoutPending(state);
     entryId ??= reason === 'requested' ? this.host.matcher().entries.find((e) => e.action === 'handoff')?.id : undefined;
@@ -102,4 +118,3 @@ export function withoutHandoff(state: ConversationState): ConversationState {
   const { handoff: _h, ...rest } = state;
   return rest;
 }
-

@@ -39,7 +39,10 @@ export const MESSAGES = {
   },
   clarify: { id: 'Maksud Kakak yang mana?', en: 'Which one do you mean?' },
   clarifyOne: { id: 'Apakah maksud Kakak tentang ini?', en: 'Did you mean this?' },
-  askProduct: { id: 'Produk yang mana, Kak? Sebutkan nama produknya ya, misalnya "iPhone 15".', en: 'Which product do you mean? Please name it, e.g. "iPhone 15".' },
+  askProduct: {
+    id: 'Produk yang mana, Kak? Sebutkan nama produknya ya, misalnya "iPhone 15".',
+    en: 'Which product do you mean? Please name it, e.g. "iPhone 15".',
+  },
   pickProduct: { id: 'Ada beberapa produk yang cocok. Produk yang mana, Kak?', en: 'Several products fit. Which one do you mean?' },
   unknownProduct: {
     id: 'Maaf Kak, produk "{name}" belum ada di katalog kami.',
@@ -92,7 +95,10 @@ export const MESSAGES = {
     en: 'How satisfied are you with our help? Reply with a number from 1 (unhappy) to 5 (very happy).',
   },
   flowCancelled: { id: 'Baik Kak, dibatalkan. Ada lagi yang bisa dibantu?', en: 'OK, cancelled. Anything else I can help with?' },
-  flowChanged: { id: '(Formulir ini baru saja kami perbarui, jadi kita mulai lagi dari awal ya, Kak.)', en: '(We just updated this form, so let us start again from the top.)' },
+  flowChanged: {
+    id: '(Formulir ini baru saja kami perbarui, jadi kita mulai lagi dari awal ya, Kak.)',
+    en: '(We just updated this form, so let us start again from the top.)',
+  },
   flowBack: { id: 'Kembali ke tadi:', en: 'Back to where we were:' },
   flowExpired: {
     id: '(Formulir sebelumnya kami tutup karena lama tidak ada balasan; silakan mulai lagi kalau masih perlu.)',

@@ -23,11 +23,18 @@ export type TurnBase = Omit<Turn, 'replies' | 'decision' | 'state'>;
 
 /** A one-text reply that answers no entry (greetings, bad input, non-text messages). */
 export function plainReply(text: string, reason: FallbackReason, state: ConversationState): Turn {
-  return { candidates: [], matchedTerms: [], entities: {}, usedContext: false, replies: [{ kind: 'text', text }], decision: { type: 'fallback', reason, score: 0 }, state };
+  return {
+    candidates: [],
+    matchedTerms: [],
+    entities: {},
+    usedContext: false,
+    replies: [{ kind: 'text', text }],
+    decision: { type: 'fallback', reason, score: 0 },
+    state,
+  };
 }
 
 export function withoutPending(state: ConversationState): ConversationState {
   const { pending: _p, ...rest } = state;
   return rest;
 }
-

@@ -36,8 +36,7 @@ export interface ChoiceOption {
 }
 
 export type OutboundMessage =
-  | { readonly kind: 'text'; readonly text: string }
-  | { readonly kind: 'choice'; readonly text: string; readonly options: readonly ChoiceOption[] };
+  { readonly kind: 'text'; readonly text: string } | { readonly kind: 'choice'; readonly text: string; readonly options: readonly ChoiceOption[] };
 
 export type Language = 'id' | 'en';
 

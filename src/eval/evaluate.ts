@@ -22,7 +22,11 @@ export function expectedEntry(kb: KnowledgeBase, label: string | null): string |
  * Runs each case through the real engine (matcher, decisions, in-memory SQLite transcript),
  * each as its own conversation, and scores the outcomes.
  */
-export async function evaluateCases(kb: KnowledgeBase, cases: readonly LabelledMessage[], onProgress?: (done: number, total: number) => void): Promise<EvalRun> {
+export async function evaluateCases(
+  kb: KnowledgeBase,
+  cases: readonly LabelledMessage[],
+  onProgress?: (done: number, total: number) => void,
+): Promise<EvalRun> {
   const store = new SqliteStore(':memory:');
   const engine = new Engine(kb, store);
   const outcomes: CaseOutcome[] = [];

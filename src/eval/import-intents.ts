@@ -58,7 +58,9 @@ export function importIntents(rows: readonly LabelledMessage[], options: ImportO
       return;
     }
     entry.seen.add(key);
-    const words = foldText(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    const words = foldText(text)
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter(Boolean);
     (detector.detect(words, 'id') === 'en' ? entry.en : entry.id).push(text);
   });
   options.onProgress?.(rows.length, rows.length);
@@ -74,10 +76,8 @@ export function importIntents(rows: readonly LabelledMessage[], options: ImportO
 
 /** Writes imported entries as `faq.yaml` (split into faq-2.yaml … when large) in a knowledge folder (created if missing). */
 export function writeImportedKnowledge(outDir: string, result: ImportResult, source: string): string {
-  const header = [
-    `# Imported by "tanya import intents" from ${source}: one entry per label.`,
-    '# Replace each placeholder answer with the real one.',
-    '',
-  ].join('\n');
+  const header = [`# Imported by "tanya import intents" from ${source}: one entry per label.`, '# Replace each placeholder answer with the real one.', ''].join(
+    '\n',
+  );
   return writeFaqFiles(outDir, header, result.entries)[0];
 }

@@ -43,7 +43,12 @@ function parseJsonLines(file: string, content: string): LabelledMessage[] {
 function parseCsv(file: string, content: string): LabelledMessage[] {
   let rows: Record<string, string>[];
   try {
-    rows = parse(content, { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), skip_empty_lines: true, trim: true, relax_column_count: true });
+    rows = parse(content, {
+      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: true,
+    });
   } catch (error) {
     throw new LabelledFileError(file, 1, `not valid CSV (${error instanceof Error ? error.message : String(error)})`);
   }

@@ -194,7 +194,10 @@ export function statsReport(store: ConversationStore, since: string): StatsRepor
   }
   const share = (n: number): number => (questions === 0 ? 0 : n / questions);
   const handoffs = decisions.handoff ?? 0;
-  const ratings = store.listTickets().filter((t) => t.createdAt >= since && t.csat !== undefined).map((t) => t.csat ?? 0);
+  const ratings = store
+    .listTickets()
+    .filter((t) => t.createdAt >= since && t.csat !== undefined)
+    .map((t) => t.csat ?? 0);
   return {
     conversations: conversations.size,
     conversationsHandedOff: handedOff.size,
@@ -204,7 +207,10 @@ export function statsReport(store: ConversationStore, since: string): StatsRepor
     containmentRate: questions === 0 ? 0 : share(questions - handoffs),
     handoffRate: share(handoffs),
     clarificationRate: share(decisions.clarify ?? 0),
-    topEntries: [...entries.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 10).map(([id, answers]) => ({ id, answers })),
+    topEntries: [...entries.entries()]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .slice(0, 10)
+      .map(([id, answers]) => ({ id, answers })),
     csatAverage: ratings.length === 0 ? null : ratings.reduce((a, b) => a + b, 0) / ratings.length,
     csatAnswers: ratings.length,
   };

@@ -104,7 +104,11 @@ export function tuneThresholds(kb: KnowledgeBase, cases: readonly LabelledMessag
       }
     }
   }
-  const current: Thresholds = { answerThreshold: kb.settings.answerThreshold, clarifyThreshold: kb.settings.clarifyThreshold, clarifyMargin: kb.settings.clarifyMargin };
+  const current: Thresholds = {
+    answerThreshold: kb.settings.answerThreshold,
+    clarifyThreshold: kb.settings.clarifyThreshold,
+    clarifyMargin: kb.settings.clarifyMargin,
+  };
   const chosen = best?.t ?? current;
   return { before: replay(current, given), after: replay(chosen, given), thresholds: chosen, crossValidated: pooled.length - given.length };
 }

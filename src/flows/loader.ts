@@ -33,7 +33,17 @@ export function slotReferences(template: string): string[] {
 }
 
 function stepTemplates(step: Step): string[] {
-  return [step.say?.id, step.say?.en, step.ask?.id, step.ask?.en, step.invalid?.id, step.invalid?.en, step.query, step.http?.url, ...Object.values(step.set ?? {})].filter((t): t is string => typeof t === 'string');
+  return [
+    step.say?.id,
+    step.say?.en,
+    step.ask?.id,
+    step.ask?.en,
+    step.invalid?.id,
+    step.invalid?.en,
+    step.query,
+    step.http?.url,
+    ...Object.values(step.set ?? {}),
+  ].filter((t): t is string => typeof t === 'string');
 }
 
 /** The steps a step can lead to; `undefined` targets (unknown ids) are reported separately. */
@@ -57,7 +67,8 @@ function checkGraph(flow: Flow, parsed: ParsedFile, at: Path, problems: KbProble
   const index = new Map<string, number>();
   flow.steps.forEach((step, j) => {
     if (!step.id) return;
-    if (index.has(step.id)) problems.push(problemAt(parsed, [...at, 'steps', j, 'id'], `step id "${step.id}" is used twice in flow "${flow.id}"; give each step its own id`));
+    if (index.has(step.id))
+      problems.push(problemAt(parsed, [...at, 'steps', j, 'id'], `step id "${step.id}" is used twice in flow "${flow.id}"; give each step its own id`));
     else index.set(step.id, j);
   });
   const known = [...index.keys()].join(', ') || '(no step has an id yet)';
@@ -69,7 +80,8 @@ function checkGraph(flow: Flow, parsed: ParsedFile, at: Path, problems: KbProble
       [['http', 'onError'], step.http?.onError],
     ];
     for (const [key, ref] of refs) {
-      if (ref !== undefined && !index.has(ref)) problems.push(problemAt(parsed, [...at, 'steps', j, ...key], `no step "${ref}" in flow "${flow.id}"; use one of: ${known}`));
+      if (ref !== undefined && !index.has(ref))
+        problems.push(problemAt(parsed, [...at, 'steps', j, ...key], `no step "${ref}" in flow "${flow.id}"; use one of: ${known}`));
     }
   });
   // Reachability and "assigned on every path" (intersection of what each predecessor guarantees).
@@ -92,14 +104,27 @@ function checkGraph(flow: Flow, parsed: ParsedFile, at: Path, problems: KbProble
   flow.steps.forEach((step, j) => {
     const have = must[j];
     if (!have) {
-      problems.push(problemAt(parsed, [...at, 'steps', j], `step ${step.id ? `"${step.id}" ` : `#${j + 1} `}of flow "${flow.id}" can never be reached; remove it, or point a "next", "then" or "else" at it`));
+      problems.push(
+        problemAt(
+          parsed,
+          [...at, 'steps', j],
+          `step ${step.id ? `"${step.id}" ` : `#${j + 1} `}of flow "${flow.id}" can never be reached; remove it, or point a "next", "then" or "else" at it`,
+        ),
+      );
       return;
     }
     const used = new Set([...stepTemplates(step).flatMap(slotReferences), ...(step.if ? [step.if.slot.split('.')[0]] : [])]);
     // A step's own "say" runs after its action: a ticket's number and "set" values are there.
     const own = new Set([...(step.action === 'ticket' ? ['ticket'] : []), ...Object.keys(step.set ?? {})]);
     for (const slot of used) {
-      if (!have.has(slot) && !own.has(slot)) problems.push(problemAt(parsed, [...at, 'steps', j], `slot "${slot}" is used in flow "${flow.id}" before it is asked or set on every way to this step; ask it earlier or check the name`));
+      if (!have.has(slot) && !own.has(slot))
+        problems.push(
+          problemAt(
+            parsed,
+            [...at, 'steps', j],
+            `slot "${slot}" is used in flow "${flow.id}" before it is asked or set on every way to this step; ask it earlier or check the name`,
+          ),
+        );
     }
   });
   return index;
@@ -164,7 +189,10 @@ function checkFlowFile(name: string, text: string, folder: FlowFolder): void {
     }
     seen.set(flow.id, name);
     flow.trigger.entries.forEach((entry, k) => {
-      if (entryIds && !entryIds.has(entry)) problems.push(problemAt(parsed, [...at, 'trigger', 'entries', k], `trigger names entry "${entry}", which the knowledge base does not have; check the id`));
+      if (entryIds && !entryIds.has(entry))
+        problems.push(
+          problemAt(parsed, [...at, 'trigger', 'entries', k], `trigger names entry "${entry}", which the knowledge base does not have; check the id`),
+        );
     });
     for (const [kind, list] of [
       ['command', flow.trigger.commands],
@@ -174,7 +202,14 @@ function checkFlowFile(name: string, text: string, folder: FlowFolder): void {
       list.forEach((value, k) => {
         const key = `${kind}:${value.toLowerCase()}`;
         const other = triggers.get(key);
-        if (other && other !== flow.id) problems.push(problemAt(parsed, [...at, 'trigger', `${kind === 'entry' ? 'entries' : `${kind}s`}`, k], `${kind} "${value}" already starts flow "${other}"; one trigger can start one flow`));
+        if (other && other !== flow.id)
+          problems.push(
+            problemAt(
+              parsed,
+              [...at, 'trigger', kind === 'entry' ? 'entries' : `${kind}s`, k],
+              `${kind} "${value}" already starts flow "${other}"; one trigger can start one flow`,
+            ),
+          );
         triggers.set(key, flow.id);
       });
     }

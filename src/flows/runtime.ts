@@ -30,9 +30,7 @@ export interface HttpRequest {
 
 /** Something the engine must do for the flow: hand off, call a service, answer from the KB. */
 export type FlowEffect =
-  | { readonly kind: 'handoff' }
-  | { readonly kind: 'http'; readonly request: HttpRequest }
-  | { readonly kind: 'answer'; readonly query: string };
+  { readonly kind: 'handoff' } | { readonly kind: 'http'; readonly request: HttpRequest } | { readonly kind: 'answer'; readonly query: string };
 
 export interface FlowProgress {
   readonly replies: OutboundMessage[];
@@ -71,7 +69,11 @@ function text(localized: { id: string; en?: string } | undefined, lang: Language
 export function askMessage(step: Step, slots: Readonly<Record<string, string>>, ctx: Pick<FlowContext, 'lang' | 'env'>): OutboundMessage {
   const prompt = fillTemplate(text(step.ask, ctx.lang) ?? '', slots, ctx.env);
   if (step.type === 'choice' && step.options) {
-    return { kind: 'choice', text: prompt, options: step.options.map((o) => ({ label: text(o.label, ctx.lang) ?? o.value, value: text(o.label, ctx.lang) ?? o.value })) };
+    return {
+      kind: 'choice',
+      text: prompt,
+      options: step.options.map((o) => ({ label: text(o.label, ctx.lang) ?? o.value, value: text(o.label, ctx.lang) ?? o.value })),
+    };
   }
   return { kind: 'text', text: prompt };
 }
@@ -155,7 +157,11 @@ export function advance(flow: LoadedFlow, from: number | undefined, slotsIn: Rea
       case 'answer': {
         say(step);
         const next = nextIndex(flow, j);
-        return { replies, ...(next !== undefined ? { state: at(next) } : {}), effect: { kind: 'answer', query: fillTemplate(step.query ?? '', slots, ctx.env) } };
+        return {
+          replies,
+          ...(next !== undefined ? { state: at(next) } : {}),
+          effect: { kind: 'answer', query: fillTemplate(step.query ?? '', slots, ctx.env) },
+        };
       }
       case undefined:
         say(step);
@@ -172,7 +178,18 @@ export function afterHttp(flow: LoadedFlow, state: FlowState, result: { ok: true
   const slots: Record<string, string> = { ...state.slots };
   if (!result.ok) {
     const onError = step.http?.onError;
-    if (onError === undefined) return { replies: [{ kind: 'text', text: ctx.lang === 'en' ? 'Sorry, that service is not answering right now. Please try again later.' : 'Maaf Kak, layanannya sedang tidak bisa dihubungi. Silakan coba lagi nanti ya.' }] };
+    if (onError === undefined)
+      return {
+        replies: [
+          {
+            kind: 'text',
+            text:
+              ctx.lang === 'en'
+                ? 'Sorry, that service is not answering right now. Please try again later.'
+                : 'Maaf Kak, layanannya sedang tidak bisa dihubungi. Silakan coba lagi nanti ya.',
+          },
+        ],
+      };
     return advance(flow, flow.stepIndex.get(onError), slots, ctx);
   }
   const saveAs = step.http?.saveAs;
@@ -191,7 +208,8 @@ function flatten(value: unknown, prefix: string, into: Record<string, string>, d
     }
     return;
   }
-  into[prefix] = String(value).slice(0, 500);
+  // JSON leaves are strings, numbers and booleans.
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') into[prefix] = String(value).slice(0, 500);
 }
 
 /**
@@ -214,7 +232,10 @@ export function reask(flow: LoadedFlow, state: FlowState, ctx: FlowContext): Flo
   const retries = state.retries + 1;
   if (retries > (step.retries ?? 2)) return { replies: [], effect: { kind: 'handoff' } };
   const invalid = text(step.invalid, ctx.lang) ?? (ctx.lang === 'en' ? 'Sorry, that does not look right.' : 'Maaf Kak, sepertinya jawabannya belum sesuai.');
-  return { replies: [{ kind: 'text', text: fillTemplate(invalid, state.slots, ctx.env) }, askMessage(step, state.slots, ctx)], state: { ...state, retries, lastAt: ctx.now.toISOString() } };
+  return {
+    replies: [{ kind: 'text', text: fillTemplate(invalid, state.slots, ctx.env) }, askMessage(step, state.slots, ctx)],
+    state: { ...state, retries, lastAt: ctx.now.toISOString() },
+  };
 }
 
 /** The flow a message starts by command or keyword, if any. */

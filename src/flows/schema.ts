@@ -72,25 +72,34 @@ export const stepSchema = z
     /** For `action: answer`: the question to answer from the knowledge base (template). */
     query: nonEmpty.optional(),
     /** For `action: ticket`: the prefix of the record number (default "K"). */
-    prefix: z.string().regex(/^[A-Z]{1,3}$/, 'one to three capital letters, e.g. "K"').optional(),
+    prefix: z
+      .string()
+      .regex(/^[A-Z]{1,3}$/, 'one to three capital letters, e.g. "K"')
+      .optional(),
     next: stepRef.optional(),
   })
   .strict()
   .superRefine((step, ctx) => {
     const kinds = [step.ask ? 'ask' : '', step.if ? 'if' : '', step.set ? 'set' : '', step.action ? 'action' : ''].filter(Boolean);
-    if (kinds.length > 1) ctx.addIssue({ code: 'custom', path: [], message: `a step does one thing; this one has ${kinds.join(' and ')}: split it into several steps` });
-    if (kinds.length === 0 && !step.say) ctx.addIssue({ code: 'custom', path: [], message: 'the step does nothing; give it "say", "ask", "if", "set" or "action"' });
+    if (kinds.length > 1)
+      ctx.addIssue({ code: 'custom', path: [], message: `a step does one thing; this one has ${kinds.join(' and ')}: split it into several steps` });
+    if (kinds.length === 0 && !step.say)
+      ctx.addIssue({ code: 'custom', path: [], message: 'the step does nothing; give it "say", "ask", "if", "set" or "action"' });
     if (step.ask && !step.slot) ctx.addIssue({ code: 'custom', path: ['slot'], message: 'an "ask" step needs "slot:" (where the answer is kept)' });
     if (step.ask && !step.type) ctx.addIssue({ code: 'custom', path: ['type'], message: `an "ask" step needs "type:" (one of ${SLOT_TYPES.join(', ')})` });
-    if (step.type === 'choice' && !step.options) ctx.addIssue({ code: 'custom', path: ['options'], message: 'a "choice" question needs "options:" (value and label for each)' });
+    if (step.type === 'choice' && !step.options)
+      ctx.addIssue({ code: 'custom', path: ['options'], message: 'a "choice" question needs "options:" (value and label for each)' });
     if (step.type === 'pattern') {
       if (!step.pattern) ctx.addIssue({ code: 'custom', path: ['pattern'], message: 'a "pattern" question needs "pattern:", e.g. "^INV-?\\\\d{5}$"' });
       else if (!validRegex(step.pattern)) ctx.addIssue({ code: 'custom', path: ['pattern'], message: 'this pattern is not a valid regular expression' });
     }
-    if (step.if?.matches !== undefined && !validRegex(step.if.matches)) ctx.addIssue({ code: 'custom', path: ['if', 'matches'], message: 'this pattern is not a valid regular expression' });
-    if (step.if && !step.then && !step.else) ctx.addIssue({ code: 'custom', path: ['then'], message: 'an "if" step needs "then:" and/or "else:" (step ids to go to)' });
+    if (step.if?.matches !== undefined && !validRegex(step.if.matches))
+      ctx.addIssue({ code: 'custom', path: ['if', 'matches'], message: 'this pattern is not a valid regular expression' });
+    if (step.if && !step.then && !step.else)
+      ctx.addIssue({ code: 'custom', path: ['then'], message: 'an "if" step needs "then:" and/or "else:" (step ids to go to)' });
     if (step.action === 'http' && !step.http) ctx.addIssue({ code: 'custom', path: ['http'], message: 'an "http" action needs "http: { url: … }"' });
-    if (step.action === 'answer' && !step.query) ctx.addIssue({ code: 'custom', path: ['query'], message: 'an "answer" action needs "query:" (the question to answer, e.g. "alamat toko {city}")' });
+    if (step.action === 'answer' && !step.query)
+      ctx.addIssue({ code: 'custom', path: ['query'], message: 'an "answer" action needs "query:" (the question to answer, e.g. "alamat toko {city}")' });
   });
 
 export const flowSchema = z

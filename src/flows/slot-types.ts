@@ -6,14 +6,68 @@ import type { Step } from './schema';
 export type SlotParse = { readonly ok: true; readonly value: string } | { readonly ok: false };
 
 const NUMBER_WORDS: Readonly<Record<string, number>> = {
-  nol: 0, satu: 1, dua: 2, tiga: 3, empat: 4, lima: 5, enam: 6, tujuh: 7, delapan: 8, sembilan: 9, sepuluh: 10,
-  zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
+  nol: 0,
+  satu: 1,
+  dua: 2,
+  tiga: 3,
+  empat: 4,
+  lima: 5,
+  enam: 6,
+  tujuh: 7,
+  delapan: 8,
+  sembilan: 9,
+  sepuluh: 10,
+  zero: 0,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
 };
 
 const MONTHS: Readonly<Record<string, number>> = {
-  jan: 1, januari: 1, january: 1, feb: 2, februari: 2, february: 2, mar: 3, maret: 3, march: 3, apr: 4, april: 4,
-  mei: 5, may: 5, jun: 6, juni: 6, june: 6, jul: 7, juli: 7, july: 7, agu: 8, agt: 8, agustus: 8, aug: 8, august: 8,
-  sep: 9, sept: 9, september: 9, okt: 10, oktober: 10, oct: 10, october: 10, nov: 11, november: 11, des: 12, desember: 12, dec: 12, december: 12,
+  jan: 1,
+  januari: 1,
+  january: 1,
+  feb: 2,
+  februari: 2,
+  february: 2,
+  mar: 3,
+  maret: 3,
+  march: 3,
+  apr: 4,
+  april: 4,
+  mei: 5,
+  may: 5,
+  jun: 6,
+  juni: 6,
+  june: 6,
+  jul: 7,
+  juli: 7,
+  july: 7,
+  agu: 8,
+  agt: 8,
+  agustus: 8,
+  aug: 8,
+  august: 8,
+  sep: 9,
+  sept: 9,
+  september: 9,
+  okt: 10,
+  oktober: 10,
+  oct: 10,
+  october: 10,
+  nov: 11,
+  november: 11,
+  des: 12,
+  desember: 12,
+  dec: 12,
+  december: 12,
 };
 
 const ok = (value: string): SlotParse => ({ ok: true, value });
@@ -45,7 +99,9 @@ export function parseNumber(text: string): SlotParse {
  * "12 Desember", "12 des 2026" (Indonesian and English month names), kept as YYYY-MM-DD.
  */
 export function parseDate(text: string, now: Date, timeZone: string): SlotParse {
-  const t = foldText(text).trim().replace(/^tanggal\s+|^tgl\.?\s+/, '');
+  const t = foldText(text)
+    .trim()
+    .replace(/^tanggal\s+|^tgl\.?\s+/, '');
   const [y, m, d] = localDate(now, timeZone).split('-').map(Number);
   const iso = (year: number, month: number, day: number): SlotParse => {
     const date = new Date(Date.UTC(year, month - 1, day));
@@ -74,11 +130,19 @@ export function parseChoice(text: string, step: Step): SlotParse {
   }
   const exact = options.find((o) => foldText(o.value) === t || foldText(o.label.id) === t || (o.label.en !== undefined && foldText(o.label.en) === t));
   if (exact) return ok(exact.value);
-  const partial = options.filter((o) => [o.label.id, o.label.en ?? '', o.value].some((l) => l && (t.includes(foldText(l)) || (t.length >= 3 && foldText(l).includes(t)))));
+  const partial = options.filter((o) =>
+    [o.label.id, o.label.en ?? '', o.value].some((l) => l && (t.includes(foldText(l)) || (t.length >= 3 && foldText(l).includes(t)))),
+  );
   if (partial.length === 1) return ok(partial[0].value);
   // A word of the answer that names exactly one option ("yg email aja").
   const words = new Set(t.split(/[^\p{L}\p{N}]+/u).filter((w) => w.length >= 3));
-  const byWord = options.filter((o) => [o.label.id, o.label.en ?? '', o.value].some((l) => foldText(l).split(/[^\p{L}\p{N}]+/u).some((w) => words.has(w))));
+  const byWord = options.filter((o) =>
+    [o.label.id, o.label.en ?? '', o.value].some((l) =>
+      foldText(l)
+        .split(/[^\p{L}\p{N}]+/u)
+        .some((w) => words.has(w)),
+    ),
+  );
   return byWord.length === 1 ? ok(byWord[0].value) : no;
 }
 

@@ -185,7 +185,12 @@ export class HandoffHub {
     store.atomically(() => {
       store.retryItem(item.seq, this.now(), error.message);
       store.completeItem(item.seq, this.now());
-      if (ticket) store.enqueue({ kind: HANDOFF_EVENT, target: ticket.id, payload: { type: 'delivery-failed', ticketId: ticket.id, reason: `${error.message}. ${error.advice}`, text } satisfies HandoffEvent });
+      if (ticket)
+        store.enqueue({
+          kind: HANDOFF_EVENT,
+          target: ticket.id,
+          payload: { type: 'delivery-failed', ticketId: ticket.id, reason: `${error.message}. ${error.advice}`, text } satisfies HandoffEvent,
+        });
     });
     log.warn({ target: item.target, ticket: ticket?.id, reason: error.message }, 'message cannot be delivered; agents told');
   }

@@ -49,7 +49,11 @@ export class TelegramDesk implements AgentDestination {
         await this.post(ticket, `👤 ${customerName(ticket)}: ${event.kind === 'text' ? event.text : `[${event.kind}] ${event.text}`.trim()}`);
         return;
       case 'ticket-claimed':
-        await this.post(ticket, `✅ ${ticket.id} diklaim oleh / claimed by ${event.agent}. Balas (reply) pesan tiket ini untuk menjawab pelanggan; /resolve untuk menutup.`, button('☑️ Selesai / Resolve', `resolve:${ticket.id}`));
+        await this.post(
+          ticket,
+          `✅ ${ticket.id} diklaim oleh / claimed by ${event.agent}. Balas (reply) pesan tiket ini untuk menjawab pelanggan; /resolve untuk menutup.`,
+          button('☑️ Selesai / Resolve', `resolve:${ticket.id}`),
+        );
         return;
       case 'ticket-resolved':
         await this.post(ticket, `☑️ ${ticket.id} selesai / resolved${event.agent ? ` (${event.agent})` : ''}. Bot melayani pelanggan lagi.`);
@@ -58,7 +62,10 @@ export class TelegramDesk implements AgentDestination {
         await this.post(ticket, `↩️ ${ticket.id}: pelanggan kembali ke bot / the customer went back to the bot.`);
         return;
       case 'delivery-failed':
-        await this.post(ticket, `⚠️ Pesan ke pelanggan tidak terkirim / not delivered: ${event.reason}\n«${event.text.slice(0, 300)}»\nTiket tetap terbuka / the ticket stays open.`);
+        await this.post(
+          ticket,
+          `⚠️ Pesan ke pelanggan tidak terkirim / not delivered: ${event.reason}\n«${event.text.slice(0, 300)}»\nTiket tetap terbuka / the ticket stays open.`,
+        );
         return;
       case 'agent-message':
         // Agents' own replies are already in the group (or came from the helpdesk): nothing to echo.
@@ -73,8 +80,15 @@ export class TelegramDesk implements AgentDestination {
       const data = 'data' in query ? query.data : '';
       const [action, ticketId] = data.split(':');
       const agent = agentName(query.from);
-      const result = action === 'claim' ? this.options.desk.claim(ticketId ?? '', agent, VIA) : action === 'resolve' ? this.options.desk.resolve(ticketId ?? '', agent, VIA) : undefined;
-      await this.options.telegram.answerCbQuery(query.id, result ? outcomeText(result, action === 'claim' ? 'claim' : 'resolve') : undefined).catch(() => undefined);
+      const result =
+        action === 'claim'
+          ? this.options.desk.claim(ticketId ?? '', agent, VIA)
+          : action === 'resolve'
+            ? this.options.desk.resolve(ticketId ?? '', agent, VIA)
+            : undefined;
+      await this.options.telegram
+        .answerCbQuery(query.id, result ? outcomeText(result, action === 'claim' ? 'claim' : 'resolve') : undefined)
+        .catch(() => undefined);
       return;
     }
     if (!('message' in update)) return;
@@ -112,8 +126,18 @@ export class TelegramDesk implements AgentDestination {
       `Alasan / reason: ${ticket.reason}`,
       `Pertanyaan terakhir / last question: ${s.lastQuestion || '—'}`,
       s.candidates.length > 0 ? `Kandidat / candidates: ${s.candidates.map((c) => `${c.entryId} (${c.score.toFixed(2)})`).join(', ')}` : '',
-      s.flow ? `Alur / flow: ${s.flow.id} ${Object.entries(s.flow.slots).filter(([k, v]) => v !== '' && k !== 'channel').map(([k, v]) => `${k}=${String(v)}`).join(', ')}` : '',
-      Object.entries(s.entities).filter(([, v]) => v).length > 0 ? `Entitas / entities: ${Object.entries(s.entities).filter(([, v]) => v).map(([k, v]) => `${k}=${String(v)}`).join(', ')}` : '',
+      s.flow
+        ? `Alur / flow: ${s.flow.id} ${Object.entries(s.flow.slots)
+            .filter(([k, v]) => v !== '' && k !== 'channel')
+            .map(([k, v]) => `${k}=${String(v)}`)
+            .join(', ')}`
+        : '',
+      Object.entries(s.entities).filter(([, v]) => v).length > 0
+        ? `Entitas / entities: ${Object.entries(s.entities)
+            .filter(([, v]) => v)
+            .map(([k, v]) => `${k}=${String(v)}`)
+            .join(', ')}`
+        : '',
       lines.length <= INLINE_TRANSCRIPT_CHARS ? `\nTranskrip / transcript:\n${lines}` : '\nTranskrip terlampir / transcript attached (.txt).',
       '\nKlaim tiket ini, lalu balas (reply) pesannya untuk menjawab pelanggan.',
     ]
@@ -124,7 +148,11 @@ export class TelegramDesk implements AgentDestination {
       await this.post(ticket, piece, i === pieces.length - 1 ? button('🙋 Klaim / Claim', `claim:${ticket.id}`) : undefined);
     }
     if (lines.length > INLINE_TRANSCRIPT_CHARS) {
-      const sent = await this.options.telegram.sendDocument(this.options.chatId, Input.fromBuffer(Buffer.from(`${lines}\n`, 'utf8'), `${ticket.id}-transcript.txt`), { caption: `Transkrip ${ticket.id}` });
+      const sent = await this.options.telegram.sendDocument(
+        this.options.chatId,
+        Input.fromBuffer(Buffer.from(`${lines}\n`, 'utf8'), `${ticket.id}-transcript.txt`),
+        { caption: `Transkrip ${ticket.id}` },
+      );
       this.remember(ticket, sent);
     }
   }
@@ -134,7 +162,10 @@ export class TelegramDesk implements AgentDestination {
    * bots on one database, another bot's desk may have posted earlier events in its own group).
    */
   private async post(ticket: HandoffTicket, text: string, keyboard?: InlineKeyboardMarkup): Promise<void> {
-    const first = this.options.store.ticketRefs(ticket.id, DESTINATION).find((ref) => ref.startsWith(`${this.options.chatId}:`))?.split(':')[1];
+    const first = this.options.store
+      .ticketRefs(ticket.id, DESTINATION)
+      .find((ref) => ref.startsWith(`${this.options.chatId}:`))
+      ?.split(':')[1];
     const sent = await this.options.telegram.sendMessage(this.options.chatId, text.slice(0, 4096), {
       ...(keyboard ? { reply_markup: keyboard } : {}),
       ...(first ? { reply_parameters: { message_id: Number(first), allow_sending_without_reply: true } } : {}),
@@ -152,7 +183,13 @@ export class TelegramDesk implements AgentDestination {
     const text =
       open.length === 0
         ? 'Tidak ada tiket terbuka / no open tickets.'
-        : [`Tiket terbuka / open tickets (${open.length}):`, ...open.map((t) => `• ${t.id} · ${t.status}${t.agent ? ` (${t.agent})` : ''} · ${channelLabel(t)} · ${customerName(t)} · ${t.summary.lastQuestion.slice(0, 60)}`)].join('\n');
+        : [
+            `Tiket terbuka / open tickets (${open.length}):`,
+            ...open.map(
+              (t) =>
+                `• ${t.id} · ${t.status}${t.agent ? ` (${t.agent})` : ''} · ${channelLabel(t)} · ${customerName(t)} · ${t.summary.lastQuestion.slice(0, 60)}`,
+            ),
+          ].join('\n');
     await this.say(message, text);
   }
 

@@ -72,7 +72,12 @@ export type SignatureCheck = { readonly ok: true; readonly replayId: string } | 
  * Checks a helpdesk call's signature and timestamp (pure: no replay memory). On success,
  * `replayId` is what the caller must remember as used.
  */
-export function checkSignedCall(secret: string, headers: { readonly signature: string | undefined; readonly timestamp: string | undefined }, call: Omit<SignedCall, 'timestamp'>, nowSeconds: number): SignatureCheck {
+export function checkSignedCall(
+  secret: string,
+  headers: { readonly signature: string | undefined; readonly timestamp: string | undefined },
+  call: Omit<SignedCall, 'timestamp'>,
+  nowSeconds: number,
+): SignatureCheck {
   const { signature, timestamp } = headers;
   if (!signature) return { ok: false, reason: 'missing signature' };
   if (!timestamp || !/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'missing or malformed timestamp' };
@@ -126,7 +131,12 @@ export class WebhookDestination implements AgentDestination {
   async start(): Promise<void> {
     const { server } = this.options;
     const limit = { maxBodyBytes: HELPDESK_CALL_MAX_BYTES };
-    server.route('POST', '/handoff/tickets/:id/messages', (r) => this.inbound(r, (body, id) => this.options.desk.reply(id, agentOf(body), typeof body.text === 'string' ? body.text : '', VIA)), limit);
+    server.route(
+      'POST',
+      '/handoff/tickets/:id/messages',
+      (r) => this.inbound(r, (body, id) => this.options.desk.reply(id, agentOf(body), typeof body.text === 'string' ? body.text : '', VIA)),
+      limit,
+    );
     server.route('POST', '/handoff/tickets/:id/claim', (r) => this.inbound(r, (body, id) => this.options.desk.claim(id, agentOf(body), VIA)), limit);
     server.route('POST', '/handoff/tickets/:id/resolve', (r) => this.inbound(r, (body, id) => this.options.desk.resolve(id, agentOf(body), VIA)), limit);
   }

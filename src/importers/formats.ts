@@ -16,7 +16,10 @@ const COLUMN_NAMES: Readonly<Record<'question' | 'answer' | 'category' | 'langua
 };
 
 function splitQuestions(cell: string): string[] {
-  return cell.split(/\r?\n|\s\|\s|;;/).map((q) => q.trim()).filter(Boolean);
+  return cell
+    .split(/\r?\n|\s\|\s|;;/)
+    .map((q) => q.trim())
+    .filter(Boolean);
 }
 
 /**
@@ -27,7 +30,13 @@ function splitQuestions(cell: string): string[] {
 export function readSpreadsheet(file: string, onProgress?: Progress): Migration {
   const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   const delimiter = /\.tsv$/i.test(file) || (!text.split('\n')[0].includes(',') && text.includes('\t')) ? '\t' : ',';
-  const rows = parseCsv(text, { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), delimiter, skip_empty_lines: true, relax_column_count: true, bom: true }) as Record<string, string>[];
+  const rows = parseCsv<Record<string, string>>(text, {
+    columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+    delimiter,
+    skip_empty_lines: true,
+    relax_column_count: true,
+    bom: true,
+  });
   const header = Object.keys(rows[0] ?? {});
   const column = (kind: keyof typeof COLUMN_NAMES): string | undefined => header.find((h) => COLUMN_NAMES[kind].includes(h));
   const q = column('question');
@@ -56,8 +65,16 @@ export function readSpreadsheet(file: string, onProgress?: Progress): Migration 
  */
 export function readQnaTsv(file: string, onProgress?: Progress): Migration {
   const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
-  const rows = parseCsv(text, { columns: (h: string[]) => h.map((x) => x.trim().toLowerCase()), delimiter: '\t', skip_empty_lines: true, relax_column_count: true, relax_quotes: true, quote: false }) as Record<string, string>[];
-  if (!rows[0] || !('question' in rows[0]) || !('answer' in rows[0])) throw new Error(`${file}: not a QnA Maker export (needs Question and Answer columns, tab-separated)`);
+  const rows = parseCsv<Record<string, string>>(text, {
+    columns: (h: string[]) => h.map((x) => x.trim().toLowerCase()),
+    delimiter: '\t',
+    skip_empty_lines: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    quote: false,
+  });
+  if (!rows[0] || !('question' in rows[0]) || !('answer' in rows[0]))
+    throw new Error(`${file}: not a QnA Maker export (needs Question and Answer columns, tab-separated)`);
   const unsupported: string[] = [];
   const pairs = new Map<string, { questions: string[]; answer: string; category?: string }>();
   rows.forEach((row, i) => {
@@ -109,7 +126,11 @@ export function readRasa(nluFile: string, domainFile?: string, onProgress?: Prog
   const nlu = parseYaml(readFileSync(nluFile, 'utf8')) as { nlu?: RasaNluItem[] } | null;
   if (!nlu || !Array.isArray(nlu.nlu)) throw new Error(`${nluFile}: not a Rasa NLU file (needs "nlu:" with intents)`);
   const domainPath = domainFile ?? join(dirname(nluFile), 'domain.yml');
-  const domain = existsSync(domainPath) ? (parseYaml(readFileSync(domainPath, 'utf8')) as { responses?: Record<string, { text?: string; buttons?: unknown; image?: unknown; custom?: unknown }[]> } | null) : null;
+  const domain = existsSync(domainPath)
+    ? (parseYaml(readFileSync(domainPath, 'utf8')) as {
+        responses?: Record<string, { text?: string; buttons?: unknown; image?: unknown; custom?: unknown }[]>;
+      } | null)
+    : null;
   const unsupported: string[] = [];
   if (!domain) unsupported.push(`responses: no domain.yml found (answers are placeholders; pass --domain FILE)`);
   const entries: MigratedEntry[] = [];
@@ -120,7 +141,8 @@ export function readRasa(nluFile: string, domainFile?: string, onProgress?: Prog
       if (annotated) unsupported.push(`entity annotations in intent "${item.intent}" (kept as plain text)`);
       const responses = domain?.responses?.[`utter_${item.intent}`] ?? [];
       const text = responses.find((r) => typeof r.text === 'string')?.text;
-      if (responses.some((r) => r.buttons || r.image || r.custom)) unsupported.push(`buttons/images/custom payloads of utter_${item.intent} (only the text is kept)`);
+      if (responses.some((r) => r.buttons || r.image || r.custom))
+        unsupported.push(`buttons/images/custom payloads of utter_${item.intent} (only the text is kept)`);
       if (domain && !text) unsupported.push(`intent "${item.intent}" has no utter_${item.intent} text response (placeholder answer)`);
       entries.push({ name: item.intent, questions: texts, ...(text ? { answer: text } : {}) });
     } else if (item.synonym) unsupported.push(`synonym "${item.synonym}" (add it under settings.synonyms)`);
@@ -162,7 +184,8 @@ export function readDialogflow(path: string, onProgress?: Progress): Migration {
     }
   }
   const intentFiles = [...files.keys()].filter((f) => /(^|\/)intents\/[^/]+\.json$/.test(f) && !/_usersays_[a-z-]+\.json$/i.test(f)).sort();
-  if (intentFiles.length === 0) throw new Error(`${path}: no intents/*.json found; export the agent from the Dialogflow ES console (Settings → Export and Import)`);
+  if (intentFiles.length === 0)
+    throw new Error(`${path}: no intents/*.json found; export the agent from the Dialogflow ES console (Settings → Export and Import)`);
   const unsupported: string[] = [];
   if ([...files.keys()].some((f) => /(^|\/)entities\//.test(f))) unsupported.push('entities (use products/stores in the catalogue, or synonyms)');
   const entries: MigratedEntry[] = [];
@@ -173,7 +196,14 @@ export function readDialogflow(path: string, onProgress?: Progress): Migration {
     const stem = file.replace(/\.json$/, '');
     const questions = [...files.keys()]
       .filter((f) => f.startsWith(`${stem}_usersays_`))
-      .flatMap((f) => (JSON.parse(files.get(f) ?? '[]') as { data?: { text?: string }[] }[]).map((u) => (u.data ?? []).map((d) => d.text ?? '').join('').trim()));
+      .flatMap((f) =>
+        (JSON.parse(files.get(f) ?? '[]') as { data?: { text?: string }[] }[]).map((u) =>
+          (u.data ?? [])
+            .map((d) => d.text ?? '')
+            .join('')
+            .trim(),
+        ),
+      );
     const texts: string[] = [];
     for (const response of intent.responses ?? []) {
       for (const message of response.messages ?? []) {
@@ -184,7 +214,8 @@ export function readDialogflow(path: string, onProgress?: Progress): Migration {
         const speech = Array.isArray(message.speech) ? message.speech[0] : message.speech;
         if (speech) texts.push(speech);
       }
-      if ((response.affectedContexts?.length ?? 0) > 0 || (intent.contexts?.length ?? 0) > 0) unsupported.push(`contexts of intent "${name}" (write a flow for multi-turn tasks)`);
+      if ((response.affectedContexts?.length ?? 0) > 0 || (intent.contexts?.length ?? 0) > 0)
+        unsupported.push(`contexts of intent "${name}" (write a flow for multi-turn tasks)`);
     }
     if (intent.webhookUsed) unsupported.push(`webhook fulfilment of intent "${name}" (use a flow's http action)`);
     if ((intent.events?.length ?? 0) > 0) unsupported.push(`events of intent "${name}"`);

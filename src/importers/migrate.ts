@@ -20,7 +20,10 @@ export interface Migration {
 
 const detector = new LanguageDetector([], []);
 
-const words = (text: string): string[] => foldText(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+const words = (text: string): string[] =>
+  foldText(text)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
 
 /** A valid, unique entry id from a name: lower case, "-" between words. */
 function idFor(name: string, taken: Set<string>): string {

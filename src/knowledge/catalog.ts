@@ -117,8 +117,7 @@ function minutesOf(time: string): number {
 
 /** When agents are next at work: now, or a later day and time (local). */
 export type AgentAvailability =
-  | { readonly open: true }
-  | { readonly open: false; readonly next?: { readonly inDays: number; readonly day: Weekday; readonly time: string } };
+  { readonly open: true } | { readonly open: false; readonly next?: { readonly inDays: number; readonly day: Weekday; readonly time: string } };
 
 /**
  * Whether agents work at `at` by their weekly hours and holidays (no hours set: always), and

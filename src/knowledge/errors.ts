@@ -17,10 +17,7 @@ export function formatProblem(problem: KbProblem): string {
 /** Thrown when a knowledge base cannot be loaded; carries every problem found, not just the first. */
 export class KnowledgeError extends Error {
   constructor(readonly problems: readonly KbProblem[]) {
-    super(
-      `the knowledge base has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` +
-        problems.map(formatProblem).join('\n'),
-    );
+    super(`the knowledge base has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` + problems.map(formatProblem).join('\n'));
     this.name = 'KnowledgeError';
   }
 }

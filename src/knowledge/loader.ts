@@ -1,16 +1,7 @@
 import { KnowledgeError, limitPerFile, unexpectedProblem, type KbProblem } from './errors';
 import { DEFAULT_SOURCE_LIMITS, readYamlSources, yamlFilesIn, type SourceKind, type SourceLimits } from './source-files';
 import { locate, parseYamlFile, problemAt, type ParsedFile, type Path } from './yaml-source';
-import {
-  knowledgeFileSchema,
-  settingsSchema,
-  type Entry,
-  type KnowledgeBase,
-  type KnowledgeFile,
-  type Product,
-  type SourceRef,
-  type Store,
-} from './schema';
+import { knowledgeFileSchema, settingsSchema, type Entry, type KnowledgeBase, type KnowledgeFile, type Product, type SourceRef, type Store } from './schema';
 
 /** Allowed keys for the object at `path`, to suggest fixes for misspelled fields. */
 function allowedKeys(path: Path): string[] | undefined {
@@ -160,7 +151,12 @@ function mergeFiles(files: readonly { parsed: ParsedFile; data: KnowledgeFile }[
   for (const ref of storeRefs) {
     if (!storeIds.has(ref.storeId)) {
       problems.push(
-        problemAt(ref.parsed, ref.path.slice(0, -1), `stock names store "${ref.storeId}", which is not defined; use one of ${[...storeIds].join(', ') || '(no stores yet)'}`, ref.storeId),
+        problemAt(
+          ref.parsed,
+          ref.path.slice(0, -1),
+          `stock names store "${ref.storeId}", which is not defined; use one of ${[...storeIds].join(', ') || '(no stores yet)'}`,
+          ref.storeId,
+        ),
       );
     }
   }
@@ -174,7 +170,13 @@ function mergeFiles(files: readonly { parsed: ParsedFile; data: KnowledgeFile }[
   if (settings.clarifyThreshold > settings.answerThreshold) {
     const at = files.find((f) => f.data.settings?.clarifyThreshold !== undefined) ?? files[0];
     if (at) {
-      problems.push(problemAt(at.parsed, ['settings', 'clarifyThreshold'], `clarifyThreshold (${settings.clarifyThreshold}) is above answerThreshold (${settings.answerThreshold}); make it lower`));
+      problems.push(
+        problemAt(
+          at.parsed,
+          ['settings', 'clarifyThreshold'],
+          `clarifyThreshold (${settings.clarifyThreshold}) is above answerThreshold (${settings.answerThreshold}); make it lower`,
+        ),
+      );
     }
   }
   return { settings, stores, products, entries, sources, settingsFiles };

@@ -46,7 +46,10 @@ function lineFinder(): (file: string, needle: string, fromLine: number) => { lin
   };
 }
 
-const normalize = (text: string): string => foldText(text).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+const normalize = (text: string): string =>
+  foldText(text)
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 
 /**
  * Editors' quality checks, each with file:line. Errors (`tanya check` exits 1):
@@ -150,8 +153,16 @@ export function qualityWarnings(kb: KnowledgeBase): KbProblem[] {
         const tally = kept.get(e.entry.id) ?? { examples: 0, kept: 0, lostTo: new Set<string>() };
         kept.set(e.entry.id, tally);
         tally.examples++;
-        if ((verdict.type === 'answer' && verdict.entryId === e.entry.id) || (verdict.type === 'clarify' && verdict.entryIds.includes(e.entry.id))) tally.kept++;
-        else tally.lostTo.add(verdict.type === 'answer' ? `"${verdict.entryId}"` : verdict.type === 'clarify' ? verdict.entryIds.map((id) => `"${id}"`).join('/') : 'the fallback');
+        if ((verdict.type === 'answer' && verdict.entryId === e.entry.id) || (verdict.type === 'clarify' && verdict.entryIds.includes(e.entry.id)))
+          tally.kept++;
+        else
+          tally.lostTo.add(
+            verdict.type === 'answer'
+              ? `"${verdict.entryId}"`
+              : verdict.type === 'clarify'
+                ? verdict.entryIds.map((id) => `"${id}"`).join('/')
+                : 'the fallback',
+          );
         if (wrongAnswer(e, verdict)) suspects.push({ example: e, verdict });
       }
     }
@@ -182,10 +193,19 @@ export function qualityWarnings(kb: KnowledgeBase): KbProblem[] {
     const at = { line: src.line, column: 1 };
     // 3. Too few examples.
     const count = entry.questions.id.length + entry.questions.en.length;
-    if (count < 3) warn(src.file, at, `entry "${entry.id}" has only ${count} example question${count === 1 ? '' : 's'}; write at least 3 (5–10 is better) the way customers ask`);
+    if (count < 3)
+      warn(
+        src.file,
+        at,
+        `entry "${entry.id}" has only ${count} example question${count === 1 ? '' : 's'}; write at least 3 (5–10 is better) the way customers ask`,
+      );
     // 4. A declared language without an answer.
     if (entry.answer && kb.settings.languages.includes('en') && !entry.answer.en) {
-      warn(src.file, find(src.file, 'answer:', src.line), `entry "${entry.id}" has no English answer ("en:") although the knowledge base answers in English; English customers get the Indonesian one`);
+      warn(
+        src.file,
+        find(src.file, 'answer:', src.line),
+        `entry "${entry.id}" has no English answer ("en:") although the knowledge base answers in English; English customers get the Indonesian one`,
+      );
     }
   }
 
@@ -199,13 +219,21 @@ export function qualityWarnings(kb: KnowledgeBase): KbProblem[] {
     return { file: kb.settingsFiles?.[0] ?? 'knowledge', at: { line: 1, column: 1 } };
   };
   for (const [written, standard] of Object.entries(kb.settings.slang)) {
-    if (normalize(standard).split(' ').some((w) => !words.has(w))) {
+    if (
+      normalize(standard)
+        .split(' ')
+        .some((w) => !words.has(w))
+    ) {
       const { file, at } = settingsAt(written);
       warn(file, at, `slang "${written}: ${standard}" is unused: no example question contains "${standard}"; remove it or add examples that use the word`);
     }
   }
   for (const canonical of Object.keys(kb.settings.synonyms)) {
-    if (normalize(canonical).split(' ').some((w) => !words.has(w))) {
+    if (
+      normalize(canonical)
+        .split(' ')
+        .some((w) => !words.has(w))
+    ) {
       const { file, at } = settingsAt(canonical);
       warn(file, at, `synonyms for "${canonical}" are unused: no example question contains "${canonical}"; remove them or add examples that use the word`);
     }

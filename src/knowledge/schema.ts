@@ -6,19 +6,14 @@ import { z } from 'zod';
  * Documented for editors in docs/knowledge-base.md.
  */
 
-export const id = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_./-]*$/, 'use lower-case letters, digits, "-", "_", "/" or "." (e.g. "return-policy")');
+export const id = z.string().regex(/^[a-z0-9][a-z0-9_./-]*$/, 'use lower-case letters, digits, "-", "_", "/" or "." (e.g. "return-policy")');
 
 export const nonEmpty = z.string().trim().min(1, 'must not be empty');
 
 /** Text per language; Indonesian is required, English optional. */
 export const localized = z.object({ id: nonEmpty, en: nonEmpty.optional() }).strict();
 
-const hoursRange = z.union([
-  z.literal('closed'),
-  z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'write "09:00-21:00" or "closed"'),
-]);
+const hoursRange = z.union([z.literal('closed'), z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'write "09:00-21:00" or "closed"')]);
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -81,7 +76,7 @@ export const storeSchema = z
     address: nonEmpty,
     phone: nonEmpty,
     hours: weekHours,
-    map: z.string().url('write a full link such as "https://maps.google.com/?q=-6.2,106.8"'),
+    map: z.url('write a full link such as "https://maps.google.com/?q=-6.2,106.8"'),
     coordinates: z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).strict(),
     /** IANA time zone of the branch's hours, e.g. "Asia/Makassar" for Bali (default: `settings.timezone`). */
     timezone: timeZone.optional(),
@@ -98,8 +93,14 @@ export const variantSchema = z
     id,
     /** How the variant is shown: "128GB Hitam". */
     name: nonEmpty,
-    storage: z.string().regex(/^\d+\s?(GB|TB)$/i, 'write storage like "128GB" or "1TB"').optional(),
-    ram: z.string().regex(/^\d+\s?GB$/i, 'write RAM like "8GB"').optional(),
+    storage: z
+      .string()
+      .regex(/^\d+\s?(GB|TB)$/i, 'write storage like "128GB" or "1TB"')
+      .optional(),
+    ram: z
+      .string()
+      .regex(/^\d+\s?GB$/i, 'write RAM like "8GB"')
+      .optional(),
     color: nonEmpty.optional(),
     price: rupiah,
     /** Units in stock per store id. A store not listed has none. */

@@ -276,7 +276,8 @@ export function controlCharacterProblem(name: string, text: string): KbProblem |
   if (!m) return undefined;
   const at = endOf(text.slice(0, m.index));
   const code = m[0].charCodeAt(0);
-  const what = code === 0 ? 'a NUL character (an invisible zero byte)' : `an invisible control character (U+${code.toString(16).toUpperCase().padStart(4, '0')})`;
+  const what =
+    code === 0 ? 'a NUL character (an invisible zero byte)' : `an invisible control character (U+${code.toString(16).toUpperCase().padStart(4, '0')})`;
   return problem(name, `the file contains ${what} here; delete it (it often comes from copying text out of another program)`, at.line, at.column);
 }
 
@@ -318,7 +319,12 @@ export function readYamlSources(paths: readonly string[], options: ReadSourcesOp
   }
 
   if (tooMany !== undefined) {
-    problems.push(problem(tooMany, `there are ${fileCount} ${kind.noun} files to read; tanya reads at most ${limits.maxFiles} in one check; join small files together (the lists of all files are merged anyway)`));
+    problems.push(
+      problem(
+        tooMany,
+        `there are ${fileCount} ${kind.noun} files to read; tanya reads at most ${limits.maxFiles} in one check; join small files together (the lists of all files are merged anyway)`,
+      ),
+    );
     return { sources: [], problems };
   }
   const fitting: Candidate[] = [];
@@ -351,7 +357,9 @@ export function readYamlSources(paths: readonly string[], options: ReadSourcesOp
       continue;
     }
     if (bytes === undefined) {
-      problems.push(problem(c.name, 'the file was replaced by a device or a pipe while it was being read; keep only YAML text files here and run the check again'));
+      problems.push(
+        problem(c.name, 'the file was replaced by a device or a pipe while it was being read; keep only YAML text files here and run the check again'),
+      );
       continue;
     }
     if (bytes.length > limits.maxFileBytes) {

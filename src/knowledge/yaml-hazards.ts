@@ -54,7 +54,12 @@ function badText(s: string): 'nul' | 'surrogate' | undefined {
 }
 
 function describe(path: Path): string {
-  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '') || 'the file';
+  return (
+    path
+      .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
+      .join('')
+      .replace(/^\./, '') || 'the file'
+  );
 }
 
 /**

@@ -1,8 +1,8 @@
-import { CORE_SCHEMA, load as loadYaml, YAMLException } from 'js-yaml';
 import type { z } from 'zod';
 import diceCoefficient = require('natural/lib/natural/distance/dice_coefficient');
 import { MAX_PROBLEMS_PER_FILE, moreProblems, type KbProblem } from './errors';
 import { hazardProblem, tagProblems, valueBudget, valueHazards } from './yaml-hazards';
+import { firstTooDeep, plainValues } from './yaml-values';
 import { position, problemAt, type ParsedFile, type Path, parsedFile } from './yaml-location';
 
 export { locate, parsedFile, position, problemAt, type ParsedFile, type Path } from './yaml-location';
@@ -16,7 +16,10 @@ export { locate, parsedFile, position, problemAt, type ParsedFile, type Path } f
 export type AllowedKeys = (path: Path) => string[] | undefined;
 
 function describePath(path: Path): string {
-  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
+  return path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
+    .join('')
+    .replace(/^\./, '');
 }
 
 function valueAt(data: unknown, path: Path): unknown {
@@ -36,7 +39,8 @@ function issueToProblem(parsed: ParsedFile, data: unknown, issue: z.core.$ZodIss
     const key = issue.keys[0] ?? '';
     const allowed = allowedKeys(path) ?? [];
     const close = allowed.map((a) => ({ a, score: diceCoefficient(a, key) })).sort((x, y) => y.score - x.score)[0];
-    const hint = close && close.score >= 0.5 ? `; did you mean "${close.a}"?` : allowed.length > 0 ? `; remove it or use one of: ${allowed.join(', ')}` : '; remove it';
+    const hint =
+      close && close.score >= 0.5 ? `; did you mean "${close.a}"?` : allowed.length > 0 ? `; remove it or use one of: ${allowed.join(', ')}` : '; remove it';
     return problemAt(parsed, path, `unknown field "${key}" in ${where}${hint}`, key);
   }
   if (issue.code === 'invalid_type' && valueAt(data, path) === undefined) {
@@ -45,7 +49,13 @@ function issueToProblem(parsed: ParsedFile, data: unknown, issue: z.core.$ZodIss
   }
   if (issue.code === 'invalid_type') {
     const actual = valueAt(data, path);
-    const was = Array.isArray(actual) ? 'a list' : actual === null ? 'empty' : typeof actual === 'object' ? 'a mapping' : `${typeof actual} ${JSON.stringify(actual)}`;
+    const was = Array.isArray(actual)
+      ? 'a list'
+      : actual === null
+        ? 'empty'
+        : typeof actual === 'object'
+          ? 'a mapping'
+          : `${typeof actual} ${JSON.stringify(actual)}`;
     const how = issue.message.startsWith('Invalid input') ? `it is ${was}` : issue.message;
     return problemAt(parsed, path, `${where} should be ${articleFor(issue.expected)}; ${how}`);
   }
@@ -81,7 +91,8 @@ function capped<T>(items: readonly T[], toProblem: (item: T) => KbProblem): KbPr
 
 const TOO_DEEP = 'lists or mappings are nested too deeply here; a Tanya file needs only a few levels (look for a long run of "[", "{" or "- ")';
 
-function syntaxProblems(parsed: ParsedFile): KbProblem[] {
+/** Syntax errors, and deep nesting once: where a list or mapping first goes past `MAX_NESTING` (`deepAt`), else where the parser ran out of stack. */
+function syntaxProblems(parsed: ParsedFile, deepAt: number | undefined): KbProblem[] {
   // The locating parser turns a stack overflow on deep nesting into one error per level: report it once.
   const isDeep = (message: string): boolean => message.includes('Maximum call stack size exceeded');
   const errors = parsed.ast().doc.errors;
@@ -97,7 +108,7 @@ function syntaxProblems(parsed: ParsedFile): KbProblem[] {
       severity: 'error' as const,
     }),
   );
-  const deepest = errors.reduce((min, err) => (isDeep(err.message) ? Math.min(min, err.pos[0]) : min), Number.POSITIVE_INFINITY);
+  const deepest = deepAt ?? errors.reduce((min, err) => (isDeep(err.message) ? Math.min(min, err.pos[0]) : min), Number.POSITIVE_INFINITY);
   if (deepest !== Number.POSITIVE_INFINITY) problems.push({ file: parsed.file, ...position(parsed, deepest), message: TOO_DEEP, severity: 'error' });
   return problems.sort((a, b) => a.line - b.line || a.column - b.column);
 }
@@ -107,11 +118,14 @@ function isMapping(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Parses and validates one file; returns its content or the problems found. Valid files take
- * the fast path (js-yaml, about ten times faster on large catalogues); any problem is then
- * located precisely with the position-keeping `yaml` parser. Beyond the schema, a file is
- * refused for tags other than the YAML core ones, aliases that multiply its size or refer to
- * themselves, and text with NUL characters or lone surrogates.
+ * Parses and validates one file; returns its content or the problems found, each located
+ * (file:line:col) with the position-keeping `yaml` parser. Beyond the schema, a file is refused
+ * for tags other than the YAML core ones, aliases that multiply its size or refer to themselves,
+ * and text with NUL characters or lone surrogates.
+ *
+ * One parse serves both the content and the positions. `yaml` is the project's only YAML library
+ * (it keeps positions and comments, which error messages and edits written back need); it is
+ * about ten times slower than js-yaml was on a 10,000-entry catalogue (see CHANGELOG.md).
  */
 export function parseYamlFile<T>(
   file: string,
@@ -121,35 +135,14 @@ export function parseYamlFile<T>(
   what = 'a knowledge file must be a mapping with keys such as "faq:" or "products:"',
 ): { parsed?: ParsedFile; data?: T; problems: KbProblem[] } {
   const parsed = parsedFile(file, text);
-  const budget = valueBudget(text);
-  let raw: unknown;
-  let loaded = false;
-  try {
-    // js-yaml refuses unknown tags and nesting deeper than 100; aliases come back as shared objects (checked below).
-    raw = loadYaml(text, { schema: CORE_SCHEMA }) ?? {};
-    loaded = true;
-  } catch (error) {
-    // Too deep to be a Tanya file: said at once, before the locating parser spends memory on every level.
-    if (error instanceof YAMLException && error.reason.startsWith('nesting exceeded')) {
-      const at = { line: error.mark.line + 1, column: error.mark.column + 1 };
-      return { problems: [{ file, ...at, message: TOO_DEEP, severity: 'error' }] };
-    }
-    // Anything else is reported below with the line and column.
-  }
-  let hazards = loaded ? valueHazards(raw, budget) : [];
-  if (loaded && hazards.length === 0 && isMapping(raw)) {
-    const result = schema.safeParse(raw);
-    if (result.success) return { parsed, data: result.data, problems: [] };
-  }
   const { doc } = parsed.ast();
-  if (doc.errors.length > 0) return { problems: syntaxProblems(parsed) };
+  const deepAt = firstTooDeep(doc)?.range?.[0];
+  if (doc.errors.length > 0 || deepAt !== undefined) return { problems: syntaxProblems(parsed, deepAt) };
   const tags = tagProblems(parsed);
   if (tags.length > 0) return { problems: capped(tags, (p) => p) };
-  if (!loaded) {
-    // Aliases stay shared objects here too (no expansion); the walk below measures them.
-    raw = doc.toJS({ maxAliasCount: -1 }) ?? {};
-    hazards = valueHazards(raw, budget);
-  }
+  // Aliases stay shared objects (no expansion); the walk below measures them.
+  const raw: unknown = plainValues(doc) ?? {};
+  const hazards = valueHazards(raw, valueBudget(text));
   if (hazards.length > 0) return { problems: capped(hazards, (h) => hazardProblem(parsed, h)) };
   if (!isMapping(raw)) return { problems: [problemAt(parsed, [], what)] };
   const result = schema.safeParse(raw);

@@ -60,15 +60,19 @@ const MAX_WORDS_BETWEEN = 4;
 const MIN_SECRET_DIGITS = 3;
 /** Words that may stand between a password cue and the password (numbers cues take any word of letters). */
 const PASSWORD_FILLERS = new Set(
-  'saya aku gue gw kamu anda adalah ialah yaitu yakni is was my your the nya ku mu ini itu tersebut baru lama new old akun account login email wa whatsapp aplikasi app atm bank ya yg yang sih nih tuh'.split(' '),
+  'saya aku gue gw kamu anda adalah ialah yaitu yakni is was my your the nya ku mu ini itu tersebut baru lama new old akun account login email wa whatsapp aplikasi app atm bank ya yg yang sih nih tuh'.split(
+    ' ',
+  ),
 );
 /** Words after a password cue that are not a password: "lupa password gimana", "password salah terus". */
 const NOT_A_PASSWORD = new Set(
-  ('lupa salah gimana bagaimana gmn cara caranya di ke dari untuk utk buat dan atau tidak tdk nggak ngga gak ga enggak engga bisa ' +
+  (
+    'lupa salah gimana bagaimana gmn cara caranya di ke dari untuk utk buat dan atau tidak tdk nggak ngga gak ga enggak engga bisa ' +
     'bisakah gabisa sudah udah belum blm apa apakah kenapa knp mengapa kok harus wajib minimal min maksimal max terlalu kurang ' +
     'reset ganti ubah diganti diubah hilang expired kadaluarsa kedaluwarsa berubah benar dong deh kah lagi terus mulu sama juga aja ' +
     'saja tolong mohon kak gan bang sis bro bos om agan admin cs pin otp email username user wrong incorrect forgot forget change ' +
-    'changed for to of and or not a an in on with please help required field manager link').split(' '),
+    'changed for to of and or not a an in on with please help required field manager link'
+  ).split(' '),
 );
 
 function maskSecrets(text: string): string {
@@ -175,11 +179,14 @@ function maskRun(run: string, priced: boolean): string {
 function isPriceDateOrTime(piece: string, priced: boolean): boolean {
   if (DATE.test(piece) || TIME.test(piece)) return true;
   const parts = piece.split(RANGE_DASH, 3);
-  return parts.length <= 2 && parts.every((part) => {
-    if (!AMOUNT.test(part)) return false;
-    const digits = part.replace(/\D/g, '');
-    return digits.length <= 13 && (priced || (!digits.startsWith('0') && !MOBILE_62.test(digits)));
-  });
+  return (
+    parts.length <= 2 &&
+    parts.every((part) => {
+      if (!AMOUNT.test(part)) return false;
+      const digits = part.replace(/\D/g, '');
+      return digits.length <= 13 && (priced || (!digits.startsWith('0') && !MOBILE_62.test(digits)));
+    })
+  );
 }
 
 function maskNumber(number: string): string {
@@ -209,7 +216,20 @@ function luhn(digits: string): boolean {
 }
 
 /** Log fields that hold a customer's id ("whatsapp:628123…"): shown as a keyed hash instead. */
-const ID_FIELDS = new Set(['conversation', 'conversationId', 'customer', 'customerId', 'user', 'userId', 'from', 'to', 'recipient', 'target', 'chat', 'chatId']);
+const ID_FIELDS = new Set([
+  'conversation',
+  'conversationId',
+  'customer',
+  'customerId',
+  'user',
+  'userId',
+  'from',
+  'to',
+  'recipient',
+  'target',
+  'chat',
+  'chatId',
+]);
 
 /**
  * The key of the id hashes: TANYA_LOG_KEY when set (so ids match across restarts and

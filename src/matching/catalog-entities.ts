@@ -100,7 +100,12 @@ export class CatalogEntities {
 
   /** All names customers may use, for typo correction vocabulary. */
   vocabulary(): string[] {
-    return [...this.productForms.flatMap((f) => f.words), ...this.storeForms.flatMap((f) => f.words), ...this.cityForms.flatMap((f) => f.words), ...this.colorWords];
+    return [
+      ...this.productForms.flatMap((f) => f.words),
+      ...this.storeForms.flatMap((f) => f.words),
+      ...this.cityForms.flatMap((f) => f.words),
+      ...this.colorWords,
+    ];
   }
 
   get hasProducts(): boolean {
@@ -204,7 +209,7 @@ export class CatalogEntities {
     const variants = product ? matchVariants(product, variantTokens) : [];
 
     const masked: Token[] = [];
-    for (let i = 0; i < tokens.length; ) {
+    for (let i = 0; i < tokens.length;) {
       const r = replace.get(i);
       if (r) {
         masked.push({ text: r.placeholder, kind: 'word' });
@@ -220,7 +225,18 @@ export class CatalogEntities {
       i++;
     }
     const products = named.sort((a, b) => a.at - b.at).map((n) => n.product);
-    return { product, products, productChoices, ...(unknownProduct ? { unknownProduct } : {}), ...(otherCity ? { otherCity } : {}), variants, store, masked, variantHint: variantTokens.length > 0, variantTokens };
+    return {
+      product,
+      products,
+      productChoices,
+      ...(unknownProduct ? { unknownProduct } : {}),
+      ...(otherCity ? { otherCity } : {}),
+      variants,
+      store,
+      masked,
+      variantHint: variantTokens.length > 0,
+      variantTokens,
+    };
   }
 
   /** Variants of a product that fit size/colour tokens; numbers alone count as sizes here. */
@@ -237,7 +253,10 @@ export class CatalogEntities {
       return { p, score: Math.max(...names.map((n) => diceCoefficient(guess, n))) };
     });
     scored.sort((a, b) => b.score - a.score);
-    return scored.filter((s) => s.score > 0.2).slice(0, limit).map((s) => s.p);
+    return scored
+      .filter((s) => s.score > 0.2)
+      .slice(0, limit)
+      .map((s) => s.p);
   }
 
   private words(text: string): string[] {
@@ -280,7 +299,7 @@ export class CatalogEntities {
     forms: readonly { words: readonly string[]; id: string }[],
   ): Generator<{ start: number; end: number; id: string }> {
     // `forms` is sorted longest first: each run of equal length is one pass over the message.
-    for (let from = 0; from < forms.length; ) {
+    for (let from = 0; from < forms.length;) {
       const n = forms[from].words.length;
       let to = from;
       while (to < forms.length && forms[to].words.length === n) to++;
@@ -428,7 +447,16 @@ export function matchVariants(product: Product, hints: readonly Token[]): Varian
   for (const variant of attributes.length > 0 ? product.variants : []) {
     const storage = variant.storage?.toLowerCase().replace(/\s/g, '');
     const ram = variant.ram?.toLowerCase().replace(/\s/g, '');
-    const colours = variant.color ? new Set(colourWords(variant.color, (t) => t.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean))) : undefined;
+    const colours = variant.color
+      ? new Set(
+          colourWords(variant.color, (t) =>
+            t
+              .toLowerCase()
+              .split(/[^\p{L}\p{N}]+/u)
+              .filter(Boolean),
+          ),
+        )
+      : undefined;
     let score = 0;
     const held = new Set<string>();
     for (const hint of attributes) {

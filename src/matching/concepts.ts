@@ -39,7 +39,10 @@ export class ConceptIndex {
       const inGroup = new Set([name, ...conceptMembers(name)].map((m) => m.toLowerCase()));
       for (const member of [name, ...members]) {
         // A member that normalizes to a function word ("brp" → "berapa") would tag every question.
-        const words = normalizer.tokens(member).filter((t) => t.kind === 'word').map((t) => t.text);
+        const words = normalizer
+          .tokens(member)
+          .filter((t) => t.kind === 'word')
+          .map((t) => t.text);
         if (words.length === 1 && isFunctionWord(words[0]) && member !== words[0]) continue;
         // A spelling the slang table rewrites ("ngredit" → "kredit") counts only when what it
         // becomes belongs to the group too: otherwise it would pull a word of another meaning in.

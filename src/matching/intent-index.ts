@@ -43,7 +43,20 @@ export interface IndexOptions {
   readonly maxCharGramExamples: number;
 }
 
-export const DEFAULT_INDEX_OPTIONS: IndexOptions = { exampleWeight: 0.2, bigramWeight: 0.4, bigramWeightFull: 0.6, charWeight: 0.3, conceptWeight: 1, unknownWeight: 1, modelWeight: 0.5, modelFullShareExamples: 50, maxTrainingOps: 8e8, maxExamplePostings: 1000, maxEntryPostings: 300, maxCharGramExamples: 20_000 };
+export const DEFAULT_INDEX_OPTIONS: IndexOptions = {
+  exampleWeight: 0.2,
+  bigramWeight: 0.4,
+  bigramWeightFull: 0.6,
+  charWeight: 0.3,
+  conceptWeight: 1,
+  unknownWeight: 1,
+  modelWeight: 0.5,
+  modelFullShareExamples: 50,
+  maxTrainingOps: 8e8,
+  maxExamplePostings: 1000,
+  maxEntryPostings: 300,
+  maxCharGramExamples: 20_000,
+};
 
 export interface ScoredEntry {
   readonly entry: number;
@@ -63,12 +76,9 @@ interface Rows {
   readonly weights: Float32Array;
 }
 
-const enum Family {
-  Word = 0,
-  Pair = 1,
-  Char = 2,
-  Concept = 3,
-}
+/** Kinds of feature, stored one byte each (a plain object rather than an enum so bytes read back as a Family). */
+const Family = { Word: 0, Pair: 1, Char: 2, Concept: 3 } as const;
+type Family = (typeof Family)[keyof typeof Family];
 
 /** Counts features of a term list into `counts`: words, adjacent word pairs and (when enabled) character 4-grams. */
 function featureCounts(terms: readonly string[], charGrams: boolean, counts: Map<string, number>): Map<string, number> {
@@ -238,9 +248,9 @@ export class IntentIndex {
     // The model sees words and word pairs only, numbered densely so its weights stay small.
     this.modelFeature = new Int32Array(features).fill(-1);
     let modelFeatures = 0;
-    for (let id = 0; id < features; id++) if (this.families[id] !== Family.Char) this.modelFeature[id] = modelFeatures++;
+    for (let id = 0; id < features; id++) if (this.family(id) !== Family.Char) this.modelFeature[id] = modelFeatures++;
     let wordFeatures = 0;
-    for (let k = 0; k < exIds.length; k++) if (this.families[exIds.at(k)] !== Family.Char) wordFeatures++;
+    for (let k = 0; k < exIds.length; k++) if (this.family(exIds.at(k)) !== Family.Char) wordFeatures++;
     const trainingOps = DEFAULT_LINEAR_OPTIONS.epochs * wordFeatures * entryCount;
     this.model =
       share >= 0.1 && trainingOps <= options.maxTrainingOps
@@ -282,7 +292,7 @@ export class IntentIndex {
     let entNorm = 0;
     for (const [feature, tf] of counts) {
       const id = this.featureIds.get(feature);
-      const family = this.familyWeight(id === undefined ? familyOf(feature) : this.families[id]);
+      const family = this.familyWeight(id === undefined ? familyOf(feature) : this.family(id));
       const base = family * (1 + Math.log(tf));
       const unknown = this.options.unknownWeight;
       const we = base * (id === undefined ? unknown * this.unknownExampleIdf : this.exampleIdf[id]);
@@ -299,7 +309,13 @@ export class IntentIndex {
     entNorm = Math.sqrt(entNorm) || 1;
 
     const probs = this.model
-      ? this.model.probabilities(sparse(exQuery.filter(([id]) => this.modelFeature[id] >= 0).map(([id, w]) => [this.modelFeature[id], w] as const), exNorm), this.probs)
+      ? this.model.probabilities(
+          sparse(
+            exQuery.filter(([id]) => this.modelFeature[id] >= 0).map(([id, w]) => [this.modelFeature[id], w] as const),
+            exNorm,
+          ),
+          this.probs,
+        )
       : undefined;
     // Example cosines accumulate in a reused typed array; very common features (long
     // postings, low weight) are left to the centroid score so a query never scans most examples.
@@ -311,7 +327,7 @@ export class IntentIndex {
       const from = ex.start[id];
       const to = ex.start[id + 1];
       // Character n-grams are fuzzy evidence: on examples they only count where they are rare.
-      const cap = this.families[id] === Family.Char ? this.options.maxExamplePostings / 5 : this.options.maxExamplePostings;
+      const cap = this.family(id) === Family.Char ? this.options.maxExamplePostings / 5 : this.options.maxExamplePostings;
       if (to - from > cap) continue;
       const qw = w / exNorm;
       for (let k = from; k < to; k++) {
@@ -372,7 +388,7 @@ export class IntentIndex {
     for (let r = 0; r + 1 < start.length; r++) {
       let norm = 0;
       for (let k = start[r]; k < start[r + 1]; k++) {
-        const w = this.familyWeight(this.families[ids[k]]) * (1 + Math.log(counts[k])) * idf[ids[k]];
+        const w = this.familyWeight(this.family(ids[k])) * (1 + Math.log(counts[k])) * idf[ids[k]];
         rows.weights[k] = w;
         norm += w * w;
       }
@@ -392,6 +408,11 @@ export class IntentIndex {
       values.push(rows.weights[k]);
     }
     return { ids: Int32Array.from(ids), values: Float32Array.from(values) };
+  }
+
+  /** The family of feature `id`, stored as a byte. */
+  private family(id: number): Family {
+    return this.families[id] as Family;
   }
 
   private familyWeight(family: Family): number {

@@ -4,7 +4,7 @@ import { words as englishStopwords } from 'natural/lib/natural/util/stopwords';
 import { words as indonesianStopwords } from 'natural/lib/natural/util/stopwords_id';
 
 /** Indonesian root words (natural's stemmer dictionary) and function words of both languages. */
-const DICTIONARY = new Set<string>([...(kataDasar as string[]), ...englishStopwords, ...indonesianStopwords]);
+const DICTIONARY = new Set<string>([...kataDasar, ...englishStopwords, ...indonesianStopwords]);
 
 /** True for words that are real words as written, so typo correction must leave them alone. */
 export function isDictionaryWord(word: string): boolean {
@@ -27,7 +27,7 @@ export const ENGLISH_TO_INDONESIAN: ReadonlyMap<string, string> = new Map(Object
 
 /** Colour words customers use (item, black, ijo…) → one canonical colour per group. */
 const COLOURS = new Map<string, string>();
-for (const [canonical, words] of Object.entries(lexicon.colours)) for (const w of words as string[]) if (!w.includes(' ')) COLOURS.set(w, canonical);
+for (const [canonical, words] of Object.entries(lexicon.colours)) for (const w of words) if (!w.includes(' ')) COLOURS.set(w, canonical);
 
 /** The canonical colour of a word ("item" → "hitam", "black" → "hitam"), if it names one. */
 export function canonicalColour(word: string): string | undefined {

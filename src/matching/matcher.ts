@@ -176,7 +176,8 @@ export class Matcher {
     if (memo !== undefined) return memo ?? undefined;
     let found: Token[] | null = null;
     if (word.length >= 4 && !isDictionaryWord(word) && !this.concepts.has(word)) {
-      const known = (x: Token): boolean => x.kind !== 'word' || this.typos.knows(x.text) || this.knownStems.has(stemWord(x.text)) || this.concepts.has(x.text) || isFunctionWord(x.text);
+      const known = (x: Token): boolean =>
+        x.kind !== 'word' || this.typos.knows(x.text) || this.knownStems.has(stemWord(x.text)) || this.concepts.has(x.text) || isFunctionWord(x.text);
       const usable = (w: string): Token[] | undefined => {
         const toks = this.normalizer.tokens(w);
         return toks.length > 0 && toks.every(known) && toks.some((x) => !isFunctionWord(x.text)) ? toks : undefined;
@@ -271,7 +272,9 @@ function termsOf(tokens: readonly Token[]): string[] {
 }
 
 function foldedWords(text: string): string[] {
-  return foldText(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  return foldText(text)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
 }
 
 /** The settings an editor actually wrote (zod leaves unset optional keys undefined). */

@@ -67,7 +67,7 @@ export class Normalizer {
       else for (const part of raw.split('/')) if (part) parts.push(part);
     }
     const out: Token[] = [];
-    for (let i = 0; i < parts.length; ) {
+    for (let i = 0; i < parts.length;) {
       const phrase = this.phrases.get(parts[i])?.find((p) => p.words.every((w, k) => parts[i + k] === w));
       if (phrase) {
         for (const w of phrase.replacement) this.pushToken(w, out);
@@ -167,7 +167,10 @@ export function canonicalNumbers(text: string): string {
       return `#money${Math.round(value * factor)}`;
     })
     .replace(/\b(\d{1,3}(?:\.\d{3})+)\b/g, (m) => m.replace(/\./g, ''))
-    .replace(/\b(\d{1,2})(?:\s*gb)?\s*\/\s*(\d{2,4}|\d(?=\s*tb))(?:\s*(gb|tb))?\b/g, (_m, r: string, s: string, unit?: string) => `${r}/${unit === 'tb' ? Number(s) * 1024 : s}`)
+    .replace(
+      /\b(\d{1,2})(?:\s*gb)?\s*\/\s*(\d{2,4}|\d(?=\s*tb))(?:\s*(gb|tb))?\b/g,
+      (_m, r: string, s: string, unit?: string) => `${r}/${unit === 'tb' ? Number(s) * 1024 : s}`,
+    )
     .replace(/\bram\s*(\d{1,2})(?:\s*gb)?\b/g, '#ram$1')
     .replace(/\b(\d{1,2})\s*gb\s*(?:of\s+)?ram\b/g, '#ram$1')
     .replace(/\b(\d+)\s*(gb|tb|giga|gigabyte|tera|terabyte)\b/g, (_m, n: string, unit: string) => `${n}${unit.startsWith('t') ? 'tb' : 'gb'}`);

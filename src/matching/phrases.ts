@@ -13,7 +13,10 @@ function escapeRegex(s: string): string {
 export function phrasePattern(phrases: readonly string[]): RegExp | null {
   let pattern = patterns.get(phrases);
   if (pattern === undefined) {
-    const alternatives = phrases.map((p) => foldText(p).trim()).filter(Boolean).map(escapeRegex);
+    const alternatives = phrases
+      .map((p) => foldText(p).trim())
+      .filter(Boolean)
+      .map(escapeRegex);
     pattern = alternatives.length > 0 ? new RegExp(`(^|[^\\p{L}\\p{N}])(${alternatives.join('|')})(?=$|[^\\p{L}\\p{N}])`, 'u') : null;
     patterns.set(phrases, pattern);
   }

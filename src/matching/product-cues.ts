@@ -8,7 +8,9 @@ import type { Token } from './normalize';
  * built-in catalogue handlers. Weak cues ("berapa", "ada") count only when no strong one is
  * present. Undefined when the message has no cue, or cues of several questions.
  */
-const CUES: readonly (readonly [CatalogHandler, ReadonlySet<string>])[] = Object.entries(lexicon.productCues).map(([handler, words]) => [handler as CatalogHandler, new Set(words)] as const);
+const CUES: readonly (readonly [CatalogHandler, ReadonlySet<string>])[] = Object.entries(lexicon.productCues).map(
+  ([handler, words]) => [handler as CatalogHandler, new Set(words)] as const,
+);
 const WEAK = new Set<string>(lexicon.productCueWeak);
 
 export function productQuestion(tokens: readonly Token[]): CatalogHandler | undefined {

@@ -16,7 +16,7 @@ export class TypoCorrector {
 
   /** `vocabulary`: words (repeated as often as they occur) or a map of word → count. */
   constructor(vocabulary: Iterable<string> | ReadonlyMap<string, number>) {
-    if (vocabulary instanceof Map) for (const [word, n] of vocabulary) this.counts.set(word, n);
+    if (vocabulary instanceof Map) for (const [word, n] of vocabulary as ReadonlyMap<string, number>) this.counts.set(word, n);
     else for (const word of vocabulary as Iterable<string>) this.counts.set(word, (this.counts.get(word) ?? 0) + 1);
   }
 

@@ -6,10 +6,16 @@ import type { ComponentHealth } from './component-health';
 import type { KnowledgeStatus } from './knowledge-status';
 
 /** Every decision a turn can end in (each gets a series from the start, so rates work at once); the compiler checks the list is whole. */
-export const DECISIONS = Object.keys({ answer: 0, clarify: 0, fallback: 0, handoff: 0, flow: 0, silent: 0 } satisfies Record<DecisionType, 0>) as readonly DecisionType[];
+export const DECISIONS = Object.keys({ answer: 0, clarify: 0, fallback: 0, handoff: 0, flow: 0, silent: 0 } satisfies Record<
+  DecisionType,
+  0
+>) as readonly DecisionType[];
 
 /** Why tickets open (each gets a series from the start). */
-const HANDOFF_REASONS = Object.keys({ requested: 0, 'repeated-fallback': 0, complaint: 0, flow: 0, 'data-request': 0 } satisfies Record<HandoffReason, 0>) as readonly HandoffReason[];
+const HANDOFF_REASONS = Object.keys({ requested: 0, 'repeated-fallback': 0, complaint: 0, flow: 0, 'data-request': 0 } satisfies Record<
+  HandoffReason,
+  0
+>) as readonly HandoffReason[];
 
 /** Turn latency buckets in seconds: 1 ms (a cached answer) to 5 s (a flow's slow service call). */
 export const TURN_SECONDS_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -67,9 +73,20 @@ export class BotMetrics {
 
   constructor(private readonly options: BotMetricsOptions) {
     const registers = [this.registry];
-    this.messages = new Counter({ name: 'tanya_messages_received_total', help: 'Customer messages taken in, by channel (redeliveries not counted)', labelNames: ['channel'], registers });
+    this.messages = new Counter({
+      name: 'tanya_messages_received_total',
+      help: 'Customer messages taken in, by channel (redeliveries not counted)',
+      labelNames: ['channel'],
+      registers,
+    });
     this.turns = new Counter({ name: 'tanya_turns_total', help: 'Turns handled, by channel and decision', labelNames: ['channel', 'decision'], registers });
-    this.turnSeconds = new Histogram({ name: 'tanya_turn_duration_seconds', help: 'Time to handle one message (flow service calls included)', labelNames: ['channel'], buckets: TURN_SECONDS_BUCKETS, registers });
+    this.turnSeconds = new Histogram({
+      name: 'tanya_turn_duration_seconds',
+      help: 'Time to handle one message (flow service calls included)',
+      labelNames: ['channel'],
+      buckets: TURN_SECONDS_BUCKETS,
+      registers,
+    });
     this.handoffs = new Counter({ name: 'tanya_handoffs_created_total', help: 'Tickets opened for a person, by reason', labelNames: ['reason'], registers });
     this.deliveries = new Counter({ name: 'tanya_deliveries_total', help: 'Outbox items delivered, by kind', labelNames: ['kind'], registers });
     this.deliveryFailures = new Counter({
@@ -80,15 +97,42 @@ export class BotMetrics {
     });
     this.storeUp = new Gauge({ name: 'tanya_store_up', help: '1 when the database answered the last scrape, else 0', registers });
     this.openTickets = new Gauge({ name: 'tanya_open_tickets', help: 'Tickets not closed yet, by status', labelNames: ['status'], registers });
-    this.outboxWaiting = new Gauge({ name: 'tanya_outbox_waiting', help: 'Outbox items not delivered yet (due or waiting for a retry), by kind', labelNames: ['kind'], registers });
+    this.outboxWaiting = new Gauge({
+      name: 'tanya_outbox_waiting',
+      help: 'Outbox items not delivered yet (due or waiting for a retry), by kind',
+      labelNames: ['kind'],
+      registers,
+    });
     this.inboxWaiting = new Gauge({ name: 'tanya_inbox_waiting', help: 'Messages taken in whose turn has not run yet', registers });
-    this.reloads = new Counter({ name: 'tanya_knowledge_reloads_total', help: 'Live reloads of the knowledge and flows folders, by result (ok, failed)', labelNames: ['result'], registers });
-    this.lastReload = new Gauge({ name: 'tanya_knowledge_last_reload_timestamp_seconds', help: 'Time of the last reload attempt (Unix seconds; 0: none since start)', registers });
-    this.lastReloadFailed = new Gauge({ name: 'tanya_knowledge_last_reload_failed', help: '1 when the last reload was refused (the previous version keeps serving), else 0', registers });
-    this.loadedAt = new Gauge({ name: 'tanya_knowledge_loaded_timestamp_seconds', help: 'When the knowledge being served was loaded (Unix seconds)', registers });
+    this.reloads = new Counter({
+      name: 'tanya_knowledge_reloads_total',
+      help: 'Live reloads of the knowledge and flows folders, by result (ok, failed)',
+      labelNames: ['result'],
+      registers,
+    });
+    this.lastReload = new Gauge({
+      name: 'tanya_knowledge_last_reload_timestamp_seconds',
+      help: 'Time of the last reload attempt (Unix seconds; 0: none since start)',
+      registers,
+    });
+    this.lastReloadFailed = new Gauge({
+      name: 'tanya_knowledge_last_reload_failed',
+      help: '1 when the last reload was refused (the previous version keeps serving), else 0',
+      registers,
+    });
+    this.loadedAt = new Gauge({
+      name: 'tanya_knowledge_loaded_timestamp_seconds',
+      help: 'When the knowledge being served was loaded (Unix seconds)',
+      registers,
+    });
     this.entries = new Gauge({ name: 'tanya_knowledge_entries', help: 'Entries of the knowledge being served', registers });
     this.flows = new Gauge({ name: 'tanya_knowledge_flows', help: 'Flows being served', registers });
-    this.channelUp = new Gauge({ name: 'tanya_channel_up', help: '1 when the channel is started and its last send and intake worked, else 0', labelNames: ['channel'], registers });
+    this.channelUp = new Gauge({
+      name: 'tanya_channel_up',
+      help: '1 when the channel is started and its last send and intake worked, else 0',
+      labelNames: ['channel'],
+      registers,
+    });
     for (const result of ['ok', 'failed']) this.reloads.inc({ result }, 0);
     for (const reason of HANDOFF_REASONS) this.handoffs.inc({ reason }, 0);
   }

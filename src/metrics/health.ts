@@ -55,7 +55,13 @@ export function healthCheck(sources: HealthSources): HttpResponse {
       loadedAt: k.loadedAt.toISOString(),
       ...(k.lastReloadAt ? { lastReloadAt: k.lastReloadAt.toISOString() } : {}),
       ...(k.lastFailure
-        ? { lastReloadError: { at: k.lastFailure.at.toISOString(), problemCount: k.lastFailure.problemCount, problems: k.lastFailure.problems.slice(0, SHOWN_PROBLEMS).map((p) => p.slice(0, 300)) } }
+        ? {
+            lastReloadError: {
+              at: k.lastFailure.at.toISOString(),
+              problemCount: k.lastFailure.problemCount,
+              problems: k.lastFailure.problems.slice(0, SHOWN_PROBLEMS).map((p) => p.slice(0, 300)),
+            },
+          }
         : {}),
     },
   };

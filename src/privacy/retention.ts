@@ -42,7 +42,10 @@ export async function purgeInBatches(
   let counts = NO_PRIVACY_COUNTS;
   for (;;) {
     if (options.shouldStop?.()) return { counts, complete: false };
-    const batch = store.purgeOlderThan(cutoff, { ...(options.batchSize ? { batchSize: options.batchSize } : {}), ...(options.now ? { now: options.now } : {}) });
+    const batch = store.purgeOlderThan(cutoff, {
+      ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+      ...(options.now ? { now: options.now } : {}),
+    });
     counts = addCounts(counts, batch.counts);
     if (!batch.more) return { counts, complete: true };
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -110,9 +113,20 @@ export class RetentionSchedule {
       const now = this.now();
       const cutoff = retentionCutoff(days, now);
       const started = Date.now();
-      const run = await purgeInBatches(store, cutoff, { now, shouldStop: () => this.stopped, ...(this.options.batchSize ? { batchSize: this.options.batchSize } : {}) });
+      const run = await purgeInBatches(store, cutoff, {
+        now,
+        shouldStop: () => this.stopped,
+        ...(this.options.batchSize ? { batchSize: this.options.batchSize } : {}),
+      });
       if (totalOf(run.counts) === 0) return;
-      store.audit({ at: now.toISOString(), actor: 'tanya', action: 'privacy.purge', subject: `before ${cutoff.toISOString()}`, via: 'schedule', detail: { days, ...nonZero(run.counts), ...(run.complete ? {} : { complete: false }) } });
+      store.audit({
+        at: now.toISOString(),
+        actor: 'tanya',
+        action: 'privacy.purge',
+        subject: `before ${cutoff.toISOString()}`,
+        via: 'schedule',
+        detail: { days, ...nonZero(run.counts), ...(run.complete ? {} : { complete: false }) },
+      });
       log.info({ days, removed: nonZero(run.counts), ms: Date.now() - started }, 'retention: old customer data removed');
     } catch (error) {
       log.error({ err: error }, 'retention purge failed; trying again at the next run');

@@ -97,7 +97,7 @@ export class HttpServer {
       const send = (response: HttpResponse): void => {
         if (res.headersSent) return;
         const isText = typeof response.body === 'string';
-        const payload = response.body === undefined ? '' : isText ? String(response.body) : JSON.stringify(response.body);
+        const payload = response.body === undefined ? '' : isText ? response.body : JSON.stringify(response.body);
         res.writeHead(response.status, {
           'content-type': isText || response.body === undefined ? 'text/plain; charset=utf-8' : 'application/json',
           'content-length': String(Buffer.byteLength(payload)),
@@ -145,7 +145,16 @@ export class HttpServer {
       req.on('end', () => {
         if (finished) return;
         finished = true;
-        const request: HttpRequest = { method, path: url.pathname, target: req.url ?? '/', query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks, size), params: match.params, ...(req.socket.remoteAddress ? { remoteAddress: req.socket.remoteAddress } : {}) };
+        const request: HttpRequest = {
+          method,
+          path: url.pathname,
+          target: req.url ?? '/',
+          query: url.searchParams,
+          headers: req.headers,
+          body: Buffer.concat(chunks, size),
+          params: match.params,
+          ...(req.socket.remoteAddress ? { remoteAddress: req.socket.remoteAddress } : {}),
+        };
         Promise.resolve()
           .then(() => match.route.handler(request))
           .then(send, (error: unknown) => {

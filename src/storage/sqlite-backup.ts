@@ -154,7 +154,7 @@ export function copyInto(from: string, to: string): void {
     try {
       const buffer = Buffer.alloc(1 << 20);
       for (let read = readSync(input, buffer); read > 0; read = readSync(input, buffer)) {
-        for (let written = 0; written < read; ) written += writeSync(output, buffer, written, read - written);
+        for (let written = 0; written < read;) written += writeSync(output, buffer, written, read - written);
       }
       fsyncSync(output);
     } finally {
@@ -185,7 +185,10 @@ export function toRollbackJournal(path: string): void {
 
 /** `<path>.before-restore-<UTC time>`, with -2, -3… when a restore in the same second left one already. */
 export function asidePath(path: string, now: Date = new Date()): string {
-  const stamp = now.toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '');
+  const stamp = now
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/[-:]/g, '');
   const base = `${path}.before-restore-${stamp}`;
   let candidate = base;
   for (let n = 2; existsSync(candidate); n++) candidate = `${base}-${n}`;

@@ -1,6 +1,19 @@
 import type Database from 'better-sqlite3';
 import type { ConversationState } from '../engine/state';
-import { NO_PRIVACY_COUNTS, type AuditAction, type AuditEntry, type CustomerConversation, type CustomerData, type CustomerKeys, type FlowRecord, type ForgetResult, type PrivacyCounts, type PurgeOptions, type PurgeResult, type TicketSummary } from './store';
+import {
+  NO_PRIVACY_COUNTS,
+  type AuditAction,
+  type AuditEntry,
+  type CustomerConversation,
+  type CustomerData,
+  type CustomerKeys,
+  type FlowRecord,
+  type ForgetResult,
+  type PrivacyCounts,
+  type PurgeOptions,
+  type PurgeResult,
+  type TicketSummary,
+} from './store';
 import { toLine, toTicket, type TicketRow, type TranscriptRow } from './sqlite-rows';
 
 /** The audit table and the index retention needs; created with the rest of the schema. */
@@ -55,7 +68,10 @@ export class SqlitePrivacy {
   constructor(private readonly db: Database.Database) {
     const expired = (rule: string, key: string): Database.Statement => db.prepare(`SELECT ${key} AS key ${rule} LIMIT @limit`);
     this.stmts = {
-      count: Object.fromEntries(Object.entries(EXPIRED).map(([name, rule]) => [name, db.prepare(`SELECT COUNT(*) AS n ${rule}`)])) as Record<keyof typeof EXPIRED, Database.Statement>,
+      count: Object.fromEntries(Object.entries(EXPIRED).map(([name, rule]) => [name, db.prepare(`SELECT COUNT(*) AS n ${rule}`)])) as Record<
+        keyof typeof EXPIRED,
+        Database.Statement
+      >,
       expiredMessages: expired(EXPIRED.messages, 'id'),
       expiredConversations: expired(EXPIRED.conversations, 'id'),
       expiredTickets: db.prepare(`SELECT seq, id, summary ${EXPIRED.tickets} LIMIT @limit`),
@@ -84,7 +100,9 @@ export class SqlitePrivacy {
          UNION SELECT conversation_id FROM channel_refs WHERE conversation_id IN (${KEYS})
          UNION SELECT conversation_id FROM inbox WHERE conversation_id IN (${KEYS})`,
       ),
-      ticketsOf: db.prepare(`SELECT * FROM tickets WHERE (conversation_id IN (${CONVERSATIONS}) OR customer_id IN (${KEYS})) AND anonymized_at IS NULL ORDER BY seq`),
+      ticketsOf: db.prepare(
+        `SELECT * FROM tickets WHERE (conversation_id IN (${CONVERSATIONS}) OR customer_id IN (${KEYS})) AND anonymized_at IS NULL ORDER BY seq`,
+      ),
       conversationRow: db.prepare(`SELECT id, channel, user_id, user_name, state, updated_at FROM conversations WHERE id = ?`),
       transcript: db.prepare(`SELECT direction, text, created_at AS at, decision, entry_id AS entryId FROM messages WHERE conversation_id = ? ORDER BY id`),
       firstChannel: db.prepare(`SELECT channel FROM messages WHERE conversation_id = ? ORDER BY id LIMIT 1`),
@@ -202,7 +220,8 @@ export class SqlitePrivacy {
   }
 
   private conversation(id: string): CustomerConversation {
-    const row = this.stmts.conversationRow.get(id) as { channel: string; user_id: string; user_name: string | null; state: string; updated_at: string } | undefined;
+    const row = this.stmts.conversationRow.get(id) as
+      { channel: string; user_id: string; user_name: string | null; state: string; updated_at: string } | undefined;
     const transcript = (this.stmts.transcript.all(id) as TranscriptRow[]).map(toLine);
     const ref = this.stmts.channelRef.get(id) as { ref: string } | undefined;
     const channel = row?.channel || ((this.stmts.firstChannel.get(id) as { channel: string } | undefined)?.channel ?? '');
@@ -230,7 +249,14 @@ export class SqlitePrivacy {
   }
 
   auditLog(query: { readonly since?: string; readonly limit?: number } = {}): AuditEntry[] {
-    const rows = this.stmts.auditSince.all(query.since ?? '', query.limit ?? -1) as { at: string; actor: string; action: AuditAction; subject: string | null; via: string | null; detail: string | null }[];
+    const rows = this.stmts.auditSince.all(query.since ?? '', query.limit ?? -1) as {
+      at: string;
+      actor: string;
+      action: AuditAction;
+      subject: string | null;
+      via: string | null;
+      detail: string | null;
+    }[];
     return rows.map((r) => ({
       at: r.at,
       actor: r.actor,

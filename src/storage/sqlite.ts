@@ -3,7 +3,26 @@ import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { ConversationState } from '../engine/state';
-import { LEASE_OWNER, type AuditEntry, type ConversationStore, type CustomerData, type CustomerKeys, type FlowRecord, type ForgetResult, type StoredMessage, type HandoffTicket, type InboundRecord, type NewOutboxItem, type OutboxItem, type PendingInbound, type PurgeOptions, type PurgeResult, type QueueDepths, type TicketStatus, type TranscriptLine } from './store';
+import {
+  LEASE_OWNER,
+  type AuditEntry,
+  type ConversationStore,
+  type CustomerData,
+  type CustomerKeys,
+  type FlowRecord,
+  type ForgetResult,
+  type StoredMessage,
+  type HandoffTicket,
+  type InboundRecord,
+  type NewOutboxItem,
+  type OutboxItem,
+  type PendingInbound,
+  type PurgeOptions,
+  type PurgeResult,
+  type QueueDepths,
+  type TicketStatus,
+  type TranscriptLine,
+} from './store';
 import { toLine, toTicket, type TicketRow, type TranscriptRow } from './sqlite-rows';
 import { PRIVACY_SCHEMA, SqlitePrivacy } from './sqlite-privacy';
 
@@ -123,7 +142,6 @@ interface OutboxRow {
   created_at: string;
 }
 
-
 /** Transcript text is capped so one pasted novel cannot bloat the database. */
 const MAX_STORED_TEXT = 20_000;
 
@@ -154,7 +172,9 @@ export class StoreFileError extends Error {
     /** Tables or columns missing, for 'outdated'. */
     readonly missing: readonly string[] = [],
   ) {
-    super(`${path}: ${problem === 'missing' ? 'no such database file' : problem === 'not-a-database' ? 'not a Tanya database' : `made by an older Tanya (missing ${missing.join(', ')})`}`);
+    super(
+      `${path}: ${problem === 'missing' ? 'no such database file' : problem === 'not-a-database' ? 'not a Tanya database' : `made by an older Tanya (missing ${missing.join(', ')})`}`,
+    );
     this.name = 'StoreFileError';
   }
 }
@@ -251,7 +271,9 @@ export class SqliteStore implements ConversationStore {
       undone: this.db.prepare(`SELECT seq, kind, target, next_at, lease_until FROM outbox WHERE done_at IS NULL ORDER BY seq`),
       undoneFor: this.db.prepare(`SELECT seq, kind, target, next_at, lease_until FROM outbox WHERE done_at IS NULL AND target = ? ORDER BY seq`),
       itemBody: this.db.prepare(`SELECT payload, attempts, created_at FROM outbox WHERE seq = ?`),
-      lease: this.db.prepare(`UPDATE outbox SET lease_until = ?, lease_owner = ? WHERE seq = ? AND done_at IS NULL AND (lease_until IS NULL OR lease_until <= ?)`),
+      lease: this.db.prepare(
+        `UPDATE outbox SET lease_until = ?, lease_owner = ? WHERE seq = ? AND done_at IS NULL AND (lease_until IS NULL OR lease_until <= ?)`,
+      ),
       leaseOwners: this.db.prepare(`SELECT DISTINCT lease_owner AS owner FROM outbox WHERE done_at IS NULL AND lease_owner IS NOT NULL AND lease_until > ?`),
       heldBy: this.db.prepare(`SELECT seq, kind, target, sending_since FROM outbox WHERE done_at IS NULL AND lease_owner = ?`),
       release: this.db.prepare(`UPDATE outbox SET lease_until = NULL, lease_owner = NULL, sending_since = NULL, next_at = MAX(next_at, ?) WHERE seq = ?`),
@@ -268,7 +290,9 @@ export class SqliteStore implements ConversationStore {
         `SELECT direction, text, created_at AS at, decision, entry_id AS entryId FROM
            (SELECT * FROM messages WHERE conversation_id = ? AND id <= ? ORDER BY id DESC LIMIT ${TICKET_TRANSCRIPT_LINES}) ORDER BY id`,
       ),
-      retryLater: this.db.prepare(`UPDATE outbox SET attempts = attempts + 1, next_at = ?, lease_until = NULL, sending_since = NULL, last_error = ? WHERE seq = ?`),
+      retryLater: this.db.prepare(
+        `UPDATE outbox SET attempts = attempts + 1, next_at = ?, lease_until = NULL, sending_since = NULL, last_error = ? WHERE seq = ?`,
+      ),
       saveRef: this.db.prepare(`INSERT OR REPLACE INTO handoff_refs (destination, ref, ticket_id) VALUES (?, ?, ?)`),
       ticketForRef: this.db.prepare(`SELECT ticket_id AS id FROM handoff_refs WHERE destination = ? AND ref = ?`),
       refsOf: this.db.prepare(`SELECT ref FROM handoff_refs WHERE ticket_id = ? AND destination = ? ORDER BY rowid`),
@@ -278,8 +302,12 @@ export class SqliteStore implements ConversationStore {
       markNotified: this.db.prepare(`UPDATE tickets SET notified_at = ? WHERE id = ?`),
       insertRecord: this.db.prepare(`INSERT INTO flow_records (flow_id, conversation_id, channel, customer_id, slots, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
       setRecordId: this.db.prepare(`UPDATE flow_records SET id = ? WHERE seq = ?`),
-      listRecords: this.db.prepare(`SELECT id, flow_id AS flowId, conversation_id AS conversationId, channel, customer_id AS customerId, slots, created_at AS createdAt FROM flow_records WHERE (? IS NULL OR flow_id = ?) ORDER BY seq`),
-      saveChannelRef: this.db.prepare(`INSERT INTO channel_refs (conversation_id, ref, updated_at) VALUES (?, ?, ?) ON CONFLICT(conversation_id) DO UPDATE SET ref = excluded.ref, updated_at = excluded.updated_at`),
+      listRecords: this.db.prepare(
+        `SELECT id, flow_id AS flowId, conversation_id AS conversationId, channel, customer_id AS customerId, slots, created_at AS createdAt FROM flow_records WHERE (? IS NULL OR flow_id = ?) ORDER BY seq`,
+      ),
+      saveChannelRef: this.db.prepare(
+        `INSERT INTO channel_refs (conversation_id, ref, updated_at) VALUES (?, ?, ?) ON CONFLICT(conversation_id) DO UPDATE SET ref = excluded.ref, updated_at = excluded.updated_at`,
+      ),
       channelRef: this.db.prepare(`SELECT ref FROM channel_refs WHERE conversation_id = ?`),
       messagesSince: this.db.prepare(
         `SELECT conversation_id AS conversationId, channel, direction, text, decision, entry_id AS entryId, created_at AS at FROM messages WHERE created_at >= ? ORDER BY conversation_id, id`,
@@ -315,14 +343,27 @@ export class SqliteStore implements ConversationStore {
     return Number(this.stmts.enqueue.run(item.kind, item.target, JSON.stringify(item.payload), at, at).lastInsertRowid);
   }
 
-  takeDue(accepts: (item: Pick<OutboxItem, 'kind' | 'target'>) => boolean, now: Date, leaseMs: number, limit = 50, target?: string, owner = LEASE_OWNER): OutboxItem[] {
+  takeDue(
+    accepts: (item: Pick<OutboxItem, 'kind' | 'target'>) => boolean,
+    now: Date,
+    leaseMs: number,
+    limit = 50,
+    target?: string,
+    owner = LEASE_OWNER,
+  ): OutboxItem[] {
     const at = now.toISOString();
     const until = new Date(now.getTime() + leaseMs).toISOString();
     const taken: OutboxItem[] = [];
     // Only the head of each (kind, target) queue may go: an earlier item that is waiting, leased
     // elsewhere or not ours holds back the later ones, so one conversation's messages keep their order.
     const blocked = new Set<string>();
-    const rows = (target === undefined ? this.stmts.undone.all() : this.stmts.undoneFor.all(target)) as { seq: number; kind: string; target: string; next_at: string; lease_until: string | null }[];
+    const rows = (target === undefined ? this.stmts.undone.all() : this.stmts.undoneFor.all(target)) as {
+      seq: number;
+      kind: string;
+      target: string;
+      next_at: string;
+      lease_until: string | null;
+    }[];
     for (const row of rows) {
       if (taken.length >= limit) break;
       const key = `${row.kind}\u0000${row.target}`;
@@ -334,12 +375,23 @@ export class SqliteStore implements ConversationStore {
         continue;
       }
       const body = this.stmts.itemBody.get(row.seq) as Pick<OutboxRow, 'payload' | 'attempts' | 'created_at'>;
-      taken.push({ seq: row.seq, kind: row.kind, target: row.target, payload: JSON.parse(body.payload) as unknown, attempts: body.attempts, createdAt: body.created_at });
+      taken.push({
+        seq: row.seq,
+        kind: row.kind,
+        target: row.target,
+        payload: JSON.parse(body.payload) as unknown,
+        attempts: body.attempts,
+        createdAt: body.created_at,
+      });
     }
     return taken;
   }
 
-  releaseLeases(isStale: (owner: string) => boolean, now: Date = new Date(), inDoubtMs: (item: Pick<OutboxItem, 'kind' | 'target'>) => number = () => 0): number {
+  releaseLeases(
+    isStale: (owner: string) => boolean,
+    now: Date = new Date(),
+    inDoubtMs: (item: Pick<OutboxItem, 'kind' | 'target'>) => number = () => 0,
+  ): number {
     let released = 0;
     for (const { owner } of this.stmts.leaseOwners.all(now.toISOString()) as { owner: string }[]) {
       if (!isStale(owner)) continue;
@@ -374,7 +426,11 @@ export class SqliteStore implements ConversationStore {
   }
 
   pendingInbound(limit = 500, afterSeq = 0): PendingInbound[] {
-    return (this.stmts.pendingInbox.all(afterSeq, limit) as { seq: number; conversationId: string; payload: string }[]).map((r) => ({ seq: r.seq, conversationId: r.conversationId, payload: JSON.parse(r.payload) as unknown }));
+    return (this.stmts.pendingInbox.all(afterSeq, limit) as { seq: number; conversationId: string; payload: string }[]).map((r) => ({
+      seq: r.seq,
+      conversationId: r.conversationId,
+      payload: JSON.parse(r.payload) as unknown,
+    }));
   }
 
   finishInbound(seq: number): void {
@@ -408,7 +464,14 @@ export class SqliteStore implements ConversationStore {
   createRecord(record: Omit<FlowRecord, 'id' | 'createdAt'>, prefix: string): FlowRecord {
     const createdAt = new Date().toISOString();
     return this.db.transaction(() => {
-      const info = this.stmts.insertRecord.run(record.flowId, record.conversationId, record.channel, record.customerId, JSON.stringify(record.slots), createdAt);
+      const info = this.stmts.insertRecord.run(
+        record.flowId,
+        record.conversationId,
+        record.channel,
+        record.customerId,
+        JSON.stringify(record.slots),
+        createdAt,
+      );
       const id = `${prefix}${String(info.lastInsertRowid).padStart(5, '0')}`;
       this.stmts.setRecordId.run(id, info.lastInsertRowid);
       return { ...record, id, createdAt };
@@ -421,15 +484,17 @@ export class SqliteStore implements ConversationStore {
   }
 
   messagesSince(since: string): StoredMessage[] {
-    return (this.stmts.messagesSince.all(since) as (Omit<StoredMessage, 'decision' | 'entryId'> & { decision: string | null; entryId: string | null })[]).map((r) => ({
-      conversationId: r.conversationId,
-      channel: r.channel,
-      direction: r.direction,
-      text: r.text,
-      at: r.at,
-      ...(r.decision ? { decision: r.decision } : {}),
-      ...(r.entryId ? { entryId: r.entryId } : {}),
-    }));
+    return (this.stmts.messagesSince.all(since) as (Omit<StoredMessage, 'decision' | 'entryId'> & { decision: string | null; entryId: string | null })[]).map(
+      (r) => ({
+        conversationId: r.conversationId,
+        channel: r.channel,
+        direction: r.direction,
+        text: r.text,
+        at: r.at,
+        ...(r.decision ? { decision: r.decision } : {}),
+        ...(r.entryId ? { entryId: r.entryId } : {}),
+      }),
+    );
   }
 
   saveChannelRef(conversationId: string, ref: unknown): void {

@@ -145,7 +145,18 @@ export interface PrivacyCounts {
 }
 
 /** Nothing removed: the start of a sum of counts. */
-export const NO_PRIVACY_COUNTS: PrivacyCounts = { conversations: 0, messages: 0, tickets: 0, ticketsAnonymized: 0, flowRecords: 0, channelRefs: 0, handoffRefs: 0, inbox: 0, outbox: 0, deliveries: 0 };
+export const NO_PRIVACY_COUNTS: PrivacyCounts = {
+  conversations: 0,
+  messages: 0,
+  tickets: 0,
+  ticketsAnonymized: 0,
+  flowRecords: 0,
+  channelRefs: 0,
+  handoffRefs: 0,
+  inbox: 0,
+  outbox: 0,
+  deliveries: 0,
+};
 
 export interface PurgeOptions {
   /** Rows per table and call (default 500): each call is short, so the bot's turns go on between calls. */
@@ -192,7 +203,18 @@ export interface CustomerData {
 }
 
 /** What an agent or operator did. Holds ids, names and counts, never message text. */
-export const AUDIT_ACTIONS = ['ticket.read', 'ticket.claim', 'ticket.reply', 'ticket.resolve', 'ticket.transfer', 'privacy.forget', 'privacy.export', 'privacy.purge', 'backup', 'restore'] as const;
+export const AUDIT_ACTIONS = [
+  'ticket.read',
+  'ticket.claim',
+  'ticket.reply',
+  'ticket.resolve',
+  'ticket.transfer',
+  'privacy.forget',
+  'privacy.export',
+  'privacy.purge',
+  'backup',
+  'restore',
+] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export interface AuditEntry {
@@ -255,7 +277,14 @@ export interface ConversationStore {
    * when given; others are left for other processes. Only the head of each (kind, target) queue
    * is taken, so a conversation's messages go out in order.
    */
-  takeDue(accepts: (item: Pick<OutboxItem, 'kind' | 'target'>) => boolean, now: Date, leaseMs: number, limit?: number, target?: string, owner?: string): OutboxItem[];
+  takeDue(
+    accepts: (item: Pick<OutboxItem, 'kind' | 'target'>) => boolean,
+    now: Date,
+    leaseMs: number,
+    limit?: number,
+    target?: string,
+    owner?: string,
+  ): OutboxItem[];
   /**
    * Frees the leases of owners `isStale` names (a process that died holding them); returns how
    * many. An item that was being sent when its owner died may have reached the platform: it waits

@@ -51,7 +51,7 @@ const singleSchema = z
     replyContains: oneOrMany.optional(),
   })
   .strict()
-  .refine((s) => s.intent !== undefined || s.decision !== undefined, { message: 'give the expected intent, the decision, or both' });
+  .refine((s) => s.intent !== undefined || s.decision !== undefined, { error: 'give the expected intent, the decision, or both' });
 
 const fileSchema = z
   .object({
@@ -107,19 +107,41 @@ export interface ConversationTestOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
-export async function runConversationFile(path: string, kb: KnowledgeBase, displayName: string = path, options: ConversationTestOptions = {}): Promise<ConversationTestReport> {
+export async function runConversationFile(
+  path: string,
+  kb: KnowledgeBase,
+  displayName: string = path,
+  options: ConversationTestOptions = {},
+): Promise<ConversationTestReport> {
   const text = readFileSync(path, 'utf8');
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines });
   if (doc.errors.length > 0) {
     const err = doc.errors[0];
     const pos = lines.linePos(err.pos[0]);
-    return { turns: 0, failures: [{ file: displayName, line: pos.line, conversation: '-', said: '', problems: [`YAML syntax error: ${err.message.split('\n')[0]}`], candidates: '' }] };
+    return {
+      turns: 0,
+      failures: [
+        { file: displayName, line: pos.line, conversation: '-', said: '', problems: [`YAML syntax error: ${err.message.split('\n')[0]}`], candidates: '' },
+      ],
+    };
   }
   const parsed = fileSchema.safeParse(doc.toJS());
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { turns: 0, failures: [{ file: displayName, line: 1, conversation: '-', said: '', problems: [`invalid test file at ${issue.path.join('.')}: ${issue.message}`], candidates: '' }] };
+    return {
+      turns: 0,
+      failures: [
+        {
+          file: displayName,
+          line: 1,
+          conversation: '-',
+          said: '',
+          problems: [`invalid test file at ${issue.path.join('.')}: ${issue.message}`],
+          candidates: '',
+        },
+      ],
+    };
   }
   const lineOf = (path: (string | number)[]): number => {
     const node = doc.getIn(path, true) as YamlNode | undefined;
@@ -130,13 +152,31 @@ export async function runConversationFile(path: string, kb: KnowledgeBase, displ
     plans.push({
       name: c.name,
       ...(c.env ? { env: c.env } : {}),
-      turns: c.turns.map((t, j) => ({ line: lineOf(['conversations', i, 'turns', j]), say: t.say, kind: t.kind, location: t.location, after: t.after, restart: t.restart, expect: t.expect })),
+      turns: c.turns.map((t, j) => ({
+        line: lineOf(['conversations', i, 'turns', j]),
+        say: t.say,
+        kind: t.kind,
+        location: t.location,
+        after: t.after,
+        restart: t.restart,
+        expect: t.expect,
+      })),
     });
   });
   parsed.data.single.forEach((s, i) => {
     plans.push({
       name: `single #${i + 1}`,
-      turns: [{ line: lineOf(['single', i]), say: s.say, expect: { decision: s.decision ?? (s.intent === null || s.intent === undefined ? undefined : 'answer'), ...(s.intent !== undefined ? { intent: s.intent } : {}), replyContains: s.replyContains } }],
+      turns: [
+        {
+          line: lineOf(['single', i]),
+          say: s.say,
+          expect: {
+            decision: s.decision ?? (s.intent === null || s.intent === undefined ? undefined : 'answer'),
+            ...(s.intent !== undefined ? { intent: s.intent } : {}),
+            replyContains: s.replyContains,
+          },
+        },
+      ],
     });
   });
 
@@ -206,7 +246,8 @@ function checkTurn(expect: Expect, result: TurnResult): string[] {
   for (const piece of expect.replyNotContains ?? []) {
     if (reply.toLowerCase().includes(piece.toLowerCase())) problems.push(`expected the reply not to contain "${piece}"; reply was: ${oneLine(reply)}`);
   }
-  if (expect.replyMatches && !new RegExp(expect.replyMatches, 'iu').test(reply)) problems.push(`expected the reply to match /${expect.replyMatches}/; reply was: ${oneLine(reply)}`);
+  if (expect.replyMatches && !new RegExp(expect.replyMatches, 'iu').test(reply))
+    problems.push(`expected the reply to match /${expect.replyMatches}/; reply was: ${oneLine(reply)}`);
   if (expect.choices) {
     const offered = result.replies.flatMap((r) => (r.kind === 'choice' ? r.options.map((o) => o.label) : []));
     for (const c of expect.choices) if (!offered.includes(c)) problems.push(`expected choice "${c}", offered: ${offered.join(', ') || 'none'}`);
@@ -215,7 +256,8 @@ function checkTurn(expect: Expect, result: TurnResult): string[] {
     const actual = result.explanation.entities[key as keyof typeof result.explanation.entities];
     if (actual !== value) problems.push(`expected ${key} ${value}, got ${actual ?? 'none'}`);
   }
-  if (expect.language && expect.language !== result.explanation.language) problems.push(`expected language ${expect.language}, got ${result.explanation.language}`);
+  if (expect.language && expect.language !== result.explanation.language)
+    problems.push(`expected language ${expect.language}, got ${result.explanation.language}`);
   return problems;
 }
 

@@ -31,7 +31,11 @@ function testFiles(paths: readonly string[]): { files: string[]; missing: string
 }
 
 /** Runs `tanya test`: every failing turn with file:line, expected vs got and top candidates. */
-export async function runConversationTests(paths: readonly string[], kb: KnowledgeBase, flows: readonly LoadedFlow[]): Promise<{ passed: boolean; output: string }> {
+export async function runConversationTests(
+  paths: readonly string[],
+  kb: KnowledgeBase,
+  flows: readonly LoadedFlow[],
+): Promise<{ passed: boolean; output: string }> {
   const { files, missing } = testFiles(paths);
   const lines: string[] = missing.map((m) => `${m}: no such file or folder`);
   let turns = 0;

@@ -76,7 +76,9 @@ describe('all channels in one process', () => {
     const bfCard = cards.find((c) => c.text.includes('botframework'));
     if (!waCard || !bfCard) throw new Error('ticket cards missing');
     const reply = (card: typeof waCard, text: string): Record<string, unknown> =>
-      groupUpdate(AGENTS, 55, text, { reply_to_message: { message_id: card.messageId, date: 0, chat: { id: AGENTS, type: 'group' }, from: BOT_USER, text: card.text } });
+      groupUpdate(AGENTS, 55, text, {
+        reply_to_message: { message_id: card.messageId, date: 0, chat: { id: AGENTS, type: 'group' }, from: BOT_USER, text: card.text },
+      });
     await telegram.push(reply(waCard, 'Halo Kak Wati, dengan Rina dari CS.'));
     await telegram.push(reply(bfCard, 'Halo Kak Dewi, dengan Rina dari CS.'));
     await until(() => graphCalls.some((c) => c.to === '628990002' && c.body.includes('Halo Kak Wati, dengan Rina dari CS.')));

@@ -15,7 +15,8 @@ async function connector(): Promise<{ server: LocalServer; messages: (conversati
   });
   return {
     server,
-    messages: (conversation) => posted.filter((p) => p.type === 'message' && p.url.includes(`/v3/conversations/${encodeURIComponent(conversation)}/`)).map((p) => p.text ?? ''),
+    messages: (conversation) =>
+      posted.filter((p) => p.type === 'message' && p.url.includes(`/v3/conversations/${encodeURIComponent(conversation)}/`)).map((p) => p.text ?? ''),
   };
 }
 
@@ -45,7 +46,11 @@ describe('Bot Framework: malformed activities, ids and dedupe (unauthenticated, 
   let running: TestBot;
   let bf: Awaited<ReturnType<typeof connector>>;
   const post = async (body: unknown): Promise<number> => {
-    const response = await fetch(`${running.base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${running.base}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     await response.text();
     return response.status;
   };
@@ -82,7 +87,12 @@ describe('Bot Framework: malformed activities, ids and dedupe (unauthenticated, 
   });
 
   it('skips a mention entity it cannot use instead of failing, and still answers', async () => {
-    const body = activity(bf.server.url, 'mention-odd', { entities: [{ type: 'mention', mentioned: { id: 'tanya-bot' } }, { type: 'clientInfo', locale: 'id-ID' }] });
+    const body = activity(bf.server.url, 'mention-odd', {
+      entities: [
+        { type: 'mention', mentioned: { id: 'tanya-bot' } },
+        { type: 'clientInfo', locale: 'id-ID' },
+      ],
+    });
     expect(await post(body)).toBe(200);
     await until(() => bf.messages('mention-odd').length > 0);
     expect(bf.messages('mention-odd')[0]).toMatch(/Jam buka Nusa Gadget Bandung/);
@@ -98,7 +108,12 @@ describe('Bot Framework: malformed activities, ids and dedupe (unauthenticated, 
     expect(await post(activity(bf.server.url, 'noid', { text: 'jam buka toko bandung' }))).toBe(200);
     expect(await post(activity(bf.server.url, 'noid', { text: 'alamat toko surabaya dimana' }))).toBe(200);
     await until(() => bf.messages('noid').length >= 2);
-    expect(running.store.transcript('botframework:noid').filter((l) => l.direction === 'in').map((l) => l.text)).toEqual(['jam buka toko bandung', 'alamat toko surabaya dimana']);
+    expect(
+      running.store
+        .transcript('botframework:noid')
+        .filter((l) => l.direction === 'in')
+        .map((l) => l.text),
+    ).toEqual(['jam buka toko bandung', 'alamat toko surabaya dimana']);
   });
 
   it('scopes activity ids to their conversation: the same id in two conversations is two messages', async () => {
@@ -131,16 +146,31 @@ describe('Bot Framework with an app id: authentication before the body is read',
   it('answers 401 to anything without a valid token, however malformed its body', async () => {
     const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     const store = new SqliteStore(':memory:');
-    const bot = await runBot(sampleShop(), store, { MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001', MICROSOFT_APP_PASSWORD: 'secret', PORT: '0', HOST: '127.0.0.1' }, pino({ level: 'silent' }));
+    const bot = await runBot(
+      sampleShop(),
+      store,
+      { MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001', MICROSOFT_APP_PASSWORD: 'secret', PORT: '0', HOST: '127.0.0.1' },
+      pino({ level: 'silent' }),
+    );
     if (!bot) throw new Error('bot did not start');
     const post = async (body: string, headers: Record<string, string> = {}): Promise<number> => {
-      const response = await fetch(`http://127.0.0.1:${bot.port ?? 0}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+      const response = await fetch(`http://127.0.0.1:${bot.port ?? 0}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      });
       await response.text();
       return response.status;
     };
     try {
       // Before: these were parsed and answered 400 without any token.
-      for (const body of ['not json', '{}', 'null', JSON.stringify({ type: 'message' }), JSON.stringify(activity('http://127.0.0.1:9', 'conv-y', { entities: [null] }))]) {
+      for (const body of [
+        'not json',
+        '{}',
+        'null',
+        JSON.stringify({ type: 'message' }),
+        JSON.stringify(activity('http://127.0.0.1:9', 'conv-y', { entities: [null] })),
+      ]) {
         expect([body, await post(body)]).toEqual([body, 401]);
         expect([body, await post(body, { authorization: 'Bearer not.a.jwt' })]).toEqual([body, 401]);
         expect([body, await post(body, { authorization: `Bearer ${'x'.repeat(8_000)}` })]).toEqual([body, 401]);

@@ -44,7 +44,6 @@ class ServiceUrlReceiver {
   }
 }
 
-
 let seq = 0;
 function activity(serviceUrl: string, conversation: string, fields: Record<string, unknown>): Record<string, unknown> {
   seq += 1;
@@ -69,7 +68,11 @@ describe('Bot Framework channel (CloudAdapter, local serviceUrl)', () => {
   let bot: RunningBot;
   let base = '';
   const post = async (body: unknown, headers: Record<string, string> = {}): Promise<number> => {
-    const response = await fetch(`${base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const response = await fetch(`${base}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
     await response.text();
     return response.status;
   };
@@ -91,8 +94,15 @@ describe('Bot Framework channel (CloudAdapter, local serviceUrl)', () => {
     expect(receiver.in('conv-1').some((a) => a.type === 'typing')).toBe(true);
   });
 
-  it('refuses bodies that are not activities with 400, and other servers\' service URLs without authentication with 403', async () => {
-    for (const body of [{}, null, [], { type: 'message' }, { type: 'message', serviceUrl: receiver.url, channelId: 'webchat', conversation: {} }, activity(receiver.url, 'conv-x', { text: { evil: true } })]) {
+  it("refuses bodies that are not activities with 400, and other servers' service URLs without authentication with 403", async () => {
+    for (const body of [
+      {},
+      null,
+      [],
+      { type: 'message' },
+      { type: 'message', serviceUrl: receiver.url, channelId: 'webchat', conversation: {} },
+      activity(receiver.url, 'conv-x', { text: { evil: true } }),
+    ]) {
       expect(await post(body)).toBe(400);
     }
     expect(await post(activity('https://attacker.example/', 'conv-evil', { text: 'halo' }))).toBe(403);
@@ -160,13 +170,26 @@ describe('Bot Framework channel with an app id', () => {
     // The SDK may report refused requests on console.error; expected here.
     const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     const store = new SqliteStore(':memory:');
-    const bot = await runBot(sampleShop(), store, { MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001', MICROSOFT_APP_PASSWORD: 'secret', PORT: '0', HOST: '127.0.0.1' }, pino({ level: 'silent' }));
+    const bot = await runBot(
+      sampleShop(),
+      store,
+      { MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001', MICROSOFT_APP_PASSWORD: 'secret', PORT: '0', HOST: '127.0.0.1' },
+      pino({ level: 'silent' }),
+    );
     if (!bot) throw new Error('bot did not start');
     try {
       const body = activity('http://127.0.0.1:9', 'conv-x', { text: 'halo' });
-      const plain = await fetch(`http://127.0.0.1:${bot.port ?? 0}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const plain = await fetch(`http://127.0.0.1:${bot.port ?? 0}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       expect(plain.status).toBe(401);
-      const forged = await fetch(`http://127.0.0.1:${bot.port ?? 0}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer not.a.jwt' }, body: JSON.stringify(body) });
+      const forged = await fetch(`http://127.0.0.1:${bot.port ?? 0}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer not.a.jwt' },
+        body: JSON.stringify(body),
+      });
       expect(forged.status).toBe(401);
       expect(store.transcript('botframework:conv-x')).toHaveLength(0);
     } finally {
@@ -183,7 +206,11 @@ describe('Bot Framework replies when the service URL is down', () => {
     try {
       const closed = 'http://127.0.0.1:9';
       const body = activity(closed, 'conv-down', { text: 'bisa cod ga' });
-      const response = await fetch(`${running.base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const response = await fetch(`${running.base}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       expect(response.status).toBe(200);
       await until(() => running.store.transcript('botframework:conv-down').some((l) => l.direction === 'out'));
       await new Promise((r) => setTimeout(r, 500));

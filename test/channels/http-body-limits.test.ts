@@ -62,7 +62,10 @@ function dechunk(body: string): string {
 /** A body sent with chunked transfer encoding, `size` bytes per chunk. */
 function chunked(size: number, count: number): Buffer[] {
   const payload = Buffer.alloc(size, 'a');
-  return [...Array.from({ length: count }, () => Buffer.concat([Buffer.from(`${size.toString(16)}\r\n`), payload, Buffer.from('\r\n')])), Buffer.from('0\r\n\r\n')];
+  return [
+    ...Array.from({ length: count }, () => Buffer.concat([Buffer.from(`${size.toString(16)}\r\n`), payload, Buffer.from('\r\n')])),
+    Buffer.from('0\r\n\r\n'),
+  ];
 }
 
 describe('HttpServer: per-route body limits, enforced while reading', () => {
@@ -71,10 +74,15 @@ describe('HttpServer: per-route body limits, enforced while reading', () => {
   let port = 0;
 
   beforeAll(async () => {
-    server.route('POST', '/small', (r) => {
-      seen.push({ path: r.path, bytes: r.body.length });
-      return { status: 200, body: { bytes: r.body.length } };
-    }, { maxBodyBytes: 1024 });
+    server.route(
+      'POST',
+      '/small',
+      (r) => {
+        seen.push({ path: r.path, bytes: r.body.length });
+        return { status: 200, body: { bytes: r.body.length } };
+      },
+      { maxBodyBytes: 1024 },
+    );
     server.route('POST', '/default', (r) => {
       seen.push({ path: r.path, bytes: r.body.length });
       return { status: 200, body: { bytes: r.body.length } };
@@ -137,30 +145,59 @@ describe('the bot: 256 KiB for Bot Framework activities and helpdesk calls', () 
   });
 
   const activity = (text: string): string =>
-    JSON.stringify({ type: 'message', id: 'big-1', channelId: 'webchat', serviceUrl: connector.url, conversation: { id: 'conv-big' }, from: { id: 'u' }, recipient: { id: 'bot' }, text });
+    JSON.stringify({
+      type: 'message',
+      id: 'big-1',
+      channelId: 'webchat',
+      serviceUrl: connector.url,
+      conversation: { id: 'conv-big' },
+      from: { id: 'u' },
+      recipient: { id: 'bot' },
+      text,
+    });
 
   it('refuses a Bot Framework activity over 256 KiB with 413, and takes one under it', async () => {
     const big = activity('a'.repeat(SMALL_WEBHOOK_BODY_BYTES));
-    const refused = await rawExchange(port, `POST /api/messages HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(big)}\r\n\r\n`, [Buffer.from(big)]);
+    const refused = await rawExchange(
+      port,
+      `POST /api/messages HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(big)}\r\n\r\n`,
+      [Buffer.from(big)],
+    );
     expect(refused.status).toBe(413);
     expect(JSON.parse(refused.body)).toMatchObject({ error: 'request body too large' });
     // Streamed without a length, it is cut off as it crosses the limit.
-    const streamed = await rawExchange(port, 'POST /api/messages HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n', chunked(32 * 1024, 64));
+    const streamed = await rawExchange(
+      port,
+      'POST /api/messages HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n',
+      chunked(32 * 1024, 64),
+    );
     expect(streamed.status).toBe(413);
     expect(streamed.sentBytes).toBeLessThan(SMALL_WEBHOOK_BODY_BYTES + 128 * 1024);
     expect(running.store.transcript('botframework:conv-big')).toHaveLength(0);
 
-    const fits = await fetch(`http://127.0.0.1:${port}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: activity('jam buka toko bandung') });
+    const fits = await fetch(`http://127.0.0.1:${port}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: activity('jam buka toko bandung'),
+    });
     expect(fits.status).toBe(200);
   });
 
   it('refuses a helpdesk call over 256 KiB with 413 (before its signature is even checked)', async () => {
     const body = JSON.stringify({ agent: 'Rina', text: 'x'.repeat(SMALL_WEBHOOK_BODY_BYTES) });
-    const response = await fetch(`http://127.0.0.1:${port}/handoff/tickets/T00001/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-tanya-timestamp': '1', 'x-tanya-signature': 'sha256=00' }, body });
+    const response = await fetch(`http://127.0.0.1:${port}/handoff/tickets/T00001/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-tanya-timestamp': '1', 'x-tanya-signature': 'sha256=00' },
+      body,
+    });
     expect(response.status).toBe(413);
     expect(await response.json()).toMatchObject({ error: 'request body too large', limit: SMALL_WEBHOOK_BODY_BYTES });
     // A small unsigned call still gets the signature check.
-    const small = await fetch(`http://127.0.0.1:${port}/handoff/tickets/T00001/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"agent":"Rina","text":"hi"}' });
+    const small = await fetch(`http://127.0.0.1:${port}/handoff/tickets/T00001/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"agent":"Rina","text":"hi"}',
+    });
     expect(small.status).toBe(401);
   });
 });

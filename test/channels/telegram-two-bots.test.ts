@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { runBot, type RunningBot } from '../../src/app/run-bot';
-import { conversationForInbound, legacyConversationId, parseTelegramConversationId, telegramBotOf, telegramConversationId } from '../../src/channels/telegram/conversation-ids';
+import {
+  conversationForInbound,
+  legacyConversationId,
+  parseTelegramConversationId,
+  telegramBotOf,
+  telegramConversationId,
+} from '../../src/channels/telegram/conversation-ids';
 import { Inbox } from '../../src/channels/inbox';
 import { TelegramChannel } from '../../src/channels/telegram/telegram-channel';
 import { Engine } from '../../src/engine/engine';
@@ -24,7 +30,15 @@ type Json = Record<string, unknown>;
 
 /** A private-chat text message with a message_id of our choosing (each bot counts its own from 1). */
 function privateText(chatId: number, messageId: number, text: string): Json {
-  return { message: { message_id: messageId, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: 'private', first_name: 'Budi' }, from: { id: chatId, is_bot: false, first_name: 'Budi' }, text } };
+  return {
+    message: {
+      message_id: messageId,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: chatId, type: 'private', first_name: 'Budi' },
+      from: { id: chatId, is_bot: false, first_name: 'Budi' },
+      text,
+    },
+  };
 }
 
 /** An agent's reply, in the agents' group, to one of the bot's messages there. */
@@ -61,7 +75,10 @@ async function startShops(dbFile: string, seed?: (store: SqliteStore) => void): 
     store.close();
   }
   const shops: Shop[] = [];
-  for (const [token, group] of [[`${BOT_A}:shop-a`, -900], [`${BOT_B}:shop-b`, -901]] as const) {
+  for (const [token, group] of [
+    [`${BOT_A}:shop-a`, -900],
+    [`${BOT_B}:shop-b`, -901],
+  ] as const) {
     const emulator = new TelegramEmulator(token);
     const apiRoot = await emulator.start();
     const store = new SqliteStore(dbFile);
@@ -70,7 +87,7 @@ async function startShops(dbFile: string, seed?: (store: SqliteStore) => void): 
     if (!bot) throw new Error('the Telegram channel did not start');
     shops.push({ emulator, group, store, bot });
   }
-  return [shops[0] as Shop, shops[1] as Shop];
+  return [shops[0], shops[1]];
 }
 
 async function stopShops(shops: readonly Shop[]): Promise<void> {
@@ -106,12 +123,13 @@ describe('Telegram conversation ids', () => {
     expect(parseTelegramConversationId('telegram:111111:-1001234:201')).toEqual({ botId: BOT_A, chatId: '-1001234', userId: '201' });
     expect(parseTelegramConversationId('telegram:880001')).toEqual({ chatId: '880001' });
     expect(parseTelegramConversationId('telegram:-500:201')).toEqual({ chatId: '-500', userId: '201' });
-    for (const bad of ['telegram:', 'telegram:abc', 'whatsapp:628123', 'telegram:1:2:3:4', 'telegram:-5:x', 'telegram:-1:2:3']) expect(parseTelegramConversationId(bad)).toBeUndefined();
+    for (const bad of ['telegram:', 'telegram:abc', 'whatsapp:628123', 'telegram:1:2:3:4', 'telegram:-5:x', 'telegram:-1:2:3'])
+      expect(parseTelegramConversationId(bad)).toBeUndefined();
     expect(telegramBotOf('telegram:222222:5')).toBe(BOT_B);
     expect(telegramBotOf('telegram:5')).toBeUndefined();
   });
 
-  it('a channel owns only its bot\'s conversations, and legacy ones no other bot has taken over', () => {
+  it("a channel owns only its bot's conversations, and legacy ones no other bot has taken over", () => {
     const store = new SqliteStore(':memory:');
     try {
       const inbox = new Inbox({ store, engine: new Engine(kb, store), log: silent });
@@ -162,13 +180,17 @@ describe('two Telegram bots on one database, one customer writing to both', () =
     // Nothing of one bot's conversation went out through the other bot.
     expect(textsTo(a.emulator, chat).join('\n')).not.toMatch(/Surabaya/);
     expect(textsTo(b.emulator, chat).join('\n')).not.toMatch(/Bandung/);
-    const inbound = (id: string): string[] => a.store.transcript(id).filter((l) => l.direction === 'in').map((l) => l.text);
+    const inbound = (id: string): string[] =>
+      a.store
+        .transcript(id)
+        .filter((l) => l.direction === 'in')
+        .map((l) => l.text);
     expect(inbound(`telegram:${BOT_A}:${chat}`)).toEqual(['jam buka toko bandung']);
     expect(inbound(`telegram:${BOT_B}:${chat}`)).toEqual(['alamat toko surabaya dimana']);
     expect(inbound(`telegram:${chat}`)).toEqual([]);
   });
 
-  it('sends an agent\'s reply on a ticket through the bot the customer wrote to, whichever bot posted the ticket', async () => {
+  it("sends an agent's reply on a ticket through the bot the customer wrote to, whichever bot posted the ticket", async () => {
     const [a, b] = shops;
     const chat = 880_200;
     // The customer asks each bot for a person: two tickets, one per bot.
@@ -257,7 +279,7 @@ describe('upgrading: conversations from before ids named the bot', () => {
     expect(a.store.openTicketFor(`telegram:${chatOpen}`)?.id).toBe(ticketId);
   });
 
-  it('moves a customer whose legacy conversation is over to the bot\'s own conversation', async () => {
+  it("moves a customer whose legacy conversation is over to the bot's own conversation", async () => {
     const [a] = shops;
     await a.emulator.push(privateText(chatStale, 9, 'bisa cod ga'));
     await a.emulator.waitForMessages(chatStale, 1);

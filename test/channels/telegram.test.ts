@@ -60,7 +60,9 @@ describe('Telegram channel (long polling against a local Bot API emulator)', () 
   });
 
   it('replies politely to a sticker', async () => {
-    await emulator.push(contentUpdate(103, { sticker: { file_id: 'st1', file_unique_id: 'u1', type: 'regular', width: 512, height: 512, is_animated: false, is_video: false } }));
+    await emulator.push(
+      contentUpdate(103, { sticker: { file_id: 'st1', file_unique_id: 'u1', type: 'regular', width: 512, height: 512, is_animated: false, is_video: false } }),
+    );
     const [reply] = await emulator.waitForMessages(103, 1);
     expect(reply.text).toMatch(/pesan teks/);
   });
@@ -128,12 +130,18 @@ describe('Telegram channel (long polling against a local Bot API emulator)', () 
     await emulator.push(groupUpdate(-500, 202, 'makasih semua'));
     await settle();
     expect(textsTo(emulator, -500)).toHaveLength(afterMention);
-    await emulator.push(groupUpdate(-500, 203, 'kalau yang jakarta?', { reply_to_message: { message_id: reply.messageId, date: 0, chat: { id: -500, type: 'group' }, from: BOT_USER, text: reply.text } }));
+    await emulator.push(
+      groupUpdate(-500, 203, 'kalau yang jakarta?', {
+        reply_to_message: { message_id: reply.messageId, date: 0, chat: { id: -500, type: 'group' }, from: BOT_USER, text: reply.text },
+      }),
+    );
     await emulator.waitForMessages(-500, afterMention + 1);
   });
 
   it('keeps going after an update it cannot use', async () => {
-    await emulator.push({ message: { message_id: 9, date: 0, chat: { id: 109, type: 'private' }, from: { id: 109, is_bot: false, first_name: 'X' }, new_chat_title: 'x' } });
+    await emulator.push({
+      message: { message_id: 9, date: 0, chat: { id: 109, type: 'private' }, from: { id: 109, is_bot: false, first_name: 'X' }, new_chat_title: 'x' },
+    });
     await emulator.push({ edited_message: { message_id: 10 } });
     await emulator.push(textUpdate(109, 'garansi berapa lama'));
     const [reply] = await emulator.waitForMessages(109, 1);
@@ -184,15 +192,29 @@ describe('Telegram channel in webhook mode', () => {
   });
 
   it('rejects a body that is not an update with 400, whatever its shape', async () => {
-    const response = await fetch(emulator.webhook?.url ?? '', { method: 'POST', headers: { 'x-telegram-bot-api-secret-token': 'rahasia_123' }, body: 'not json' });
+    const response = await fetch(emulator.webhook?.url ?? '', {
+      method: 'POST',
+      headers: { 'x-telegram-bot-api-secret-token': 'rahasia_123' },
+      body: 'not json',
+    });
     expect(response.status).toBe(400);
-    const shapes: unknown[] = [null, 5, [], {}, { update_id: 'x' }, { update_id: 7001, message: 5 }, { update_id: 7002, message: { message_id: 1, chat: null } }, { update_id: 7003, message: { message_id: 1, chat: { id: 303, type: 'private' }, text: { evil: true } } }, { update_id: 7004, callback_query: { id: 'q', from: null } }];
+    const shapes: unknown[] = [
+      null,
+      5,
+      [],
+      {},
+      { update_id: 'x' },
+      { update_id: 7001, message: 5 },
+      { update_id: 7002, message: { message_id: 1, chat: null } },
+      { update_id: 7003, message: { message_id: 1, chat: { id: 303, type: 'private' }, text: { evil: true } } },
+      { update_id: 7004, callback_query: { id: 'q', from: null } },
+    ];
     for (const shape of shapes) expect(await emulator.postToWebhook(shape as Record<string, unknown>, 'rahasia_123')).toBe(400);
   });
 });
 
 describe('two Telegram bots on one database', () => {
-  it('answers both bots\' updates with the same update_id (dedupe is per bot)', async () => {
+  it("answers both bots' updates with the same update_id (dedupe is per bot)", async () => {
     const first = new TelegramEmulator('111111:first-bot');
     const second = new TelegramEmulator('222222:second-bot');
     const store = new SqliteStore(':memory:');
@@ -262,7 +284,10 @@ describe('npm start with TELEGRAM_BOT_TOKEN', () => {
     const db = join(mkdtempSync(join(tmpdir(), 'tanya-tg-')), 'bot.db');
     const env = { ...process.env, TELEGRAM_API_ROOT: apiRoot, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' };
     try {
-      const child = spawn(process.execPath, [join('bin', 'tanya.js'), 'start', '--db', db], { env: { ...env, TELEGRAM_BOT_TOKEN: emulator.token }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [join('bin', 'tanya.js'), 'start', '--db', db], {
+        env: { ...env, TELEGRAM_BOT_TOKEN: emulator.token },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
       await emulator.push(textUpdate(401, 'ongkir ke medan brp'));
       const [reply] = await emulator.waitForMessages(401, 1, 15_000);
@@ -270,7 +295,10 @@ describe('npm start with TELEGRAM_BOT_TOKEN', () => {
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
 
-      const refused = spawn(process.execPath, [join('bin', 'tanya.js'), 'start', '--db', db], { env: { ...env, TELEGRAM_BOT_TOKEN: 'wrong:token' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const refused = spawn(process.execPath, [join('bin', 'tanya.js'), 'start', '--db', db], {
+        env: { ...env, TELEGRAM_BOT_TOKEN: 'wrong:token' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stderr = '';
       refused.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       const code = await new Promise<number | null>((resolve) => refused.on('exit', resolve));

@@ -31,7 +31,11 @@ class GraphStandIn {
       const ok = req.url === `/v21.0/${PHONE_ID}/messages` && req.method === 'POST';
       const to = String(body.to);
       const fail = this.closedWindow.has(to) ? { status: 400, code: 131047 } : this.failures.shift();
-      if (!ok || fail) return { status: fail?.status ?? 404, json: { error: { code: fail?.code ?? 100, message: fail?.code === 131047 ? 'Re-engagement message' : 'error' } } };
+      if (!ok || fail)
+        return {
+          status: fail?.status ?? 404,
+          json: { error: { code: fail?.code ?? 100, message: fail?.code === 131047 ? 'Re-engagement message' : 'error' } },
+        };
       this.calls.push({ to, type: String(body.type), body, auth: typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined });
       return { status: 200, json: { messaging_product: 'whatsapp', messages: [{ id: `wamid.${this.calls.length}` }] } };
     });
@@ -52,10 +56,24 @@ function inbound(from: string, message: Record<string, unknown>, name = 'Budi'):
   seq += 1;
   return {
     object: 'whatsapp_business_account',
-    entry: [{ id: 'waba', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { phone_number_id: PHONE_ID }, contacts: [{ wa_id: from, profile: { name } }], messages: [{ from, id: `wamid.in.${seq}`, timestamp: '1764000000', ...message }] } }] }],
+    entry: [
+      {
+        id: 'waba',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { phone_number_id: PHONE_ID },
+              contacts: [{ wa_id: from, profile: { name } }],
+              messages: [{ from, id: `wamid.in.${seq}`, timestamp: '1764000000', ...message }],
+            },
+          },
+        ],
+      },
+    ],
   };
 }
-
 
 describe('WhatsApp Cloud API channel (local Graph stand-in)', () => {
   const graph = new GraphStandIn();
@@ -68,7 +86,11 @@ describe('WhatsApp Cloud API channel (local Graph stand-in)', () => {
 
   const post = async (payload: unknown, secret = APP_SECRET): Promise<number> => {
     const raw = JSON.stringify(payload);
-    const response = await fetch(`${base}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${hmacSha256Hex(secret, raw)}` }, body: raw });
+    const response = await fetch(`${base}/webhooks/whatsapp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${hmacSha256Hex(secret, raw)}` },
+      body: raw,
+    });
     await response.text();
     return response.status;
   };
@@ -136,7 +158,15 @@ describe('WhatsApp Cloud API channel (local Graph stand-in)', () => {
       inbound(wa, { type: 'location', location: { latitude: 'north', longitude: 'east' } }),
       inbound(wa, { type: 'location', location: { latitude: 500, longitude: 0 } }),
       inbound(wa, { type: 7, text: { body: 'halo' } }),
-      { entry: [{ changes: [{ value: { messages: Array.from({ length: 5000 }, (_, i) => ({ from: wa, id: `wamid.flood.${i}`, type: 'text', text: { body: 'halo' } })) } }] }] },
+      {
+        entry: [
+          {
+            changes: [
+              { value: { messages: Array.from({ length: 5000 }, (_, i) => ({ from: wa, id: `wamid.flood.${i}`, type: 'text', text: { body: 'halo' } })) } },
+            ],
+          },
+        ],
+      },
     ];
     for (const shape of shapes) expect(await post(shape)).toBe(400);
     await new Promise((r) => setTimeout(r, 150));

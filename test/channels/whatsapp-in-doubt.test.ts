@@ -20,8 +20,27 @@ function startLossyGraph(botBase: () => string): Promise<{ server: Server; url: 
     req.on('end', () => {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { to: string; biz_opaque_callback_data?: string };
       tags.push(body.biz_opaque_callback_data ?? '');
-      const status = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: 'waba', changes: [{ field: 'messages', value: { statuses: [{ id: `wamid.${tags.length}`, status: 'sent', recipient_id: body.to, biz_opaque_callback_data: body.biz_opaque_callback_data }] } }] }] });
-      void fetch(`${botBase()}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${hmacSha256Hex(APP_SECRET, status)}` }, body: status })
+      const status = JSON.stringify({
+        object: 'whatsapp_business_account',
+        entry: [
+          {
+            id: 'waba',
+            changes: [
+              {
+                field: 'messages',
+                value: {
+                  statuses: [{ id: `wamid.${tags.length}`, status: 'sent', recipient_id: body.to, biz_opaque_callback_data: body.biz_opaque_callback_data }],
+                },
+              },
+            ],
+          },
+        ],
+      });
+      void fetch(`${botBase()}/webhooks/whatsapp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${hmacSha256Hex(APP_SECRET, status)}` },
+        body: status,
+      })
         .then((r) => r.text())
         .then(() => {
           if (first) {
@@ -34,7 +53,9 @@ function startLossyGraph(botBase: () => string): Promise<{ server: Server; url: 
         });
     });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, tags })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, tags })),
+  );
 }
 
 describe('WhatsApp Cloud: an answer lost on the way', () => {
@@ -43,7 +64,13 @@ describe('WhatsApp Cloud: an answer lost on the way', () => {
 
   beforeAll(async () => {
     graph = await startLossyGraph(() => running?.base ?? '');
-    running = await startTestBot({ WHATSAPP_CLOUD_TOKEN: 't', WHATSAPP_PHONE_NUMBER_ID: '555000', WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_VERIFY_TOKEN: 'v', WHATSAPP_GRAPH_URL: graph.url });
+    running = await startTestBot({
+      WHATSAPP_CLOUD_TOKEN: 't',
+      WHATSAPP_PHONE_NUMBER_ID: '555000',
+      WHATSAPP_APP_SECRET: APP_SECRET,
+      WHATSAPP_VERIFY_TOKEN: 'v',
+      WHATSAPP_GRAPH_URL: graph.url,
+    });
   });
   afterAll(async () => {
     await running?.stop();

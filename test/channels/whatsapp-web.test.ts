@@ -48,7 +48,6 @@ function incoming(from: string, body: string, extra: Partial<WaMessage> = {}): W
   return { from, body, type: 'chat', hasMedia: false, fromMe: false, isStatus: false, id: { _serialized: `false_${from}_${seq}` }, ...extra };
 }
 
-
 describe('WhatsApp Web channel (whatsapp-web.js stand-in)', () => {
   const clients: StandInClient[] = [];
   const qrs: string[] = [];
@@ -68,7 +67,10 @@ describe('WhatsApp Web channel (whatsapp-web.js stand-in)', () => {
     reconnectMs: 20,
   });
   const client = (): StandInClient => clients[clients.length - 1];
-  const to = (chat: string): string[] => client().sent.filter((m) => m.chatId === chat).map((m) => m.content);
+  const to = (chat: string): string[] =>
+    client()
+      .sent.filter((m) => m.chatId === chat)
+      .map((m) => m.content);
 
   beforeAll(() => channel.start());
   afterAll(async () => {
@@ -126,7 +128,11 @@ describe('WhatsApp Web channel (whatsapp-web.js stand-in)', () => {
 
   it('relays an agent reply after a handoff, on WhatsApp', async () => {
     const chat = '6286666666666@c.us';
-    const desk = new AgentDesk(store, () => kb, () => new Date('2026-11-25T03:00:00Z'));
+    const desk = new AgentDesk(
+      store,
+      () => kb,
+      () => new Date('2026-11-25T03:00:00Z'),
+    );
     const hub = new HandoffHub({ store, desk, channels: [channel], destinations: [], log: pino({ level: 'silent' }), pollMs: 20 });
     await hub.start();
     try {

@@ -46,7 +46,15 @@ function writeMessages(store: SqliteStore, n: number, conversation = 'whatsapp:6
   store.atomically(() => {
     for (let i = 0; i < n; i++) {
       const id = `m${++messageSeq}`;
-      store.recordInbound({ channel: 'whatsapp', conversationId: conversation, userId: '6281234567890', messageId: id, kind: 'text', text: `pesan ${id} ${'x'.repeat(400)}`, at: new Date().toISOString() });
+      store.recordInbound({
+        channel: 'whatsapp',
+        conversationId: conversation,
+        userId: '6281234567890',
+        messageId: id,
+        kind: 'text',
+        text: `pesan ${id} ${'x'.repeat(400)}`,
+        at: new Date().toISOString(),
+      });
       ids.push(id);
     }
   });
@@ -112,11 +120,15 @@ describe('tanya backup', () => {
       // Rows written while the command ran are in it too, up to the snapshot it copied.
       expect(seen.messages).toBeGreaterThan(before.length);
       expect(seen.journalMode).toBe('delete');
-      expect(run.stdout).toMatch(/^✓ backups\/copy\.db \(mode 600, [\d.]+ [KM]B, integrity_check ok\): 1 percakapan \/ conversations, \d+ pesan \/ messages, 0 tiket \/ tickets\n$/);
+      expect(run.stdout).toMatch(
+        /^✓ backups\/copy\.db \(mode 600, [\d.]+ [KM]B, integrity_check ok\): 1 percakapan \/ conversations, \d+ pesan \/ messages, 0 tiket \/ tickets\n$/,
+      );
       expect(Number(/(\d+) pesan/.exec(run.stdout)?.[1])).toBe(seen.messages);
       // One self-contained file: no temporary file, journal or WAL left beside it.
       expect(readdirSync(join(dir, 'backups'))).toEqual(['copy.db']);
-      expect(store.auditLog()).toEqual([expect.objectContaining({ action: 'backup', via: 'cli', subject: copy, detail: expect.objectContaining({ messages: seen.messages }) })]);
+      expect(store.auditLog()).toEqual([
+        expect.objectContaining({ action: 'backup', via: 'cli', subject: copy, detail: expect.objectContaining({ messages: seen.messages }) }),
+      ]);
     } finally {
       store.close();
     }
@@ -177,7 +189,9 @@ describe('tanya restore', () => {
     const run = tanya(['restore', 'backups/b.db', '--db', db, '--force'], dir);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain(`✓ ${db} dipulihkan dari / restored from backups/b.db (mode 600): 1 percakapan / conversations, 7 pesan / messages, 0 tiket / tickets`);
+    expect(run.stdout).toContain(
+      `✓ ${db} dipulihkan dari / restored from backups/b.db (mode 600): 1 percakapan / conversations, 7 pesan / messages, 0 tiket / tickets`,
+    );
     const restored = inspect(db);
     expect(restored).toMatchObject({ integrity: 'ok', messages: 7 });
     expect(later.some((id) => restored.ids.has(id))).toBe(false);

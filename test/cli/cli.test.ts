@@ -13,7 +13,10 @@ describe('tanya CLI', () => {
   it('chat --json answers a price and its follow-up with Rupiah prices', () => {
     const r = tanya(['chat', '--json'], 'brp hrg iphone 15 kak\nkalau yg 256gb?\n');
     expect(r.status).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({ decision: 'answer', intent: 'product-price', entities: { product: 'iphone-15' } });
     expect(lines[0].reply).toContain('128GB: Rp12.999.000');
@@ -24,7 +27,10 @@ describe('tanya CLI', () => {
 
   it('chat --json survives bad lines and keeps going', () => {
     const r = tanya(['chat', '--json'], '\n\u0000\u0001\n😀\ncod bisa?\n');
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.map((l) => l.decision)).toEqual(['fallback', 'fallback', 'fallback', 'answer']);
   });
 
@@ -109,7 +115,7 @@ describe('tanya test', () => {
     const lines = r.stdout.split('\n');
     expect(lines[0]).toBe('test/fixtures/editor/failing-test.yaml:4: [single #2] "jam buka toko jakarta"');
     expect(lines[1]).toBe('  expected entry shipping-cost, got store-hours');
-    expect(lines[2]).toMatch(/^  top candidates: store-hours 0\.\d\d, holiday-hours 0\.\d\d(, [a-z-]+ 0\.\d\d){3}$/);
+    expect(lines[2]).toMatch(/^ {2}top candidates: store-hours 0\.\d\d, holiday-hours 0\.\d\d(, [a-z-]+ 0\.\d\d){3}$/);
     expect(lines.slice(3)).toEqual(['✗ 1 of 2 turns failed in 1 file(s)', '']);
   });
 });

@@ -8,7 +8,6 @@ import { CommandError } from '../../src/cli/open-store';
 const folder = (): string => mkdtempSync(join(tmpdir(), 'tanya-env-'));
 
 describe('settings from a .env file', () => {
-
   it('reads .env in the working folder; the environment wins over the file', () => {
     const dir = folder();
     writeFileSync(join(dir, '.env'), 'TANYA_TEST_A=from-file\nTANYA_TEST_B="quoted # not a comment"\n', { mode: 0o600 });
@@ -36,7 +35,11 @@ describe('settings from a .env file', () => {
   it('is read by the real command before anything else', () => {
     const dir = folder();
     writeFileSync(join(dir, '.env'), 'TANYA_DB=./from-dotenv/tanya.db\n', { mode: 0o600 });
-    const r = spawnSync(process.execPath, [resolve('bin', 'tanya.js'), 'report', 'stats'], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+    const r = spawnSync(process.execPath, [resolve('bin', 'tanya.js'), 'report', 'stats'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '' },
+    });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(join(dir, 'from-dotenv', 'tanya.db'));
   });

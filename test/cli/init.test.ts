@@ -17,7 +17,11 @@ describe('tanya init DIR', () => {
     expect(statSync(join(shop, 'data')).mode & 0o777).toBe(0o700);
     expect(statSync(join(shop, '.env')).mode & 0o777).toBe(0o600);
     // Every setting is commented out: the new shop starts as the terminal chat.
-    expect(readFileSync(join(shop, '.env'), 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#'))).toEqual([]);
+    expect(
+      readFileSync(join(shop, '.env'), 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() && !l.startsWith('#')),
+    ).toEqual([]);
     expect(existsSync(join(shop, 'schema', 'knowledge.schema.json'))).toBe(true);
     expect(tanya(['check', 'knowledge'], shop).status).toBe(0);
     expect(tanya(['test'], shop).status).toBe(0);

@@ -22,7 +22,13 @@ function cleanEnv(extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessE
 }
 
 const tanya = (args: readonly string[], options: { input?: string; cwd?: string; env?: Readonly<Record<string, string>> } = {}): Run => {
-  const r = spawnSync(process.execPath, [BIN, ...args], { input: options.input ?? '', cwd: options.cwd ?? process.cwd(), env: cleanEnv(options.env), encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    input: options.input ?? '',
+    cwd: options.cwd ?? process.cwd(),
+    env: cleanEnv(options.env),
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 };
 
@@ -104,7 +110,9 @@ describe('reading commands never create a database', () => {
       const r = tanya(args, { cwd: folder });
       expect({ args, status: r.status }).toEqual({ args, status: 1 });
       expect(r.stdout).toBe('');
-      expect(r.stderr).toContain(`Database tidak ditemukan: ${expectedPath} (tidak ada yang dibuat). / Database not found: ${expectedPath} (nothing was created).`);
+      expect(r.stderr).toContain(
+        `Database tidak ditemukan: ${expectedPath} (tidak ada yang dibuat). / Database not found: ${expectedPath} (nothing was created).`,
+      );
       expect(r.stderr).toContain('--db FILE atau TANYA_DB=FILE');
       expect(r.stderr).toContain('--db FILE or TANYA_DB=FILE');
     }
@@ -149,7 +157,9 @@ describe('tanya chat --db: a new conversation per run', () => {
 
     // The interactive chat prints the id on its first line.
     const interactive = tanya(['chat', '--db', db], { input: 'bisa cod ga kak\n' });
-    expect(interactive.stdout.split('\n')[0]).toMatch(/^Percakapan baru \/ new conversation: console:\d{8}-[0-9a-f]{6} \(lanjutkan \/ continue: --conversation console:\d{8}-[0-9a-f]{6}\)$/);
+    expect(interactive.stdout.split('\n')[0]).toMatch(
+      /^Percakapan baru \/ new conversation: console:\d{8}-[0-9a-f]{6} \(lanjutkan \/ continue: --conversation console:\d{8}-[0-9a-f]{6}\)$/,
+    );
 
     const noDb = tanya(['chat', '--conversation', id], { input: 'halo\n' });
     expect(noDb.status).toBe(1);
@@ -170,7 +180,14 @@ describe('terminal agent desk', () => {
   it('requires an agent name: --agent or TANYA_AGENT, never the OS user', () => {
     const db = freshDb();
     tanya(['chat', '--json', '--db', db], { input: 'mau bicara sama admin\n' });
-    for (const args of [['tickets'], ['claim', 'T00001'], ['reply', 'T00001', 'Halo'], ['resolve', 'T00001'], ['transfer', 'T00001', 'Sari'], ['tickets', '--agent', '  ']]) {
+    for (const args of [
+      ['tickets'],
+      ['claim', 'T00001'],
+      ['reply', 'T00001', 'Halo'],
+      ['resolve', 'T00001'],
+      ['transfer', 'T00001', 'Sari'],
+      ['tickets', '--agent', '  '],
+    ]) {
       const r = tanya([...args, '--db', db]);
       expect({ args, status: r.status }).toEqual({ args, status: 1 });
       expect(r.stderr).toContain('Tulis nama agen Anda: --agent NAMA atau TANYA_AGENT=NAMA');
@@ -186,11 +203,22 @@ describe('terminal agent desk', () => {
     const db = freshDb();
     const chat = tanya(['chat', '--json', '--db', db], { input: 'brp hrg iphone 15 kak\nmau bicara sama admin\npesanan INV-777 belum sampai juga\n' });
     expect(json(chat.stdout).map((l) => l.decision)).toEqual(['answer', 'handoff', 'silent']);
-    const ticket = json(tanya(['tickets', '--json', '--db', db, '--agent', 'Rina']).stdout)[0] as { id: string; createdAt: string; customerName?: string; customerId: string; transcript: { at: string }[] };
+    const ticket = json(tanya(['tickets', '--json', '--db', db, '--agent', 'Rina']).stdout)[0] as {
+      id: string;
+      createdAt: string;
+      customerName?: string;
+      customerId: string;
+      transcript: { at: string }[];
+    };
     const customer = ticket.customerName ?? ticket.customerId;
-    const at = (iso: string, hours: number, label: string): string => `${new Date(Date.parse(iso) + hours * 3600_000).toISOString().slice(0, 16).replace('T', ' ')} ${label}`;
+    const at = (iso: string, hours: number, label: string): string =>
+      `${new Date(Date.parse(iso) + hours * 3600_000).toISOString().slice(0, 16).replace('T', ' ')} ${label}`;
 
-    for (const [zone, hours, label] of [['Asia/Jakarta', 7, 'WIB'], ['Asia/Makassar', 8, 'WITA'], ['Asia/Jayapura', 9, 'WIT']] as const) {
+    for (const [zone, hours, label] of [
+      ['Asia/Jakarta', 7, 'WIB'],
+      ['Asia/Makassar', 8, 'WITA'],
+      ['Asia/Jayapura', 9, 'WIT'],
+    ] as const) {
       const r = tanya(['tickets', '--db', db, '--agent', 'Rina', '--kb', kbIn(zone)]);
       expect(r.status).toBe(0);
       const lines = r.stdout.trimEnd().split('\n');
@@ -211,16 +239,25 @@ describe('terminal agent desk', () => {
 
     const replied = tanya(['reply', 'T00001', 'Halo', 'Kak,', 'dengan', 'Rina', '--db', db, '--agent', 'Rina']);
     expect(replied.status).toBe(0);
-    expect(replied.stdout).toBe('✉️ Tersimpan untuk T00001; terkirim ke pelanggan saat bot berjalan. / Saved for T00001; it is sent to the customer when the bot is running.\n');
+    expect(replied.stdout).toBe(
+      '✉️ Tersimpan untuk T00001; terkirim ke pelanggan saat bot berjalan. / Saved for T00001; it is sent to the customer when the bot is running.\n',
+    );
 
-    for (const args of [['resolve', 'T00001'], ['reply', 'T00001', 'Saya', 'ambil', 'alih']]) {
+    for (const args of [
+      ['resolve', 'T00001'],
+      ['reply', 'T00001', 'Saya', 'ambil', 'alih'],
+    ]) {
       const refused = tanya([...args, '--db', db, '--agent', 'Sari']);
       expect(refused.status).toBe(1);
       expect(refused.stderr).toContain('Tiket T00001 sedang ditangani Rina');
       expect(refused.stderr).toContain('Ticket T00001 is held by Rina');
       expect(refused.stderr).toContain('--force');
     }
-    const still = json(tanya(['tickets', '--json', '--db', db, '--agent', 'Sari']).stdout)[0] as { status: string; agent: string; transcript: { text: string }[] };
+    const still = json(tanya(['tickets', '--json', '--db', db, '--agent', 'Sari']).stdout)[0] as {
+      status: string;
+      agent: string;
+      transcript: { text: string }[];
+    };
     expect(still).toMatchObject({ status: 'claimed', agent: 'Rina' });
     expect(still.transcript.map((l) => l.text)).not.toContain('Saya ambil alih');
 

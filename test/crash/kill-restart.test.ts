@@ -12,7 +12,14 @@ jest.setTimeout(180_000);
 describe('a crash under load (kill -9, restart on the same database)', () => {
   it.each([40, 170])('loses no acknowledged message when killed after %i acknowledgements', async (killAfterAcks) => {
     const dbPath = join(mkdtempSync(join(tmpdir(), 'tanya-crash-')), 'tanya.db');
-    const result = await runLoad({ conversations: 60, messagesPerConversation: 4, killAfterAcks, dbPath, root: resolve(__dirname, '../..'), replyTimeoutMs: 20_000 });
+    const result = await runLoad({
+      conversations: 60,
+      messagesPerConversation: 4,
+      killAfterAcks,
+      dbPath,
+      root: resolve(__dirname, '../..'),
+      replyTimeoutMs: 20_000,
+    });
     expect(result.killed).toBe(true);
     expect(result.acknowledged).toBe(result.sent);
     expect(result.lost).toBe(0);

@@ -23,7 +23,10 @@ interface DockerSteps {
 function dockerSteps(text: string): DockerSteps {
   const stages = text.split(/^FROM /m).slice(1);
   const lines = (stage: string, instruction: string): string[] =>
-    stage.split('\n').filter((l) => l.startsWith(`${instruction} `)).map((l) => l.slice(instruction.length + 1).trim());
+    stage
+      .split('\n')
+      .filter((l) => l.startsWith(`${instruction} `))
+      .map((l) => l.slice(instruction.length + 1).trim());
   const env = (stage: string): Record<string, string> =>
     Object.fromEntries(lines(stage, 'ENV').flatMap((l) => l.split(/\s+/).map((pair) => pair.split('=') as [string, string])));
   const [build, image] = [stages[0] ?? '', stages[stages.length - 1] ?? ''];
@@ -42,7 +45,7 @@ function unitSettings(text: string): Map<string, string[]> {
   const settings = new Map<string, string[]>();
   for (const line of text.split('\n')) {
     const match = /^([A-Za-z]+)=(.*)$/.exec(line);
-    if (match) settings.set(match[1] as string, [...(settings.get(match[1] as string) ?? []), match[2] as string]);
+    if (match) settings.set(match[1], [...(settings.get(match[1]) ?? []), match[2]]);
   }
   return settings;
 }
@@ -95,12 +98,12 @@ describe('production deployment (Dockerfile steps, systemd unit)', () => {
     for (const dev of ['jest', '@swc/core', '@types/jest', 'node-nlp']) expect(existsSync(join(opt, 'node_modules', dev))).toBe(false);
   });
 
-  it("starts as the image does: an empty volume becomes the sample shop, healthy, stops cleanly on SIGTERM", async () => {
+  it('starts as the image does: an empty volume becomes the sample shop, healthy, stops cleanly on SIGTERM', async () => {
     const srv = join(work, 'srv-docker');
     mkdirSync(srv);
     const port = freePort();
     const [entry, ...entryArgs] = steps.entrypoint.map((p) => p.replace('/opt/tanya', opt));
-    const child = spawn(entry as string, [...entryArgs, ...steps.cmd], {
+    const child = spawn(entry, [...entryArgs, ...steps.cmd], {
       cwd: srv,
       env: { PATH: process.env.PATH ?? '', ...steps.imageEnv, HOST: '127.0.0.1', PORT: String(port), BOT_FRAMEWORK: '1', LOG_LEVEL: 'warn' },
       stdio: 'ignore',
@@ -133,7 +136,7 @@ describe('production deployment (Dockerfile steps, systemd unit)', () => {
     const env = Object.fromEntries((unit.get('Environment') ?? []).map((e) => e.split('=') as [string, string]));
     const port = freePort();
     expect(unit.get('WorkingDirectory')).toEqual(['/srv/tanya']);
-    const child = spawn(program === '/usr/bin/node' ? process.execPath : (program as string), args, {
+    const child = spawn(program === '/usr/bin/node' ? process.execPath : program, args, {
       cwd: srv,
       env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port), BOT_FRAMEWORK: '1', LOG_LEVEL: 'warn' },
       stdio: 'ignore',

@@ -12,13 +12,20 @@ const out = (): string => mkdtempSync(join(tmpdir(), 'tanya-import-'));
 describe('importers from other tools', () => {
   it('a spreadsheet: rows with one answer become one entry; multi-line question cells split; extra columns listed', () => {
     const m = readSpreadsheet(fixture('faq.csv'));
-    expect(m.entries.map((e) => e.questions)).toEqual([['Apakah bisa COD?', 'bisa bayar di tempat?'], ['Berapa lama pengiriman?', 'Kapan barang sampai?'], ['How long is the warranty?']]);
+    expect(m.entries.map((e) => e.questions)).toEqual([
+      ['Apakah bisa COD?', 'bisa bayar di tempat?'],
+      ['Berapa lama pengiriman?', 'Kapan barang sampai?'],
+      ['How long is the warranty?'],
+    ]);
     expect(m.entries[0]).toMatchObject({ answer: 'Bisa, COD tersedia untuk Jabodetabek.', category: 'pembayaran' });
     expect(m.unsupported).toEqual(['column "catatan" (kept nowhere)']);
     const dir = out();
     writeMigration(dir, m, 'faq.csv', 'csv');
     const kb = loadKnowledge(dir);
-    expect(kb.entries.find((e) => e.id === 'how-long-is-the-warranty')).toMatchObject({ questions: { id: [], en: ['How long is the warranty?'] }, answer: { id: 'The warranty is one year.', en: 'The warranty is one year.' } });
+    expect(kb.entries.find((e) => e.id === 'how-long-is-the-warranty')).toMatchObject({
+      questions: { id: [], en: ['How long is the warranty?'] },
+      answer: { id: 'The warranty is one year.', en: 'The warranty is one year.' },
+    });
   });
 
   it('a QnA Maker TSV: questions grouped by QnA pair; prompts and context-only pairs listed', () => {
@@ -28,7 +35,10 @@ describe('importers from other tools', () => {
       ['retur', 1],
       ['Siapa yang bayar ongkir retur?', 1],
     ]);
-    expect(m.unsupported).toEqual(['follow-up prompts of "Cara retur barang?" (multi-turn; write a flow or "suggest:" instead)', 'context-only pair "Siapa yang bayar ongkir retur?" (imported as a normal entry)']);
+    expect(m.unsupported).toEqual([
+      'follow-up prompts of "Cara retur barang?" (multi-turn; write a flow or "suggest:" instead)',
+      'context-only pair "Siapa yang bayar ongkir retur?" (imported as a normal entry)',
+    ]);
     const dir = out();
     writeMigration(dir, m, 'qna.tsv', 'qna');
     expect(loadKnowledge(dir).entries.map((e) => e.id)).toEqual(['toko', 'retur', 'siapa-yang-bayar-ongkir-retur']);
@@ -36,10 +46,19 @@ describe('importers from other tools', () => {
 
   it('a Rasa nlu.yml with domain.yml: intents, utter_ responses, annotations stripped; synonyms, regexes and buttons listed', () => {
     const m = readRasa(fixture('rasa', 'nlu.yml'));
-    expect(m.entries.find((e) => e.name === 'ask_store_hours')).toEqual({ name: 'ask_store_hours', questions: ['jam buka toko Jakarta?', 'toko buka jam berapa', 'kapan toko tutup'], answer: 'Toko buka setiap hari 09.00–21.00 WIB.' });
+    expect(m.entries.find((e) => e.name === 'ask_store_hours')).toEqual({
+      name: 'ask_store_hours',
+      questions: ['jam buka toko Jakarta?', 'toko buka jam berapa', 'kapan toko tutup'],
+      answer: 'Toko buka setiap hari 09.00–21.00 WIB.',
+    });
     expect(m.entries.find((e) => e.name === 'ask_refund')?.answer).toBeUndefined();
     expect(m.unsupported).toEqual(
-      expect.arrayContaining(['synonym "jakarta" (add it under settings.synonyms)', 'regex "order_id"', 'buttons/images/custom payloads of utter_ask_store_hours (only the text is kept)', 'intent "ask_refund" has no utter_ask_refund text response (placeholder answer)']),
+      expect.arrayContaining([
+        'synonym "jakarta" (add it under settings.synonyms)',
+        'regex "order_id"',
+        'buttons/images/custom payloads of utter_ask_store_hours (only the text is kept)',
+        'intent "ask_refund" has no utter_ask_refund text response (placeholder answer)',
+      ]),
     );
     const dir = out();
     writeMigration(dir, m, 'nlu.yml', 'rasa');

@@ -9,7 +9,10 @@ const ajv = new Ajv2020({ strict: false, allErrors: true });
 ajv.addFormat('uri', /^[a-z][a-z0-9+.-]*:\/\/\S+$/i);
 const knowledge = ajv.compile(JSON.parse(readFileSync(join('schema', 'knowledge.schema.json'), 'utf8')) as object);
 const flows = ajv.compile(JSON.parse(readFileSync(join('schema', 'flows.schema.json'), 'utf8')) as object);
-const yamlIn = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => join(dir, f));
+const yamlIn = (dir: string): string[] =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => join(dir, f));
 const load = (file: string): unknown => parse(readFileSync(file, 'utf8'));
 
 describe('JSON Schema for editors', () => {
@@ -21,9 +24,12 @@ describe('JSON Schema for editors', () => {
     expect(flows(load(file)) ? [] : flows.errors).toEqual([]);
   });
 
-  it.each(['price-as-text.yaml', 'bad-hours.yaml', 'missing-questions.yaml', 'bad-id.yaml', 'unknown-handler.yaml', 'not-a-list.yaml'])('rejects the broken knowledge fixture %s', (file) => {
-    expect(knowledge(load(join('test', 'fixtures', 'broken', file)))).toBe(false);
-  });
+  it.each(['price-as-text.yaml', 'bad-hours.yaml', 'missing-questions.yaml', 'bad-id.yaml', 'unknown-handler.yaml', 'not-a-list.yaml'])(
+    'rejects the broken knowledge fixture %s',
+    (file) => {
+      expect(knowledge(load(join('test', 'fixtures', 'broken', file)))).toBe(false);
+    },
+  );
 
   it.each(['unknown-type.yaml', 'misspelled-field.yaml'])('rejects the broken flow fixture %s', (file) => {
     expect(flows(load(join('test', 'fixtures', 'flows-broken', file)))).toBe(false);

@@ -74,7 +74,14 @@ describe('live reload of knowledge and flows', () => {
   it('answers a message in flight during a reload exactly once', async () => {
     const file = join(kbDir, 'settings.yaml');
     const text = readFileSync(file, 'utf8');
-    const inFlight = engine.handle({ channel: 'test', conversationId: 'flight', userId: 'u', messageId: 'f1', text: 'garansi brp lama', receivedAt: new Date() });
+    const inFlight = engine.handle({
+      channel: 'test',
+      conversationId: 'flight',
+      userId: 'u',
+      messageId: 'f1',
+      text: 'garansi brp lama',
+      receivedAt: new Date(),
+    });
     writeFileSync(file, text.replace('lowStock: 3', 'lowStock: 2'));
     const again = engine.handle({ channel: 'test', conversationId: 'flight', userId: 'u', messageId: 'f1', text: 'garansi brp lama', receivedAt: new Date() });
     const [first, second] = await Promise.all([inFlight, again]);

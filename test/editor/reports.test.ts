@@ -61,7 +61,14 @@ describe('reports count customer questions, not reply lines', () => {
   let n = 0;
   const say = async (conversation: string, text: string): Promise<string> => {
     n += 1;
-    const result = await engine.handle({ channel: 'test', conversationId: conversation, userId: conversation, messageId: `q${n}`, text, receivedAt: new Date() });
+    const result = await engine.handle({
+      channel: 'test',
+      conversationId: conversation,
+      userId: conversation,
+      messageId: `q${n}`,
+      text,
+      receivedAt: new Date(),
+    });
     return result.decision.type;
   };
   beforeEach(() => {
@@ -76,7 +83,15 @@ describe('reports count customer questions, not reply lines', () => {
     expect(out.length).toBeGreaterThan(1);
     expect(out[1].text).toContain('Mungkin Kakak juga');
     const s = statsReport(store, '1970-01-01T00:00:00Z');
-    expect(s).toMatchObject({ conversations: 1, customerMessages: 1, questions: 1, decisions: { answer: 1 }, containmentRate: 1, handoffRate: 0, clarificationRate: 0 });
+    expect(s).toMatchObject({
+      conversations: 1,
+      customerMessages: 1,
+      questions: 1,
+      decisions: { answer: 1 },
+      containmentRate: 1,
+      handoffRate: 0,
+      clarificationRate: 0,
+    });
     expect(s.topEntries).toEqual([{ id: 'product-price', answers: 1 }]);
   });
 
@@ -93,7 +108,14 @@ describe('reports count customer questions, not reply lines', () => {
     expect(await say('b', '5')).toBe('fallback');
     const s = statsReport(store, '1970-01-01T00:00:00Z');
     // Questions: the two prices, "harga", "mau bicara sama admin" — not /start, /help, the relayed "halo?" or the rating.
-    expect(s).toMatchObject({ conversations: 2, conversationsHandedOff: 1, customerMessages: 8, questions: 4, decisions: { answer: 2, clarify: 1, handoff: 1 }, csatAverage: 5 });
+    expect(s).toMatchObject({
+      conversations: 2,
+      conversationsHandedOff: 1,
+      customerMessages: 8,
+      questions: 4,
+      decisions: { answer: 2, clarify: 1, handoff: 1 },
+      csatAverage: 5,
+    });
     expect(s.handoffRate).toBeCloseTo(1 / 4);
     expect(s.containmentRate).toBeCloseTo(3 / 4);
     expect(s.clarificationRate).toBeCloseTo(1 / 4);

@@ -78,7 +78,12 @@ describe('engine', () => {
     const results = await Promise.all(texts.map((t) => engine.handle(msg(t))));
     expect(results.map((r) => r.decision.type)).toEqual(['answer', 'answer', 'answer']);
     expect(replyText(results[1])).toContain('Rp15.999.000');
-    expect(store.transcript('conv-1').filter((l) => l.direction === 'in').map((l) => l.text)).toEqual(texts);
+    expect(
+      store
+        .transcript('conv-1')
+        .filter((l) => l.direction === 'in')
+        .map((l) => l.text),
+    ).toEqual(texts);
     store.close();
   });
 
@@ -138,9 +143,32 @@ describe('engine on arbitrary input', () => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
       return seed / 0x7fffffff;
     };
-    const pieces = ['kak', 'brp', '256gb', 'iphone', '1,5jt', '😀', '\u0000', '\uffff', '\ud800', 'مرحبا', '你好', '////', '#money', '8/256', ' ', '\n', 'ﷺ', 'Rp', '...', 'a'.repeat(50)];
+    const pieces = [
+      'kak',
+      'brp',
+      '256gb',
+      'iphone',
+      '1,5jt',
+      '😀',
+      '\u0000',
+      '\uffff',
+      '\ud800',
+      'مرحبا',
+      '你好',
+      '////',
+      '#money',
+      '8/256',
+      ' ',
+      '\n',
+      'ﷺ',
+      'Rp',
+      '...',
+      'a'.repeat(50),
+    ];
     for (let i = 0; i < 300; i++) {
-      const text = Array.from({ length: Math.floor(random() * 12) }, () => (random() < 0.3 ? String.fromCharCode(Math.floor(random() * 0xffff)) : pieces[Math.floor(random() * pieces.length)])).join(random() < 0.5 ? ' ' : '');
+      const text = Array.from({ length: Math.floor(random() * 12) }, () =>
+        random() < 0.3 ? String.fromCharCode(Math.floor(random() * 0xffff)) : pieces[Math.floor(random() * pieces.length)],
+      ).join(random() < 0.5 ? ' ' : '');
       const result = await engine.handle(msg(text, { conversationId: `fuzz-${i % 7}` }));
       expect(['answer', 'clarify', 'fallback', 'handoff', 'silent']).toContain(result.decision.type);
       if (result.decision.type !== 'silent') expect(result.replies.length).toBeGreaterThan(0);

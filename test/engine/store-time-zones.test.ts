@@ -77,7 +77,9 @@ describe('stores in their own time zones', () => {
     expect(isOpen(store('jkt'), at, kb.settings.timezone)).toBe(true);
     expect(isOpen(store('dps'), at, kb.settings.timezone)).toBe(true);
     expect(isOpen(store('djj'), at, kb.settings.timezone)).toBe(false);
-    expect(hours(kb, 'jkt', 'id', MONDAY_EVENING)).toBe('Jam buka Nusa Gadget Jakarta: Senin–Sabtu 09.00–21.00 WIB, Minggu 10.00–18.00 WIB. Sekarang sedang buka.');
+    expect(hours(kb, 'jkt', 'id', MONDAY_EVENING)).toBe(
+      'Jam buka Nusa Gadget Jakarta: Senin–Sabtu 09.00–21.00 WIB, Minggu 10.00–18.00 WIB. Sekarang sedang buka.',
+    );
     expect(hours(kb, 'djj', 'id', MONDAY_EVENING)).toBe('Jam buka Nusa Gadget Jayapura: Senin–Sabtu 09.00–21.00 WIT, Minggu tutup. Sekarang sedang tutup.');
     expect(hours(kb, 'dps', 'en', MONDAY_EVENING)).toBe('Nusa Gadget Bali opening hours: Monday–Sunday 10:00–22:00 WITA. Open now.');
   });
@@ -88,7 +90,7 @@ describe('stores in their own time zones', () => {
     expect(hours(kb, 'djj', 'en', MONDAY_MORNING)).toBe('Nusa Gadget Jayapura opening hours: Monday–Saturday 09:00–21:00 WIT, Sunday closed. Open now.');
   });
 
-  it('uses the store\'s own weekday across midnight (Sunday night in Jakarta is Monday in Jayapura)', () => {
+  it("uses the store's own weekday across midnight (Sunday night in Jakarta is Monday in Jayapura)", () => {
     // Sunday 23:30 WIB = Monday 01:30 WIT: Jayapura's Monday hours apply, not its closed Sunday.
     const lines = hours(kb, undefined, 'id', '2026-11-29T16:30:00Z').split('\n');
     expect(lines).toHaveLength(5);
@@ -96,7 +98,7 @@ describe('stores in their own time zones', () => {
     expect(isOpen(store('djj'), new Date('2026-11-30T00:30:00Z'), 'Asia/Jakarta')).toBe(true); // Monday 09:30 WIT
   });
 
-  it('answers a customer by branch name, labelled in the branch\'s zone', async () => {
+  it("answers a customer by branch name, labelled in the branch's zone", async () => {
     const db = new SqliteStore(':memory:');
     const engine = new Engine(kb, db, { now: () => new Date(MONDAY_EVENING) });
     const say = (text: string, n: number): InboundMessage => ({
@@ -118,7 +120,7 @@ describe('stores in their own time zones', () => {
     db.close();
   });
 
-  it('labels the nearest-branch hours with each branch\'s zone', () => {
+  it("labels the nearest-branch hours with each branch's zone", () => {
     const text = nearestStoresText({ lat: -8.65, lon: 115.22 }, kb, 'id', 1, new Date(MONDAY_EVENING));
     expect(text).toContain('Nusa Gadget Bali');
     expect(text).toContain('Senin–Minggu 10.00–22.00 WITA');
@@ -136,11 +138,13 @@ describe('stores in their own time zones', () => {
     expect(timeZoneLabel('America/New_York', new Date('2026-12-01T00:00:00Z'))).toBe('EST');
   });
 
-  it('prints a foreign branch\'s hours with its zone\'s short name', () => {
+  it("prints a foreign branch's hours with its zone's short name", () => {
     const sg: Store = { ...store('jkt'), id: 'sin', name: 'Nusa Gadget Singapore', timezone: 'Asia/Singapore' };
     const withSg: KnowledgeBase = { ...kb, stores: [sg] };
     // 20:30 in Jakarta is 21:30 in Singapore: closed there.
-    expect(hours(withSg, 'sin', 'en', MONDAY_EVENING)).toBe('Nusa Gadget Singapore opening hours: Monday–Saturday 09:00–21:00 GMT+8, Sunday 10:00–18:00 GMT+8. Closed now.');
+    expect(hours(withSg, 'sin', 'en', MONDAY_EVENING)).toBe(
+      'Nusa Gadget Singapore opening hours: Monday–Saturday 09:00–21:00 GMT+8, Sunday 10:00–18:00 GMT+8. Closed now.',
+    );
   });
 });
 
@@ -148,12 +152,14 @@ describe('a shop whose settings.timezone is not WIB', () => {
   const makassar = loadKnowledge('knowledge');
   const shop: KnowledgeBase = { ...makassar, settings: { ...makassar.settings, timezone: 'Asia/Makassar' } };
 
-  it('labels stores without their own zone with the shop\'s zone', () => {
+  it("labels stores without their own zone with the shop's zone", () => {
     // Monday 20:30 WIB = 21:30 WITA: Jakarta's 09:00–21:00, read as WITA, is closed.
-    expect(hours(shop, 'jkt', 'id', MONDAY_EVENING)).toBe('Jam buka Nusa Gadget Jakarta: Senin–Sabtu 09.00–21.00 WITA, Minggu 10.00–18.00 WITA. Sekarang sedang tutup.');
+    expect(hours(shop, 'jkt', 'id', MONDAY_EVENING)).toBe(
+      'Jam buka Nusa Gadget Jakarta: Senin–Sabtu 09.00–21.00 WITA, Minggu 10.00–18.00 WITA. Sekarang sedang tutup.',
+    );
   });
 
-  it('tells when the agents are back in the shop\'s zone, labelled WITA', () => {
+  it("tells when the agents are back in the shop's zone, labelled WITA", () => {
     // Monday 21:30 WITA: the sample CS team (08:00–21:00) is back tomorrow at 08:00 WITA.
     expect(handoffExpectation(shop, 'T-1', 1, new Date(MONDAY_EVENING), 'id')).toContain('besok pukul 08.00 WITA');
     expect(handoffExpectation(shop, 'T-1', 1, new Date(MONDAY_EVENING), 'en')).toContain('tomorrow at 08:00 WITA');
@@ -170,7 +176,9 @@ describe('the sample shop (all branches WIB) answers as before', () => {
       'Jam buka Nusa Gadget Bandung: Senin–Jumat 10.00–20.00 WIB, Sabtu–Minggu 10.00–21.00 WIB. Sekarang sedang buka.',
       'Jam buka Nusa Gadget Surabaya: Senin–Sabtu 09.00–21.00 WIB, Minggu tutup. Sekarang sedang buka.',
     ]);
-    expect(hours(sample, 'sby', 'en', '2026-11-29T12:30:00Z')).toBe('Nusa Gadget Surabaya opening hours: Monday–Saturday 09:00–21:00 WIB, Sunday closed. Closed now.');
+    expect(hours(sample, 'sby', 'en', '2026-11-29T12:30:00Z')).toBe(
+      'Nusa Gadget Surabaya opening hours: Monday–Saturday 09:00–21:00 WIB, Sunday closed. Closed now.',
+    );
     expect(handoffExpectation(sample, 'T-1', 2, new Date('2026-11-23T15:00:00Z'), 'id')).toBe(
       'Nomor tiket T-1. Saat ini di luar jam kerja CS; CS kami kembali besok pukul 08.00 WIB dan akan membalas di chat ini. Sementara itu Kakak tetap bisa bertanya ke bot soal harga, stok, atau jam buka.',
     );
@@ -179,8 +187,7 @@ describe('the sample shop (all branches WIB) answers as before', () => {
 });
 
 describe('checking store time zones', () => {
-  const withZone = (zone: string): string =>
-    sampleCopy({ [EAST_FILE]: EASTERN_STORES }, (_n, t) => t.replace('timezone: Asia/Jayapura', `timezone: ${zone}`));
+  const withZone = (zone: string): string => sampleCopy({ [EAST_FILE]: EASTERN_STORES }, (_n, t) => t.replace('timezone: Asia/Jayapura', `timezone: ${zone}`));
 
   it('refuses an unknown zone at file:line:col, listing the Indonesian zones', () => {
     const dir = withZone('Asia/Papua');

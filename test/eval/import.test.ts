@@ -21,7 +21,11 @@ describe('tanya import intents', () => {
 
   it('keeps the first N examples of each label with --per-intent', () => {
     const result = importIntents(readLabelledFile(fixture('shop.jsonl')), { perIntent: 1 });
-    expect(result.entries.map((e) => [...e.questions.id, ...e.questions.en])).toEqual([['Berapa ongkos kirim ke Medan?'], ['Bisa bayar di tempat?'], ['Garansi HP berapa lama?']]);
+    expect(result.entries.map((e) => [...e.questions.id, ...e.questions.en])).toEqual([
+      ['Berapa ongkos kirim ke Medan?'],
+      ['Bisa bayar di tempat?'],
+      ['Garansi HP berapa lama?'],
+    ]);
     expect(result.skippedOverLimit).toBe(6);
   });
 

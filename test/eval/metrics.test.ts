@@ -70,7 +70,7 @@ describe('evaluation figures', () => {
     expect(after.metrics.falseAnswerRate).toBe(0);
   });
 
-  it('tunes on the cases pooled with the knowledge base\'s own examples scored out of fold, by a documented cost', () => {
+  it("tunes on the cases pooled with the knowledge base's own examples scored out of fold, by a documented cost", () => {
     const dir = mkdtempSync(join(tmpdir(), 'tanya-tune-cv-'));
     writeImportedKnowledge(dir, importIntents(readLabelledFile('test/fixtures/labelled/shop.jsonl')), 'shop.jsonl');
     const kb = loadKnowledge(dir);

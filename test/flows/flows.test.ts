@@ -17,26 +17,65 @@ describe('flow validation (tanya check)', () => {
   });
 
   it('loads the sample flows', () => {
-    expect(loadFlows('flows', kb).map((f) => f.id).sort()).toEqual(['complaint', 'feedback', 'order-status', 'store-locator']);
+    expect(
+      loadFlows('flows', kb)
+        .map((f) => f.id)
+        .sort(),
+    ).toEqual(['complaint', 'feedback', 'order-status', 'store-locator']);
   });
 
   it.each([
-    ['unknown-step.yaml', [
-      'test/fixtures/flows-broken/unknown-step.yaml:8:15: no step "lookup" in flow "order"; use one of: ask-order',
-      'test/fixtures/flows-broken/unknown-step.yaml:9:9: step #2 of flow "order" can never be reached; remove it, or point a "next", "then" or "else" at it',
-    ]],
-    ['unreachable.yaml', ['test/fixtures/flows-broken/unreachable.yaml:6:9: step "orphan" of flow "feedback" can never be reached; remove it, or point a "next", "then" or "else" at it']],
-    ['slot-before-ask.yaml', ['test/fixtures/flows-broken/slot-before-ask.yaml:4:9: slot "name" is used in flow "complaint" before it is asked or set on every way to this step; ask it earlier or check the name']],
-    ['unknown-type.yaml', ['test/fixtures/flows-broken/unknown-type.yaml:7:15: flows[0].steps[0].type has an unknown value; use one of "text", "number", "choice", "phone", "email", "date", "pattern"']],
-    ['ask-without-slot.yaml', ['test/fixtures/flows-broken/ask-without-slot.yaml:4:9: flows[0].steps[0].slot: an "ask" step needs "slot:" (where the answer is kept)']],
-    ['duplicate-step.yaml', ['test/fixtures/flows-broken/duplicate-step.yaml:8:13: step id "ask" is used twice in flow "complaint"; give each step its own id']],
+    [
+      'unknown-step.yaml',
+      [
+        'test/fixtures/flows-broken/unknown-step.yaml:8:15: no step "lookup" in flow "order"; use one of: ask-order',
+        'test/fixtures/flows-broken/unknown-step.yaml:9:9: step #2 of flow "order" can never be reached; remove it, or point a "next", "then" or "else" at it',
+      ],
+    ],
+    [
+      'unreachable.yaml',
+      [
+        'test/fixtures/flows-broken/unreachable.yaml:6:9: step "orphan" of flow "feedback" can never be reached; remove it, or point a "next", "then" or "else" at it',
+      ],
+    ],
+    [
+      'slot-before-ask.yaml',
+      [
+        'test/fixtures/flows-broken/slot-before-ask.yaml:4:9: slot "name" is used in flow "complaint" before it is asked or set on every way to this step; ask it earlier or check the name',
+      ],
+    ],
+    [
+      'unknown-type.yaml',
+      [
+        'test/fixtures/flows-broken/unknown-type.yaml:7:15: flows[0].steps[0].type has an unknown value; use one of "text", "number", "choice", "phone", "email", "date", "pattern"',
+      ],
+    ],
+    [
+      'ask-without-slot.yaml',
+      ['test/fixtures/flows-broken/ask-without-slot.yaml:4:9: flows[0].steps[0].slot: an "ask" step needs "slot:" (where the answer is kept)'],
+    ],
+    [
+      'duplicate-step.yaml',
+      ['test/fixtures/flows-broken/duplicate-step.yaml:8:13: step id "ask" is used twice in flow "complaint"; give each step its own id'],
+    ],
     ['bad-pattern.yaml', ['test/fixtures/flows-broken/bad-pattern.yaml:8:18: flows[0].steps[0].pattern: this pattern is not a valid regular expression']],
-    ['unknown-entry.yaml', ['test/fixtures/flows-broken/unknown-entry.yaml:4:17: trigger names entry "cek-resi-pesanan", which the knowledge base does not have; check the id']],
-    ['misspelled-field.yaml', [
-      'test/fixtures/flows-broken/misspelled-field.yaml:7:9: unknown field "typ" in flows[0].steps[0]; did you mean "type"?',
-      'test/fixtures/flows-broken/misspelled-field.yaml:4:9: flows[0].steps[0].type: an "ask" step needs "type:" (one of text, number, choice, phone, email, date, pattern)',
-    ]],
-    ['syntax-error.yaml', ['test/fixtures/flows-broken/syntax-error.yaml:5:7: YAML syntax error: Flow map in block collection must be sufficiently indented and end with a }; check the indentation and quotes on this line']],
+    [
+      'unknown-entry.yaml',
+      ['test/fixtures/flows-broken/unknown-entry.yaml:4:17: trigger names entry "cek-resi-pesanan", which the knowledge base does not have; check the id'],
+    ],
+    [
+      'misspelled-field.yaml',
+      [
+        'test/fixtures/flows-broken/misspelled-field.yaml:7:9: unknown field "typ" in flows[0].steps[0]; did you mean "type"?',
+        'test/fixtures/flows-broken/misspelled-field.yaml:4:9: flows[0].steps[0].type: an "ask" step needs "type:" (one of text, number, choice, phone, email, date, pattern)',
+      ],
+    ],
+    [
+      'syntax-error.yaml',
+      [
+        'test/fixtures/flows-broken/syntax-error.yaml:5:7: YAML syntax error: Flow map in block collection must be sufficiently indented and end with a }; check the indentation and quotes on this line',
+      ],
+    ],
   ])('%s → exact messages', (file, expected) => {
     expect(messages(file)).toEqual(expected);
   });
@@ -83,7 +122,11 @@ describe('flow records', () => {
     };
     for (const text of ['/keluhan', 'Budi', 'INV-12345', 'layar retak', 'email', 'budi@contoh.id']) await say(text);
     const [record] = store.listRecords('complaint');
-    expect(record).toMatchObject({ flowId: 'complaint', conversationId: 'k', slots: { name: 'Budi', order_id: 'INV-12345', problem: 'layar retak', contact: 'email', email: 'budi@contoh.id' } });
+    expect(record).toMatchObject({
+      flowId: 'complaint',
+      conversationId: 'k',
+      slots: { name: 'Budi', order_id: 'INV-12345', problem: 'layar retak', contact: 'email', email: 'budi@contoh.id' },
+    });
     expect(record.id).toMatch(/^K\d{5}$/);
     store.close();
   });

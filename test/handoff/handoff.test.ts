@@ -62,12 +62,21 @@ class HelpdeskReceiver {
 async function signedPost(port: number | undefined, path: string, body: unknown, secret = SECRET): Promise<Response> {
   const raw = JSON.stringify(body);
   const timestamp = String(Math.floor(Date.now() / 1000));
-  const headers = { 'content-type': 'application/json', 'x-tanya-timestamp': timestamp, 'x-tanya-signature': signCall(secret, { timestamp, method: 'POST', path, body: raw }) };
+  const headers = {
+    'content-type': 'application/json',
+    'x-tanya-timestamp': timestamp,
+    'x-tanya-signature': signCall(secret, { timestamp, method: 'POST', path, body: raw }),
+  };
   return fetch(`http://127.0.0.1:${port ?? 0}${path}`, { method: 'POST', headers, body: raw });
 }
 
 function agentMessage(text: string, replyTo?: SentMessage, agent = { id: 77, first_name: 'Rina' }): Record<string, unknown> {
-  const update = groupUpdate(AGENTS, agent.id, text, replyTo ? { reply_to_message: { message_id: replyTo.messageId, date: 0, chat: { id: AGENTS, type: 'group' }, from: BOT_USER, text: replyTo.text } } : {});
+  const update = groupUpdate(
+    AGENTS,
+    agent.id,
+    text,
+    replyTo ? { reply_to_message: { message_id: replyTo.messageId, date: 0, chat: { id: AGENTS, type: 'group' }, from: BOT_USER, text: replyTo.text } } : {},
+  );
   const message = update.message as Record<string, unknown>;
   return { message: { ...message, from: { id: agent.id, is_bot: false, first_name: agent.first_name } } };
 }
@@ -86,7 +95,6 @@ function buttonPress(message: SentMessage, data: string, from: { id: number; fir
 
 const textsTo = (emulator: TelegramEmulator, chatId: number): string[] => emulator.sent.filter((m) => m.chatId === String(chatId)).map((m) => m.text);
 const settle = (ms = 300): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 
 interface Rig {
   emulator: TelegramEmulator;
@@ -207,9 +215,17 @@ describe('handoff: Telegram customer, Telegram agents group and helpdesk webhook
     const ticketId = /T\d{5}/.exec(told.text)?.[0] ?? '';
     expect(t.store.getTicket(ticketId)?.reason).toBe('complaint');
 
-    const forged = await signedPost(t.bot.port, `/handoff/tickets/${ticketId}/messages`, { agent: 'Eve', text: 'transfer ke rekening saya' }, 'wrong-secret-xxxxxxxxxx');
+    const forged = await signedPost(
+      t.bot.port,
+      `/handoff/tickets/${ticketId}/messages`,
+      { agent: 'Eve', text: 'transfer ke rekening saya' },
+      'wrong-secret-xxxxxxxxxx',
+    );
     expect(forged.status).toBe(401);
-    const unsigned = await fetch(`http://127.0.0.1:${t.bot.port ?? 0}/handoff/tickets/${ticketId}/messages`, { method: 'POST', body: '{"agent":"Eve","text":"hi"}' });
+    const unsigned = await fetch(`http://127.0.0.1:${t.bot.port ?? 0}/handoff/tickets/${ticketId}/messages`, {
+      method: 'POST',
+      body: '{"agent":"Eve","text":"hi"}',
+    });
     expect(unsigned.status).toBe(401);
     await settle();
     expect(textsTo(emulator, 602)).toHaveLength(1);
@@ -280,7 +296,10 @@ describe('handoff outside agents’ hours and while queued', () => {
 
     // The queue reminder runs on the real clock: a fresh ticket, always-open hours.
     const r = rig();
-    const alwaysOpen: KnowledgeBase = { ...baseKb, settings: { ...baseKb.settings, handoff: { holidays: [], replyMinutes: 10, queueNoticeMinutes: 0.005, complaintWords: [] } } };
+    const alwaysOpen: KnowledgeBase = {
+      ...baseKb,
+      settings: { ...baseKb.settings, handoff: { holidays: [], replyMinutes: 10, queueNoticeMinutes: 0.005, complaintWords: [] } },
+    };
     await r.start(alwaysOpen, { hub: { pollMs: 40, reminderMs: 100, maxBackoffMs: 200 } });
     try {
       await r.emulator.push(textUpdate(702, 'mau bicara dengan admin'));

@@ -15,7 +15,14 @@ function raw(port: number, target: string, headers: Readonly<Record<string, stri
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     let data = '';
-    const head = [`POST ${target} HTTP/1.1`, 'Host: 127.0.0.1', 'Connection: close', 'Content-Type: application/json', `Content-Length: ${Buffer.byteLength(body)}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+    const head = [
+      `POST ${target} HTTP/1.1`,
+      'Host: 127.0.0.1',
+      'Connection: close',
+      'Content-Type: application/json',
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+    ];
     socket.write(`${head.join('\r\n')}\r\n\r\n${body}`);
     socket.on('data', (d: Buffer) => (data += d.toString('utf8')));
     socket.on('error', reject);
@@ -34,8 +41,21 @@ describe('helpdesk webhook: raw request target in signatures, bounded transcript
   /** A customer on the Bot Framework channel writes `text`. */
   async function say(conversation: string, text: string): Promise<void> {
     seq += 1;
-    const activity = { type: 'message', id: `m-${seq}`, channelId: 'webchat', serviceUrl: botConnector.url, conversation: { id: conversation }, from: { id: `u-${conversation}` }, recipient: { id: 'bot' }, text };
-    const response = await fetch(`${running.base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    const activity = {
+      type: 'message',
+      id: `m-${seq}`,
+      channelId: 'webchat',
+      serviceUrl: botConnector.url,
+      conversation: { id: conversation },
+      from: { id: `u-${conversation}` },
+      recipient: { id: 'bot' },
+      text,
+    };
+    const response = await fetch(`${running.base}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(activity),
+    });
     expect(response.status).toBe(200);
   }
 
@@ -50,7 +70,15 @@ describe('helpdesk webhook: raw request target in signatures, bounded transcript
   function seed(conversation: string, count: number, length: number): void {
     for (let i = 0; i < count; i++) {
       const text = `${i}:`.padEnd(length, 'x');
-      running.store.recordInbound({ channel: 'botframework', conversationId: `botframework:${conversation}`, userId: `u-${conversation}`, messageId: `seed-${conversation}-${i}`, text, kind: 'text', at: new Date(Date.now() - (count - i) * 1000).toISOString() });
+      running.store.recordInbound({
+        channel: 'botframework',
+        conversationId: `botframework:${conversation}`,
+        userId: `u-${conversation}`,
+        messageId: `seed-${conversation}-${i}`,
+        text,
+        kind: 'text',
+        at: new Date(Date.now() - (count - i) * 1000).toISOString(),
+      });
     }
   }
 
@@ -72,7 +100,7 @@ describe('helpdesk webhook: raw request target in signatures, bounded transcript
     await botConnector.close();
   });
 
-  it('sends each event with the ticket\'s transcript (its latest 200 lines), not the whole, growing conversation', async () => {
+  it("sends each event with the ticket's transcript (its latest 200 lines), not the whole, growing conversation", async () => {
     seed('long', 250, 40);
     const ticketId = await openTicket('long');
     for (const text of ['satu lagi', 'dua lagi', 'tiga lagi']) await say('long', text);
@@ -84,10 +112,14 @@ describe('helpdesk webhook: raw request target in signatures, bounded transcript
       expect(e.transcript.map((l) => l.text)).not.toContain('tiga lagi');
     }
     // What came after the handoff arrives as the events themselves.
-    expect(eventsOf(ticketId).filter((e) => e.event.type === 'customer-message').map((e) => e.event.text)).toEqual(['satu lagi', 'dua lagi', 'tiga lagi']);
+    expect(
+      eventsOf(ticketId)
+        .filter((e) => e.event.type === 'customer-message')
+        .map((e) => e.event.text),
+    ).toEqual(['satu lagi', 'dua lagi', 'tiga lagi']);
   });
 
-  it('keeps an event\'s transcript to about 100,000 characters however long the lines were', async () => {
+  it("keeps an event's transcript to about 100,000 characters however long the lines were", async () => {
     seed('wide', 30, 19_000);
     const ticketId = await openTicket('wide');
     await until(() => eventsOf(ticketId).some((e) => e.event.type === 'ticket-created'));
@@ -106,7 +138,12 @@ describe('helpdesk webhook: raw request target in signatures, bounded transcript
       n += 1;
       const body = JSON.stringify({ agent: 'Rina', text: `pesan ${n}` });
       const timestamp = nowSeconds();
-      return raw(port, sentTarget, { 'X-Tanya-Timestamp': timestamp, 'X-Tanya-Signature': signCall(SECRET, { timestamp, method: 'POST', path: signedTarget, body }) }, body);
+      return raw(
+        port,
+        sentTarget,
+        { 'X-Tanya-Timestamp': timestamp, 'X-Tanya-Signature': signCall(SECRET, { timestamp, method: 'POST', path: signedTarget, body }) },
+        body,
+      );
     };
 
     // Genuinely signed queries that a re-serialization would have changed (`%20` → `+`, `flag` → `flag=`).

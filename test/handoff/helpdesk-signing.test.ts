@@ -175,7 +175,10 @@ describe('helpdesk webhook: signed over timestamp, method, path and body; replay
     const { chatId, ticketId } = await openTicket();
     const path = `/handoff/tickets/${ticketId}/messages`;
     const signed = sign(path, { agent: 'Dewi', text: 'Halo Kak' });
-    expect(await post(path, { ...signed, body: JSON.stringify({ agent: 'Eve', text: 'transfer ke rekening saya' }) })).toEqual({ status: 401, error: 'bad signature' });
+    expect(await post(path, { ...signed, body: JSON.stringify({ agent: 'Eve', text: 'transfer ke rekening saya' }) })).toEqual({
+      status: 401,
+      error: 'bad signature',
+    });
     expect(await post(path, { ...signed, timestamp: String(Number(signed.timestamp) + 1) })).toEqual({ status: 401, error: 'bad signature' });
     expect(await post(path, { ...signed, signature: '' })).toEqual({ status: 401, error: 'missing signature' });
     expect(await post(path, { ...signed, timestamp: '' })).toEqual({ status: 401, error: 'missing or malformed timestamp' });

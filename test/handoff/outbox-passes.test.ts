@@ -40,7 +40,15 @@ describe('outbox passes that outlive their leases', () => {
     let clock = new Date('2026-11-25T03:00:00Z').getTime();
     const now = (): Date => new Date(clock);
     const platform = new SlowPlatform();
-    const hub = new HandoffHub({ store, desk: new AgentDesk(store, () => sampleShop()), channels: [platform], destinations: [], log: pino({ level: 'silent' }), now, pollMs: 3_600_000 });
+    const hub = new HandoffHub({
+      store,
+      desk: new AgentDesk(store, () => sampleShop()),
+      channels: [platform],
+      destinations: [],
+      log: pino({ level: 'silent' }),
+      now,
+      pollMs: 3_600_000,
+    });
     const reply = (text: string): { replies: OutboundMessage[] } => ({ replies: [{ kind: 'text', text }] });
     store.enqueue({ kind: CUSTOMER_MESSAGE, target: 'slow:first', payload: reply('one'), at: now() });
     store.enqueue({ kind: CUSTOMER_MESSAGE, target: 'slow:second', payload: reply('two'), at: now() });

@@ -26,14 +26,7 @@ describe('alias-heavy files', () => {
   });
 
   it('blames the alias whose anchor holds more aliases, after harmless ones', () => {
-    const text = [
-      'x: &x 1',
-      'y: *x',
-      `a: &a ${fifty}`,
-      `b: &b ${aliases('a', 10)}`,
-      `c: ${aliases('b', 20_000)}`,
-      `d: ${aliases('a', 20_000)}`,
-    ].join('\n');
+    const text = ['x: &x 1', 'y: *x', `a: &a ${fifty}`, `b: &b ${aliases('a', 10)}`, `c: ${aliases('b', 20_000)}`, `d: ${aliases('a', 20_000)}`].join('\n');
     expect(kbMessages({ 'faq.yaml': `${text}\n` })).toEqual([`faq.yaml:5:5: the aliases here (*b) ${BOMB}`]);
   });
 
@@ -55,11 +48,15 @@ describe('mappings with many keys', () => {
   it('finds a key written twice among 40,000 (the parser alone compares every pair)', () => {
     const keys = Array.from({ length: 40_000 }, (_, i) => `k${i}: [x]`);
     keys.push('k123: [y]');
-    expect(kbMessages({ 'big.yaml': `${keys.join('\n')}\n` })).toEqual(['big.yaml:40001:1: YAML syntax error: Map keys must be unique; check the indentation and quotes on this line']);
+    expect(kbMessages({ 'big.yaml': `${keys.join('\n')}\n` })).toEqual([
+      'big.yaml:40001:1: YAML syntax error: Map keys must be unique; check the indentation and quotes on this line',
+    ]);
   });
 
   it('finds keys written twice in flow mappings, and tells 1 from "1"', () => {
-    expect(kbMessages({ 'x.yaml': 'a: {1: x, "1": y, b: 1, b: 2}\n' })).toEqual(['x.yaml:1:25: YAML syntax error: Map keys must be unique; check the indentation and quotes on this line']);
+    expect(kbMessages({ 'x.yaml': 'a: {1: x, "1": y, b: 1, b: 2}\n' })).toEqual([
+      'x.yaml:1:25: YAML syntax error: Map keys must be unique; check the indentation and quotes on this line',
+    ]);
   });
 
   it('refuses an alias without an anchor, after 50,000 that have one, at its place', () => {

@@ -22,16 +22,31 @@ describe('knowledge base validation', () => {
   });
 
   it.each([
-    ['syntax-error.yaml', 'test/fixtures/broken/syntax-error.yaml:5:5: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]; check the indentation and quotes on this line'],
-    ['price-as-text.yaml', 'test/fixtures/broken/price-as-text.yaml:9:16: products[0].variants[0].price should be a number; write the price as a whole number of Rupiah, e.g. 12999000'],
-    ['missing-answer.yaml', 'test/fixtures/broken/missing-answer.yaml:2:5: faq[0].answer: the entry has no answer; add "answer: { id: …, en: … }" or a catalog "handler"'],
-    ['duplicate-id.yaml', 'test/fixtures/broken/duplicate-id.yaml:6:9: entry id "cod" is already used at test/fixtures/broken/duplicate-id.yaml:2; give each entry its own id'],
+    [
+      'syntax-error.yaml',
+      'test/fixtures/broken/syntax-error.yaml:5:5: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]; check the indentation and quotes on this line',
+    ],
+    [
+      'price-as-text.yaml',
+      'test/fixtures/broken/price-as-text.yaml:9:16: products[0].variants[0].price should be a number; write the price as a whole number of Rupiah, e.g. 12999000',
+    ],
+    [
+      'missing-answer.yaml',
+      'test/fixtures/broken/missing-answer.yaml:2:5: faq[0].answer: the entry has no answer; add "answer: { id: …, en: … }" or a catalog "handler"',
+    ],
+    [
+      'duplicate-id.yaml',
+      'test/fixtures/broken/duplicate-id.yaml:6:9: entry id "cod" is already used at test/fixtures/broken/duplicate-id.yaml:2; give each entry its own id',
+    ],
     ['unknown-store.yaml', 'test/fixtures/broken/unknown-store.yaml:19:26: stock names store "mdn", which is not defined; use one of jkt'],
     ['bad-hours.yaml', 'test/fixtures/broken/bad-hours.yaml:7:19: stores[0].hours.mon: write "09:00-21:00" or "closed"'],
     ['missing-questions.yaml', 'test/fixtures/broken/missing-questions.yaml:2:5: faq[0] is missing "questions"; add it'],
     ['bad-id.yaml', 'test/fixtures/broken/bad-id.yaml:2:9: faq[0].id: use lower-case letters, digits, "-", "_", "/" or "." (e.g. "return-policy")'],
     ['unknown-suggestion.yaml', 'test/fixtures/broken/unknown-suggestion.yaml:5:15: suggest names entry "cicilan", which is not defined; check the id'],
-    ['unknown-handler.yaml', 'test/fixtures/broken/unknown-handler.yaml:4:14: faq[0].handler has an unknown value; use one of "product-price", "product-stock", "product-info", "store-hours", "store-location"'],
+    [
+      'unknown-handler.yaml',
+      'test/fixtures/broken/unknown-handler.yaml:4:14: faq[0].handler has an unknown value; use one of "product-price", "product-stock", "product-info", "store-hours", "store-location"',
+    ],
     ['thresholds.yaml', 'test/fixtures/broken/thresholds.yaml:3:21: clarifyThreshold (0.5) is above answerThreshold (0.3); make it lower'],
     ['not-a-list.yaml', 'test/fixtures/broken/not-a-list.yaml:2:3: faq should be a list (lines starting with "- "); it is a mapping'],
   ])('%s → exact message', (file, expected) => {

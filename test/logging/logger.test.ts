@@ -41,7 +41,14 @@ describe('personal data in logs', () => {
   );
 
   it('runs in linear time on hostile words (no pattern backtracks)', () => {
-    const hostile = ['a'.repeat(1 << 20), `${'a.'.repeat(1 << 19)}@`, '1-'.repeat(1 << 19), `${'x@'.repeat(1 << 18)}`, '(((('.repeat(1 << 18), 'cvv '.repeat(1 << 18)];
+    const hostile = [
+      'a'.repeat(1 << 20),
+      `${'a.'.repeat(1 << 19)}@`,
+      '1-'.repeat(1 << 19),
+      'x@'.repeat(1 << 18),
+      '(((('.repeat(1 << 18),
+      'cvv '.repeat(1 << 18),
+    ];
     for (const text of hostile) {
       const started = process.hrtime.bigint();
       maskPersonalData(text);
@@ -59,11 +66,15 @@ describe('personal data in logs', () => {
 
   it('masks every field of every log line: texts, ids, nested values and errors', () => {
     const { log, lines } = capture();
-    log.info({ conversation: 'whatsapp:6281234567890', text: 'nik saya 3171012345670001 cvv 123', nested: { from: '6281234567890', note: 'budi@mail.com' } }, 'turn');
+    log.info(
+      { conversation: 'whatsapp:6281234567890', text: 'nik saya 3171012345670001 cvv 123', nested: { from: '6281234567890', note: 'budi@mail.com' } },
+      'turn',
+    );
     log.error({ err: new Error('failed for 081234567890'), to: '6289876543210' }, 'delivery failed');
     log.info({ text: { toString: 'not a string' }, list: ['0812 3456 7890'] }, 'odd shapes');
     const all = lines.join('\n');
-    for (const secret of ['6281234567890', '3171012345670001', 'cvv 123', 'budi@mail.com', '081234567890', '6289876543210', '0812 3456 7890']) expect(all).not.toContain(secret);
+    for (const secret of ['6281234567890', '3171012345670001', 'cvv 123', 'budi@mail.com', '081234567890', '6289876543210', '0812 3456 7890'])
+      expect(all).not.toContain(secret);
     const first = JSON.parse(lines[0]) as { conversation: string; nested: { from: string } };
     expect(first.conversation).toMatch(/^whatsapp:#/);
     expect(first.nested.from).toMatch(/^#/);

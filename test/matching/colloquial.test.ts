@@ -26,7 +26,8 @@ describe('variants as people type them', () => {
   });
 
   it('picks the one variant a RAM/storage pair, RAM, colour word or superlative names', () => {
-    const variantOf = (text: string, id: string): string[] => matchVariants(product(id), matcher.analyze(`${product(id).name} ${text}`).catalog.variantTokens).map((v) => v.id);
+    const variantOf = (text: string, id: string): string[] =>
+      matchVariants(product(id), matcher.analyze(`${product(id).name} ${text}`).catalog.variantTokens).map((v) => v.id);
     expect(variantOf('12/512', 'poco-x6-pro')).toEqual(expect.arrayContaining(['poco-x6-pro-512gb-black']));
     expect(variantOf('ram 16', 'ideapad-slim-3')).toEqual(['ideapad-slim-3-16gb-512gb-arctic-grey']);
     expect(variantOf('512 item', 'iphone-15')).toEqual(['iphone-15-512gb-hitam']);
@@ -51,7 +52,12 @@ describe('colloquial forms', () => {
     expect(splitGlued('ongkirke', known)).toEqual(['ongkir', 'ke']);
     expect(splitGlued('hargaberapa', known)).toEqual(['harga', 'berapa']);
     expect(splitGlued('transit', known)).toBeUndefined();
-    expect(matcher.analyze('brphrg ip 15').tokens.map((t) => t.text).slice(0, 2)).toEqual(['berapa', 'harga']);
+    expect(
+      matcher
+        .analyze('brphrg ip 15')
+        .tokens.map((t) => t.text)
+        .slice(0, 2),
+    ).toEqual(['berapa', 'harga']);
   });
 
   it('gives words of one meaning the same concept feature, and keeps the words', () => {
@@ -66,7 +72,10 @@ describe('colloquial forms', () => {
   it('marks subjects the knowledge base never covers, unless it does', () => {
     expect(matcher.analyze('ada lowongan kerja ga kak').offTopic).toEqual(['lowongan']);
     expect(matcher.analyze('harga iphone 15 brp').offTopic).toEqual([]);
-    const withJobs = new Matcher({ ...kb, entries: [...kb.entries, { ...kb.entries[0], id: 'jobs', handler: undefined, questions: { id: ['Ada lowongan kerja?'], en: [] } }] });
+    const withJobs = new Matcher({
+      ...kb,
+      entries: [...kb.entries, { ...kb.entries[0], id: 'jobs', handler: undefined, questions: { id: ['Ada lowongan kerja?'], en: [] } }],
+    });
     expect(withJobs.analyze('ada lowongan kerja ga kak').offTopic).toEqual([]);
   });
 });

@@ -61,10 +61,27 @@ describe('TF-IDF index', () => {
 describe('decision', () => {
   const settings = { answerThreshold: 0.3, clarifyThreshold: 0.15, clarifyMargin: 0.05 };
   it('answers a confident, clear winner', () => {
-    expect(decide([{ entryId: 'a', score: 0.6 }, { entryId: 'b', score: 0.2 }], settings)).toEqual({ type: 'answer', entryId: 'a', score: 0.6 });
+    expect(
+      decide(
+        [
+          { entryId: 'a', score: 0.6 },
+          { entryId: 'b', score: 0.2 },
+        ],
+        settings,
+      ),
+    ).toEqual({ type: 'answer', entryId: 'a', score: 0.6 });
   });
   it('clarifies when the top two are too close', () => {
-    expect(decide([{ entryId: 'a', score: 0.5 }, { entryId: 'b', score: 0.48 }, { entryId: 'c', score: 0.1 }], settings)).toEqual({ type: 'clarify', entryIds: ['a', 'b'], score: 0.5 });
+    expect(
+      decide(
+        [
+          { entryId: 'a', score: 0.5 },
+          { entryId: 'b', score: 0.48 },
+          { entryId: 'c', score: 0.1 },
+        ],
+        settings,
+      ),
+    ).toEqual({ type: 'clarify', entryIds: ['a', 'b'], score: 0.5 });
   });
   it('clarifies a plausible but weak match and falls back below the floor', () => {
     expect(decide([{ entryId: 'a', score: 0.2 }], settings).type).toBe('clarify');

@@ -12,7 +12,16 @@ import { parseMetrics, sampleValue } from './prometheus-text';
 const TOKEN = 'metrics-token-0123456789abcdef';
 
 function request(remoteAddress: string | undefined, headers: Record<string, string> = {}): HttpRequest {
-  return { method: 'GET', path: '/metrics', target: '/metrics', query: new URLSearchParams(), headers, body: Buffer.alloc(0), params: {}, ...(remoteAddress ? { remoteAddress } : {}) };
+  return {
+    method: 'GET',
+    path: '/metrics',
+    target: '/metrics',
+    query: new URLSearchParams(),
+    headers,
+    body: Buffer.alloc(0),
+    params: {},
+    ...(remoteAddress ? { remoteAddress } : {}),
+  };
 }
 
 describe('who may read /metrics', () => {
@@ -42,12 +51,16 @@ describe('who may read /metrics', () => {
 
   it('refuses a METRICS_TOKEN too short to protect anything', async () => {
     const store = new SqliteStore(':memory:');
-    await expect(runBot(sampleShop(), store, { PORT: '0', HOST: '127.0.0.1', BOT_FRAMEWORK: '1', METRICS_TOKEN: 'short' }, pino({ level: 'silent' }))).rejects.toThrow(ChannelConfigError);
+    await expect(
+      runBot(sampleShop(), store, { PORT: '0', HOST: '127.0.0.1', BOT_FRAMEWORK: '1', METRICS_TOKEN: 'short' }, pino({ level: 'silent' })),
+    ).rejects.toThrow(ChannelConfigError);
     store.close();
   });
 
   it('hides tokens and personal data in errors shown by /healthz', () => {
-    const text = safeErrorText(new Error('request to https://api.telegram.org/bot123456:AAHk-secret_token_value_123/sendMessage failed for 081234567890, Authorization: Bearer abc.def'));
+    const text = safeErrorText(
+      new Error('request to https://api.telegram.org/bot123456:AAHk-secret_token_value_123/sendMessage failed for 081234567890, Authorization: Bearer abc.def'),
+    );
     expect(text).not.toContain('AAHk');
     expect(text).not.toContain('081234567890');
     expect(text).not.toContain('abc.def');

@@ -26,7 +26,15 @@ describe('live reload notices in the terminal chat', () => {
   const log = pino({ level: 'debug' }, { write: (line: string) => logLines.push(line) });
   const printed: string[] = [];
   const results: boolean[] = [];
-  const watcher = watchForChanges({ kbDir, flowsDir, engine, log, cwd: root, terminal: { write: (t: string) => printed.push(t), isTTY: false }, onReload: (ok) => results.push(ok) });
+  const watcher = watchForChanges({
+    kbDir,
+    flowsDir,
+    engine,
+    log,
+    cwd: root,
+    terminal: { write: (t: string) => printed.push(t), isTTY: false },
+    onReload: (ok) => results.push(ok),
+  });
   const next = async (): Promise<boolean> => {
     const count = results.length;
     await until(() => results.length > count, 5000);
@@ -53,7 +61,9 @@ describe('live reload notices in the terminal chat', () => {
     writeFileSync(file, `${good}\n  - id: broken\n    questions: { id: [halo] }\n    answer: 12\n`);
     expect(await next()).toBe(false);
     const text = printed.join('');
-    expect(text).toMatch(/^✗ Pengetahuan TIDAK dimuat ulang \/ knowledge NOT reloaded: 1 masalah \/ problem:\n {2}knowledge\/faq\.yaml:\d+:\d+: faq\[\d+\]\.answer should be a mapping/);
+    expect(text).toMatch(
+      /^✗ Pengetahuan TIDAK dimuat ulang \/ knowledge NOT reloaded: 1 masalah \/ problem:\n {2}knowledge\/faq\.yaml:\d+:\d+: faq\[\d+\]\.answer should be a mapping/,
+    );
     expect(text).toContain(`versi sebelumnya (${entries} entri)`);
     expect(text).toContain(`previous version (${entries} entries)`);
     expect(text).not.toMatch(/[{}]/);

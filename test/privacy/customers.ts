@@ -38,13 +38,25 @@ export interface Shop {
 export function openShop(kb: KnowledgeBase = sampleShop(), dbPath = join(mkdtempSync(join(tmpdir(), 'tanya-privacy-')), 'tanya.db')): Shop {
   const store = new SqliteStore(dbPath);
   const engine = new Engine(kb, store, { flows: loadFlows('flows', kb), now: () => CLOCK });
-  const desk = new AgentDesk(store, () => kb, () => CLOCK);
+  const desk = new AgentDesk(
+    store,
+    () => kb,
+    () => CLOCK,
+  );
   return { dbPath, store, engine, desk, close: () => store.close() };
 }
 
 let seq = 0;
 export function message(customer: Customer, text: string, receivedAt = new Date()): InboundMessage {
-  return { channel: customer.channel, conversationId: customer.conversationId, userId: customer.userId, ...(customer.userName ? { userName: customer.userName } : {}), messageId: `m${++seq}`, text, receivedAt };
+  return {
+    channel: customer.channel,
+    conversationId: customer.conversationId,
+    userId: customer.userId,
+    ...(customer.userName ? { userName: customer.userName } : {}),
+    messageId: `m${++seq}`,
+    text,
+    receivedAt,
+  };
 }
 
 /**
@@ -67,7 +79,9 @@ export async function fullStay(shop: Shop, customer: Customer, secret: string): 
   expect(shop.desk.resolve(ticketId, 'Rina', 'cli').ok).toBe(true);
   await say('5');
   shop.store.saveChannelRef(customer.conversationId, { user: { id: customer.userId, name: customer.userName ?? '' }, serviceUrl: 'https://example.invalid/' });
-  shop.store.acceptInbound(customer.channel, `delivery-${++seq}`, customer.conversationId, { message: { ...message(customer, `belum diproses ${secret}`), receivedAt: new Date().toISOString() } });
+  shop.store.acceptInbound(customer.channel, `delivery-${++seq}`, customer.conversationId, {
+    message: { ...message(customer, `belum diproses ${secret}`), receivedAt: new Date().toISOString() },
+  });
   return ticketId;
 }
 
@@ -75,7 +89,9 @@ export async function fullStay(shop: Shop, customer: Customer, secret: string): 
 export function everyRow(dbPath: string): Map<string, string[]> {
   const db = new Database(dbPath, { readonly: true });
   try {
-    const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as { name: string }[]).map((t) => t.name);
+    const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as { name: string }[]).map(
+      (t) => t.name,
+    );
     return new Map(tables.map((t) => [t, (db.prepare(`SELECT * FROM "${t}"`).all() as object[]).map((row) => JSON.stringify(row))]));
   } finally {
     db.close();
@@ -114,5 +130,7 @@ export function age(dbPath: string, conversationId: string, days: number): void 
 
 /** Rows per table that belong to a conversation or its tickets (for "nothing else changed"). */
 export function rowsOf(dbPath: string, customer: Customer, ticketIds: readonly string[]): string[] {
-  return rowsMentioning(everyRow(dbPath), [customer.conversationId, ...ticketIds.map((t) => `"${t}"`)]).filter((r) => !r.startsWith('audit:')).sort();
+  return rowsMentioning(everyRow(dbPath), [customer.conversationId, ...ticketIds.map((t) => `"${t}"`)])
+    .filter((r) => !r.startsWith('audit:'))
+    .sort();
 }

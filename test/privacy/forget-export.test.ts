@@ -47,7 +47,12 @@ describe('right to erasure (forgetCustomer)', () => {
     expect([...after.keys()]).toEqual(tables);
     expect(rowsMentioning(after, WATI_TRACES)).toEqual([]);
     // Her tickets' ids remain only in the audit log (who claimed/replied/resolved), which holds no text and no customer.
-    expect(rowsMentioning(after, wati.map((t) => `"${t}"`)).every((r) => r.startsWith('audit:'))).toBe(true);
+    expect(
+      rowsMentioning(
+        after,
+        wati.map((t) => `"${t}"`),
+      ).every((r) => r.startsWith('audit:')),
+    ).toBe(true);
     expect([...rowsOf(shop.dbPath, BUDI, [budi]), ...rowsOf(shop.dbPath, RINI, [rini])]).toEqual(others);
     expect(shop.store.forgetCustomer([WATI.userId]).conversations).toEqual([]);
     shop.close();
@@ -55,7 +60,8 @@ describe('right to erasure (forgetCustomer)', () => {
 
   it('leaves no copy of what was erased in the database files on disk', async () => {
     const { shop } = await world();
-    const onDisk = (): string => ['', '-wal'].map((suffix) => (existsSync(shop.dbPath + suffix) ? readFileSync(shop.dbPath + suffix).toString('latin1') : '')).join('');
+    const onDisk = (): string =>
+      ['', '-wal'].map((suffix) => (existsSync(shop.dbPath + suffix) ? readFileSync(shop.dbPath + suffix).toString('latin1') : '')).join('');
     expect(onDisk()).toContain('INV-WATI-1');
     shop.store.forgetCustomer(customerKeys('0812-3456-7890'));
     for (const trace of WATI_TRACES) expect(onDisk()).not.toContain(trace);
@@ -79,11 +85,22 @@ describe('right of access (exportCustomer)', () => {
     const data = shop.store.exportCustomer(customerKeys('+62 812 3456 7890'));
     expect(data.conversations.map((c) => c.id).sort()).toEqual([WATI.conversationId, WATI_WEB.conversationId].sort());
     const wa = data.conversations.find((c) => c.id === WATI.conversationId);
-    expect(wa).toMatchObject({ channel: 'whatsapp', userId: '6281234567890', userName: 'Wati Susanti', channelRef: { user: { id: '6281234567890' } }, state: { fallbacks: 0 } });
-    expect(wa?.transcript.map((l) => l.text)).toEqual(expect.arrayContaining(['brp harga iphone 15', 'mau bicara sama admin, INV-WATI-1', 'Halo Kak, INV-WATI-1 sudah kami cek']));
+    expect(wa).toMatchObject({
+      channel: 'whatsapp',
+      userId: '6281234567890',
+      userName: 'Wati Susanti',
+      channelRef: { user: { id: '6281234567890' } },
+      state: { fallbacks: 0 },
+    });
+    expect(wa?.transcript.map((l) => l.text)).toEqual(
+      expect.arrayContaining(['brp harga iphone 15', 'mau bicara sama admin, INV-WATI-1', 'Halo Kak, INV-WATI-1 sudah kami cek']),
+    );
     expect(data.tickets.map((t) => t.id).sort()).toEqual([...wati].sort());
     expect(data.tickets[0]).toMatchObject({ status: 'resolved', agent: 'Rina', csat: 5, summary: { lastQuestion: expect.stringContaining('INV-WATI') } });
-    expect(data.flowRecords).toEqual([expect.objectContaining({ flowId: 'feedback', slots: expect.objectContaining({ rating: '5' }) }), expect.objectContaining({ flowId: 'feedback' })]);
+    expect(data.flowRecords).toEqual([
+      expect.objectContaining({ flowId: 'feedback', slots: expect.objectContaining({ rating: '5' }) }),
+      expect.objectContaining({ flowId: 'feedback' }),
+    ]);
     expect(data.pendingMessages).toHaveLength(2);
     const text = JSON.stringify(data);
     for (const other of ['6289876543210', 'Budi', 'INV-BUDI-2', '5550001', 'Rini', 'INV-RINI-3']) expect(text).not.toContain(other);
@@ -106,7 +123,9 @@ describe('tanya forget / export / privacy purge / audit (the real CLI)', () => {
     const exported = tanya(['export', '--customer', '6281234567890', '--db', db, '--out', out]);
     expect(exported.stderr).toBe('');
     expect(exported.status).toBe(0);
-    expect(exported.stdout).toMatch(/^✓ .*wati\.json \(mode 600\): 2 percakapan \/ conversations, \d+ pesan \/ messages, 2 tiket \/ tickets, 2 catatan alur \/ flow records\n$/);
+    expect(exported.stdout).toMatch(
+      /^✓ .*wati\.json \(mode 600\): 2 percakapan \/ conversations, \d+ pesan \/ messages, 2 tiket \/ tickets, 2 catatan alur \/ flow records\n$/,
+    );
     expect(statSync(out).mode & 0o777).toBe(0o600);
     const file = JSON.parse(readFileSync(out, 'utf8')) as { customer: string; conversations: { id: string }[]; tickets: unknown[] };
     expect(file.customer).toBe('6281234567890');
@@ -128,14 +147,19 @@ describe('tanya forget / export / privacy purge / audit (the real CLI)', () => {
 
     const audit = tanya(['audit', '--db', db, '--json']);
     expect(audit.status).toBe(0);
-    const entries = audit.stdout.trim().split('\n').map((l) => JSON.parse(l) as { actor: string; action: string; subject?: string; via?: string });
+    const entries = audit.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { actor: string; action: string; subject?: string; via?: string });
     expect(entries.filter((e) => e.action.startsWith('privacy.'))).toEqual([
       expect.objectContaining({ actor: operator, action: 'privacy.export', subject: '…890', via: 'cli' }),
       expect.objectContaining({ actor: operator, action: 'privacy.export', subject: 'telegram:…001', via: 'cli' }),
       expect.objectContaining({ actor: operator, action: 'privacy.forget', subject: '…890', via: 'cli' }),
     ]);
     const printed = tanya(['audit', '--db', db, '--since', '2020-01-01']);
-    expect(printed.stdout).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d  ${operator} \\(cli\\)  privacy\\.forget  …890  conversations=2 messages=\\d+`, 'm'));
+    expect(printed.stdout).toMatch(
+      new RegExp(`^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d  ${operator} \\(cli\\)  privacy\\.forget  …890  conversations=2 messages=\\d+`, 'm'),
+    );
   });
 
   it('refuses politely, exit 1 and nothing changed, when no customer matches', async () => {
@@ -146,7 +170,9 @@ describe('tanya forget / export / privacy purge / audit (the real CLI)', () => {
       const r = tanya([command, '--customer', '6280000000000', '--db', shop.dbPath]);
       expect(r.status).toBe(1);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toContain('Tidak ada data untuk pelanggan "6280000000000"; tidak ada yang diubah. / No data for customer "6280000000000"; nothing changed.');
+      expect(r.stderr).toContain(
+        'Tidak ada data untuk pelanggan "6280000000000"; tidak ada yang diubah. / No data for customer "6280000000000"; nothing changed.',
+      );
       expect(r.stderr).toContain('Tulis nomor WhatsApp (6281234567890), id pengguna Telegram, atau id percakapan');
     }
     expect(everyRow(shop.dbPath)).toEqual(before);
@@ -181,7 +207,12 @@ describe('tanya forget / export / privacy purge / audit (the real CLI)', () => {
     const bad = tanya(['privacy', 'purge', '--db', db, '--days', 'setahun']);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('write a whole number of days');
-    const audit = tanya(['audit', '--db', db, '--json']).stdout.trim().split('\n').map((l) => JSON.parse(l) as { action: string; detail?: Record<string, unknown> });
-    expect(audit.filter((e) => e.action === 'privacy.purge')).toEqual([expect.objectContaining({ detail: expect.objectContaining({ days: 30, conversations: 1 }) })]);
+    const audit = tanya(['audit', '--db', db, '--json'])
+      .stdout.trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { action: string; detail?: Record<string, unknown> });
+    expect(audit.filter((e) => e.action === 'privacy.purge')).toEqual([
+      expect.objectContaining({ detail: expect.objectContaining({ days: 30, conversations: 1 }) }),
+    ]);
   });
 });

@@ -39,7 +39,8 @@ describe('privacy notice (settings.privacy.notice)', () => {
     expect(s.store.loadState(WATI.conversationId)?.privacyNoticeAt).toEqual(expect.any(String));
 
     const later: TurnResult[] = [];
-    for (const text of ['kalau yg 256gb?', '/start', '/feedback', '5', '/cancel', 'mau bicara sama admin']) later.push(await s.engine.handle(message(WATI, text)));
+    for (const text of ['kalau yg 256gb?', '/start', '/feedback', '5', '/cancel', 'mau bicara sama admin'])
+      later.push(await s.engine.handle(message(WATI, text)));
     const ticket = later[5].decision.type === 'handoff' ? later[5].decision.ticketId : '';
     expect(s.desk.resolve(ticket, 'Rina').ok).toBe(true);
     later.push(await s.engine.handle(message(WATI, '4')));
@@ -89,7 +90,9 @@ describe('privacy notice (settings.privacy.notice)', () => {
     expect(en.decision).toMatchObject({ type: 'handoff', reason: 'data-request' });
     expect(texts(en).join(' ')).toContain('request to delete your data');
     // Talking about deleting something else is not a request.
-    const other = await new Engine(shop, new SqliteStore(':memory:'), { flows: loadFlows('flows', shop) }).handle(message(WATI, 'cara hapus akun marketplace gimana?'));
+    const other = await new Engine(shop, new SqliteStore(':memory:'), { flows: loadFlows('flows', shop) }).handle(
+      message(WATI, 'cara hapus akun marketplace gimana?'),
+    );
     expect(other.decision.type).not.toBe('handoff');
     s.close();
   });
@@ -142,8 +145,10 @@ describe('privacy notice on every channel (real servers, sample shop with its no
   const botframework = async (conversation: string, text: string, id: string): Promise<void> => {
     await postBotFramework(running.base, connector.url, conversation, text, id);
   };
-  const whatsappTexts = (to: string): string[] => graphCalls.filter((c) => c.to === to).map((c) => (JSON.parse(c.body) as { text?: { body: string } }).text?.body ?? '');
-  const botframeworkTexts = (conversation: string): string[] => activities.filter((a) => a.type === 'message' && a.conversation === conversation).map((a) => a.text ?? '');
+  const whatsappTexts = (to: string): string[] =>
+    graphCalls.filter((c) => c.to === to).map((c) => (JSON.parse(c.body) as { text?: { body: string } }).text?.body ?? '');
+  const botframeworkTexts = (conversation: string): string[] =>
+    activities.filter((a) => a.type === 'message' && a.conversation === conversation).map((a) => a.text ?? '');
 
   it('Telegram, WhatsApp and Bot Framework customers each get it first, once', async () => {
     await telegram.push(textUpdate(951, 'jam buka toko bandung'));

@@ -44,7 +44,16 @@ describe('retention purge', () => {
     const run = await purgeInBatches(shop.store, cutoff, { batchSize: 2 });
     expect(run.complete).toBe(true);
     expect(run.counts).toEqual(planned);
-    expect(run.counts).toMatchObject({ conversations: 1, ticketsAnonymized: 1, flowRecords: 1, channelRefs: 1, handoffRefs: 1, inbox: 1, deliveries: 1, tickets: 0 });
+    expect(run.counts).toMatchObject({
+      conversations: 1,
+      ticketsAnonymized: 1,
+      flowRecords: 1,
+      channelRefs: 1,
+      handoffRefs: 1,
+      inbox: 1,
+      deliveries: 1,
+      tickets: 0,
+    });
     expect(run.counts.messages).toBeGreaterThan(8);
     expect(run.counts.outbox).toBeGreaterThan(2);
 
@@ -93,7 +102,9 @@ describe('retention purge', () => {
     await schedule.stop();
     expect(shop.store.transcript(BUDI.conversationId).length).toBeGreaterThan(0);
     const purge = shop.store.auditLog().filter((e) => e.action === 'privacy.purge');
-    expect(purge).toEqual([expect.objectContaining({ actor: 'tanya', via: 'schedule', detail: expect.objectContaining({ days: 365, conversations: 1, ticketsAnonymized: 1 }) })]);
+    expect(purge).toEqual([
+      expect.objectContaining({ actor: 'tanya', via: 'schedule', detail: expect.objectContaining({ days: 365, conversations: 1, ticketsAnonymized: 1 }) }),
+    ]);
     expect(JSON.stringify(purge)).not.toMatch(/Wati|6281234567890/);
     shop.close();
   });
@@ -111,7 +122,9 @@ describe('retention purge', () => {
   });
 
   it('refuses a malformed TANYA_RETENTION_DAYS at start, saying how to write it', () => {
-    expect(() => retentionDays(defaultSettings(), { TANYA_RETENTION_DAYS: '1 tahun' })).toThrow('TANYA_RETENTION_DAYS must be a whole number of days such as 365 (0 = keep everything); got "1 tahun"');
+    expect(() => retentionDays(defaultSettings(), { TANYA_RETENTION_DAYS: '1 tahun' })).toThrow(
+      'TANYA_RETENTION_DAYS must be a whole number of days such as 365 (0 = keep everything); got "1 tahun"',
+    );
     const store = openShop().store;
     expect(() => new RetentionSchedule({ store, settings: defaultSettings, env: { TANYA_RETENTION_DAYS: '-5' }, log })).toThrow(/TANYA_RETENTION_DAYS/);
     expect(retentionDays(defaultSettings(), { TANYA_RETENTION_DAYS: '90' })).toBe(90);

@@ -8,7 +8,14 @@ const kb = loadKnowledge('knowledge');
 const flows = loadFlows('flows', kb);
 const WORKING_HOURS = new Date('2026-11-25T03:00:00Z');
 let seq = 0;
-const msg = (conversationId: string, text: string): InboundMessage => ({ channel: 'test', conversationId, userId: conversationId, messageId: `m${++seq}`, text, receivedAt: WORKING_HOURS });
+const msg = (conversationId: string, text: string): InboundMessage => ({
+  channel: 'test',
+  conversationId,
+  userId: conversationId,
+  messageId: `m${++seq}`,
+  text,
+  receivedAt: WORKING_HOURS,
+});
 
 /** Words that name properties of every plain JavaScript object. */
 const OBJECT_WORDS = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', '__defineGetter__', 'prototype'];
@@ -48,7 +55,7 @@ describe('hostile input', () => {
       '😀'.repeat(50_000),
       'a\u0301'.repeat(50_000),
       'dikirim2 '.repeat(10_000),
-      `${'iphone15pro256gbhitam'.repeat(200)}`,
+      'iphone15pro256gbhitam'.repeat(200),
       '\u0000\uFFFF\uD800'.repeat(10_000),
     ];
     for (const [i, text] of hostile.entries()) {

@@ -32,8 +32,15 @@ describe('a long conversation with many handoffs', () => {
       for (let i = 0; i < 300; i++) {
         n++;
         // Every 30th message asks for a person; the next one takes the conversation back.
-        const text = n % 30 === 0 ? 'mau bicara sama admin' : n % 30 === 1 && n > 1 ? 'kembali ke bot' : `${story}${'brp hrg iphone 15'} #${n}`;
-        await engine.handle({ channel: 'whatsapp', conversationId: 'whatsapp:6281234567890', userId: '6281234567890', messageId: `m${n}`, text, receivedAt: WORKING_HOURS });
+        const text = n % 30 === 0 ? 'mau bicara sama admin' : n % 30 === 1 && n > 1 ? 'kembali ke bot' : `${story}brp hrg iphone 15 #${n}`;
+        await engine.handle({
+          channel: 'whatsapp',
+          conversationId: 'whatsapp:6281234567890',
+          userId: '6281234567890',
+          messageId: `m${n}`,
+          text,
+          receivedAt: WORKING_HOURS,
+        });
       }
       sizes.push(databaseBytes(path));
       rss.push(process.memoryUsage().rss);

@@ -43,7 +43,10 @@ describe('SqliteStore opened read only', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(StoreFileError);
-    expect(error).toMatchObject({ problem: 'outdated', missing: expect.arrayContaining(['conversations', 'audit', 'tickets.csat', 'tickets.transcript_until']) });
+    expect(error).toMatchObject({
+      problem: 'outdated',
+      missing: expect.arrayContaining(['conversations', 'audit', 'tickets.csat', 'tickets.transcript_until']),
+    });
     const after = new Database(path, { readonly: true });
     expect((after.pragma('table_info(tickets)') as { name: string }[]).map((c) => c.name)).toEqual(['seq', 'id', 'status']);
     after.close();

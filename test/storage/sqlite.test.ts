@@ -59,7 +59,15 @@ describe('SQLite store', () => {
     expect(claimed).toMatchObject({ status: 'claimed', agent: 'agent-sari', claimedAt: expect.any(String) });
     expect(store.updateTicketStatus('T00001', 'resolved')).toMatchObject({ status: 'resolved', agent: 'agent-sari', resolvedAt: expect.any(String) });
     // The ticket reads the conversation up to its creation; later lines are not part of it.
-    store.recordInbound({ channel: 'console', conversationId: 'c', userId: 'u', messageId: 'm2', text: 'masih di sana?', kind: 'text', at: '2026-11-23T03:05:00.000Z' });
+    store.recordInbound({
+      channel: 'console',
+      conversationId: 'c',
+      userId: 'u',
+      messageId: 'm2',
+      text: 'masih di sana?',
+      kind: 'text',
+      at: '2026-11-23T03:05:00.000Z',
+    });
     expect(store.getTicket('T00001')?.transcript).toEqual([{ direction: 'in', text: 'admin', at: '2026-11-23T03:00:00.000Z' }]);
     expect(store.getTicket('nope')).toBeUndefined();
     store.close();
@@ -80,7 +88,7 @@ describe('SQLite store', () => {
     store.close();
   });
 
-  it('hands out only the head of each conversation\'s outbox queue, and frees leases of dead owners', () => {
+  it("hands out only the head of each conversation's outbox queue, and frees leases of dead owners", () => {
     const store = new SqliteStore(':memory:');
     const now = new Date('2026-11-23T03:00:00Z');
     const all = (): boolean => true;
@@ -119,7 +127,15 @@ describe('SQLite file permissions', () => {
     const { SqliteStore } = await import('../../src/storage/sqlite');
     const file = join(mkdtempSync(join(tmpdir(), 'tanya-perm-')), 'data', 'bot.db');
     const store = new SqliteStore(file);
-    store.recordInbound({ channel: 't', conversationId: 'c', userId: 'u', messageId: 'm', text: 'nomor saya 081234567890', kind: 'text', at: new Date().toISOString() });
+    store.recordInbound({
+      channel: 't',
+      conversationId: 'c',
+      userId: 'u',
+      messageId: 'm',
+      text: 'nomor saya 081234567890',
+      kind: 'text',
+      at: new Date().toISOString(),
+    });
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(statSync(join(file, '..')).mode & 0o777).toBe(0o700);
     store.close();

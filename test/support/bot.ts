@@ -27,7 +27,10 @@ export interface TestBot {
  */
 export async function startTestBot(env: Env, kb: KnowledgeBase = sampleShop()): Promise<TestBot> {
   const store = new SqliteStore(':memory:');
-  const bot = await runBot(kb, store, { PORT: '0', HOST: '127.0.0.1', ...env }, pino({ level: 'silent' }), { now: () => WORKING_HOURS, hub: { pollMs: 30, maxBackoffMs: 200 } });
+  const bot = await runBot(kb, store, { PORT: '0', HOST: '127.0.0.1', ...env }, pino({ level: 'silent' }), {
+    now: () => WORKING_HOURS,
+    hub: { pollMs: 30, maxBackoffMs: 200 },
+  });
   if (!bot) throw new Error('no channel started');
   return {
     bot,

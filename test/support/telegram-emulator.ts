@@ -18,7 +18,15 @@ export interface SentMessage {
 type Json = Record<string, unknown>;
 type Injected = { readonly code: number; readonly description: string; readonly retryAfter?: number };
 
-export const BOT_USER = { id: 424242, is_bot: true, first_name: 'Tanya', username: 'tanya_test_bot', can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false };
+export const BOT_USER = {
+  id: 424242,
+  is_bot: true,
+  first_name: 'Tanya',
+  username: 'tanya_test_bot',
+  can_join_groups: true,
+  can_read_all_group_messages: false,
+  supports_inline_queries: false,
+};
 
 export class TelegramEmulator {
   /** Each emulated bot has its own token; update_ids start at 1000 for every bot, as on Telegram. */
@@ -123,8 +131,14 @@ export class TelegramEmulator {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    if (!match) return reply(404, { ok: false, error_code: 404, description: 'Not Found' });
-    if (match[1] !== this.token) return reply(401, { ok: false, error_code: 401, description: 'Unauthorized' });
+    if (!match) {
+      reply(404, { ok: false, error_code: 404, description: 'Not Found' });
+      return;
+    }
+    if (match[1] !== this.token) {
+      reply(401, { ok: false, error_code: 401, description: 'Unauthorized' });
+      return;
+    }
     const method = match[2];
     let payload: Json = {};
     const raw = Buffer.concat(chunks).toString('utf8');
@@ -134,21 +148,26 @@ export class TelegramEmulator {
       try {
         payload = JSON.parse(raw) as Json;
       } catch {
-        return reply(400, { ok: false, error_code: 400, description: 'Bad Request: can not parse JSON' });
+        reply(400, { ok: false, error_code: 400, description: 'Bad Request: can not parse JSON' });
+        return;
       }
     }
     this.calls.push({ method, payload });
     const injected = this.failures.get(method)?.shift();
     if (injected) {
-      return reply(injected.code, {
+      reply(injected.code, {
         ok: false,
         error_code: injected.code,
         description: injected.description,
         ...(injected.retryAfter !== undefined ? { parameters: { retry_after: injected.retryAfter } } : {}),
       });
+      return;
     }
     const result = await this.method(method, payload);
-    if (result instanceof Error) return reply(400, { ok: false, error_code: 400, description: result.message });
+    if (result instanceof Error) {
+      reply(400, { ok: false, error_code: 400, description: result.message });
+      return;
+    }
     reply(200, { ok: true, result });
   }
 
@@ -171,7 +190,7 @@ export class TelegramEmulator {
       case 'sendMessage':
         return this.sendMessage(p);
       case 'sendDocument':
-        return this.sendMessage({ ...p, text: `[document ${String(p.filename ?? 'file')}] ${String(p.caption ?? '')}\n${String(p.document ?? '')}` });
+        return this.sendMessage({ ...p, text: `[document ${asText(p.filename ?? 'file')}] ${asText(p.caption ?? '')}\n${asText(p.document ?? '')}` });
       default:
         return new Error(`Bad Request: method ${method} is not emulated`);
     }
@@ -209,6 +228,9 @@ export class TelegramEmulator {
 }
 
 /** Form fields of a multipart body (file parts keep their text content and filename). */
+/** A Bot API parameter as the text a document message shows. */
+const asText = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
+
 function parseMultipart(raw: string, boundary: string): Json {
   const fields: Json = {};
   for (const part of raw.split(`--${boundary}`)) {
@@ -226,17 +248,42 @@ let nextMessageId = 1;
 
 /** A private-chat text message update body. */
 export function textUpdate(chatId: number, text: string, from: Partial<{ language_code: string; first_name: string }> = {}): Json {
-  return { message: { message_id: nextMessageId++, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: 'private', first_name: 'Budi' }, from: { id: chatId, is_bot: false, first_name: 'Budi', ...from }, text } };
+  return {
+    message: {
+      message_id: nextMessageId++,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: chatId, type: 'private', first_name: 'Budi' },
+      from: { id: chatId, is_bot: false, first_name: 'Budi', ...from },
+      text,
+    },
+  };
 }
 
 /** A message update with other content (sticker, location, …) in a private chat. */
 export function contentUpdate(chatId: number, content: Json): Json {
-  return { message: { message_id: nextMessageId++, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: 'private', first_name: 'Budi' }, from: { id: chatId, is_bot: false, first_name: 'Budi' }, ...content } };
+  return {
+    message: {
+      message_id: nextMessageId++,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: chatId, type: 'private', first_name: 'Budi' },
+      from: { id: chatId, is_bot: false, first_name: 'Budi' },
+      ...content,
+    },
+  };
 }
 
 /** A group message from a member. */
 export function groupUpdate(groupId: number, userId: number, text: string, extra: Json = {}): Json {
-  return { message: { message_id: nextMessageId++, date: Math.floor(Date.now() / 1000), chat: { id: groupId, type: 'group', title: 'Grup Belanja' }, from: { id: userId, is_bot: false, first_name: 'Sari' }, text, ...extra } };
+  return {
+    message: {
+      message_id: nextMessageId++,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: groupId, type: 'group', title: 'Grup Belanja' },
+      from: { id: userId, is_bot: false, first_name: 'Sari' },
+      text,
+      ...extra,
+    },
+  };
 }
 
 /** A press on an inline button of a message the bot sent. */
@@ -247,7 +294,13 @@ export function callbackUpdate(chatId: number, message: SentMessage, data: strin
       from: { id: chatId, is_bot: false, first_name: 'Budi' },
       chat_instance: 'ci',
       data,
-      message: { message_id: message.messageId, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: 'private' }, from: BOT_USER, text: message.text },
+      message: {
+        message_id: message.messageId,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: chatId, type: 'private' },
+        from: BOT_USER,
+        text: message.text,
+      },
     },
   };
 }

@@ -45,7 +45,12 @@ const CHANNEL = 'botframework';
 export const MAX_ACTIVITY_BYTES = SMALL_WEBHOOK_BODY_BYTES;
 
 /** Ids we key storage and dedupe on: no control characters (a newline in an id is never genuine). */
-const idText = (max: number): z.ZodString => z.string().min(1).max(max).regex(/^[^\u0000-\u001f\u007f]+$/);
+const idText = (max: number): z.ZodString =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[^\u0000-\u001f\u007f]+$/);
 const account = z.looseObject({ id: z.string().min(1).max(1024), name: z.string().max(512).optional(), role: z.string().max(64).optional() });
 
 /**
@@ -64,8 +69,14 @@ const activityShape = z.looseObject({
   text: z.string().max(65_536).optional(),
   locale: z.string().max(64).optional(),
   name: z.string().max(256).optional(),
-  entities: z.array(z.looseObject({ type: z.string().max(128) })).max(64).optional(),
-  attachments: z.array(z.looseObject({ contentType: z.string().max(256).optional() })).max(64).optional(),
+  entities: z
+    .array(z.looseObject({ type: z.string().max(128) }))
+    .max(64)
+    .optional(),
+  attachments: z
+    .array(z.looseObject({ contentType: z.string().max(256).optional() }))
+    .max(64)
+    .optional(),
   membersAdded: z.array(account).max(1000).optional(),
   membersRemoved: z.array(account).max(1000).optional(),
 });
@@ -142,7 +153,12 @@ export class BotFrameworkChannel implements Channel {
   constructor(private readonly options: BotFrameworkOptions) {
     this.auth = new ConfigurationBotFrameworkAuthentication(
       options.appId
-        ? { MicrosoftAppId: options.appId, MicrosoftAppPassword: options.appPassword ?? '', MicrosoftAppTenantId: options.appTenantId ?? '', MicrosoftAppType: options.appType ?? 'MultiTenant' }
+        ? {
+            MicrosoftAppId: options.appId,
+            MicrosoftAppPassword: options.appPassword ?? '',
+            MicrosoftAppTenantId: options.appTenantId ?? '',
+            MicrosoftAppType: options.appType ?? 'MultiTenant',
+          }
         : {},
     );
     this.adapter = new PreauthenticatedAdapter(this.auth);
@@ -158,7 +174,11 @@ export class BotFrameworkChannel implements Channel {
   async start(): Promise<void> {
     this.options.server.route('POST', MESSAGES_PATH, (request) => this.receive(request), { maxBodyBytes: MAX_ACTIVITY_BYTES });
     if (this.options.appId) this.options.log.info({ path: MESSAGES_PATH }, 'bot framework endpoint ready');
-    else this.options.log.warn({ path: MESSAGES_PATH }, 'bot framework endpoint runs WITHOUT authentication (no MICROSOFT_APP_ID): for the Bot Framework Emulator on this machine only');
+    else
+      this.options.log.warn(
+        { path: MESSAGES_PATH },
+        'bot framework endpoint runs WITHOUT authentication (no MICROSOFT_APP_ID): for the Bot Framework Emulator on this machine only',
+      );
   }
 
   async stop(): Promise<void> {
@@ -183,7 +203,7 @@ export class BotFrameworkChannel implements Channel {
         failure = error ?? new Error('bot framework send failed');
       }
     });
-    if (failure !== undefined) throw failure instanceof Error ? failure : new Error(String(failure));
+    if (failure !== undefined) throw failure instanceof Error ? failure : new Error('bot framework send failed', { cause: failure });
   }
 
   /**
@@ -197,7 +217,7 @@ export class BotFrameworkChannel implements Channel {
     const parsed = activityShape.safeParse(authenticated.json);
     if (!parsed.success) return { status: 400, body: 'not a Bot Framework activity' };
     // Without an id a message cannot be told from its redelivery: refused rather than guessed at.
-    if (parsed.data.type === ActivityTypes.Message && parsed.data.id === undefined) return { status: 400, body: 'message activity without an id' };
+    if (parsed.data.type === 'message' && parsed.data.id === undefined) return { status: 400, body: 'message activity without an id' };
     const activity = parsed.data as ParsedActivity & Activity;
     const response = await this.adapter.runAuthenticated(authenticated.result, activity, (context) => this.onTurn(context));
     return { status: response?.status ?? 200, ...(response?.body !== undefined ? { body: response.body } : {}) };
@@ -235,7 +255,7 @@ export class BotFrameworkChannel implements Channel {
   private async onTurn(context: TurnContext): Promise<void> {
     const activity = context.activity;
     const conversationId = `${CHANNEL}:${activity.conversation.id}`;
-    if (activity.type === ActivityTypes.Message) {
+    if (activity.type === 'message') {
       const value = activity.value as { text?: unknown } | string | undefined;
       // In Teams channels the bot is addressed as "<at>Tanya</at> …": the mention is not part of the question.
       const written = activity.text !== undefined ? withoutMentionOf(activity, activity.recipient.id).trim() : undefined;
@@ -247,12 +267,13 @@ export class BotFrameworkChannel implements Channel {
       await this.take(context, conversationId, key, text, kind, key);
       return;
     }
-    if (activity.type === ActivityTypes.ConversationUpdate) {
+    if (activity.type === 'conversationUpdate') {
       const someoneJoined = (activity.membersAdded ?? []).some((m) => m.id !== activity.recipient.id);
-      if (someoneJoined) await this.take(context, conversationId, `greeting:${activity.conversation.id}`, '/start', 'text', `greet:${activity.conversation.id}`);
+      if (someoneJoined)
+        await this.take(context, conversationId, `greeting:${activity.conversation.id}`, '/start', 'text', `greet:${activity.conversation.id}`);
       return;
     }
-    if (activity.type === ActivityTypes.Event && activity.name === 'handoff.status') this.onHandoffStatus(conversationId, activity);
+    if (activity.type === 'event' && activity.name === 'handoff.status') this.onHandoffStatus(conversationId, activity);
   }
 
   /**
@@ -267,7 +288,16 @@ export class BotFrameworkChannel implements Channel {
       return inbox.accept(CHANNEL, [
         {
           deliveryId,
-          message: inbound({ channel: CHANNEL, conversationId, userId: activity.from?.id ?? 'unknown', userName: activity.from?.name, messageId, text, kind, languageHint: activity.locale }),
+          message: inbound({
+            channel: CHANNEL,
+            conversationId,
+            userId: activity.from?.id ?? 'unknown',
+            userName: activity.from?.name,
+            messageId,
+            text,
+            kind,
+            languageHint: activity.locale,
+          }),
         },
       ]);
     });
@@ -277,15 +307,17 @@ export class BotFrameworkChannel implements Channel {
   /** The Bot Framework handoff event, with our ticket and the transcript, for an Azure-side agent hub. */
   private handoffEvent(context: TurnContext, conversationId: string, ticketId: string): Partial<Activity> {
     const ticket = this.options.store.getTicket(ticketId);
-    const activities = (ticket?.transcript ?? []).map(
-      (line): Partial<Activity> => ({
-        type: ActivityTypes.Message,
-        text: line.text,
-        timestamp: new Date(line.at),
-        from: line.direction === 'in' ? context.activity.from : context.activity.recipient,
-      }),
+    const activities = (ticket?.transcript ?? []).map((line): Partial<Activity> => ({
+      type: ActivityTypes.Message,
+      text: line.text,
+      timestamp: new Date(line.at),
+      from: line.direction === 'in' ? context.activity.from : context.activity.recipient,
+    }));
+    return EventFactory.createHandoffInitiation(
+      context,
+      { ticketId, reason: ticket?.reason, summary: ticket?.summary },
+      { activities: activities as Activity[] },
     );
-    return EventFactory.createHandoffInitiation(context, { ticketId, reason: ticket?.reason, summary: ticket?.summary }, { activities: activities as Activity[] });
   }
 
   /** `handoff.status` from the agent hub: accepted → claimed, completed → resolved, failed → stays with our agents. */
@@ -295,7 +327,11 @@ export class BotFrameworkChannel implements Channel {
     if (!ticket) return;
     if (value?.state === 'accepted') this.options.desk.claim(ticket.id, 'Agent hub', CHANNEL);
     else if (value?.state === 'completed') this.options.desk.resolve(ticket.id, 'Agent hub', CHANNEL);
-    else this.options.log.warn({ ticket: ticket.id, state: value?.state, message: value?.message }, 'agent hub did not take the handoff; the ticket stays queued for our agents');
+    else
+      this.options.log.warn(
+        { ticket: ticket.id, state: value?.state, message: value?.message },
+        'agent hub did not take the handoff; the ticket stays queued for our agents',
+      );
   }
 }
 

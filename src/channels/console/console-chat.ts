@@ -72,7 +72,7 @@ export interface ConsoleChatOptions {
  */
 export async function runConsoleChat(options: ConsoleChatOptions): Promise<void> {
   const { engine, output, json } = options;
-  const interactive = !json && 'isTTY' in options.input && Boolean((options.input as NodeJS.ReadStream).isTTY);
+  const interactive = !json && 'isTTY' in options.input && (options.input as NodeJS.ReadStream).isTTY;
   const rl = createInterface({ input: options.input, ...(interactive ? { output } : {}), terminal: interactive });
   rl.setPrompt('> ');
   if (!json) {

@@ -29,7 +29,12 @@ export interface TelegramOptions {
 const CHANNEL = 'telegram';
 
 /** The parts of an update this channel reads, checked at the webhook's edge (any other shape: 400, never 500). */
-const user = z.looseObject({ id: z.number(), is_bot: z.boolean().optional(), first_name: z.string().max(512).optional(), language_code: z.string().max(35).optional() });
+const user = z.looseObject({
+  id: z.number(),
+  is_bot: z.boolean().optional(),
+  first_name: z.string().max(512).optional(),
+  language_code: z.string().max(35).optional(),
+});
 const message = z.looseObject({
   message_id: z.number(),
   chat: z.looseObject({ id: z.number(), type: z.string().max(32) }),
@@ -148,27 +153,32 @@ export class TelegramChannel implements Channel {
     if (webhook) {
       const secret = webhook.secret ?? randomBytes(32).toString('base64url');
       const path = new URL(webhook.url).pathname;
-      webhook.server.route('POST', path, async (request) => {
-        if (!sameSecret(headerValue(request.headers['x-telegram-bot-api-secret-token']), secret)) {
-          log.warn({ path }, 'telegram webhook call without the right secret token refused');
-          return { status: 401, body: 'unauthorized' };
-        }
-        let update: Update;
-        try {
-          update = JSON.parse(request.body.toString('utf8')) as Update;
-        } catch {
-          return { status: 400, body: 'bad json' };
-        }
-        if (!updateShape.safeParse(update).success) return { status: 400, body: 'not an update' };
-        try {
-          await this.track(this.onUpdate(update));
-        } catch (error) {
-          // Not recorded (the store is down): Telegram delivers the update again.
-          log.error({ err: error, update: update.update_id }, 'telegram update not recorded; Telegram will deliver it again');
-          return { status: 503, body: 'try again' };
-        }
-        return { status: 200, body: 'ok' };
-      }, { maxBodyBytes: SMALL_WEBHOOK_BODY_BYTES });
+      webhook.server.route(
+        'POST',
+        path,
+        async (request) => {
+          if (!sameSecret(headerValue(request.headers['x-telegram-bot-api-secret-token']), secret)) {
+            log.warn({ path }, 'telegram webhook call without the right secret token refused');
+            return { status: 401, body: 'unauthorized' };
+          }
+          let update: Update;
+          try {
+            update = JSON.parse(request.body.toString('utf8')) as Update;
+          } catch {
+            return { status: 400, body: 'bad json' };
+          }
+          if (!updateShape.safeParse(update).success) return { status: 400, body: 'not an update' };
+          try {
+            await this.track(this.onUpdate(update));
+          } catch (error) {
+            // Not recorded (the store is down): Telegram delivers the update again.
+            log.error({ err: error, update: update.update_id }, 'telegram update not recorded; Telegram will deliver it again');
+            return { status: 503, body: 'try again' };
+          }
+          return { status: 200, body: 'ok' };
+        },
+        { maxBodyBytes: SMALL_WEBHOOK_BODY_BYTES },
+      );
       await this.call(() => this.bot.telegram.setWebhook(webhook.url, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] }));
       log.info({ url: webhook.url, bot: this.me.username }, 'telegram webhook registered');
     } else {
@@ -258,12 +268,16 @@ export class TelegramChannel implements Channel {
   }
 
   private async onCallback(query: Update.CallbackQueryUpdate['callback_query']): Promise<CustomerUpdate | undefined> {
-    await this.call(() => this.bot.telegram.answerCbQuery(query.id)).catch((error: unknown) => this.options.log.warn({ err: error }, 'answerCallbackQuery failed'));
+    await this.call(() => this.bot.telegram.answerCbQuery(query.id)).catch((error: unknown) =>
+      this.options.log.warn({ err: error }, 'answerCallbackQuery failed'),
+    );
     const data = 'data' in query ? decodeChoice(query.data) : undefined;
     const message = query.message;
     if (!data || !message) return undefined;
     // The choice is made: take the buttons away so an old list is not pressed again.
-    void this.call(() => this.bot.telegram.editMessageReplyMarkup(message.chat.id, message.message_id, undefined, { inline_keyboard: [] })).catch(() => undefined);
+    void this.call(() => this.bot.telegram.editMessageReplyMarkup(message.chat.id, message.message_id, undefined, { inline_keyboard: [] })).catch(
+      () => undefined,
+    );
     return this.customerUpdate(message.chat, query.from, { kind: 'text', text: data }, `${this.botId}:cb:${query.id}`);
   }
 
@@ -284,10 +298,20 @@ export class TelegramChannel implements Channel {
       const addressee = /^\/\w+@(\w+)/.exec(text)?.[1];
       if (isCommand && addressee !== undefined && addressee.toLowerCase() !== username.toLowerCase()) return undefined;
     }
-    if (username) text = text.replace(new RegExp(`@${username}\\b`, 'gi'), ' ').replace(/\s+/g, ' ').trim();
+    if (username)
+      text = text
+        .replace(new RegExp(`@${username}\\b`, 'gi'), ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
     text = text.replace(/^(\/\w+)@\w+/, '$1');
     // Message ids count per chat and bot: the bot's id keeps two bots' messages in one chat apart.
-    return this.customerUpdate(message.chat, from, { ...content, text }, `${this.botId}:${message.chat.id}:${message.message_id}`, group ? message.message_id : undefined);
+    return this.customerUpdate(
+      message.chat,
+      from,
+      { ...content, text },
+      `${this.botId}:${message.chat.id}:${message.message_id}`,
+      group ? message.message_id : undefined,
+    );
   }
 
   private customerUpdate(

@@ -86,7 +86,10 @@ const cloudMessage = z.object({
 });
 const cloudValue = z.object({
   messages: z.array(cloudMessage).max(MAX_BATCH).optional(),
-  contacts: z.array(z.object({ wa_id: z.string().max(64).optional(), profile: z.object({ name: z.string().max(256).optional() }).optional() })).max(MAX_BATCH).optional(),
+  contacts: z
+    .array(z.object({ wa_id: z.string().max(64).optional(), profile: z.object({ name: z.string().max(256).optional() }).optional() }))
+    .max(MAX_BATCH)
+    .optional(),
   statuses: z
     .array(
       z.object({
@@ -99,7 +102,19 @@ const cloudValue = z.object({
     .max(MAX_BATCH)
     .optional(),
 });
-const cloudPayload = z.object({ entry: z.array(z.object({ changes: z.array(z.object({ value: cloudValue.optional() })).max(MAX_BATCH).optional() })).max(MAX_BATCH).optional() });
+const cloudPayload = z.object({
+  entry: z
+    .array(
+      z.object({
+        changes: z
+          .array(z.object({ value: cloudValue.optional() }))
+          .max(MAX_BATCH)
+          .optional(),
+      }),
+    )
+    .max(MAX_BATCH)
+    .optional(),
+});
 
 type CloudMessage = z.infer<typeof cloudMessage>;
 type CloudValue = z.infer<typeof cloudValue>;
@@ -168,7 +183,10 @@ export class WhatsAppCloudChannel implements Channel {
     }
     const parsed = cloudPayload.safeParse(json);
     if (!parsed.success) {
-      this.options.log.warn({ problem: parsed.error.issues[0]?.message, at: parsed.error.issues[0]?.path.join('.') }, 'whatsapp webhook body of an unknown shape refused');
+      this.options.log.warn(
+        { problem: parsed.error.issues[0]?.message, at: parsed.error.issues[0]?.path.join('.') },
+        'whatsapp webhook body of an unknown shape refused',
+      );
       return { status: 400, body: 'unexpected payload shape' };
     }
     const deliveries: InboxDelivery[] = [];
@@ -261,7 +279,16 @@ function deliveryOf(message: CloudMessage, name: string | undefined): InboxDeliv
   const conversationId = `${CHANNEL}:${message.from}`;
   return {
     deliveryId: message.id,
-    message: inbound({ channel: CHANNEL, conversationId, userId: message.from, userName: name, messageId: message.id, text: content.text, kind: content.kind, location: content.location }),
+    message: inbound({
+      channel: CHANNEL,
+      conversationId,
+      userId: message.from,
+      userName: name,
+      messageId: message.id,
+      text: content.text,
+      kind: content.kind,
+      location: content.location,
+    }),
   };
 }
 
@@ -299,7 +326,11 @@ export function payloadsFor(reply: OutboundMessage): Record<string, unknown>[] {
       return [
         {
           type: 'interactive',
-          interactive: { type: 'button', body: { text: reply.text }, action: { buttons: reply.options.map((o, i) => ({ type: 'reply', reply: { id: id(o, i), title: o.label } })) } },
+          interactive: {
+            type: 'button',
+            body: { text: reply.text },
+            action: { buttons: reply.options.map((o, i) => ({ type: 'reply', reply: { id: id(o, i), title: o.label } })) },
+          },
         },
       ];
     }
@@ -310,7 +341,10 @@ export function payloadsFor(reply: OutboundMessage): Record<string, unknown>[] {
           interactive: {
             type: 'list',
             body: { text: reply.text },
-            action: { button: 'Pilih / Choose', sections: [{ title: truncateUtf8('Pilihan', 24), rows: reply.options.map((o, i) => ({ id: id(o, i), title: o.label })) }] },
+            action: {
+              button: 'Pilih / Choose',
+              sections: [{ title: truncateUtf8('Pilihan', 24), rows: reply.options.map((o, i) => ({ id: id(o, i), title: o.label })) }],
+            },
           },
         },
       ];

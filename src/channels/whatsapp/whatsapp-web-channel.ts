@@ -54,18 +54,20 @@ const CHANNEL = 'whatsapp-web';
 const TEXT_LIMIT = 4096;
 
 /** A Map: the message type comes from outside, so "constructor" must be just an unknown type. */
-const KINDS: ReadonlyMap<string, InboundKind> = new Map(Object.entries({
-  chat: 'text',
-  image: 'image',
-  ptt: 'voice',
-  audio: 'voice',
-  video: 'video',
-  document: 'file',
-  sticker: 'sticker',
-  location: 'location',
-  vcard: 'contact',
-  multi_vcard: 'contact',
-} satisfies Record<string, InboundKind>));
+const KINDS: ReadonlyMap<string, InboundKind> = new Map(
+  Object.entries({
+    chat: 'text',
+    image: 'image',
+    ptt: 'voice',
+    audio: 'voice',
+    video: 'video',
+    document: 'file',
+    sticker: 'sticker',
+    location: 'location',
+    vcard: 'contact',
+    multi_vcard: 'contact',
+  } satisfies Record<string, InboundKind>),
+);
 
 /**
  * WhatsApp through whatsapp-web.js (a phone number linked by QR code, the way small shops run).
@@ -165,7 +167,11 @@ export class WhatsAppWebChannel implements Channel {
       const accepted = this.options.inbox.accept(CHANNEL, [
         { deliveryId: messageId, message: inbound({ channel: CHANNEL, conversationId, userId: from.replace(/@c\.us$/, ''), messageId, text, kind, location }) },
       ]);
-      if (accepted > 0) void this.client?.getChatById(from).then((chat) => chat.sendStateTyping()).catch(() => undefined);
+      if (accepted > 0)
+        void this.client
+          ?.getChatById(from)
+          .then((chat) => chat.sendStateTyping())
+          .catch(() => undefined);
     } catch (error) {
       this.options.log.error({ err: error }, 'whatsapp message not recorded');
     }
@@ -176,7 +182,11 @@ export class WhatsAppWebChannel implements Channel {
     if (!client) throw new Error('whatsapp is not connected');
     for (const reply of replies) {
       for (const piece of splitMessage(renderAsText([reply]), TEXT_LIMIT)) {
-        await withRetry(() => client.sendMessage(chatId, piece), (e) => ({ retry: isNetworkError(e) }), this.options.retry ?? DEFAULT_RETRY);
+        await withRetry(
+          () => client.sendMessage(chatId, piece),
+          (e) => ({ retry: isNetworkError(e) }),
+          this.options.retry ?? DEFAULT_RETRY,
+        );
       }
     }
   }
