@@ -59,6 +59,7 @@ async function intentSet(): Promise<string[]> {
       ['dev-informal2 (read while developing)', join(root, 'bench', 'dev-informal2', 'cs-intents.jsonl')],
       ['dev-informal3 (read while developing)', join(root, 'bench', 'dev-informal3', 'cs-intents.jsonl')],
       ['dev-informal5 (read while developing)', join(root, 'bench', 'dev-informal5', 'cs-intents.jsonl')],
+      ['dev-informal6 (written last, not read)', join(root, 'bench', 'dev-informal6', 'cs-intents.jsonl')],
       ['held-out (never read)', join(root, 'bench', 'heldout', 'cs-intents.jsonl')],
     ];
     for (const [name, file] of sets) out.push(row(name, (await evaluateCases(kb, readLabelledFile(file))).metrics));

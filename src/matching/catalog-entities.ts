@@ -1,7 +1,7 @@
 import diceCoefficient = require('natural/lib/natural/distance/dice_coefficient');
 import type { Product, Store, Variant } from '../knowledge/schema';
 import { INDONESIAN_CITIES } from './cities';
-import { canonicalColour } from './lexicon';
+import { canonicalColour, isBrandWord, isItemNoun } from './lexicon';
 import type { Normalizer, Token } from './normalize';
 
 /** A recognised mention: which tokens it covers and what it refers to. */
@@ -37,7 +37,7 @@ interface NameForm {
 }
 
 /** Placeholder tokens that stand for catalog mentions in intent matching. */
-export const PLACEHOLDER = { product: '#product', variant: '#variant', store: '#place', money: '#money', num: '#num', code: '#code' } as const;
+export const PLACEHOLDER = { product: '#product', variant: '#variant', store: '#place', money: '#money', num: '#num', code: '#code', brand: '#brand', item: '#item' } as const;
 
 /**
  * Finds products, variants and stores named in a message, tolerating glued or partial names
@@ -221,6 +221,9 @@ export class CatalogEntities {
       else if (t.kind === 'num') masked.push({ text: PLACEHOLDER.num, kind: 'word' });
       else if (t.kind === 'storage' || t.kind === 'ramstorage' || t.kind === 'ram') masked.push({ text: PLACEHOLDER.variant, kind: 'word' });
       else if (/\d/.test(t.text) && /\p{L}/u.test(t.text)) masked.push({ text: PLACEHOLDER.code, kind: 'word' });
+      // Brands and kinds of device name the object of a question, not what is asked about it.
+      else if (t.kind === 'word' && isBrandWord(t.text)) masked.push({ text: PLACEHOLDER.brand, kind: 'word' });
+      else if (t.kind === 'word' && isItemNoun(t.text)) masked.push({ text: PLACEHOLDER.item, kind: 'word' });
       else masked.push(t);
       i++;
     }

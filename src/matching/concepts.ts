@@ -113,7 +113,7 @@ export class ConceptIndex {
 /** Words that exclude what follows ("tanpa cicilan", "bukan cicilan", "without installments"). */
 const EXCLUDING = new Set<string>(lexicon.excluding);
 
-function negatedWord(tokens: readonly Token[], i: number): boolean {
+export function negatedWord(tokens: readonly Token[], i: number): boolean {
   const prev = tokens[i - 1]?.text;
   if (prev !== undefined && EXCLUDING.has(prev)) return true;
   return prev === 'mau' && tokens[i - 2]?.text === 'tidak';

@@ -25,6 +25,20 @@ const FUNCTION_WORDS = new Set<string>([...englishStopwords, ...indonesianStopwo
  */
 export const ENGLISH_TO_INDONESIAN: ReadonlyMap<string, string> = new Map(Object.entries(lexicon.english));
 
+const BRANDS = new Set<string>(lexicon.brands);
+
+/** True for a brand or product-line name (lexicon `brands`: "samsung", "vivobook"). */
+export function isBrandWord(word: string): boolean {
+  return BRANDS.has(word);
+}
+
+const ITEM_NOUNS = new Set<string>(lexicon.itemNouns);
+
+/** True for a noun naming a kind of device or accessory (lexicon `itemNouns`: "charger", "laptop"). */
+export function isItemNoun(word: string): boolean {
+  return ITEM_NOUNS.has(word);
+}
+
 /** Colour words customers use (item, black, ijo…) → one canonical colour per group. */
 const COLOURS = new Map<string, string>();
 for (const [canonical, words] of Object.entries(lexicon.colours)) for (const w of words) if (!w.includes(' ')) COLOURS.set(w, canonical);

@@ -1,7 +1,7 @@
 import type { Candidate, Language } from '../engine/types';
 import type { Entry, KnowledgeBase } from '../knowledge/schema';
 import { CatalogEntities, type CatalogMatch } from './catalog-entities';
-import { CONCEPT_PREFIX, ConceptIndex, conceptMembers } from './concepts';
+import { CONCEPT_PREFIX, ConceptIndex, conceptMembers, negatedWord } from './concepts';
 import lexicon = require('./data/lexicon-id.json');
 import { OFF_TOPIC_PENALTY, OffTopic } from './off-topic';
 import { DEFAULT_INDEX_OPTIONS, IntentIndex, type IndexOptions } from './intent-index';
@@ -163,7 +163,7 @@ export class Matcher {
 
   /** Stemmed terms of masked tokens followed by their concept features (examples and messages alike). */
   private termsWithConcepts(tokens: readonly Token[]): string[] {
-    return [...termsOf(tokens), ...this.concepts.features(tokens)];
+    return [...termsOf(tokens.filter((_, i) => !negatedWord(tokens, i))), ...this.concepts.features(tokens)];
   }
 
   /**
