@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { loadEnvFile } from './env-file';
 import { addInitCommand } from './init';
@@ -18,7 +19,8 @@ import { checkKnowledge, loadKnowledge } from '../knowledge/loader';
 import { qualityWarnings } from '../knowledge/quality';
 import { statsReport, unansweredReport } from '../eval/reports';
 import { Matcher } from '../matching/matcher';
-import { checkFlows, loadFlows } from '../flows/loader';
+import { checkFlows, type LoadedFlow } from '../flows/loader';
+import type { KnowledgeBase } from '../knowledge/schema';
 import { orderService } from '../demo/order-service';
 import { createLogger } from '../logging/logger';
 import { SqliteStore } from '../storage/sqlite';
@@ -35,12 +37,22 @@ import { sinceTime } from './options';
 import { RetentionSchedule } from '../privacy/retention';
 import { readDialogflow, readQnaTsv, readRasa, readSpreadsheet } from '../importers/formats';
 import { writeMigration, type Migration } from '../importers/migrate';
+import { prepareImportFolder } from '../importers/write-faq';
 import { runConversationTests } from '../testing/run-tests';
 
 // Read when the command line is built, after the .env file (see loadEnvFile).
 const defaultKb = (): string => process.env.TANYA_KNOWLEDGE_DIR ?? 'knowledge';
 const defaultDb = (): string => process.env.TANYA_DB ?? join('data', 'tanya.db');
 const defaultFlows = (): string => process.env.TANYA_FLOWS_DIR ?? 'flows';
+/**
+ * The flows for a knowledge base when --flows is not given: TANYA_FLOWS_DIR, else a `flows`
+ * folder inside it (what an import writes), else ./flows.
+ */
+const flowsFor = (kbDir: string | undefined, given: string | undefined): string => {
+  if (given !== undefined) return given;
+  if (process.env.TANYA_FLOWS_DIR !== undefined) return process.env.TANYA_FLOWS_DIR;
+  return kbDir !== undefined && existsSync(join(kbDir, 'flows')) ? join(kbDir, 'flows') : defaultFlows();
+};
 
 /** Builds the `tanya` command line. Exported for tests. */
 export function buildCli(): Command {
@@ -51,14 +63,15 @@ export function buildCli(): Command {
     .command('check')
     .description('validate knowledge-base folders or files; exit 1 on errors')
     .argument('[paths...]', 'folders or YAML files', [defaultKb()])
-    .option('--flows <dir>', 'flows folder to check with the knowledge base', defaultFlows())
+    .option('--flows <dir>', 'flows folder to check with the knowledge base (default: a flows folder inside it, else ./flows)')
     .option('--strict', 'treat quality warnings as errors (exit 1)', false)
-    .action((paths: string[], opts: { flows: string; strict: boolean }) => {
+    .action((paths: string[], opts: { flows?: string; strict: boolean }) => {
       const result = checkKnowledge(paths);
-      const flows = checkFlows(opts.flows, result.kb);
+      const flows = checkFlows(flowsFor(paths.length === 1 ? paths[0] : undefined, opts.flows), result.kb);
       const problems = [...result.problems, ...flows.problems];
       for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
-      if (!result.kb || flows.problems.length > 0) {
+      const flowErrors = flows.problems.filter((p) => p.severity === 'error' || opts.strict);
+      if (!result.kb || flowErrors.length > 0) {
         process.stderr.write(`✗ ${problems.length} problem(s) found\n`);
         process.exitCode = 1;
         return;
@@ -85,7 +98,9 @@ export function buildCli(): Command {
     .argument('<file>', 'labelled examples (.jsonl or .csv)')
     .requiredOption('--out <dir>', 'knowledge folder to write (faq.yaml)')
     .option('--per-intent <n>', 'keep the first N examples of each label', parsePositiveInt)
-    .action((file: string, opts: { out: string; perIntent?: number }) => {
+    .option('--force', 'replace the faq files of a folder that already has a knowledge base', false)
+    .action((file: string, opts: { out: string; perIntent?: number; force: boolean }) => {
+      prepareImportFolder(opts.out, opts.force);
       const bar = progressBar('import');
       const result = importIntents(readLabelledFile(file), { ...(opts.perIntent ? { perIntent: opts.perIntent } : {}), onProgress: bar.update });
       bar.stop();
@@ -169,24 +184,41 @@ export function buildCli(): Command {
     );
 
   /** Reads another tool's export with a progress bar, writes faq.yaml and says what was left out. */
-  const migrate = (tool: string, source: string, out: string, read: (onProgress: (done: number, total: number) => void) => Migration): void => {
+  const migrate = (
+    tool: string,
+    source: string,
+    opts: { out: string; force: boolean },
+    read: (onProgress: (done: number, total: number) => void) => Migration,
+  ): void => {
+    const out = opts.out;
+    prepareImportFolder(out, opts.force);
     const bar = progressBar('import');
     const migration = read(bar.update);
     bar.stop();
     const w = writeMigration(out, migration, source, tool);
-    process.stdout.write(`✓ ${w.path}: ${w.entries} entries, ${w.questions} example questions\n`);
-    if (w.skipped.length > 0) process.stdout.write(`Not imported (also listed at the top of the file):\n${w.skipped.map((n) => `  - ${n}`).join('\n')}\n`);
-    process.stdout.write('Next: check the answers, then run "tanya check" on the folder.\n');
+    process.stdout.write(
+      `✓ ${w.path}: ${w.entries} entries, ${w.questions} example questions${w.flows > 0 ? `; ${w.flows} flow(s) in ${join(out, 'flows')}` : ''}\n`,
+    );
+    const shown = w.skipped.slice(0, 20);
+    if (shown.length > 0)
+      process.stdout.write(
+        `Not carried over, or changed (${w.skipped.length}; all in ${w.report}):\n${shown.map((n) => `  - ${n}`).join('\n')}${w.skipped.length > shown.length ? '\n  …' : ''}\n`,
+      );
+    if (w.placeholders > 0) process.stdout.write(`${w.placeholders} answer(s) say "TODO" (never sent until written; listed in ${w.report}).\n`);
+    process.stdout.write(`Next: write the answers, then "tanya check ${out}" and "tanya chat --kb ${out}".\n`);
   };
-  const outOption = (cmd: Command): Command => cmd.requiredOption('--out <dir>', 'knowledge folder to write (faq.yaml)');
+  const outOption = (cmd: Command): Command =>
+    cmd
+      .requiredOption('--out <dir>', 'knowledge folder to write (faq.yaml)')
+      .option('--force', 'replace the faq files of a folder that already has a knowledge base', false);
   outOption(
     importCmd
       .command('csv')
       .description('a FAQ spreadsheet export (CSV or TSV): question, answer, optional category and language columns')
       .argument('<file>', 'the .csv or .tsv file'),
-  ).action((file: string, opts: { out: string }) => migrate('csv', file, opts.out, (progress) => readSpreadsheet(file, progress)));
+  ).action((file: string, opts: { out: string; force: boolean }) => migrate('csv', file, opts, (progress) => readSpreadsheet(file, progress)));
   outOption(importCmd.command('qna').description('a QnA Maker / Azure custom question answering TSV export').argument('<file>', 'the exported .tsv')).action(
-    (file: string, opts: { out: string }) => migrate('qna', file, opts.out, (progress) => readQnaTsv(file, progress)),
+    (file: string, opts: { out: string; force: boolean }) => migrate('qna', file, opts, (progress) => readQnaTsv(file, progress)),
   );
   outOption(
     importCmd
@@ -194,13 +226,15 @@ export function buildCli(): Command {
       .description('a Rasa nlu.yml, with domain.yml responses when present')
       .argument('<nlu>', 'nlu.yml')
       .option('--domain <file>', 'domain.yml (default: next to nlu.yml)'),
-  ).action((nlu: string, opts: { out: string; domain?: string }) => migrate('rasa', nlu, opts.out, (progress) => readRasa(nlu, opts.domain, progress)));
+  ).action((nlu: string, opts: { out: string; force: boolean; domain?: string }) =>
+    migrate('rasa', nlu, opts, (progress) => readRasa(nlu, opts.domain, progress)),
+  );
   outOption(
     importCmd
       .command('dialogflow')
       .description('a Dialogflow ES agent export (folder or .zip): intents with training phrases and text responses')
       .argument('<path>', 'the export folder or zip'),
-  ).action((path: string, opts: { out: string }) => migrate('dialogflow', path, opts.out, (progress) => readDialogflow(path, progress)));
+  ).action((path: string, opts: { out: string; force: boolean }) => migrate('dialogflow', path, opts, (progress) => readDialogflow(path, progress)));
 
   program
     .command('schema')
@@ -228,10 +262,10 @@ export function buildCli(): Command {
     .description('run conversation tests (YAML) against the knowledge base and flows; exit 1 on failure')
     .argument('[paths...]', 'test files or folders', [join(defaultKb(), 'tests')])
     .option('--kb <dir>', 'knowledge-base folder', defaultKb())
-    .option('--flows <dir>', 'flows folder', defaultFlows())
-    .action(async (paths: string[], opts: { kb: string; flows: string }) => {
+    .option('--flows <dir>', 'flows folder (default: a flows folder inside the knowledge base, else ./flows)')
+    .action(async (paths: string[], opts: { kb: string; flows?: string }) => {
       const kb = loadKnowledge(opts.kb);
-      const flows = loadFlows(opts.flows, kb);
+      const flows = loadFlowsTelling(flowsFor(opts.kb, opts.flows), kb);
       const summary = await runConversationTests(paths, kb, flows);
       process.stdout.write(summary.output);
       if (!summary.passed) process.exitCode = 1;
@@ -294,36 +328,44 @@ export function buildCli(): Command {
     .command('chat')
     .description('chat with the bot in the terminal')
     .option('--kb <dir>', 'knowledge-base folder', defaultKb())
-    .option('--flows <dir>', 'flows folder', defaultFlows())
+    .option('--flows <dir>', 'flows folder (default: a flows folder inside the knowledge base, else ./flows)')
     .option('--db <path>', 'SQLite file for transcripts (default: in memory); each run is a new conversation', ':memory:')
     .option('--conversation <id>', 'continue this conversation (its id is printed when a chat with --db starts)', parseConversationId)
     .option('--json', 'read one message per line, print one JSON object per line', false)
-    .action(async (opts: { kb: string; flows: string; db: string; json: boolean; conversation?: string }) => {
+    .action(async (opts: { kb: string; flows?: string; db: string; json: boolean; conversation?: string }) => {
       if (opts.conversation !== undefined && opts.db === ':memory:') {
         throw new CommandError(
           '--conversation perlu --db FILE: tanpa database tidak ada percakapan untuk dilanjutkan. / --conversation needs --db FILE: without a database there is no conversation to continue.',
         );
       }
-      await chat(opts.kb, opts.flows, opts.db, opts.json, opts.conversation);
+      await chat(opts.kb, flowsFor(opts.kb, opts.flows), opts.db, opts.json, opts.conversation);
     });
 
   program
     .command('start', { isDefault: true })
     .description('run the bot: the terminal chat when no channel token is set')
     .option('--kb <dir>', 'knowledge-base folder', defaultKb())
-    .option('--flows <dir>', 'flows folder', defaultFlows())
+    .option('--flows <dir>', 'flows folder (default: a flows folder inside the knowledge base, else ./flows)')
     .option('--db <path>', 'SQLite file', defaultDb())
-    .action(async (opts: { kb: string; flows: string; db: string }) => {
-      await start(opts.kb, opts.flows, opts.db);
+    .action(async (opts: { kb: string; flows?: string; db: string }) => {
+      await start(opts.kb, flowsFor(opts.kb, opts.flows), opts.db);
     });
   return program;
+}
+
+/** Loads the flows (throws on errors) and writes their warnings, e.g. a trigger naming an entry this knowledge base lacks. */
+function loadFlowsTelling(flowsDir: string, kb: KnowledgeBase): readonly LoadedFlow[] {
+  const result = checkFlows(flowsDir, kb);
+  if (result.problems.some((p) => p.severity === 'error')) throw new KnowledgeError(result.problems);
+  for (const p of result.problems) process.stderr.write(`${formatProblem(p)}\n`);
+  return result.flows;
 }
 
 /** Runs the configured channels until SIGINT/SIGTERM, or the terminal chat when none is configured. */
 async function start(kbDir: string, flowsDir: string, dbPath: string): Promise<void> {
   const log = createLogger(process.env.LOG_LEVEL ?? 'info');
   const kb = loadKnowledge(kbDir);
-  const flows = loadFlows(flowsDir, kb);
+  const flows = loadFlowsTelling(flowsDir, kb);
   const store = new SqliteStore(dbPath);
   let bot: RunningBot | undefined;
   try {
@@ -360,7 +402,7 @@ async function start(kbDir: string, flowsDir: string, dbPath: string): Promise<v
 async function chat(kbDir: string, flowsDir: string, dbPath: string, json: boolean, continueId?: string): Promise<void> {
   const log = createLogger(process.env.LOG_LEVEL ?? (json ? 'silent' : 'warn'));
   const kb = loadKnowledge(kbDir);
-  const flows = loadFlows(flowsDir, kb);
+  const flows = loadFlowsTelling(flowsDir, kb);
   const store = new SqliteStore(dbPath);
   const user = safeUserName();
   // A database outlives the run: each run is a new conversation (no state or open ticket carried

@@ -34,7 +34,8 @@ import type { LoadedFlow } from '../flows/loader';
 import { afterHttp, triggeredFlow, type HttpRequest } from '../flows/runtime';
 import { callService } from '../flows/http-call';
 import { EMPTY_STATE, type ConversationState, type OfferedChoice, type Topic } from './state';
-import type { Candidate, Decision, Explanation, InboundMessage, Language, OutboundMessage, TurnResult } from './types';
+import type { Candidate, Decision, Explanation, FallbackReason, InboundMessage, Language, OutboundMessage, TurnResult } from './types';
+import { isPlaceholderAnswer } from '../knowledge/placeholder';
 
 export { MAX_MESSAGE_CHARS };
 
@@ -64,6 +65,11 @@ export interface EngineOptions {
   readonly onError?: (error: unknown, message: InboundMessage) => void;
   /** Called after each handled message (metrics); what it throws is ignored. */
   readonly onTurn?: (turn: TurnObservation) => void;
+  /**
+   * An entry whose answer is still a placeholder ("TODO: …"): customers get the fallback (the
+   * default); `answer` scores it as answered, for measuring matching on an imported knowledge base.
+   */
+  readonly unwrittenAnswers?: 'fallback' | 'answer';
 }
 
 /** What `EngineOptions.onTurn` sees of a finished turn (no text). */
@@ -381,6 +387,12 @@ export class Engine {
     };
   }
 
+  private fallbackText(lang: Language): string {
+    const own = this.kb.settings.fallback;
+    if (!own) return say('fallback', lang);
+    return fill(lang === 'en' && own.en ? own.en : own.id, { bot: this.kb.settings.botName, shop: this.kb.settings.shopName });
+  }
+
   private greeting(lang: Language): string {
     const g = this.kb.settings.greeting;
     if (g) return lang === 'en' && g.en ? g.en : g.id;
@@ -668,6 +680,13 @@ export class Engine {
       const decision = started.decision.type === 'flow' ? { ...started.decision, entryId: entry.id, score } : started.decision;
       return { ...started, decision, candidates: base.candidates, matchedTerms, entities: base.entities };
     }
+    if (
+      this.options.unwrittenAnswers !== 'answer' &&
+      !entry.handler &&
+      entry.answer &&
+      isPlaceholderAnswer(lang === 'en' && entry.answer.en ? entry.answer.en : entry.answer.id)
+    )
+      return this.fallback(message, state, lang, score, { ...base, matchedTerms }, 'unwritten-answer');
     const cat = analysis.catalog;
     let usedContext = base.usedContext;
     const replies: OutboundMessage[] = [];
@@ -802,15 +821,22 @@ export class Engine {
     };
   }
 
-  private fallback(message: InboundMessage, state: ConversationState, lang: Language, score: number, base: TurnBase): Turn {
+  private fallback(
+    message: InboundMessage,
+    state: ConversationState,
+    lang: Language,
+    score: number,
+    base: TurnBase,
+    reason: FallbackReason = 'low-score',
+  ): Turn {
     const fallbacks = state.fallbacks + 1;
     if (fallbacks >= this.kb.settings.fallbacksBeforeHandoff) {
       return this.handoffs.open(message, state, lang, 'repeated-fallback', base);
     }
     return {
       ...base,
-      replies: [{ kind: 'text', text: say('fallback', lang) }],
-      decision: { type: 'fallback', reason: 'low-score', score },
+      replies: [{ kind: 'text', text: this.fallbackText(lang) }],
+      decision: { type: 'fallback', reason, score },
       state: { ...withoutPending(state), fallbacks, choices: undefined },
     };
   }

@@ -40,7 +40,8 @@ export type OutboundMessage =
 
 export type Language = 'id' | 'en';
 
-export type FallbackReason = 'low-score' | 'empty' | 'unsupported' | 'unknown-product' | 'error';
+/** `unwritten-answer`: the best entry's answer is still a placeholder ("TODO: …"), which is never sent. */
+export type FallbackReason = 'low-score' | 'empty' | 'unsupported' | 'unknown-product' | 'error' | 'unwritten-answer';
 /** Why a person took over; `data-request`: the customer asked for their data to be deleted (a person verifies and runs `tanya forget`). */
 export type HandoffReason = 'requested' | 'repeated-fallback' | 'complaint' | 'flow' | 'data-request';
 export type SilentReason = 'agent-active' | 'duplicate';

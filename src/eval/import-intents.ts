@@ -1,3 +1,4 @@
+import { placeholderAnswer } from '../knowledge/placeholder';
 import { writeFaqFiles } from '../importers/write-faq';
 import { LanguageDetector } from '../matching/language';
 import { foldText } from '../matching/normalize';
@@ -69,7 +70,7 @@ export function importIntents(rows: readonly LabelledMessage[], options: ImportO
     // No title: a label such as "card_arrival" reads badly in choices and adds noise to
     // matching; choices show the first example question instead.
     questions: { id: e.id, en: e.en },
-    answer: { id: `(Jawaban untuk "${e.label}" belum ditulis.)`, en: `(The answer for "${e.label}" is not written yet.)` },
+    answer: placeholderAnswer(e.label),
   }));
   return { entries, rows: rows.length, skippedNull, skippedOverLimit, skippedDuplicate };
 }

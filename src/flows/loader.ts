@@ -160,7 +160,7 @@ export function checkFlows(dir: string, kb?: KnowledgeBase, cwd: string = proces
       problems.push(unexpectedProblem(name, error));
     }
   }
-  return problems.length > 0 ? { flows: [], problems: limitPerFile(problems) } : { flows, problems };
+  return problems.some((p) => p.severity === 'error') ? { flows: [], problems: limitPerFile(problems) } : { flows, problems: limitPerFile(problems) };
 }
 
 /** What the files of one folder share while they are checked one by one. */
@@ -180,7 +180,8 @@ function checkFlowFile(name: string, text: string, folder: FlowFolder): void {
   for (const p of out.problems) problems.push(p);
   if (!out.parsed || !out.data) return;
   const parsed = out.parsed;
-  out.data.flows.forEach((flow, i) => {
+  out.data.flows.forEach((declared, i) => {
+    let flow = declared;
     const at: Path = ['flows', i];
     const first = seen.get(flow.id);
     if (first) {
@@ -188,12 +189,20 @@ function checkFlowFile(name: string, text: string, folder: FlowFolder): void {
       return;
     }
     seen.set(flow.id, name);
+    // A trigger naming an entry this knowledge base lacks is a warning and is left out, so a
+    // knowledge base imported from another tool runs beside flows written for another one.
     flow.trigger.entries.forEach((entry, k) => {
       if (entryIds && !entryIds.has(entry))
-        problems.push(
-          problemAt(parsed, [...at, 'trigger', 'entries', k], `trigger names entry "${entry}", which the knowledge base does not have; check the id`),
-        );
+        problems.push({
+          ...problemAt(
+            parsed,
+            [...at, 'trigger', 'entries', k],
+            `trigger names entry "${entry}", which the knowledge base does not have: the flow will not start from it (check the id, or point --flows at the flows written for this knowledge base)`,
+          ),
+          severity: 'warning',
+        });
     });
+    if (entryIds) flow = { ...flow, trigger: { ...flow.trigger, entries: flow.trigger.entries.filter((e) => entryIds.has(e)) } };
     for (const [kind, list] of [
       ['command', flow.trigger.commands],
       ['keyword', flow.trigger.keywords],

@@ -1,21 +1,79 @@
+import { placeholderAnswer } from '../knowledge/placeholder';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
 import { writeFaqFiles } from './write-faq';
 import { LanguageDetector } from '../matching/language';
 import { foldText } from '../matching/normalize';
 
+/** Where something was read: a file (relative to what the user named) and a 1-based line. */
+export interface SourcePlace {
+  readonly file: string;
+  readonly line?: number;
+}
+
+/** Text per language, when the source says which language it is in. */
+export interface PerLanguage<T> {
+  readonly id?: T;
+  readonly en?: T;
+}
+
 /** One entry read from another tool's export, before it becomes YAML. */
 export interface MigratedEntry {
-  /** A name to derive the entry id from (intent name, category, first question). */
+  /** The source's name for it (intent name, category, first question); the entry id is derived from it. */
   readonly name: string;
+  /** Example questions whose language is guessed when written. */
   readonly questions: readonly string[];
-  /** The answer as the source has it (may be missing: a placeholder is written). */
+  /** Example questions whose language the source states (Dialogflow usersays_<lang>, per-language columns). */
+  readonly questionsByLanguage?: PerLanguage<readonly string[]>;
+  /** The answer as the source has it, language guessed (missing: a "TODO: …" placeholder is written). */
   readonly answer?: string;
+  /** Answers whose language the source states; wins over `answer` for that language. */
+  readonly answers?: PerLanguage<string>;
   readonly category?: string;
+  /**
+   * Follow-up choices offered after the answer: names of other migrated entries (intent names) or
+   * the text of a quick reply/button; the writer links those it can find and reports the rest.
+   */
+  readonly suggestions?: readonly string[];
+  /** `handoff`: asking this means "a person, please" (Rasa human_handoff, Dialogflow live agent). */
+  readonly action?: 'answer' | 'handoff';
+  /** Where the entry came from, for the import report. */
+  readonly from?: SourcePlace;
+}
+
+/** Something the editor should know about an import: what was adapted, dropped or left as TODO. */
+export interface MigrationNote {
+  readonly place?: SourcePlace;
+  readonly message: string;
+}
+
+/** Knowledge-base settings an import can carry over. */
+export interface MigratedSettings {
+  /** The bot's own "I did not understand" text (Rasa nlu_fallback, Dialogflow Default Fallback Intent). */
+  readonly fallback?: PerLanguage<string>;
+  /** The welcome message (Dialogflow Default Welcome Intent, Rasa greet response). */
+  readonly greeting?: PerLanguage<string>;
+  /** Phrase → words that mean the same (Rasa synonyms, Dialogflow entity synonyms). */
+  readonly synonyms?: Readonly<Record<string, readonly string[]>>;
+  /** Languages the source answers in, first the default. */
+  readonly languages?: readonly ('id' | 'en')[];
 }
 
 /** What an importer read, and what it could not carry over (listed for the editor, never silently dropped). */
 export interface Migration {
   readonly entries: readonly MigratedEntry[];
+  /** What could not be carried over, one line each (kept for the older readers; `notes` has places). */
   readonly unsupported: readonly string[];
+  readonly notes?: readonly MigrationNote[];
+  readonly settings?: MigratedSettings;
+  /**
+   * Flows in Tanya's flow format (docs/flows.md), e.g. Dialogflow follow-up intents ("X - yes")
+   * turned into a choice step after their parent's answer; written to `<out>/flows/imported.yaml`.
+   * A flow's `trigger.entries` name migrated entries by their source `name`; the writer turns
+   * those into entry ids.
+   */
+  readonly flows?: readonly Readonly<Record<string, unknown>>[];
 }
 
 const detector = new LanguageDetector([], []);
@@ -24,6 +82,14 @@ const words = (text: string): string[] =>
   foldText(text)
     .split(/[^\p{L}\p{N}]+/u)
     .filter(Boolean);
+
+/** How `tanya check` compares examples (case, accents and punctuation folded). */
+const sameQuestion = (text: string): string =>
+  foldText(text)
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+
+const guessLanguage = (text: string): 'id' | 'en' => detector.detect(words(text), 'id');
 
 /** A valid, unique entry id from a name: lower case, "-" between words. */
 function idFor(name: string, taken: Set<string>): string {
@@ -38,52 +104,200 @@ function idFor(name: string, taken: Set<string>): string {
   return id;
 }
 
+const placeText = (place: SourcePlace | undefined): string => (place ? `${place.file}${place.line !== undefined ? `:${place.line}` : ''}: ` : '');
+
 export interface WrittenKnowledge {
   readonly path: string;
   readonly entries: number;
   readonly questions: number;
+  /** Entries whose answer is a "TODO: …" placeholder (never sent until written). */
+  readonly placeholders: number;
+  /** Flows written to `<out>/flows/imported.yaml` (0: none, and no file). */
+  readonly flows: number;
+  /** The import report, `<out>/IMPORT-REPORT.md`. */
+  readonly report: string;
   readonly skipped: readonly string[];
 }
 
+interface WrittenEntry {
+  id: string;
+  category?: string;
+  questions: { id?: string[]; en?: string[] };
+  answer?: { id: string; en?: string };
+  action?: 'handoff';
+  suggest?: string[];
+}
+
 /**
- * Writes migrated entries as `faq.yaml`: questions sorted into Indonesian and English, answers
- * kept (an English-only answer is put under both languages for the editor to translate), and the
- * unsupported parts listed at the top of the file as well as returned.
+ * Writes migrated entries as `faq.yaml` (with the settings the source had), flows as
+ * `flows/imported.yaml`, and `IMPORT-REPORT.md`: questions sorted into Indonesian and English
+ * where the source does not say, answers kept (an English-only answer is put under both
+ * languages for the editor to translate), a "TODO: …" answer where the source had none, and
+ * everything not carried over listed with its source file:line — never silently dropped.
  */
 export function writeMigration(outDir: string, migration: Migration, source: string, tool: string): WrittenKnowledge {
   const taken = new Set<string>();
-  const skipped: string[] = [];
-  const faq = migration.entries.flatMap((e) => {
-    const questions = [...new Set(e.questions.map((q) => q.trim()).filter(Boolean))];
-    if (questions.length === 0) {
-      skipped.push(`"${e.name}": no questions, so the bot could never match it`);
-      return [];
-    }
-    const id = idFor(e.name, taken);
+  const notes: string[] = [...migration.unsupported, ...(migration.notes ?? []).map((n) => `${placeText(n.place)}${n.message}`)];
+  const todo: string[] = [];
+  const idByName = new Map<string, string>();
+  const idByQuestion = new Map<string, string>();
+  const seenQuestion = new Map<string, string>();
+  const written: { entry: WrittenEntry; source: MigratedEntry }[] = [];
+
+  for (const e of migration.entries) {
     const split = { id: [] as string[], en: [] as string[] };
-    for (const q of questions) (detector.detect(words(q), 'id') === 'en' ? split.en : split.id).push(q);
-    const answer = e.answer?.trim();
-    const answerLang = answer ? detector.detect(words(answer), 'id') : 'id';
-    return [
-      {
-        id,
-        ...(e.category ? { category: e.category } : {}),
-        questions: split,
-        answer: !answer
-          ? { id: `(Jawaban untuk "${e.name}" belum ditulis.)`, en: `(The answer for "${e.name}" is not written yet.)` }
-          : answerLang === 'en'
-            ? { id: answer, en: answer }
-            : { id: answer },
-      },
-    ];
-  });
-  const notes = [...migration.unsupported, ...skipped];
+    const add = (lang: 'id' | 'en', q: string): void => {
+      const text = q.trim();
+      if (text) split[lang].push(text);
+    };
+    for (const q of e.questionsByLanguage?.id ?? []) add('id', q);
+    for (const q of e.questionsByLanguage?.en ?? []) add('en', q);
+    for (const q of e.questions) add(guessLanguage(q), q);
+    const id = split.id.length + split.en.length > 0 ? idFor(e.name, taken) : undefined;
+    if (id === undefined) {
+      notes.push(`${placeText(e.from)}"${e.name}": no questions, so the bot could never match it`);
+      continue;
+    }
+    // The same question under two entries is an error in `tanya check`: the first entry keeps it.
+    for (const lang of ['id', 'en'] as const) {
+      const kept: string[] = [];
+      for (const q of split[lang]) {
+        const key = sameQuestion(q);
+        const owner = seenQuestion.get(key);
+        if (owner === undefined) {
+          seenQuestion.set(key, id);
+          kept.push(q);
+        } else if (owner !== id) notes.push(`${placeText(e.from)}"${q}" of "${e.name}" is also an example of entry "${owner}" (kept there only)`);
+      }
+      split[lang] = kept;
+    }
+    if (split.id.length + split.en.length === 0) {
+      taken.delete(id);
+      notes.push(`${placeText(e.from)}"${e.name}": all its questions belong to other entries, so it was left out`);
+      continue;
+    }
+    if (!idByName.has(e.name)) idByName.set(e.name, id);
+    if (!idByName.has(e.name.toLowerCase())) idByName.set(e.name.toLowerCase(), id);
+    for (const q of [...split.id, ...split.en]) if (!idByQuestion.has(sameQuestion(q))) idByQuestion.set(sameQuestion(q), id);
+
+    // Only the languages that have questions (an empty "en: []" is noise in an editor's file).
+    const questions = { ...(split.id.length > 0 ? { id: split.id } : {}), ...(split.en.length > 0 ? { en: split.en } : {}) };
+    const entry: WrittenEntry = { id, ...(e.category ? { category: e.category } : {}), questions };
+    if (e.action === 'handoff') entry.action = 'handoff';
+    else {
+      const answers: { id?: string; en?: string } = {};
+      const given = e.answer?.trim();
+      if (given) answers[guessLanguage(given)] = given;
+      if (e.answers?.id?.trim()) answers.id = e.answers.id.trim();
+      if (e.answers?.en?.trim()) answers.en = e.answers.en.trim();
+      if (answers.id !== undefined) entry.answer = { id: answers.id, ...(answers.en !== undefined ? { en: answers.en } : {}) };
+      else if (answers.en !== undefined) entry.answer = { id: answers.en, en: answers.en };
+      else {
+        entry.answer = placeholderAnswer(e.name);
+        todo.push(`${placeText(e.from)}entry "${id}" ("${e.name}")`);
+      }
+    }
+    written.push({ entry, source: e });
+  }
+
+  // Follow-up choices: another migrated entry by its source name, or by one of its questions.
+  for (const { entry, source: e } of written) {
+    const suggest: string[] = [];
+    for (const s of e.suggestions ?? []) {
+      const target = idByName.get(s) ?? idByName.get(s.toLowerCase()) ?? idByQuestion.get(sameQuestion(s));
+      if (target !== undefined && target !== entry.id) {
+        if (!suggest.includes(target)) suggest.push(target);
+      } else if (target === undefined) notes.push(`${placeText(e.from)}suggestion "${s}" of "${e.name}" matches no imported entry (not linked)`);
+    }
+    if (suggest.length > 0) entry.suggest = suggest;
+  }
+
+  const settings = settingsOf(migration.settings);
   const header = [
-    `# Imported by "tanya import ${tool}" from ${source}.`,
-    '# Check the answers (English-only answers are also under "id:"; translate them), then run "tanya check".',
-    ...(notes.length > 0 ? ['# Not imported:', ...notes.map((n) => `#   - ${n.replace(/\n/g, ' ')}`)] : []),
+    `# Imported by "tanya import ${tool}" from ${source}; what was converted and what was not: IMPORT-REPORT.md.`,
+    '# Write the answers that say "TODO" (they are never sent until you do; "tanya check" lists them),',
+    '# check English-only answers (they are also under "id:"; translate them), then run "tanya check".',
     '',
   ].join('\n');
-  const [path] = writeFaqFiles(outDir, header, faq);
-  return { path, entries: faq.length, questions: faq.reduce((n, e) => n + e.questions.id.length + e.questions.en.length, 0), skipped: notes };
+  const faq = written.map((w) => w.entry);
+  const paths = writeFaqFiles(outDir, header, faq, settings);
+
+  const flows = (migration.flows ?? []).map((f) => withEntryIds(f, idByName, notes));
+  if (flows.length > 0) {
+    mkdirSync(join(outDir, 'flows'), { recursive: true });
+    writeFileSync(
+      join(outDir, 'flows', 'imported.yaml'),
+      `# Imported by "tanya import ${tool}" from ${source} (multi-turn parts of the source). See docs/flows.md.\n${stringify({ flows }, { lineWidth: 0 })}`,
+    );
+  }
+
+  const questions = faq.reduce((n, e) => n + (e.questions.id?.length ?? 0) + (e.questions.en?.length ?? 0), 0);
+  const report = join(outDir, 'IMPORT-REPORT.md');
+  writeFileSync(report, importReport({ tool, source, entries: faq.length, questions, flows: flows.length, todo, notes, settings }));
+  return { path: paths[0], entries: faq.length, questions, placeholders: todo.length, flows: flows.length, report, skipped: notes };
+}
+
+function settingsOf(s: MigratedSettings | undefined): Record<string, unknown> | undefined {
+  if (!s) return undefined;
+  const localized = (t: PerLanguage<string> | undefined): { id: string; en?: string } | undefined => {
+    const id = t?.id?.trim() || t?.en?.trim();
+    if (!id) return undefined;
+    return { id, ...(t?.en?.trim() ? { en: t.en.trim() } : {}) };
+  };
+  const out: Record<string, unknown> = {};
+  const fallback = localized(s.fallback);
+  const greeting = localized(s.greeting);
+  if (fallback) out.fallback = fallback;
+  if (greeting) out.greeting = greeting;
+  if (s.languages && s.languages.length > 0) {
+    out.defaultLanguage = s.languages[0];
+    out.languages = [...new Set(s.languages)];
+  }
+  const synonyms = Object.entries(s.synonyms ?? {})
+    .map(([k, v]) => [k.trim(), [...new Set(v.map((x) => x.trim()).filter((x) => x && x.toLowerCase() !== k.trim().toLowerCase()))]] as const)
+    .filter(([k, v]) => k && v.length > 0);
+  if (synonyms.length > 0) out.synonyms = Object.fromEntries(synonyms);
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** A flow whose `trigger.entries` name source intents, with those names turned into entry ids. */
+function withEntryIds(flow: Readonly<Record<string, unknown>>, idByName: ReadonlyMap<string, string>, notes: string[]): Record<string, unknown> {
+  const trigger = flow.trigger;
+  if (typeof trigger !== 'object' || trigger === null || !('entries' in trigger) || !Array.isArray(trigger.entries)) return { ...flow };
+  const entries = (trigger.entries as unknown[]).flatMap((name) => {
+    const id = typeof name === 'string' ? (idByName.get(name) ?? idByName.get(name.toLowerCase())) : undefined;
+    if (id === undefined) notes.push(`flow "${String(flow.id)}": trigger "${String(name)}" names no imported entry`);
+    return id === undefined ? [] : [id];
+  });
+  return { ...flow, trigger: { ...trigger, entries } };
+}
+
+function importReport(r: {
+  tool: string;
+  source: string;
+  entries: number;
+  questions: number;
+  flows: number;
+  todo: readonly string[];
+  notes: readonly string[];
+  settings: Record<string, unknown> | undefined;
+}): string {
+  const list = (items: readonly string[]): string => (items.length > 0 ? items.map((i) => `- ${i.replace(/\n/g, ' ')}`).join('\n') : '- none');
+  return [
+    `# Import report: tanya import ${r.tool} ${r.source}`,
+    '',
+    `- ${r.entries} entries with ${r.questions} example questions (faq.yaml)`,
+    `- settings carried over: ${r.settings ? Object.keys(r.settings).join(', ') : 'none'}`,
+    `- ${r.flows} flow(s)${r.flows > 0 ? ' (flows/imported.yaml; run the bot with --flows pointing there, or it is found next to the knowledge base)' : ''}`,
+    `- ${r.todo.length} answer(s) to write (they say "TODO" and are never sent until written)`,
+    '',
+    '## Answers to write',
+    '',
+    list(r.todo),
+    '',
+    '## Not carried over, or changed on the way',
+    '',
+    list(r.notes),
+    '',
+  ].join('\n');
 }

@@ -5,6 +5,7 @@ import { Matcher } from '../matching/matcher';
 import { foldText } from '../matching/normalize';
 import type { KbProblem } from './errors';
 import type { Entry, KnowledgeBase } from './schema';
+import { isPlaceholderAnswer } from './placeholder';
 
 /** Examples beyond this many are compared exactly only (near-identical pairs grow quadratically). */
 const NEAR_DUPLICATE_LIMIT = 3000;
@@ -199,7 +200,15 @@ export function qualityWarnings(kb: KnowledgeBase): KbProblem[] {
         at,
         `entry "${entry.id}" has only ${count} example question${count === 1 ? '' : 's'}; write at least 3 (5–10 is better) the way customers ask`,
       );
-    // 4. A declared language without an answer.
+    // 4. An answer nobody has written yet (imported without one): never sent, the bot falls back.
+    const unwritten = entry.answer ? (['id', 'en'] as const).filter((l) => entry.answer?.[l] !== undefined && isPlaceholderAnswer(entry.answer[l] ?? '')) : [];
+    if (unwritten.length > 0)
+      warn(
+        src.file,
+        find(src.file, 'answer:', src.line),
+        `entry "${entry.id}" has no answer yet (${unwritten.map((l) => `"${l}:"`).join(', ')} still says TODO); until you write it, customers asking this get the fallback`,
+      );
+    // 5. A declared language without an answer.
     if (entry.answer && kb.settings.languages.includes('en') && !entry.answer.en) {
       warn(
         src.file,

@@ -260,6 +260,8 @@ export const settingsSchema = z
     defaultLanguage: z.enum(['id', 'en']).default('id'),
     languages: z.array(z.enum(['id', 'en'])).default(['id', 'en']),
     greeting: localized.optional(),
+    /** The shop's own "I did not understand" reply (default: Tanya's, which also says how to reach a person). */
+    fallback: localized.optional(),
     /** IANA time zone of the agents' hours and of stores without their own (default Asia/Jakarta). */
     timezone: timeZone.default('Asia/Jakarta'),
     /** Minimum confidence to answer (default 0.2). */

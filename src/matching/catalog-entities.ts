@@ -37,7 +37,16 @@ interface NameForm {
 }
 
 /** Placeholder tokens that stand for catalog mentions in intent matching. */
-export const PLACEHOLDER = { product: '#product', variant: '#variant', store: '#place', money: '#money', num: '#num', code: '#code', brand: '#brand', item: '#item' } as const;
+export const PLACEHOLDER = {
+  product: '#product',
+  variant: '#variant',
+  store: '#place',
+  money: '#money',
+  num: '#num',
+  code: '#code',
+  brand: '#brand',
+  item: '#item',
+} as const;
 
 /**
  * Finds products, variants and stores named in a message, tolerating glued or partial names

@@ -1,0 +1,68 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const tanya = (args: string[], input = ''): { status: number | null; stdout: string; stderr: string } => {
+  const r = spawnSync(process.execPath, [join('bin', 'tanya.js'), ...args], { input, encoding: 'utf8', timeout: 30_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+
+/** Issue 16: what a migrating user types first — import, check, chat — works, and no placeholder reaches a customer. */
+describe('an imported knowledge base runs at once', () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'tanya-imported-')), 'kb');
+  afterAll(() => rmSync(join(out, '..'), { recursive: true, force: true }));
+
+  it('imports, checks beside the sample flows with notes instead of errors, and falls back instead of sending a placeholder', () => {
+    const imported = tanya(['import', 'csv', join('test', 'fixtures', 'import', 'faq.csv'), '--out', out]);
+    expect(imported.status).toBe(0);
+
+    // The sample flows name entries ("complaint", "order-status") this knowledge base lacks: a warning each, exit 0.
+    const check = tanya(['check', out]);
+    expect(check.stderr).toMatch(/flows\/complaint\.yaml:\d+:\d+: warning: trigger names entry "complaint", which the knowledge base does not have/);
+    expect(check.stderr).not.toMatch(/^(?!.*warning).*trigger names entry/m);
+    expect(check.status).toBe(0);
+    expect(check.stdout).toMatch(/entries/);
+
+    // The flows still start from their commands; the imported entries answer with their own text.
+    const chat = tanya(['chat', '--kb', out, '--db', ':memory:', '--json'], 'apakah bisa cod?\n/keluhan\n');
+    expect(chat.status).toBe(0);
+    const turns = chat.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { reply: string; decision: string });
+    expect(turns[0]).toMatchObject({ decision: 'answer', reply: expect.stringContaining('COD tersedia') });
+    expect(turns[1].decision).toBe('flow');
+  });
+
+  it('an answer still reading TODO is never sent: the customer gets the fallback, and check --strict fails on it', () => {
+    const dir = join(out, '..', 'intents');
+    expect(tanya(['import', 'intents', join('test', 'fixtures', 'labelled', 'shop.jsonl'), '--out', dir]).status).toBe(0);
+    const check = tanya(['check', dir]);
+    expect(check.status).toBe(0);
+    expect(check.stderr).toMatch(/warning: entry "[a-z-]+" has no answer yet \("id:", "en:" still says TODO\)/);
+    expect(tanya(['check', '--strict', dir]).status).toBe(1);
+
+    const chat = tanya(['chat', '--kb', dir, '--db', ':memory:', '--json'], 'Ongkir ke Bandung berapa ya?\n');
+    const turn = JSON.parse(chat.stdout.trim().split('\n')[0]) as {
+      reply: string;
+      decision: string;
+      reason?: string;
+      candidates: { entryId: string; score: number }[];
+    };
+    // The entry was found with confidence; only its unwritten answer keeps it from being sent.
+    expect(turn.candidates[0]).toMatchObject({ entryId: 'shipping_cost' });
+    expect(turn.candidates[0].score).toBeGreaterThan(0.5);
+    expect(turn).toMatchObject({ decision: 'fallback', reason: 'unwritten-answer' });
+    expect(turn.reply).not.toMatch(/TODO|belum ditulis/);
+  });
+
+  it('never overwrites a knowledge base silently: a second import into the same folder needs --force', () => {
+    const again = tanya(['import', 'qna', join('test', 'fixtures', 'import', 'qna.tsv'), '--out', out]);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toMatch(/already holds a knowledge base \(faq\.yaml\); import into a new folder, or add --force/);
+    expect(tanya(['chat', '--kb', out, '--db', ':memory:', '--json'], 'apakah bisa cod?\n').stdout).toContain('COD tersedia');
+    expect(tanya(['import', 'qna', join('test', 'fixtures', 'import', 'qna.tsv'), '--out', out, '--force']).status).toBe(0);
+    expect(tanya(['chat', '--kb', out, '--db', ':memory:', '--json'], 'apakah bisa cod?\n').stdout).not.toContain('COD tersedia');
+  });
+});
