@@ -67,7 +67,8 @@ export function buildCli(): Command {
     .option('--strict', 'treat quality warnings as errors (exit 1)', false)
     .action((paths: string[], opts: { flows?: string; strict: boolean }) => {
       const result = checkKnowledge(paths);
-      const flows = checkFlows(flowsFor(paths.length === 1 ? paths[0] : undefined, opts.flows), result.kb);
+      const flowsDir = flowsFor(paths.length === 1 ? paths[0] : undefined, opts.flows);
+      const flows = checkFlows(flowsDir, result.kb);
       const problems = [...result.problems, ...flows.problems];
       for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
       const flowErrors = flows.problems.filter((p) => p.severity === 'error' || opts.strict);
@@ -87,7 +88,7 @@ export function buildCli(): Command {
       }
       process.stdout.write(
         `✓ ${paths.join(', ')}: ${result.kb.entries.length} entries, ${result.kb.products.length} products, ${result.kb.stores.length} stores` +
-          `${flows.flows.length > 0 ? `; ${opts.flows}: ${flows.flows.length} flows` : ''}${warnings.length > 0 ? ` (${warnings.length} warning${warnings.length === 1 ? '' : 's'})` : ''}\n`,
+          `${flows.flows.length > 0 ? `; ${flowsDir}: ${flows.flows.length} flows` : ''}${warnings.length > 0 ? ` (${warnings.length} warning${warnings.length === 1 ? '' : 's'})` : ''}\n`,
       );
     });
 
