@@ -35,7 +35,9 @@ import { addBackupCommands } from './backup';
 import { CommandError, openBotDatabase } from './open-store';
 import { sinceTime } from './options';
 import { RetentionSchedule } from '../privacy/retention';
-import { readDialogflow, readQnaTsv, readRasa, readSpreadsheet } from '../importers/formats';
+import { readRasaProject } from '../importers/rasa';
+import { readDialogflowAgent } from '../importers/dialogflow';
+import { readFaqSheet, readQnaMaker } from '../importers/spreadsheet';
 import { writeMigration, type Migration } from '../importers/migrate';
 import { prepareImportFolder } from '../importers/write-faq';
 import { runConversationTests } from '../testing/run-tests';
@@ -185,17 +187,21 @@ export function buildCli(): Command {
     );
 
   /** Reads another tool's export with a progress bar, writes faq.yaml and says what was left out. */
-  const migrate = (
+  const migrate = async (
     tool: string,
     source: string,
     opts: { out: string; force: boolean },
-    read: (onProgress: (done: number, total: number) => void) => Migration,
-  ): void => {
+    read: (onProgress: (done: number, total: number) => void) => Migration | Promise<Migration>,
+  ): Promise<void> => {
     const out = opts.out;
     prepareImportFolder(out, opts.force);
     const bar = progressBar('import');
-    const migration = read(bar.update);
-    bar.stop();
+    let migration: Migration;
+    try {
+      migration = await read(bar.update);
+    } finally {
+      bar.stop();
+    }
     const w = writeMigration(out, migration, source, tool);
     process.stdout.write(
       `✓ ${w.path}: ${w.entries} entries, ${w.questions} example questions${w.flows > 0 ? `; ${w.flows} flow(s) in ${join(out, 'flows')}` : ''}\n`,
@@ -215,27 +221,40 @@ export function buildCli(): Command {
   outOption(
     importCmd
       .command('csv')
-      .description('a FAQ spreadsheet export (CSV or TSV): question, answer, optional category and language columns')
-      .argument('<file>', 'the .csv or .tsv file'),
-  ).action((file: string, opts: { out: string; force: boolean }) => migrate('csv', file, opts, (progress) => readSpreadsheet(file, progress)));
-  outOption(importCmd.command('qna').description('a QnA Maker / Azure custom question answering TSV export').argument('<file>', 'the exported .tsv')).action(
-    (file: string, opts: { out: string; force: boolean }) => migrate('qna', file, opts, (progress) => readQnaTsv(file, progress)),
-  );
+      .description(
+        'a FAQ spreadsheet (.csv, .tsv, .txt or .xlsx; comma, semicolon, tab or pipe): question and answer columns, per language (q_id, a_en …), optional category',
+      )
+      .argument('<file>', 'the spreadsheet')
+      .option('--sheet <name>', 'the worksheet of an .xlsx to read (default: the first)'),
+  ).action(async (file: string, opts: { out: string; force: boolean; sheet?: string }) => {
+    await migrate('csv', file, opts, (onProgress) => readFaqSheet(file, { onProgress, ...(opts.sheet !== undefined ? { sheet: opts.sheet } : {}) }));
+  });
+  outOption(
+    importCmd.command('qna').description('a QnA Maker / Azure custom question answering export (.tsv or .xlsx)').argument('<file>', 'the exported file'),
+  ).action(async (file: string, opts: { out: string; force: boolean }) => {
+    await migrate('qna', file, opts, (onProgress) => readQnaMaker(file, { onProgress }));
+  });
   outOption(
     importCmd
       .command('rasa')
-      .description('a Rasa nlu.yml, with domain.yml responses when present')
-      .argument('<nlu>', 'nlu.yml')
-      .option('--domain <file>', 'domain.yml (default: next to nlu.yml)'),
-  ).action((nlu: string, opts: { out: string; force: boolean; domain?: string }) =>
-    migrate('rasa', nlu, opts, (progress) => readRasa(nlu, opts.domain, progress)),
+      .description(
+        'a Rasa project (1.x Markdown or 2.x/3.x YAML): all NLU files, domain responses, rules and stories, retrieval intents, synonyms, fallback and handoff',
+      )
+      .argument('<path>', 'the project folder (or its data/ folder, or one NLU file)')
+      .option('--domain <path>', 'domain.yml or a domain/ folder (default: found in the project)'),
+  ).action((path: string, opts: { out: string; force: boolean; domain?: string }) =>
+    migrate('rasa', path, opts, (onProgress) => readRasaProject(path, { onProgress, ...(opts.domain !== undefined ? { domain: opts.domain } : {}) })),
   );
   outOption(
     importCmd
       .command('dialogflow')
-      .description('a Dialogflow ES agent export (folder or .zip): intents with training phrases and text responses')
+      .description(
+        'a Dialogflow ES agent export (folder or .zip): every language, text responses, quick replies as choices, follow-up intents as flows, entity synonyms',
+      )
       .argument('<path>', 'the export folder or zip'),
-  ).action((path: string, opts: { out: string; force: boolean }) => migrate('dialogflow', path, opts, (progress) => readDialogflow(path, progress)));
+  ).action((path: string, opts: { out: string; force: boolean }) =>
+    migrate('dialogflow', path, opts, (onProgress) => readDialogflowAgent(path, { onProgress })),
+  );
 
   program
     .command('schema')

@@ -459,6 +459,10 @@ export class Engine {
     if (verdict.type === 'clarify' && analysis.offTopic.length > 0) verdict = { type: 'fallback', score: verdict.score };
     const top = candidates[0];
     const topEntry = top ? matcher.entry(top.entryId) : undefined;
+    // Small talk alone ("selamat pagi", "thanks!") where the knowledge base has an entry for it is
+    // answered by that entry: a one-item "did you mean" for a greeting helps nobody.
+    if (verdict.type !== 'answer' && top && top.score > 0 && matcher.isSocialEntry(top.entryId) && matcher.smallTalkOnly(analysis))
+      verdict = { type: 'answer', entryId: top.entryId, score: top.score };
 
     // 3. A short follow-up about the remembered product: "kalau yg 256gb?", "yg 512 brp", "di surabaya ada?".
     // The context only fills what the message leaves out: a message with a clear intent of its

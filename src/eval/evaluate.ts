@@ -26,10 +26,12 @@ export async function evaluateCases(
   kb: KnowledgeBase,
   cases: readonly LabelledMessage[],
   onProgress?: (done: number, total: number) => void,
+  /** `fallback`: score as customers are served (an unwritten "TODO" answer is not sent); default `answer`. */
+  unwrittenAnswers: 'answer' | 'fallback' = 'answer',
 ): Promise<EvalRun> {
   const store = new SqliteStore(':memory:');
-  // Imported knowledge bases have placeholder answers: what is measured is which entry answers.
-  const engine = new Engine(kb, store, { unwrittenAnswers: 'answer' });
+  // Imported knowledge bases have placeholder answers: by default what is measured is which entry answers.
+  const engine = new Engine(kb, store, { unwrittenAnswers });
   const outcomes: CaseOutcome[] = [];
   const start = process.hrtime.bigint();
   try {

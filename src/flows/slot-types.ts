@@ -1,3 +1,4 @@
+import lexicon = require('../matching/data/lexicon-id.json');
 import { localDate } from '../knowledge/catalog';
 import { foldText } from '../matching/normalize';
 import type { Step } from './schema';
@@ -130,9 +131,19 @@ export function parseChoice(text: string, step: Step): SlotParse {
   }
   const exact = options.find((o) => foldText(o.value) === t || foldText(o.label.id) === t || (o.label.en !== undefined && foldText(o.label.en) === t));
   if (exact) return ok(exact.value);
-  const partial = options.filter((o) =>
-    [o.label.id, o.label.en ?? '', o.value].some((l) => l && (t.includes(foldText(l)) || (t.length >= 3 && foldText(l).includes(t)))),
-  );
+  // A label inside the answer counts as whole words only: "Ya" is not in "saya" or "maksudnya".
+  const spaced = ` ${t
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .join(' ')} `;
+  const inAnswer = (label: string): boolean => {
+    const phrase = foldText(label)
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter(Boolean)
+      .join(' ');
+    return phrase !== '' && spaced.includes(` ${phrase} `);
+  };
+  const partial = options.filter((o) => [o.label.id, o.label.en ?? '', o.value].some((l) => l && (inAnswer(l) || (t.length >= 3 && foldText(l).includes(t)))));
   if (partial.length === 1) return ok(partial[0].value);
   // A word of the answer that names exactly one option ("yg email aja").
   const words = new Set(t.split(/[^\p{L}\p{N}]+/u).filter((w) => w.length >= 3));
@@ -143,7 +154,30 @@ export function parseChoice(text: string, step: Step): SlotParse {
         .some((w) => words.has(w)),
     ),
   );
-  return byWord.length === 1 ? ok(byWord[0].value) : no;
+  if (byWord.length === 1) return ok(byWord[0].value);
+  return yesOrNo(t, options) ?? no;
+}
+
+const YES = new Set<string>(lexicon.yesNo.yes);
+const NO = new Set<string>(lexicon.yesNo.no);
+
+/**
+ * "iya", "gas", "gausah" to a question whose options are a yes and a no (Ya/Tidak, Yes/No):
+ * the option of that kind, when the answer says only one of the two.
+ */
+function yesOrNo(answer: string, options: readonly { value: string; label: { id: string; en?: string } }[]): SlotParse | undefined {
+  const kindOf = (o: { value: string; label: { id: string; en?: string } }): 'yes' | 'no' | undefined => {
+    const names = [o.value, o.label.id, o.label.en ?? ''].map((l) => foldText(l).trim());
+    if (names.some((n) => YES.has(n))) return 'yes';
+    if (names.some((n) => NO.has(n))) return 'no';
+    return undefined;
+  };
+  const words = answer.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const saysYes = words.some((w) => YES.has(w));
+  const saysNo = words.some((w) => NO.has(w));
+  if (saysYes === saysNo) return undefined;
+  const wanted = options.filter((o) => kindOf(o) === (saysYes ? 'yes' : 'no'));
+  return wanted.length === 1 ? ok(wanted[0].value) : undefined;
 }
 
 /** Reads an answer for an `ask` step. */

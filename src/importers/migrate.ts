@@ -137,7 +137,8 @@ interface WrittenEntry {
  */
 export function writeMigration(outDir: string, migration: Migration, source: string, tool: string): WrittenKnowledge {
   const taken = new Set<string>();
-  const notes: string[] = [...migration.unsupported, ...(migration.notes ?? []).map((n) => `${placeText(n.place)}${n.message}`)];
+  // Readers may list a dropped part both in `unsupported` and, with its place, in `notes`: once is enough.
+  const notes: string[] = [...new Set([...migration.unsupported, ...(migration.notes ?? []).map((n) => `${placeText(n.place)}${n.message}`)])];
   const todo: string[] = [];
   const idByName = new Map<string, string>();
   const idByQuestion = new Map<string, string>();
@@ -183,8 +184,15 @@ export function writeMigration(outDir: string, migration: Migration, source: str
     // Only the languages that have questions (an empty "en: []" is noise in an editor's file).
     const questions = { ...(split.id.length > 0 ? { id: split.id } : {}), ...(split.en.length > 0 ? { en: split.en } : {}) };
     const entry: WrittenEntry = { id, ...(e.category ? { category: e.category } : {}), questions };
-    if (e.action === 'handoff') entry.action = 'handoff';
-    else {
+    if (e.action === 'handoff') {
+      entry.action = 'handoff';
+      // Kept for the editor: Tanya sends its own handoff message (queue position, hours) instead.
+      const said = e.answers?.id ?? e.answers?.en ?? e.answer;
+      if (said?.trim()) {
+        entry.answer = { id: said.trim(), ...(e.answers?.en?.trim() ? { en: e.answers.en.trim() } : {}) };
+        notes.push(`${placeText(e.from)}"${e.name}" hands the customer to a person; its text is kept, but Tanya says its own handoff message (queue, hours)`);
+      }
+    } else {
       const answers: { id?: string; en?: string } = {};
       const given = e.answer?.trim();
       if (given) answers[guessLanguage(given)] = given;

@@ -218,6 +218,16 @@ export class Matcher {
     return scored.slice(0, limit).map((c) => ({ entryId: c.entryId, score: round(c.score) }));
   }
 
+  /** True when the message is small talk alone ("selamat pagi", "makasih ya kak"): social words, nothing it asks for. */
+  smallTalkOnly(analysis: Analysis): boolean {
+    return analysis.terms.some((t) => this.isSocialTerm(t)) && !analysis.terms.some((t) => this.isContentTerm(t));
+  }
+
+  /** True for an entry whose examples are mostly small talk (a greeting, thanks or goodbye entry). */
+  isSocialEntry(entryId: string): boolean {
+    return this.socialEntries.has(this.entryIndex.get(entryId) ?? -1);
+  }
+
   /** A term of small talk: a greeting or thanks word, or its concept. */
   private isSocialTerm(t: string): boolean {
     if (t.startsWith(CONCEPT_PREFIX)) return SOCIAL.has(t);

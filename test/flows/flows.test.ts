@@ -4,7 +4,8 @@ import { flowsJsonSchema } from '../../src/knowledge/json-schema';
 import { formatProblem } from '../../src/knowledge/errors';
 import { checkFlows, loadFlows } from '../../src/flows/loader';
 import { loadKnowledge } from '../../src/knowledge/loader';
-import { parseDate, parseEmail, parseNumber, parsePhone } from '../../src/flows/slot-types';
+import { parseChoice, parseDate, parseEmail, parseNumber, parsePhone } from '../../src/flows/slot-types';
+import type { Step } from '../../src/flows/schema';
 
 const kb = loadKnowledge('knowledge');
 const broken = (name: string): string => join('test', 'fixtures', 'flows-broken', name);
@@ -99,6 +100,29 @@ describe('slot types', () => {
     expect(parseDate('12 Desember', now, 'Asia/Jakarta')).toEqual({ ok: true, value: '2026-12-12' });
     expect(parseDate('tgl 3 jan 2027', now, 'Asia/Jakarta')).toEqual({ ok: true, value: '2027-01-03' });
     expect(parseDate('31/02', now, 'Asia/Jakarta').ok).toBe(false);
+  });
+
+  it('reads a choice by number, label or a label as whole words, never a label inside another word', () => {
+    const step = {
+      id: 'confirm',
+      type: 'choice',
+      slot: 'answer',
+      options: [
+        { value: 'yes', label: { id: 'Ya', en: 'Yes' } },
+        { value: 'no', label: { id: 'Tidak', en: 'No' } },
+      ],
+    } as unknown as Step;
+    expect(parseChoice('2', step)).toEqual({ ok: true, value: 'no' });
+    expect(parseChoice('ya', step)).toEqual({ ok: true, value: 'yes' });
+    expect(parseChoice('ya boleh kak', step)).toEqual({ ok: true, value: 'yes' });
+    expect(parseChoice('tidak usah', step)).toEqual({ ok: true, value: 'no' });
+    expect(parseChoice('maksudnya gimana', step).ok).toBe(false);
+    expect(parseChoice('saya bingung', step).ok).toBe(false);
+    // Yes/no words as customers type them (lexicon yesNo), when the answer says only one of the two.
+    expect(parseChoice('iya kak', step)).toEqual({ ok: true, value: 'yes' });
+    expect(parseChoice('gas', step)).toEqual({ ok: true, value: 'yes' });
+    expect(parseChoice('gausah deh', step)).toEqual({ ok: true, value: 'no' });
+    expect(parseChoice('iya eh gak jadi', step).ok).toBe(false);
   });
 
   it('reads numbers and e-mail addresses', () => {

@@ -1,0 +1,133 @@
+import { foldText } from '../matching/normalize';
+import type { Lang } from './dialogflow-followups';
+import { asArray, asObject, asString } from './dialogflow-messages';
+import { parseExportJson, type ExportFiles } from './dialogflow-source';
+import type { MigrationNote } from './migrate';
+
+/** The agent-wide parts of a Dialogflow ES export: its languages (agent.json) and entities. */
+
+type Json = Readonly<Record<string, unknown>>;
+
+export const USERSAYS = /^intents\/(.+)_usersays_([a-z]{2,3}(?:[-_][a-z0-9]+)?)\.json$/i;
+export const ENTRIES = /^entities\/(.+)_entries_([a-z]{2,3}(?:[-_][a-z0-9]+)?)\.json$/i;
+
+/** Notes in the order they were found, each once. */
+export class Notes {
+  readonly list: MigrationNote[] = [];
+  private readonly seen = new Set<string>();
+
+  add(file: string | undefined, message: string): void {
+    const key = `${file ?? ''}\u0000${message}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.list.push({ ...(file ? { place: { file } } : {}), message });
+  }
+}
+
+const LANGUAGE_NAMES: Readonly<Record<string, string>> = {
+  ms: 'Malay',
+  jv: 'Javanese',
+  su: 'Sundanese',
+  th: 'Thai',
+  vi: 'Vietnamese',
+  tl: 'Filipino',
+  zh: 'Chinese',
+  ja: 'Japanese',
+  ko: 'Korean',
+  hi: 'Hindi',
+  ar: 'Arabic',
+  es: 'Spanish',
+  pt: 'Portuguese',
+  fr: 'French',
+  de: 'German',
+  nl: 'Dutch',
+  it: 'Italian',
+  ru: 'Russian',
+};
+
+/** Tanya's language for a Dialogflow language code ("id", "en", "en-us", "en-GB" …), if it has one. */
+export function tanyaLanguage(code: string): Lang | undefined {
+  const c = code.trim().toLowerCase().replace(/_/g, '-');
+  if (c === 'id' || c.startsWith('id-') || c === 'in') return 'id';
+  if (c === 'en' || c.startsWith('en-')) return 'en';
+  return undefined;
+}
+
+const languageName = (code: string): string => {
+  const name = LANGUAGE_NAMES[code.toLowerCase().split('-')[0]];
+  return name ? `"${code}" (${name})` : `"${code}"`;
+};
+
+/** The agent's languages: codes in Dialogflow's order (default first) and the Tanya languages they give. */
+export interface AgentLanguages {
+  readonly defaultCode: string;
+  readonly codes: readonly string[];
+  readonly languages: readonly Lang[];
+}
+
+export function agentLanguages(exp: ExportFiles, notes: Notes): AgentLanguages {
+  const agent = exp.files.has('agent.json') ? asObject(parseExportJson(exp, 'agent.json')) : undefined;
+  const fileCodes = [...exp.files.keys()].flatMap((f) => {
+    const m = USERSAYS.exec(f);
+    return m ? [m[2].toLowerCase()] : [];
+  });
+  let codes: string[];
+  if (agent) {
+    codes = [asString(agent.language) ?? 'en', ...asArray(agent.supportedLanguages).flatMap((c) => (typeof c === 'string' ? [c] : []))];
+  } else {
+    codes = fileCodes.includes('id') ? ['id', ...fileCodes] : fileCodes.length > 0 ? fileCodes : ['id'];
+    notes.add(undefined, `no agent.json in the export: languages taken from the training phrase files (${[...new Set(codes)].join(', ')})`);
+  }
+  // Phrase files of a language agent.json does not list still say which language they are in.
+  codes = [...new Set([...codes, ...fileCodes].map((c) => c.toLowerCase().replace(/_/g, '-')))];
+  const languages: Lang[] = [];
+  for (const code of codes) {
+    const lang = tanyaLanguage(code);
+    if (lang && !languages.includes(lang)) languages.push(lang);
+    if (!lang) notes.add('agent.json', `language ${languageName(code)} is not imported: Tanya answers in Indonesian (id) and English (en)`);
+  }
+  if (languages.length === 0)
+    throw new Error(
+      `${exp.locate('agent.json')}: the agent's languages (${codes.join(', ')}) are not ones Tanya answers in; it answers in Indonesian (id) and English (en)`,
+    );
+  return { defaultCode: codes[0], codes, languages };
+}
+
+/** Entities: synonyms of list entities → settings.synonyms; regexp and composite entities → notes. */
+export function readEntities(exp: ExportFiles, notes: Notes): Record<string, string[]> {
+  const synonyms: Record<string, string[]> = {};
+  const meta = new Map<string, Json>();
+  for (const f of exp.files.keys()) {
+    const m = /^entities\/([^/]+)\.json$/.exec(f);
+    if (m && !ENTRIES.test(f)) meta.set(m[1], asObject(parseExportJson(exp, f)) ?? {});
+  }
+  for (const f of [...exp.files.keys()].sort()) {
+    const m = ENTRIES.exec(f);
+    if (!m || !tanyaLanguage(m[2])) continue;
+    const entity = meta.get(m[1]) ?? {};
+    const name = asString(entity.name) ?? m[1];
+    const entries = asArray(parseExportJson(exp, f)).flatMap((e) => {
+      const o = asObject(e);
+      return o ? [o] : [];
+    });
+    if (entity.isRegexp === true) {
+      notes.add(f, `entity "${name}" is a regexp entity; not imported (a flow's "pattern" question checks such input)`);
+      continue;
+    }
+    if (entries.some((e) => /@[\w.-]+:[\w-]+/.test(asString(e.value) ?? ''))) {
+      notes.add(f, `entity "${name}" is a composite entity (made of other entities); not imported`);
+      continue;
+    }
+    for (const e of entries) {
+      const value = asString(e.value)?.trim();
+      if (!value) continue;
+      const others = asArray(e.synonyms)
+        .flatMap((s) => (typeof s === 'string' && s.trim() ? [s.trim()] : []))
+        .filter((s) => foldText(s) !== foldText(value));
+      if (others.length === 0) continue;
+      const list = (synonyms[value] ??= []);
+      for (const s of others) if (!list.some((x) => foldText(x) === foldText(s))) list.push(s);
+    }
+  }
+  return synonyms;
+}

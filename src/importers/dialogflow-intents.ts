@@ -1,0 +1,248 @@
+import { foldText } from '../matching/normalize';
+import type { Lang } from './dialogflow-followups';
+import { asArray, asObject, asString, onlyParameters, parameterReferences, readReply, type Choice, type ReplyParts } from './dialogflow-messages';
+import { parseExportJson, type ExportFiles } from './dialogflow-source';
+import { tanyaLanguage, USERSAYS, type AgentLanguages, type Notes } from './dialogflow-agent';
+import type { PerLanguage } from './migrate';
+
+/** Dialogflow ES intents: reading one from its files, and what its responses amount to. */
+
+type Json = Readonly<Record<string, unknown>>;
+
+/** Live-agent handoff intents, by action or name ("handoff", "live agent", "talk to human", "cs", "operator request"). */
+const HANDOFF_PATTERNS: readonly RegExp[] = [
+  /\bhand ?off\b/,
+  /\blive ?(agent|chat|person)\b/,
+  /\b(human|manusia)\b/,
+  /\bcustomer (service|support|care)\b/,
+  /^(cs|operator|agent|admin|petugas)( request)?$/,
+  /\b(operator|agent|cs|admin|petugas) request\b/,
+  /\b(talk|speak|chat|connect|request|contact|hubungi|bicara|ngobrol|minta|sambungkan|panggil)\b.*\b(operator|agent|cs|admin|person|petugas|manusia|human)\b/,
+];
+
+function looksLikeHandoff(...names: string[]): boolean {
+  return names.some((n) => {
+    const folded = foldText(n)
+      .replace(/[._\-/]+/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
+    return folded !== '' && HANDOFF_PATTERNS.some((p) => p.test(folded));
+  });
+}
+
+/** A phrase as buttons and training phrases are compared: folded, words only. */
+export const phraseKey = (text: string): string =>
+  foldText(text)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .join(' ');
+
+/** One intent as read from its files. */
+export interface Intent {
+  readonly file: string;
+  readonly id?: string;
+  readonly parentId?: string;
+  readonly name: string;
+  readonly raw: Json;
+  readonly phrases: Partial<Record<Lang, string[]>>;
+  readonly replies: Partial<Record<Lang, ReplyParts>>;
+  readonly fallback: boolean;
+  readonly welcome: boolean;
+  readonly handoff: boolean;
+}
+
+const short = (text: string, max = 120): string => {
+  const one = text.replace(/\s+/g, ' ').trim();
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+};
+
+/** Training phrases of one usersays file: parts joined (entity-annotated parts keep their text). */
+function readPhrases(value: unknown, file: string, notes: Notes): string[] {
+  const out: string[] = [];
+  let templates = 0;
+  for (const item of asArray(value)) {
+    const o = asObject(item);
+    if (!o) continue;
+    const text = asArray(o.data)
+      .map((part) => {
+        const text = asObject(part)?.text;
+        return typeof text === 'string' ? text : '';
+      })
+      .join('')
+      .replace(/\s+/g, ' ')
+      .trim();
+    if (!text) continue;
+    if (o.isTemplate === true && /@[\w.-]+:[\w-]+/.test(text)) {
+      templates++;
+      continue;
+    }
+    out.push(text);
+  }
+  if (templates > 0) notes.add(file, `${templates} template phrase(s) with @entity:name placeholders not imported; write them as plain examples`);
+  return out;
+}
+
+const addPhrases = (into: Partial<Record<Lang, string[]>>, lang: Lang, phrases: readonly string[]): void => {
+  const list = (into[lang] ??= []);
+  const seen = new Set(list.map(phraseKey));
+  for (const p of phrases) {
+    const key = phraseKey(p);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    list.push(p);
+  }
+};
+
+/** Messages of one intent grouped by Tanya language, one Dialogflow locale per language. */
+function messagesByLanguage(raw: Json, langs: AgentLanguages, skippedLocales: Set<string>): Partial<Record<Lang, Json[]>> {
+  const response = asObject(asArray(raw.responses)[0]);
+  const messages = asArray(response?.messages).flatMap((m) => {
+    const o = asObject(m);
+    return o ? [o] : [];
+  });
+  const byLang: Partial<Record<Lang, Json[]>> = {};
+  for (const lang of langs.languages) {
+    const mine = messages.filter((m) => tanyaLanguage(asString(m.lang) ?? asString(m.languageCode) ?? langs.defaultCode) === lang);
+    const codeOf = (m: Json): string => (asString(m.lang) ?? asString(m.languageCode) ?? langs.defaultCode).toLowerCase();
+    const present = [...new Set(mine.map(codeOf))];
+    const preferred = langs.codes.find((c) => present.includes(c)) ?? present[0];
+    for (const c of present) if (c !== preferred) skippedLocales.add(`${c} (${lang} answers come from "${preferred}")`);
+    const chosen = mine.filter((m) => codeOf(m) === preferred);
+    if (chosen.length > 0) byLang[lang] = chosen;
+  }
+  return byLang;
+}
+
+/** Training phrase files by intent file stem ("Order" → Order_usersays_id.json, Order_usersays_en.json). */
+export function phraseFiles(paths: Iterable<string>): Map<string, { file: string; code: string }[]> {
+  const out = new Map<string, { file: string; code: string }[]>();
+  for (const file of paths) {
+    const m = USERSAYS.exec(file);
+    if (m) out.set(m[1], [...(out.get(m[1]) ?? []), { file, code: m[2] }]);
+  }
+  return out;
+}
+
+/** Everything about one intent: `phrases` is `phraseFiles` of the export. */
+export function readIntent(
+  exp: ExportFiles,
+  file: string,
+  context: { langs: AgentLanguages; phrases: ReadonlyMap<string, readonly { file: string; code: string }[]>; notes: Notes; skippedLocales: Set<string> },
+): Intent {
+  const { langs, notes, skippedLocales } = context;
+  const raw = asObject(parseExportJson(exp, file)) ?? {};
+  const stem = file.slice('intents/'.length, -'.json'.length);
+  const name = asString(raw.name)?.trim() ?? stem;
+  const phrases: Partial<Record<Lang, string[]>> = {};
+  for (const { file: f, code } of [...(context.phrases.get(stem) ?? [])].sort((a, b) => a.file.localeCompare(b.file))) {
+    const lang = tanyaLanguage(code);
+    if (lang) addPhrases(phrases, lang, readPhrases(parseExportJson(exp, f), f, notes));
+  }
+  // Older exports keep the phrases inside the intent ("userSays"), in the agent's default language.
+  const inline = asArray(raw.userSays);
+  const defaultLang = tanyaLanguage(langs.defaultCode);
+  if (inline.length > 0 && defaultLang) addPhrases(phrases, defaultLang, readPhrases(inline, file, notes));
+  const replies: Partial<Record<Lang, ReplyParts>> = {};
+  for (const [lang, messages] of Object.entries(messagesByLanguage(raw, langs, skippedLocales)) as [Lang, Json[]][]) replies[lang] = readReply(messages);
+  const response = asObject(asArray(raw.responses)[0]);
+  const action = asString(response?.action) ?? '';
+  const events = asArray(raw.events).map((e) => asString(asObject(e)?.name) ?? '');
+  const parentId = asString(raw.parentId);
+  return {
+    file,
+    ...(asString(raw.id) ? { id: asString(raw.id) } : {}),
+    ...(parentId ? { parentId } : {}),
+    name,
+    raw,
+    phrases,
+    replies,
+    fallback: raw.fallbackIntent === true || raw.isFallback === true || action === 'input.unknown' || name === 'Default Fallback Intent',
+    welcome: name === 'Default Welcome Intent' || events.includes('WELCOME') || action === 'input.welcome',
+    handoff: looksLikeHandoff(action, name) || Object.values(replies).some((r) => r.handoff),
+  };
+}
+
+export const allPhrases = (i: Intent): string[] => [...(i.phrases.id ?? []), ...(i.phrases.en ?? [])];
+
+/** The answer per language with parameter references noted (an answer that is only parameters is none). */
+export function answersOf(intent: Intent, notes: Notes): PerLanguage<string> {
+  const out: { id?: string; en?: string } = {};
+  for (const [lang, reply] of Object.entries(intent.replies) as [Lang, ReplyParts][]) {
+    const answer = reply.answer;
+    if (!answer) continue;
+    const refs = parameterReferences(answer);
+    if (refs.length > 0)
+      notes.add(
+        intent.file,
+        `"${intent.name}" (${lang}) uses parameter${refs.length > 1 ? 's' : ''} ${refs.join(', ')}, which Dialogflow fills in; ${
+          onlyParameters(answer) ? 'the answer is nothing else, so it is left as TODO' : `rewrite the answer without ${refs.length > 1 ? 'them' : 'it'}`
+        }`,
+      );
+    if (!onlyParameters(answer)) out[lang] = answer;
+  }
+  return out;
+}
+
+/** Notes on what an intent's responses and settings had that Tanya does not carry over. */
+export function noteResponses(intent: Intent, notes: Notes, platformText: Map<string, string[]>): void {
+  const { file, name, raw } = intent;
+  for (const [lang, reply] of Object.entries(intent.replies) as [Lang, ReplyParts][]) {
+    for (const v of reply.variations)
+      notes.add(
+        file,
+        `"${name}" (${lang}): Dialogflow picks one of ${v.length} texts at random; the first is kept, not the others: ${v
+          .slice(1)
+          .map((t) => `"${short(t)}"`)
+          .join('; ')}`,
+      );
+    if (reply.fromPlatform) platformText.set(reply.fromPlatform, [...new Set([...(platformText.get(reply.fromPlatform) ?? []), name])]);
+    for (const l of reply.links)
+      notes.add(file, `"${name}": link button "${short(l.label, 60)}" (${l.url}) not imported; put the link into the answer if it is needed`);
+    for (const d of reply.dropped) notes.add(file, `"${name}": ${d} not imported (only text and buttons are)`);
+  }
+  if (raw.webhookUsed === true)
+    notes.add(file, `"${name}" uses webhook fulfilment; what the webhook answers is not imported (a flow's http action can call it)`);
+  const response = asObject(asArray(raw.responses)[0]);
+  const required = asArray(response?.parameters).filter((p) => asObject(p)?.required === true);
+  if (required.length > 0)
+    notes.add(
+      file,
+      `"${name}" asks for required parameters (${required.map((p) => asString(asObject(p)?.name) ?? '?').join(', ')}); slot filling is not imported: write a flow with "ask" steps`,
+    );
+  if (asArray(raw.conditionalResponses).length > 0) notes.add(file, `"${name}" has conditional responses; only its plain responses are imported`);
+  const events = asArray(raw.events)
+    .map((e) => asString(asObject(e)?.name) ?? '')
+    .filter((e) => e && !/WELCOME$/.test(e));
+  if (events.length > 0) notes.add(file, `"${name}" is also started by event(s) ${events.join(', ')}; events are not imported`);
+}
+
+/** Picks the suggestion a button stands for: the intent whose phrase (or name) it sends, else its label. */
+export class ChoiceResolver {
+  private readonly byPhrase = new Map<string, Set<Intent>>();
+
+  constructor(intents: readonly Intent[]) {
+    for (const intent of intents) {
+      for (const p of [...allPhrases(intent), intent.name]) {
+        const key = phraseKey(p);
+        if (!key) continue;
+        const set = this.byPhrase.get(key) ?? new Set<Intent>();
+        set.add(intent);
+        this.byPhrase.set(key, set);
+      }
+    }
+  }
+
+  /**
+   * The intent a button leads to: the one intent that has its text as a phrase, or, when several
+   * have ("Polisi" under every city), the one among the follow-ups of the intent showing it.
+   */
+  target(choice: Choice, isFollowUp: (i: Intent) => boolean): Intent | undefined {
+    for (const text of [choice.sends, choice.label]) {
+      const all = [...(this.byPhrase.get(phraseKey(text)) ?? [])];
+      const mine = all.filter(isFollowUp);
+      if (all.length === 1) return all[0];
+      if (mine.length === 1) return mine[0];
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,248 @@
+import { agentLanguages, Notes, readEntities, USERSAYS, type AgentLanguages } from './dialogflow-agent';
+import { buildFollowUpFlow, flowIdFor, isGenericFollowUp, optionRank, type FlowNode } from './dialogflow-followups';
+import { allPhrases, answersOf, ChoiceResolver, noteResponses, phraseFiles, readIntent, type Intent } from './dialogflow-intents';
+import { asArray, asObject } from './dialogflow-messages';
+import { isDialogflowCx, readExportFiles, type ExportFiles } from './dialogflow-source';
+import type { MigratedEntry, MigratedSettings, Migration, PerLanguage } from './migrate';
+
+/**
+ * Dialogflow ES agent exports (the folder, or the .zip from Settings → Export and Import):
+ *
+ * - `agent.json`: the default `language` and `supportedLanguages` → `settings.languages`;
+ * - `intents/<name>.json`: responses per language; `intents/<name>_usersays_<lang>.json`:
+ *   training phrases, filed under the language the file name states (never guessed);
+ * - the fallback intent → `settings.fallback`, the welcome intent → `settings.greeting`;
+ * - follow-up intents → flows (see dialogflow-followups.ts for which ones);
+ * - `entities/<name>_entries_<lang>.json` → `settings.synonyms`.
+ *
+ * What cannot be carried over is listed in `notes`, each with the file it came from.
+ */
+
+export { tanyaLanguage } from './dialogflow-agent';
+
+export interface DialogflowImportOptions {
+  /** Called while intents are read: (intents done, intents in all). */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** The text per language of a settings intent (fallback, welcome). */
+const settingText = (per: PerLanguage<string>): PerLanguage<string> | undefined => (per.id || per.en ? per : undefined);
+
+/** Reads every intent file (progress reported per 50), leaving out intents switched off in Dialogflow. */
+function readIntents(exp: ExportFiles, intentFiles: readonly string[], langs: AgentLanguages, notes: Notes, options: DialogflowImportOptions): Intent[] {
+  const context = { langs, phrases: phraseFiles(exp.files.keys()), notes, skippedLocales: new Set<string>() };
+  const intents: Intent[] = [];
+  for (const [i, file] of intentFiles.entries()) {
+    if (i % 50 === 0) options.onProgress?.(i, intentFiles.length);
+    const intent = readIntent(exp, file, context);
+    if (asObject(intent.raw)?.priority === -1) notes.add(file, `"${intent.name}" is switched off in Dialogflow (priority "Ignore"); not imported`);
+    else intents.push(intent);
+  }
+  options.onProgress?.(intentFiles.length, intentFiles.length);
+  for (const s of context.skippedLocales) notes.add(undefined, `responses in ${s} are not imported`);
+  return intents;
+}
+
+/** Intents with their follow-ups: which are entries, which are generic follow-ups (options in a flow). */
+class IntentTree {
+  private readonly byId: ReadonlyMap<string, Intent>;
+  readonly children = new Map<Intent, Intent[]>();
+  readonly generic: ReadonlySet<Intent>;
+
+  constructor(
+    readonly intents: readonly Intent[],
+    notes: Notes,
+  ) {
+    this.byId = new Map(intents.flatMap((i) => (i.id ? [[i.id, i] as const] : [])));
+    for (const i of intents) {
+      const parent = this.parentOf(i);
+      if (i.parentId && !parent) notes.add(i.file, `"${i.name}" is a follow-up of an intent that is not in the export; imported as a normal entry`);
+      if (parent) this.children.set(parent, [...(this.children.get(parent) ?? []), i]);
+    }
+    this.generic = new Set(intents.filter((i) => this.parentOf(i) && !i.fallback && isGenericFollowUp(allPhrases(i))));
+  }
+
+  parentOf(i: Intent): Intent | undefined {
+    return i.parentId ? this.byId.get(i.parentId) : undefined;
+  }
+
+  /** An entry of the knowledge base: askable (training phrases), not a fallback, not a generic follow-up. */
+  isEntry(i: Intent): boolean {
+    return !i.fallback && !this.generic.has(i) && allPhrases(i).length > 0;
+  }
+
+  /** Generic and fallback follow-ups under an intent, at any depth (they live and die with its flow). */
+  flowFollowUps(i: Intent, depth = 0): Intent[] {
+    if (depth > 10) return [];
+    return (this.children.get(i) ?? []).filter((k) => this.generic.has(k) || k.fallback).flatMap((k) => [k, ...this.flowFollowUps(k, depth + 1)]);
+  }
+}
+
+/** Suggestions per entry: its buttons and quick replies, and its follow-ups that are entries. */
+function suggestionsOf(tree: IntentTree, langs: AgentLanguages): Map<Intent, string[]> {
+  const resolver = new ChoiceResolver(tree.intents);
+  const out = new Map<Intent, string[]>();
+  const suggest = (to: Intent, name: string): void => {
+    const list = out.get(to) ?? [];
+    if (!list.includes(name) && name !== to.name) list.push(name);
+    out.set(to, list);
+  };
+  for (const intent of tree.intents.filter((i) => tree.isEntry(i))) {
+    const lang = langs.languages.find((l) => (intent.replies[l]?.choices.length ?? 0) > 0);
+    for (const choice of lang ? (intent.replies[lang]?.choices ?? []) : []) {
+      const target = resolver.target(choice, (i) => tree.parentOf(i) === intent);
+      if (target && tree.generic.has(target) && tree.parentOf(target) === intent) continue; // offered by the follow-up flow
+      suggest(intent, target && tree.isEntry(target) ? target.name : choice.label);
+    }
+    // A follow-up with phrases of its own is offered after the nearest ancestor that is an entry.
+    let up = tree.parentOf(intent);
+    for (let depth = 0; up && !tree.isEntry(up) && depth < 10; depth++) up = tree.parentOf(up);
+    if (up) suggest(up, intent.name);
+  }
+  return out;
+}
+
+/** The entry of an intent that is one, with notes on what it loses on the way. */
+function entryOf(intent: Intent, tree: IntentTree, langs: AgentLanguages, suggestions: readonly string[], notes: Notes): MigratedEntry {
+  const answers = answersOf(intent, notes);
+  const questionsByLanguage: { id?: string[]; en?: string[] } = {};
+  for (const lang of langs.languages) if (intent.phrases[lang]?.length) questionsByLanguage[lang] = intent.phrases[lang];
+  if (intent.handoff) notes.add(intent.file, `"${intent.name}" hands the conversation to a person (action: handoff)`);
+  else if (!answers.id && !answers.en) notes.add(intent.file, `"${intent.name}" has no text response; its answer is left as TODO`);
+  else if (langs.languages.length > 1)
+    for (const lang of langs.languages)
+      if (!answers[lang]) notes.add(intent.file, `"${intent.name}" has no ${lang === 'id' ? 'Indonesian' : 'English'} text response`);
+  const contexts = asArray(intent.raw.contexts).flatMap((c) => (typeof c === 'string' ? [c] : []));
+  if (contexts.length > 0 && !tree.parentOf(intent))
+    notes.add(intent.file, `"${intent.name}" only matches after context ${contexts.join(', ')} in Dialogflow; in Tanya it can be asked at any time`);
+  return {
+    name: intent.name,
+    questions: [],
+    questionsByLanguage,
+    ...(answers.id || answers.en ? { answers } : {}),
+    ...(suggestions.length > 0 ? { suggestions } : {}),
+    ...(intent.handoff ? { action: 'handoff' as const } : {}),
+    from: { file: intent.file },
+  };
+}
+
+/** One flow per entry with generic follow-ups; follow-ups nothing can start are notes. */
+function flowsOf(tree: IntentTree, langs: AgentLanguages, notes: Notes): Readonly<Record<string, unknown>>[] {
+  const nodeOf = (intent: Intent, depth: number): FlowNode => {
+    const kids = depth < 10 ? (tree.children.get(intent) ?? []) : [];
+    const fallbackKid = kids.find((k) => k.fallback);
+    const buttons = [...new Set(Object.values(intent.replies).flatMap((r) => r.choices.map((c) => c.label)))];
+    if (depth > 0 && buttons.length > 0)
+      notes.add(
+        intent.file,
+        `the buttons of follow-up "${intent.name}" (${buttons.slice(0, 5).join(', ')}${buttons.length > 5 ? ', …' : ''}) are not part of its flow`,
+      );
+    return {
+      name: intent.name,
+      file: intent.file,
+      answers: answersOf(intent, notes),
+      phrases: intent.phrases,
+      handoff: intent.handoff,
+      options: kids
+        .filter((k) => tree.generic.has(k))
+        .sort((a, b) => optionRank(a.name) - optionRank(b.name))
+        .map((k) => nodeOf(k, depth + 1)),
+      ...(fallbackKid ? { fallback: nodeOf(fallbackKid, depth + 1) } : {}),
+    };
+  };
+  const flowIds = new Set<string>();
+  const flows: Readonly<Record<string, unknown>>[] = [];
+  for (const intent of tree.intents) {
+    // Generic follow-ups are handled inside the flow of the entry above them.
+    if (tree.generic.has(intent) || (intent.fallback && tree.parentOf(intent))) continue;
+    const followUps = tree.flowFollowUps(intent);
+    if (followUps.length === 0) continue;
+    if (!tree.isEntry(intent)) {
+      const what = intent.fallback
+        ? 'it follows the fallback, and Tanya hands the chat to a person after settings.fallbacksBeforeHandoff (default 2) fallbacks in a row'
+        : `"${intent.name}", which it follows, is not an entry (it has no training phrases), so nothing can start a flow for it`;
+      for (const k of followUps) notes.add(k.file, `follow-up "${k.name}" not imported: ${what}`);
+      continue;
+    }
+    const root = nodeOf(intent, 0);
+    if (root.options.length > 0)
+      flows.push(buildFollowUpFlow(root, flowIdFor(intent.name, flowIds), langs.languages, (file, message) => notes.add(file, message)));
+    else if (root.fallback)
+      notes.add(
+        root.fallback.file,
+        `"${root.fallback.name}" not imported: "${intent.name}" has no other follow-ups to choose from, so there is no choice to fall back from`,
+      );
+  }
+  return flows;
+}
+
+/**
+ * Reads a Dialogflow ES agent export: a folder, or the .zip as downloaded (also with one folder
+ * around the agent). Throws with a clear message for a folder without intents, a file that is not
+ * valid JSON (with its line and column), and a Dialogflow CX export.
+ *
+ * @example
+ * const m = readDialogflowAgent('toko-agent.zip', { onProgress: (done, total) => bar.update(done, { total }) });
+ * writeMigration('knowledge-imported', m, 'toko-agent.zip', 'dialogflow');
+ */
+export function readDialogflowAgent(path: string, options: DialogflowImportOptions = {}): Migration {
+  const exp = readExportFiles(path);
+  const paths = [...exp.files.keys()];
+  if (isDialogflowCx(paths))
+    throw new Error(
+      `${path}: this is a Dialogflow CX agent (it has flows/, pages/ or entityTypes/); only Dialogflow ES exports are supported. Export an ES agent from the Dialogflow ES console (Settings → Export and Import)`,
+    );
+  const intentFiles = paths.filter((p) => /^intents\/[^/]+\.json$/.test(p) && !USERSAYS.test(p)).sort();
+  if (intentFiles.length === 0)
+    throw new Error(
+      `${path}: no intents found (no intents/*.json); export the agent from the Dialogflow ES console: Settings → Export and Import → Export as ZIP, and name that zip or the folder it unpacks to`,
+    );
+  const notes = new Notes();
+  const langs = agentLanguages(exp, notes);
+  const tree = new IntentTree(readIntents(exp, intentFiles, langs, notes, options), notes);
+
+  // Settings: the fallback and the welcome text.
+  const rootFallbacks = tree.intents.filter((i) => i.fallback && !tree.parentOf(i));
+  const fallback = rootFallbacks.find((i) => i.name === 'Default Fallback Intent') ?? rootFallbacks[0];
+  const welcome = tree.intents.find((i) => i.welcome && i.name === 'Default Welcome Intent') ?? tree.intents.find((i) => i.welcome);
+  const fallbackText = fallback ? settingText(answersOf(fallback, notes)) : undefined;
+  const greetingText = welcome ? settingText(answersOf(welcome, notes)) : undefined;
+  for (const f of rootFallbacks) {
+    if (f !== fallback) notes.add(f.file, `"${f.name}" is another fallback intent; only "${fallback?.name ?? ''}" becomes the fallback text`);
+    if (allPhrases(f).length > 0) notes.add(f.file, `the training phrases of fallback intent "${f.name}" are negative examples; not imported`);
+  }
+
+  const suggestions = suggestionsOf(tree, langs);
+  const entries: MigratedEntry[] = [];
+  /** Platform → intents whose text was only there ("telegram" for agents built for Telegram alone). */
+  const platformText = new Map<string, string[]>();
+  for (const intent of tree.intents) {
+    if (intent === welcome || intent.fallback || tree.isEntry(intent) || tree.generic.has(intent)) noteResponses(intent, notes, platformText);
+    if (tree.isEntry(intent)) entries.push(entryOf(intent, tree, langs, suggestions.get(intent) ?? [], notes));
+    else if (!intent.fallback && !intent.welcome && !tree.generic.has(intent))
+      notes.add(intent.file, `"${intent.name}" has no training phrases (Dialogflow starts it by an event or context only); not imported`);
+  }
+  const flows = flowsOf(tree, langs, notes);
+  for (const [platform, names] of platformText)
+    notes.add(
+      undefined,
+      `the text of ${names.length} intent(s) comes from their ${platform} responses, as they have none for every platform: ${names
+        .slice(0, 5)
+        .map((n) => `"${n}"`)
+        .join(', ')}${names.length > 5 ? ', …' : ''}`,
+    );
+  const synonyms = readEntities(exp, notes);
+  const settings: MigratedSettings = {
+    languages: langs.languages,
+    ...(fallbackText ? { fallback: fallbackText } : {}),
+    ...(greetingText ? { greeting: greetingText } : {}),
+    ...(Object.keys(synonyms).length > 0 ? { synonyms } : {}),
+  };
+  return {
+    entries,
+    unsupported: notes.list.map((n) => (n.place ? `${n.place.file}: ${n.message}` : n.message)),
+    notes: notes.list,
+    settings,
+    ...(flows.length > 0 ? { flows } : {}),
+  };
+}

@@ -1,0 +1,176 @@
+import type { MigrationNote, SourcePlace } from './migrate';
+
+/**
+ * What the Rasa readers collect from every file of a project before it becomes entries: the YAML
+ * and Markdown readers both fill one `RasaProject`, so intents split over several files merge and
+ * every note keeps the file and line it came from.
+ */
+
+export interface Place extends SourcePlace {
+  readonly line: number;
+}
+
+export interface RasaIntent {
+  readonly name: string;
+  /** Where the intent is first defined (its `- intent:` item or `## intent:` heading). */
+  readonly place: Place;
+  readonly examples: string[];
+  /** Examples seen, folded to lower case, so the same example in two files is kept once. */
+  readonly seen: Set<string>;
+  /** Entity names whose annotations were reduced to their text. */
+  readonly entities: Set<string>;
+}
+
+export interface RasaButton {
+  readonly title: string;
+  readonly payload?: string;
+}
+
+/** One variation of a response, as `- text: …` in `responses:` / `templates:`. */
+export interface RasaVariation {
+  readonly line: number;
+  readonly text?: string;
+  /** `channel: facebook`: only sent on that channel. */
+  readonly channel?: string;
+  /** Rasa 3 conditional variation (`condition:` on slots). */
+  readonly conditional: boolean;
+  readonly buttons: readonly RasaButton[];
+  /** Rich parts Tanya cannot send (`image: url`, `custom`, `attachment` …), as "key value" text. */
+  readonly rich: readonly string[];
+}
+
+export interface RasaResponse {
+  readonly name: string;
+  readonly place: Place;
+  readonly variations: readonly RasaVariation[];
+}
+
+/**
+ * A user turn in a rule or story: the intent (several for an `or:` step) and the actions the bot
+ * takes right after it, before the next user turn or other step.
+ */
+export interface RasaTurn {
+  readonly intents: readonly string[];
+  readonly actions: string[];
+  readonly place: Place;
+  readonly kind: 'rule' | 'story';
+  /**
+   * The turn depends on what happened before (not the first step of its rule or story, or a rule
+   * with a `condition:`): the answer it gives may only hold in that context.
+   */
+  readonly contextual: boolean;
+}
+
+export interface RasaProject {
+  readonly intents: Map<string, RasaIntent>;
+  /** Synonym value → words that mean it (and those words folded, to keep each once), with the place of its first definition. */
+  readonly synonyms: Map<string, { readonly words: string[]; readonly seen: Set<string>; readonly place: Place }>;
+  readonly responses: Map<string, RasaResponse>;
+  readonly turns: RasaTurn[];
+  /** Intents the domain lists (an intent with no examples cannot be matched). */
+  readonly domainIntents: Map<string, Place>;
+  readonly forms: Map<string, Place>;
+  readonly notes: MigrationNote[];
+}
+
+/** Name given to the text of an end-to-end `bot:` step, which is a response without a name of its own. */
+export const BOT_TEXT = 'bot text at ';
+
+export function emptyProject(): RasaProject {
+  return { intents: new Map(), synonyms: new Map(), responses: new Map(), turns: [], domainIntents: new Map(), forms: new Map(), notes: [] };
+}
+
+export function note(project: RasaProject, place: Place | SourcePlace | undefined, message: string): void {
+  project.notes.push(place ? { place: { file: place.file, ...(place.line ? { line: place.line } : {}) }, message } : { message });
+}
+
+/** Adds examples to an intent, creating it on first sight; the same intent in several files becomes one. */
+export function addExamples(project: RasaProject, name: string, place: Place, examples: readonly string[]): void {
+  let intent = project.intents.get(name);
+  if (!intent) {
+    intent = { name, place, examples: [], seen: new Set(), entities: new Set() };
+    project.intents.set(name, intent);
+  }
+  for (const raw of examples) {
+    const { text, entities, synonyms } = plainExample(raw);
+    for (const e of entities) intent.entities.add(e);
+    for (const [value, word] of synonyms) addSynonym(project, value, [word], place);
+    const key = text.toLowerCase();
+    if (!text || intent.seen.has(key)) continue;
+    intent.seen.add(key);
+    intent.examples.push(text);
+  }
+}
+
+export function addSynonym(project: RasaProject, value: string, words: readonly string[], place: Place): void {
+  const key = value.trim();
+  if (!key) return;
+  let synonym = project.synonyms.get(key);
+  if (!synonym) {
+    synonym = { words: [], seen: new Set([key.toLowerCase()]), place };
+    project.synonyms.set(key, synonym);
+  }
+  for (const w of words.map((x) => x.trim()).filter(Boolean)) {
+    if (synonym.seen.has(w.toLowerCase())) continue;
+    synonym.seen.add(w.toLowerCase());
+    synonym.words.push(w);
+  }
+}
+
+/**
+ * A response read twice (domain and data/responses.yml, or two domain files) keeps its first
+ * definition; a different second one is noted, as Rasa warns about it too.
+ */
+export function addResponse(project: RasaProject, response: RasaResponse): void {
+  const first = project.responses.get(response.name);
+  if (!first) {
+    project.responses.set(response.name, response);
+    return;
+  }
+  const texts = (r: RasaResponse): string => r.variations.map((v) => v.text ?? '').join('\u0000');
+  if (texts(first) !== texts(response))
+    note(project, response.place, `response "${response.name}" is defined again (first at ${first.place.file}:${first.place.line}); the first one is used`);
+}
+
+// [text](entity), [text](entity:value), [text]{"entity": "e", "value": "v"}: Rasa's inline
+// entity annotations. One pass over the text; no nested brackets in Rasa's syntax.
+const ANNOTATION = /\[([^\]\n]+)\](?:\(([^)\n]*)\)|(\{[^}\n]*\}))/g;
+
+/**
+ * A training example as a user would type it: entity annotations reduced to their text, with the
+ * entity names (for the note) and the synonyms they declare (`[jkt](city:Jakarta)` says "jkt"
+ * means "Jakarta", as a `synonym:` item would).
+ */
+export function plainExample(raw: string): { text: string; entities: string[]; synonyms: [string, string][] } {
+  const entities: string[] = [];
+  const synonyms: [string, string][] = [];
+  const text = raw
+    .replace(ANNOTATION, (_, shown: string, paren: string | undefined, json: string | undefined) => {
+      let entity: string | undefined;
+      let value: string | undefined;
+      if (paren !== undefined) {
+        const colon = paren.indexOf(':');
+        entity = (colon < 0 ? paren : paren.slice(0, colon)).trim();
+        value = colon < 0 ? undefined : paren.slice(colon + 1).trim();
+      } else if (json !== undefined) {
+        entity = /"entity"\s*:\s*"([^"]*)"/.exec(json)?.[1];
+        value = /"value"\s*:\s*"([^"]*)"/.exec(json)?.[1];
+      }
+      if (entity) entities.push(entity);
+      if (value && value.toLowerCase() !== shown.trim().toLowerCase()) synonyms.push([value, shown.trim()]);
+      return shown;
+    })
+    .replace(/\s+/g, ' ')
+    .trim();
+  return { text, entities, synonyms };
+}
+
+/** `{name}` slot references in a response text (Rasa fills them from slots when it answers). */
+export function slotReferences(text: string): string[] {
+  return [...new Set([...text.matchAll(/\{([A-Za-z_][\w-]*)\}/g)].map((m) => m[1]))];
+}
+
+/** A response text that is nothing but slot references ("{answer}"): without the slots there is nothing to say. */
+export function onlySlots(text: string): boolean {
+  return slotReferences(text).length > 0 && !/[\p{L}\p{N}]/u.test(text.replace(/\{[A-Za-z_][\w-]*\}/g, ''));
+}

@@ -1,0 +1,173 @@
+import type { ImportNotes } from './spreadsheet-source';
+import type { SheetRow } from './spreadsheet-text';
+
+/** What a column of a FAQ sheet holds. `intent` names the entry its rows belong to. */
+export type ColumnRole = 'question' | 'answer' | 'category' | 'intent' | 'language';
+
+export type SheetLanguage = 'id' | 'en';
+
+export interface ColumnMeaning {
+  readonly role: ColumnRole;
+  /** For per-language question and answer columns ("pertanyaan (ID)", "answer_en"). */
+  readonly language?: SheetLanguage;
+}
+
+/** Header names people use, Indonesian and English, compared case- and space-insensitively. */
+export const COLUMN_NAMES: Readonly<Record<ColumnRole, readonly string[]>> = {
+  question: ['question', 'questions', 'pertanyaan', 'q', 'tanya', 'query'],
+  answer: ['answer', 'answers', 'jawaban', 'a', 'response', 'respon', 'balasan'],
+  category: ['category', 'kategori', 'topic', 'topik', 'label'],
+  intent: ['intent', 'intent name', 'nama intent'],
+  language: ['language', 'bahasa', 'lang'],
+};
+
+/** Words that name a language after a column name or in a language column. */
+const LANGUAGE_WORDS: Readonly<Record<string, SheetLanguage>> = {
+  id: 'id',
+  ind: 'id',
+  indo: 'id',
+  indonesia: 'id',
+  indonesian: 'id',
+  'bahasa indonesia': 'id',
+  en: 'en',
+  eng: 'en',
+  english: 'en',
+  inggris: 'en',
+  'bahasa inggris': 'en',
+};
+
+/** Lower case, "_", "-", "." and runs of spaces as one space. */
+const fold = (s: string): string =>
+  s
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[_\-.:/]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+
+/** The language a cell of a language column names ("Indonesia", "EN"), if any. */
+export function languageOf(value: string): SheetLanguage | undefined {
+  return LANGUAGE_WORDS[fold(value)];
+}
+
+/** Every (role, name) pair, longest name first, so "answer_en" is read as answer + en, not a + …. */
+const NAMES_LONGEST_FIRST = (Object.entries(COLUMN_NAMES) as [ColumnRole, readonly string[]][])
+  .flatMap(([role, names]) => names.map((name) => ({ role, name })))
+  .sort((x, y) => y.name.length - x.name.length);
+
+/**
+ * What a header cell means: a known name alone ("Pertanyaan", "Q"), or a question/answer name
+ * followed by a language, bare or bracketed ("question_id", "q id", "Pertanyaan (ID)",
+ * "jawaban [inggris]", "Answer - English").
+ */
+export function columnMeaning(header: string): ColumnMeaning | undefined {
+  const h = fold(header);
+  for (const { role, name } of NAMES_LONGEST_FIRST) {
+    if (h === name) return { role };
+    if ((role !== 'question' && role !== 'answer') || !h.startsWith(name)) continue;
+    const rest = h
+      .slice(name.length)
+      .trim()
+      .replace(/^[([{]\s*(.*?)\s*[)\]}]$/, '$1')
+      .trim();
+    if (h[name.length] !== ' ' && h[name.length] !== '(' && h[name.length] !== '[') continue;
+    const language = LANGUAGE_WORDS[rest];
+    if (language) return { role, language };
+  }
+  return undefined;
+}
+
+/** A first row reads as a header when its cells are short labels rather than questions and answers. */
+export function looksLikeHeader(cells: readonly string[]): boolean {
+  const filled = cells.filter((c) => c !== '');
+  if (filled.some((c) => columnMeaning(c))) return true;
+  return filled.length > 0 && filled.every((c) => c.length <= 30 && c.split(/\s+/).length <= 3 && !/[?.!,;]$/.test(c) && !/\n/.test(c));
+}
+
+/** Which columns hold what; every index is a 0-based cell position. */
+export interface SheetColumns {
+  readonly questions: readonly number[];
+  readonly questionsBy: Readonly<Record<SheetLanguage, readonly number[]>>;
+  readonly answer?: number;
+  readonly answerBy: Readonly<Partial<Record<SheetLanguage, number>>>;
+  readonly category?: number;
+  readonly intent?: number;
+  readonly language?: number;
+}
+
+const isNumbers = (rows: readonly SheetRow[], column: number): boolean => {
+  const values = rows.map((r) => r.cells[column] ?? '').filter(Boolean);
+  return values.length > 0 && values.every((v) => /^\d+$/.test(v));
+};
+
+/** Reads the header row into columns, noting the columns that are not imported. */
+function sheetColumns(header: SheetRow, rows: readonly SheetRow[], file: string, notes: ImportNotes): SheetColumns {
+  const questions: number[] = [];
+  const questionsBy: Record<SheetLanguage, number[]> = { id: [], en: [] };
+  const answerBy: Partial<Record<SheetLanguage, number>> = {};
+  let answer: number | undefined;
+  const single: Partial<Record<'category' | 'intent' | 'language', number>> = {};
+  const at = { file, line: header.line };
+  const width = rows.reduce((w, r) => Math.max(w, r.cells.length), header.cells.length);
+  for (let i = 0; i < width; i++) {
+    const title = header.cells[i] ?? '';
+    const meaning = title ? columnMeaning(title) : undefined;
+    if (!meaning) {
+      if (title) notes.dropped(at, `column "${title}" is not imported (Tanya reads question, answer, category, intent and language columns)`);
+      else if (rows.some((r) => (r.cells[i] ?? '') !== '')) notes.dropped(at, `column ${i + 1} has no header; not imported`);
+      continue;
+    }
+    const { role, language } = meaning;
+    if (role === 'question') {
+      if (language && isNumbers(rows, i)) notes.dropped(at, `column "${title}" holds only numbers, so it is read as a row id, not as questions; not imported`);
+      else (language ? questionsBy[language] : questions).push(i);
+    } else if (role === 'answer') {
+      const taken = language ? answerBy[language] : answer;
+      if (taken !== undefined) notes.dropped(at, `a second answer column "${title}"; only the first ("${header.cells[taken]}") is imported`);
+      else if (language) answerBy[language] = i;
+      else answer = i;
+    } else if (single[role] !== undefined) notes.dropped(at, `a second ${role} column "${title}"; only the first is imported`);
+    else single[role] = i;
+  }
+  return { questions, questionsBy, answer, answerBy, ...single };
+}
+
+/** How many rows from the top may come before the header (a title, a date, an empty-looking row). */
+const HEADER_SEARCH_ROWS = 10;
+
+/**
+ * The header row and columns (rows above it, such as a title, are skipped with a note), or
+ * question/answer columns for a two-column file without a header.
+ */
+export function headerAndColumns(
+  rows: readonly SheetRow[],
+  path: string,
+  file: string,
+  notes: ImportNotes,
+): { header: SheetRow; data: readonly SheetRow[]; columns: SheetColumns } {
+  const at = rows.slice(0, HEADER_SEARCH_ROWS).findIndex((r) => r.cells.some((c) => columnMeaning(c)?.role === 'question'));
+  if (at >= 0) {
+    const header = rows[at];
+    const data = rows.slice(at + 1);
+    if (at > 0)
+      notes.info(
+        { file, line: rows[0].line },
+        `${at === 1 ? 'the row' : `${at} rows`} above the header (line ${header.line}) skipped: ${rows
+          .slice(0, at)
+          .map((r) => `"${r.cells.filter(Boolean).join(' ')}"`)
+          .join(', ')}`,
+      );
+    return { header, data, columns: sheetColumns(header, data, file, notes) };
+  }
+  const [first] = rows;
+  const filled = (r: SheetRow): number => r.cells.reduce((n, c, i) => (c ? i + 1 : n), 0);
+  const width = rows.slice(0, 50).reduce((w, r) => Math.max(w, filled(r)), 0);
+  if (!looksLikeHeader(first.cells) && width === 2) {
+    notes.info({ file, line: first.line }, 'no header row: the first row is a question, not a column name; read column 1 as questions and column 2 as answers');
+    return { header: first, data: rows, columns: { questions: [0], questionsBy: { id: [], en: [] }, answer: 1, answerBy: {} } };
+  }
+  const found = first.cells.filter(Boolean).map((c) => c.replace(/\s+/g, ' '));
+  throw new Error(
+    `no question column found in ${path}:${first.line}: expected a header like pertanyaan,jawaban or question,answer; found: ${found.join(', ') || 'an empty row'}`,
+  );
+}

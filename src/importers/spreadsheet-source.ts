@@ -1,0 +1,72 @@
+import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import type { MigrationNote, SourcePlace } from './migrate';
+import { decodeSheetText, type SheetRow } from './spreadsheet-text';
+import { readWorkbookSheet } from './spreadsheet-xlsx';
+
+/** A file as read before its columns are known: workbook rows, or decoded text still to be split. */
+export type SheetSource =
+  | { readonly kind: 'workbook'; readonly rows: readonly SheetRow[]; readonly notes: readonly MigrationNote[] }
+  | { readonly kind: 'text'; readonly text: string; readonly notes: readonly MigrationNote[] };
+
+const startsWith = (bytes: Uint8Array, magic: readonly number[]): boolean => magic.every((b, i) => bytes[i] === b);
+const ZIP = [0x50, 0x4b, 0x03, 0x04];
+const OLE2 = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+
+/**
+ * Reads a spreadsheet export: an Excel workbook by its content (a zip), whatever its name says,
+ * or a text export decoded (see `decodeSheetText`). Throws for an empty file, an old binary
+ * `.xls` workbook and other binary files, saying how to export the sheet instead.
+ */
+export async function readSheetSource(file: string, sheet?: string): Promise<SheetSource> {
+  const name = basename(file);
+  const bytes = await readFile(file);
+  const notes: MigrationNote[] = [];
+  const empty = `${file}: the file is empty; export the sheet again with a header row (e.g. pertanyaan,jawaban) and one question per row`;
+  if (bytes.length === 0) throw new Error(empty);
+  if (startsWith(bytes, ZIP)) {
+    const workbook = await readWorkbookSheet(file, sheet);
+    if (!/\.xls[xm]$/i.test(file)) notes.push({ place: { file: name }, message: `the file is an Excel workbook (.xlsx) despite its name; read it as one` });
+    if (workbook.sheets.length > 1 && sheet === undefined)
+      notes.push({
+        place: { file: name },
+        message: `the workbook has ${workbook.sheets.length} sheets (${workbook.sheets.map((s) => `"${s}"`).join(', ')}); read the first, "${workbook.name}" (choose another with --sheet NAME)`,
+      });
+    if (workbook.rows.length === 0)
+      throw new Error(`${file}: sheet "${workbook.name}" is empty; put a header row (e.g. pertanyaan, jawaban) and one question per row`);
+    return { kind: 'workbook', rows: workbook.rows, notes };
+  }
+  if (startsWith(bytes, OLE2))
+    throw new Error(`${file}: an old Excel 97-2003 workbook (.xls), which cannot be read; open it in Excel or LibreOffice and save it as .xlsx or CSV UTF-8`);
+  const decoded = decodeSheetText(bytes, file, name);
+  if (decoded.text.trim() === '') throw new Error(empty);
+  notes.push(...decoded.notes);
+  if (/^\.xls[xm]?$/i.test(extname(file)))
+    notes.push({ place: { file: name }, message: `the file is named like an Excel workbook but holds text; read it as a text export` });
+  if (sheet !== undefined) notes.push({ place: { file: name }, message: `--sheet "${sheet}" applies to Excel workbooks only; ignored for a text file` });
+  return { kind: 'text', text: decoded.text, notes };
+}
+
+const placeText = (place: SourcePlace): string => (place.line ? `${place.file}:${place.line}` : place.file);
+
+/**
+ * Notes of one import. `dropped` ones (something not carried over) also go to the migration's
+ * `unsupported` lines, which the writer lists at the top of faq.yaml.
+ */
+export class ImportNotes {
+  readonly notes: MigrationNote[] = [];
+  readonly unsupported: string[] = [];
+
+  constructor(initial: readonly MigrationNote[] = []) {
+    this.notes.push(...initial);
+  }
+
+  info(place: SourcePlace, message: string): void {
+    this.notes.push({ place, message });
+  }
+
+  dropped(place: SourcePlace, message: string): void {
+    this.notes.push({ place, message });
+    this.unsupported.push(`${placeText(place)}: ${message}`);
+  }
+}

@@ -1,0 +1,93 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkFlows } from '../../src/flows/loader';
+import { writeMigration, type Migration } from '../../src/importers/migrate';
+import { loadKnowledge } from '../../src/knowledge/loader';
+import { checkKnowledge } from '../../src/knowledge/loader';
+import { qualityWarnings } from '../../src/knowledge/quality';
+
+const out = (): string => mkdtempSync(join(tmpdir(), 'tanya-write-'));
+
+/** What every importer relies on: the writer turns a Migration into a knowledge base that loads and passes `tanya check`. */
+describe('writing an import', () => {
+  const migration: Migration = {
+    entries: [
+      {
+        name: 'cek_ongkir',
+        questions: [],
+        questionsByLanguage: { id: ['berapa ongkir ke bandung', 'ongkos kirimnya berapa kak'], en: ['how much is shipping'] },
+        answers: { id: 'Ongkir dihitung saat checkout, Kak.', en: 'Shipping is computed at checkout.' },
+        suggestions: ['status_pesanan', 'Bisa COD?', 'no such thing'],
+        from: { file: 'data/nlu.yml', line: 3 },
+      },
+      { name: 'status_pesanan', questions: ['pesanan saya sampai mana', 'Berapa ongkir ke Bandung?'], from: { file: 'data/nlu.yml', line: 9 } },
+      { name: 'cod', questions: ['Bisa COD?'], answer: 'Bisa, Kak.' },
+      { name: 'human_handoff', questions: ['mau bicara sama admin'], answer: 'Baik, kami sambungkan.', action: 'handoff' },
+      { name: 'empty', questions: ['  '] },
+    ],
+    unsupported: ['data/nlu.yml:20: regex "order_id"'],
+    notes: [{ place: { file: 'data/nlu.yml', line: 20 }, message: 'regex "order_id"' }],
+    settings: {
+      fallback: { id: 'Maaf, belum paham.', en: 'Sorry, I did not get that.' },
+      greeting: { id: 'Halo!' },
+      synonyms: { jakarta: ['jkt', 'Jakarta', 'dki'] },
+      languages: ['id', 'en'],
+    },
+    flows: [
+      {
+        id: 'ongkir-lanjut',
+        trigger: { entries: ['cek_ongkir', 'missing_intent'] },
+        steps: [{ id: 'done', say: { id: 'Ada lagi?' } }],
+      },
+    ],
+  };
+
+  it('keeps languages, answers, links suggestions, hands off, carries settings and flows, and reports the rest with places', () => {
+    const dir = out();
+    const w = writeMigration(dir, migration, 'nlu.yml', 'rasa');
+    const kb = loadKnowledge(dir);
+    expect(kb.entries.map((e) => e.id)).toEqual(['cek-ongkir', 'status-pesanan', 'cod', 'human-handoff']);
+    const ongkir = kb.entries[0];
+    expect(ongkir.questions).toEqual({ id: ['berapa ongkir ke bandung', 'ongkos kirimnya berapa kak'], en: ['how much is shipping'] });
+    expect(ongkir.answer).toEqual({ id: 'Ongkir dihitung saat checkout, Kak.', en: 'Shipping is computed at checkout.' });
+    // By source name and by one of the target's questions; an unknown one is reported.
+    expect(ongkir.suggest).toEqual(['status-pesanan', 'cod']);
+    // The same question under two entries stays with the first (tanya check would refuse it twice).
+    expect(kb.entries[1].questions.id).toEqual(['pesanan saya sampai mana']);
+    expect(kb.entries[1].answer?.id).toMatch(/^TODO: tulis jawaban untuk "status_pesanan"/);
+    expect(kb.entries[3]).toMatchObject({ action: 'handoff' });
+    expect(kb.settings).toMatchObject({
+      fallback: { id: 'Maaf, belum paham.', en: 'Sorry, I did not get that.' },
+      greeting: { id: 'Halo!' },
+      synonyms: { jakarta: ['jkt', 'dki'] },
+      defaultLanguage: 'id',
+      languages: ['id', 'en'],
+    });
+    expect(w).toMatchObject({ entries: 4, placeholders: 1, flows: 1 });
+
+    const flows = checkFlows(join(dir, 'flows'), kb);
+    expect(flows.problems).toEqual([]);
+    expect(flows.flows[0].trigger.entries).toEqual(['cek-ongkir']);
+
+    const report = readFileSync(w.report, 'utf8');
+    expect(report).toContain('data/nlu.yml:9: entry "status-pesanan" ("status_pesanan")');
+    expect(report).toContain('data/nlu.yml:3: suggestion "no such thing" of "cek_ongkir" matches no imported entry');
+    expect(report).toContain('"Berapa ongkir ke Bandung?" of "status_pesanan" is also an example of entry "cek-ongkir"');
+    expect(report).toContain('"empty": no questions');
+    expect(report).toContain('flow "ongkir-lanjut": trigger "missing_intent" names no imported entry');
+    expect(report.match(/regex "order_id"/g)).toHaveLength(1);
+
+    const checked = checkKnowledge([dir]);
+    expect(checked.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(qualityWarnings(kb).filter((p) => p.severity === 'error')).toEqual([]);
+    expect(qualityWarnings(kb).some((p) => p.message.includes('entry "status-pesanan" has no answer yet'))).toBe(true);
+  });
+
+  it('writes no flows folder when there are none', () => {
+    const dir = out();
+    writeMigration(dir, { entries: [{ name: 'x', questions: ['apa itu x'], answer: 'X.' }], unsupported: [] }, 'faq.csv', 'csv');
+    expect(existsSync(join(dir, 'flows'))).toBe(false);
+    expect(loadKnowledge(dir).entries).toHaveLength(1);
+  });
+});
