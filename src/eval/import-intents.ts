@@ -1,6 +1,6 @@
 import { placeholderAnswer } from '../knowledge/placeholder';
 import { writeFaqFiles } from '../importers/write-faq';
-import { LanguageDetector } from '../matching/language';
+import { LanguageDetector, languagesOf } from '../matching/language';
 import { foldText } from '../matching/normalize';
 import { entryIdForLabel, type LabelledMessage } from './labelled-file';
 
@@ -32,7 +32,9 @@ const detector = new LanguageDetector([], []);
  * questions (sorted into Indonesian and English), a placeholder answer for editors to write.
  */
 export function importIntents(rows: readonly LabelledMessage[], options: ImportOptions = {}): ImportResult {
-  const byId = new Map<string, { label: string; id: string[]; en: string[]; seen: Set<string> }>();
+  const byId = new Map<string, { label: string; texts: string[]; seen: Set<string> }>();
+  // The same question under two labels would be an error in `tanya check`: the first label keeps it.
+  const owner = new Map<string, string>();
   let skippedNull = 0;
   let skippedOverLimit = 0;
   let skippedDuplicate = 0;
@@ -45,12 +47,15 @@ export function importIntents(rows: readonly LabelledMessage[], options: ImportO
     const id = entryIdForLabel(row.intent);
     let entry = byId.get(id);
     if (!entry) {
-      entry = { label: row.intent, id: [], en: [], seen: new Set() };
+      entry = { label: row.intent, texts: [], seen: new Set() };
       byId.set(id, entry);
     }
     const text = row.text.trim();
-    const key = text.toLowerCase();
-    if (!text || entry.seen.has(key)) {
+    const key = foldText(text)
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim();
+    const first = owner.get(key);
+    if (!text || !key || entry.seen.has(key) || (first !== undefined && first !== id)) {
       skippedDuplicate++;
       return;
     }
@@ -59,19 +64,27 @@ export function importIntents(rows: readonly LabelledMessage[], options: ImportO
       return;
     }
     entry.seen.add(key);
-    const words = foldText(text)
-      .split(/[^\p{L}\p{N}]+/u)
-      .filter(Boolean);
-    (detector.detect(words, 'id') === 'en' ? entry.en : entry.id).push(text);
+    owner.set(key, id);
+    entry.texts.push(text);
   });
   options.onProgress?.(rows.length, rows.length);
-  const entries = [...byId.entries()].map(([id, e]) => ({
-    id,
+  const all = [...byId.values()].flatMap((e) => e.texts);
+  const languages = languagesOf(
+    detector,
+    all.map((t) =>
+      foldText(t)
+        .split(/[^\p{L}\p{N}]+/u)
+        .filter(Boolean),
+    ),
+  );
+  let k = 0;
+  const entries = [...byId.entries()].map(([id, e]) => {
+    const questions = { id: [] as string[], en: [] as string[] };
+    for (const text of e.texts) questions[languages[k++]].push(text);
     // No title: a label such as "card_arrival" reads badly in choices and adds noise to
     // matching; choices show the first example question instead.
-    questions: { id: e.id, en: e.en },
-    answer: placeholderAnswer(e.label),
-  }));
+    return { id, questions, answer: placeholderAnswer(e.label) };
+  });
   return { entries, rows: rows.length, skippedNull, skippedOverLimit, skippedDuplicate };
 }
 

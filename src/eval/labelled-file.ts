@@ -40,6 +40,10 @@ function parseJsonLines(file: string, content: string): LabelledMessage[] {
   return out;
 }
 
+/** Column names of labelled-example files as datasets name them (banking77: text,category). */
+const TEXT_COLUMNS = ['text', 'utterance', 'query', 'sentence', 'question', 'pertanyaan', 'kalimat'];
+const INTENT_COLUMNS = ['intent', 'label', 'category', 'kategori', 'class', 'topic'];
+
 function parseCsv(file: string, content: string): LabelledMessage[] {
   let rows: Record<string, string>[];
   try {
@@ -52,10 +56,20 @@ function parseCsv(file: string, content: string): LabelledMessage[] {
   } catch (error) {
     throw new LabelledFileError(file, 1, `not valid CSV (${error instanceof Error ? error.message : String(error)})`);
   }
-  if (rows.length > 0 && (!('text' in rows[0]) || !('intent' in rows[0]))) {
-    throw new LabelledFileError(file, 1, 'the CSV needs a header row with "text" and "intent" columns');
+  const header = rows.length > 0 ? Object.keys(rows[0]) : [];
+  const textColumn = TEXT_COLUMNS.find((c) => header.includes(c));
+  const intentColumn = INTENT_COLUMNS.find((c) => header.includes(c));
+  if (rows.length > 0 && (textColumn === undefined || intentColumn === undefined)) {
+    throw new LabelledFileError(
+      file,
+      1,
+      `the CSV needs a header row with a text column (${TEXT_COLUMNS.join(', ')}) and a label column (${INTENT_COLUMNS.join(', ')}); found: ${header.join(', ')}`,
+    );
   }
-  return rows.map((row, i) => toMessage(file, i + 2, { text: row.text, intent: row.intent ? row.intent : null }));
+  return rows.map((row, i) => {
+    const intent = intentColumn !== undefined ? row[intentColumn] : undefined;
+    return toMessage(file, i + 2, { text: textColumn !== undefined ? row[textColumn] : undefined, intent: intent ? intent : null });
+  });
 }
 
 function toMessage(file: string, line: number, value: unknown): LabelledMessage {

@@ -104,6 +104,20 @@ function idFor(name: string, taken: Set<string>): string {
   return id;
 }
 
+/**
+ * References another tool fills in at run time: Dialogflow parameters (`$order_id`,
+ * `#context.param`) and Rasa slots (`{name}`); Tanya's own `{bot}` and `{shop}` are not among them.
+ * "US$5" and "Rp$" are money, not references.
+ */
+function unfilledReferences(text: string): string[] {
+  const found = new Set<string>();
+  for (const m of text.matchAll(/(?<![\p{L}\p{N}])\$[A-Za-z_][\w.-]*/gu)) found.add(m[0].replace(/[.-]+$/, ''));
+  // A context parameter has a dot ("#order.id"); a hashtag ("#HarbolnasNusa") is just text.
+  for (const m of text.matchAll(/(?<![\p{L}\p{N}])#[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*/gu)) found.add(m[0]);
+  for (const m of text.matchAll(/\{([A-Za-z_]\w*)\}/g)) if (m[1] !== 'bot' && m[1] !== 'shop') found.add(m[0]);
+  return [...found];
+}
+
 const placeText = (place: SourcePlace | undefined): string => (place ? `${place.file}${place.line !== undefined ? `:${place.line}` : ''}: ` : '');
 
 export interface WrittenKnowledge {
@@ -198,6 +212,17 @@ export function writeMigration(outDir: string, migration: Migration, source: str
       if (given) answers[guessLanguage(given)] = given;
       if (e.answers?.id?.trim()) answers.id = e.answers.id.trim();
       if (e.answers?.en?.trim()) answers.en = e.answers.en.trim();
+      // An answer that needs the other tool to fill something in ("$JalurPendaftaran", "{name}")
+      // would reach customers half written: it is kept for the editor behind "TODO", never sent.
+      for (const lang of ['id', 'en'] as const) {
+        const text = answers[lang];
+        const unfilled = text === undefined ? [] : unfilledReferences(text);
+        if (text !== undefined && unfilled.length > 0) {
+          answers[lang] =
+            `TODO: ${unfilled.join(', ')} ${unfilled.length === 1 ? 'is' : 'are'} filled in by ${tool}, not by Tanya; rewrite this answer: ${text}`;
+          if (lang === 'id' || answers.id === undefined) todo.push(`${placeText(e.from)}entry "${id}" ("${e.name}"): its answer uses ${unfilled.join(', ')}`);
+        }
+      }
       if (answers.id !== undefined) entry.answer = { id: answers.id, ...(answers.en !== undefined ? { en: answers.en } : {}) };
       else if (answers.en !== undefined) entry.answer = { id: answers.en, en: answers.en };
       else {

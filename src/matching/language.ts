@@ -48,3 +48,20 @@ export class LanguageDetector {
     return fallback;
   }
 }
+
+/**
+ * The language of each text of one collection (an imported file): a text's own words decide where
+ * they can; a text they leave undecided ("Bye dude", "ok thanks") takes the language most of the
+ * decided texts of the collection are in, so an English file does not put its short lines under
+ * Indonesian.
+ */
+export function languagesOf(detector: LanguageDetector, texts: readonly (readonly string[])[]): Language[] {
+  const decided = texts.map((words) => {
+    const asId = detector.detect(words, 'id');
+    return asId === detector.detect(words, 'en') ? asId : undefined;
+  });
+  const en = decided.filter((l) => l === 'en').length;
+  const id = decided.filter((l) => l === 'id').length;
+  const usual: Language = en > id ? 'en' : 'id';
+  return decided.map((l) => l ?? usual);
+}

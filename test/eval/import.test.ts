@@ -19,6 +19,30 @@ describe('tanya import intents', () => {
     expect(shipping.answer.id).toMatch(/^TODO: tulis jawaban/);
   });
 
+  it('reads dataset CSVs as they are named (text,category), keeps a question under its first label only, and files short lines by the language of the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tanya-labelled-'));
+    const file = join(dir, 'train.csv');
+    writeFileSync(
+      file,
+      [
+        'text,category',
+        'How do I top up my card?,top_up',
+        'Where is my new card arriving?,card_arrival',
+        'How do I top up my card?,top_up_failed',
+        'why did my top up fail,top_up_failed',
+        'ok card?,card_arrival',
+      ].join('\n'),
+    );
+    const result = importIntents(readLabelledFile(file));
+    expect(result.entries.map((e) => e.id)).toEqual(['top_up', 'card_arrival', 'top_up_failed']);
+    expect(result.entries[2].questions.en).toEqual(['why did my top up fail']);
+    expect(result.skippedDuplicate).toBe(1);
+    // "ok card?" decides nothing by itself; the file is English, so it goes under en.
+    expect(result.entries[1].questions).toEqual({ id: [], en: ['Where is my new card arriving?', 'ok card?'] });
+    writeFileSync(file, 'sentence,foo\nhalo,x\n');
+    expect(() => readLabelledFile(file)).toThrow(/train\.csv:1: the CSV needs a header row with a text column \(text, utterance.*found: sentence, foo/);
+  });
+
   it('keeps the first N examples of each label with --per-intent', () => {
     const result = importIntents(readLabelledFile(fixture('shop.jsonl')), { perIntent: 1 });
     expect(result.entries.map((e) => [...e.questions.id, ...e.questions.en])).toEqual([

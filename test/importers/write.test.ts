@@ -84,6 +84,32 @@ describe('writing an import', () => {
     expect(qualityWarnings(kb).some((p) => p.message.includes('entry "status-pesanan" has no answer yet'))).toBe(true);
   });
 
+  it('never lets a value the other tool would fill in reach a customer: such answers become TODO, hashtags and money stay', () => {
+    const dir = out();
+    writeMigration(
+      dir,
+      {
+        entries: [
+          { name: 'jalur', questions: ['info jalur pendaftaran'], answer: 'Berikut informasi mengenai $JalurPendaftaran.' },
+          { name: 'nama', questions: ['siapa nama saya'], answers: { en: 'Hi {customer_name}!' } },
+          { name: 'promo', questions: ['ada promo apa'], answer: 'Ikuti #HarbolnasNusa, diskon sampai US$5.' },
+        ],
+        unsupported: [],
+      },
+      'agent',
+      'dialogflow',
+    );
+    const kb = loadKnowledge(dir);
+    expect(kb.entries[0].answer?.id).toMatch(/^TODO: \$JalurPendaftaran is filled in by dialogflow, not by Tanya; rewrite this answer: Berikut/);
+    expect(kb.entries[1].answer?.en).toMatch(/^TODO: \{customer_name\} is filled in/);
+    expect(kb.entries[2].answer?.id).toBe('Ikuti #HarbolnasNusa, diskon sampai US$5.');
+    expect(
+      qualityWarnings(kb)
+        .filter((w) => w.message.includes('has no answer yet'))
+        .map((w) => w.message.slice(0, 14)),
+    ).toEqual(['entry "jalur" ', 'entry "nama" h']);
+  });
+
   it('writes no flows folder when there are none', () => {
     const dir = out();
     writeMigration(dir, { entries: [{ name: 'x', questions: ['apa itu x'], answer: 'X.' }], unsupported: [] }, 'faq.csv', 'csv');
