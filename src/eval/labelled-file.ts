@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
+import { checkImportFile, readImportFile } from '../importers/import-files';
 
 /** One labelled customer message; `intent` null means the bot should not answer it. */
 export interface LabelledMessage {
@@ -21,7 +21,10 @@ export class LabelledFileError extends Error {
  * extension; `.csv` is CSV, anything else JSON Lines. An empty CSV intent cell means null.
  */
 export function readLabelledFile(path: string): LabelledMessage[] {
-  const content = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
+  // Read like an import: an ordinary file within the size limit (a FIFO would block forever).
+  const content = readImportFile(checkImportFile(path, path, 'name the labelled file itself'))
+    .toString('utf8')
+    .replace(/^\uFEFF/, '');
   return path.toLowerCase().endsWith('.csv') ? parseCsv(path, content) : parseJsonLines(path, content);
 }
 

@@ -2,6 +2,7 @@ import { foldText } from '../matching/normalize';
 import type { Lang } from './dialogflow-followups';
 import { asArray, asObject, asString } from './dialogflow-messages';
 import { parseExportJson, type ExportFiles } from './dialogflow-source';
+import { NoteBudget } from './import-files';
 import type { MigrationNote } from './migrate';
 
 /** The agent-wide parts of a Dialogflow ES export: its languages (agent.json) and entities. */
@@ -11,16 +12,23 @@ type Json = Readonly<Record<string, unknown>>;
 export const USERSAYS = /^intents\/(.+)_usersays_([a-z]{2,3}(?:[-_][a-z0-9]+)?)\.json$/i;
 export const ENTRIES = /^entities\/(.+)_entries_([a-z]{2,3}(?:[-_][a-z0-9]+)?)\.json$/i;
 
-/** Notes in the order they were found, each once. */
+/** Notes in the order they were found, each once, within the notes budget of an import. */
 export class Notes {
   readonly list: MigrationNote[] = [];
   private readonly seen = new Set<string>();
+  private readonly budget = new NoteBudget();
 
-  add(file: string | undefined, message: string): void {
-    const key = `${file ?? ''}\u0000${message}`;
+  add(file: string | undefined, message: string, line?: number): void {
+    if (!this.budget.fits(message)) {
+      const leftOut = this.budget.leftOutOnce();
+      if (leftOut) this.list.push({ message: leftOut });
+      return;
+    }
+    const key = `${file ?? ''}\u0000${line ?? ''}\u0000${message}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
-    this.list.push({ ...(file ? { place: { file } } : {}), message });
+    this.budget.charge(message);
+    this.list.push({ ...(file ? { place: { file, ...(line ? { line } : {}) } } : {}), message });
   }
 }
 
@@ -66,7 +74,10 @@ export interface AgentLanguages {
 }
 
 export function agentLanguages(exp: ExportFiles, notes: Notes): AgentLanguages {
-  const agent = exp.files.has('agent.json') ? asObject(parseExportJson(exp, 'agent.json')) : undefined;
+  const raw = exp.files.has('agent.json') ? parseExportJson(exp, 'agent.json') : undefined;
+  const agent = asObject(raw);
+  if (raw !== undefined && agent === undefined)
+    notes.add('agent.json', `agent.json holds ${jsonKind(raw)}, not an agent's settings (an object); its languages are not read`);
   const fileCodes = [...exp.files.keys()].flatMap((f) => {
     const m = USERSAYS.exec(f);
     return m ? [m[2].toLowerCase()] : [];
@@ -95,7 +106,8 @@ export function agentLanguages(exp: ExportFiles, notes: Notes): AgentLanguages {
 
 /** Entities: synonyms of list entities → settings.synonyms; regexp and composite entities → notes. */
 export function readEntities(exp: ExportFiles, notes: Notes): Record<string, string[]> {
-  const synonyms: Record<string, string[]> = {};
+  // A Map, not an object: an entity value such as "__proto__" is data, not a property to look up.
+  const synonyms = new Map<string, { list: string[]; folded: Set<string> }>();
   const meta = new Map<string, Json>();
   for (const f of exp.files.keys()) {
     const m = /^entities\/([^/]+)\.json$/.exec(f);
@@ -125,9 +137,26 @@ export function readEntities(exp: ExportFiles, notes: Notes): Record<string, str
         .flatMap((s) => (typeof s === 'string' && s.trim() ? [s.trim()] : []))
         .filter((s) => foldText(s) !== foldText(value));
       if (others.length === 0) continue;
-      const list = (synonyms[value] ??= []);
-      for (const s of others) if (!list.some((x) => foldText(x) === foldText(s))) list.push(s);
+      let known = synonyms.get(value);
+      if (!known) {
+        known = { list: [], folded: new Set() };
+        synonyms.set(value, known);
+      }
+      // A set of folded words: comparing each new one with every earlier one was quadratic.
+      for (const s of others) {
+        const key = foldText(s);
+        if (known.folded.has(key)) continue;
+        known.folded.add(key);
+        known.list.push(s);
+      }
     }
   }
-  return synonyms;
+  return Object.fromEntries([...synonyms].map(([value, { list }]) => [value, list]));
+}
+
+/** What a JSON value is, for a message: "a list", "a number" … */
+export function jsonKind(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (value === null) return 'null';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }

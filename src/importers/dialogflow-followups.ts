@@ -1,5 +1,6 @@
 import { foldText } from '../matching/normalize';
 import type { PerLanguage } from './migrate';
+import { UniqueIds } from './unique-ids';
 
 /**
  * Dialogflow follow-up intents ("Order - yes", "Order - no", "Order - fallback") only match right
@@ -160,14 +161,20 @@ function optionOf(node: FlowNode, languages: readonly Lang[]): { value: string; 
 
 /** Unique values and labels: the customer answers by label or number, so two alike would be ambiguous. */
 function distinct(options: { value: string; label: Localized; node?: FlowNode }[]): Option[] {
-  const values = new Set<string>();
+  const values = new UniqueIds();
   const labels = new Set<string>();
+  // Label → the number to try next: many options with one label stay linear.
+  const nextNumber = new Map<string, number>();
   return options.map((o) => {
-    let value = o.value;
-    for (let n = 2; values.has(value); n++) value = `${o.value}-${n}`;
-    values.add(value);
+    const value = values.take(o.value);
     let lab = o.label;
-    for (let n = 2; labels.has(foldText(lab.id)); n++) lab = { id: `${o.label.id} (${n})`, ...(o.label.en ? { en: `${o.label.en} (${n})` } : {}) };
+    if (labels.has(foldText(lab.id))) {
+      let n = nextNumber.get(o.label.id) ?? 2;
+      const numbered = (k: number): Localized => ({ id: `${o.label.id} (${k})`, ...(o.label.en ? { en: `${o.label.en} (${k})` } : {}) });
+      while (labels.has(foldText(numbered(n).id))) n++;
+      lab = numbered(n);
+      nextNumber.set(o.label.id, n + 1);
+    }
     labels.add(foldText(lab.id));
     return { ...o, value, label: lab };
   });
@@ -253,10 +260,6 @@ export function buildFollowUpFlow(root: FlowNode, flowId: string, languages: rea
 }
 
 /** A flow id from a name: lower case, "-" between words, unique among `taken`. */
-export function flowIdFor(name: string, taken: Set<string>): string {
-  const base = slug(name) || 'follow-up';
-  let id = base;
-  for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
-  taken.add(id);
-  return id;
+export function flowIdFor(name: string, taken: UniqueIds): string {
+  return taken.take(slug(name) || 'follow-up');
 }

@@ -2,7 +2,7 @@ import { foldText } from '../matching/normalize';
 import type { Lang } from './dialogflow-followups';
 import { asArray, asObject, asString, onlyParameters, parameterReferences, readReply, type Choice, type ReplyParts } from './dialogflow-messages';
 import { parseExportJson, type ExportFiles } from './dialogflow-source';
-import { tanyaLanguage, USERSAYS, type AgentLanguages, type Notes } from './dialogflow-agent';
+import { jsonKind, tanyaLanguage, USERSAYS, type AgentLanguages, type Notes } from './dialogflow-agent';
 import type { PerLanguage } from './migrate';
 
 /** Dialogflow ES intents: reading one from its files, and what its responses amount to. */
@@ -17,8 +17,19 @@ const HANDOFF_PATTERNS: readonly RegExp[] = [
   /\bcustomer (service|support|care)\b/,
   /^(cs|operator|agent|admin|petugas)( request)?$/,
   /\b(operator|agent|cs|admin|petugas) request\b/,
-  /\b(talk|speak|chat|connect|request|contact|hubungi|bicara|ngobrol|minta|sambungkan|panggil)\b.*\b(operator|agent|cs|admin|person|petugas|manusia|human)\b/,
 ];
+
+// "talk … operator": a verb, then later a person. As one regex (verb\b.*\bperson) each verb would
+// scan to the end of the text again, quadratic in a long name; the first verb is all that matters.
+const HANDOFF_VERB = /\b(talk|speak|chat|connect|request|contact|hubungi|bicara|ngobrol|minta|sambungkan|panggil)\b/;
+const HANDOFF_PERSON = /\b(operator|agent|cs|admin|person|petugas|manusia|human)\b/g;
+
+function asksForPerson(folded: string): boolean {
+  const verb = HANDOFF_VERB.exec(folded);
+  if (!verb) return false;
+  HANDOFF_PERSON.lastIndex = verb.index + verb[0].length;
+  return HANDOFF_PERSON.test(folded);
+}
 
 function looksLikeHandoff(...names: string[]): boolean {
   return names.some((n) => {
@@ -26,7 +37,7 @@ function looksLikeHandoff(...names: string[]): boolean {
       .replace(/[._\-/]+/g, ' ')
       .replace(/\s+/g, ' ')
       .trim();
-    return folded !== '' && HANDOFF_PATTERNS.some((p) => p.test(folded));
+    return folded !== '' && (HANDOFF_PATTERNS.some((p) => p.test(folded)) || asksForPerson(folded));
   });
 }
 
@@ -82,9 +93,16 @@ function readPhrases(value: unknown, file: string, notes: Notes): string[] {
   return out;
 }
 
+/** The keys of the phrases already in a list: kept between calls, as an intent's phrases may come from many files. */
+const phraseKeys = new WeakMap<string[], Set<string>>();
+
 const addPhrases = (into: Partial<Record<Lang, string[]>>, lang: Lang, phrases: readonly string[]): void => {
   const list = (into[lang] ??= []);
-  const seen = new Set(list.map(phraseKey));
+  let seen = phraseKeys.get(list);
+  if (!seen) {
+    seen = new Set(list.map(phraseKey));
+    phraseKeys.set(list, seen);
+  }
   for (const p of phrases) {
     const key = phraseKey(p);
     if (seen.has(key)) continue;
@@ -92,6 +110,19 @@ const addPhrases = (into: Partial<Record<Lang, string[]>>, lang: Lang, phrases: 
     list.push(p);
   }
 };
+
+const ranks = new WeakMap<AgentLanguages, Map<string, number>>();
+
+/** Each language code of the agent → its place in the agent's list (first place when listed twice). */
+function codeRanks(langs: AgentLanguages): Map<string, number> {
+  let rank = ranks.get(langs);
+  if (!rank) {
+    rank = new Map();
+    for (const [i, c] of langs.codes.entries()) if (!rank.has(c)) rank.set(c, i);
+    ranks.set(langs, rank);
+  }
+  return rank;
+}
 
 /** Messages of one intent grouped by Tanya language, one Dialogflow locale per language. */
 function messagesByLanguage(raw: Json, langs: AgentLanguages, skippedLocales: Set<string>): Partial<Record<Lang, Json[]>> {
@@ -105,7 +136,11 @@ function messagesByLanguage(raw: Json, langs: AgentLanguages, skippedLocales: Se
     const mine = messages.filter((m) => tanyaLanguage(asString(m.lang) ?? asString(m.languageCode) ?? langs.defaultCode) === lang);
     const codeOf = (m: Json): string => (asString(m.lang) ?? asString(m.languageCode) ?? langs.defaultCode).toLowerCase();
     const present = [...new Set(mine.map(codeOf))];
-    const preferred = langs.codes.find((c) => present.includes(c)) ?? present[0];
+    // The present code that comes first in the agent's list (looked up, not searched: the list may be long).
+    const rank = codeRanks(langs);
+    let preferred: string | undefined;
+    for (const c of present) if (rank.has(c) && (preferred === undefined || (rank.get(c) ?? 0) < (rank.get(preferred) ?? 0))) preferred = c;
+    preferred ??= present[0];
     for (const c of present) if (c !== preferred) skippedLocales.add(`${c} (${lang} answers come from "${preferred}")`);
     const chosen = mine.filter((m) => codeOf(m) === preferred);
     if (chosen.length > 0) byLang[lang] = chosen;
@@ -118,25 +153,42 @@ export function phraseFiles(paths: Iterable<string>): Map<string, { file: string
   const out = new Map<string, { file: string; code: string }[]>();
   for (const file of paths) {
     const m = USERSAYS.exec(file);
-    if (m) out.set(m[1], [...(out.get(m[1]) ?? []), { file, code: m[2] }]);
+    if (!m) continue;
+    const list = out.get(m[1]);
+    if (list) list.push({ file, code: m[2] });
+    else out.set(m[1], [{ file, code: m[2] }]);
   }
   return out;
 }
 
-/** Everything about one intent: `phrases` is `phraseFiles` of the export. */
+/**
+ * Everything about one intent: `phrases` is `phraseFiles` of the export. Undefined, with a note,
+ * when the file holds no intent (a list or a number where Dialogflow writes an object).
+ */
 export function readIntent(
   exp: ExportFiles,
   file: string,
   context: { langs: AgentLanguages; phrases: ReadonlyMap<string, readonly { file: string; code: string }[]>; notes: Notes; skippedLocales: Set<string> },
-): Intent {
+): Intent | undefined {
   const { langs, notes, skippedLocales } = context;
-  const raw = asObject(parseExportJson(exp, file)) ?? {};
+  const json = parseExportJson(exp, file);
+  const raw = asObject(json);
+  if (raw === undefined) {
+    notes.add(
+      file,
+      `not an intent: the file holds ${jsonKind(json)}, where Dialogflow writes an object with the intent's name and responses; skipped (export the agent again)`,
+    );
+    return undefined;
+  }
   const stem = file.slice('intents/'.length, -'.json'.length);
   const name = asString(raw.name)?.trim() ?? stem;
   const phrases: Partial<Record<Lang, string[]>> = {};
   for (const { file: f, code } of [...(context.phrases.get(stem) ?? [])].sort((a, b) => a.file.localeCompare(b.file))) {
     const lang = tanyaLanguage(code);
-    if (lang) addPhrases(phrases, lang, readPhrases(parseExportJson(exp, f), f, notes));
+    if (!lang) continue;
+    const said = parseExportJson(exp, f);
+    if (!Array.isArray(said)) notes.add(f, `the file holds ${jsonKind(said)}, where Dialogflow writes a list of training phrases; none read from it`);
+    addPhrases(phrases, lang, readPhrases(said, f, notes));
   }
   // Older exports keep the phrases inside the intent ("userSays"), in the agent's default language.
   const inline = asArray(raw.userSays);
@@ -178,13 +230,17 @@ export function answersOf(intent: Intent, notes: Notes): PerLanguage<string> {
           onlyParameters(answer) ? 'the answer is nothing else, so it is left as TODO' : `rewrite the answer without ${refs.length > 1 ? 'them' : 'it'}`
         }`,
       );
-    if (!onlyParameters(answer)) out[lang] = answer;
+    if (onlyParameters(answer)) continue;
+    // With webhook fulfilment, Dialogflow sends this text only when the webhook fails ("Webhook
+    // Failed" in many agents): kept for the editor behind TODO, never sent as the answer.
+    out[lang] =
+      intent.raw.webhookUsed === true ? `TODO: in Dialogflow the webhook wrote this answer; the text it had for when the webhook fails was: ${answer}` : answer;
   }
   return out;
 }
 
 /** Notes on what an intent's responses and settings had that Tanya does not carry over. */
-export function noteResponses(intent: Intent, notes: Notes, platformText: Map<string, string[]>): void {
+export function noteResponses(intent: Intent, notes: Notes, platformText: Map<string, Set<string>>): void {
   const { file, name, raw } = intent;
   for (const [lang, reply] of Object.entries(intent.replies) as [Lang, ReplyParts][]) {
     for (const v of reply.variations)
@@ -195,7 +251,11 @@ export function noteResponses(intent: Intent, notes: Notes, platformText: Map<st
           .map((t) => `"${short(t)}"`)
           .join('; ')}`,
       );
-    if (reply.fromPlatform) platformText.set(reply.fromPlatform, [...new Set([...(platformText.get(reply.fromPlatform) ?? []), name])]);
+    if (reply.fromPlatform) {
+      const names = platformText.get(reply.fromPlatform);
+      if (names) names.add(name);
+      else platformText.set(reply.fromPlatform, new Set([name]));
+    }
     for (const l of reply.links)
       notes.add(file, `"${name}": link button "${short(l.label, 60)}" (${l.url}) not imported; put the link into the answer if it is needed`);
     for (const d of reply.dropped) notes.add(file, `"${name}": ${d} not imported (only text and buttons are)`);
@@ -218,29 +278,40 @@ export function noteResponses(intent: Intent, notes: Notes, platformText: Map<st
 
 /** Picks the suggestion a button stands for: the intent whose phrase (or name) it sends, else its label. */
 export class ChoiceResolver {
-  private readonly byPhrase = new Map<string, Set<Intent>>();
+  /** Phrase key → the intents that have it, and the same grouped by their parent (looked up, never filtered per button). */
+  private readonly byPhrase = new Map<string, { readonly all: Set<Intent>; readonly byParent: Map<Intent, Intent[]> }>();
 
-  constructor(intents: readonly Intent[]) {
+  constructor(intents: readonly Intent[], parentOf: (i: Intent) => Intent | undefined) {
     for (const intent of intents) {
+      const parent = parentOf(intent);
       for (const p of [...allPhrases(intent), intent.name]) {
         const key = phraseKey(p);
         if (!key) continue;
-        const set = this.byPhrase.get(key) ?? new Set<Intent>();
-        set.add(intent);
-        this.byPhrase.set(key, set);
+        let found = this.byPhrase.get(key);
+        if (!found) {
+          found = { all: new Set(), byParent: new Map() };
+          this.byPhrase.set(key, found);
+        }
+        if (found.all.has(intent)) continue;
+        found.all.add(intent);
+        if (!parent) continue;
+        const siblings = found.byParent.get(parent);
+        if (siblings) siblings.push(intent);
+        else found.byParent.set(parent, [intent]);
       }
     }
   }
 
   /**
-   * The intent a button leads to: the one intent that has its text as a phrase, or, when several
-   * have ("Polisi" under every city), the one among the follow-ups of the intent showing it.
+   * The intent a button of `shownBy` leads to: the one intent that has its text as a phrase, or,
+   * when several have ("Polisi" under every city), the one among the follow-ups of `shownBy`.
    */
-  target(choice: Choice, isFollowUp: (i: Intent) => boolean): Intent | undefined {
+  target(choice: Choice, shownBy: Intent): Intent | undefined {
     for (const text of [choice.sends, choice.label]) {
-      const all = [...(this.byPhrase.get(phraseKey(text)) ?? [])];
-      const mine = all.filter(isFollowUp);
-      if (all.length === 1) return all[0];
+      const found = this.byPhrase.get(phraseKey(text));
+      if (!found) continue;
+      if (found.all.size === 1) return found.all.values().next().value;
+      const mine = found.byParent.get(shownBy) ?? [];
       if (mine.length === 1) return mine[0];
     }
     return undefined;

@@ -85,8 +85,12 @@ class Collector {
     if (u) this.links.push({ label: asString(label)?.trim() ?? u, url: u });
   }
 
+  private readonly droppedSet = new Set<string>();
+
   drop(what: string): void {
-    if (!this.dropped.includes(what)) this.dropped.push(what);
+    if (this.droppedSet.has(what)) return;
+    this.droppedSet.add(what);
+    this.dropped.push(what);
   }
 }
 
@@ -318,7 +322,7 @@ export function readReply(messages: readonly Json[]): ReplyParts {
     variations: texts.filter((v) => v.length > 1),
     ...(platform && chosen ? { fromPlatform: platform } : {}),
     choices,
-    links: into.links.filter((l, i) => into.links.findIndex((o) => o.url === l.url) === i),
+    links: firstPerUrl(into.links),
     dropped: into.dropped,
     handoff: into.handoff,
   };
@@ -330,11 +334,60 @@ export function parameterReferences(text: string): string[] {
   return [...new Set(refs)];
 }
 
-/** True when the text is nothing but parameter references (and punctuation): no answer of its own. */
+/** Each URL's first link (a set, not a search per link: thousands of links stay linear). */
+function firstPerUrl(links: readonly Link[]): Link[] {
+  const seen = new Set<string>();
+  return links.filter((l) => {
+    if (seen.has(l.url)) return false;
+    seen.add(l.url);
+    return true;
+  });
+}
+
+interface RefNode {
+  readonly next: Map<string, RefNode>;
+  /** The place in the reference list of the reference ending here, if one does. */
+  order?: number;
+}
+
+/**
+ * True when the text is nothing but parameter references (and punctuation): no answer of its own.
+ *
+ * What is left once every occurrence of each reference is cut out, the first reference first.
+ * Done in one pass rather than one `split` per reference (quadratic with thousands of them): a
+ * reference starts with "$" or "#" and holds no other, so two occurrences only meet when they
+ * start at the same sign, and there the one earlier in the list is the one cut. A trie of the
+ * references finds, at each sign, every reference starting there.
+ */
 export function onlyParameters(text: string): boolean {
   const refs = parameterReferences(text);
   if (refs.length === 0) return false;
-  let rest = text;
-  for (const r of refs) rest = rest.split(r).join(' ');
+  const root: RefNode = { next: new Map() };
+  refs.forEach((ref, order) => {
+    let node = root;
+    for (const c of ref) {
+      let child = node.next.get(c);
+      if (!child) {
+        child = { next: new Map() };
+        node.next.set(c, child);
+      }
+      node = child;
+    }
+    node.order ??= order;
+  });
+  const cut = new Uint8Array(text.length);
+  for (let start = 0; start < text.length; start++) {
+    const c = text[start];
+    if (c !== '$' && c !== '#') continue;
+    let best: { order: number; end: number } | undefined;
+    let node: RefNode | undefined = root;
+    for (let i = start; i < text.length && node; i++) {
+      node = node.next.get(text[i]);
+      if (node?.order !== undefined && (best === undefined || node.order < best.order)) best = { order: node.order, end: i + 1 };
+    }
+    if (best) cut.fill(1, start, best.end);
+  }
+  let rest = '';
+  for (let i = 0; i < text.length; i++) if (cut[i] === 0) rest += text[i];
   return !/[\p{L}\p{N}]/u.test(rest);
 }

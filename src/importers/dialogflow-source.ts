@@ -1,10 +1,26 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import AdmZip from 'adm-zip';
+import {
+  checkDeclaredSizes,
+  checkImportFile,
+  checkImportTotal,
+  checkJsonTexts,
+  decodeImportText,
+  entryPath,
+  MAX_FILE_BYTES,
+  MAX_TOTAL_BYTES,
+  readImportFile,
+  unpackEntry,
+  walkFolder,
+  zipEntries,
+} from './import-files';
+import type { MigrationNote } from './migrate';
 
 /**
  * The JSON files of a Dialogflow agent export, wherever they came from: a folder, or the .zip
- * the console downloads (which some people re-zip with one folder around it).
+ * the console downloads (which some people re-zip with one folder around it). Read with the
+ * limits of import-files.ts: a zip's entries are measured before they are unpacked, and are only
+ * ever read into memory (their names are keys, never paths written to).
  */
 export interface ExportFiles {
   /** What the user named, for messages. */
@@ -13,42 +29,57 @@ export interface ExportFiles {
   readonly files: ReadonlyMap<string, string>;
   /** Where a file is, for error messages: the real path, or "<zip>/<entry>". */
   readonly locate: (file: string) => string;
+  /** What reading the files found: links to folders not followed, bytes that are not UTF-8. */
+  readonly notes: readonly MigrationNote[];
 }
 
 /** Folders never part of an export: macOS zip metadata, version control, dependencies. */
 const SKIPPED_FOLDER = /(^|\/)(__MACOSX|\.git|node_modules)(\/|$)/;
 
-function collectFolder(dir: string): Map<string, string> {
+const AGAIN = 'download the export again from the Dialogflow ES console (Settings → Export and Import → Export as ZIP)';
+
+/** An export's text: bytes that are not UTF-8 are kept as "�" and noted. */
+function exportText(bytes: Uint8Array, shown: string, file: string, notes: MigrationNote[]): string {
+  const { text, note } = decodeImportText(bytes, shown);
+  if (note) notes.push({ place: { file, line: note.line }, message: note.message });
+  return text;
+}
+
+function collectFolder(dir: string, notes: MigrationNote[]): Map<string, string> {
+  const wanted = (name: string, path: string): boolean => !SKIPPED_FOLDER.test(path) && !name.startsWith('.');
+  const walk = walkFolder(dir, dir, {
+    folder: wanted,
+    file: (name, path) => wanted(name, path) && name.toLowerCase().endsWith('.json'),
+    advice: 'keep only the export’s own files in the folder',
+  });
+  for (const link of walk.linkedFolders)
+    notes.push({
+      place: { file: link },
+      message: 'a link to a folder, not followed (a link can lead back into the export forever); copy the files in instead',
+    });
+  const checked = walk.files.map(({ path, rel }) => ({ rel, file: checkImportFile(path, join(dir, rel), 'keep only the export’s own files in the folder') }));
+  checkImportTotal(
+    checked.map((c) => c.file),
+    dir,
+  );
   const files = new Map<string, string>();
-  const walk = (at: string, rel: string): void => {
-    for (const name of readdirSync(at)) {
-      const full = join(at, name);
-      const path = rel ? `${rel}/${name}` : name;
-      if (SKIPPED_FOLDER.test(path) || name.startsWith('.')) continue;
-      if (statSync(full).isDirectory()) walk(full, path);
-      else if (name.toLowerCase().endsWith('.json')) files.set(path, readFileSync(full, 'utf8'));
-    }
-  };
-  walk(dir, '');
+  for (const { rel, file } of checked) files.set(rel, exportText(readImportFile(file), file.shown, rel, notes));
   return files;
 }
 
-function collectZip(file: string): Map<string, string> {
-  let zip: AdmZip;
-  try {
-    zip = new AdmZip(file);
-  } catch (error) {
-    throw new Error(
-      `${file}: not a readable zip file (${error instanceof Error ? error.message : String(error)}); download the export again from the Dialogflow ES console (Settings → Export and Import → Export as ZIP)`,
-      { cause: error },
-    );
-  }
+function collectZip(path: string, notes: MigrationNote[]): Map<string, string> {
+  const bytes = readImportFile(checkImportFile(path, path, 'name the exported .zip or the folder it was unpacked into'));
+  const entries = zipEntries(bytes, path, AGAIN).filter((entry) => {
+    const name = entryPath(entry);
+    const base = name.split('/').pop() ?? '';
+    return !entry.isDirectory && !SKIPPED_FOLDER.test(name) && !base.startsWith('.') && base.toLowerCase().endsWith('.json');
+  });
+  // Only the JSON files are unpacked, so only they count.
+  checkDeclaredSizes(entries, path, { perEntry: MAX_FILE_BYTES, total: MAX_TOTAL_BYTES, advice: AGAIN });
   const files = new Map<string, string>();
-  for (const entry of zip.getEntries()) {
-    const path = entry.entryName.replace(/\\/g, '/');
-    const base = path.split('/').pop() ?? '';
-    if (entry.isDirectory || SKIPPED_FOLDER.test(path) || base.startsWith('.') || !base.toLowerCase().endsWith('.json')) continue;
-    files.set(path, entry.getData().toString('utf8'));
+  for (const entry of entries) {
+    const name = entryPath(entry);
+    files.set(name, exportText(unpackEntry(entry, path, AGAIN), `${path}/${name}`, name, notes));
   }
   return files;
 }
@@ -74,12 +105,14 @@ export function readExportFiles(path: string): ExportFiles {
   } catch {
     throw new Error(`${path}: no such file or folder; name the agent export (.zip) or the folder it was unpacked into`);
   }
-  const all = folder ? collectFolder(path) : collectZip(path);
+  const found: MigrationNote[] = [];
+  const all = folder ? collectFolder(path, found) : collectZip(path, found);
   const root = agentRoot([...all.keys()]);
   const files = new Map<string, string>();
   for (const [p, text] of all) if (p.startsWith(root)) files.set(p.slice(root.length), text);
   const locate = (file: string): string => (folder ? join(path, root, file) : `${path}/${root}${file}`);
-  return { source: path, files, locate };
+  const notes = found.map((n) => (n.place && n.place.file.startsWith(root) ? { ...n, place: { ...n.place, file: n.place.file.slice(root.length) } } : n));
+  return { source: path, files, locate, notes };
 }
 
 /** 1-based line and column of a character offset. */
@@ -95,8 +128,9 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
  */
 export function parseExportJson(exp: ExportFiles, file: string): unknown {
   const text = (exp.files.get(file) ?? '').replace(/^\uFEFF/, '');
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const lc = /\(line (\d+) column (\d+)\)/.exec(message);
@@ -114,6 +148,8 @@ export function parseExportJson(exp: ExportFiles, file: string): unknown {
       { cause: error },
     );
   }
+  checkJsonTexts(value, exp.locate(file));
+  return value;
 }
 
 /** Dialogflow CX exports have flows with pages and `entityTypes/`; ES exports have neither. */

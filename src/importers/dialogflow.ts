@@ -3,7 +3,10 @@ import { buildFollowUpFlow, flowIdFor, isGenericFollowUp, optionRank, type FlowN
 import { allPhrases, answersOf, ChoiceResolver, noteResponses, phraseFiles, readIntent, type Intent } from './dialogflow-intents';
 import { asArray, asObject } from './dialogflow-messages';
 import { isDialogflowCx, readExportFiles, type ExportFiles } from './dialogflow-source';
+import { LanguageDetector } from '../matching/language';
+import { foldText } from '../matching/normalize';
 import type { MigratedEntry, MigratedSettings, Migration, PerLanguage } from './migrate';
+import { UniqueIds } from './unique-ids';
 
 /**
  * Dialogflow ES agent exports (the folder, or the .zip from Settings → Export and Import):
@@ -35,6 +38,7 @@ function readIntents(exp: ExportFiles, intentFiles: readonly string[], langs: Ag
   for (const [i, file] of intentFiles.entries()) {
     if (i % 50 === 0) options.onProgress?.(i, intentFiles.length);
     const intent = readIntent(exp, file, context);
+    if (intent === undefined) continue;
     if (asObject(intent.raw)?.priority === -1) notes.add(file, `"${intent.name}" is switched off in Dialogflow (priority "Ignore"); not imported`);
     else intents.push(intent);
   }
@@ -57,7 +61,12 @@ class IntentTree {
     for (const i of intents) {
       const parent = this.parentOf(i);
       if (i.parentId && !parent) notes.add(i.file, `"${i.name}" is a follow-up of an intent that is not in the export; imported as a normal entry`);
-      if (parent) this.children.set(parent, [...(this.children.get(parent) ?? []), i]);
+      if (parent) {
+        // Pushed, not copied: an agent with thousands of follow-ups under one intent stays linear.
+        const kids = this.children.get(parent);
+        if (kids) kids.push(i);
+        else this.children.set(parent, [i]);
+      }
     }
     this.generic = new Set(intents.filter((i) => this.parentOf(i) && !i.fallback && isGenericFollowUp(allPhrases(i))));
   }
@@ -80,7 +89,7 @@ class IntentTree {
 
 /** Suggestions per entry: its buttons and quick replies, and its follow-ups that are entries. */
 function suggestionsOf(tree: IntentTree, langs: AgentLanguages): Map<Intent, string[]> {
-  const resolver = new ChoiceResolver(tree.intents);
+  const resolver = new ChoiceResolver(tree.intents, (i) => tree.parentOf(i));
   const out = new Map<Intent, string[]>();
   const suggest = (to: Intent, name: string): void => {
     const list = out.get(to) ?? [];
@@ -90,7 +99,7 @@ function suggestionsOf(tree: IntentTree, langs: AgentLanguages): Map<Intent, str
   for (const intent of tree.intents.filter((i) => tree.isEntry(i))) {
     const lang = langs.languages.find((l) => (intent.replies[l]?.choices.length ?? 0) > 0);
     for (const choice of lang ? (intent.replies[lang]?.choices ?? []) : []) {
-      const target = resolver.target(choice, (i) => tree.parentOf(i) === intent);
+      const target = resolver.target(choice, intent);
       if (target && tree.generic.has(target) && tree.parentOf(target) === intent) continue; // offered by the follow-up flow
       suggest(intent, target && tree.isEntry(target) ? target.name : choice.label);
     }
@@ -150,7 +159,7 @@ function flowsOf(tree: IntentTree, langs: AgentLanguages, notes: Notes): Readonl
       ...(fallbackKid ? { fallback: nodeOf(fallbackKid, depth + 1) } : {}),
     };
   };
-  const flowIds = new Set<string>();
+  const flowIds = new UniqueIds();
   const flows: Readonly<Record<string, unknown>>[] = [];
   for (const intent of tree.intents) {
     // Generic follow-ups are handled inside the flow of the entry above them.
@@ -198,6 +207,7 @@ export function readDialogflowAgent(path: string, options: DialogflowImportOptio
       `${path}: no intents found (no intents/*.json); export the agent from the Dialogflow ES console: Settings → Export and Import → Export as ZIP, and name that zip or the folder it unpacks to`,
     );
   const notes = new Notes();
+  for (const n of exp.notes) notes.add(n.place?.file, n.message, n.place?.line);
   const langs = agentLanguages(exp, notes);
   const tree = new IntentTree(readIntents(exp, intentFiles, langs, notes, options), notes);
 
@@ -205,8 +215,14 @@ export function readDialogflowAgent(path: string, options: DialogflowImportOptio
   const rootFallbacks = tree.intents.filter((i) => i.fallback && !tree.parentOf(i));
   const fallback = rootFallbacks.find((i) => i.name === 'Default Fallback Intent') ?? rootFallbacks[0];
   const welcome = tree.intents.find((i) => i.welcome && i.name === 'Default Welcome Intent') ?? tree.intents.find((i) => i.welcome);
-  const fallbackText = fallback ? settingText(answersOf(fallback, notes)) : undefined;
-  const greetingText = welcome ? settingText(answersOf(welcome, notes)) : undefined;
+  // A welcome or fallback text that stands in for a webhook is not the shop's greeting.
+  const fromWebhook = (i: Intent | undefined): boolean => {
+    if (i?.raw.webhookUsed !== true) return false;
+    notes.add(i.file, `"${i.name}" is answered by a webhook; its text is not used as the ${i === welcome ? 'greeting' : 'fallback'}`);
+    return true;
+  };
+  const fallbackText = fallback && !fromWebhook(fallback) ? settingText(answersOf(fallback, notes)) : undefined;
+  const greetingText = welcome && !fromWebhook(welcome) ? settingText(answersOf(welcome, notes)) : undefined;
   for (const f of rootFallbacks) {
     if (f !== fallback) notes.add(f.file, `"${f.name}" is another fallback intent; only "${fallback?.name ?? ''}" becomes the fallback text`);
     if (allPhrases(f).length > 0) notes.add(f.file, `the training phrases of fallback intent "${f.name}" are negative examples; not imported`);
@@ -214,9 +230,17 @@ export function readDialogflowAgent(path: string, options: DialogflowImportOptio
 
   const suggestions = suggestionsOf(tree, langs);
   const entries: MigratedEntry[] = [];
+  // Parents before their follow-ups: a question both share stays with the parent, which
+  // Dialogflow matches without a context (the writer keeps a question under its first entry).
+  const depth = (i: Intent): number => {
+    let d = 0;
+    for (let p = tree.parentOf(i); p !== undefined && d < 64; p = tree.parentOf(p)) d++;
+    return d;
+  };
+  const ordered = [...tree.intents].sort((a, b) => depth(a) - depth(b));
   /** Platform → intents whose text was only there ("telegram" for agents built for Telegram alone). */
-  const platformText = new Map<string, string[]>();
-  for (const intent of tree.intents) {
+  const platformText = new Map<string, Set<string>>();
+  for (const intent of ordered) {
     if (intent === welcome || intent.fallback || tree.isEntry(intent) || tree.generic.has(intent)) noteResponses(intent, notes, platformText);
     if (tree.isEntry(intent)) entries.push(entryOf(intent, tree, langs, suggestions.get(intent) ?? [], notes));
     else if (!intent.fallback && !intent.welcome && !tree.generic.has(intent))
@@ -226,10 +250,10 @@ export function readDialogflowAgent(path: string, options: DialogflowImportOptio
   for (const [platform, names] of platformText)
     notes.add(
       undefined,
-      `the text of ${names.length} intent(s) comes from their ${platform} responses, as they have none for every platform: ${names
+      `the text of ${names.size} intent(s) comes from their ${platform} responses, as they have none for every platform: ${[...names]
         .slice(0, 5)
         .map((n) => `"${n}"`)
-        .join(', ')}${names.length > 5 ? ', …' : ''}`,
+        .join(', ')}${names.size > 5 ? ', …' : ''}`,
     );
   const synonyms = readEntities(exp, notes);
   const settings: MigratedSettings = {
@@ -238,11 +262,51 @@ export function readDialogflowAgent(path: string, options: DialogflowImportOptio
     ...(greetingText ? { greeting: greetingText } : {}),
     ...(Object.keys(synonyms).length > 0 ? { synonyms } : {}),
   };
+  const relabeled = languageAsWritten(entries, settings, notes);
   return {
-    entries,
+    entries: relabeled.entries,
     unsupported: notes.list.map((n) => (n.place ? `${n.place.file}: ${n.message}` : n.message)),
     notes: notes.list,
-    settings,
+    settings: relabeled.settings,
     ...(flows.length > 0 ? { flows } : {}),
+  };
+}
+
+const detector = new LanguageDetector([], []);
+const wordsOf = (text: string): string[] =>
+  foldText(text)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+
+/**
+ * An agent declared English whose phrases are clearly Indonesian (Dialogflow's default language
+ * is English, and many Indonesian agents keep it): everything is filed as Indonesian, with a note.
+ * Only for a one-language agent; a two-language agent's files say which language each text is.
+ */
+function languageAsWritten(entries: MigratedEntry[], settings: MigratedSettings, notes: Notes): { entries: MigratedEntry[]; settings: MigratedSettings } {
+  if (settings.languages?.length !== 1 || settings.languages[0] !== 'en') return { entries, settings };
+  const phrases = entries.flatMap((e) => e.questionsByLanguage?.en ?? []);
+  const decided = phrases.map((p) => {
+    const w = wordsOf(p);
+    const asId = detector.detect(w, 'id');
+    return asId === detector.detect(w, 'en') ? asId : undefined;
+  });
+  const id = decided.filter((l) => l === 'id').length;
+  const en = decided.filter((l) => l === 'en').length;
+  if (id < 5 || id <= 2 * en) return { entries, settings };
+  notes.add('agent.json', `the agent is declared English, but ${id} of ${id + en} training phrases are clearly Indonesian: imported as Indonesian`);
+  const swap = (p: PerLanguage<string> | undefined): PerLanguage<string> | undefined => (p?.en !== undefined ? { id: p.en } : p);
+  return {
+    entries: entries.map((e) => ({
+      ...e,
+      ...(e.questionsByLanguage ? { questionsByLanguage: { id: [...(e.questionsByLanguage.id ?? []), ...(e.questionsByLanguage.en ?? [])] } } : {}),
+      ...(e.answers ? { answers: swap(e.answers) } : {}),
+    })),
+    settings: {
+      ...settings,
+      languages: ['id'],
+      ...(settings.fallback ? { fallback: swap(settings.fallback) } : {}),
+      ...(settings.greeting ? { greeting: swap(settings.greeting) } : {}),
+    },
   };
 }

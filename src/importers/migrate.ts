@@ -1,8 +1,9 @@
 import { placeholderAnswer } from '../knowledge/placeholder';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { writeFaqFiles } from './write-faq';
+import { MAX_NOTE_CHARS, NoteBudget } from './import-files';
+import { UniqueIds } from './unique-ids';
+import { ownFolder, writeFaqFiles, writeNewFile } from './write-faq';
 import { LanguageDetector } from '../matching/language';
 import { foldText } from '../matching/normalize';
 
@@ -92,16 +93,13 @@ const sameQuestion = (text: string): string =>
 const guessLanguage = (text: string): 'id' | 'en' => detector.detect(words(text), 'id');
 
 /** A valid, unique entry id from a name: lower case, "-" between words. */
-function idFor(name: string, taken: Set<string>): string {
+function idFor(name: string, taken: UniqueIds): string {
   const base =
     foldText(name)
       .replace(/[^a-z0-9]+/g, '-')
       .replace(/^-+|-+$/g, '')
       .slice(0, 48) || 'entry';
-  let id = /^[a-z0-9]/.test(base) ? base : `e-${base}`;
-  for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
-  taken.add(id);
-  return id;
+  return taken.take(base, /^[a-z0-9]/.test(base) ? base : `e-${base}`);
 }
 
 /**
@@ -150,7 +148,7 @@ interface WrittenEntry {
  * everything not carried over listed with its source file:line — never silently dropped.
  */
 export function writeMigration(outDir: string, migration: Migration, source: string, tool: string): WrittenKnowledge {
-  const taken = new Set<string>();
+  const taken = new UniqueIds();
   // Readers may list a dropped part both in `unsupported` and, with its place, in `notes`: once is enough.
   const notes: string[] = [...new Set([...migration.unsupported, ...(migration.notes ?? []).map((n) => `${placeText(n.place)}${n.message}`)])];
   const todo: string[] = [];
@@ -187,7 +185,7 @@ export function writeMigration(outDir: string, migration: Migration, source: str
       split[lang] = kept;
     }
     if (split.id.length + split.en.length === 0) {
-      taken.delete(id);
+      taken.release(id);
       notes.push(`${placeText(e.from)}"${e.name}": all its questions belong to other entries, so it was left out`);
       continue;
     }
@@ -236,38 +234,64 @@ export function writeMigration(outDir: string, migration: Migration, source: str
   // Follow-up choices: another migrated entry by its source name, or by one of its questions.
   for (const { entry, source: e } of written) {
     const suggest: string[] = [];
+    const suggested = new Set<string>();
     for (const s of e.suggestions ?? []) {
       const target = idByName.get(s) ?? idByName.get(s.toLowerCase()) ?? idByQuestion.get(sameQuestion(s));
       if (target !== undefined && target !== entry.id) {
-        if (!suggest.includes(target)) suggest.push(target);
+        if (!suggested.has(target)) {
+          suggested.add(target);
+          suggest.push(target);
+        }
       } else if (target === undefined) notes.push(`${placeText(e.from)}suggestion "${s}" of "${e.name}" matches no imported entry (not linked)`);
     }
     if (suggest.length > 0) entry.suggest = suggest;
   }
 
   const settings = settingsOf(migration.settings);
+  // The source is shown in comments: a line break in its name must not end the comment.
+  const from = source.replace(/[\r\n]+/g, ' ');
   const header = [
-    `# Imported by "tanya import ${tool}" from ${source}; what was converted and what was not: IMPORT-REPORT.md.`,
+    `# Imported by "tanya import ${tool}" from ${from}; what was converted and what was not: IMPORT-REPORT.md.`,
     '# Write the answers that say "TODO" (they are never sent until you do; "tanya check" lists them),',
     '# check English-only answers (they are also under "id:"; translate them), then run "tanya check".',
     '',
   ].join('\n');
   const faq = written.map((w) => w.entry);
+  // Checked before anything is written: a link at <out>/flows would lead the flows elsewhere.
+  if ((migration.flows ?? []).length > 0) ownFolder(join(outDir, 'flows'));
   const paths = writeFaqFiles(outDir, header, faq, settings);
 
-  const flows = (migration.flows ?? []).map((f) => withEntryIds(f, idByName, notes));
+  const flows = (migration.flows ?? []).map((f) => withoutReferences(withEntryIds(f, idByName, notes), tool, notes));
   if (flows.length > 0) {
-    mkdirSync(join(outDir, 'flows'), { recursive: true });
-    writeFileSync(
+    ownFolder(join(outDir, 'flows'));
+    writeNewFile(
       join(outDir, 'flows', 'imported.yaml'),
-      `# Imported by "tanya import ${tool}" from ${source} (multi-turn parts of the source). See docs/flows.md.\n${stringify({ flows }, { lineWidth: 0 })}`,
+      `# Imported by "tanya import ${tool}" from ${from} (multi-turn parts of the source). See docs/flows.md.\n${stringify({ flows }, { lineWidth: 0 })}`,
     );
   }
 
   const questions = faq.reduce((n, e) => n + (e.questions.id?.length ?? 0) + (e.questions.en?.length ?? 0), 0);
   const report = join(outDir, 'IMPORT-REPORT.md');
-  writeFileSync(report, importReport({ tool, source, entries: faq.length, questions, flows: flows.length, todo, notes, settings }));
-  return { path: paths[0], entries: faq.length, questions, placeholders: todo.length, flows: flows.length, report, skipped: notes };
+  const kept = withinBudget(notes);
+  writeNewFile(report, importReport({ tool, source: from, entries: faq.length, questions, flows: flows.length, todo, notes: kept, settings }));
+  return { path: paths[0], entries: faq.length, questions, placeholders: todo.length, flows: flows.length, report, skipped: kept };
+}
+
+/** The notes that fit in `MAX_NOTE_CHARS` (measured, not read: notes quoting a huge text a thousand times are never built whole). */
+function withinBudget(notes: readonly string[]): string[] {
+  let total = 0;
+  for (const n of notes) total += n.length;
+  if (total <= MAX_NOTE_CHARS) return [...notes];
+  const budget = new NoteBudget();
+  const kept: string[] = [];
+  for (const n of notes) {
+    if (!budget.fits(n)) break;
+    budget.charge(n);
+    kept.push(n);
+  }
+  const leftOut = budget.leftOutOnce();
+  if (leftOut) kept.push(leftOut);
+  return kept;
 }
 
 function settingsOf(s: MigratedSettings | undefined): Record<string, unknown> | undefined {
@@ -291,6 +315,47 @@ function settingsOf(s: MigratedSettings | undefined): Record<string, unknown> | 
     .filter(([k, v]) => k && v.length > 0);
   if (synonyms.length > 0) out.synonyms = Object.fromEntries(synonyms);
   return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/**
+ * A flow with the other tool's run-time references taken out of its texts ("informasi mengenai
+ * $JalurPendaftaran" → "informasi mengenai"): a flow cannot wait behind TODO as an answer can,
+ * and a customer must never read "$JalurPendaftaran". Each removal is reported.
+ */
+function withoutReferences(flow: Record<string, unknown>, tool: string, notes: string[]): Record<string, unknown> {
+  const clean = (value: unknown): unknown => {
+    if (typeof value === 'string') {
+      const refs = unfilledReferences(value);
+      if (refs.length === 0) return value;
+      notes.push(
+        `flow "${String(flow.id)}": ${refs.join(', ')} (filled in by ${tool}) taken out of "${value.slice(0, 80)}"; check that the text still reads well`,
+      );
+      let text = value;
+      // One split per reference is quadratic in a text of thousands of them: past a plain size
+      // (never reached by a real flow text) the references are cut in one pass instead.
+      if (refs.length * value.length > 10_000_000) text = withoutAll(value, refs);
+      else for (const r of refs) text = text.split(r).join('');
+      return text
+        .replace(/[ \t]{2,}/g, ' ')
+        .replace(/ +([.,:;!?])/g, '$1')
+        .replace(/ +\n/g, '\n')
+        .trim();
+    }
+    if (Array.isArray(value)) return value.map(clean);
+    // Ids and slot names are slugs and never hold a reference; every text may (also under "id:").
+    if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, clean(v)]));
+    return value;
+  };
+  return clean(flow) as Record<string, unknown>;
+}
+
+/** `text` without the references `unfilledReferences` found in it, cut in one pass where they are found. */
+function withoutAll(text: string, refs: readonly string[]): string {
+  const wanted = new Set(refs);
+  return text.replace(/(?<![\p{L}\p{N}])\$[A-Za-z_][\w.-]*|(?<![\p{L}\p{N}])#[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*|\{[A-Za-z_]\w*\}/gu, (m) => {
+    const bare = m.replace(/[.-]+$/, '');
+    return wanted.has(m) ? '' : wanted.has(bare) ? m.slice(bare.length) : m;
+  });
 }
 
 /** A flow whose `trigger.entries` name source intents, with those names turned into entry ids. */

@@ -157,6 +157,19 @@ const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, ' / ').trim(
  * (images, custom payloads) are noted.
  */
 export function responseText(response: RasaResponse, project: RasaProject): { text?: string; suggestions: readonly string[] } {
+  // Read once per response: thousands of intents answered by one response with thousands of
+  // variations would otherwise redo (and re-note) the same work each time. Notes are kept once anyway.
+  let read = responsesRead.get(response);
+  if (!read) {
+    read = readResponse(response, project);
+    responsesRead.set(response, read);
+  }
+  return read;
+}
+
+const responsesRead = new WeakMap<RasaResponse, { text?: string; suggestions: readonly string[] }>();
+
+function readResponse(response: RasaResponse, project: RasaProject): { text?: string; suggestions: readonly string[] } {
   const { name, place } = response;
   const vs = response.variations;
   const usable = vs.filter((v) => v.text?.trim() && !onlySlots(v.text));

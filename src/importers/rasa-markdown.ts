@@ -12,7 +12,39 @@ type Section =
   | { readonly kind: 'story'; readonly place: Place; first: boolean }
   | { readonly kind: 'none' };
 
-const NLU_HEADING = /^##\s*(intent|synonym|regex|lookup)\s*:\s*(.*?)\s*$/i;
+// `(?=(\s+))\1` takes a whole run of spaces and never gives it back (a possessive \s+). The plain
+// forms (`\s*(.*?)\s*$`, `\s+(.*)$`) retried every split of a long run of spaces when the line
+// could not match, which took quadratic time. Lines are trimmed at the end, so the matches are the same.
+const NLU_HEADING = /^##\s*(intent|synonym|regex|lookup)\s*:(?=(\s*))\2(.*)$/i;
+const EXAMPLE = /^\s*[-*+](?=(\s+))\1(.*)$/;
+const USER_TURN = /^\s*\*(?=(\s*))\1(.+)$/;
+const BOT_TURN = /^\s*-(?=(\s*))\1(.+)$/;
+
+/**
+ * A line without its HTML comments, as `line.replace(/<!--.*?-->/g, '')` gives it, in linear time:
+ * that regex retried every "<!--" to the end of the line when no "-->" followed. As there, a
+ * comment does not run over the line breaks "." stops at.
+ */
+function withoutComments(line: string): string {
+  if (!line.includes('<!--')) return line;
+  return line
+    .split(/([\r\u2028\u2029])/)
+    .map((part) => {
+      let out = '';
+      let at = 0;
+      for (;;) {
+        const open = part.indexOf('<!--', at);
+        if (open < 0) break;
+        const close = part.indexOf('-->', open + 4);
+        // No "-->" after this "<!--": none after any later one either.
+        if (close < 0) break;
+        out += part.slice(at, open);
+        at = close + 3;
+      }
+      return out + part.slice(at);
+    })
+    .join('');
+}
 
 /** Actions and events in a story line: `utter_x`, `action_x`, `action.x.y` (custom), `slot{…}`, `form{…}`. */
 const ACTION_LIKE = /^(?:utter_|action_|respond_|action\.|slot\{|form\{|[A-Za-z_][\w.-]*_form\b)/;
@@ -29,12 +61,12 @@ export function readRasaMarkdown(rel: string, source: string, project: RasaProje
   const lines = source.replace(/^\uFEFF/, '').split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     // HTML comments are Markdown's own; the Rasa starter's stories carry them at line ends.
-    const line = lines[i].replace(/<!--.*?-->/g, '').trimEnd();
+    const line = withoutComments(lines[i]).trimEnd();
     const place = { file: rel, line: i + 1 };
     const heading = NLU_HEADING.exec(line);
     if (heading) {
       close();
-      section = { kind: heading[1].toLowerCase() as 'intent', name: heading[2], place, lines: [], files: 0 };
+      section = { kind: heading[1].toLowerCase() as 'intent', name: heading[3], place, lines: [], files: 0 };
       continue;
     }
     if (/^##(?!#)/.test(line)) {
@@ -44,21 +76,21 @@ export function readRasaMarkdown(rel: string, source: string, project: RasaProje
     }
     if (section.kind === 'none' || !line.trim()) continue;
     if (section.kind !== 'story') {
-      const example = /^\s*[-*+]\s+(.*)$/.exec(line);
-      if (example) section.lines.push(example[1]);
+      const example = EXAMPLE.exec(line);
+      if (example) section.lines.push(example[2]);
       else if (section.kind === 'lookup' && /\.txt$/i.test(line.trim())) section.files++;
       continue;
     }
-    const user = /^\s*\*\s*(.+)$/.exec(line);
+    const user = USER_TURN.exec(line);
     if (user) {
-      turn = { intents: userIntents(user[1]), actions: [], place, kind: 'story', contextual: !section.first };
+      turn = { intents: userIntents(user[2]), actions: [], place, kind: 'story', contextual: !section.first };
       section.first = false;
       if (turn.intents.length > 0) project.turns.push(turn);
       continue;
     }
-    const bot = /^\s*-\s*(.+)$/.exec(line);
+    const bot = BOT_TURN.exec(line);
     if (!bot || !turn) continue;
-    const said = bot[1].trim();
+    const said = bot[2].trim();
     const retrieval = turn.intents.length === 1 && turn.intents[0].includes('/');
     if (retrieval && !ACTION_LIKE.test(said)) {
       // responses.md of a Rasa 1.x retrieval bot: the lines under `* faq/ask_x` are the answers.
@@ -78,9 +110,10 @@ export function readRasaMarkdown(rel: string, source: string, project: RasaProje
 
 /** `greet`, `greet{"name": "x"}`, `greet OR goodbye`, `form: inform` (1.x form stories), `greet: hello` (test stories). */
 function userIntents(spec: string): string[] {
-  const body = spec.replace(/^form\s*:\s*/, '');
+  // Runs of spaces made one first: split(/\s+OR\s+/) is quadratic on a long run; the words are the same.
+  const body = spec.replace(/^form\s*:\s*/, '').replace(/\s+/g, ' ');
   return body
-    .split(/\s+OR\s+/)
+    .split(' OR ')
     .map((part) => /^[^\s{:]+/.exec(part.trim())?.[0] ?? '')
     .filter(Boolean);
 }

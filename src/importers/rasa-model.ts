@@ -1,3 +1,4 @@
+import { NoteBudget } from './import-files';
 import type { MigrationNote, SourcePlace } from './migrate';
 
 /**
@@ -71,17 +72,42 @@ export interface RasaProject {
   readonly domainIntents: Map<string, Place>;
   readonly forms: Map<string, Place>;
   readonly notes: MigrationNote[];
+  /** Notes already made (file, line and message), so each is kept once and repeats cost nothing. */
+  readonly noteKeys: Set<string>;
+  readonly noteBudget: NoteBudget;
 }
 
 /** Name given to the text of an end-to-end `bot:` step, which is a response without a name of its own. */
 export const BOT_TEXT = 'bot text at ';
 
 export function emptyProject(): RasaProject {
-  return { intents: new Map(), synonyms: new Map(), responses: new Map(), turns: [], domainIntents: new Map(), forms: new Map(), notes: [] };
+  return {
+    intents: new Map(),
+    synonyms: new Map(),
+    responses: new Map(),
+    turns: [],
+    domainIntents: new Map(),
+    forms: new Map(),
+    notes: [],
+    noteKeys: new Set(),
+    noteBudget: new NoteBudget(),
+  };
 }
 
+/** Adds a note, once, within the notes budget of the import (measured before it is compared). */
 export function note(project: RasaProject, place: Place | SourcePlace | undefined, message: string): void {
-  project.notes.push(place ? { place: { file: place.file, ...(place.line ? { line: place.line } : {}) }, message } : { message });
+  const { noteBudget: budget } = project;
+  if (!budget.fits(message)) {
+    const leftOut = budget.leftOutOnce();
+    if (leftOut) project.notes.push({ message: leftOut });
+    return;
+  }
+  const line = place?.line ? place.line : undefined;
+  const key = `${place?.file ?? ''}:${line ?? ''}:${message}`;
+  if (project.noteKeys.has(key)) return;
+  project.noteKeys.add(key);
+  budget.charge(message);
+  project.notes.push(place ? { place: { file: place.file, ...(line ? { line } : {}) }, message } : { message });
 }
 
 /** Adds examples to an intent, creating it on first sight; the same intent in several files becomes one. */
@@ -132,9 +158,65 @@ export function addResponse(project: RasaProject, response: RasaResponse): void 
     note(project, response.place, `response "${response.name}" is defined again (first at ${first.place.file}:${first.place.line}); the first one is used`);
 }
 
-// [text](entity), [text](entity:value), [text]{"entity": "e", "value": "v"}: Rasa's inline
-// entity annotations. One pass over the text; no nested brackets in Rasa's syntax.
-const ANNOTATION = /\[([^\]\n]+)\](?:\(([^)\n]*)\)|(\{[^}\n]*\}))/g;
+/** A function giving the first index at or after `from` of one of `stops` (or the text's length); `from` must never go back. */
+function nextStop(text: string, stops: string): (from: number) => number {
+  let scanned = 0;
+  let found = -1;
+  return (from) => {
+    if (from <= found) return found;
+    let i = Math.max(from, scanned);
+    while (i < text.length && !stops.includes(text[i])) i++;
+    scanned = i;
+    found = i;
+    return i;
+  };
+}
+
+/**
+ * [text](entity), [text](entity:value), [text]{"entity": "e", "value": "v"}: Rasa's inline entity
+ * annotations, each replaced by `replace(shown, paren, json)`. The same matches as
+ * `raw.replace(/\[([^\]\n]+)\](?:\(([^)\n]*)\)|(\{[^}\n]*\}))/g, …)`, found in one pass: that regex
+ * looked for the closing bracket again from every "[" (quadratic on "[[[[…"). From any "[" the
+ * only candidate is the first "]" after it, and the searches only move forward.
+ */
+function replaceAnnotations(raw: string, replace: (shown: string, paren: string | undefined, json: string | undefined) => string): string {
+  const closeBracket = nextStop(raw, ']\n');
+  const closeParen = nextStop(raw, ')\n');
+  const closeBrace = nextStop(raw, '}\n');
+  let out = '';
+  let last = 0;
+  let at = raw.indexOf('[');
+  while (at >= 0) {
+    const close = closeBracket(at + 1);
+    let end = -1;
+    let paren: string | undefined;
+    let json: string | undefined;
+    if (close < raw.length && raw[close] === ']' && close > at + 1) {
+      const after = close + 1;
+      if (raw[after] === '(') {
+        const p = closeParen(after + 1);
+        if (raw[p] === ')') {
+          end = p + 1;
+          paren = raw.slice(after + 1, p);
+        }
+      } else if (raw[after] === '{') {
+        const b = closeBrace(after + 1);
+        if (raw[b] === '}') {
+          end = b + 1;
+          json = raw.slice(after, b + 1);
+        }
+      }
+    }
+    if (end < 0) {
+      at = raw.indexOf('[', at + 1);
+      continue;
+    }
+    out += raw.slice(last, at) + replace(raw.slice(at + 1, close), paren, json);
+    last = end;
+    at = raw.indexOf('[', end);
+  }
+  return out + raw.slice(last);
+}
 
 /**
  * A training example as a user would type it: entity annotations reduced to their text, with the
@@ -144,22 +226,21 @@ const ANNOTATION = /\[([^\]\n]+)\](?:\(([^)\n]*)\)|(\{[^}\n]*\}))/g;
 export function plainExample(raw: string): { text: string; entities: string[]; synonyms: [string, string][] } {
   const entities: string[] = [];
   const synonyms: [string, string][] = [];
-  const text = raw
-    .replace(ANNOTATION, (_, shown: string, paren: string | undefined, json: string | undefined) => {
-      let entity: string | undefined;
-      let value: string | undefined;
-      if (paren !== undefined) {
-        const colon = paren.indexOf(':');
-        entity = (colon < 0 ? paren : paren.slice(0, colon)).trim();
-        value = colon < 0 ? undefined : paren.slice(colon + 1).trim();
-      } else if (json !== undefined) {
-        entity = /"entity"\s*:\s*"([^"]*)"/.exec(json)?.[1];
-        value = /"value"\s*:\s*"([^"]*)"/.exec(json)?.[1];
-      }
-      if (entity) entities.push(entity);
-      if (value && value.toLowerCase() !== shown.trim().toLowerCase()) synonyms.push([value, shown.trim()]);
-      return shown;
-    })
+  const text = replaceAnnotations(raw, (shown, paren, json) => {
+    let entity: string | undefined;
+    let value: string | undefined;
+    if (paren !== undefined) {
+      const colon = paren.indexOf(':');
+      entity = (colon < 0 ? paren : paren.slice(0, colon)).trim();
+      value = colon < 0 ? undefined : paren.slice(colon + 1).trim();
+    } else if (json !== undefined) {
+      entity = /"entity"\s*:\s*"([^"]*)"/.exec(json)?.[1];
+      value = /"value"\s*:\s*"([^"]*)"/.exec(json)?.[1];
+    }
+    if (entity) entities.push(entity);
+    if (value && value.toLowerCase() !== shown.trim().toLowerCase()) synonyms.push([value, shown.trim()]);
+    return shown;
+  })
     .replace(/\s+/g, ' ')
     .trim();
   return { text, entities, synonyms };

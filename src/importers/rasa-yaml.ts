@@ -1,5 +1,7 @@
-import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
 import { nodesInOrder, parsedFile } from '../knowledge/yaml-location';
+import { firstTooDeep, MAX_NESTING } from '../knowledge/yaml-values';
+import { MAX_TEXT_CHARS, tooLongText } from './import-files';
 import {
   addExamples,
   addResponse,
@@ -30,12 +32,23 @@ const YAML_HINTS: Partial<Record<string, string>> = {
   MISSING_CHAR: 'close the quote or bracket',
 };
 
+/**
+ * Most nodes one file may reach through aliases (1,000,000). An alias is never copied: `deref`
+ * hands back the anchored node itself. But a reader walking a list of aliases to lists of aliases
+ * does the work of the expanded file (the "billion laughs"), so each alias followed costs the size
+ * of what it points to, and a file past this budget is refused. (The `yaml` library's own guard,
+ * `maxAliasCount`, applies to `toJS`, which this reader never calls.)
+ */
+export const MAX_ALIAS_NODES = 1_000_000;
+
 interface YamlFile {
   readonly rel: string;
   readonly doc: Document.Parsed;
   readonly lines: LineCounter;
-  /** Anchors by name, built on the first alias met (Rasa files rarely use them). */
-  anchors?: Map<string, unknown>;
+  /** Anchors by name and the size of every node, built on the first alias met (Rasa files rarely use them). */
+  anchors?: { readonly byName: Map<string, Node>; readonly sizes: Map<unknown, number> };
+  /** Nodes reached through aliases so far. */
+  aliased: number;
 }
 
 /**
@@ -44,6 +57,15 @@ interface YamlFile {
  */
 export function parseRasaYaml(rel: string, text: string): YamlFile {
   const { doc, lines } = parsedFile(rel, text.replace(/^\uFEFF/, '')).ast();
+  const tooDeep = (offset: number): Error => {
+    const { line, col } = lines.linePos(offset);
+    return new Error(
+      `${rel}:${line}:${col}: lists or mappings are nested more than ${MAX_NESTING} levels deep here; Rasa files need a few levels (look for a long run of "[", "{" or "- "). Fix the file and import again`,
+    );
+  };
+  // The parser turns a stack overflow on deep nesting into an error: said as what it is.
+  const deep = doc.errors.find((e) => e.message.includes('Maximum call stack size exceeded'));
+  if (deep) throw tooDeep(deep.pos[0]);
   const error = doc.errors[0];
   if (error) {
     const { line, col } = lines.linePos(error.pos[0]);
@@ -51,16 +73,42 @@ export function parseRasaYaml(rel: string, text: string): YamlFile {
     const hint = YAML_HINTS[error.code] ?? 'fix it';
     throw new Error(`${rel}:${line}:${col}: ${what}. This file is not valid YAML (Rasa would refuse it too); ${hint} and import again`);
   }
-  return { rel, doc, lines };
+  const deepNode = firstTooDeep(doc);
+  if (deepNode) throw tooDeep(deepNode.range?.[0] ?? 0);
+  for (const node of nodesInOrder(doc)) {
+    if (isScalar(node) && typeof node.value === 'string' && node.value.length > MAX_TEXT_CHARS)
+      throw tooLongText(`${rel}:${lines.linePos(node.range?.[0] ?? 0).line}`, 'a text', node.value);
+  }
+  return { rel, doc, lines, aliased: 0 };
+}
+
+/** Anchors by name (the last of a name wins, as before) and the size of every node, children counted before parents. */
+function anchorsOf(doc: Document.Parsed): NonNullable<YamlFile['anchors']> {
+  const byName = new Map<string, Node>();
+  const sizes = new Map<unknown, number>();
+  const nodes = nodesInOrder(doc);
+  for (const n of nodes) if (!isAlias(n) && n.anchor) byName.set(n.anchor, n);
+  // In file order every node comes before what it holds: backwards, children are sized first.
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const n = nodes[i];
+    let size = 1;
+    if (isSeq(n)) for (const item of n.items) size += sizes.get(item) ?? 0;
+    else if (isMap(n)) for (const p of n.items) if (isPair(p)) size += (sizes.get(p.key) ?? 0) + (sizes.get(p.value) ?? 0);
+    sizes.set(n, size);
+  }
+  return { byName, sizes };
 }
 
 function deref(file: YamlFile, node: unknown): unknown {
   if (!isAlias(node)) return node;
-  if (!file.anchors) {
-    file.anchors = new Map();
-    for (const n of nodesInOrder(file.doc)) if (!isAlias(n) && n.anchor) file.anchors.set(n.anchor, n);
-  }
-  return file.anchors.get(node.source);
+  file.anchors ??= anchorsOf(file.doc);
+  const target = file.anchors.byName.get(node.source);
+  file.aliased += file.anchors.sizes.get(target) ?? 1;
+  if (file.aliased > MAX_ALIAS_NODES)
+    throw new Error(
+      `${file.rel}:${lineOf(file, node)}: the aliases of this file (here *${node.source}) repeat its parts more than ${MAX_ALIAS_NODES.toLocaleString('en-US')} times over, like a "billion laughs" attack; write the parts out instead of aliasing them, or export the data again`,
+    );
+  return target;
 }
 
 function lineOf(file: YamlFile, node: unknown): number {

@@ -1,7 +1,8 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { LanguageDetector } from '../matching/language';
 import { foldText } from '../matching/normalize';
+import { checkImportFile, checkImportTotal, checkLineLengths, decodeImportText, readImportFile, statImportFile, type ImportFile } from './import-files';
 import type { MigratedEntry, MigratedSettings, Migration, MigrationNote, PerLanguage } from './migrate';
 import { actionText, isHandoffIntent, resolveIntent, responseText, turnsByIntent } from './rasa-answers';
 import { findRasaLayout, shownPath, type RasaLayout } from './rasa-files';
@@ -25,8 +26,10 @@ const FALLBACK_INTENTS = new Set(['nlu_fallback', 'out_of_scope']);
 /** Intents whose answer is also the knowledge base's greeting. */
 const GREETING_INTENTS = new Set(['greet', 'greeting', 'greetings', 'hello', 'salam', 'sapa', 'sapaan']);
 
-/** Larger files are not training data anyone wrote by hand (a model dump, a log): noted and skipped. */
-const MAX_FILE_BYTES = 32 * 1024 * 1024;
+/** Larger files are not training data anyone wrote by hand (a model dump, a log): noted and skipped, never read. */
+const MAX_DATA_FILE_BYTES = 32 * 1024 * 1024;
+
+const NOT_A_FILE = 'keep only the project’s own files in its folders';
 
 /**
  * Imports a Rasa project (Rasa 1.x Markdown, Rasa 2/3 YAML) as FAQ entries: every intent with its
@@ -43,6 +46,9 @@ const MAX_FILE_BYTES = 32 * 1024 * 1024;
  * const migration = readRasaProject('my-bot');               // my-bot/data/**, my-bot/domain.yml
  * writeMigration('knowledge', migration, 'my-bot', 'rasa');
  */
+/** "a", "a and b", "a, b and c". */
+const listed = (items: readonly string[]): string => (items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);
+
 export function readRasaProject(path: string, options: RasaImportOptions = {}): Migration {
   const layout = findRasaLayout(path, options.domain);
   const project = emptyProject();
@@ -52,9 +58,23 @@ export function readRasaProject(path: string, options: RasaImportOptions = {}): 
     ...layout.otherFiles.map((file) => ({ file, nlu: false })),
   ];
   const domainSet = new Set(layout.domainFiles);
+  for (const folder of layout.linkedFolders)
+    note(
+      project,
+      { file: shownPath(layout, folder) },
+      'a link to a folder, not followed (a link can lead back into the project forever); copy the files in instead',
+    );
+  // Every file is checked (an ordinary file, sizes within the limits) before any is read.
+  const checked = files.map((f) => ({ ...f, target: statImportFile(f.file, shownPath(layout, f.file), NOT_A_FILE) }));
+  const tooLarge = (target: ImportFile): boolean => target.size > MAX_DATA_FILE_BYTES;
+  checkImportTotal(
+    checked.flatMap((c) => (tooLarge(c.target) ? [] : [c.target])),
+    path,
+  );
   options.onProgress?.(0, files.length);
-  files.forEach(({ file, nlu }, i) => {
-    readOneFile(layout, file, nlu, domainSet.has(file), project);
+  checked.forEach(({ file, nlu, target }, i) => {
+    if (tooLarge(target)) note(project, { file: target.shown }, `skipped: ${Math.round(target.size / 1024 / 1024)} MB is too large for training data`);
+    else readOneFile(target, nlu, domainSet.has(file), project);
     options.onProgress?.(i + 1, files.length);
   });
   if (project.intents.size === 0) {
@@ -70,7 +90,7 @@ export function readRasaProject(path: string, options: RasaImportOptions = {}): 
     note(
       project,
       undefined,
-      `no domain found (looked for ${layout.domainLooked.map((d) => `${shownPath(layout, d.path)}${d.folder ? '/' : ''}`).join(' and ')})` +
+      `no domain found (looked for ${listed(layout.domainLooked.map((d) => `${shownPath(layout, d.path)}${d.folder ? '/' : ''}`))})` +
         (project.responses.size === 0 ? ': answers are left as TODO; pass --domain FILE' : ': only responses in the data files are used'),
     );
   }
@@ -78,17 +98,22 @@ export function readRasaProject(path: string, options: RasaImportOptions = {}): 
   return assemble(project, language);
 }
 
-function readOneFile(layout: RasaLayout, file: string, nlu: boolean, isDomain: boolean, project: RasaProject): void {
-  const rel = shownPath(layout, file);
-  const size = statSync(file).size;
-  if (size > MAX_FILE_BYTES) {
-    note(project, { file: rel }, `skipped: ${Math.round(size / 1024 / 1024)} MB is too large for training data`);
-    return;
-  }
-  const text = readFileSync(file, 'utf8');
-  const ext = extname(file).toLowerCase();
-  if (ext === '.md') readRasaMarkdown(rel, text, project, nlu);
-  else if (ext === '.json') {
+/** The text of one project file; bytes that are not UTF-8 are read as "�" and noted. */
+function projectText(file: ImportFile, project: RasaProject): string {
+  const { text, note: odd } = decodeImportText(readImportFile(file), file.shown);
+  if (odd) note(project, { file: file.shown, line: odd.line }, odd.message);
+  return text;
+}
+
+function readOneFile(file: ImportFile, nlu: boolean, isDomain: boolean, project: RasaProject): void {
+  const rel = file.shown;
+  const text = projectText(file, project);
+  const ext = extname(file.path).toLowerCase();
+  if (ext === '.md') {
+    // Markdown examples are lines: one over the text limit is refused before any pattern reads it.
+    checkLineLengths(text, rel);
+    readRasaMarkdown(rel, text, project, nlu);
+  } else if (ext === '.json') {
     if (text.slice(0, 4096).includes('rasa_nlu_data'))
       note(project, { file: rel }, 'Rasa JSON training data is not read: convert it with "rasa data convert nlu -f yaml" and import again');
   } else if (isDomain || RASA_YAML_KEYS.test(text)) readRasaYaml(parseRasaYaml(rel, text), project, nlu);
@@ -114,7 +139,7 @@ function statedLanguage(layout: RasaLayout, project: RasaProject): Lang | undefi
   const rel = shownPath(layout, layout.configFile);
   let stated: ReturnType<typeof configLanguage>;
   try {
-    stated = configLanguage(parseRasaYaml(rel, readFileSync(layout.configFile, 'utf8')));
+    stated = configLanguage(parseRasaYaml(rel, projectText(checkImportFile(layout.configFile, rel, NOT_A_FILE), project)));
   } catch (error) {
     note(project, { file: rel }, `not read (${(error as Error).message}); the language of each question is guessed`);
     return undefined;

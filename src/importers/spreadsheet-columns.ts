@@ -1,3 +1,4 @@
+import { listForMessage } from './import-files';
 import type { ImportNotes } from './spreadsheet-source';
 import type { SheetRow } from './spreadsheet-text';
 
@@ -95,10 +96,23 @@ export interface SheetColumns {
   readonly language?: number;
 }
 
-const isNumbers = (rows: readonly SheetRow[], column: number): boolean => {
-  const values = rows.map((r) => r.cells[column] ?? '').filter(Boolean);
-  return values.length > 0 && values.every((v) => /^\d+$/.test(v));
-};
+/**
+ * What each column holds, in one pass over the cells: whether any row fills it, and whether all it
+ * holds are numbers. (Asking each column in turn went over every row once per column: a header of
+ * thousands of columns above a million short rows took hours.)
+ */
+function columnContents(rows: readonly SheetRow[]): { filled: (column: number) => boolean; onlyNumbers: (column: number) => boolean } {
+  const filled = new Set<number>();
+  const notNumber = new Set<number>();
+  for (const { cells } of rows) {
+    for (let i = 0; i < cells.length; i++) {
+      if (cells[i] === '') continue;
+      filled.add(i);
+      if (!notNumber.has(i) && !/^\d+$/.test(cells[i])) notNumber.add(i);
+    }
+  }
+  return { filled: (i) => filled.has(i), onlyNumbers: (i) => filled.has(i) && !notNumber.has(i) };
+}
 
 /** Reads the header row into columns, noting the columns that are not imported. */
 function sheetColumns(header: SheetRow, rows: readonly SheetRow[], file: string, notes: ImportNotes): SheetColumns {
@@ -109,17 +123,19 @@ function sheetColumns(header: SheetRow, rows: readonly SheetRow[], file: string,
   const single: Partial<Record<'category' | 'intent' | 'language', number>> = {};
   const at = { file, line: header.line };
   const width = rows.reduce((w, r) => Math.max(w, r.cells.length), header.cells.length);
+  const contents = columnContents(rows);
   for (let i = 0; i < width; i++) {
     const title = header.cells[i] ?? '';
     const meaning = title ? columnMeaning(title) : undefined;
     if (!meaning) {
       if (title) notes.dropped(at, `column "${title}" is not imported (Tanya reads question, answer, category, intent and language columns)`);
-      else if (rows.some((r) => (r.cells[i] ?? '') !== '')) notes.dropped(at, `column ${i + 1} has no header; not imported`);
+      else if (contents.filled(i)) notes.dropped(at, `column ${i + 1} has no header; not imported`);
       continue;
     }
     const { role, language } = meaning;
     if (role === 'question') {
-      if (language && isNumbers(rows, i)) notes.dropped(at, `column "${title}" holds only numbers, so it is read as a row id, not as questions; not imported`);
+      if (language && contents.onlyNumbers(i))
+        notes.dropped(at, `column "${title}" holds only numbers, so it is read as a row id, not as questions; not imported`);
       else (language ? questionsBy[language] : questions).push(i);
     } else if (role === 'answer') {
       const taken = language ? answerBy[language] : answer;
@@ -167,7 +183,10 @@ export function headerAndColumns(
     return { header: first, data: rows, columns: { questions: [0], questionsBy: { id: [], en: [] }, answer: 1, answerBy: {} } };
   }
   const found = first.cells.filter(Boolean).map((c) => c.replace(/\s+/g, ' '));
+  // Labelled examples without answers (a dataset such as banking77: text,category) are another import.
+  const labelled = found.some((c) => /^(text|utterance|sentence|query)$/i.test(c)) && found.some((c) => /^(intent|label|category|kategori|class)$/i.test(c));
   throw new Error(
-    `no question column found in ${path}:${first.line}: expected a header like pertanyaan,jawaban or question,answer; found: ${found.join(', ') || 'an empty row'}`,
+    `no question column found in ${path}:${first.line}: expected a header like pertanyaan,jawaban or question,answer; found: ${listForMessage(found) || 'an empty row'}` +
+      (labelled ? `. This looks like labelled examples without answers: use "tanya import intents ${path} --out DIR"` : ''),
   );
 }

@@ -1,7 +1,8 @@
 import { basename } from 'node:path';
 import type { MigratedEntry, Migration } from './migrate';
+import { listForMessage, MAX_COLUMNS } from './import-files';
 import { ImportNotes, readSheetSource, type SheetSource } from './spreadsheet-source';
-import type { SheetRow } from './spreadsheet-text';
+import { checkSheetRows, tooManyColumns, type SheetRow } from './spreadsheet-text';
 
 /** Columns of a QnA Maker / custom question answering export, by their lower-case header. */
 const QNA_COLUMNS = ['question', 'answer', 'source', 'metadata', 'suggestedquestions', 'iscontextonly', 'prompts', 'qnaid'] as const;
@@ -43,13 +44,17 @@ function cellText(raw: string): string {
 }
 
 /** Rows of a QnA Maker TSV: plain tab-separated lines (answers keep their newlines escaped). */
-function tsvRows(text: string): SheetRow[] {
+function tsvRows(text: string, file: string): SheetRow[] {
   const rows: SheetRow[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     if (lines[i].trim() === '') continue;
+    // Tabs counted before splitting: a line of a million tabs is refused, not made a million cells.
+    for (let tab = lines[i].indexOf('\t'), cells = 2; tab >= 0; tab = lines[i].indexOf('\t', tab + 1), cells++)
+      if (cells > MAX_COLUMNS) throw tooManyColumns(file, i + 1, 'more');
     rows.push({ line: i + 1, cells: lines[i].split('\t').map(cellText) });
   }
+  checkSheetRows(rows, file);
   return rows;
 }
 
@@ -116,7 +121,7 @@ const listLength = (cell: string): number => {
 export function qnaMakerMigration(path: string, source: SheetSource, onProgress?: (done: number, total: number) => void): Migration {
   const file = basename(path);
   const notes = new ImportNotes(source.notes);
-  const rows = source.kind === 'text' ? tsvRows(source.text) : source.rows;
+  const rows = source.kind === 'text' ? tsvRows(source.text, path) : source.rows;
   const [header, ...data] = rows;
   const index = new Map<QnaColumn, number>();
   header.cells.forEach((title, i) => {
@@ -125,7 +130,7 @@ export function qnaMakerMigration(path: string, source: SheetSource, onProgress?
   });
   if (!index.has('question') || !index.has('answer'))
     throw new Error(
-      `${path}:${header.line}: not a QnA Maker export: expected a tab-separated header with Question and Answer (and Source, Metadata, QnaId, Prompts …); found: ${header.cells.filter(Boolean).join(', ') || 'an empty row'}`,
+      `${path}:${header.line}: not a QnA Maker export: expected a tab-separated header with Question and Answer (and Source, Metadata, QnaId, Prompts …); found: ${listForMessage(header.cells.filter(Boolean)) || 'an empty row'}`,
     );
   const col = (row: SheetRow, name: QnaColumn): string => {
     const i = index.get(name);

@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
+import { checkImportFile, NoteBudget, readImportFile } from './import-files';
 import type { MigrationNote, SourcePlace } from './migrate';
 import { decodeSheetText, type SheetRow } from './spreadsheet-text';
 import { readWorkbookSheet } from './spreadsheet-xlsx';
@@ -20,12 +20,13 @@ const OLE2 = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
  */
 export async function readSheetSource(file: string, sheet?: string): Promise<SheetSource> {
   const name = basename(file);
-  const bytes = await readFile(file);
+  // An ordinary file of at most 64 MB, read once: a FIFO or device named here is refused, not waited on.
+  const bytes = readImportFile(checkImportFile(file, file, 'name the exported file itself'));
   const notes: MigrationNote[] = [];
   const empty = `${file}: the file is empty; export the sheet again with a header row (e.g. pertanyaan,jawaban) and one question per row`;
   if (bytes.length === 0) throw new Error(empty);
   if (startsWith(bytes, ZIP)) {
-    const workbook = await readWorkbookSheet(file, sheet);
+    const workbook = await readWorkbookSheet(file, bytes, sheet);
     if (!/\.xls[xm]$/i.test(file)) notes.push({ place: { file: name }, message: `the file is an Excel workbook (.xlsx) despite its name; read it as one` });
     if (workbook.sheets.length > 1 && sheet === undefined)
       notes.push({
@@ -56,17 +57,33 @@ const placeText = (place: SourcePlace): string => (place.line ? `${place.file}:$
 export class ImportNotes {
   readonly notes: MigrationNote[] = [];
   readonly unsupported: string[] = [];
+  private readonly budget = new NoteBudget();
 
   constructor(initial: readonly MigrationNote[] = []) {
-    this.notes.push(...initial);
+    for (const n of initial) this.notes.push(n);
   }
 
   info(place: SourcePlace, message: string): void {
-    this.notes.push({ place, message });
+    if (this.fits(message)) this.notes.push({ place, message });
   }
 
   dropped(place: SourcePlace, message: string): void {
+    if (!this.fits(message)) return;
     this.notes.push({ place, message });
     this.unsupported.push(`${placeText(place)}: ${message}`);
+  }
+
+  /** Within the notes budget of an import; past it, one note says the rest was left out. */
+  private fits(message: string): boolean {
+    if (this.budget.fits(message)) {
+      this.budget.charge(message);
+      return true;
+    }
+    const leftOut = this.budget.leftOutOnce();
+    if (leftOut) {
+      this.notes.push({ message: leftOut });
+      this.unsupported.push(leftOut);
+    }
+    return false;
   }
 }

@@ -1,4 +1,5 @@
 import { parse as parseCsv, CsvError } from 'csv-parse/sync';
+import { MAX_COLUMNS, MAX_TEXT_CHARS, tooLongText } from './import-files';
 import type { MigrationNote } from './migrate';
 
 /** One non-empty row of a sheet: its cells as text and the line (or Excel row) it starts on. */
@@ -156,6 +157,77 @@ const DELIMITER_NAMES: Readonly<Record<Delimiter, string>> = { ',': 'comma', ';'
 /** The delimiter's name for notes and errors ("semicolon"). */
 export const delimiterName = (d: Delimiter): string => DELIMITER_NAMES[d];
 
+/** The error for a row wider than a sheet can be. */
+export function tooManyColumns(file: string, line: number, cells: number | 'more'): Error {
+  const count = cells === 'more' ? `more than ${MAX_COLUMNS.toLocaleString('en-US')}` : cells.toLocaleString('en-US');
+  return new Error(
+    `${file}:${line}: a row of ${count} cells; a sheet has at most ${MAX_COLUMNS.toLocaleString('en-US')} columns (Excel's limit) — check that this is the FAQ sheet and that it is split at the right character, or export it again`,
+  );
+}
+
+/** Refuses a row wider than `MAX_COLUMNS` or a cell longer than `MAX_TEXT_CHARS`, naming its line. */
+export function checkSheetRows(rows: readonly SheetRow[], file: string): void {
+  for (const { line, cells } of rows) {
+    if (cells.length > MAX_COLUMNS) throw tooManyColumns(file, line, cells.length);
+    for (const [i, cell] of cells.entries()) if (cell.length > MAX_TEXT_CHARS) throw tooLongText(`${file}:${line}`, `column ${i + 1} holds a text`, cell);
+  }
+}
+
+/**
+ * The first record too wide or with a cell too long, found by one scan that reads quotes as
+ * csv-parse does (`unclosedQuoteLine`), before csv-parse builds anything: a million cells take it
+ * many seconds and gigabytes.
+ */
+function checkDelimitedShape(text: string, delimiter: Delimiter, file: string): void {
+  const d = delimiter.charCodeAt(0);
+  const QUOTE = 34;
+  const NEWLINE = 10;
+  let line = 1;
+  let recordLine = 1;
+  let cells = 1;
+  let fieldStart = 0;
+  let atFieldStart = true;
+  let quoted = false;
+  const fieldEnds = (end: number): void => {
+    if (end - fieldStart <= MAX_TEXT_CHARS) return;
+    const start = text.charCodeAt(fieldStart) === QUOTE ? fieldStart + 1 : fieldStart;
+    throw tooLongText(`${file}:${recordLine}`, `column ${cells} holds a text`, text.slice(start, end));
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (quoted) {
+      if (c === NEWLINE) line++;
+      else if (c === QUOTE) {
+        if (text.charCodeAt(i + 1) === QUOTE) i++;
+        else {
+          quoted = false;
+          atFieldStart = false;
+        }
+      }
+      continue;
+    }
+    if (c === QUOTE && atFieldStart) {
+      quoted = true;
+      continue;
+    }
+    if (c === d || c === NEWLINE) {
+      fieldEnds(i);
+      if (c === d) {
+        if (++cells > MAX_COLUMNS) throw tooManyColumns(file, recordLine, 'more');
+      } else {
+        line++;
+        recordLine = line;
+        cells = 1;
+      }
+      fieldStart = i + 1;
+      atFieldStart = true;
+      continue;
+    }
+    atFieldStart = false;
+  }
+  fieldEnds(text.length);
+}
+
 /** The line of the quote that opens a cell and is never closed, read as csv-parse reads quotes. */
 function unclosedQuoteLine(text: string, delimiter: Delimiter): number | undefined {
   let fieldStart = true;
@@ -195,6 +267,7 @@ const countNewlines = (cells: readonly string[]): number => cells.reduce((n, cel
  * span lines). Throws `file:line: …` for an unterminated quote and other malformed input.
  */
 export function parseDelimited(text: string, delimiter: Delimiter, file: string): SheetRow[] {
+  checkDelimitedShape(text, delimiter, file);
   let records: unknown[];
   try {
     records = parseCsv(text, { delimiter, info: true, relax_quotes: true, relax_column_count: true, skip_empty_lines: true });
@@ -215,8 +288,10 @@ export function parseDelimited(text: string, delimiter: Delimiter, file: string)
     throw error;
   }
   // csv-parse reports the line a record ends on; newlines inside its quoted cells give the start.
-  return records
+  const rows = records
     .filter(isRecordWithInfo)
     .map(({ record, info }) => ({ line: info.lines - countNewlines(record), cells: record.map((c) => c.trim()) }))
     .filter((row) => row.cells.some((c) => c !== ''));
+  checkSheetRows(rows, file);
+  return rows;
 }

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import type { MigratedEntry, Migration, PerLanguage } from './migrate';
 import { headerAndColumns, languageOf, type SheetColumns, type SheetLanguage } from './spreadsheet-columns';
 import { qnaMakerMigration } from './spreadsheet-qna';
+import { MAX_COLUMNS } from './import-files';
 import { ImportNotes, readSheetSource } from './spreadsheet-source';
 import { DELIMITERS, delimiterName, parseDelimited, sniffDelimiter, type SheetRow } from './spreadsheet-text';
 
@@ -44,6 +45,24 @@ interface EntryDraft {
   readonly answers: Partial<Record<SheetLanguage, string>>;
 }
 
+/** Appends one by one: `push(...items)` overflows the stack for a cell of a few hundred thousand lines. */
+function pushAll(into: string[], items: readonly string[]): void {
+  for (const item of items) into.push(item);
+}
+
+/**
+ * The questions in a row's cells at `columns` (in increasing order). Only the row's own cells are
+ * visited: a short row under a header of thousands of question columns costs its length, not the header's.
+ */
+function questionsIn(row: SheetRow, columns: readonly number[]): string[] {
+  const out: string[] = [];
+  for (const i of columns) {
+    if (i >= row.cells.length) break;
+    pushAll(out, splitQuestionCell(row.cells[i]));
+  }
+  return out;
+}
+
 /** One row's meaning. */
 interface RowValues {
   readonly questions: readonly string[];
@@ -62,11 +81,8 @@ function rowValues(row: SheetRow, columns: SheetColumns, file: string, notes: Im
     unknownLanguages.add(languageCell.toLowerCase());
     notes.info({ file, line: row.line }, `language "${languageCell}" is not Indonesian or English; its rows' language is guessed`);
   }
-  const generic = columns.questions.flatMap((i) => splitQuestionCell(cell(i)));
-  const byLanguage = {
-    id: columns.questionsBy.id.flatMap((i) => splitQuestionCell(cell(i))),
-    en: columns.questionsBy.en.flatMap((i) => splitQuestionCell(cell(i))),
-  };
+  const generic = questionsIn(row, columns.questions);
+  const byLanguage = { id: questionsIn(row, columns.questionsBy.id), en: questionsIn(row, columns.questionsBy.en) };
   const answers: Partial<Record<SheetLanguage, string>> = {};
   for (const lang of LANGUAGES) {
     const text = cell(columns.answerBy[lang]);
@@ -74,7 +90,7 @@ function rowValues(row: SheetRow, columns: SheetColumns, file: string, notes: Im
   }
   let answer: string | undefined = cell(columns.answer) || undefined;
   if (language) {
-    byLanguage[language].push(...generic);
+    pushAll(byLanguage[language], generic);
     if (answer && !answers[language]) answers[language] = answer;
     answer = undefined;
   }
@@ -117,8 +133,8 @@ function intentIsCategory(rows: readonly SheetRow[], columns: SheetColumns): She
 }
 
 function addRow(draft: EntryDraft, values: RowValues, line: number, file: string, notes: ImportNotes): void {
-  draft.questions.push(...values.questions);
-  for (const lang of LANGUAGES) draft.byLanguage[lang].push(...values.byLanguage[lang]);
+  pushAll(draft.questions, values.questions);
+  for (const lang of LANGUAGES) pushAll(draft.byLanguage[lang], values.byLanguage[lang]);
   if (values.answer) {
     if (draft.answer === undefined) draft.answer = values.answer;
     else if (draft.answer !== values.answer)
@@ -239,7 +255,14 @@ export async function readFaqSheet(file: string, options: SheetImportOptions = {
   const name = basename(file);
   const source = await readSheetSource(file, options.sheet);
   const notes = new ImportNotes(source.notes);
-  const firstRow = source.kind === 'text' ? source.text.trimStart().split('\n', 1)[0].split('\t') : (source.rows[0]?.cells ?? []);
+  // At most one cell more than a sheet may have: a first line of a million tabs is not split a million times.
+  const firstRow =
+    source.kind === 'text'
+      ? source.text
+          .trimStart()
+          .split('\n', 1)[0]
+          .split('\t', MAX_COLUMNS + 1)
+      : (source.rows[0]?.cells ?? []);
   if (isQnaMakerHeader(firstRow)) {
     const qna = qnaMakerMigration(file, source, options.onProgress);
     return { ...qna, notes: [{ place: { file: name }, message: 'a QnA Maker export; read as one' }, ...(qna.notes ?? [])] };

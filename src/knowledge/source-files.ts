@@ -65,7 +65,7 @@ function problem(file: string, message: string, line = 1, column = 1): KbProblem
 }
 
 /** Why a path cannot be opened, in plain words, or undefined when it simply does not exist. */
-function unreadable(path: string, name: string, error: unknown): string | undefined {
+export function unreadable(path: string, name: string, error: unknown): string | undefined {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
     case 'ELOOP':
@@ -105,7 +105,7 @@ function underSystemFolder(real: string): boolean {
  * file outside the system folders. Only the type is checked here: nothing is opened, so a pipe
  * or a device cannot block the check.
  */
-function refusal(path: string, name: string, stats: Stats, advice: string): string | undefined {
+export function refusal(path: string, name: string, stats: Stats, advice: string): string | undefined {
   if (!stats.isFile()) return `this is not an ordinary file (it may be a device or a pipe); ${advice}`;
   let real: string;
   try {
@@ -172,7 +172,7 @@ const OPEN_WITHOUT_WAITING = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
  * Reads at most `limit + 1` bytes: a file that grows after `stat` still cannot exhaust memory.
  * Undefined when the path no longer leads to an ordinary file (switched since it was checked).
  */
-function readBounded(path: string, limit: number): Buffer | undefined {
+export function readBounded(path: string, limit: number): Buffer | undefined {
   const fd = openSync(path, OPEN_WITHOUT_WAITING);
   try {
     const opened = fstatSync(fd);

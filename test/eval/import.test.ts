@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +42,13 @@ describe('tanya import intents', () => {
     expect(result.entries[1].questions).toEqual({ id: [], en: ['Where is my new card arriving?', 'ok card?'] });
     writeFileSync(file, 'sentence,foo\nhalo,x\n');
     expect(() => readLabelledFile(file)).toThrow(/train\.csv:1: the CSV needs a header row with a text column \(text, utterance.*found: sentence, foo/);
+  });
+
+  it('refuses a pipe or device instead of waiting on it forever', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tanya-labelled-'));
+    const fifo = join(dir, 'cases.jsonl');
+    if (spawnSync('mkfifo', [fifo]).status !== 0) return; // no mkfifo on this platform
+    expect(() => readLabelledFile(fifo)).toThrow(/not an ordinary file/);
   });
 
   it('keeps the first N examples of each label with --per-intent', () => {

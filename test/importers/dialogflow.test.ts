@@ -459,3 +459,86 @@ describe('Dialogflow ES import: the generic-reply lexicon and language codes', (
     expect(['id', 'en', 'en-us', 'en-GB', 'ms', 'pt-br'].map(tanyaLanguage)).toEqual(['id', 'en', 'en', 'en', undefined, undefined]);
   });
 });
+
+describe('Dialogflow ES import: agents as real people left them', () => {
+  /** A minimal ES export in a temp folder: agent.json and intents with their phrase files. */
+  function agent(
+    language: string,
+    intents: { name: string; id?: string; parentId?: string; phrases: string[]; text: string; webhook?: boolean; welcome?: boolean }[],
+  ): string {
+    const dir = temp();
+    mkdirSync(join(dir, 'intents'));
+    writeFileSync(join(dir, 'agent.json'), JSON.stringify({ language, supportedLanguages: [] }));
+    for (const i of intents) {
+      writeFileSync(
+        join(dir, 'intents', `${i.name}.json`),
+        JSON.stringify({
+          name: i.name,
+          ...(i.id ? { id: i.id } : {}),
+          ...(i.parentId ? { parentId: i.parentId } : {}),
+          webhookUsed: i.webhook === true,
+          events: i.welcome ? [{ name: 'WELCOME' }] : [],
+          responses: [{ messages: [{ type: '0', lang: language, speech: [i.text] }] }],
+        }),
+      );
+      if (i.phrases.length > 0)
+        writeFileSync(join(dir, 'intents', `${i.name}_usersays_${language}.json`), JSON.stringify(i.phrases.map((p) => ({ data: [{ text: p }] }))));
+    }
+    return dir;
+  }
+
+  it('never sends the text a webhook intent had for when its webhook fails, nor makes it the greeting', () => {
+    const m = readDialogflowAgent(
+      agent('en', [
+        { name: 'Default Welcome Intent', phrases: ['hello there'], text: 'Webhook Failed', webhook: true, welcome: true },
+        { name: 'Order status', phrases: ['where is my order', 'track my package'], text: 'Webhook Failed', webhook: true },
+        { name: 'Opening hours', phrases: ['when are you open', 'opening hours please'], text: 'We are open 9 to 5.' },
+      ]),
+    );
+    expect(m.settings?.greeting).toBeUndefined();
+    expect(entry(m, 'Order status').answers?.en).toMatch(/^TODO: in Dialogflow the webhook wrote this answer/);
+    expect(entry(m, 'Opening hours').answers?.en).toBe('We are open 9 to 5.');
+    const { kb } = written(m);
+    expect(kb.settings.greeting).toBeUndefined();
+  });
+
+  it('files an agent declared English but written in Indonesian as Indonesian, and says so', () => {
+    const m = readDialogflowAgent(
+      agent('en', [
+        { name: 'Jam buka', phrases: ['jam berapa tokonya buka', 'kapan buka kak', 'hari minggu buka tidak'], text: 'Buka setiap hari jam 9 pagi.' },
+        {
+          name: 'Ongkir',
+          phrases: ['berapa ongkos kirim ke bandung', 'ongkirnya berapa ya', 'biaya pengiriman ke medan'],
+          text: 'Ongkir dihitung saat checkout.',
+        },
+      ]),
+    );
+    expect(m.settings?.languages).toEqual(['id']);
+    expect(entry(m, 'Jam buka').questionsByLanguage).toEqual({ id: ['jam berapa tokonya buka', 'kapan buka kak', 'hari minggu buka tidak'] });
+    expect(entry(m, 'Jam buka').answers).toEqual({ id: 'Buka setiap hari jam 9 pagi.' });
+    expect(messages(m, 'agent.json').join(' ')).toMatch(/declared English, but \d+ of \d+ training phrases are clearly Indonesian/);
+  });
+
+  it('keeps a question a parent shares with its follow-up under the parent, whatever the file names sort as', () => {
+    const m = readDialogflowAgent(
+      agent('id', [
+        {
+          name: 'Pajak - Cara Lepas Kepemilikan',
+          id: 'p1',
+          phrases: ['cara lepas kepemilikan kendaraan', 'lepas kepemilikan motor gimana'],
+          text: 'Lepas kepemilikan: datang ke Samsat.',
+        },
+        {
+          name: 'Pajak - Cara Lepas Kepemilikan - A Lepas',
+          parentId: 'p1',
+          phrases: ['cara lepas kepemilikan kendaraan', 'syarat dokumen lepas kepemilikan'],
+          text: 'Bawa KTP dan BPKB.',
+        },
+      ]),
+    );
+    const { kb } = written(m);
+    expect(kb.entries[0].id).toBe('pajak-cara-lepas-kepemilikan');
+    expect(kb.entries[0].questions.id).toContain('cara lepas kepemilikan kendaraan');
+    expect(kb.entries.find((e) => e.id !== kb.entries[0].id)?.questions.id).not.toContain('cara lepas kepemilikan kendaraan');
+  });
+});

@@ -314,7 +314,7 @@ describe('readRasaProject: what the user names', () => {
     const root = project({ 'data/nlu.yml': 'nlu:\n- intent: ask_hours\n  examples: |\n    - when are you open\n' });
     const m = readRasaProject(root);
     expect(m.entries).toEqual([{ name: 'ask_hours', questions: ['when are you open'], from: { file: 'data/nlu.yml', line: 2 } }]);
-    expect(notes(m)[0]).toMatch(/^no domain found \(looked for domain\.yml and domain\/\): answers are left as TODO; pass --domain FILE$/);
+    expect(notes(m)[0]).toMatch(/^no domain found \(looked for domain\.yml, domain\/ and data\/domain\/\): answers are left as TODO; pass --domain FILE$/);
   });
 
   it('an old project with nlu.md and stories.md at its root (no data/ folder); README, models/ and tests/ are not read', () => {
@@ -588,5 +588,17 @@ describe('readRasaProject → writeMigration → loadKnowledge', () => {
     expect(written.entries).toBeGreaterThan(0);
     expect(kb.entries).toHaveLength(written.entries);
     expect(kb.entries.map((e) => e.id)).toContain(someId);
+  });
+});
+
+describe('readRasaProject: one NLU file deep inside a project', () => {
+  it('finds the project above data/nlu/ (config.yml) and its domain kept in data/domain/', () => {
+    const root = project({
+      'config.yml': 'language: en\npipeline: []\n',
+      'data/domain/domain.yml': 'version: "3.1"\nresponses:\n  utter_ask_hours:\n    - text: We are open 9 to 5.\n',
+      'data/nlu/faq.yml': 'version: "3.1"\nnlu:\n  - intent: ask_hours\n    examples: |\n      - when are you open\n      - opening hours\n',
+    });
+    const m = readRasaProject(join(root, 'data', 'nlu', 'faq.yml'));
+    expect(entry(m, 'ask_hours')).toMatchObject({ answers: { en: 'We are open 9 to 5.' } });
   });
 });

@@ -238,6 +238,13 @@ describe('readFaqSheet: errors say where and how to fix', () => {
     );
   });
 
+  it('labelled examples without answers (text,category) point to tanya import intents', async () => {
+    const path = file('train.csv', 'text,category\nI am still waiting on my card?,card_arrival\n');
+    await expect(readFaqSheet(path)).rejects.toThrow(
+      `found: text, category. This looks like labelled examples without answers: use "tanya import intents ${path} --out DIR"`,
+    );
+  });
+
   it('an empty file, or one of blank lines', async () => {
     for (const content of ['', '\uFEFF\r\n\r\n']) {
       const path = file('faq.csv', content);

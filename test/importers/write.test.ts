@@ -110,6 +110,31 @@ describe('writing an import', () => {
     ).toEqual(['entry "jalur" ', 'entry "nama" h']);
   });
 
+  it('takes references out of flow texts (a flow cannot wait behind TODO) and says so', () => {
+    const dir = out();
+    const w = writeMigration(
+      dir,
+      {
+        entries: [{ name: 'jalur', questions: ['info jalur pendaftaran'], answer: 'Pilih jalurnya ya.' }],
+        unsupported: [],
+        flows: [
+          {
+            id: 'jalur-lanjut',
+            trigger: { entries: ['jalur'] },
+            steps: [{ id: 'info', say: { id: 'Berikut informasi mengenai $JalurPendaftaran .\nAda lagi?' } }],
+          },
+        ],
+      },
+      'agent',
+      'dialogflow',
+    );
+    const kb = loadKnowledge(dir);
+    const flows = checkFlows(join(dir, 'flows'), kb);
+    expect(flows.problems).toEqual([]);
+    expect(JSON.stringify(flows.flows[0].steps)).toContain('Berikut informasi mengenai.\\nAda lagi?');
+    expect(readFileSync(w.report, 'utf8')).toContain('flow "jalur-lanjut": $JalurPendaftaran (filled in by dialogflow) taken out of');
+  });
+
   it('writes no flows folder when there are none', () => {
     const dir = out();
     writeMigration(dir, { entries: [{ name: 'x', questions: ['apa itu x'], answer: 'X.' }], unsupported: [] }, 'faq.csv', 'csv');
