@@ -1,5 +1,5 @@
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import {
   checkDeclaredSizes,
   checkImportFile,
@@ -98,13 +98,15 @@ function agentRoot(paths: readonly string[]): string {
 }
 
 /** Reads a Dialogflow export folder or zip; paths are made relative to the agent's root. */
-export function readExportFiles(path: string): ExportFiles {
+export function readExportFiles(named: string): ExportFiles {
   let folder: boolean;
   try {
-    folder = statSync(path).isDirectory();
+    folder = statSync(named).isDirectory();
   } catch {
-    throw new Error(`${path}: no such file or folder; name the agent export (.zip) or the folder it was unpacked into`);
+    throw new Error(`${named}: no such file or folder; name the agent export (.zip) or the folder it was unpacked into`);
   }
+  // The export's own intents/ folder named instead of the export: the agent is the folder above.
+  const path = folder && basename(resolve(named)) === 'intents' && !existsSync(join(named, 'intents')) ? dirname(resolve(named)) : named;
   const found: MigrationNote[] = [];
   const all = folder ? collectFolder(path, found) : collectZip(path, found);
   const root = agentRoot([...all.keys()]);

@@ -542,3 +542,10 @@ describe('Dialogflow ES import: agents as real people left them', () => {
     expect(kb.entries.find((e) => e.id !== kb.entries[0].id)?.questions.id).not.toContain('cara lepas kepemilikan kendaraan');
   });
 });
+
+describe('Dialogflow ES import: what the user names', () => {
+  it('the export’s own intents/ folder stands for the export around it', () => {
+    const fromIntents = readDialogflowAgent(join(fixture('toko-followup'), 'intents'));
+    expect(fromIntents.entries.map((e) => e.name)).toEqual(readDialogflowAgent(fixture('toko-followup')).entries.map((e) => e.name));
+  });
+});
