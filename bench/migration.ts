@@ -9,7 +9,8 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { evaluateCases, expectedEntry } from '../src/eval/evaluate';
+import { evaluateCases } from '../src/eval/evaluate';
+import { computeMetrics, type CaseOutcome } from '../src/eval/metrics';
 import { readLabelledFile } from '../src/eval/labelled-file';
 import { readDialogflowAgent } from '../src/importers/dialogflow';
 import { writeMigration, type Migration } from '../src/importers/migrate';
@@ -41,13 +42,9 @@ async function main(): Promise<void> {
     '| source | tool | entries | TODO answers | messages | best-ranked entry right | answered right (as served) | answered right, entries with an answer | false-answer rate |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
-  let right = 0;
-  let inScope = 0;
-  let rightWritten = 0;
-  let inScopeWritten = 0;
-  let top = 0;
-  let falseAnswers = 0;
-  let outOfScope = 0;
+  // Every source's outcomes, for the figures over all of them.
+  const all: CaseOutcome[] = [];
+  const allWithAnswers: CaseOutcome[] = [];
   for (const set of sets) {
     const name = set.replace(/\.jsonl$/, '');
     if (!existsSync(join(fixtures, name))) continue;
@@ -57,24 +54,13 @@ async function main(): Promise<void> {
       const written = writeMigration(dir, migration, name, tool);
       const kb = loadKnowledge(dir);
       const cases = readLabelledFile(join(root, 'bench', 'migration', set));
-      const { metrics } = await evaluateCases(kb, cases, undefined, 'fallback');
-      // The same, leaving out questions for entries the source gave no answer (they can only fall back).
+      const { metrics, outcomes } = await evaluateCases(kb, cases, undefined, 'fallback');
+      // The same run, leaving out questions for entries the source gave no answer (they can only fall back).
       const todo = new Set(kb.entries.filter((e) => e.answer !== undefined && isPlaceholderAnswer(e.answer.id)).map((e) => e.id));
-      const withAnswers = (
-        await evaluateCases(
-          kb,
-          cases.filter((c) => c.intent === null || !todo.has(expectedEntry(kb, c.intent) ?? '')),
-          undefined,
-          'fallback',
-        )
-      ).metrics;
-      right += metrics.inScopeAccuracy * metrics.inScope;
-      inScope += metrics.inScope;
-      rightWritten += withAnswers.inScopeAccuracy * withAnswers.inScope;
-      inScopeWritten += withAnswers.inScope;
-      top += metrics.top1Accuracy * metrics.inScope;
-      falseAnswers += metrics.falseAnswerRate * metrics.outOfScope;
-      outOfScope += metrics.outOfScope;
+      const answerable = outcomes.filter((o) => o.expected === null || !todo.has(o.expected));
+      const withAnswers = computeMetrics(answerable);
+      all.push(...outcomes);
+      allWithAnswers.push(...answerable);
       out.push(
         `| ${name} | ${tool} | ${written.entries} | ${written.placeholders} | ${metrics.n} | ${pct(metrics.top1Accuracy)} | ${pct(metrics.inScopeAccuracy)} | ${pct(withAnswers.inScopeAccuracy)} | ${metrics.outOfScope > 0 ? pct(metrics.falseAnswerRate) : '—'} |`,
       );
@@ -82,12 +68,13 @@ async function main(): Promise<void> {
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  const share = (a: number, b: number): string => pct(b === 0 ? 0 : a / b);
+  const total = computeMetrics(all);
+  const totalWithAnswers = computeMetrics(allWithAnswers);
   out.push(
     '',
-    `All sources, ${inScope} in-scope messages: best-ranked entry right ${share(top, inScope)} %, answered right as served ${share(right, inScope)} %` +
-      ` (${share(rightWritten, inScopeWritten)} % of the ${inScopeWritten} asking entries that have an answer); ` +
-      `${Math.round(falseAnswers)} of ${outOfScope} out-of-scope messages answered.`,
+    `All sources, ${total.inScope} in-scope messages: best-ranked entry right ${pct(total.top1Accuracy)} %, answered right as served ${pct(total.inScopeAccuracy)} %` +
+      ` (${pct(totalWithAnswers.inScopeAccuracy)} % of the ${totalWithAnswers.inScope} asking entries that have an answer); ` +
+      `${Math.round(total.falseAnswerRate * total.outOfScope)} of ${total.outOfScope} out-of-scope messages answered.`,
   );
   process.stdout.write(`${out.join('\n')}\n`);
 }

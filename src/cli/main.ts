@@ -35,14 +35,18 @@ import { addBackupCommands } from './backup';
 import { CommandError, openBotDatabase } from './open-store';
 import { sinceTime } from './options';
 import { RetentionSchedule } from '../privacy/retention';
-import { readRasaProject } from '../importers/rasa';
-import { readDialogflowAgent } from '../importers/dialogflow';
-import { readFaqSheet, readQnaMaker } from '../importers/spreadsheet';
-import { writeMigration, type Migration } from '../importers/migrate';
-import { prepareImportFolder } from '../importers/write-faq';
+import type { Migration } from '../importers/migrate';
 import { runConversationTests } from '../testing/run-tests';
 
 // Read when the command line is built, after the .env file (see loadEnvFile).
+/**
+ * The importers, loaded on first use: with their parsers and zip reader they add about 70 ms to
+ * every command, and only `tanya import …` needs them.
+ */
+type Importers = typeof import('../importers/all');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const importers = (): Importers => require('../importers/all') as Importers;
+
 const defaultKb = (): string => process.env.TANYA_KNOWLEDGE_DIR ?? 'knowledge';
 const defaultDb = (): string => process.env.TANYA_DB ?? join('data', 'tanya.db');
 const defaultFlows = (): string => process.env.TANYA_FLOWS_DIR ?? 'flows';
@@ -103,7 +107,7 @@ export function buildCli(): Command {
     .option('--per-intent <n>', 'keep the first N examples of each label', parsePositiveInt)
     .option('--force', 'replace the faq files of a folder that already has a knowledge base', false)
     .action((file: string, opts: { out: string; perIntent?: number; force: boolean }) => {
-      prepareImportFolder(opts.out, opts.force);
+      importers().prepareImportFolder(opts.out, opts.force);
       const bar = progressBar('import');
       const result = importIntents(readLabelledFile(file), { ...(opts.perIntent ? { perIntent: opts.perIntent } : {}), onProgress: bar.update });
       bar.stop();
@@ -194,7 +198,7 @@ export function buildCli(): Command {
     read: (onProgress: (done: number, total: number) => void) => Migration | Promise<Migration>,
   ): Promise<void> => {
     const out = opts.out;
-    prepareImportFolder(out, opts.force);
+    importers().prepareImportFolder(out, opts.force);
     const bar = progressBar('import');
     let migration: Migration;
     try {
@@ -202,7 +206,7 @@ export function buildCli(): Command {
     } finally {
       bar.stop();
     }
-    const w = writeMigration(out, migration, source, tool);
+    const w = importers().writeMigration(out, migration, source, tool);
     process.stdout.write(
       `✓ ${w.path}: ${w.entries} entries, ${w.questions} example questions${w.flows > 0 ? `; ${w.flows} flow(s) in ${join(out, 'flows')}` : ''}\n`,
     );
@@ -227,12 +231,14 @@ export function buildCli(): Command {
       .argument('<file>', 'the spreadsheet')
       .option('--sheet <name>', 'the worksheet of an .xlsx to read (default: the first)'),
   ).action(async (file: string, opts: { out: string; force: boolean; sheet?: string }) => {
-    await migrate('csv', file, opts, (onProgress) => readFaqSheet(file, { onProgress, ...(opts.sheet !== undefined ? { sheet: opts.sheet } : {}) }));
+    await migrate('csv', file, opts, (onProgress) =>
+      importers().readFaqSheet(file, { onProgress, ...(opts.sheet !== undefined ? { sheet: opts.sheet } : {}) }),
+    );
   });
   outOption(
     importCmd.command('qna').description('a QnA Maker / Azure custom question answering export (.tsv or .xlsx)').argument('<file>', 'the exported file'),
   ).action(async (file: string, opts: { out: string; force: boolean }) => {
-    await migrate('qna', file, opts, (onProgress) => readQnaMaker(file, { onProgress }));
+    await migrate('qna', file, opts, (onProgress) => importers().readQnaMaker(file, { onProgress }));
   });
   outOption(
     importCmd
@@ -243,7 +249,9 @@ export function buildCli(): Command {
       .argument('<path>', 'the project folder (or its data/ folder, or one NLU file)')
       .option('--domain <path>', 'domain.yml or a domain/ folder (default: found in the project)'),
   ).action((path: string, opts: { out: string; force: boolean; domain?: string }) =>
-    migrate('rasa', path, opts, (onProgress) => readRasaProject(path, { onProgress, ...(opts.domain !== undefined ? { domain: opts.domain } : {}) })),
+    migrate('rasa', path, opts, (onProgress) =>
+      importers().readRasaProject(path, { onProgress, ...(opts.domain !== undefined ? { domain: opts.domain } : {}) }),
+    ),
   );
   outOption(
     importCmd
@@ -253,7 +261,7 @@ export function buildCli(): Command {
       )
       .argument('<path>', 'the export folder or zip'),
   ).action((path: string, opts: { out: string; force: boolean }) =>
-    migrate('dialogflow', path, opts, (onProgress) => readDialogflowAgent(path, { onProgress })),
+    migrate('dialogflow', path, opts, (onProgress) => importers().readDialogflowAgent(path, { onProgress })),
   );
 
   program

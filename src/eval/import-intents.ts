@@ -1,7 +1,8 @@
 import { placeholderAnswer } from '../knowledge/placeholder';
+import { questionKey } from '../knowledge/quality';
 import { writeFaqFiles } from '../importers/write-faq';
 import { LanguageDetector, languagesOf } from '../matching/language';
-import { foldText } from '../matching/normalize';
+import { foldedWords } from '../matching/normalize';
 import { entryIdForLabel, type LabelledMessage } from './labelled-file';
 
 export interface ImportOptions {
@@ -51,9 +52,7 @@ export function importIntents(rows: readonly LabelledMessage[], options: ImportO
       byId.set(id, entry);
     }
     const text = row.text.trim();
-    const key = foldText(text)
-      .replace(/[^\p{L}\p{N}]+/gu, ' ')
-      .trim();
+    const key = questionKey(text);
     const first = owner.get(key);
     if (!text || !key || entry.seen.has(key) || (first !== undefined && first !== id)) {
       skippedDuplicate++;
@@ -69,14 +68,7 @@ export function importIntents(rows: readonly LabelledMessage[], options: ImportO
   });
   options.onProgress?.(rows.length, rows.length);
   const all = [...byId.values()].flatMap((e) => e.texts);
-  const languages = languagesOf(
-    detector,
-    all.map((t) =>
-      foldText(t)
-        .split(/[^\p{L}\p{N}]+/u)
-        .filter(Boolean),
-    ),
-  );
+  const languages = languagesOf(detector, all.map(foldedWords));
   let k = 0;
   const entries = [...byId.entries()].map(([id, e]) => {
     const questions = { id: [] as string[], en: [] as string[] };

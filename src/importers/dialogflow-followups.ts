@@ -1,4 +1,4 @@
-import { foldText } from '../matching/normalize';
+import { foldedWords, foldText } from '../matching/normalize';
 import type { PerLanguage } from './migrate';
 import { UniqueIds } from './unique-ids';
 
@@ -62,14 +62,9 @@ const OPTION_LABELS: Readonly<Partial<Record<FollowUpType, { readonly id: string
   repeat: { id: 'Ulangi', en: 'Repeat' },
 };
 
-const words = (text: string): string[] =>
-  foldText(text)
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter(Boolean);
-
 /** A reply any question could get: "iya", "oke lanjut", "no thanks", "2". */
 export function isGenericReply(phrase: string): boolean {
-  const ws = words(phrase);
+  const ws = foldedWords(phrase);
   return ws.length > 0 && ws.length <= 8 && ws.every((w) => GENERIC_REPLY_WORDS.has(w) || /^\d+$/.test(w));
 }
 

@@ -1,6 +1,7 @@
-import { foldText } from '../matching/normalize';
+import { foldedWords, foldText } from '../matching/normalize';
 import type { Lang } from './dialogflow-followups';
-import { asArray, asObject, asString, onlyParameters, parameterReferences, readReply, type Choice, type ReplyParts } from './dialogflow-messages';
+import { asArray, asObject, asString, onlyParameters, readReply, type Choice, type ReplyParts } from './dialogflow-messages';
+import { parameterReferences } from './references';
 import { parseExportJson, type ExportFiles } from './dialogflow-source';
 import { jsonKind, tanyaLanguage, USERSAYS, type AgentLanguages, type Notes } from './dialogflow-agent';
 import type { PerLanguage } from './migrate';
@@ -42,11 +43,7 @@ function looksLikeHandoff(...names: string[]): boolean {
 }
 
 /** A phrase as buttons and training phrases are compared: folded, words only. */
-export const phraseKey = (text: string): string =>
-  foldText(text)
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter(Boolean)
-    .join(' ');
+export const phraseKey = (text: string): string => foldedWords(text).join(' ');
 
 /** One intent as read from its files. */
 export interface Intent {

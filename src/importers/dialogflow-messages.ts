@@ -1,3 +1,4 @@
+import { parameterReferences } from './references';
 /**
  * Dialogflow ES response messages → what Tanya can say: text, buttons offered as suggestions, and
  * a list of what is lost. Messages come in three generations, all read here:
@@ -326,12 +327,6 @@ export function readReply(messages: readonly Json[]): ReplyParts {
     dropped: into.dropped,
     handoff: into.handoff,
   };
-}
-
-/** `$param`, `$param.original` and `#context.param` references in a response text. */
-export function parameterReferences(text: string): string[] {
-  const refs = [...text.matchAll(/\$[A-Za-z_][\w-]*(?:\.[\w-]+)?|#[A-Za-z_][\w-]*\.[\w-]+/g)].map((m) => m[0]);
-  return [...new Set(refs)];
 }
 
 /** Each URL's first link (a set, not a search per link: thousands of links stay linear). */

@@ -3,8 +3,8 @@ import { buildFollowUpFlow, flowIdFor, isGenericFollowUp, optionRank, type FlowN
 import { allPhrases, answersOf, ChoiceResolver, noteResponses, phraseFiles, readIntent, type Intent } from './dialogflow-intents';
 import { asArray, asObject } from './dialogflow-messages';
 import { isDialogflowCx, readExportFiles, type ExportFiles } from './dialogflow-source';
-import { LanguageDetector } from '../matching/language';
-import { foldText } from '../matching/normalize';
+import { decidedLanguage, LanguageDetector } from '../matching/language';
+import { foldedWords } from '../matching/normalize';
 import type { MigratedEntry, MigratedSettings, Migration, PerLanguage } from './migrate';
 import { UniqueIds } from './unique-ids';
 
@@ -273,11 +273,6 @@ export function readDialogflowAgent(path: string, options: DialogflowImportOptio
 }
 
 const detector = new LanguageDetector([], []);
-const wordsOf = (text: string): string[] =>
-  foldText(text)
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter(Boolean);
-
 /**
  * An agent declared English whose phrases are clearly Indonesian (Dialogflow's default language
  * is English, and many Indonesian agents keep it): everything is filed as Indonesian, with a note.
@@ -286,11 +281,7 @@ const wordsOf = (text: string): string[] =>
 function languageAsWritten(entries: MigratedEntry[], settings: MigratedSettings, notes: Notes): { entries: MigratedEntry[]; settings: MigratedSettings } {
   if (settings.languages?.length !== 1 || settings.languages[0] !== 'en') return { entries, settings };
   const phrases = entries.flatMap((e) => e.questionsByLanguage?.en ?? []);
-  const decided = phrases.map((p) => {
-    const w = wordsOf(p);
-    const asId = detector.detect(w, 'id');
-    return asId === detector.detect(w, 'en') ? asId : undefined;
-  });
+  const decided = phrases.map((p) => decidedLanguage(detector, foldedWords(p)));
   const id = decided.filter((l) => l === 'id').length;
   const en = decided.filter((l) => l === 'en').length;
   if (id < 5 || id <= 2 * en) return { entries, settings };

@@ -1,11 +1,13 @@
 import { placeholderAnswer } from '../knowledge/placeholder';
+import { questionKey } from '../knowledge/quality';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { MAX_NOTE_CHARS, NoteBudget } from './import-files';
 import { UniqueIds } from './unique-ids';
+import { unfilledReferences } from './references';
 import { ownFolder, writeFaqFiles, writeNewFile } from './write-faq';
 import { LanguageDetector } from '../matching/language';
-import { foldText } from '../matching/normalize';
+import { foldedWords, foldText } from '../matching/normalize';
 
 /** Where something was read: a file (relative to what the user named) and a 1-based line. */
 export interface SourcePlace {
@@ -79,18 +81,10 @@ export interface Migration {
 
 const detector = new LanguageDetector([], []);
 
-const words = (text: string): string[] =>
-  foldText(text)
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter(Boolean);
-
 /** How `tanya check` compares examples (case, accents and punctuation folded). */
-const sameQuestion = (text: string): string =>
-  foldText(text)
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
+const sameQuestion = questionKey;
 
-const guessLanguage = (text: string): 'id' | 'en' => detector.detect(words(text), 'id');
+const guessLanguage = (text: string): 'id' | 'en' => detector.detect(foldedWords(text), 'id');
 
 /** A valid, unique entry id from a name: lower case, "-" between words. */
 function idFor(name: string, taken: UniqueIds): string {
@@ -100,20 +94,6 @@ function idFor(name: string, taken: UniqueIds): string {
       .replace(/^-+|-+$/g, '')
       .slice(0, 48) || 'entry';
   return taken.take(base, /^[a-z0-9]/.test(base) ? base : `e-${base}`);
-}
-
-/**
- * References another tool fills in at run time: Dialogflow parameters (`$order_id`,
- * `#context.param`) and Rasa slots (`{name}`); Tanya's own `{bot}` and `{shop}` are not among them.
- * "US$5" and "Rp$" are money, not references.
- */
-function unfilledReferences(text: string): string[] {
-  const found = new Set<string>();
-  for (const m of text.matchAll(/(?<![\p{L}\p{N}])\$[A-Za-z_][\w.-]*/gu)) found.add(m[0].replace(/[.-]+$/, ''));
-  // A context parameter has a dot ("#order.id"); a hashtag ("#HarbolnasNusa") is just text.
-  for (const m of text.matchAll(/(?<![\p{L}\p{N}])#[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*/gu)) found.add(m[0]);
-  for (const m of text.matchAll(/\{([A-Za-z_]\w*)\}/g)) if (m[1] !== 'bot' && m[1] !== 'shop') found.add(m[0]);
-  return [...found];
 }
 
 const placeText = (place: SourcePlace | undefined): string => (place ? `${place.file}${place.line !== undefined ? `:${place.line}` : ''}: ` : '');

@@ -1,4 +1,5 @@
-import { BOT_TEXT, note, onlySlots, slotReferences, type Place, type RasaProject, type RasaResponse, type RasaTurn, type RasaVariation } from './rasa-model';
+import { slotReferences } from './references';
+import { BOT_TEXT, note, onlySlots, type Place, type RasaProject, type RasaResponse, type RasaTurn, type RasaVariation } from './rasa-model';
 
 /**
  * Which response answers an intent, and what of it Tanya can keep. Rasa decides at run time from

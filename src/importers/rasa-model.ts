@@ -1,4 +1,5 @@
 import { NoteBudget } from './import-files';
+import { slotReferences } from './references';
 import type { MigrationNote, SourcePlace } from './migrate';
 
 /**
@@ -244,11 +245,6 @@ export function plainExample(raw: string): { text: string; entities: string[]; s
     .replace(/\s+/g, ' ')
     .trim();
   return { text, entities, synonyms };
-}
-
-/** `{name}` slot references in a response text (Rasa fills them from slots when it answers). */
-export function slotReferences(text: string): string[] {
-  return [...new Set([...text.matchAll(/\{([A-Za-z_][\w-]*)\}/g)].map((m) => m[1]))];
 }
 
 /** A response text that is nothing but slot references ("{answer}"): without the slots there is nothing to say. */

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { LanguageDetector } from '../matching/language';
-import { foldText } from '../matching/normalize';
+import { decidedLanguage, LanguageDetector } from '../matching/language';
+import { foldedWords } from '../matching/normalize';
 import { checkImportFile, checkImportTotal, checkLineLengths, decodeImportText, readImportFile, statImportFile, type ImportFile } from './import-files';
 import type { MigratedEntry, MigratedSettings, Migration, MigrationNote, PerLanguage } from './migrate';
 import { actionText, isHandoffIntent, resolveIntent, responseText, turnsByIntent } from './rasa-answers';
@@ -120,13 +120,8 @@ function readOneFile(file: ImportFile, nlu: boolean, isDomain: boolean, project:
 }
 
 const detector = new LanguageDetector([], []);
-const words = (text: string): string[] =>
-  foldText(text)
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter(Boolean);
-
 function guessLanguage(text: string): Lang {
-  return detector.detect(words(text), 'id');
+  return detector.detect(foldedWords(text), 'id');
 }
 
 /**
@@ -156,9 +151,8 @@ function statedLanguage(layout: RasaLayout, project: RasaProject): Lang | undefi
   for (const intent of project.intents.values()) {
     for (const example of intent.examples) {
       if (seen++ > 5000) break;
-      const w = words(example);
-      if (detector.detect(w, 'id') === 'en') counts.en++;
-      else if (detector.detect(w, 'en') === 'id') counts.id++;
+      const decided = decidedLanguage(detector, foldedWords(example));
+      if (decided !== undefined) counts[decided]++;
     }
   }
   const other: Lang = code === 'id' ? 'en' : 'id';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import diceCoefficient = require('natural/lib/natural/distance/dice_coefficient');
 import { decide, type MatchDecision } from '../matching/decide';
 import { Matcher } from '../matching/matcher';
-import { foldText } from '../matching/normalize';
+import { foldedWords } from '../matching/normalize';
 import type { KbProblem } from './errors';
 import type { Entry, KnowledgeBase } from './schema';
 import { isPlaceholderAnswer } from './placeholder';
@@ -47,10 +47,9 @@ function lineFinder(): (file: string, needle: string, fromLine: number) => { lin
   };
 }
 
-const normalize = (text: string): string =>
-  foldText(text)
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
+/** How two examples are compared: case, accents and punctuation folded. Importers use it to keep a question under one entry. */
+export const questionKey = (text: string): string => foldedWords(text).join(' ');
+const normalize = questionKey;
 
 /**
  * Editors' quality checks, each with file:line. Errors (`tanya check` exits 1):

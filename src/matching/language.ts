@@ -49,6 +49,12 @@ export class LanguageDetector {
   }
 }
 
+/** The language a text's own words decide, whatever the fallback; undefined when they do not. */
+export function decidedLanguage(detector: LanguageDetector, words: readonly string[]): Language | undefined {
+  const asId = detector.detect(words, 'id');
+  return asId === detector.detect(words, 'en') ? asId : undefined;
+}
+
 /**
  * The language of each text of one collection (an imported file): a text's own words decide where
  * they can; a text they leave undecided ("Bye dude", "ok thanks") takes the language most of the
@@ -56,10 +62,7 @@ export class LanguageDetector {
  * Indonesian.
  */
 export function languagesOf(detector: LanguageDetector, texts: readonly (readonly string[])[]): Language[] {
-  const decided = texts.map((words) => {
-    const asId = detector.detect(words, 'id');
-    return asId === detector.detect(words, 'en') ? asId : undefined;
-  });
+  const decided = texts.map((words) => decidedLanguage(detector, words));
   const en = decided.filter((l) => l === 'en').length;
   const id = decided.filter((l) => l === 'id').length;
   const usual: Language = en > id ? 'en' : 'id';

@@ -6,7 +6,7 @@ import lexicon = require('./data/lexicon-id.json');
 import { OFF_TOPIC_PENALTY, OffTopic } from './off-topic';
 import { DEFAULT_INDEX_OPTIONS, IntentIndex, type IndexOptions } from './intent-index';
 import { LanguageDetector } from './language';
-import { foldText, Normalizer, type Token } from './normalize';
+import { foldedWords, Normalizer, type Token } from './normalize';
 import { canonicalColour, ENGLISH_TO_INDONESIAN, isDictionaryWord, isFunctionWord } from './lexicon';
 import { affixCandidates, splitGlued } from './colloquial';
 import { stemWord } from './stem';
@@ -279,12 +279,6 @@ function termsOf(tokens: readonly Token[]): string[] {
     if (id !== undefined && id !== t.text) out.push(stemWord(id));
   }
   return out;
-}
-
-function foldedWords(text: string): string[] {
-  return foldText(text)
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter(Boolean);
 }
 
 /** The settings an editor actually wrote (zod leaves unset optional keys undefined). */

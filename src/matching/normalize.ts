@@ -181,6 +181,11 @@ function reduplication(word: string): string {
   return /^\p{L}{3,}2$/u.test(word) ? word.slice(0, -1) : word;
 }
 
+/** The words of a text, folded (case, accents) and split on everything but letters and digits. */
+export function foldedWords(text: string): string[] {
+  return splitWords(foldText(text));
+}
+
 function splitWords(text: string): string[] {
   return text.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 }

@@ -1,0 +1,23 @@
+/**
+ * Values another tool fills into its answers when it sends them, which Tanya cannot: Dialogflow
+ * parameters and Rasa slots. Readers note them; the writer keeps answers that use them behind TODO.
+ */
+
+/** `$param`, `$param.original` and `#context.param` references in a Dialogflow response text. */
+export function parameterReferences(text: string): string[] {
+  const refs = [...text.matchAll(/\$[A-Za-z_][\w-]*(?:\.[\w-]+)?|#[A-Za-z_][\w-]*\.[\w-]+/g)].map((m) => m[0]);
+  return [...new Set(refs)];
+}
+
+/** `{name}` slot references in a Rasa response text (Rasa fills them from slots when it answers). */
+export function slotReferences(text: string): string[] {
+  return [...new Set([...text.matchAll(/\{([A-Za-z_][\w-]*)\}/g)].map((m) => m[1]))];
+}
+
+/** Every such reference as written ("$order_id", "{name}"); Tanya's own `{bot}` and `{shop}` are not among them. */
+export function unfilledReferences(text: string): string[] {
+  const slots = slotReferences(text)
+    .filter((s) => s !== 'bot' && s !== 'shop')
+    .map((s) => `{${s}}`);
+  return [...parameterReferences(text), ...slots];
+}
