@@ -117,6 +117,12 @@ export function buildCli(): Command {
         `✓ ${path}: ${result.entries.length} entries, ${examples} example questions` +
           ` (skipped: ${result.skippedNull} without intent, ${result.skippedOverLimit} over --per-intent, ${result.skippedDuplicate} empty or repeated)\n`,
       );
+      if (result.emptyLabels.length > 0) {
+        const shown = result.emptyLabels.slice(0, 10).join(', ');
+        process.stdout.write(
+          `! ${result.emptyLabels.length} label(s) not imported: each of their examples is already under an earlier label (${shown}${result.emptyLabels.length > 10 ? ', …' : ''})\n`,
+        );
+      }
     });
 
   program

@@ -24,6 +24,8 @@ export interface ImportResult {
   readonly skippedNull: number;
   readonly skippedOverLimit: number;
   readonly skippedDuplicate: number;
+  /** Labels left without an example of their own (every one was under an earlier label too): no entry is written for them. */
+  readonly emptyLabels: readonly string[];
 }
 
 const detector = new LanguageDetector([], []);
@@ -70,14 +72,15 @@ export function importIntents(rows: readonly LabelledMessage[], options: ImportO
   const all = [...byId.values()].flatMap((e) => e.texts);
   const languages = languagesOf(detector, all.map(foldedWords));
   let k = 0;
-  const entries = [...byId.entries()].map(([id, e]) => {
+  const emptyLabels = [...byId.values()].filter((e) => e.texts.length === 0).map((e) => e.label);
+  const entries = [...byId.entries()].filter(([, e]) => e.texts.length > 0).map(([id, e]) => {
     const questions = { id: [] as string[], en: [] as string[] };
     for (const text of e.texts) questions[languages[k++]].push(text);
     // No title: a label such as "card_arrival" reads badly in choices and adds noise to
     // matching; choices show the first example question instead.
     return { id, questions, answer: placeholderAnswer(e.label) };
   });
-  return { entries, rows: rows.length, skippedNull, skippedOverLimit, skippedDuplicate };
+  return { entries, rows: rows.length, skippedNull, skippedOverLimit, skippedDuplicate, emptyLabels };
 }
 
 /** Writes imported entries as `faq.yaml` (split into faq-2.yaml … when large) in a knowledge folder (created if missing). */

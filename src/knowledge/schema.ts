@@ -172,6 +172,8 @@ export const matchingSchema = z
     charWeight: weight.optional(),
     /** Concept features from the colloquial lexicon against single words (default 0.5; 0 = off). */
     conceptWeight: weight.optional(),
+    /** Weight of an entry's answer text as evidence beside its questions (default 0.8, less for entries with many examples; 0 = off). */
+    answerWeight: weight.optional(),
     /** Share of the trained model's probability in the score at full data (default 0.5; 0 = off). */
     modelWeight: weight.optional(),
     /** Examples per entry from which the model and pair weights reach full strength (default 50). */

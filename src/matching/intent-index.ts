@@ -29,6 +29,12 @@ export interface IndexOptions {
   readonly conceptWeight: number;
   /** Weight of query words the knowledge base has never seen, relative to the rarest known word (default 1). */
   readonly unknownWeight: number;
+  /**
+   * Weight of an entry's answer text as evidence, added to the score of its questions (default
+   * 0.8 for an entry without examples, less the more examples it has; 0 = off). Used by the
+   * matcher, which indexes answers separately.
+   */
+  readonly answerWeight: number;
   /** Weight of the trained linear model's probability in the score; 0 turns the model off (default 0.5). */
   readonly modelWeight: number;
   /** Examples per entry from which the model gets its full weight; fewer scale it down (default 50). */
@@ -50,6 +56,7 @@ export const DEFAULT_INDEX_OPTIONS: IndexOptions = {
   charWeight: 0.3,
   conceptWeight: 1,
   unknownWeight: 1,
+  answerWeight: 0.8,
   modelWeight: 0.5,
   modelFullShareExamples: 50,
   maxTrainingOps: 8e8,

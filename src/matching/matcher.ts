@@ -11,6 +11,7 @@ import { canonicalColour, ENGLISH_TO_INDONESIAN, isDictionaryWord, isFunctionWor
 import { affixCandidates, splitGlued } from './colloquial';
 import { stemWord } from './stem';
 import { TypoCorrector } from './typo';
+import { isPlaceholderAnswer } from '../knowledge/placeholder';
 
 /** Concept features of small talk (lexicon `socialConcepts`). */
 const SOCIAL = new Set(lexicon.socialConcepts.map((c) => `${CONCEPT_PREFIX}${c.replace(/\s+/g, '_')}`));
@@ -41,6 +42,15 @@ export class Matcher {
   readonly normalizer: Normalizer;
   readonly catalog: CatalogEntities;
   private readonly index: IntentIndex;
+  /**
+   * Entries' written answers, one document per entry: customers ask with words the answer uses
+   * ("ambulans", "zoom") that no example has, most of all in imported knowledge bases with one
+   * or two examples per entry.
+   */
+  private readonly answers: IntentIndex | undefined;
+  private readonly hasAnswer: readonly boolean[];
+  /** Weight of each entry's answer evidence: `answerWeight`, halved at `ANSWER_HALF_EXAMPLES` examples and shrinking with more. */
+  private readonly answerShare: readonly number[];
   private readonly typos: TypoCorrector;
   private readonly concepts: ConceptIndex;
   private readonly offTopic: OffTopic;
@@ -101,6 +111,20 @@ export class Matcher {
     for (const word of vocabulary.keys()) this.knownStems.add(stemWord(word));
     this.offTopic = new OffTopic(this.normalizer, (word) => vocabulary.has(word));
     this.index = new IntentIndex(kb.entries.length, examples, options);
+    const answerDocs: { entry: number; terms: string[] }[] = [];
+    kb.entries.forEach((entry, i) => {
+      const text = answerText(entry);
+      if (text) answerDocs.push({ entry: i, terms: this.termsWithConcepts(this.catalog.match(this.normalizer.tokens(text)).masked) });
+    });
+    this.hasAnswer = kb.entries.map((e) => answerText(e) !== undefined);
+    this.answerShare = kb.entries.map((e) => {
+      const examples = e.questions.id.length + e.questions.en.length;
+      return (options.answerWeight * ANSWER_HALF_EXAMPLES) / (ANSWER_HALF_EXAMPLES + examples);
+    });
+    this.answers =
+      options.answerWeight > 0 && answerDocs.length > 0
+        ? new IntentIndex(kb.entries.length, answerDocs, { ...options, modelWeight: 0, exampleWeight: 0, charWeight: 0 })
+        : undefined;
     // Entries whose examples are mostly small talk ("Halo, selamat pagi", "Makasih kak").
     const social = new Map<number, [number, number]>();
     for (const ex of examples) {
@@ -208,7 +232,7 @@ export class Matcher {
     // A subject the knowledge base never talks about (a job vacancy, another app's login) makes
     // every entry less likely, however well the rest of the message fits.
     const factor = analysis.offTopic.length > 0 ? 1 - OFF_TOPIC_PENALTY : 1;
-    const scored = this.index.score(analysis.terms, limit + 2).map((s) => ({ entryId: this.entryIds[s.entry], score: s.score * factor }));
+    const scored = this.scores(analysis.terms, limit + 2).map((s) => ({ entryId: this.entryIds[s.entry], score: s.score * factor }));
     // "Selamat siang, … harga iPhone 15 … Terima kasih": small talk wrapped around a question.
     // A small-talk entry yields to the question.
     if (scored.length > 1 && this.socialEntries.size > 0 && analysis.terms.some((t) => this.isContentTerm(t))) {
@@ -216,6 +240,23 @@ export class Matcher {
       scored.sort((a, b) => b.score - a.score);
     }
     return scored.slice(0, limit).map((c) => ({ entryId: c.entryId, score: round(c.score) }));
+  }
+
+  /**
+   * Entries scored on their questions plus their answers' evidence, weighted per entry (see
+   * `answerShare`). An entry without a written answer (a catalog handler) has its questions
+   * stand in for it, so written answers never outrank handler entries on their own.
+   */
+  private scores(terms: readonly string[], limit: number): { entry: number; score: number }[] {
+    if (!this.answers) return this.index.score(terms, limit);
+    const byEntry = new Map<number, number>();
+    for (const s of this.index.score(terms, limit + ANSWER_POOL))
+      byEntry.set(s.entry, s.score + (this.hasAnswer[s.entry] ? 0 : this.answerShare[s.entry] * s.centroid));
+    for (const s of this.answers.score(terms, limit + ANSWER_POOL)) byEntry.set(s.entry, (byEntry.get(s.entry) ?? 0) + this.answerShare[s.entry] * s.score);
+    return [...byEntry]
+      .map(([entry, score]) => ({ entry, score: Math.min(1, score) }))
+      .sort((a, b) => b.score - a.score)
+      .slice(0, limit);
   }
 
   /** True when the message is small talk alone ("selamat pagi", "makasih ya kak"): social words, nothing it asks for. */
@@ -257,6 +298,17 @@ export class Matcher {
     const i = this.entryIndex.get(entryId);
     return i === undefined ? [] : this.index.sharedTerms(i, analysis.terms);
   }
+}
+
+/** Extra candidates read from each index before their scores are combined. */
+const ANSWER_POOL = 15;
+/** Examples at which an entry's answer counts half as much: the more examples, the less its answer adds. */
+const ANSWER_HALF_EXAMPLES = 5;
+
+/** An entry's written answer in every language, or undefined (catalog handlers, placeholders). */
+function answerText(entry: Entry): string | undefined {
+  if (!entry.answer || isPlaceholderAnswer(entry.answer.id)) return undefined;
+  return [entry.answer.id, entry.answer.en ?? ''].join('\n');
 }
 
 function termOf(token: Token): string {

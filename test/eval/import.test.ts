@@ -38,6 +38,7 @@ describe('tanya import intents', () => {
     expect(result.entries.map((e) => e.id)).toEqual(['top_up', 'card_arrival', 'top_up_failed']);
     expect(result.entries[2].questions.en).toEqual(['why did my top up fail']);
     expect(result.skippedDuplicate).toBe(1);
+    expect(result.emptyLabels).toEqual([]);
     // "ok card?" decides nothing by itself; the file is English, so it goes under en.
     expect(result.entries[1].questions).toEqual({ id: [], en: ['Where is my new card arriving?', 'ok card?'] });
     writeFileSync(file, 'sentence,foo\nhalo,x\n');
@@ -77,6 +78,29 @@ describe('tanya import intents', () => {
     writeImportedKnowledge(dir, importIntents(readLabelledFile(fixture('shop.jsonl'))), 'shop.jsonl');
     const kb = loadKnowledge(dir);
     expect(kb.entries.map((e) => e.id)).toEqual(['shipping_cost', 'cod', 'warranty']);
+  });
+
+  it('leaves out a label whose every example is under an earlier label, says so, and the folder still loads', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tanya-import-'));
+    const file = join(dir, 'rows.jsonl');
+    writeFileSync(
+      file,
+      [
+        { text: 'Berapa ongkos kirim ke Medan?', intent: 'shipping_cost' },
+        { text: 'Bisa bayar di tempat?', intent: 'cod' },
+        { text: 'berapa ongkos kirim ke medan', intent: 'shipping_fee' },
+      ]
+        .map((row) => JSON.stringify(row))
+        .join('\n'),
+    );
+    const result = importIntents(readLabelledFile(file));
+    expect(result.entries.map((e) => e.id)).toEqual(['shipping_cost', 'cod']);
+    expect(result.emptyLabels).toEqual(['shipping_fee']);
+    const out = join(dir, 'kb');
+    const run = spawnSync(process.execPath, ['bin/tanya.js', 'import', 'intents', file, '--out', out], { encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('1 label(s) not imported: each of their examples is already under an earlier label (shipping_fee)');
+    expect(loadKnowledge(out).entries).toHaveLength(2);
   });
 
   it('names entries after labels in the id format', () => {
