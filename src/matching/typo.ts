@@ -50,11 +50,14 @@ export class TypoCorrector {
   correct(word: string): string | null {
     if (this.counts.has(word)) return word;
     if (word.length < 4 || !/^\p{L}+$/u.test(word)) return null;
-    // A real word ("main", "makan") is not a typo of a knowledge-base word ("lain", "akan").
-    if (isDictionaryWord(word) || isDictionaryWord(stemWord(word))) return null;
+    // A real word ("main", "makan") is not a typo of a knowledge-base word ("lain", "akan"),
+    // unless it is long and one edit from a word with the same start: a spelling variant the
+    // knowledge base writes its own way ("ambulans"/"ambulan", "mahram"/"mahrom").
+    const real = isDictionaryWord(word) || isDictionaryWord(stemWord(word));
+    if (real && word.length < REAL_WORD_VARIANT_LENGTH) return null;
     const memo = this.memo.get(word);
     if (memo !== undefined) return memo;
-    const maxDistance = word.length >= 8 ? 2 : 1;
+    const maxDistance = real ? 1 : word.length >= 8 ? 2 : 1;
     const candidates = new Set<string>(this.deletes.get(word) ?? []);
     for (const d of deletesOf(word)) {
       if (this.counts.has(d)) candidates.add(d);
@@ -67,6 +70,7 @@ export class TypoCorrector {
       // Four-letter words are too easily one edit from another word ("hack" → "back"):
       // correct them only when the first letter agrees.
       if (candidate.length < 4 || (word.length === 4 && candidate[0] !== word[0])) continue;
+      if (real && candidate.slice(0, REAL_WORD_VARIANT_PREFIX) !== word.slice(0, REAL_WORD_VARIANT_PREFIX)) continue;
       const distance = DamerauLevenshteinDistance(word, candidate, { restricted: true });
       const count = this.counts.get(candidate) ?? 0;
       if (distance > maxDistance) continue;
@@ -81,6 +85,10 @@ export class TypoCorrector {
     return best;
   }
 }
+
+/** Shortest real word read as a spelling variant of a knowledge-base word, and the start they must share. */
+const REAL_WORD_VARIANT_LENGTH = 6;
+const REAL_WORD_VARIANT_PREFIX = 3;
 
 /** The word with one letter removed, at every position. */
 function deletesOf(word: string): string[] {

@@ -31,6 +31,13 @@ describe('typo correction', () => {
     expect(typos.correct('ok')).toBeNull();
     expect(typos.correct('lowongan')).toBeNull();
   });
+  it('reads a long real word one edit from a knowledge-base word with the same start as that spelling, never a short or differently starting one', () => {
+    const variants = new TypoCorrector(['ambulan', 'lain', 'tambulans']);
+    expect(variants.correct('ambulans')).toBe('ambulan');
+    expect(variants.correct('main')).toBeNull();
+    const other = new TypoCorrector(['bambulans']);
+    expect(other.correct('ambulans')).toBeNull();
+  });
 });
 
 describe('TF-IDF index', () => {
