@@ -73,13 +73,15 @@ export function importIntents(rows: readonly LabelledMessage[], options: ImportO
   const languages = languagesOf(detector, all.map(foldedWords));
   let k = 0;
   const emptyLabels = [...byId.values()].filter((e) => e.texts.length === 0).map((e) => e.label);
-  const entries = [...byId.entries()].filter(([, e]) => e.texts.length > 0).map(([id, e]) => {
-    const questions = { id: [] as string[], en: [] as string[] };
-    for (const text of e.texts) questions[languages[k++]].push(text);
-    // No title: a label such as "card_arrival" reads badly in choices and adds noise to
-    // matching; choices show the first example question instead.
-    return { id, questions, answer: placeholderAnswer(e.label) };
-  });
+  const entries = [...byId.entries()]
+    .filter(([, e]) => e.texts.length > 0)
+    .map(([id, e]) => {
+      const questions = { id: [] as string[], en: [] as string[] };
+      for (const text of e.texts) questions[languages[k++]].push(text);
+      // No title: a label such as "card_arrival" reads badly in choices and adds noise to
+      // matching; choices show the first example question instead.
+      return { id, questions, answer: placeholderAnswer(e.label) };
+    });
   return { entries, rows: rows.length, skippedNull, skippedOverLimit, skippedDuplicate, emptyLabels };
 }
 
