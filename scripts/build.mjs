@@ -19,8 +19,11 @@ function filesIn(folder, suffix) {
 
 // Files of removed sources must not linger in dist/.
 for (const folder of folders) rmSync(join(root, 'dist', folder), { recursive: true, force: true });
+// The web chat widget runs in browsers: the server bundles it with esbuild when its channel starts
+// (src/channels/webchat/widget-bundle.ts), so it is not transpiled for Node here.
+const browserOnly = join(root, 'src', 'webchat-widget');
 await build({
-  entryPoints: folders.flatMap((folder) => filesIn(folder, '.ts')),
+  entryPoints: folders.flatMap((folder) => filesIn(folder, '.ts')).filter((file) => !file.startsWith(browserOnly)),
   outdir: join(root, 'dist'),
   outbase: root,
   bundle: false,

@@ -10,6 +10,12 @@ import { BotFrameworkChannel } from '../channels/botframework/botframework-chann
 import type { Logger } from '../logging/logger';
 import type { HttpServer } from '../server/http-server';
 import type { ConversationStore } from '../storage/store';
+import type { KnowledgeBase } from '../knowledge/schema';
+import { WebChatChannel } from '../channels/webchat/webchat-channel';
+import { AllowedOrigins } from '../channels/webchat/allowed-origins';
+import { ConversationTokens, webchatSecret } from '../channels/webchat/conversation-token';
+import { widgetLookFromEnv } from '../channels/webchat/widget-settings';
+import { perConversationLimit, perIpLimit } from '../channels/webchat/sessions';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -20,6 +26,8 @@ export interface ChannelDeps {
   readonly store: ConversationStore;
   readonly log: Logger;
   readonly server: HttpServer;
+  /** The knowledge base being served (the web chat widget shows its names and greeting). */
+  readonly kb: () => KnowledgeBase;
 }
 
 /** The channels the environment asks for (several may run in one process). */
@@ -110,5 +118,34 @@ export function channelsFromEnv(env: Env, deps: ChannelDeps): Channel[] {
       }),
     );
   }
+  const webchatOrigins = env.WEBCHAT_ORIGINS?.trim();
+  if (env.WEBCHAT === '1' || env.WEBCHAT === 'true' || webchatOrigins) {
+    channels.push(
+      new WebChatChannel({
+        inbox: deps.inbox,
+        store: deps.store,
+        server: deps.server,
+        kb: deps.kb,
+        log: deps.log.child({ channel: 'webchat' }),
+        tokens: new ConversationTokens(webchatSecret(env.WEBCHAT_SECRET, env.TANYA_DATA_DIR?.trim() || 'data')),
+        origins: AllowedOrigins.parse(webchatOrigins),
+        look: widgetLookFromEnv(env),
+        trustProxy: env.WEBCHAT_TRUST_PROXY === '1' || env.WEBCHAT_TRUST_PROXY === 'true',
+        limits: {
+          ...(env.WEBCHAT_IP_LIMIT?.trim() ? { messagesPerIp: perIpLimit(messagesAMinute('WEBCHAT_IP_LIMIT', env.WEBCHAT_IP_LIMIT)) } : {}),
+          ...(env.WEBCHAT_CONVERSATION_LIMIT?.trim()
+            ? { messagesPerConversation: perConversationLimit(messagesAMinute('WEBCHAT_CONVERSATION_LIMIT', env.WEBCHAT_CONVERSATION_LIMIT)) }
+            : {}),
+        },
+      }),
+    );
+  }
   return channels;
+}
+
+/** WEBCHAT_IP_LIMIT, WEBCHAT_CONVERSATION_LIMIT: web chat messages a minute. */
+function messagesAMinute(name: string, value: string): number {
+  const n = Number(value.trim());
+  if (!Number.isInteger(n) || n < 1) throw new ChannelConfigError(`${name} must be a whole number of messages a minute such as 120 (got "${value}")`);
+  return n;
 }

@@ -83,7 +83,7 @@ export async function runBot(kb: KnowledgeBase, store: ConversationStore, env: E
       failed: (channel, error) => channelHealth.receiveFailed(channel, error),
     },
   });
-  const channels = channelsFromEnv(env, { inbox, desk, store, log, server });
+  const channels = channelsFromEnv(env, { inbox, desk, store, log, server, kb: () => engine.kb });
   if (channels.length === 0) return undefined;
   const metricsToken = env.METRICS_TOKEN?.trim() || undefined;
   if (metricsToken !== undefined && metricsToken.length < MIN_METRICS_TOKEN_CHARS) {

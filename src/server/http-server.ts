@@ -1,5 +1,5 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 
 /** Largest body any route may accept (1 MiB): WhatsApp Cloud webhooks, which batch messages, need this much. */
 export const MAX_BODY_BYTES_CEILING = 1 << 20;
@@ -29,12 +29,18 @@ export interface HttpRequest {
 
 export interface HttpResponse {
   readonly status: number;
-  /** A string is sent as text/plain, anything else as JSON. */
+  /** A string is sent as text/plain, a Buffer as it is (application/octet-stream unless `headers` say), anything else as JSON. */
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
 }
 
 export type RouteHandler = (request: HttpRequest) => Promise<HttpResponse> | HttpResponse;
+
+/**
+ * Takes over a connection that asks to switch protocols (a WebSocket), with Node's own request,
+ * socket and first bytes; it must answer on the socket or destroy it.
+ */
+export type UpgradeHandler = (request: IncomingMessage, socket: Socket, head: Buffer) => void;
 
 export interface RouteOptions {
   /**
@@ -69,6 +75,9 @@ export class HttpServer {
   private server: Server | undefined;
   private readonly maxBodyBytes: number;
   private health: RouteHandler = () => ({ status: 200, body: 'ok' });
+  private readonly upgrades = new Map<string, UpgradeHandler>();
+  /** Connections taken over by an upgrade handler: the HTTP server no longer closes them itself. */
+  private readonly upgraded = new Set<Socket>();
 
   constructor(private readonly options: HttpServerOptions = {}) {
     this.maxBodyBytes = checkedLimit(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
@@ -89,17 +98,35 @@ export class HttpServer {
     this.routes.push({ method: method.toUpperCase(), segments: splitPath(pattern), handler, maxBodyBytes });
   }
 
+  /**
+   * Hands connections that ask for an upgrade on `path` (exact) to `handler`, e.g. a WebSocket
+   * server. Upgrades on other paths are answered 404. Taken-over connections are destroyed by
+   * `close`.
+   */
+  upgrade(path: string, handler: UpgradeHandler): void {
+    this.upgrades.set(path, handler);
+  }
+
   /** Starts listening; resolves with the port (useful with port 0 in tests). */
   async listen(port: number, host = '0.0.0.0'): Promise<number> {
     const server = createServer((req, res) => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
+      const url = parseTarget(req.url);
+      if (!url) {
+        // A target no URL parser takes (e.g. "//"): refused here, never thrown out of the listener.
+        res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+        res.end('bad request');
+        req.resume();
+        return;
+      }
       const method = (req.method ?? 'GET').toUpperCase();
       const send = (response: HttpResponse): void => {
         if (res.headersSent) return;
-        const isText = typeof response.body === 'string';
-        const payload = response.body === undefined ? '' : isText ? response.body : JSON.stringify(response.body);
+        const { body } = response;
+        const isText = typeof body === 'string';
+        const isBytes = Buffer.isBuffer(body);
+        const payload = body === undefined ? '' : isText || isBytes ? body : JSON.stringify(body);
         res.writeHead(response.status, {
-          'content-type': isText || response.body === undefined ? 'text/plain; charset=utf-8' : 'application/json',
+          'content-type': isBytes ? 'application/octet-stream' : isText || body === undefined ? 'text/plain; charset=utf-8' : 'application/json',
           'content-length': String(Buffer.byteLength(payload)),
           ...response.headers,
         });
@@ -163,6 +190,19 @@ export class HttpServer {
           });
       });
     });
+    server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+      // A client that drops the connection must not take the process down with an unheard error.
+      socket.on('error', () => socket.destroy());
+      const url = parseTarget(req.url);
+      const handler = url && this.upgrades.get(url.pathname);
+      if (!handler) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      this.upgraded.add(socket);
+      socket.once('close', () => this.upgraded.delete(socket));
+      handler(req, socket, head);
+    });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -181,6 +221,7 @@ export class HttpServer {
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
+      for (const socket of this.upgraded) socket.destroy();
     });
   }
 
@@ -191,6 +232,15 @@ export class HttpServer {
       const params = matchSegments(route.segments, parts);
       if (params) return { route, params };
     }
+    return undefined;
+  }
+}
+
+/** The request target as a URL, or undefined when it is not one (`//`, `//a:b@/x`). */
+function parseTarget(target: string | undefined): URL | undefined {
+  try {
+    return new URL(target ?? '/', 'http://localhost');
+  } catch {
     return undefined;
   }
 }

@@ -1,0 +1,145 @@
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { Logger } from '../../logging/logger';
+import { headerValue } from '../../server/secrets';
+import type { AllowedOrigins } from './allowed-origins';
+import { clientAddress } from './client-address';
+import { MAX_FRAME_BYTES, parseClientFrame } from './frames';
+import type { LiveEvents } from './live-events';
+import type { ServerFrame } from './protocol';
+import { conversationIdOf, type WebChatSessions } from './sessions';
+
+/** Close codes the widget understands: refused origin (do not retry) and too many connections (retry later). */
+export const CLOSE_ORIGIN_REFUSED = 4403;
+export const CLOSE_TOO_MANY = 4429;
+/** Frames a socket may get wrong before it is closed (a widget never sends one). */
+const MAX_BAD_FRAMES = 20;
+/** How often idle sockets are pinged; one that has not answered the previous ping is dropped. */
+const PING_MS = 30_000;
+
+export interface SocketTransportOptions {
+  readonly sessions: WebChatSessions;
+  readonly live: LiveEvents;
+  readonly origins: AllowedOrigins;
+  readonly trustProxy: boolean;
+  /** Counts connections per IP address (shared with the long polls). */
+  readonly connections: ConnectionCounter;
+  readonly log: Logger;
+}
+
+/** Open connections per IP address, refused above a ceiling. */
+export class ConnectionCounter {
+  private readonly open = new Map<string, number>();
+
+  constructor(private readonly max: number) {}
+
+  /** Counts one more for `ip`; false (and nothing counted) when it already has the most allowed. */
+  add(ip: string): boolean {
+    const n = this.open.get(ip) ?? 0;
+    if (n >= this.max) return false;
+    this.open.set(ip, n + 1);
+    return true;
+  }
+
+  remove(ip: string): void {
+    const n = (this.open.get(ip) ?? 1) - 1;
+    if (n <= 0) this.open.delete(ip);
+    else this.open.set(ip, n);
+  }
+}
+
+/**
+ * The widget's WebSocket (`ws`): one JSON frame per message. A page on another origin is told
+ * so and closed (4403), never served.
+ */
+export class SocketTransport {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
+  private readonly pinger: NodeJS.Timeout;
+  private readonly alive = new WeakSet<WebSocket>();
+
+  constructor(private readonly options: SocketTransportOptions) {
+    this.pinger = setInterval(() => this.ping(), PING_MS);
+    this.pinger.unref();
+  }
+
+  /** The HTTP server's upgrade hook for the socket path. */
+  readonly upgrade = (request: IncomingMessage, socket: Socket, head: Buffer): void => {
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.connected(ws, request));
+  };
+
+  /** Closes every socket ("going away": the widget reconnects to the next process). */
+  async stop(): Promise<void> {
+    clearInterval(this.pinger);
+    for (const ws of this.wss.clients) ws.close(1001, 'server stopping');
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+
+  private connected(ws: WebSocket, request: IncomingMessage): void {
+    const { sessions, live, origins, connections, log } = this.options;
+    const send = (frame: ServerFrame): void => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+    };
+    if (!origins.allows(headerValue(request.headers.origin), headerValue(request.headers.host))) {
+      log.warn({ origin: headerValue(request.headers.origin) }, 'web chat from an origin that is not allowed refused (WEBCHAT_ORIGINS)');
+      send({ type: 'error', code: 'origin' });
+      ws.close(CLOSE_ORIGIN_REFUSED, 'origin not allowed');
+      return;
+    }
+    const ip = clientAddress(request.headers, request.socket.remoteAddress, this.options.trustProxy);
+    if (!connections.add(ip)) {
+      send({ type: 'error', code: 'rate-limited' });
+      ws.close(CLOSE_TOO_MANY, 'too many connections');
+      return;
+    }
+    this.alive.add(ws);
+    let key: string | undefined;
+    let unlisten: (() => void) | undefined;
+    let badFrames = 0;
+    ws.on('pong', () => this.alive.add(ws));
+    ws.on('close', () => {
+      unlisten?.();
+      connections.remove(ip);
+    });
+    ws.on('error', (error) => log.debug({ err: error }, 'web chat socket error'));
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      const frame = isBinary ? undefined : parseClientFrame(rawText(data));
+      if (!frame) {
+        send({ type: 'error', code: 'bad-frame' });
+        if (++badFrames >= MAX_BAD_FRAMES) ws.close(1008, 'too many bad frames');
+        return;
+      }
+      if (frame.type === 'hello') {
+        const welcome = sessions.hello(frame, ip);
+        send(welcome.frame);
+        if (welcome.key === undefined) return;
+        // Synchronous from the history read to here: no live frame can fall in between.
+        unlisten?.();
+        key = welcome.key;
+        unlisten = live.listen(conversationIdOf(key), send);
+        return;
+      }
+      if (key === undefined) {
+        send({ type: 'error', code: 'token', id: frame.id });
+        return;
+      }
+      send(sessions.receive(key, frame, ip));
+    });
+  }
+
+  private ping(): void {
+    for (const ws of this.wss.clients) {
+      if (!this.alive.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      this.alive.delete(ws);
+      ws.ping();
+    }
+  }
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
+}
