@@ -119,7 +119,8 @@ export function channelsFromEnv(env: Env, deps: ChannelDeps): Channel[] {
     );
   }
   const webchatOrigins = env.WEBCHAT_ORIGINS?.trim();
-  if (env.WEBCHAT === '1' || env.WEBCHAT === 'true' || webchatOrigins) {
+  const knowledgeOrigins = (): readonly string[] => deps.kb().settings.webchat?.allowedOrigins ?? [];
+  if (env.WEBCHAT === '1' || env.WEBCHAT === 'true' || webchatOrigins || knowledgeOrigins().length > 0) {
     channels.push(
       new WebChatChannel({
         inbox: deps.inbox,
@@ -128,7 +129,7 @@ export function channelsFromEnv(env: Env, deps: ChannelDeps): Channel[] {
         kb: deps.kb,
         log: deps.log.child({ channel: 'webchat' }),
         tokens: new ConversationTokens(webchatSecret(env.WEBCHAT_SECRET, env.TANYA_DATA_DIR?.trim() || 'data')),
-        origins: AllowedOrigins.parse(webchatOrigins),
+        origins: AllowedOrigins.parse(webchatOrigins, knowledgeOrigins),
         look: widgetLookFromEnv(env),
         trustProxy: env.WEBCHAT_TRUST_PROXY === '1' || env.WEBCHAT_TRUST_PROXY === 'true',
         limits: {

@@ -255,6 +255,38 @@ export const privacySettingsSchema = z
   })
   .strict();
 
+/** An origin as browsers send it: scheme and host (and port), nothing after. */
+const webOrigin = nonEmpty.refine((text) => {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.pathname === '/' && !url.search && !url.hash && !text.endsWith('/');
+  } catch {
+    return false;
+  }
+}, 'write an origin such as "https://shop.example.com" (scheme and host, no path or slash at the end)');
+
+/** The web chat widget on the shop's site (environment variables WEBCHAT_* override these). */
+export const webchatSettingsSchema = z
+  .object({
+    /** Header title (default: shopName). */
+    title: z.string().min(1).max(80).optional(),
+    /** Brand colour (default #0f766e). */
+    color: z
+      .string()
+      .regex(/^#[0-9a-fA-F]{6}$/, 'write a colour such as "#0f766e"')
+      .optional(),
+    /** Logo in the header, an http(s) address. */
+    logoUrl: z
+      .string()
+      .regex(/^https?:\/\/[^\s]+$/, 'write an http(s) address such as "https://shop.example.com/logo.png"')
+      .optional(),
+    /** Corner of the chat bubble (default right). */
+    position: z.enum(['right', 'left']).optional(),
+    /** Sites that may embed the chat, besides the bot's own pages; listing one turns the web chat on. */
+    allowedOrigins: z.array(webOrigin).optional(),
+  })
+  .strict();
+
 export const settingsSchema = z
   .object({
     botName: nonEmpty.default('Tanya'),
@@ -288,6 +320,8 @@ export const settingsSchema = z
     handoff: handoffSettingsSchema.prefault({}),
     /** Customers' data (UU 27/2022): how long it is kept, the first-contact notice, deletion requests. */
     privacy: privacySettingsSchema.prefault({}),
+    /** The web chat widget: title, colour, logo, position, allowed sites. */
+    webchat: webchatSettingsSchema.optional(),
   })
   .strict();
 

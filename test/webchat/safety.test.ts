@@ -3,7 +3,12 @@ import { ConversationTokens } from '../../src/channels/webchat/conversation-toke
 import { isTooLong } from '../../src/channels/webchat/frames';
 import { widgetScript } from '../../src/channels/webchat/widget-bundle';
 import { linkify } from '../../src/webchat-widget/linkify';
-import { widgetLookFromEnv } from '../../src/channels/webchat/widget-settings';
+import { widgetConfig, widgetLookFromEnv } from '../../src/channels/webchat/widget-settings';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadKnowledge } from '../../src/knowledge/loader';
+import type { KnowledgeBase } from '../../src/knowledge/schema';
 
 describe('web chat conversation tokens', () => {
   const tokens = new ConversationTokens('a-secret-of-at-least-thirty-two-chars!!');
@@ -100,9 +105,46 @@ describe('web chat text handling', () => {
   });
 });
 
+describe('web chat settings from the knowledge base', () => {
+  const kbWith = (settings: string): KnowledgeBase => {
+    const dir = mkdtempSync(join(tmpdir(), 'tanya-webchat-kb-'));
+    writeFileSync(
+      join(dir, 'faq.yaml'),
+      `settings:\n${settings}\nfaq:\n  - id: jam\n    questions: { id: [jam buka kapan] }\n    answer: { id: Buka jam 9. }\n`,
+    );
+    return loadKnowledge(dir);
+  };
+
+  it('takes title, colour, logo, position and sites from settings.webchat; the environment wins where both say', () => {
+    const kb = kbWith(
+      '  shopName: Toko Budi\n  webchat:\n    title: Chat Toko Budi\n    color: "#AA0000"\n    logoUrl: https://budi.example/logo.png\n    position: left\n    allowedOrigins: [https://budi.example]',
+    );
+    expect(widgetConfig(widgetLookFromEnv({}), kb)).toMatchObject({
+      title: 'Chat Toko Budi',
+      color: '#aa0000',
+      position: 'left',
+      logoUrl: 'https://budi.example/logo.png',
+    });
+    expect(widgetConfig(widgetLookFromEnv({ WEBCHAT_COLOR: '#00aa00', WEBCHAT_POSITION: 'right' }), kb)).toMatchObject({ color: '#00aa00', position: 'right' });
+    expect(widgetConfig(widgetLookFromEnv({}), kbWith('  shopName: Toko Budi'))).toMatchObject({ title: 'Toko Budi', color: '#0f766e', position: 'right' });
+    const origins = AllowedOrigins.parse('', () => kb.settings.webchat?.allowedOrigins ?? []);
+    expect(origins.allows('https://budi.example', 'bot.example.com')).toBe(true);
+    expect(origins.allows('https://evil.example', 'bot.example.com')).toBe(false);
+    expect(origins.listed).toEqual(['https://budi.example']);
+  });
+
+  it('names the file and line of a setting written wrong', () => {
+    expect(() => kbWith('  webchat:\n    color: red')).toThrow(/faq\.yaml:\d+:\d+: .*write a colour such as "#0f766e"/);
+    expect(() => kbWith('  webchat:\n    allowedOrigins: [https://budi.example/shop]')).toThrow(
+      /faq\.yaml:\d+:\d+: .*write an origin such as "https:\/\/shop\.example\.com"/,
+    );
+    expect(() => kbWith('  webchat:\n    logoUrl: "javascript:alert(1)"')).toThrow(/faq\.yaml:\d+:\d+: .*write an http\(s\) address/);
+  });
+});
+
 describe('web chat settings from the environment', () => {
   it('reads the look, with the defaults documented', () => {
-    expect(widgetLookFromEnv({})).toEqual({ color: '#0f766e', position: 'right' });
+    expect(widgetLookFromEnv({})).toEqual({});
     expect(
       widgetLookFromEnv({ WEBCHAT_COLOR: '#AA0000', WEBCHAT_POSITION: 'left', WEBCHAT_TITLE: 'Toko Budi', WEBCHAT_LOGO_URL: 'https://x.example/logo.png' }),
     ).toEqual({ color: '#aa0000', position: 'left', title: 'Toko Budi', logoUrl: 'https://x.example/logo.png' });

@@ -7,7 +7,11 @@ import { ChannelConfigError } from '../channel';
 export class AllowedOrigins {
   private readonly origins: ReadonlySet<string>;
 
-  constructor(origins: readonly string[]) {
+  /** `fromKnowledge`: the knowledge base's `settings.webchat.allowedOrigins`, read at each check so a reload applies. */
+  constructor(
+    origins: readonly string[],
+    private readonly fromKnowledge: () => readonly string[] = () => [],
+  ) {
     this.origins = new Set(origins);
   }
 
@@ -15,7 +19,7 @@ export class AllowedOrigins {
    * Parses WEBCHAT_ORIGINS: comma- or space-separated origins such as
    * `https://shop.example.com, https://www.shop.example.com` (scheme, host and port; no path).
    */
-  static parse(list: string | undefined): AllowedOrigins {
+  static parse(list: string | undefined, fromKnowledge?: () => readonly string[]): AllowedOrigins {
     const origins: string[] = [];
     for (const item of (list ?? '').split(/[\s,]+/).filter(Boolean)) {
       let url: URL;
@@ -29,12 +33,12 @@ export class AllowedOrigins {
       }
       origins.push(url.origin);
     }
-    return new AllowedOrigins(origins);
+    return new AllowedOrigins(origins, fromKnowledge);
   }
 
   /** The configured origins (not the server's own), for logs and /healthz readers. */
   get listed(): readonly string[] {
-    return [...this.origins];
+    return [...new Set([...this.origins, ...this.fromKnowledge()])];
   }
 
   /**
@@ -51,7 +55,7 @@ export class AllowedOrigins {
       return false;
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') return false;
-    if (this.origins.has(url.origin)) return true;
+    if (this.origins.has(url.origin) || this.fromKnowledge().includes(url.origin)) return true;
     return host !== undefined && url.host === host.toLowerCase();
   }
 }
