@@ -1,6 +1,6 @@
 import { agentLanguages, Notes, readEntities, USERSAYS, type AgentLanguages } from './dialogflow-agent';
 import { buildFollowUpFlow, flowIdFor, isGenericFollowUp, optionRank, type FlowNode } from './dialogflow-followups';
-import { allPhrases, answersOf, ChoiceResolver, noteResponses, phraseFiles, readIntent, type Intent } from './dialogflow-intents';
+import { allPhrases, answersOf, ChoiceResolver, noteResponses, phraseFiles, phraseKey, readIntent, type Intent } from './dialogflow-intents';
 import { asArray, asObject } from './dialogflow-messages';
 import { isDialogflowCx, readExportFiles, type ExportFiles } from './dialogflow-source';
 import { decidedLanguage, LanguageDetector } from '../matching/language';
@@ -111,11 +111,48 @@ function suggestionsOf(tree: IntentTree, langs: AgentLanguages): Map<Intent, str
   return out;
 }
 
+type Labels = Map<Intent, Partial<Record<'id' | 'en', string[]>>>;
+
+/**
+ * Button labels as questions of the entries they lead to ("🔘 Syarat" → "Syarat" for the intent
+ * its postback "btn_syarat" starts): what customers saw and may type, where the intent's own
+ * phrases are often just the payload. A label that leads to several entries ("Polisi" under every
+ * city) or is already some intent's phrase is left out, so no question belongs to two entries.
+ */
+function buttonLabelsOf(tree: IntentTree, langs: AgentLanguages): Labels {
+  const resolver = new ChoiceResolver(tree.intents, (i) => tree.parentOf(i));
+  const phrases = new Set(tree.intents.flatMap((i) => allPhrases(i).map(phraseKey)));
+  const byKey = new Map<string, { target: Intent; lang: 'id' | 'en'; label: string } | null>();
+  for (const intent of tree.intents)
+    for (const lang of langs.languages)
+      for (const choice of intent.replies[lang]?.choices ?? []) {
+        const target = resolver.target(choice, intent);
+        if (!target || !tree.isEntry(target)) continue;
+        const label = choice.label.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}?!.)]+$/gu, '').trim();
+        const key = phraseKey(label);
+        if (!key || phrases.has(key)) continue;
+        const seen = byKey.get(key);
+        if (seen === undefined) byKey.set(key, { target, lang, label });
+        else if (seen !== null && seen.target !== target) byKey.set(key, null);
+      }
+  const out: Labels = new Map();
+  for (const found of byKey.values()) {
+    if (!found) continue;
+    const lists = out.get(found.target) ?? {};
+    (lists[found.lang] ??= []).push(found.label);
+    out.set(found.target, lists);
+  }
+  return out;
+}
+
 /** The entry of an intent that is one, with notes on what it loses on the way. */
-function entryOf(intent: Intent, tree: IntentTree, langs: AgentLanguages, suggestions: readonly string[], notes: Notes): MigratedEntry {
+function entryOf(intent: Intent, tree: IntentTree, langs: AgentLanguages, suggestions: readonly string[], labels: Labels, notes: Notes): MigratedEntry {
   const answers = answersOf(intent, notes);
   const questionsByLanguage: { id?: string[]; en?: string[] } = {};
-  for (const lang of langs.languages) if (intent.phrases[lang]?.length) questionsByLanguage[lang] = intent.phrases[lang];
+  for (const lang of langs.languages) {
+    const questions = [...(intent.phrases[lang] ?? []), ...(labels.get(intent)?.[lang] ?? [])];
+    if (questions.length > 0) questionsByLanguage[lang] = questions;
+  }
   if (intent.handoff) notes.add(intent.file, `"${intent.name}" hands the conversation to a person (action: handoff)`);
   else if (!answers.id && !answers.en) notes.add(intent.file, `"${intent.name}" has no text response; its answer is left as TODO`);
   else if (langs.languages.length > 1)
@@ -229,6 +266,7 @@ export function readDialogflowAgent(path: string, options: DialogflowImportOptio
   }
 
   const suggestions = suggestionsOf(tree, langs);
+  const labels = buttonLabelsOf(tree, langs);
   const entries: MigratedEntry[] = [];
   // Parents before their follow-ups: a question both share stays with the parent, which
   // Dialogflow matches without a context (the writer keeps a question under its first entry).
@@ -242,7 +280,7 @@ export function readDialogflowAgent(path: string, options: DialogflowImportOptio
   const platformText = new Map<string, Set<string>>();
   for (const intent of ordered) {
     if (intent === welcome || intent.fallback || tree.isEntry(intent) || tree.generic.has(intent)) noteResponses(intent, notes, platformText);
-    if (tree.isEntry(intent)) entries.push(entryOf(intent, tree, langs, suggestions.get(intent) ?? [], notes));
+    if (tree.isEntry(intent)) entries.push(entryOf(intent, tree, langs, suggestions.get(intent) ?? [], labels, notes));
     else if (!intent.fallback && !intent.welcome && !tree.generic.has(intent))
       notes.add(intent.file, `"${intent.name}" has no training phrases (Dialogflow starts it by an event or context only); not imported`);
   }

@@ -365,6 +365,20 @@ describe('Dialogflow ES import: older exports, zips and platform-only agents', (
   });
 });
 
+describe('Dialogflow ES import: button labels', () => {
+  it('a button label becomes a question of the intent it starts, unless another intent has it or it leads to several', () => {
+    const dir = temp();
+    cpSync(fixture('haji-menu'), dir, { recursive: true });
+    // Like many Telegram menus, btn_daftar is trained on its payload alone.
+    const phrases = join(dir, 'intents', 'btn_daftar_usersays_id.json');
+    writeFileSync(phrases, JSON.stringify([{ id: 'x', data: [{ text: 'btn_daftar', userDefined: false }], isTemplate: false, count: 0, lang: 'id' }]));
+    const m = readDialogflowAgent(dir);
+    expect(entry(m, 'btn_daftar').questionsByLanguage).toEqual({ id: ['btn_daftar', 'Daftar Haji'] });
+    // "💵 Biaya Haji" is already a phrase of btn_biaya: not added twice.
+    expect(entry(m, 'btn_biaya').questionsByLanguage?.id?.filter((q) => q.toLowerCase() === 'biaya haji')).toHaveLength(1);
+  });
+});
+
 describe('Dialogflow ES import: errors say what is wrong and how to fix it', () => {
   it('no intents', () => {
     const dir = temp();
