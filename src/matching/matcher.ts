@@ -253,10 +253,12 @@ export class Matcher {
     for (const s of this.index.score(terms, limit + ANSWER_POOL))
       byEntry.set(s.entry, s.score + (this.hasAnswer[s.entry] ? 0 : this.answerShare[s.entry] * s.centroid));
     for (const s of this.answers.score(terms, limit + ANSWER_POOL)) byEntry.set(s.entry, (byEntry.get(s.entry) ?? 0) + this.answerShare[s.entry] * s.score);
-    return [...byEntry]
-      .map(([entry, score]) => ({ entry, score: Math.min(1, score) }))
-      .sort((a, b) => b.score - a.score)
-      .slice(0, limit);
+    const ranked = [...byEntry].map(([entry, score]) => ({ entry, score })).sort((a, b) => b.score - a.score);
+    // A strong match plus its answer can pass 1: all are scaled down together, so the order and
+    // the lead over the second survive (capping would tie two strong entries at 1).
+    const top = ranked[0]?.score ?? 0;
+    if (top > 1) for (const r of ranked) r.score /= top;
+    return ranked.slice(0, limit);
   }
 
   /** True when the message is small talk alone ("selamat pagi", "makasih ya kak"): social words, nothing it asks for. */
