@@ -295,6 +295,19 @@ export class Matcher {
     return shared.length > 0 && shared.every((t) => this.isSocialTerm(t));
   }
 
+  /**
+   * True when `top` meets every content word of the message that `other` meets, and more: the
+   * close second has nothing of its own to offer ("data biometrik" against an entry sharing only
+   * "apa yang dimaksud").
+   */
+  covers(analysis: Analysis, top: string, other: string): boolean {
+    const content = (id: string): Set<string> =>
+      new Set(this.matchedTerms(analysis, id).filter((t) => (!t.startsWith('=') && this.isContentTerm(t)) || t.startsWith(CONCEPT_PREFIX)));
+    const mine = content(top);
+    const theirs = content(other);
+    return mine.size > theirs.size && [...theirs].every((t) => mine.has(t));
+  }
+
   /** Terms of the message that also occur in the entry's examples. */
   matchedTerms(analysis: Analysis, entryId: string): string[] {
     const i = this.entryIndex.get(entryId);
