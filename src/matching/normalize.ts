@@ -68,6 +68,18 @@ export class Normalizer {
     }
     const out: Token[] = [];
     for (let i = 0; i < parts.length;) {
+      // Ordinals as digits ("putaran ke 5", "ke-5", "ke5") read as the word ("kelima").
+      const ordinal =
+        parts[i] === 'ke' && i + 1 < parts.length
+          ? ORDINALS[Number(parts[i + 1])]
+          : /^ke\d{1,2}$/.test(parts[i])
+            ? ORDINALS[Number(parts[i].slice(2))]
+            : undefined;
+      if (ordinal !== undefined && (parts[i] !== 'ke' || /^\d{1,2}$/.test(parts[i + 1]))) {
+        out.push({ text: ordinal, kind: 'word' });
+        i += parts[i] === 'ke' ? 2 : 1;
+        continue;
+      }
       const phrase = this.phrases.get(parts[i])?.find((p) => p.words.every((w, k) => parts[i + k] === w));
       if (phrase) {
         for (const w of phrase.replacement) this.pushToken(w, out);
@@ -135,6 +147,20 @@ export class Normalizer {
     for (const w of mapped.split(' ')) if (w) out.push({ text: w, kind: 'word' });
   }
 }
+
+/** Indonesian ordinals by number: "ke 2" is "kedua", "ke 1" is "pertama". */
+const ORDINALS: Readonly<Record<number, string>> = {
+  1: 'pertama',
+  2: 'kedua',
+  3: 'ketiga',
+  4: 'keempat',
+  5: 'kelima',
+  6: 'keenam',
+  7: 'ketujuh',
+  8: 'kedelapan',
+  9: 'kesembilan',
+  10: 'kesepuluh',
+};
 
 /** Unicode NFKC, lower case, no control characters or emoji, letters repeated 3+ times collapsed. */
 export function foldText(text: string): string {

@@ -37,6 +37,14 @@ describe('normalization', () => {
     ]);
   });
 
+  it('reads ordinals written with digits as the word ("putaran ke 5" = "putaran kelima"), and leaves other numbers alone', () => {
+    expect(words('doa putaran ke 5')).toBe('doa putaran kelima');
+    expect(words('cicilan ke-3 kapan')).toBe('cicilan ketiga kapan');
+    expect(words('hari ke2')).toBe('hari kedua');
+    expect(words('ke 11')).toBe('ke 11');
+    expect(words('kirim ke bandung')).toBe('kirim ke bandung');
+  });
+
   it('applies knowledge-base slang and multi-word synonyms', () => {
     const custom = new Normalizer({ slang: { brg: 'barang', hpnya: 'hp' }, synonyms: { ongkir: ['ongkos antar'] } });
     expect(custom.text('brg hpnya ongkos antar brp')).toBe('barang hp ongkir berapa');
