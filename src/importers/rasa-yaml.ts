@@ -2,6 +2,7 @@ import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounte
 import { nodesInOrder, parsedFile } from '../knowledge/yaml-location';
 import { firstTooDeep, MAX_NESTING } from '../knowledge/yaml-values';
 import { MAX_TEXT_CHARS, tooLongText } from './import-files';
+import { relaxQuotedIndentation } from './yaml-relax';
 import {
   addExamples,
   addResponse,
@@ -49,6 +50,8 @@ interface YamlFile {
   anchors?: { readonly byName: Map<string, Node>; readonly sizes: Map<unknown, number> };
   /** Nodes reached through aliases so far. */
   aliased: number;
+  /** Lines (1-based) continuing a quoted text that were indented no deeper than its key, read as PyYAML (Rasa) reads them. */
+  readonly relaxed: readonly number[];
 }
 
 /**
@@ -56,7 +59,18 @@ interface YamlFile {
  * own messages say "at line 3, column 5" without the file, which is useless across a project.
  */
 export function parseRasaYaml(rel: string, text: string): YamlFile {
-  const { doc, lines } = parsedFile(rel, text.replace(/^\uFEFF/, '')).ast();
+  const source = text.replace(/^\uFEFF/, '');
+  let { doc, lines } = parsedFile(rel, source).ast();
+  // Rasa reads with PyYAML, which lets a quoted text continue on lines indented no deeper than its
+  // key: read such a file as Rasa does (and say so) instead of refusing a project that runs.
+  let relaxed: readonly number[] = [];
+  if (doc.errors.length > 0) {
+    const lenient = relaxQuotedIndentation(source);
+    if (lenient.moved.length > 0) {
+      const again = parsedFile(rel, lenient.text).ast();
+      if (again.doc.errors.length === 0) ({ doc, lines, relaxed } = { ...again, relaxed: lenient.moved });
+    }
+  }
   const tooDeep = (offset: number): Error => {
     const { line, col } = lines.linePos(offset);
     return new Error(
@@ -79,7 +93,7 @@ export function parseRasaYaml(rel: string, text: string): YamlFile {
     if (isScalar(node) && typeof node.value === 'string' && node.value.length > MAX_TEXT_CHARS)
       throw tooLongText(`${rel}:${lines.linePos(node.range?.[0] ?? 0).line}`, 'a text', node.value);
   }
-  return { rel, doc, lines, aliased: 0 };
+  return { rel, doc, lines, aliased: 0, relaxed };
 }
 
 /** Anchors by name (the last of a name wins, as before) and the size of every node, children counted before parents. */
@@ -306,6 +320,12 @@ function names(file: YamlFile, node: unknown): [string, Place][] {
  * rules, stories and responses (when the user named a single NLU file or folder).
  */
 export function readRasaYaml(file: YamlFile, project: RasaProject, withNlu: boolean): void {
+  if (file.relaxed.length > 0)
+    note(
+      project,
+      { file: file.rel, line: file.relaxed[0] },
+      `a quoted text continues on ${file.relaxed.length === 1 ? 'a line' : `${file.relaxed.length} lines`} (${file.relaxed.slice(0, 5).join(', ')}${file.relaxed.length > 5 ? ', …' : ''}) indented no deeper than its key; strict YAML refuses that, Rasa accepts it, and it was read as Rasa reads it (indent those lines under the key to make the file valid YAML)`,
+    );
   for (const [key, value] of pairs(file, file.doc.contents)) {
     switch (key) {
       case 'nlu':

@@ -530,6 +530,28 @@ describe('readRasaProject: files as people have them', () => {
     expect(() => readRasaProject(badDomain)).toThrow(/^domain\.yml:\d+:\d+: .+not valid YAML/);
   });
 
+  it('a quoted text continued on a line indented no deeper than its key is read as Rasa (PyYAML) reads it, and said', () => {
+    const root = project({
+      'data/nlu.yml': 'nlu:\n- intent: programmes\n  examples: |\n    - what can I study\n    - which programmes are there\n',
+      'domain.yml': [
+        'intents: [programmes]',
+        'responses:',
+        '  utter_programmes:',
+        '    - text:  "We have two undergraduate programmes. ',
+        '    Former are Mathematics and Computer Science"',
+        '',
+      ].join('\n'),
+      'data/rules.yml': 'rules:\n- rule: programmes\n  steps:\n  - intent: programmes\n  - action: utter_programmes\n',
+    });
+    const m = readRasaProject(root);
+    expect(entry(m, 'programmes').answer).toBe('We have two undergraduate programmes. Former are Mathematics and Computer Science');
+    expect(notes(m)).toEqual(
+      expect.arrayContaining([
+        'domain.yml:5: a quoted text continues on a line (5) indented no deeper than its key; strict YAML refuses that, Rasa accepts it, and it was read as Rasa reads it (indent those lines under the key to make the file valid YAML)',
+      ]),
+    );
+  });
+
   it('no NLU data: a clear error, never EISDIR', () => {
     const noNlu = project({ 'config.yml': 'language: id\n', 'domain.yml': 'responses:\n  utter_greet:\n  - text: Halo\n', 'data/rules.yml': 'rules: []\n' });
     expect(() => readRasaProject(noNlu)).toThrow(
