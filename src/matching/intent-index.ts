@@ -330,7 +330,8 @@ export class IntentIndex {
     const touchedExamples = this.touchedExamples;
     touchedExamples.length = 0;
     const ex = this.examplePostings;
-    for (const [id, w] of exQuery) {
+    // With no weight on the nearest example (the answers index), its cosines are not computed.
+    for (const [id, w] of this.options.exampleWeight > 0 ? exQuery : []) {
       const from = ex.start[id];
       const to = ex.start[id + 1];
       // Character n-grams are fuzzy evidence: on examples they only count where they are rare.
