@@ -18,6 +18,8 @@ import { ComponentHealth } from '../metrics/component-health';
 import { healthCheck } from '../metrics/health';
 import { KnowledgeStatus, trackKnowledge } from '../metrics/knowledge-status';
 import { MIN_METRICS_TOKEN_CHARS, refuseMetrics } from '../metrics/access';
+import type { AgentConsole } from '../console/agent-console';
+import { consoleFromEnv } from '../console/console-from-env';
 
 export interface RunningBot {
   readonly engine: Engine;
@@ -34,6 +36,8 @@ export interface RunningBot {
   readonly metrics: BotMetrics;
   /** The knowledge being served and how its live reloads went (the same object as `knowledgeStatus(engine)`). */
   readonly knowledge: KnowledgeStatus;
+  /** The agent console at /console, when CONSOLE=1. */
+  readonly console?: AgentConsole;
   stop(): Promise<void>;
 }
 
@@ -52,6 +56,8 @@ export interface RunOptions {
   readonly flows?: readonly LoadedFlow[];
   /** Retention timings (tests). */
   readonly retention?: Pick<RetentionScheduleOptions, 'intervalMs' | 'batchSize'>;
+  /** How often the agent console's live inbox looks for changes (tests; default 300 ms). */
+  readonly consolePollMs?: number;
 }
 
 export async function runBot(kb: KnowledgeBase, store: ConversationStore, env: Env, log: Logger, options: RunOptions = {}): Promise<RunningBot | undefined> {
@@ -113,6 +119,16 @@ export async function runBot(kb: KnowledgeBase, store: ConversationStore, env: E
     },
   });
   inbox.deliver = (conversationId) => hub.flush(conversationId);
+  const agentConsole = consoleFromEnv(env, {
+    store,
+    desk,
+    server,
+    log,
+    kb: () => engine.kb,
+    flows: () => options.flows ?? [],
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.consolePollMs !== undefined ? { livePollMs: options.consolePollMs } : {}),
+  });
   for (const channel of channels) channelHealth.starting(channel.name);
   for (const destination of destinations) destinationHealth.starting(destination.name);
   metrics.channels(channels.map((c) => c.name));
@@ -133,6 +149,7 @@ export async function runBot(kb: KnowledgeBase, store: ConversationStore, env: E
   let port: number | undefined;
   const stop = async (): Promise<void> => {
     await retention.stop();
+    await agentConsole?.stop();
     await server.close();
     await Promise.allSettled(started.map((c) => c.stop()));
     for (const channel of started) channelHealth.stopped(channel.name);
@@ -151,6 +168,7 @@ export async function runBot(kb: KnowledgeBase, store: ConversationStore, env: E
       throw error;
     });
     log.info({ port }, 'http server listening');
+    await agentConsole?.start();
     for (const channel of channels) {
       await channel.start();
       started.push(channel);
@@ -170,5 +188,5 @@ export async function runBot(kb: KnowledgeBase, store: ConversationStore, env: E
     await stop();
     throw error;
   }
-  return { engine, channels: started, server, port, hub, desk, inbox, retention, metrics, knowledge, stop };
+  return { engine, channels: started, server, port, hub, desk, inbox, retention, metrics, knowledge, ...(agentConsole ? { console: agentConsole } : {}), stop };
 }

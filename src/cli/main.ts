@@ -32,6 +32,7 @@ import { progressBar } from './progress';
 import { addTicketCommands } from './tickets';
 import { addPrivacyCommands } from './privacy';
 import { addBackupCommands } from './backup';
+import { addAgentCommands } from './agents';
 import { CommandError, openBotDatabase } from './open-store';
 import { sinceTime } from './options';
 import { RetentionSchedule } from '../privacy/retention';
@@ -357,6 +358,7 @@ export function buildCli(): Command {
   addInitCommand(program);
   addPrivacyCommands(program, { kb: defaultKb(), db: defaultDb(), operator: safeUserName() });
   addBackupCommands(program, { db: defaultDb(), operator: safeUserName() });
+  addAgentCommands(program, { db: defaultDb() });
 
   program
     .command('chat')

@@ -25,6 +25,7 @@ import {
 } from './store';
 import { toLine, toTicket, type TicketRow, type TranscriptRow } from './sqlite-rows';
 import { PRIVACY_SCHEMA, SqlitePrivacy } from './sqlite-privacy';
+import { CONSOLE_SCHEMA, SqliteConsoleStore } from './sqlite-console';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS conversations (
@@ -187,6 +188,7 @@ export class SqliteStore implements ConversationStore {
   private readonly db: Database.Database;
   private readonly stmts;
   private readonly privacy: SqlitePrivacy;
+  private consoleTables: SqliteConsoleStore | undefined;
   private checkpointTimer: NodeJS.Timeout | undefined;
   private deliveriesSincePrune = 0;
   private completedSincePrune = 0;
@@ -240,6 +242,7 @@ export class SqliteStore implements ConversationStore {
         if (!columns.has(name)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${type}`);
       }
       this.db.exec(PRIVACY_SCHEMA);
+      this.db.exec(CONSOLE_SCHEMA);
     }
     this.privacy = new SqlitePrivacy(this.db);
     this.stmts = {
@@ -657,6 +660,12 @@ export class SqliteStore implements ConversationStore {
     const tickets = { queued: 0, claimed: 0 };
     for (const row of this.stmts.openTicketCounts.all() as { status: 'queued' | 'claimed'; n: number }[]) tickets[row.status] = row.n;
     return { inbox: (this.stmts.inboxDepth.get() as { n: number }).n, outbox, openTickets: tickets };
+  }
+
+  /** The agent console's accounts, sessions and notes (tables made on open; a read-only store has them only if the bot made them). */
+  consoleStore(): SqliteConsoleStore {
+    this.consoleTables ??= new SqliteConsoleStore(this.db);
+    return this.consoleTables;
   }
 
   close(): void {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ConversationState } from '../engine/state';
 import type { Candidate, Entities } from '../engine/types';
+import type { ConsoleStore } from './console-store';
 
 /** One line of a conversation transcript. */
 export interface TranscriptLine {
@@ -214,6 +215,7 @@ export const AUDIT_ACTIONS = [
   'privacy.purge',
   'backup',
   'restore',
+  'knowledge.example',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -337,6 +339,8 @@ export interface ConversationStore {
   auditLog(query?: { readonly since?: string; readonly limit?: number }): AuditEntry[];
   /** What is waiting, for monitoring (`GET /metrics`, `/healthz`): a few counting queries, no row content. */
   queueDepths(): QueueDepths;
+  /** The agent console's accounts, sessions and notes, for stores that keep them (SQLite does). */
+  consoleStore?(): ConsoleStore;
   /** Runs `fn` as one atomic unit: every write of a turn lands together or not at all. */
   atomically<T>(fn: () => T): T;
   close(): void;

@@ -1,0 +1,111 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { HttpRequest } from '../server/http-server';
+import { headerValue } from '../server/secrets';
+import type { ConsoleRole, ConsoleSession, ConsoleStore } from '../storage/console-store';
+import { readCookies, SESSION_COOKIE } from './cookies';
+import { DUMMY_HASH, verifyPassword } from './passwords';
+
+/** How long a sign-in lasts (default 12 hours: one working day). */
+export const SESSION_HOURS = 12;
+/** Failed logins allowed per name within `LOGIN_WINDOW_MINUTES`; the next one is refused (429), right password or not. */
+export const MAX_FAILED_LOGINS = 10;
+/** Failed logins allowed per address (an office shares one behind its router) within the window. */
+export const MAX_FAILED_LOGINS_PER_ADDRESS = 50;
+export const LOGIN_WINDOW_MINUTES = 15;
+
+export type LoginOutcome =
+  { readonly ok: true; readonly token: string; readonly session: ConsoleSession } | { readonly ok: false; readonly error: 'wrong' | 'limited' };
+
+/** Who is signed in: the stored session of the request's cookie. */
+export interface Signed {
+  readonly agent: string;
+  readonly role: ConsoleRole;
+  readonly csrf: string;
+  readonly tokenHash: string;
+}
+
+export const tokenHash = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+/** True when two secrets are equal, compared in constant time. */
+export function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
+}
+
+/**
+ * Sign-in, sessions and CSRF tokens of the agent console. Sessions live in the database (a restart
+ * keeps agents signed in; removing an account ends its sessions); failed logins are counted there
+ * too, per name and per address, so guessing is slow from any number of processes.
+ */
+export class ConsoleAuth {
+  constructor(
+    private readonly store: ConsoleStore,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async login(name: string, password: string, address: string): Promise<LoginOutcome> {
+    const now = this.now();
+    const since = new Date(now.getTime() - LOGIN_WINDOW_MINUTES * 60_000);
+    const keys = [`name:${name.trim().toLowerCase()}`, `ip:${address}`];
+    if (this.store.failedLogins(keys[0], since) >= MAX_FAILED_LOGINS || this.store.failedLogins(keys[1], since) >= MAX_FAILED_LOGINS_PER_ADDRESS) {
+      return { ok: false, error: 'limited' };
+    }
+    const account = this.store.agent(name.trim());
+    // An unknown name costs a scrypt too, so timing does not tell which names exist.
+    const right = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
+    if (!account || !right) {
+      for (const key of keys) this.store.recordFailedLogin(key, now);
+      return { ok: false, error: 'wrong' };
+    }
+    this.store.clearFailedLogins(keys[0]);
+    const token = randomBytes(32).toString('base64url');
+    const session = {
+      tokenHash: tokenHash(token),
+      agent: account.name,
+      csrf: randomBytes(24).toString('base64url'),
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + SESSION_HOURS * 3600_000).toISOString(),
+    };
+    this.store.createSession(session);
+    return { ok: true, token, session: { ...session, role: account.role } };
+  }
+
+  /** The signed-in agent of a request (by its session cookie), if any. */
+  signed(request: Pick<HttpRequest, 'headers'>): Signed | undefined {
+    const token = readCookies(request.headers).get(SESSION_COOKIE);
+    if (!token) return undefined;
+    const session = this.store.session(tokenHash(token), this.now());
+    return session && { agent: session.agent, role: session.role, csrf: session.csrf, tokenHash: session.tokenHash };
+  }
+
+  logout(signed: Signed): void {
+    this.store.deleteSession(signed.tokenHash);
+  }
+}
+
+/** The CSRF token a change carries: the `x-csrf-token` header, or the `_csrf` field of a form. */
+export function csrfOf(request: HttpRequest): string {
+  const header = headerValue(request.headers['x-csrf-token']);
+  if (header) return header;
+  if ((headerValue(request.headers['content-type']) ?? '').startsWith('application/x-www-form-urlencoded')) {
+    return new URLSearchParams(request.body.toString('utf8')).get('_csrf') ?? '';
+  }
+  return '';
+}
+
+/** A change is allowed when its CSRF token is the session's and, if the browser names an origin, it is this server's. */
+export function changeAllowed(request: HttpRequest, signed: Signed): boolean {
+  const origin = headerValue(request.headers.origin);
+  if (origin !== undefined && originHost(origin) !== headerValue(request.headers.host)) return false;
+  return sameSecret(csrfOf(request), signed.csrf);
+}
+
+/** The host:port of an Origin header, or undefined when it is not a URL ("null"). */
+export function originHost(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,116 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConsoleAuth, MAX_FAILED_LOGINS } from '../../src/console/console-auth';
+import { hashPassword, verifyPassword } from '../../src/console/passwords';
+import { SqliteStore } from '../../src/storage/sqlite';
+
+// The console's tables in a real SQLite file: accounts, sessions, failed logins, notes.
+
+let dir = '';
+let store: SqliteStore;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tanya-console-store-'));
+  store = new SqliteStore(join(dir, 'tanya.db'));
+});
+afterEach(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const ticketFor = (conversationId: string, customerId: string) => {
+  store.recordInbound({
+    channel: 'webchat',
+    conversationId,
+    userId: customerId,
+    messageId: `m-${conversationId}`,
+    text: 'minta CS',
+    kind: 'text',
+    at: '2026-01-01T03:00:00.000Z',
+  });
+  return store.createTicket({
+    conversationId,
+    channel: 'webchat',
+    customerId,
+    reason: 'requested',
+    summary: { lastQuestion: 'minta CS', candidates: [], entities: {} },
+  });
+};
+
+describe('passwords', () => {
+  it('hashes with scrypt and a fresh salt; only the right password verifies', async () => {
+    const a = await hashPassword('kata-sandi-rahasia');
+    const b = await hashPassword('kata-sandi-rahasia');
+    expect(a).not.toBe(b);
+    expect(a).not.toContain('kata-sandi-rahasia');
+    await expect(verifyPassword('kata-sandi-rahasia', a)).resolves.toBe(true);
+    await expect(verifyPassword('kata-sandi-rahasiA', a)).resolves.toBe(false);
+    await expect(verifyPassword('x', 'not-a-hash')).resolves.toBe(false);
+  });
+});
+
+describe('ConsoleAuth on the store', () => {
+  it('signs in, finds the session by cookie, ends it on logout, on a new password and on removal', async () => {
+    const accounts = store.consoleStore();
+    accounts.addAgent({ name: 'Rina', role: 'admin', passwordHash: await hashPassword('rina-sandi-rahasia'), createdAt: '2026-01-01T00:00:00Z' });
+    expect(accounts.addAgent({ name: 'rina', role: 'agent', passwordHash: 'x', createdAt: '2026-01-01T00:00:00Z' })).toBe(false);
+    let now = new Date('2026-01-01T03:00:00Z');
+    const auth = new ConsoleAuth(accounts, () => now);
+    const login = await auth.login('rina', 'rina-sandi-rahasia', '10.0.0.1');
+    if (!login.ok) throw new Error(login.error);
+    const headers = { cookie: `other=1; tanya_console=${login.token}` };
+    expect(auth.signed({ headers })).toMatchObject({ agent: 'Rina', role: 'admin' });
+    // The database holds a hash of the token, never the token.
+    const raw = new Database(join(dir, 'tanya.db'), { readonly: true });
+    const stored = raw.prepare('SELECT token_hash FROM console_sessions').pluck().all();
+    raw.close();
+    expect(stored).toHaveLength(1);
+    expect(stored).not.toContain(login.token);
+    now = new Date('2026-01-01T16:00:00Z');
+    expect(auth.signed({ headers })).toBeUndefined();
+    now = new Date('2026-01-01T03:00:00Z');
+    const signed = auth.signed({ headers });
+    if (!signed) throw new Error('no session');
+    auth.logout(signed);
+    expect(auth.signed({ headers })).toBeUndefined();
+    const again = await auth.login('Rina', 'rina-sandi-rahasia', '10.0.0.1');
+    if (!again.ok) throw new Error(again.error);
+    accounts.setPassword('Rina', await hashPassword('sandi-baru-rahasia'));
+    expect(auth.signed({ headers: { cookie: `tanya_console=${again.token}` } })).toBeUndefined();
+    const third = await auth.login('Rina', 'sandi-baru-rahasia', '10.0.0.1');
+    if (!third.ok) throw new Error(third.error);
+    accounts.removeAgent('Rina');
+    expect(auth.signed({ headers: { cookie: `tanya_console=${third.token}` } })).toBeUndefined();
+  });
+
+  it('counts failures per name within 15 minutes; a success clears the name’s count', async () => {
+    const accounts = store.consoleStore();
+    accounts.addAgent({ name: 'Sari', role: 'agent', passwordHash: await hashPassword('sari-sandi-rahasia'), createdAt: '2026-01-01T00:00:00Z' });
+    let now = new Date('2026-01-01T03:00:00Z');
+    const auth = new ConsoleAuth(accounts, () => now);
+    for (let i = 0; i < MAX_FAILED_LOGINS - 1; i++) await expect(auth.login('Sari', `salah-${i}`, '10.0.0.2')).resolves.toEqual({ ok: false, error: 'wrong' });
+    await expect(auth.login('Sari', 'sari-sandi-rahasia', '10.0.0.2')).resolves.toMatchObject({ ok: true });
+    for (let i = 0; i < MAX_FAILED_LOGINS; i++) await auth.login('Sari', `salah-${i}`, '10.0.0.3');
+    await expect(auth.login('Sari', 'sari-sandi-rahasia', '10.0.0.3')).resolves.toEqual({ ok: false, error: 'limited' });
+    now = new Date('2026-01-01T03:16:00Z');
+    await expect(auth.login('Sari', 'sari-sandi-rahasia', '10.0.0.3')).resolves.toMatchObject({ ok: true });
+  });
+});
+
+describe('internal notes and privacy', () => {
+  it('go with their ticket when the customer is forgotten or the ticket is anonymized by retention', () => {
+    const notes = store.consoleStore();
+    const kept = ticketFor('webchat:a', 'a');
+    const forgotten = ticketFor('webchat:b', 'b');
+    notes.addNote({ ticketId: kept.id, agent: 'Rina', text: 'pelanggan tetap', at: '2026-01-01T03:01:00Z' });
+    notes.addNote({ ticketId: forgotten.id, agent: 'Rina', text: 'alamat: Jl. Merdeka 1', at: '2026-01-01T03:01:00Z' });
+    expect(store.forgetCustomer(['b']).conversations).toEqual(['webchat:b']);
+    expect(notes.notes(forgotten.id)).toEqual([]);
+    expect(notes.notes(kept.id).map((n) => n.text)).toEqual(['pelanggan tetap']);
+    store.updateTicketStatus(kept.id, 'resolved');
+    while (store.purgeOlderThan(new Date('2099-01-01T00:00:00Z')).more);
+    expect(store.getTicket(kept.id)?.customerId).toBe('anonymized');
+    expect(notes.notes(kept.id)).toEqual([]);
+  });
+});
