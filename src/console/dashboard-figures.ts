@@ -3,9 +3,6 @@ import type { KnowledgeBase } from '../knowledge/schema';
 import { Matcher } from '../matching/matcher';
 import type { ConversationStore } from '../storage/store';
 
-/** The first-response target for chat channels (default 5 minutes: "chat within minutes"). */
-export const DEFAULT_FIRST_RESPONSE_TARGET_MINUTES = 5;
-
 export interface DashboardFigures {
   readonly since: string;
   /** Conversations with a customer message per day (shop's calendar) and channel. */
@@ -34,12 +31,16 @@ export function shopDay(iso: string, timeZone: string): string {
 
 const matchers = new WeakMap<KnowledgeBase, Matcher>();
 
-/** Everything the admin dashboard draws, read from the store since `since` (ISO time). */
+/**
+ * Everything the admin dashboard draws, read from the store since `since` (ISO time). Agents'
+ * first responses are measured against the reply time the shop promises its customers
+ * (`settings.handoff.replyMinutes`) unless `targetMinutes` says otherwise.
+ */
 export function dashboardFigures(
   store: ConversationStore,
   kb: KnowledgeBase,
   since: string,
-  targetMinutes = DEFAULT_FIRST_RESPONSE_TARGET_MINUTES,
+  targetMinutes = kb.settings.handoff.replyMinutes,
 ): DashboardFigures {
   const zone = kb.settings.timezone;
   const days = new Map<string, Map<string, Set<string>>>();
