@@ -182,7 +182,11 @@ export async function runBot(kb: KnowledgeBase, store: ConversationStore, env: E
     retention.start();
     log.info(
       { destinations: destinations.map((d) => d.name) },
-      destinations.length > 0 ? 'handoff destinations ready' : 'no handoff destination: answer tickets with "tanya tickets" / "tanya reply"',
+      destinations.length > 0
+        ? 'handoff destinations ready'
+        : agentConsole
+          ? 'tickets are answered in the agent console (/console), or with "tanya tickets" / "tanya reply"'
+          : 'no handoff destination: answer tickets with "tanya tickets" / "tanya reply"',
     );
   } catch (error) {
     await stop();
