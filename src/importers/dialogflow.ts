@@ -7,6 +7,7 @@ import { decidedLanguage, LanguageDetector } from '../matching/language';
 import { foldedWords } from '../matching/normalize';
 import type { MigratedEntry, MigratedSettings, Migration, PerLanguage } from './migrate';
 import { UniqueIds } from './unique-ids';
+import { otherFormatHint } from './format-hint';
 
 /**
  * Dialogflow ES agent exports (the folder, or the .zip from Settings → Export and Import):
@@ -241,7 +242,7 @@ export function readDialogflowAgent(path: string, options: DialogflowImportOptio
   const intentFiles = paths.filter((p) => /^intents\/[^/]+\.json$/.test(p) && !USERSAYS.test(p)).sort();
   if (intentFiles.length === 0)
     throw new Error(
-      `${path}: no intents found (no intents/*.json); export the agent from the Dialogflow ES console: Settings → Export and Import → Export as ZIP, and name that zip or the folder it unpacks to`,
+      `${path}: no intents found (no intents/*.json); export the agent from the Dialogflow ES console: Settings → Export and Import → Export as ZIP, and name that zip or the folder it unpacks to.${otherFormatHint(path, 'dialogflow')}`,
     );
   const notes = new Notes();
   for (const n of exp.notes) notes.add(n.place?.file, n.message, n.place?.line);

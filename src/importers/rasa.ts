@@ -8,6 +8,7 @@ import { actionText, isHandoffIntent, resolveIntent, responseText, turnsByIntent
 import { findRasaLayout, shownPath, type RasaLayout } from './rasa-files';
 import { readRasaMarkdown } from './rasa-markdown';
 import { BOT_TEXT, emptyProject, note, type Place, type RasaProject } from './rasa-model';
+import { otherFormatHint } from './format-hint';
 import { configLanguage, parseRasaYaml, RASA_YAML_KEYS, readRasaYaml } from './rasa-yaml';
 
 /** Options of {@link readRasaProject}. */
@@ -83,7 +84,8 @@ export function readRasaProject(path: string, options: RasaImportOptions = {}): 
     throw new Error(
       `no Rasa NLU data found in ${path}: expected data/nlu.yml with "nlu:" and "- intent:" items (Rasa 2/3) ` +
         `or data/nlu.md with "## intent:name" sections (Rasa 1.x)` +
-        (read.length > 0 ? `; looked in ${read.slice(0, 5).join(', ')}${read.length > 5 ? ', …' : ''}` : '; found no .yml or .md files there'),
+        (read.length > 0 ? `; looked in ${read.slice(0, 5).join(', ')}${read.length > 5 ? ', …' : ''}` : '; found no Rasa training files there') +
+        `.${otherFormatHint(path, 'rasa')}`,
     );
   }
   if (layout.domainFiles.length === 0) {

@@ -384,8 +384,14 @@ describe('Dialogflow ES import: errors say what is wrong and how to fix it', () 
     const dir = temp();
     writeFileSync(join(dir, 'agent.json'), '{"language": "id"}');
     expect(() => readDialogflowAgent(dir)).toThrow(
-      `${dir}: no intents found (no intents/*.json); export the agent from the Dialogflow ES console: Settings → Export and Import → Export as ZIP, and name that zip or the folder it unpacks to`,
+      `${dir}: no intents found (no intents/*.json); export the agent from the Dialogflow ES console: Settings → Export and Import → Export as ZIP, and name that zip or the folder it unpacks to.`,
     );
+    // A Rasa project named by mistake: the message names the command that reads it.
+    const rasa = temp();
+    mkdirSync(join(rasa, 'data'));
+    writeFileSync(join(rasa, 'domain.yml'), 'responses: {}\n');
+    writeFileSync(join(rasa, 'data', 'nlu.yml'), 'nlu: []\n');
+    expect(() => readDialogflowAgent(rasa)).toThrow(`This folder looks like a Rasa project (domain.yml, data/): run "tanya import rasa ${rasa} --out DIR".`);
   });
 
   it('a broken JSON file, with its line and column', () => {

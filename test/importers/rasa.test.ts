@@ -558,9 +558,14 @@ describe('readRasaProject: files as people have them', () => {
       `no Rasa NLU data found in ${noNlu}: expected data/nlu.yml with "nlu:" and "- intent:" items (Rasa 2/3) or data/nlu.md with "## intent:name" sections (Rasa 1.x); looked in data/rules.yml`,
     );
     const empty = tmp();
-    expect(() => readRasaProject(empty)).toThrow(/^no Rasa NLU data found in .+; found no \.yml or \.md files there$/);
+    expect(() => readRasaProject(empty)).toThrow(/^no Rasa NLU data found in .+; found no Rasa training files there\.$/);
+    // Another tool's export: the message names the command that reads it.
+    const dialogflow = project({ 'agent.json': '{"language": "id"}', 'intents/Halo.json': '{"name": "Halo"}' });
+    expect(() => readRasaProject(dialogflow)).toThrow(
+      `looks like a Dialogflow ES export (agent.json, intents/): run "tanya import dialogflow ${dialogflow} --out DIR".`,
+    );
     expect(() => readRasaProject(join(empty, 'missing'))).toThrow(/missing: no such file or folder/);
-    expect(() => readRasaProject(join(noNlu, 'domain.yml'))).toThrow(/^no Rasa NLU data found in .+domain\.yml: .+; looked in domain\.yml$/);
+    expect(() => readRasaProject(join(noNlu, 'domain.yml'))).toThrow(/^no Rasa NLU data found in .+domain\.yml: .+; looked in domain\.yml\.$/);
     // A folder named like a data file, and a domain.yml that is a folder.
     const odd = project({ 'data/nlu.yml/keep.txt': '', 'data/real.yml': 'nlu:\n- intent: greet\n  examples: |\n    - halo\n', 'domain.yml/x.txt': '' });
     expect(readRasaProject(odd).entries.map((e) => e.name)).toEqual(['greet']);
