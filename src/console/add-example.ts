@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { isMap, isScalar, isSeq, parse, parseDocument, type Document, type Node as YamlNode, type YAMLMap } from 'yaml';
 import type { KnowledgeBase } from '../knowledge/schema';
 
@@ -42,7 +43,12 @@ const digestOf = (text: string): string => createHash('sha256').update(text).dig
  * A list written inline (`id: [a, b]`) is left alone ('layout': edit it by hand).
  */
 export function planExample(kb: KnowledgeBase, entryId: string, lang: ExampleLanguage, example: string): PlanResult {
-  const text = example.replace(/\s+/g, ' ').trim().slice(0, MAX_EXAMPLE_CHARS);
+  // Control characters (invisible in the dashboard) would make the file one the loader refuses.
+  const text = example
+    .replace(/\p{Cc}/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, MAX_EXAMPLE_CHARS);
   if (!text) return { ok: false, problem: 'empty' };
   const source = kb.sources.get(entryId);
   const entry = kb.entries.find((e) => e.id === entryId);
@@ -92,7 +98,10 @@ export function applyExample(kb: KnowledgeBase, entryId: string, lang: ExampleLa
   const planned = planExample(kb, entryId, lang, example);
   if (!planned.ok) return planned;
   if (planned.plan.digest !== digest) return { ok: false, problem: 'changed', file: planned.plan.file };
-  writeFileSync(planned.plan.file, planned.plan.after);
+  // Written beside it and renamed over it, so live reload never reads half a file.
+  const temp = join(dirname(planned.plan.file), `.${basename(planned.plan.file)}.${process.pid}.tmp`);
+  writeFileSync(temp, planned.plan.after);
+  renameSync(temp, planned.plan.file);
   return planned;
 }
 

@@ -4,6 +4,7 @@ import type { LoadedFlow } from '../flows/loader';
 import type { KnowledgeBase } from '../knowledge/schema';
 import type { Logger } from '../logging/logger';
 import type { HttpRequest, HttpResponse, HttpServer } from '../server/http-server';
+import { clientAddress } from '../server/client-address';
 import { headerValue } from '../server/secrets';
 import type { ConsoleStore } from '../storage/console-store';
 import type { ConversationStore } from '../storage/store';
@@ -38,6 +39,8 @@ export interface AgentConsoleOptions {
   readonly now?: () => Date;
   /** Mark cookies Secure (serve the console over HTTPS; CONSOLE_SECURE_COOKIES=1). Default false. */
   readonly secureCookies?: boolean;
+  /** Behind a reverse proxy on this machine or a private network (CONSOLE_TRUST_PROXY=1): sign-in limits use X-Forwarded-For's client address. */
+  readonly trustProxy?: boolean;
   /** How often the live feed looks for changes (default 300 ms). */
   readonly livePollMs?: number;
 }
@@ -231,10 +234,11 @@ export class AgentConsole {
     });
     if (!sameSecret(form.get('_csrf') ?? '', expected)) return again(403, 'expired');
     const name = (form.get('name') ?? '').trim().slice(0, 100);
-    const outcome = await this.auth.login(name, form.get('password') ?? '', request.remoteAddress ?? 'unknown');
+    const address = clientAddress(request.headers, request.remoteAddress, this.options.trustProxy ?? false);
+    const outcome = await this.auth.login(name, form.get('password') ?? '', address);
     if (!outcome.ok) {
       // The name only: the password is never logged, right or wrong.
-      this.options.log.warn({ agent: name, address: request.remoteAddress, outcome: outcome.error }, 'console login refused');
+      this.options.log.warn({ agent: name, address, outcome: outcome.error }, 'console login refused');
       return again(outcome.error === 'limited' ? 429 : 401, outcome.error);
     }
     this.options.log.info({ agent: outcome.session.agent }, 'console login');

@@ -7,11 +7,15 @@ import { DUMMY_HASH, verifyPassword } from './passwords';
 
 /** How long a sign-in lasts (default 12 hours: one working day). */
 export const SESSION_HOURS = 12;
-/** Failed logins allowed per name within `LOGIN_WINDOW_MINUTES`; the next one is refused (429), right password or not. */
+/** Failed logins allowed per name from one address within `LOGIN_WINDOW_MINUTES`; the next one is refused (429), right password or not. */
 export const MAX_FAILED_LOGINS = 10;
 /** Failed logins allowed per address (an office shares one behind its router) within the window. */
 export const MAX_FAILED_LOGINS_PER_ADDRESS = 50;
+/** Failed logins allowed per name from all addresses together: guessing spread over many addresses stays slow. */
+export const MAX_FAILED_LOGINS_PER_NAME = 100;
 export const LOGIN_WINDOW_MINUTES = 15;
+/** Password checks (scrypt, 32 MiB each) run at once; more sign-ins at the same moment are refused (429). */
+export const MAX_CONCURRENT_LOGINS = 4;
 
 export type LoginOutcome =
   { readonly ok: true; readonly token: string; readonly session: ConsoleSession } | { readonly ok: false; readonly error: 'wrong' | 'limited' };
@@ -39,6 +43,9 @@ export function sameSecret(a: string, b: string): boolean {
  * too, per name and per address, so guessing is slow from any number of processes.
  */
 export class ConsoleAuth {
+  /** Password checks running now. */
+  private checking = 0;
+
   constructor(
     private readonly store: ConsoleStore,
     private readonly now: () => Date = () => new Date(),
@@ -47,18 +54,31 @@ export class ConsoleAuth {
   async login(name: string, password: string, address: string): Promise<LoginOutcome> {
     const now = this.now();
     const since = new Date(now.getTime() - LOGIN_WINDOW_MINUTES * 60_000);
-    const keys = [`name:${name.trim().toLowerCase()}`, `ip:${address}`];
-    if (this.store.failedLogins(keys[0], since) >= MAX_FAILED_LOGINS || this.store.failedLogins(keys[1], since) >= MAX_FAILED_LOGINS_PER_ADDRESS) {
+    const who = name.trim().toLowerCase();
+    // Per name and address (a colleague's typos never lock out the others), per address, per name.
+    const limits: readonly (readonly [string, number])[] = [
+      [`name:${who}@${address}`, MAX_FAILED_LOGINS],
+      [`ip:${address}`, MAX_FAILED_LOGINS_PER_ADDRESS],
+      [`name:${who}`, MAX_FAILED_LOGINS_PER_NAME],
+    ];
+    if (this.checking >= MAX_CONCURRENT_LOGINS || limits.some(([key, max]) => this.store.failedLogins(key, since) >= max)) {
       return { ok: false, error: 'limited' };
     }
+    // Counted as failed before the slow check and forgotten on success, so guesses sent side by
+    // side see each other's count instead of all passing the limit at once.
+    for (const [key] of limits) this.store.recordFailedLogin(key, now);
     const account = this.store.agent(name.trim());
-    // An unknown name costs a scrypt too, so timing does not tell which names exist.
-    const right = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
-    if (!account || !right) {
-      for (const key of keys) this.store.recordFailedLogin(key, now);
-      return { ok: false, error: 'wrong' };
+    this.checking++;
+    let right: boolean;
+    try {
+      // An unknown name costs a scrypt too, so timing does not tell which names exist.
+      right = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
+    } finally {
+      this.checking--;
     }
-    this.store.clearFailedLogins(keys[0]);
+    if (!account || !right) return { ok: false, error: 'wrong' };
+    for (const [key] of limits) this.store.forgetFailedLogin(key, now);
+    this.store.clearFailedLogins(limits[0][0]);
     const token = randomBytes(32).toString('base64url');
     const session = {
       tokenHash: tokenHash(token),

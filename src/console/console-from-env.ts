@@ -12,6 +12,7 @@ export interface ConsoleEnv {
   readonly CONSOLE?: string;
   /** `1` marks the console's cookies Secure (the console is reached over HTTPS only). */
   readonly CONSOLE_SECURE_COOKIES?: string;
+  readonly CONSOLE_TRUST_PROXY?: string;
 }
 
 export interface ConsoleParts {
@@ -38,5 +39,6 @@ export function consoleFromEnv(env: ConsoleEnv, parts: ConsoleParts): AgentConso
     accounts,
     log: parts.log.child({ part: 'console' }),
     secureCookies: env.CONSOLE_SECURE_COOKIES?.trim() === '1',
+    trustProxy: env.CONSOLE_TRUST_PROXY?.trim() === '1' || env.CONSOLE_TRUST_PROXY?.trim() === 'true',
   });
 }

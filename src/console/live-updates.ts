@@ -20,6 +20,8 @@ export class LiveUpdates {
   private timer: NodeJS.Timeout | undefined;
   private readonly pinger: NodeJS.Timeout;
   private mark = '';
+  /** The session cookie each socket opened with, to see that the session still exists. */
+  private readonly cookies = new WeakMap<WebSocket, string | undefined>();
 
   constructor(
     private readonly auth: ConsoleAuth,
@@ -27,7 +29,7 @@ export class LiveUpdates {
     private readonly pollMs: number = DEFAULT_LIVE_POLL_MS,
   ) {
     this.pinger = setInterval(() => {
-      for (const ws of this.wss.clients) ws.ping();
+      for (const ws of this.wss.clients) if (this.stillSigned(ws)) ws.ping();
     }, PING_MS);
     this.pinger.unref();
   }
@@ -35,13 +37,39 @@ export class LiveUpdates {
   /** The HTTP server's upgrade hook: a signed-in browser of this server's own pages only. */
   readonly upgrade = (request: IncomingMessage, socket: Socket, head: Buffer): void => {
     const origin = headerValue(request.headers.origin);
-    const signed = this.auth.signed(request);
+    let signed: ReturnType<ConsoleAuth['signed']>;
+    try {
+      signed = this.auth.signed(request);
+    } catch {
+      // The store is down: refuse this socket rather than let an upgrade handler throw.
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
     if (!signed || (origin !== undefined && originHost(origin) !== headerValue(request.headers.host))) {
       socket.end(`HTTP/1.1 ${signed ? '403 Forbidden' : '401 Unauthorized'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.connected(ws));
+    const cookie = request.headers.cookie;
+    this.wss.handleUpgrade(request, socket, head, (ws) => {
+      this.cookies.set(ws, cookie);
+      this.connected(ws);
+    });
   };
+
+  /**
+   * True while the socket's session still exists: logging out, a new password or a removed
+   * account closes the live feed too (checked with each ping and each change).
+   */
+  private stillSigned(ws: WebSocket): boolean {
+    let signed: boolean;
+    try {
+      signed = this.auth.signed({ headers: { cookie: this.cookies.get(ws) } }) !== undefined;
+    } catch {
+      signed = true; // the store is down for a moment: keep the socket, check again later
+    }
+    if (!signed) ws.close(4401, 'signed out');
+    return signed;
+  }
 
   /** Tells every open inbox now (after a change made here, without waiting for the next look). */
   poke(): void {
@@ -66,7 +94,11 @@ export class LiveUpdates {
       }
     });
     if (!this.timer) {
-      this.mark = this.changeMark();
+      try {
+        this.mark = this.changeMark();
+      } catch {
+        this.mark = '';
+      }
       this.timer = setInterval(() => this.check(false), this.pollMs);
       this.timer.unref();
     }
@@ -74,10 +106,15 @@ export class LiveUpdates {
   }
 
   private check(force: boolean): void {
-    const mark = this.changeMark();
+    let mark: string;
+    try {
+      mark = this.changeMark();
+    } catch {
+      return; // the store is down for a moment: look again at the next tick
+    }
     if (mark === this.mark && !force) return;
     this.mark = mark;
     const frame = JSON.stringify({ type: 'tickets' });
-    for (const ws of this.wss.clients) ws.send(frame);
+    for (const ws of this.wss.clients) if (this.stillSigned(ws)) ws.send(frame);
   }
 }

@@ -50,6 +50,8 @@ export interface ConsoleStore {
   failedLogins(key: string, since: Date): number;
   /** Forgets the failed logins for `key` (after a successful login). */
   clearFailedLogins(key: string): void;
+  /** Forgets one failed login of `key` recorded at `at` (an attempt counted before its check, which succeeded). */
+  forgetFailedLogin(key: string, at: Date): void;
   addNote(note: Omit<TicketNote, 'id'>): TicketNote;
   notes(ticketId: string): TicketNote[];
   /**

@@ -70,6 +70,7 @@ export class SqliteConsoleStore implements ConsoleStore {
       recordFailure: db.prepare(`INSERT INTO console_login_failures (key, at) VALUES (?, ?)`),
       failures: db.prepare(`SELECT COUNT(*) AS n FROM console_login_failures WHERE key = ? AND at >= ?`),
       clearFailures: db.prepare(`DELETE FROM console_login_failures WHERE key = ?`),
+      forgetFailure: db.prepare(`DELETE FROM console_login_failures WHERE rowid = (SELECT rowid FROM console_login_failures WHERE key = ? AND at = ? LIMIT 1)`),
       pruneFailures: db.prepare(`DELETE FROM console_login_failures WHERE at < ?`),
       addNote: db.prepare(`INSERT INTO console_notes (ticket_id, agent, text, created_at) VALUES (?, ?, ?, ?)`),
       notes: db.prepare(`SELECT id, ticket_id AS ticketId, agent, text, created_at AS at FROM console_notes WHERE ticket_id = ? ORDER BY id`),
@@ -136,6 +137,10 @@ export class SqliteConsoleStore implements ConsoleStore {
 
   clearFailedLogins(key: string): void {
     this.stmts.clearFailures.run(key);
+  }
+
+  forgetFailedLogin(key: string, at: Date): void {
+    this.stmts.forgetFailure.run(key, at.toISOString());
   }
 
   addNote(note: Omit<TicketNote, 'id'>): TicketNote {

@@ -59,6 +59,14 @@ describe('planExample / applyExample', () => {
     expect(loadKnowledge(dir).entries.find((e) => e.id === 'order-status')?.questions.en).toContain('order #123: where is it?');
   });
 
+  it('drops control characters a customer typed (invisible on the page), so the file still loads', () => {
+    const typed = 'paket\u001b[31m ku\u0000 nyangkut\u0007';
+    const planned = planExample(kb, 'order-status', 'id', typed);
+    if (!planned.ok) throw new Error(planned.problem);
+    applyExample(kb, 'order-status', 'id', typed, planned.plan.digest);
+    expect(loadKnowledge(dir).entries.find((e) => e.id === 'order-status')?.questions.id).toContain('paket [31m ku nyangkut');
+  });
+
   it('starts a list for a language the entry has none in', () => {
     const text = readFileSync(faq(), 'utf8');
     const entry = kb.entries.find((e) => e.questions.en.length === 0 && kb.sources.get(e.id)?.file.endsWith('faq.yaml'));

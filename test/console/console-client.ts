@@ -6,6 +6,11 @@ export class ConsoleClient {
 
   constructor(readonly base: string) {}
 
+  /** The Cookie header this browser sends. */
+  cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
   async request(
     method: string,
     path: string,

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConsoleAuth, MAX_FAILED_LOGINS } from '../../src/console/console-auth';
+import { ConsoleAuth, MAX_CONCURRENT_LOGINS, MAX_FAILED_LOGINS } from '../../src/console/console-auth';
 import { hashPassword, verifyPassword } from '../../src/console/passwords';
 import { SqliteStore } from '../../src/storage/sqlite';
 
@@ -95,6 +95,30 @@ describe('ConsoleAuth on the store', () => {
     await expect(auth.login('Sari', 'sari-sandi-rahasia', '10.0.0.3')).resolves.toEqual({ ok: false, error: 'limited' });
     now = new Date('2026-01-01T03:16:00Z');
     await expect(auth.login('Sari', 'sari-sandi-rahasia', '10.0.0.3')).resolves.toMatchObject({ ok: true });
+  });
+});
+
+describe('sign-in limits under attack', () => {
+  it('guesses sent side by side see each other: no more than the limit are checked, and the right password then waits', async () => {
+    const accounts = store.consoleStore();
+    accounts.addAgent({ name: 'Sari', role: 'agent', passwordHash: await hashPassword('sari-sandi-rahasia'), createdAt: '2026-01-01T00:00:00Z' });
+    const auth = new ConsoleAuth(accounts, () => new Date('2026-01-01T03:00:00Z'));
+    const outcomes = await Promise.all(Array.from({ length: 40 }, (_, i) => auth.login('Sari', `salah-${i}`, '10.0.0.9')));
+    const checked = outcomes.filter((o) => !o.ok && o.error === 'wrong').length;
+    expect(checked).toBeLessThanOrEqual(MAX_CONCURRENT_LOGINS);
+    expect(outcomes.filter((o) => !o.ok && o.error === 'limited')).toHaveLength(40 - checked);
+  });
+
+  it('a name locked from one address still signs in from another, and a success leaves no failure behind', async () => {
+    const accounts = store.consoleStore();
+    accounts.addAgent({ name: 'Rina', role: 'admin', passwordHash: await hashPassword('rina-sandi-rahasia'), createdAt: '2026-01-01T00:00:00Z' });
+    const auth = new ConsoleAuth(accounts, () => new Date('2026-01-01T03:00:00Z'));
+    for (let i = 0; i < MAX_FAILED_LOGINS; i++) await auth.login('Rina', `salah-${i}`, '203.0.113.7');
+    await expect(auth.login('Rina', 'rina-sandi-rahasia', '203.0.113.7')).resolves.toEqual({ ok: false, error: 'limited' });
+    await expect(auth.login('Rina', 'rina-sandi-rahasia', '10.0.0.2')).resolves.toMatchObject({ ok: true });
+    // Counted before the check, forgotten after the right password: the office address is not charged for it.
+    for (let i = 0; i < 3; i++) await expect(auth.login('Rina', 'rina-sandi-rahasia', '10.0.0.2')).resolves.toMatchObject({ ok: true });
+    expect(accounts.failedLogins('ip:10.0.0.2', new Date('2026-01-01T02:00:00Z'))).toBe(0);
   });
 });
 

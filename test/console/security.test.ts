@@ -138,6 +138,25 @@ describe('CSRF', () => {
   });
 });
 
+describe('the live feed', () => {
+  it('closes when its session ends (logout), at the next change', async () => {
+    const signed = new ConsoleClient(running.base);
+    await signed.login('Rina', AGENT_PASSWORD);
+    const ws = new WebSocket(`${running.base.replace('http', 'ws')}/console/live`, { headers: { cookie: signed.cookieHeader(), origin: running.base } });
+    const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      ws.once('message', () => resolve());
+      ws.once('error', reject);
+    });
+    expect((await signed.request('POST', '/console/logout', { form: { _csrf: signed.csrf } })).status).toBe(303);
+    const customer = await SocketClient.open(running.base);
+    await customer.hello();
+    await customer.ask('/agent');
+    await customer.close();
+    await expect(closed).resolves.toBe(4401);
+  });
+});
+
 describe('sign-in', () => {
   it('rate limits a name after 10 wrong passwords (429, even with the right one next); other names still sign in', async () => {
     await running.addAgent('Sari', 'sari-sandi-rahasia-789');

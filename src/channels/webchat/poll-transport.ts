@@ -1,7 +1,7 @@
 import type { HttpRequest, HttpResponse } from '../../server/http-server';
 import { headerValue } from '../../server/secrets';
 import type { AllowedOrigins } from './allowed-origins';
-import { clientAddress } from './client-address';
+import { clientAddress } from '../../server/client-address';
 import { parseClientFrame, parsePollRequest, parseSendRequest } from './frames';
 import type { LiveEvents } from './live-events';
 import type { PollAnswer, ServerFrame } from './protocol';

@@ -4,7 +4,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Logger } from '../../logging/logger';
 import { headerValue } from '../../server/secrets';
 import type { AllowedOrigins } from './allowed-origins';
-import { clientAddress } from './client-address';
+import { clientAddress } from '../../server/client-address';
 import { MAX_FRAME_BYTES, parseClientFrame } from './frames';
 import type { LiveEvents } from './live-events';
 import type { ServerFrame } from './protocol';
@@ -103,6 +103,16 @@ export class SocketTransport {
     });
     ws.on('error', (error) => log.debug({ err: error }, 'web chat socket error'));
     ws.on('message', (data: RawData, isBinary: boolean) => {
+      // A handler of a socket event has no caller to catch what it throws (a store that is down):
+      // the visitor is told to try again instead of the process ending.
+      try {
+        onMessage(data, isBinary);
+      } catch (error) {
+        log.error({ err: error }, 'web chat message could not be handled');
+        send({ type: 'error', code: 'unavailable' });
+      }
+    });
+    const onMessage = (data: RawData, isBinary: boolean): void => {
       const frame = isBinary ? undefined : parseClientFrame(rawText(data));
       if (!frame) {
         send({ type: 'error', code: 'bad-frame' });
@@ -124,7 +134,7 @@ export class SocketTransport {
         return;
       }
       send(sessions.receive(key, frame, ip));
-    });
+    };
   }
 
   private ping(): void {
