@@ -1,18 +1,10 @@
+import type { TicketRowView } from '../console/ticket-view';
 /// <reference lib="dom" />
 import { meta } from './dom';
 
 /** What the server says about a ticket in the list (see src/console/ticket-view.ts). */
-export interface TicketRow {
-  readonly id: string;
-  readonly status: 'queued' | 'claimed' | 'resolved' | 'cancelled';
-  readonly channel: string;
-  readonly customer: string;
-  readonly reason: string;
-  readonly agent: string | null;
-  readonly lastQuestion: string;
-  readonly createdAt: string;
-  readonly waitingMinutes: number;
-}
+/** A ticket as the inbox API lists it (the server's view, type only: nothing of it is bundled). */
+export type TicketRow = TicketRowView;
 
 export interface TicketDetail extends TicketRow {
   readonly customerId: string;

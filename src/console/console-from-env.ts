@@ -1,11 +1,5 @@
 import { ChannelConfigError } from '../channels/channel';
-import type { AgentDesk } from '../engine/agent-desk';
-import type { LoadedFlow } from '../flows/loader';
-import type { KnowledgeBase } from '../knowledge/schema';
-import type { Logger } from '../logging/logger';
-import type { HttpServer } from '../server/http-server';
-import type { ConversationStore } from '../storage/store';
-import { AgentConsole } from './agent-console';
+import { AgentConsole, type AgentConsoleOptions } from './agent-console';
 
 export interface ConsoleEnv {
   /** `1` serves the agent console at /console. */
@@ -15,16 +9,8 @@ export interface ConsoleEnv {
   readonly CONSOLE_TRUST_PROXY?: string;
 }
 
-export interface ConsoleParts {
-  readonly store: ConversationStore;
-  readonly desk: AgentDesk;
-  readonly server: HttpServer;
-  readonly kb: () => KnowledgeBase;
-  readonly flows: () => readonly LoadedFlow[];
-  readonly log: Logger;
-  readonly now?: () => Date;
-  readonly livePollMs?: number;
-}
+/** What the console is built from besides the environment's settings. */
+export type ConsoleParts = Omit<AgentConsoleOptions, 'accounts' | 'secureCookies' | 'trustProxy'>;
 
 /** The agent console when `CONSOLE=1` (accounts: `tanya agents add NAME`), else undefined. */
 export function consoleFromEnv(env: ConsoleEnv, parts: ConsoleParts): AgentConsole | undefined {

@@ -1,51 +1,17 @@
-import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { browserBundle } from '../../server/browser-bundle';
 import type { WidgetConfig } from './protocol';
 
 /** The widget's entry, relative to the project root. */
 export const WIDGET_ENTRY = join('src', 'webchat-widget', 'main.ts');
 
-/** The project root: the nearest folder above this file holding the widget's source (src/ or dist/src/ alike). */
-function widgetEntry(): string {
-  for (let dir = __dirname; ; dir = dirname(dir)) {
-    const entry = join(dir, WIDGET_ENTRY);
-    if (existsSync(entry)) return entry;
-    if (dirname(dir) === dir) throw new Error(`web chat widget source ${WIDGET_ENTRY} not found above ${__dirname}; reinstall Tanya with its src/ folder`);
-  }
-}
-
-let bundled: Promise<string> | undefined;
-
 /**
- * widget.js without its settings: the widget's TypeScript bundled and minified by esbuild (a
- * production dependency) the first time a web chat channel starts in this process, so what is
- * served always matches the source. Browsers from 2020 on (ES2019).
+ * widget.js without its settings: the widget's TypeScript bundled when a web chat channel first
+ * serves it (see `browserBundle`).
  */
-export function widgetCode(): Promise<string> {
-  bundled ??= build({
-    entryPoints: [widgetEntry()],
-    bundle: true,
-    minify: true,
-    format: 'iife',
-    platform: 'browser',
-    target: ['es2019'],
-    write: false,
-    legalComments: 'none',
-    charset: 'utf8',
-    logLevel: 'silent',
-  }).then((result) => {
-    const file = result.outputFiles[0];
-    if (!file) throw new Error('esbuild produced no widget.js');
-    return file.text;
-  });
-  void bundled.catch(() => {
-    bundled = undefined;
-  });
-  return bundled;
-}
+export const widgetCode = browserBundle(WIDGET_ENTRY, 'web chat widget');
 
 /** widget.js as served: the bundle with the shop's settings in front of it, and its ETag. */
 export function widgetScript(code: string, config: WidgetConfig): { text: string; etag: string } {
