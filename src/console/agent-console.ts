@@ -5,6 +5,7 @@ import type { KnowledgeBase } from '../knowledge/schema';
 import type { Logger } from '../logging/logger';
 import type { HttpRequest, HttpResponse, HttpServer } from '../server/http-server';
 import { clientAddress } from '../server/client-address';
+import { LogThrottle } from '../logging/throttle';
 import { headerValue } from '../server/secrets';
 import type { ConsoleStore } from '../storage/console-store';
 import type { ConversationStore } from '../storage/store';
@@ -62,6 +63,8 @@ const redirect = (location: string, setCookie?: string): HttpResponse => ({
  */
 export class AgentConsole {
   private readonly auth: ConsoleAuth;
+  /** Refused sign-ins are logged once a minute per outcome, with how many were held back. */
+  private readonly logs = new LogThrottle();
   private readonly live: LiveUpdates;
   private readonly tickets: InboxApi;
   private readonly now: () => Date;
@@ -238,7 +241,8 @@ export class AgentConsole {
     const outcome = await this.auth.login(name, form.get('password') ?? '', address);
     if (!outcome.ok) {
       // The name only: the password is never logged, right or wrong.
-      this.options.log.warn({ agent: name, address, outcome: outcome.error }, 'console login refused');
+      const heldBack = this.logs.take(`login-${outcome.error}`);
+      if (heldBack !== undefined) this.options.log.warn({ agent: name, address, outcome: outcome.error, heldBack }, 'console login refused');
       return again(outcome.error === 'limited' ? 429 : 401, outcome.error);
     }
     this.options.log.info({ agent: outcome.session.agent }, 'console login');

@@ -5,6 +5,7 @@ import type { Logger } from '../../logging/logger';
 import { headerValue } from '../../server/secrets';
 import type { AllowedOrigins } from './allowed-origins';
 import { clientAddress } from '../../server/client-address';
+import { LogThrottle } from '../../logging/throttle';
 import { MAX_FRAME_BYTES, parseClientFrame } from './frames';
 import type { LiveEvents } from './live-events';
 import type { ServerFrame } from './protocol';
@@ -57,6 +58,8 @@ export class SocketTransport {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   private readonly pinger: NodeJS.Timeout;
   private readonly alive = new WeakSet<WebSocket>();
+  /** Refused origins are logged once a minute with a count, however many pages try. */
+  private readonly logs = new LogThrottle();
 
   constructor(private readonly options: SocketTransportOptions) {
     this.pinger = setInterval(() => this.ping(), PING_MS);
@@ -81,7 +84,9 @@ export class SocketTransport {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
     };
     if (!origins.allows(headerValue(request.headers.origin), headerValue(request.headers.host))) {
-      log.warn({ origin: headerValue(request.headers.origin) }, 'web chat from an origin that is not allowed refused (WEBCHAT_ORIGINS)');
+      const heldBack = this.logs.take('origin');
+      if (heldBack !== undefined)
+        log.warn({ origin: headerValue(request.headers.origin), heldBack }, 'web chat from an origin that is not allowed refused (WEBCHAT_ORIGINS)');
       send({ type: 'error', code: 'origin' });
       ws.close(CLOSE_ORIGIN_REFUSED, 'origin not allowed');
       return;
