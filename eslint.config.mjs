@@ -44,6 +44,24 @@ export default tseslint.config(
     },
   },
   {
+    // Layers: shared types live in src/core; storage, matching, knowledge and flows sit below the
+    // engine and never import it (nor channels), so each can be tested and replaced on its own.
+    files: ['src/core/**/*.ts', 'src/storage/**/*.ts', 'src/matching/**/*.ts', 'src/knowledge/**/*.ts', 'src/flows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/engine/*', '**/channels/*', '**/app/*'],
+              message: 'Lower layers import shared types from src/core, never the engine, channels or app.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests read JSON from real HTTP answers and SQLite rows, hand methods to expect(), and reset env vars.
     files: ['test/**/*.ts'],
     rules: {

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { orderService } from '../src/demo/order-service';
 import { Engine } from '../src/engine/engine';
-import { decisionEntryId } from '../src/engine/types';
+import { decisionEntryId } from '../src/core/types';
 import { evaluateCases } from '../src/eval/evaluate';
 import { importIntents, writeImportedKnowledge } from '../src/eval/import-intents';
 import { readLabelledFile } from '../src/eval/labelled-file';

@@ -1,5 +1,5 @@
 import type { DeliveryContext } from '../engine/handoff-events';
-import type { OutboundMessage } from '../engine/types';
+import type { OutboundMessage } from '../core/types';
 
 /**
  * A messaging platform adapter. Channels depend on the engine, never the other way round;

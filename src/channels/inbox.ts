@@ -1,5 +1,5 @@
 import type { Engine } from '../engine/engine';
-import type { GeoPoint, InboundKind, InboundMessage } from '../engine/types';
+import type { GeoPoint, InboundKind, InboundMessage } from '../core/types';
 import type { Logger } from '../logging/logger';
 import type { ConversationStore, PendingInbound } from '../storage/store';
 import { PerKeyQueue } from './serial';

@@ -1,4 +1,4 @@
-import type { OutboundMessage } from '../engine/types';
+import type { OutboundMessage } from '../core/types';
 
 /**
  * Splits a reply into pieces a platform accepts (Telegram: 4,096 characters), preferring

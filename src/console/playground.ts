@@ -1,5 +1,5 @@
 import { Engine } from '../engine/engine';
-import { decisionEntryId, decisionScore, type TurnResult } from '../engine/types';
+import { decisionEntryId, decisionScore, type TurnResult } from '../core/types';
 import type { LoadedFlow } from '../flows/loader';
 import type { KnowledgeBase } from '../knowledge/schema';
 import { renderAsText } from '../channels/text';

@@ -2,8 +2,8 @@ import type { KnowledgeBase } from '../knowledge/schema';
 import type { AuditAction, ConversationStore, HandoffTicket } from '../storage/store';
 import { CUSTOMER_MESSAGE, HANDOFF_EVENT, type CustomerDelivery, type HandoffEvent } from './handoff-events';
 import { say } from './messages';
-import { EMPTY_STATE } from './state';
-import type { Language, OutboundMessage } from './types';
+import { EMPTY_STATE } from '../core/state';
+import type { Language, OutboundMessage } from '../core/types';
 
 export type DeskError = 'not-found' | 'closed' | 'claimed-by-other' | 'empty';
 

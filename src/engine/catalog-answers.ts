@@ -12,7 +12,7 @@ import {
 } from '../knowledge/catalog';
 import { WEEKDAYS, type CatalogHandler, type KnowledgeBase, type Product, type Store, type Variant } from '../knowledge/schema';
 import { say } from './messages';
-import type { GeoPoint, Language } from './types';
+import type { GeoPoint, Language } from '../core/types';
 
 /** What a catalog answer is about. */
 export interface CatalogSlots {

@@ -1,8 +1,8 @@
 import type { Entry } from '../knowledge/schema';
 import type { Matcher } from '../matching/matcher';
 import { foldText } from '../matching/normalize';
-import type { OfferedChoice } from './state';
-import type { ChoiceOption, Language } from './types';
+import type { OfferedChoice } from '../core/state';
+import type { ChoiceOption, Language } from '../core/types';
 
 /** The part of an offered choice a channel renders (label) and sends back (value). */
 export function toOption(choice: OfferedChoice): ChoiceOption {

@@ -33,8 +33,8 @@ import type { TurnHost } from './turn-host';
 import type { LoadedFlow } from '../flows/loader';
 import { afterHttp, triggeredFlow, type HttpRequest } from '../flows/runtime';
 import { callService } from '../flows/http-call';
-import { EMPTY_STATE, type ConversationState, type OfferedChoice, type Topic } from './state';
-import type { Candidate, Decision, Explanation, FallbackReason, InboundMessage, Language, OutboundMessage, TurnResult } from './types';
+import { EMPTY_STATE, type ConversationState, type OfferedChoice, type Topic } from '../core/state';
+import type { Candidate, Decision, Explanation, FallbackReason, InboundMessage, Language, OutboundMessage, TurnResult } from '../core/types';
 import { isPlaceholderAnswer } from '../knowledge/placeholder';
 
 export { MAX_MESSAGE_CHARS };

@@ -1,12 +1,13 @@
 import type { LoadedFlow } from '../flows/loader';
-import { advance, askMessage, receive, reask, type FlowContext, type FlowProgress, type FlowState } from '../flows/runtime';
+import { advance, askMessage, receive, reask, type FlowContext, type FlowProgress } from '../flows/runtime';
+import type { FlowState } from '../core/state';
 import type { Matcher } from '../matching/matcher';
 import type { HandoffTurns } from './handoff-turns';
 import { say } from './messages';
-import type { ConversationState } from './state';
+import type { ConversationState } from '../core/state';
 import { MAX_MESSAGE_CHARS, withoutPending, type Turn } from './turn';
 import type { TurnHost } from './turn-host';
-import type { Candidate, InboundMessage, Language, OutboundMessage } from './types';
+import type { Candidate, InboundMessage, Language, OutboundMessage } from '../core/types';
 
 const CANCEL_WORDS = new Set(['batal', 'batalkan', 'cancel', '/cancel', 'gak jadi', 'ga jadi', 'nggak jadi', 'tidak jadi', 'stop']);
 const QUESTION_START = /^(apa|apakah|gimana|bagaimana|berapa|brp|kapan|dimana|di mana|bisa|boleh|ada|kenapa|how|what|when|where|can|do|does|is|are)\b/;

@@ -8,8 +8,8 @@ import lexicon = require('../matching/data/lexicon-id.json');
 import { lowestPrice } from '../knowledge/catalog';
 import type { CatalogHandler, Entry, Product, Store, Variant } from '../knowledge/schema';
 import { needsProduct } from './catalog-answers';
-import type { ConversationState, Topic } from './state';
-import type { Candidate, Entities } from './types';
+import type { ConversationState, Topic } from '../core/state';
+import type { Candidate, Entities } from '../core/types';
 
 /**
  * The rules that read a message in the light of the conversation so far: which product question a

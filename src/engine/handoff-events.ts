@@ -1,7 +1,7 @@
 import { agentAvailability, dayName, formatTime, timeZoneLabel } from '../knowledge/catalog';
 import type { KnowledgeBase } from '../knowledge/schema';
 import { say } from './messages';
-import type { Language, OutboundMessage } from './types';
+import type { Language, OutboundMessage } from '../core/types';
 
 /** Outbox kind of ticket events, fanned out to the agents' destinations. */
 export const HANDOFF_EVENT = 'handoff-event';

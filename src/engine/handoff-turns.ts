@@ -4,10 +4,10 @@ import { phrasePattern } from '../matching/phrases';
 import type { TicketSummary } from '../storage/store';
 import { handoffExpectation, HANDOFF_EVENT, type HandoffEvent } from './handoff-events';
 import { say, type MessageKey } from './messages';
-import type { ConversationState } from './state';
+import type { ConversationState } from '../core/state';
 import { plainReply, withoutPending, type Turn, type TurnBase } from './turn';
 import type { TurnHost } from './turn-host';
-import type { HandoffReason, InboundMessage, Language } from './types';
+import type { HandoffReason, InboundMessage, Language } from '../core/types';
 import { MAX_MESSAGE_CHARS } from './turn';
 
 const BACK_TO_BOT = new Set(['kembali ke bot', 'balik ke bot', 'back to bot', '/bot', 'bot']);

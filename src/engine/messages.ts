@@ -1,4 +1,4 @@
-import type { Language } from './types';
+import type { Language } from '../core/types';
 
 /**
  * The engine's own customer-facing sentences, Indonesian first. Knowledge-base answers are

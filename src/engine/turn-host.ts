@@ -2,9 +2,9 @@ import type { LoadedFlow } from '../flows/loader';
 import type { KnowledgeBase } from '../knowledge/schema';
 import type { Analysis, Matcher } from '../matching/matcher';
 import type { ConversationStore } from '../storage/store';
-import type { ConversationState } from './state';
+import type { ConversationState } from '../core/state';
 import type { Turn } from './turn';
-import type { InboundMessage, Language } from './types';
+import type { InboundMessage, Language } from '../core/types';
 
 /** What the engine lends the parts of a turn that live in their own modules (handoff, flows). */
 export interface TurnHost {

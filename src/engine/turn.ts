@@ -1,6 +1,6 @@
 import type { HttpRequest } from '../flows/runtime';
-import type { ConversationState } from './state';
-import type { Candidate, Decision, Entities, FallbackReason, OutboundMessage } from './types';
+import type { ConversationState } from '../core/state';
+import type { Candidate, Decision, Entities, FallbackReason, OutboundMessage } from '../core/types';
 
 /** Messages longer than this are read up to this length (the full text is still recorded). */
 export const MAX_MESSAGE_CHARS = 4000;

@@ -1,7 +1,7 @@
 import { Engine } from '../engine/engine';
 import type { KnowledgeBase } from '../knowledge/schema';
 import { SqliteStore } from '../storage/sqlite';
-import { decisionEntryId, type Decision } from '../engine/types';
+import { decisionEntryId, type Decision } from '../core/types';
 import { entryIdForLabel, type LabelledMessage } from './labelled-file';
 import { computeMetrics, type CaseOutcome, type EvalMetrics } from './metrics';
 

@@ -1,4 +1,4 @@
-import type { DecisionType } from '../engine/types';
+import type { DecisionType } from '../core/types';
 
 /** What happened to one labelled case. */
 export interface CaseOutcome {

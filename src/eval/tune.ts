@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument, stringify } from 'yaml';
-import type { Candidate } from '../engine/types';
+import type { Candidate } from '../core/types';
 import { knowledgeFiles } from '../knowledge/loader';
 import type { KnowledgeBase, Settings } from '../knowledge/schema';
 import { decide } from '../matching/decide';

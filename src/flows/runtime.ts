@@ -1,25 +1,11 @@
-import type { Language, OutboundMessage } from '../engine/types';
+import type { FlowState } from '../core/state';
+import type { Language, OutboundMessage } from '../core/types';
 import { foldText } from '../matching/normalize';
 import { phrasePattern } from '../matching/phrases';
 import type { LoadedFlow } from './loader';
 import { successors } from './loader';
 import type { Step } from './schema';
 import { parseSlot } from './slot-types';
-
-/** A flow in progress, stored in the conversation state (so it survives a restart). */
-export interface FlowState {
-  readonly id: string;
-  /** Index of the step waiting for an answer (or the http step waiting for its result). */
-  readonly step: number;
-  readonly slots: Readonly<Record<string, string>>;
-  /** Wrong answers to the current question so far. */
-  readonly retries: number;
-  /** ISO time of the customer's last answer, for the idle timeout. */
-  readonly lastAt: string;
-  /** The flow's version and the waiting step's id, to resume safely after the flow is edited. */
-  readonly version?: string;
-  readonly stepId?: string;
-}
 
 export interface HttpRequest {
   readonly url: string;

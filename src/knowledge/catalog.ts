@@ -1,4 +1,4 @@
-import type { Language } from '../engine/types';
+import type { Language } from '../core/types';
 import { INDONESIAN_TIME_ZONES, WEEKDAYS, type Product, type Store, type Variant, type WeekHours, type Weekday } from './schema';
 
 /** Formats Rupiah the Indonesian way: 15999000 → "Rp15.999.000". */

@@ -1,4 +1,4 @@
-import type { Candidate } from '../engine/types';
+import type { Candidate } from '../core/types';
 import type { Settings } from '../knowledge/schema';
 
 export type MatchDecision =

@@ -1,6 +1,6 @@
 import { words as englishStopwords } from 'natural/lib/natural/util/stopwords';
 import { words as indonesianStopwords } from 'natural/lib/natural/util/stopwords_id';
-import type { Language } from '../engine/types';
+import type { Language } from '../core/types';
 import { DEFAULT_SLANG } from './slang';
 
 /** Words that say little about the language because both use them. */

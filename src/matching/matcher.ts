@@ -1,4 +1,4 @@
-import type { Candidate, Language } from '../engine/types';
+import type { Candidate, Language } from '../core/types';
 import type { Entry, KnowledgeBase } from '../knowledge/schema';
 import { CatalogEntities, type CatalogMatch } from './catalog-entities';
 import { CONCEPT_PREFIX, ConceptIndex, conceptMembers, negatedWord } from './concepts';

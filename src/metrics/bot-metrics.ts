@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { TurnObservation } from '../engine/engine';
-import type { DecisionType, HandoffReason } from '../engine/types';
+import type { DecisionType, HandoffReason } from '../core/types';
 import type { ConversationStore } from '../storage/store';
 import type { ComponentHealth } from './component-health';
 import type { KnowledgeStatus } from './knowledge-status';

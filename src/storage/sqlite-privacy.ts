@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { ConversationState } from '../engine/state';
+import type { ConversationState } from '../core/state';
 import {
   NO_PRIVACY_COUNTS,
   type AuditAction,

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import type { ConversationState } from '../engine/state';
+import type { ConversationState } from '../core/state';
 import {
   LEASE_OWNER,
   type AuditEntry,

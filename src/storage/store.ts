@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { ConversationState } from '../engine/state';
-import type { Candidate, Entities } from '../engine/types';
+import type { ConversationState } from '../core/state';
+import type { Candidate, Entities } from '../core/types';
 import type { ConsoleStore } from './console-store';
 
 /** One line of a conversation transcript. */

@@ -6,7 +6,7 @@ import { LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import { Engine } from '../engine/engine';
 import { renderAsText } from '../channels/console/console-chat';
-import { decisionEntryId, type InboundKind, type TurnResult } from '../engine/types';
+import { decisionEntryId, type InboundKind, type TurnResult } from '../core/types';
 import type { KnowledgeBase } from '../knowledge/schema';
 import { SqliteStore } from '../storage/sqlite';
 

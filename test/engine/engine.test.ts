@@ -2,8 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../../src/engine/engine';
-import type { ConversationState } from '../../src/engine/state';
-import type { InboundMessage, TurnResult } from '../../src/engine/types';
+import type { ConversationState } from '../../src/core/state';
+import type { InboundMessage, TurnResult } from '../../src/core/types';
 import { SqliteStore } from '../../src/storage/sqlite';
 import { sampleShop } from '../support/sample-shop';
 

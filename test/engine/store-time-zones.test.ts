@@ -5,7 +5,7 @@ import { buildCli } from '../../src/cli/main';
 import { answerFromCatalog, nearestStoresText } from '../../src/engine/catalog-answers';
 import { Engine } from '../../src/engine/engine';
 import { handoffExpectation } from '../../src/engine/handoff-events';
-import type { InboundMessage, Language, TurnResult } from '../../src/engine/types';
+import type { InboundMessage, Language, TurnResult } from '../../src/core/types';
 import { isOpen, timeZoneLabel } from '../../src/knowledge/catalog';
 import { formatProblem } from '../../src/knowledge/errors';
 import { checkKnowledge, loadKnowledge } from '../../src/knowledge/loader';

@@ -3,7 +3,7 @@ import type { Channel } from '../../src/channels/channel';
 import type { DeliveryContext } from '../../src/engine/handoff-events';
 import { AgentDesk } from '../../src/engine/agent-desk';
 import { CUSTOMER_MESSAGE } from '../../src/engine/handoff-events';
-import type { OutboundMessage } from '../../src/engine/types';
+import type { OutboundMessage } from '../../src/core/types';
 import { HandoffHub } from '../../src/handoff/hub';
 import { SqliteStore } from '../../src/storage/sqlite';
 import { sampleShop } from '../support/sample-shop';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgentDesk } from '../../src/engine/agent-desk';
 import { Engine } from '../../src/engine/engine';
-import type { InboundMessage } from '../../src/engine/types';
+import type { InboundMessage } from '../../src/core/types';
 import { loadFlows } from '../../src/flows/loader';
 import type { KnowledgeBase } from '../../src/knowledge/schema';
 import { SqliteStore } from '../../src/storage/sqlite';

@@ -1,5 +1,5 @@
 import { Engine } from '../../src/engine/engine';
-import type { TurnResult } from '../../src/engine/types';
+import type { TurnResult } from '../../src/core/types';
 import { loadFlows } from '../../src/flows/loader';
 import { loadKnowledge } from '../../src/knowledge/loader';
 import { SqliteStore } from '../../src/storage/sqlite';

@@ -12,7 +12,7 @@ import {
 import type { AgentDesk } from '../../engine/agent-desk';
 import { z } from 'zod';
 import type { DeliveryContext } from '../../engine/handoff-events';
-import type { InboundKind, OutboundMessage } from '../../engine/types';
+import type { InboundKind, OutboundMessage } from '../../core/types';
 import type { Logger } from '../../logging/logger';
 import { SMALL_WEBHOOK_BODY_BYTES, type HttpRequest, type HttpResponse, type HttpServer } from '../../server/http-server';
 import { headerValue } from '../../server/secrets';

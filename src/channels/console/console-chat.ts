@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { Engine } from '../../engine/engine';
-import { decisionEntryId, decisionScore, type TurnResult } from '../../engine/types';
+import { decisionEntryId, decisionScore, type TurnResult } from '../../core/types';
 import type { Channel } from '../channel';
 import { renderAsText } from '../text';
 

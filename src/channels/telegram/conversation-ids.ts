@@ -1,4 +1,4 @@
-import type { ConversationState } from '../../engine/state';
+import type { ConversationState } from '../../core/state';
 import type { ConversationStore } from '../../storage/store';
 
 /**

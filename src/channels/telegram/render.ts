@@ -1,5 +1,5 @@
 import type { InlineKeyboardMarkup } from 'telegraf/types';
-import type { ChoiceOption, OutboundMessage } from '../../engine/types';
+import type { ChoiceOption, OutboundMessage } from '../../core/types';
 import { splitMessage, truncateUtf8 } from '../text';
 
 /** Telegram's limits: message text and callback_data (bytes). */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Telegraf, TelegramError, type Telegram } from 'telegraf';
 import type { Message, Update, UserFromGetMe } from 'telegraf/types';
 import type { DeliveryContext } from '../../engine/handoff-events';
-import type { GeoPoint, InboundKind, InboundMessage, OutboundMessage } from '../../engine/types';
+import type { GeoPoint, InboundKind, InboundMessage, OutboundMessage } from '../../core/types';
 import type { Logger } from '../../logging/logger';
 import { SMALL_WEBHOOK_BODY_BYTES, type HttpServer } from '../../server/http-server';
 import { headerValue, sameSecret } from '../../server/secrets';

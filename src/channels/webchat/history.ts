@@ -1,4 +1,4 @@
-import type { OutboundMessage } from '../../engine/types';
+import type { OutboundMessage } from '../../core/types';
 import type { ConversationStore, TranscriptLine } from '../../storage/store';
 import type { ChatLine, ChoiceView, LineFrom } from './protocol';
 

@@ -1,5 +1,5 @@
 import type { DeliveryContext } from '../../engine/handoff-events';
-import type { OutboundMessage } from '../../engine/types';
+import type { OutboundMessage } from '../../core/types';
 import type { KnowledgeBase } from '../../knowledge/schema';
 import type { Logger } from '../../logging/logger';
 import type { HttpRequest, HttpResponse, HttpServer } from '../../server/http-server';

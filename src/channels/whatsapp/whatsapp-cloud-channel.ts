@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { DeliveryContext } from '../../engine/handoff-events';
-import type { ChoiceOption, GeoPoint, InboundKind, OutboundMessage } from '../../engine/types';
+import type { ChoiceOption, GeoPoint, InboundKind, OutboundMessage } from '../../core/types';
 import type { Logger } from '../../logging/logger';
 import type { HttpRequest, HttpResponse, HttpServer } from '../../server/http-server';
 import { headerValue, hmacSha256Hex, sameSecret } from '../../server/secrets';

@@ -1,5 +1,5 @@
 import type { Client, Message } from 'whatsapp-web.js';
-import type { GeoPoint, InboundKind, OutboundMessage } from '../../engine/types';
+import type { GeoPoint, InboundKind, OutboundMessage } from '../../core/types';
 import type { Logger } from '../../logging/logger';
 import type { ConversationStore } from '../../storage/store';
 import type { Channel } from '../channel';

@@ -1,4 +1,3 @@
-import type { FlowState } from '../flows/runtime';
 import type { Language } from './types';
 
 /** A choice the customer was offered and may pick by number, label or value. */
@@ -21,6 +20,21 @@ export interface Topic {
   readonly comparedIds?: readonly string[];
   readonly variantIds?: readonly string[];
   readonly storeId?: string;
+}
+
+/** A flow in progress, stored in the conversation state (so it survives a restart). */
+export interface FlowState {
+  readonly id: string;
+  /** Index of the step waiting for an answer (or the http step waiting for its result). */
+  readonly step: number;
+  readonly slots: Readonly<Record<string, string>>;
+  /** Wrong answers to the current question so far. */
+  readonly retries: number;
+  /** ISO time of the customer's last answer, for the idle timeout. */
+  readonly lastAt: string;
+  /** The flow's version and the waiting step's id, to resume safely after the flow is edited. */
+  readonly version?: string;
+  readonly stepId?: string;
 }
 
 /** Per-conversation state, stored as JSON so it survives a restart. */
