@@ -23,7 +23,7 @@ import type { EvalMetrics } from '../src/eval/metrics';
 import { tuneThresholds, writeThresholds } from '../src/eval/tune';
 import { loadFlows } from '../src/flows/loader';
 import { loadKnowledge } from '../src/knowledge/loader';
-import { SqliteStore } from '../src/storage/sqlite';
+import { SqliteStore } from '../src/storage/sqlite-store';
 import { formatFailure, runConversationFile } from '../src/testing/conversation-tests';
 import { datasetFile, hasDataset } from './datasets';
 
@@ -110,7 +110,7 @@ async function shopSingles(name: string, file: string): Promise<string[]> {
       }
     }
   } finally {
-    store.close();
+    await store.close();
   }
   return [
     `sample shop single messages, ${name}: ${cases.length} (${inScope} in scope, ${oos} out of scope)`,

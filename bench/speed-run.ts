@@ -14,7 +14,7 @@ import type { LabelledMessage } from '../src/eval/labelled-file';
 import { readLabelledFile } from '../src/eval/labelled-file';
 import { loadKnowledge } from '../src/knowledge/loader';
 import type { KnowledgeBase } from '../src/knowledge/schema';
-import { SqliteStore } from '../src/storage/sqlite';
+import { SqliteStore } from '../src/storage/sqlite-store';
 import { datasetFile, trainingRows } from './datasets';
 
 export type KbName = 'sample' | 'kb1000' | 'clinc150' | 'kb10000';
@@ -121,7 +121,7 @@ async function main(): Promise<void> {
         latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
       }
       totalMs = Number(process.hrtime.bigint() - start) / 1e6;
-      store.close();
+      await store.close();
       rmSync(dbDir, { recursive: true, force: true });
     } else {
       const t0 = process.hrtime.bigint();

@@ -20,6 +20,7 @@ import { KnowledgeStatus, trackKnowledge } from '../metrics/knowledge-status';
 import { MIN_METRICS_TOKEN_CHARS, refuseMetrics } from '../metrics/access';
 import type { AgentConsole } from '../console/agent-console';
 import { consoleFromEnv } from '../console/console-from-env';
+import { Leadership, type LeadershipOptions } from './leadership';
 
 export interface RunningBot {
   readonly engine: Engine;
@@ -38,6 +39,8 @@ export interface RunningBot {
   readonly knowledge: KnowledgeStatus;
   /** The agent console at /console, when CONSOLE=1. */
   readonly console?: AgentConsole;
+  /** Whether this process runs the work that runs once (Telegram polling, reminders, retention). */
+  readonly leadership: Leadership;
   stop(): Promise<void>;
 }
 
@@ -58,6 +61,8 @@ export interface RunOptions {
   readonly retention?: Pick<RetentionScheduleOptions, 'intervalMs' | 'batchSize'>;
   /** How often the agent console's live inbox looks for changes (tests; default 300 ms). */
   readonly consolePollMs?: number;
+  /** Leader lease timings (tests). */
+  readonly leadership?: Pick<LeadershipOptions, 'ttlMs' | 'renewMs'>;
 }
 
 export async function runBot(kb: KnowledgeBase, store: ConversationStore, env: Env, log: Logger, options: RunOptions = {}): Promise<RunningBot | undefined> {
@@ -144,10 +149,19 @@ export async function runBot(kb: KnowledgeBase, store: ConversationStore, env: E
     },
     { maxBodyBytes: 0 },
   );
+  // Work that must run once among processes sharing the database runs on the leader.
+  const leadership = new Leadership({ store, log: log.child({ part: 'leader' }), ...options.leadership });
+  for (const channel of channels) {
+    if (channel.listen && channel.unlisten)
+      leadership.add({ name: `${channel.name} updates`, start: () => channel.listen?.(), stop: () => channel.unlisten?.() });
+  }
+  leadership.add(hub.reminders);
+  leadership.add({ name: 'retention', start: () => retention.start(), stop: () => retention.stop() });
   const started: Channel[] = [];
   let hubStarted = false;
   let port: number | undefined;
   const stop = async (): Promise<void> => {
+    await leadership.stop();
     await retention.stop();
     await agentConsole?.stop();
     await server.close();
@@ -179,7 +193,7 @@ export async function runBot(kb: KnowledgeBase, store: ConversationStore, env: E
     for (const destination of destinations) destinationHealth.started(destination.name);
     // After the hub: replies of turns left by a crash are sent as soon as they are recorded.
     inbox.start();
-    retention.start();
+    await leadership.start();
     log.info(
       { destinations: destinations.map((d) => d.name) },
       destinations.length > 0
@@ -192,5 +206,19 @@ export async function runBot(kb: KnowledgeBase, store: ConversationStore, env: E
     await stop();
     throw error;
   }
-  return { engine, channels: started, server, port, hub, desk, inbox, retention, metrics, knowledge, ...(agentConsole ? { console: agentConsole } : {}), stop };
+  return {
+    engine,
+    channels: started,
+    server,
+    port,
+    hub,
+    desk,
+    inbox,
+    retention,
+    metrics,
+    knowledge,
+    leadership,
+    ...(agentConsole ? { console: agentConsole } : {}),
+    stop,
+  };
 }

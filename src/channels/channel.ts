@@ -19,8 +19,16 @@ export interface Channel {
    * absent: sent again at once (it may then arrive twice).
    */
   readonly confirmationWaitMs?: number;
-  /** True when the conversation id belongs to this channel. */
+  /** True when the conversation id belongs to this channel (and this process can send to it now). */
   owns(conversationId: string): boolean;
+  /**
+   * For channels that fetch their updates themselves (Telegram long polling, the WhatsApp Web
+   * session): starts fetching. Of several processes sharing a database, only the leader does
+   * (see app/leadership.ts); `unlisten` stops when it no longer leads. Channels that are pushed
+   * to (webhooks) leave both out: every process takes their deliveries.
+   */
+  listen?(): Promise<void>;
+  unlisten?(): Promise<void>;
 }
 
 /** A channel setting that cannot work (bad token, malformed URL), worded for the person starting the bot. */

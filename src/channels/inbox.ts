@@ -1,4 +1,4 @@
-import type { Engine } from '../engine/engine';
+import { TurnDeferred, type Engine } from '../engine/engine';
 import type { GeoPoint, InboundKind, InboundMessage } from '../core/types';
 import type { Logger } from '../logging/logger';
 import type { ConversationStore, PendingInbound } from '../storage/store';
@@ -29,6 +29,12 @@ export interface InboxOptions {
   readonly pollMs?: number;
   /** Told what each `accept` took in or why it could not (metrics, health); what it throws is ignored. */
   readonly observer?: InboxObserver;
+  /**
+   * With several processes on one database, each runs the turns of the messages it took in; a
+   * message waiting longer than this (its process died, its turn failed) is taken by any process
+   * (default 5 s).
+   */
+  readonly orphanMs?: number;
 }
 
 /** Sees the inbox's intake per channel (see `InboxOptions.observer`). */
@@ -57,6 +63,8 @@ export class Inbox {
   private timer: NodeJS.Timeout | undefined;
   private draining: Promise<void> | undefined;
   private again = false;
+  /** Conversations this process took messages of lately (id → when), see `InboxOptions.orphanMs`. */
+  private readonly local = new Map<string, number>();
   /** The newest row handed to a turn; reads start after it, except the periodic full read. */
   private highest = 0;
   private fullRead = true;
@@ -73,10 +81,10 @@ export class Inbox {
    * Throws when the store cannot record them: the channel must then answer with an error so
    * the platform delivers again.
    */
-  accept(channel: string, deliveries: readonly InboxDelivery[]): number {
+  async accept(channel: string, deliveries: readonly InboxDelivery[]): Promise<number> {
     let fresh: number;
     try {
-      fresh = this.record(channel, deliveries);
+      fresh = await this.record(channel, deliveries);
     } catch (error) {
       this.observe((o) => o.failed?.(channel, error));
       throw error;
@@ -95,16 +103,18 @@ export class Inbox {
     }
   }
 
-  private record(channel: string, deliveries: readonly InboxDelivery[]): number {
-    const { store } = this.options;
-    return store.atomically(() => {
+  private record(channel: string, deliveries: readonly InboxDelivery[]): Promise<number> {
+    return this.options.store.atomically(async (tx) => {
       let n = 0;
       for (const d of deliveries) {
         const stored: StoredDelivery = {
           message: { ...d.message, text: d.message.text.slice(0, MAX_INBOX_TEXT), receivedAt: d.message.receivedAt.toISOString() },
           ...(d.replyTo ? { replyTo: d.replyTo } : {}),
         };
-        if (store.acceptInbound(channel, d.deliveryId, d.message.conversationId, stored, d.message.receivedAt)) n++;
+        if (await tx.acceptInbound(channel, d.deliveryId, d.message.conversationId, stored, d.message.receivedAt)) {
+          this.local.set(d.message.conversationId, Date.now());
+          n++;
+        }
       }
       return n;
     });
@@ -163,15 +173,16 @@ export class Inbox {
     const after = this.fullRead ? 0 : this.highest;
     this.fullRead = false;
     try {
-      rows = this.options.store.pendingInbound(this.concurrency * 8, after);
+      rows = await this.options.store.pendingInbound(this.concurrency * 8, after);
     } catch (error) {
       this.options.log.error({ err: error }, 'inbox read failed; trying again');
       return;
     }
     this.more(rows.length);
+    this.forgetOldLocal();
     for (const row of rows) {
       if (this.stopped) return;
-      if (this.running.has(row.seq)) continue;
+      if (this.running.has(row.seq) || !this.ours(row)) continue;
       // Bounded: a batch of thousands of messages waits here instead of flooding the platform.
       while (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
       this.running.add(row.seq);
@@ -186,6 +197,18 @@ export class Inbox {
     }
   }
 
+  /** A row this process took in, or one waiting so long that its own process is not coming for it. */
+  private ours(row: PendingInbound): boolean {
+    if (this.local.has(row.conversationId)) return true;
+    const received = Date.parse((row.payload as Partial<StoredDelivery>).message?.receivedAt ?? '');
+    return !(Date.now() - received < (this.options.orphanMs ?? 5000));
+  }
+
+  private forgetOldLocal(): void {
+    const before = Date.now() - 10 * (this.options.orphanMs ?? 5000);
+    for (const [id, at] of this.local) if (at < before) this.local.delete(id);
+  }
+
   private async handle(row: PendingInbound): Promise<void> {
     const stored = row.payload as StoredDelivery;
     const message: InboundMessage = { ...stored.message, receivedAt: new Date(stored.message.receivedAt) };
@@ -193,6 +216,12 @@ export class Inbox {
       const result = await this.options.engine.handle(message, { inboxSeq: row.seq, ...(stored.replyTo ? { replyTo: stored.replyTo } : {}) });
       this.options.log.debug({ conversation: message.conversationId, text: message.text, decision: result.decision.type }, 'turn');
     } catch (error) {
+      if (error instanceof TurnDeferred) {
+        // Another process holds an earlier message of this conversation: this row waits its turn.
+        this.options.log.debug({ conversation: message.conversationId }, 'turn waits for an earlier message');
+        this.fullRead = true;
+        return;
+      }
       // The store is down: the row stays and is tried on a later read.
       this.options.log.error({ err: error, conversation: message.conversationId }, 'turn not recorded; will try again');
       return;

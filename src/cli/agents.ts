@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { generatePassword, hashPassword, MIN_PASSWORD_CHARS } from '../console/passwords';
-import type { SqliteStore } from '../storage/sqlite';
+import type { ConversationStore } from '../storage/store';
 import { CommandError, openBotDatabase } from './open-store';
 
 interface AgentOptions {
@@ -19,12 +19,12 @@ const NAME = /^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,39}$/u;
  */
 export function addAgentCommands(program: Command, defaults: { readonly db: string }): void {
   const agents = program.command('agents').description('agent console accounts (tanya agents add NAME [--admin])');
-  const withStore = async (db: string, fn: (store: SqliteStore) => Promise<void> | void): Promise<void> => {
-    const store = openBotDatabase(db, 'write');
+  const withStore = async (db: string, fn: (store: ConversationStore) => Promise<void> | void): Promise<void> => {
+    const store = await openBotDatabase(db, 'write');
     try {
       await fn(store);
     } finally {
-      store.close();
+      await store.close();
     }
   };
   agents
@@ -38,7 +38,7 @@ export function addAgentCommands(program: Command, defaults: { readonly db: stri
       const clean = checkedName(name);
       const { password, generated } = await passwordFor(opts);
       await withStore(opts.db, async (store) => {
-        const added = store
+        const added = await store
           .consoleStore()
           .addAgent({ name: clean, role: opts.admin ? 'admin' : 'agent', passwordHash: await hashPassword(password), createdAt: new Date().toISOString() });
         if (!added) throw new CommandError(`Nama "${clean}" sudah dipakai. / The name "${clean}" is taken (tanya agents list).`);
@@ -55,7 +55,8 @@ export function addAgentCommands(program: Command, defaults: { readonly db: stri
     .action(async (name: string, opts: AgentOptions) => {
       const { password, generated } = await passwordFor(opts);
       await withStore(opts.db, async (store) => {
-        if (!store.consoleStore().setPassword(name, await hashPassword(password))) throw new CommandError(`Tidak ada akun "${name}". / No account "${name}".`);
+        if (!(await store.consoleStore().setPassword(name, await hashPassword(password))))
+          throw new CommandError(`Tidak ada akun "${name}". / No account "${name}".`);
         process.stdout.write(`Kata sandi diganti / password changed: ${name}\n`);
         if (generated) process.stdout.write(`Kata sandi / password: ${password}\n`);
       });
@@ -65,8 +66,8 @@ export function addAgentCommands(program: Command, defaults: { readonly db: stri
     .description('list the accounts')
     .option('--db <path>', 'SQLite file of the bot (must exist)', defaults.db)
     .action(async (opts: AgentOptions) => {
-      await withStore(opts.db, (store) => {
-        const all = store.consoleStore().agents();
+      await withStore(opts.db, async (store) => {
+        const all = await store.consoleStore().agents();
         if (all.length === 0) process.stdout.write('Belum ada akun / no accounts (tanya agents add NAME --admin)\n');
         for (const a of all) process.stdout.write(`${a.name}\t${a.role}\t${a.createdAt}\n`);
       });
@@ -77,8 +78,8 @@ export function addAgentCommands(program: Command, defaults: { readonly db: stri
     .argument('<name>', 'the account')
     .option('--db <path>', 'SQLite file of the bot (must exist)', defaults.db)
     .action(async (name: string, opts: AgentOptions) => {
-      await withStore(opts.db, (store) => {
-        if (!store.consoleStore().removeAgent(name)) throw new CommandError(`Tidak ada akun "${name}". / No account "${name}".`);
+      await withStore(opts.db, async (store) => {
+        if (!(await store.consoleStore().removeAgent(name))) throw new CommandError(`Tidak ada akun "${name}". / No account "${name}".`);
         process.stdout.write(`Akun dihapus / account removed: ${name}\n`);
       });
     });

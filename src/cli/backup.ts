@@ -37,6 +37,7 @@ export function addBackupCommands(program: Command, defaults: BackupDefaults): v
     .option('--db <path>', 'SQLite file of the bot', defaults.db)
     .option('--force', 'overwrite FILE when it exists', false)
     .action(async (file: string, opts: { db: string; force: boolean }) => {
+      refuseWithPostgres();
       if (sameFile(file, opts.db) || [`${opts.db}-wal`, `${opts.db}-shm`, `${opts.db}-journal`].some((f) => sameFile(file, f))) {
         throw new CommandError(`${file} adalah database bot itu sendiri; tulis nama file lain. / ${file} is the bot's own database; give another file name.`);
       }
@@ -51,7 +52,7 @@ export function addBackupCommands(program: Command, defaults: BackupDefaults): v
         );
       }
       // The source must be the bot's existing database: a wrong folder reports, never creates one.
-      const store = openBotDatabase(opts.db, 'write');
+      const store = await openBotDatabase(opts.db, 'write');
       try {
         mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
         const temp = privateTempBeside(file, 'backup');
@@ -66,10 +67,10 @@ export function addBackupCommands(program: Command, defaults: BackupDefaults): v
           removeWithCompanions(temp);
           throw error;
         }
-        store.audit({ actor: defaults.operator, action: 'backup', subject: resolve(file), via: 'cli', detail: { ...counts } });
+        await store.audit({ actor: defaults.operator, action: 'backup', subject: resolve(file), via: 'cli', detail: { ...counts } });
         process.stdout.write(`✓ ${file} (mode 600, ${size(counts.bytes)}, integrity_check ok): ${countsText(counts)}\n`);
       } finally {
-        store.close();
+        await store.close();
       }
     });
 
@@ -79,7 +80,8 @@ export function addBackupCommands(program: Command, defaults: BackupDefaults): v
     .argument('<file>', 'a copy made by "tanya backup"')
     .option('--db <path>', 'SQLite file of the bot to replace', defaults.db)
     .option('--force', 'replace the database when it exists (without it, only says what would be replaced)', false)
-    .action((file: string, opts: { db: string; force: boolean }) => {
+    .action(async (file: string, opts: { db: string; force: boolean }) => {
+      refuseWithPostgres();
       const target = opts.db;
       if (!isFile(file))
         throw new CommandError(
@@ -125,9 +127,9 @@ export function addBackupCommands(program: Command, defaults: BackupDefaults): v
           if (madeFolder) tryRemoveFolder(folder);
         }
       }
-      const store = openBotDatabase(target, 'write');
+      const store = await openBotDatabase(target, 'write');
       try {
-        store.audit({
+        await store.audit({
           actor: defaults.operator,
           action: 'restore',
           subject: resolve(file),
@@ -135,7 +137,7 @@ export function addBackupCommands(program: Command, defaults: BackupDefaults): v
           detail: { ...counts, ...(aside ? { replacedKeptAs: resolve(aside) } : {}) },
         });
       } finally {
-        store.close();
+        await store.close();
       }
       process.stdout.write(
         `✓ ${target} dipulihkan dari / restored from ${file} (mode 600): ${countsText(counts)}\n` +
@@ -236,5 +238,15 @@ function tryRemoveFolder(folder: string): void {
     rmdirSync(folder);
   } catch {
     // Not empty, or not ours to remove.
+  }
+}
+
+/** The SQLite backup commands do not apply to a bot whose data is in PostgreSQL. */
+function refuseWithPostgres(): void {
+  if (process.env.DATABASE_URL?.trim()) {
+    throw new CommandError(
+      'DATABASE_URL diset: data bot ada di PostgreSQL; cadangkan dengan pg_dump (lihat docs/scale.md). / ' +
+        "DATABASE_URL is set: the bot's data is in PostgreSQL; back it up with pg_dump (see docs/scale.md).",
+    );
   }
 }

@@ -23,7 +23,8 @@ import { checkFlows, type LoadedFlow } from '../flows/loader';
 import type { KnowledgeBase } from '../knowledge/schema';
 import { orderService } from '../demo/order-service';
 import { createLogger } from '../logging/logger';
-import { SqliteStore } from '../storage/sqlite';
+import { openStore, usesPostgres } from '../storage/open-store';
+import type { ConversationStore } from '../storage/store';
 import { ChannelConfigError } from '../channels/channel';
 import { runBot, type RunningBot } from '../app/run-bot';
 import { watchForChanges } from '../app/live-reload';
@@ -32,6 +33,7 @@ import { progressBar } from './progress';
 import { addTicketCommands } from './tickets';
 import { addPrivacyCommands } from './privacy';
 import { addBackupCommands } from './backup';
+import { addDbCommands } from './db';
 import { addAgentCommands } from './agents';
 import { CommandError, openBotDatabase } from './open-store';
 import { sinceTime } from './options';
@@ -317,11 +319,11 @@ export function buildCli(): Command {
     report
       .command('unanswered')
       .description('questions the bot could not answer, grouped by similarity, most frequent first (not requests for a person, deletion requests or commands)'),
-  ).action((opts: { kb: string; db: string; since: string; json: boolean }) => {
+  ).action(async (opts: { kb: string; db: string; since: string; json: boolean }) => {
     const since = sinceTime(opts.since);
-    const store = openBotDatabase(opts.db, 'read');
+    const store = await openBotDatabase(opts.db, 'read');
     try {
-      const clusters = unansweredReport(store, new Matcher(loadKnowledge(opts.kb)), since);
+      const clusters = await unansweredReport(store, new Matcher(loadKnowledge(opts.kb)), since);
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(clusters, null, 2)}\n`);
         return;
@@ -334,23 +336,23 @@ export function buildCli(): Command {
         process.stdout.write(`${i + 1}. ${c.count}× — ${near}\n${c.examples.map((e) => `   "${e}"`).join('\n')}\n`);
       });
     } finally {
-      store.close();
+      await store.close();
     }
   });
   reportOptions(
     report.command('stats').description('conversations, containment and handoff rates, top entries, clarification rate, CSAT; rates per customer question'),
-  ).action((opts: { db: string; since: string; json: boolean }) => {
+  ).action(async (opts: { db: string; since: string; json: boolean }) => {
     const since = sinceTime(opts.since);
-    const store = openBotDatabase(opts.db, 'read');
+    const store = await openBotDatabase(opts.db, 'read');
     try {
-      const s = statsReport(store, since);
+      const s = await statsReport(store, since);
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
         return;
       }
       process.stdout.write(formatStatsReport(s));
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
@@ -359,6 +361,7 @@ export function buildCli(): Command {
   addPrivacyCommands(program, { kb: defaultKb(), db: defaultDb(), operator: safeUserName() });
   addBackupCommands(program, { db: defaultDb(), operator: safeUserName() });
   addAgentCommands(program, { db: defaultDb() });
+  addDbCommands(program);
 
   program
     .command('chat')
@@ -397,21 +400,34 @@ function loadFlowsTelling(flowsDir: string, kb: KnowledgeBase): readonly LoadedF
   return result.flows;
 }
 
+/**
+ * The bot's own store: the PostgreSQL of DATABASE_URL (schema brought up to date; several bot
+ * processes may share it), else the SQLite file (created when missing).
+ */
+async function openBotStore(dbPath: string): Promise<ConversationStore> {
+  try {
+    return await openStore({ databaseUrl: process.env.DATABASE_URL, sqlitePath: dbPath });
+  } catch (error) {
+    if (usesPostgres({ databaseUrl: process.env.DATABASE_URL }) && error instanceof Error) throw new CommandError(error.message);
+    throw error;
+  }
+}
+
 /** Runs the configured channels until SIGINT/SIGTERM, or the terminal chat when none is configured. */
 async function start(kbDir: string, flowsDir: string, dbPath: string): Promise<void> {
   const log = createLogger(process.env.LOG_LEVEL ?? 'info');
   const kb = loadKnowledge(kbDir);
   const flows = loadFlowsTelling(flowsDir, kb);
-  const store = new SqliteStore(dbPath);
+  const store = await openBotStore(dbPath);
   let bot: RunningBot | undefined;
   try {
     bot = await runBot(kb, store, process.env, log, { flows });
   } catch (error) {
-    store.close();
+    await store.close();
     throw error;
   }
   if (!bot) {
-    store.close();
+    await store.close();
     await chat(kbDir, flowsDir, dbPath, false);
     return;
   }
@@ -424,9 +440,9 @@ async function start(kbDir: string, flowsDir: string, dbPath: string): Promise<v
       void running
         .stop()
         .catch((error: unknown) => log.error({ err: error }, 'shutdown failed'))
-        .finally(() => {
+        .finally(async () => {
           watcher.close();
-          store.close();
+          await store.close();
           resolve();
         });
     };
@@ -439,18 +455,18 @@ async function chat(kbDir: string, flowsDir: string, dbPath: string, json: boole
   const log = createLogger(process.env.LOG_LEVEL ?? (json ? 'silent' : 'warn'));
   const kb = loadKnowledge(kbDir);
   const flows = loadFlowsTelling(flowsDir, kb);
-  const store = new SqliteStore(dbPath);
+  const store = await openBotStore(dbPath);
   const user = safeUserName();
   // A database outlives the run: each run is a new conversation (no state or open ticket carried
   // over) unless --conversation names one to continue. In memory, nothing outlives it anyway.
   const persistent = dbPath !== ':memory:';
   const conversationId = continueId !== undefined ? continueId : persistent ? newConsoleConversation() : `console:${user}`;
   if (persistent) {
-    const open = store.openTicketFor(conversationId);
+    const open = await store.openTicketFor(conversationId);
     const line =
       continueId === undefined
         ? `Percakapan baru / new conversation: ${conversationId} (lanjutkan / continue: --conversation ${conversationId})`
-        : store.loadState(conversationId) === undefined
+        : (await store.loadState(conversationId)) === undefined
           ? `Percakapan baru / new conversation: ${conversationId}`
           : `Melanjutkan percakapan / continuing conversation: ${conversationId}${open ? ` (tiket / ticket ${open.id} ${open.status})` : ''}`;
     // JSON lines stay parseable: the note goes to stderr there.
@@ -465,6 +481,7 @@ async function chat(kbDir: string, flowsDir: string, dbPath: string, json: boole
     ? undefined
     : new HandoffHub({ store, desk: new AgentDesk(store, () => kb), channels: [consoleChannel(process.stdout, conversationId)], destinations: [], log });
   await hub?.start();
+  hub?.reminders.start();
   const watcher = json ? undefined : watchForChanges({ kbDir, flowsDir, engine, log });
   // A terminal bot with a database file keeps to the retention period like any other.
   const retention = json || !persistent ? undefined : new RetentionSchedule({ store, settings: () => engine.kb.settings, env: process.env, log });
@@ -475,7 +492,7 @@ async function chat(kbDir: string, flowsDir: string, dbPath: string, json: boole
     await retention?.stop();
     watcher?.close();
     await hub?.stop();
-    store.close();
+    await store.close();
   }
 }
 

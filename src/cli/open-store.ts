@@ -1,20 +1,28 @@
 import { resolve } from 'node:path';
-import { SqliteStore, StoreFileError } from '../storage/sqlite';
+import { openStore, usesPostgres } from '../storage/open-store';
+import { StoreFileError } from '../storage/sqlite';
+import type { ConversationStore } from '../storage/store';
 
 /** A request a command cannot serve (a missing database, agent name, …): printed as is, exit 1. */
 export class CommandError extends Error {}
 
 /**
- * Opens the bot's existing database for a command that never starts one: read only for commands
- * that only read (reports, the audit log), for writing otherwise (the desk's audit rows, privacy
- * commands). A missing file is not created — run from the wrong folder, a command would otherwise
- * report on a new empty database — and the error says where it looked and how to point elsewhere.
+ * Opens the bot's existing database for a command that never starts one: the PostgreSQL of
+ * DATABASE_URL when it is set (which must already hold the schema: `tanya db migrate`), else the
+ * SQLite file, read only for commands that only read (reports, the audit log), for writing
+ * otherwise (the desk's audit rows, privacy commands). A missing file is not created — run from
+ * the wrong folder, a command would otherwise report on a new empty database — and the error says
+ * where it looked and how to point elsewhere.
  */
-export function openBotDatabase(path: string, mode: 'read' | 'write'): SqliteStore {
+export async function openBotDatabase(path: string, mode: 'read' | 'write', env: NodeJS.ProcessEnv = process.env): Promise<ConversationStore> {
   try {
-    return new SqliteStore(path, mode === 'read' ? { readonly: true } : { mustExist: true });
+    return await openStore(
+      { databaseUrl: env.DATABASE_URL, sqlitePath: path },
+      { sqlite: mode === 'read' ? { readonly: true } : { mustExist: true }, postgres: { migrate: false, max: 2 } },
+    );
   } catch (error) {
     if (error instanceof StoreFileError) throw new CommandError(storeFileMessage(error));
+    if (usesPostgres({ databaseUrl: env.DATABASE_URL }) && error instanceof Error) throw new CommandError(error.message);
     throw error;
   }
 }

@@ -6,7 +6,7 @@ import { loadKnowledge } from '../knowledge/loader';
 import { customerKeys, maskedCustomer } from '../privacy/customer-keys';
 import { formatCounts, nonZero, totalOf } from '../privacy/counts';
 import { purgeInBatches, retentionCutoff, retentionDays } from '../privacy/retention';
-import type { SqliteStore } from '../storage/sqlite';
+import type { ConversationStore } from '../storage/store';
 import { CommandError, openBotDatabase } from './open-store';
 import { sinceTime } from './options';
 import type { AuditEntry, CustomerData } from '../storage/store';
@@ -28,12 +28,12 @@ export class PrivacyCommandError extends CommandError {}
  */
 export function addPrivacyCommands(program: Command, defaults: PrivacyDefaults): void {
   // Each command works on the bot's existing database (never a new empty one); only `audit` merely reads.
-  const withStore = async <T>(db: string, fn: (store: SqliteStore) => T | Promise<T>, mode: 'read' | 'write' = 'write'): Promise<T> => {
-    const store = openBotDatabase(db, mode);
+  const withStore = async <T>(db: string, fn: (store: ConversationStore) => T | Promise<T>, mode: 'read' | 'write' = 'write'): Promise<T> => {
+    const store = await openBotDatabase(db, mode);
     try {
       return await fn(store);
     } finally {
-      store.close();
+      await store.close();
     }
   };
   const dbOption = (cmd: Command): Command => cmd.option('--db <path>', 'SQLite file of the bot', defaults.db);
@@ -57,13 +57,13 @@ export function addPrivacyCommands(program: Command, defaults: PrivacyDefaults):
       const cutoff = retentionCutoff(days, now);
       const when = `${cutoff.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
       await withStore(opts.db, async (store) => {
-        const counts = opts.dryRun ? store.purgeOlderThan(cutoff, { dryRun: true, now }).counts : (await purgeInBatches(store, cutoff, { now })).counts;
+        const counts = opts.dryRun ? (await store.purgeOlderThan(cutoff, { dryRun: true, now })).counts : (await purgeInBatches(store, cutoff, { now })).counts;
         if (totalOf(counts) === 0) {
           process.stdout.write(`Tidak ada data sebelum ${when} (${days} hari). / Nothing older than ${days} days.\n`);
           return;
         }
         if (!opts.dryRun)
-          store.audit({
+          await store.audit({
             actor: defaults.operator,
             action: 'privacy.purge',
             subject: `before ${cutoff.toISOString()}`,
@@ -85,11 +85,11 @@ export function addPrivacyCommands(program: Command, defaults: PrivacyDefaults):
     .requiredOption('--customer <id>', 'WhatsApp number (6281234567890), Telegram user id, or conversation id (whatsapp:6281234567890)')
     .action(async (opts: { db: string; customer: string }) => {
       const keys = keysOf(opts.customer);
-      await withStore(opts.db, (store) => {
-        const { conversations, removed: counts } = store.atomically(() => {
-          const result = store.forgetCustomer(keys);
+      await withStore(opts.db, async (store) => {
+        const { conversations, removed: counts } = await store.atomically(async (tx) => {
+          const result = await tx.forgetCustomer(keys);
           if (totalOf(result.removed) > 0)
-            store.audit({
+            await tx.audit({
               actor: defaults.operator,
               action: 'privacy.forget',
               subject: maskedCustomer(opts.customer.trim()),
@@ -117,14 +117,14 @@ export function addPrivacyCommands(program: Command, defaults: PrivacyDefaults):
     .option('--out <file>', 'write to this file (created readable by you only, mode 600) instead of stdout')
     .action(async (opts: { db: string; customer: string; out?: string }) => {
       const keys = keysOf(opts.customer);
-      await withStore(opts.db, (store) => {
-        const data = store.exportCustomer(keys);
+      await withStore(opts.db, async (store) => {
+        const data = await store.exportCustomer(keys);
         if (isEmpty(data)) throw notFound(opts.customer);
         const json = `${JSON.stringify({ customer: opts.customer.trim(), exportedAt: new Date().toISOString(), ...data }, null, 2)}\n`;
         if (opts.out) writePrivateFile(opts.out, json);
         else process.stdout.write(json);
         const messages = data.conversations.reduce((n, c) => n + c.transcript.length, 0);
-        store.audit({
+        await store.audit({
           actor: defaults.operator,
           action: 'privacy.export',
           subject: maskedCustomer(opts.customer.trim()),
@@ -152,8 +152,8 @@ export function addPrivacyCommands(program: Command, defaults: PrivacyDefaults):
       const since = sinceTime(opts.since);
       await withStore(
         opts.db,
-        (store) => {
-          const entries = store.auditLog({ since });
+        async (store) => {
+          const entries = await store.auditLog({ since });
           if (opts.json) {
             for (const e of entries) process.stdout.write(`${JSON.stringify(e)}\n`);
             return;

@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 import { AgentDesk, type DeskResult } from '../engine/agent-desk';
 import { loadKnowledge } from '../knowledge/loader';
 import type { KnowledgeBase } from '../knowledge/schema';
-import type { SqliteStore } from '../storage/sqlite';
-import type { HandoffTicket, TranscriptLine } from '../storage/store';
+import type { ConversationStore, HandoffTicket, TranscriptLine } from '../storage/store';
 import { shopTime } from './local-time';
 import { CommandError, openBotDatabase } from './open-store';
 
@@ -32,14 +31,17 @@ interface DeskOptions {
  * exist: the desk never starts an empty one.
  */
 export function addTicketCommands(program: Command, defaults: { readonly kb: string; readonly db: string; readonly agent?: string }): void {
-  const withDesk = <T>(opts: DeskOptions, fn: (desk: AgentDesk, agent: string, store: SqliteStore, kb: KnowledgeBase) => T): T => {
+  const withDesk = async <T>(
+    opts: DeskOptions,
+    fn: (desk: AgentDesk, agent: string, store: ConversationStore, kb: KnowledgeBase) => Promise<T>,
+  ): Promise<T> => {
     const agent = agentName(opts.agent);
-    const store = openBotDatabase(opts.db, 'write');
+    const store = await openBotDatabase(opts.db, 'write');
     try {
       const kb = loadKnowledge(opts.kb);
-      return fn(new AgentDesk(store, () => kb), agent, store, kb);
+      return await fn(new AgentDesk(store, () => kb), agent, store, kb);
     } finally {
-      store.close();
+      await store.close();
     }
   };
   const report = (result: DeskResult, action: Action, agent: string): void => {
@@ -66,19 +68,19 @@ export function addTicketCommands(program: Command, defaults: { readonly kb: str
   )
     .option('--all', 'include resolved and cancelled tickets', false)
     .option('--json', 'one JSON object per ticket, with the transcript', false)
-    .action((opts: DeskOptions & { all: boolean; json: boolean }) => {
-      withDesk(opts, (desk, agent, store, kb) => {
-        const tickets = desk.viewTickets(agent, { all: opts.all, via: VIA });
+    .action(async (opts: DeskOptions & { all: boolean; json: boolean }) => {
+      await withDesk(opts, async (desk, agent, store, kb) => {
+        const tickets = await desk.viewTickets(agent, { all: opts.all, via: VIA });
         if (opts.json) {
-          for (const t of tickets) process.stdout.write(`${JSON.stringify({ ...t, transcript: store.transcript(t.conversationId) })}\n`);
+          for (const t of tickets) process.stdout.write(`${JSON.stringify({ ...t, transcript: await store.transcript(t.conversationId) })}\n`);
           return;
         }
         if (tickets.length === 0) process.stdout.write(opts.all ? 'Belum ada tiket / no tickets.\n' : 'Tidak ada tiket terbuka / no open tickets.\n');
-        for (const t of tickets) process.stdout.write(`${ticketView(t, store.transcript(t.conversationId), kb)}\n`);
+        for (const t of tickets) process.stdout.write(`${ticketView(t, await store.transcript(t.conversationId), kb)}\n`);
       });
     });
   common(program.command('claim').description('take a queued ticket').argument('<id>', 'ticket id, e.g. T00001'), 'your name, shown to the customer').action(
-    (id: string, opts: DeskOptions) => withDesk(opts, (desk, agent) => report(desk.claim(id.toUpperCase(), agent, VIA), 'claim', agent)),
+    (id: string, opts: DeskOptions) => withDesk(opts, async (desk, agent) => report(await desk.claim(id.toUpperCase(), agent, VIA), 'claim', agent)),
   );
   forceOption(
     common(
@@ -90,14 +92,16 @@ export function addTicketCommands(program: Command, defaults: { readonly kb: str
       'your name, shown to the customer',
     ),
     'reply',
-  ).action((id: string, words: string[], opts: DeskOptions) =>
-    withDesk(opts, (desk, agent) => report(desk.reply(id.toUpperCase(), agent, words.join(' '), VIA, { refuseOthers: !opts.force }), 'reply', agent)),
+  ).action(async (id: string, words: string[], opts: DeskOptions) =>
+    withDesk(opts, async (desk, agent) =>
+      report(await desk.reply(id.toUpperCase(), agent, words.join(' '), VIA, { refuseOthers: !opts.force }), 'reply', agent),
+    ),
   );
   forceOption(
     common(program.command('resolve').description('close a ticket: the bot takes over and asks for a 1–5 rating').argument('<id>', 'ticket id'), 'your name'),
     'resolve',
-  ).action((id: string, opts: DeskOptions) =>
-    withDesk(opts, (desk, agent) => report(desk.resolve(id.toUpperCase(), agent, VIA, { refuseOthers: !opts.force }), 'resolve', agent)),
+  ).action(async (id: string, opts: DeskOptions) =>
+    withDesk(opts, async (desk, agent) => report(await desk.resolve(id.toUpperCase(), agent, VIA, { refuseOthers: !opts.force }), 'resolve', agent)),
   );
   common(
     program
@@ -106,8 +110,8 @@ export function addTicketCommands(program: Command, defaults: { readonly kb: str
       .argument('<id>', 'ticket id')
       .argument('<to>', "the other agent's name"),
     'your name',
-  ).action((id: string, to: string, opts: DeskOptions) =>
-    withDesk(opts, (desk, agent) => report(desk.transfer(id.toUpperCase(), agent, to, VIA), 'transfer', agent)),
+  ).action(async (id: string, to: string, opts: DeskOptions) =>
+    withDesk(opts, async (desk, agent) => report(await desk.transfer(id.toUpperCase(), agent, to, VIA), 'transfer', agent)),
   );
 }
 

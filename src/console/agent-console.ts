@@ -121,10 +121,10 @@ export class AgentConsole {
       'GET',
       '/console/api/agents',
       (r) =>
-        this.api(r, 'agent', () =>
+        this.api(r, 'agent', async () =>
           json(
             200,
-            this.options.accounts.agents().map((a) => a.name),
+            (await this.options.accounts.agents()).map((a) => a.name),
           ),
         ),
       none,
@@ -139,16 +139,18 @@ export class AgentConsole {
       'GET',
       '/console/api/admin/agents',
       (r) =>
-        this.api(r, 'admin', () =>
+        this.api(r, 'admin', async () =>
           json(
             200,
-            this.options.accounts.agents().map((a) => ({ name: a.name, role: a.role })),
+            (await this.options.accounts.agents()).map((a) => ({ name: a.name, role: a.role })),
           ),
         ),
       none,
     );
     server.upgrade('/console/live', this.live.upgrade);
-    log.info({ path: '/console', agents: this.options.accounts.agents().length }, 'agent console ready');
+    const agents = (await this.options.accounts.agents()).length;
+    if (agents === 0) log.warn('agent console has no accounts yet: add one with "tanya agents add NAME --admin"');
+    log.info({ path: '/console', agents }, 'agent console ready');
   }
 
   async stop(): Promise<void> {
@@ -158,24 +160,24 @@ export class AgentConsole {
   // --- guards -------------------------------------------------------------------------------
 
   /** A page: without a session, off to the sign-in form; an agent on an admin page gets 403. */
-  private page(request: HttpRequest, need: Need, handler: Handler): HttpResponse | Promise<HttpResponse> {
-    const signed = this.auth.signed(request);
+  private async page(request: HttpRequest, need: Need, handler: Handler): Promise<HttpResponse> {
+    const signed = await this.auth.signed(request);
     if (!signed) return redirect('/console/login');
     if (need === 'admin' && signed.role !== 'admin') return this.forbidden(signed);
     return handler(request, signed);
   }
 
   /** JSON for the inbox script: 401 without a session, 403 for an agent on admin data. */
-  private api(request: HttpRequest, need: Need, handler: Handler): HttpResponse | Promise<HttpResponse> {
-    const signed = this.auth.signed(request);
+  private async api(request: HttpRequest, need: Need, handler: Handler): Promise<HttpResponse> {
+    const signed = await this.auth.signed(request);
     if (!signed) return json(401, { error: 'sign in first' });
     if (need === 'admin' && signed.role !== 'admin') return json(403, { error: 'admins only' });
     return handler(request, signed);
   }
 
   /** A change: a session, the role, and the session's CSRF token from this server's own page, or 403. */
-  private change(request: HttpRequest, need: Need, handler: Handler): HttpResponse | Promise<HttpResponse> {
-    const signed = this.auth.signed(request);
+  private async change(request: HttpRequest, need: Need, handler: Handler): Promise<HttpResponse> {
+    const signed = await this.auth.signed(request);
     if (!signed) return json(401, { error: 'sign in first' });
     if (need === 'admin' && signed.role !== 'admin') return json(403, { error: 'admins only' });
     if (!changeAllowed(request, signed)) {
@@ -215,8 +217,8 @@ export class AgentConsole {
 
   // --- sign-in ------------------------------------------------------------------------------
 
-  private loginForm(request: HttpRequest): HttpResponse {
-    if (this.auth.signed(request)) return redirect('/console/inbox');
+  private async loginForm(request: HttpRequest): Promise<HttpResponse> {
+    if (await this.auth.signed(request)) return redirect('/console/inbox');
     const token = randomBytes(18).toString('base64url');
     return {
       status: 200,
@@ -249,8 +251,8 @@ export class AgentConsole {
     return redirect('/console/inbox', cookie(SESSION_COOKIE, outcome.token, SESSION_HOURS * 3600, this.secure(request)));
   }
 
-  private logout(signed: Signed): HttpResponse {
-    this.auth.logout(signed);
+  private async logout(signed: Signed): Promise<HttpResponse> {
+    await this.auth.logout(signed);
     this.options.log.info({ agent: signed.agent }, 'console logout');
     return redirect('/console/login', cookie(SESSION_COOKIE, '', 0, this.options.secureCookies ?? false));
   }
@@ -278,11 +280,11 @@ export class AgentConsole {
 
   // --- admin --------------------------------------------------------------------------------
 
-  private dashboardPage(request: HttpRequest, signed: Signed): HttpResponse {
+  private async dashboardPage(request: HttpRequest, signed: Signed): Promise<HttpResponse> {
     const days = Math.min(365, Math.max(1, Number(request.query.get('days') ?? 7) || 7));
     const since = new Date(this.now().getTime() - days * 24 * 3600_000).toISOString();
     const kb = this.options.kb();
-    const figures = dashboardFigures(this.options.store, kb, since);
+    const figures = await dashboardFigures(this.options.store, kb, since);
     const added = request.query.get('added') ?? '';
     const source = kb.sources.get(added);
     const notice = source ? addedNotice(added, source.file) : '';
@@ -301,12 +303,12 @@ export class AgentConsole {
     return this.html('Tambah contoh / Add an example', 'dashboard', signed, previewBody(signed.csrf, planned.plan));
   }
 
-  private addExample(request: HttpRequest, signed: Signed): HttpResponse {
+  private async addExample(request: HttpRequest, signed: Signed): Promise<HttpResponse> {
     const form = exampleForm(request);
     const done = applyExample(this.options.kb(), form.entry, form.lang, form.text, form.digest);
     if (!done.ok)
       return this.html('Tambah contoh / Add an example', 'dashboard', signed, problemBody(done.problem, done.file), done.problem === 'changed' ? 409 : 400);
-    this.options.store.audit({
+    await this.options.store.audit({
       actor: signed.agent,
       action: 'knowledge.example',
       subject: done.plan.entryId,

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { HttpRequest } from '../server/http-server';
 import { headerValue } from '../server/secrets';
-import type { ConsoleRole, ConsoleSession, ConsoleStore } from '../storage/console-store';
+import type { AgentAccount, ConsoleRole, ConsoleSession, ConsoleStore } from '../storage/console-store';
 import { readCookies, SESSION_COOKIE } from './cookies';
 import { DUMMY_HASH, verifyPassword } from './passwords';
 
@@ -45,6 +45,8 @@ export function sameSecret(a: string, b: string): boolean {
 export class ConsoleAuth {
   /** Password checks running now. */
   private checking = 0;
+  /** The tail of the sign-in attempts' count-and-record steps (see `login`). */
+  private counting: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly store: ConsoleStore,
@@ -61,24 +63,29 @@ export class ConsoleAuth {
       [`ip:${address}`, MAX_FAILED_LOGINS_PER_ADDRESS],
       [`name:${who}`, MAX_FAILED_LOGINS_PER_NAME],
     ];
-    if (this.checking >= MAX_CONCURRENT_LOGINS || limits.some(([key, max]) => this.store.failedLogins(key, since) >= max)) {
-      return { ok: false, error: 'limited' };
-    }
-    // Counted as failed before the slow check and forgotten on success, so guesses sent side by
-    // side see each other's count instead of all passing the limit at once.
-    for (const [key] of limits) this.store.recordFailedLogin(key, now);
-    const account = this.store.agent(name.trim());
+    if (this.checking >= MAX_CONCURRENT_LOGINS) return { ok: false, error: 'limited' };
     this.checking++;
+    let account: AgentAccount | undefined;
     let right: boolean;
     try {
+      // Counted as failed before the slow check and forgotten on success; the count and the
+      // record run one attempt at a time, so guesses sent side by side see each other's count
+      // instead of all passing the limit at once.
+      const allowed = await this.oneAtATime(async () => {
+        for (const [key, max] of limits) if ((await this.store.failedLogins(key, since)) >= max) return false;
+        for (const [key] of limits) await this.store.recordFailedLogin(key, now);
+        return true;
+      });
+      if (!allowed) return { ok: false, error: 'limited' };
+      account = await this.store.agent(name.trim());
       // An unknown name costs a scrypt too, so timing does not tell which names exist.
       right = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
     } finally {
       this.checking--;
     }
     if (!account || !right) return { ok: false, error: 'wrong' };
-    for (const [key] of limits) this.store.forgetFailedLogin(key, now);
-    this.store.clearFailedLogins(limits[0][0]);
+    for (const [key] of limits) await this.store.forgetFailedLogin(key, now);
+    await this.store.clearFailedLogins(limits[0][0]);
     const token = randomBytes(32).toString('base64url');
     const session = {
       tokenHash: tokenHash(token),
@@ -87,20 +94,26 @@ export class ConsoleAuth {
       createdAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + SESSION_HOURS * 3600_000).toISOString(),
     };
-    this.store.createSession(session);
+    await this.store.createSession(session);
     return { ok: true, token, session: { ...session, role: account.role } };
   }
 
+  private oneAtATime<T>(step: () => Promise<T>): Promise<T> {
+    const run = this.counting.then(step);
+    this.counting = run.catch(() => undefined);
+    return run;
+  }
+
   /** The signed-in agent of a request (by its session cookie), if any. */
-  signed(request: Pick<HttpRequest, 'headers'>): Signed | undefined {
+  async signed(request: Pick<HttpRequest, 'headers'>): Promise<Signed | undefined> {
     const token = readCookies(request.headers).get(SESSION_COOKIE);
     if (!token) return undefined;
-    const session = this.store.session(tokenHash(token), this.now());
+    const session = await this.store.session(tokenHash(token), this.now());
     return session && { agent: session.agent, role: session.role, csrf: session.csrf, tokenHash: session.tokenHash };
   }
 
-  logout(signed: Signed): void {
-    this.store.deleteSession(signed.tokenHash);
+  async logout(signed: Signed): Promise<void> {
+    await this.store.deleteSession(signed.tokenHash);
   }
 }
 

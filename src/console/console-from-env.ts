@@ -1,4 +1,3 @@
-import { ChannelConfigError } from '../channels/channel';
 import { AgentConsole, type AgentConsoleOptions } from './agent-console';
 
 export interface ConsoleEnv {
@@ -15,11 +14,8 @@ export type ConsoleParts = Omit<AgentConsoleOptions, 'accounts' | 'secureCookies
 /** The agent console when `CONSOLE=1` (accounts: `tanya agents add NAME`), else undefined. */
 export function consoleFromEnv(env: ConsoleEnv, parts: ConsoleParts): AgentConsole | undefined {
   if (env.CONSOLE?.trim() !== '1') return undefined;
-  const accounts = parts.store.consoleStore?.();
-  if (!accounts) throw new ChannelConfigError('CONSOLE=1 needs the SQLite store (the console keeps its accounts and sessions there)');
-  if (accounts.agents().length === 0) {
-    parts.log.warn('agent console has no accounts yet: add one with "tanya agents add NAME --admin"');
-  }
+  // Accounts and sessions live in the bot's database (SQLite or PostgreSQL), so every process shares them.
+  const accounts = parts.store.consoleStore();
   return new AgentConsole({
     ...parts,
     accounts,

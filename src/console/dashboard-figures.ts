@@ -36,15 +36,15 @@ const matchers = new WeakMap<KnowledgeBase, Matcher>();
  * first responses are measured against the reply time the shop promises its customers
  * (`settings.handoff.replyMinutes`) unless `targetMinutes` says otherwise.
  */
-export function dashboardFigures(
+export async function dashboardFigures(
   store: ConversationStore,
   kb: KnowledgeBase,
   since: string,
   targetMinutes = kb.settings.handoff.replyMinutes,
-): DashboardFigures {
+): Promise<DashboardFigures> {
   const zone = kb.settings.timezone;
   const days = new Map<string, Map<string, Set<string>>>();
-  for (const line of store.messagesSince(since)) {
+  for (const line of await store.messagesSince(since)) {
     if (line.direction !== 'in') continue;
     const day = shopDay(line.at, zone);
     const channels = days.get(day) ?? new Map<string, Set<string>>();
@@ -56,7 +56,7 @@ export function dashboardFigures(
   const perDay = [...days.entries()]
     .sort((a, b) => a[0].localeCompare(b[0]))
     .map(([day, channels]) => ({ day, channels: Object.fromEntries([...channels.entries()].map(([c, ids]) => [c, ids.size])) }));
-  const tickets = store.listTickets().filter((t) => t.createdAt >= since);
+  const tickets = (await store.listTickets()).filter((t) => t.createdAt >= since);
   const waits = tickets
     .filter((t) => t.claimedAt !== undefined)
     .map((t) => (Date.parse(t.claimedAt ?? t.createdAt) - Date.parse(t.createdAt)) / 60_000)
@@ -70,7 +70,7 @@ export function dashboardFigures(
   return {
     since,
     perDay,
-    stats: statsReport(store, since),
+    stats: await statsReport(store, since),
     firstResponse: {
       tickets: waits.length,
       medianMinutes: waits.length === 0 ? null : waits[Math.floor((waits.length - 1) / 2)],
@@ -78,6 +78,6 @@ export function dashboardFigures(
       targetMinutes,
     },
     csat: ratings,
-    unanswered: unansweredReport(store, matcher, since).slice(0, 10),
+    unanswered: (await unansweredReport(store, matcher, since)).slice(0, 10),
   };
 }

@@ -31,7 +31,7 @@ export interface InboxApiOptions {
 export class InboxApi {
   constructor(private readonly options: InboxApiOptions) {}
 
-  list(request: HttpRequest): HttpResponse {
+  async list(request: HttpRequest): Promise<HttpResponse> {
     const { store, kb } = this.options;
     const status = request.query.get('status') ?? 'open';
     const channel = request.query.get('channel') ?? '';
@@ -39,7 +39,7 @@ export class InboxApi {
     // Open tickets are read by status (each ticket carries its transcript): never all of history for the usual view.
     const statuses: readonly TicketStatus[] = status === 'open' ? ['queued', 'claimed'] : isTicketStatus(status) ? [status] : [];
     if (statuses.length === 0 && status !== 'all') return json(400, { error: 'status is open, queued, claimed, resolved, cancelled or all' });
-    const listed = statuses.length > 0 ? statuses.flatMap((s) => store.listTickets(s)) : store.listTickets();
+    const listed = statuses.length > 0 ? (await Promise.all(statuses.map((s) => store.listTickets(s)))).flat() : await store.listTickets();
     const picked = listed
       .filter((t) => (!channel || t.channel === channel) && (!agent || t.agent === agent))
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id))
@@ -48,15 +48,15 @@ export class InboxApi {
     return json(200, { tickets: picked.map((t) => ticketRow(t, kb(), now)), channels: [...new Set(listed.map((t) => t.channel))].sort() });
   }
 
-  show(request: HttpRequest, signed: Signed): HttpResponse {
+  async show(request: HttpRequest, signed: Signed): Promise<HttpResponse> {
     const { store, accounts, kb } = this.options;
-    const ticket = store.getTicket(request.params.id ?? '');
+    const ticket = await store.getTicket(request.params.id ?? '');
     if (!ticket) return json(404, { error: 'no such ticket' });
-    store.audit({ actor: signed.agent, action: 'ticket.read', subject: ticket.id, via: CONSOLE_VIA });
-    return json(200, ticketDetail(ticket, store.transcript(ticket.conversationId), accounts.notes(ticket.id), kb(), this.options.now()));
+    await store.audit({ actor: signed.agent, action: 'ticket.read', subject: ticket.id, via: CONSOLE_VIA });
+    return json(200, ticketDetail(ticket, await store.transcript(ticket.conversationId), await accounts.notes(ticket.id), kb(), this.options.now()));
   }
 
-  act(request: HttpRequest, signed: Signed): HttpResponse {
+  async act(request: HttpRequest, signed: Signed): Promise<HttpResponse> {
     const { desk, accounts, store } = this.options;
     const id = request.params.id ?? '';
     const body = parseBody(request.body);
@@ -65,25 +65,25 @@ export class InboxApi {
     let result: DeskResult;
     switch (action) {
       case 'claim':
-        result = desk.claim(id, signed.agent, CONSOLE_VIA);
+        result = await desk.claim(id, signed.agent, CONSOLE_VIA);
         break;
       case 'reply':
-        result = desk.reply(id, signed.agent, text, CONSOLE_VIA);
+        result = await desk.reply(id, signed.agent, text, CONSOLE_VIA);
         break;
       case 'resolve':
-        result = desk.resolve(id, signed.agent, CONSOLE_VIA);
+        result = await desk.resolve(id, signed.agent, CONSOLE_VIA);
         break;
       case 'transfer': {
-        const to = typeof body.to === 'string' ? accounts.agent(body.to) : undefined;
+        const to = typeof body.to === 'string' ? await accounts.agent(body.to) : undefined;
         if (!to) return json(400, { error: 'no such agent' });
-        result = desk.transfer(id, signed.agent, to.name, CONSOLE_VIA);
+        result = await desk.transfer(id, signed.agent, to.name, CONSOLE_VIA);
         break;
       }
       case 'note': {
-        const ticket = store.getTicket(id);
+        const ticket = await store.getTicket(id);
         if (!ticket) return json(404, { error: 'no such ticket' });
         if (!text.trim()) return json(400, { error: 'empty' });
-        accounts.addNote({ ticketId: ticket.id, agent: signed.agent, text: text.trim(), at: this.options.now().toISOString() });
+        await accounts.addNote({ ticketId: ticket.id, agent: signed.agent, text: text.trim(), at: this.options.now().toISOString() });
         this.options.changed();
         return json(200, { ok: true });
       }

@@ -25,21 +25,25 @@ export class LiveUpdates {
 
   constructor(
     private readonly auth: ConsoleAuth,
-    private readonly changeMark: () => string,
+    private readonly changeMark: () => Promise<string>,
     private readonly pollMs: number = DEFAULT_LIVE_POLL_MS,
   ) {
     this.pinger = setInterval(() => {
-      for (const ws of this.wss.clients) if (this.stillSigned(ws)) ws.ping();
+      for (const ws of this.wss.clients) void this.stillSigned(ws).then((yes) => yes && ws.ping());
     }, PING_MS);
     this.pinger.unref();
   }
 
   /** The HTTP server's upgrade hook: a signed-in browser of this server's own pages only. */
   readonly upgrade = (request: IncomingMessage, socket: Socket, head: Buffer): void => {
+    void this.admit(request, socket, head);
+  };
+
+  private async admit(request: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
     const origin = headerValue(request.headers.origin);
-    let signed: ReturnType<ConsoleAuth['signed']>;
+    let signed: Awaited<ReturnType<ConsoleAuth['signed']>>;
     try {
-      signed = this.auth.signed(request);
+      signed = await this.auth.signed(request);
     } catch {
       // The store is down: refuse this socket rather than let an upgrade handler throw.
       socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
@@ -54,16 +58,16 @@ export class LiveUpdates {
       this.cookies.set(ws, cookie);
       this.connected(ws);
     });
-  };
+  }
 
   /**
    * True while the socket's session still exists: logging out, a new password or a removed
    * account closes the live feed too (checked with each ping and each change).
    */
-  private stillSigned(ws: WebSocket): boolean {
+  private async stillSigned(ws: WebSocket): Promise<boolean> {
     let signed: boolean;
     try {
-      signed = this.auth.signed({ headers: { cookie: this.cookies.get(ws) } }) !== undefined;
+      signed = (await this.auth.signed({ headers: { cookie: this.cookies.get(ws) } })) !== undefined;
     } catch {
       signed = true; // the store is down for a moment: keep the socket, check again later
     }
@@ -73,7 +77,7 @@ export class LiveUpdates {
 
   /** Tells every open inbox now (after a change made here, without waiting for the next look). */
   poke(): void {
-    this.check(true);
+    void this.check(true);
   }
 
   async stop(): Promise<void> {
@@ -94,27 +98,26 @@ export class LiveUpdates {
       }
     });
     if (!this.timer) {
-      try {
-        this.mark = this.changeMark();
-      } catch {
-        this.mark = '';
-      }
-      this.timer = setInterval(() => this.check(false), this.pollMs);
+      this.mark = '';
+      void this.changeMark()
+        .then((mark) => (this.mark = mark))
+        .catch(() => undefined);
+      this.timer = setInterval(() => void this.check(false), this.pollMs);
       this.timer.unref();
     }
     ws.send(JSON.stringify({ type: 'hello' }));
   }
 
-  private check(force: boolean): void {
+  private async check(force: boolean): Promise<void> {
     let mark: string;
     try {
-      mark = this.changeMark();
+      mark = await this.changeMark();
     } catch {
       return; // the store is down for a moment: look again at the next tick
     }
     if (mark === this.mark && !force) return;
     this.mark = mark;
     const frame = JSON.stringify({ type: 'tickets' });
-    for (const ws of this.wss.clients) if (this.stillSigned(ws)) ws.send(frame);
+    for (const ws of this.wss.clients) if (await this.stillSigned(ws)) ws.send(frame);
   }
 }

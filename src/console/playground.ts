@@ -3,7 +3,7 @@ import { decisionEntryId, decisionScore, type TurnResult } from '../core/types';
 import type { LoadedFlow } from '../flows/loader';
 import type { KnowledgeBase } from '../knowledge/schema';
 import { renderAsText } from '../channels/text';
-import { SqliteStore } from '../storage/sqlite';
+import { SqliteStore } from '../storage/sqlite-store';
 import { esc } from './html';
 
 /** Most characters of a playground message (longer ones are cut). */
@@ -26,7 +26,7 @@ export async function tryMessage(kb: KnowledgeBase, flows: readonly LoadedFlow[]
       receivedAt: new Date(),
     });
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

@@ -38,28 +38,27 @@ export class AgentDesk {
   ) {}
 
   /** Tickets still waiting or being handled, oldest first. */
-  openTickets(): HandoffTicket[] {
-    return [...this.store.listTickets('queued'), ...this.store.listTickets('claimed')].sort(
-      (a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
-    );
+  async openTickets(store: ConversationStore = this.store): Promise<HandoffTicket[]> {
+    const [queued, claimed] = [await store.listTickets('queued'), await store.listTickets('claimed')];
+    return [...queued, ...claimed].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
   }
 
   /** Tickets for an agent to read (open ones, or all with `all`); each one read is audited. */
-  viewTickets(agent: string, options: { readonly all?: boolean; readonly via?: string } = {}): HandoffTicket[] {
-    return this.store.atomically(() => {
-      const tickets = options.all ? this.store.listTickets() : this.openTickets();
-      for (const t of tickets) this.audit('ticket.read', agent, t.id, options.via);
+  viewTickets(agent: string, options: { readonly all?: boolean; readonly via?: string } = {}): Promise<HandoffTicket[]> {
+    return this.store.atomically(async (tx) => {
+      const tickets = options.all ? await tx.listTickets() : await this.openTickets(tx);
+      for (const t of tickets) await this.audit(tx, 'ticket.read', agent, t.id, options.via);
       return tickets;
     });
   }
 
-  claim(ticketId: string, agent: string, via?: string): DeskResult {
-    return this.store.atomically(() => {
-      const ticket = this.store.getTicket(ticketId);
+  claim(ticketId: string, agent: string, via?: string): Promise<DeskResult> {
+    return this.store.atomically(async (tx): Promise<DeskResult> => {
+      const ticket = await lockedTicket(tx, ticketId);
       if (!ticket) return { ok: false, error: 'not-found' };
       if (!OPEN_STATUSES.has(ticket.status)) return { ok: false, error: 'closed', ticket };
       if (ticket.status === 'claimed') return ticket.agent === agent ? { ok: true, ticket } : { ok: false, error: 'claimed-by-other', ticket };
-      return { ok: true, ticket: this.claimNow(ticket, agent, via) };
+      return { ok: true, ticket: await this.claimNow(tx, ticket, agent, via) };
     });
   }
 
@@ -67,55 +66,56 @@ export class AgentDesk {
    * Hands an open ticket to another agent (`to`), who is introduced to the customer. Only the
    * agent holding it may pass it on; a queued ticket is simply assigned.
    */
-  transfer(ticketId: string, agent: string, to: string, via?: string): DeskResult {
+  transfer(ticketId: string, agent: string, to: string, via?: string): Promise<DeskResult> {
     const next = to.trim();
-    return this.store.atomically(() => {
-      const found = this.store.getTicket(ticketId);
+    return this.store.atomically(async (tx): Promise<DeskResult> => {
+      const found = await lockedTicket(tx, ticketId);
       if (!found) return { ok: false, error: 'not-found' };
       if (!OPEN_STATUSES.has(found.status)) return { ok: false, error: 'closed', ticket: found };
       if (!next) return { ok: false, error: 'empty', ticket: found };
       if (found.status === 'claimed' && found.agent && found.agent !== agent) return { ok: false, error: 'claimed-by-other', ticket: found };
       if (found.agent === next) return { ok: true, ticket: found };
-      const ticket = this.store.updateTicketStatus(ticketId, 'claimed', next) ?? found;
-      this.toCustomer(ticket, [{ kind: 'text', text: say('agentJoined', this.language(ticket), { agent: next }) }], 'agent');
-      this.event({ type: 'ticket-claimed', ticketId, agent: next });
-      this.audit('ticket.transfer', agent, ticketId, via, { to: next });
+      const ticket = (await tx.updateTicketStatus(ticketId, 'claimed', next)) ?? found;
+      await this.toCustomer(tx, ticket, [{ kind: 'text', text: say('agentJoined', await this.language(tx, ticket), { agent: next }) }], 'agent');
+      await this.event(tx, { type: 'ticket-claimed', ticketId, agent: next });
+      await this.audit(tx, 'ticket.transfer', agent, ticketId, via, { to: next });
       return { ok: true, ticket };
     });
   }
 
   /** Relays an agent's message to the customer (claiming a queued ticket on the way). */
-  reply(ticketId: string, agent: string, text: string, via?: string, rule: HolderRule = {}): DeskResult {
+  reply(ticketId: string, agent: string, text: string, via?: string, rule: HolderRule = {}): Promise<DeskResult> {
     const body = text.trim();
-    return this.store.atomically(() => {
-      const found = this.store.getTicket(ticketId);
+    return this.store.atomically(async (tx): Promise<DeskResult> => {
+      const found = await lockedTicket(tx, ticketId);
       if (!found) return { ok: false, error: 'not-found' };
       if (!OPEN_STATUSES.has(found.status)) return { ok: false, error: 'closed', ticket: found };
       if (!body) return { ok: false, error: 'empty', ticket: found };
       const other = heldByOther(found, agent);
       if (other && (rule.refuseOthers ?? true)) return { ok: false, error: 'claimed-by-other', ticket: found };
-      const ticket = found.status === 'queued' ? this.claimNow(found, agent, via) : found;
-      this.toCustomer(ticket, [{ kind: 'text', text: body }], 'agent');
-      this.event({ type: 'agent-message', ticketId, agent, text: body });
-      this.audit('ticket.reply', agent, ticketId, via, other ? { holder: other } : undefined);
+      const ticket = found.status === 'queued' ? await this.claimNow(tx, found, agent, via) : found;
+      await this.toCustomer(tx, ticket, [{ kind: 'text', text: body }], 'agent');
+      await this.event(tx, { type: 'agent-message', ticketId, agent, text: body });
+      await this.audit(tx, 'ticket.reply', agent, ticketId, via, other ? { holder: other } : undefined);
       return { ok: true, ticket };
     });
   }
 
   /** Closes the ticket, gives the conversation back to the bot and asks for a 1–5 rating. */
-  resolve(ticketId: string, agent?: string, via?: string, rule: HolderRule = {}): DeskResult {
-    return this.store.atomically(() => {
-      const found = this.store.getTicket(ticketId);
+  resolve(ticketId: string, agent?: string, via?: string, rule: HolderRule = {}): Promise<DeskResult> {
+    return this.store.atomically(async (tx): Promise<DeskResult> => {
+      const found = await lockedTicket(tx, ticketId);
       if (!found) return { ok: false, error: 'not-found' };
       if (!OPEN_STATUSES.has(found.status)) return { ok: false, error: 'closed', ticket: found };
       const other = agent === undefined ? undefined : heldByOther(found, agent);
       if (other && (rule.refuseOthers ?? false)) return { ok: false, error: 'claimed-by-other', ticket: found };
-      const ticket = this.store.updateTicketStatus(ticketId, 'resolved', found.agent ? undefined : agent) ?? found;
-      const state = this.store.loadState(ticket.conversationId) ?? EMPTY_STATE;
+      const ticket = (await tx.updateTicketStatus(ticketId, 'resolved', found.agent ? undefined : agent)) ?? found;
+      const state = (await tx.loadState(ticket.conversationId)) ?? EMPTY_STATE;
       const { handoff: _h, ...rest } = state;
-      this.store.saveState(ticket.conversationId, { ...rest, fallbacks: 0, csat: { ticketId } });
-      const lang = this.language(ticket);
-      this.toCustomer(
+      await tx.saveState(ticket.conversationId, { ...rest, fallbacks: 0, csat: { ticketId } });
+      const lang = await this.language(tx, ticket);
+      await this.toCustomer(
+        tx,
         ticket,
         [
           { kind: 'text', text: say('resolved', lang) },
@@ -123,8 +123,8 @@ export class AgentDesk {
         ],
         'resolved',
       );
-      this.event({ type: 'ticket-resolved', ticketId, ...(agent ? { agent } : {}) });
-      this.audit('ticket.resolve', agent ?? ticket.agent ?? 'unknown', ticketId, via, other ? { holder: other } : undefined);
+      await this.event(tx, { type: 'ticket-resolved', ticketId, ...(agent ? { agent } : {}) });
+      await this.audit(tx, 'ticket.resolve', agent ?? ticket.agent ?? 'unknown', ticketId, via, other ? { holder: other } : undefined);
       return { ok: true, ticket };
     });
   }
@@ -133,56 +133,74 @@ export class AgentDesk {
    * Tells customers whose tickets wait unclaimed longer than the setting that they are still
    * queued (with their position), at most once per that interval. Returns how many were told.
    */
-  remindQueued(): number {
+  async remindQueued(): Promise<number> {
     const minutes = this.kb().settings.handoff.queueNoticeMinutes;
     const now = this.now();
     const due = now.getTime() - minutes * 60_000;
     let told = 0;
-    this.store.atomically(() => {
-      for (const ticket of this.store.listTickets('queued')) {
-        const last = Date.parse(ticket.notifiedAt ?? ticket.createdAt);
-        if (!(last <= due)) continue;
-        const lang = this.language(ticket);
-        this.toCustomer(
-          ticket,
-          [{ kind: 'text', text: say('stillQueued', lang, { ticket: ticket.id, position: this.store.queuePosition(ticket.id) }) }],
-          'queue-notice',
-        );
-        this.store.markTicketNotified(ticket.id, now);
-        told += 1;
-      }
-    });
+    for (const listed of await this.store.listTickets('queued')) {
+      if (!(Date.parse(listed.notifiedAt ?? listed.createdAt) <= due)) continue;
+      // One transaction per ticket, holding its conversation (another process may remind too).
+      const sent = await this.store.atomically(async (tx) => {
+        const ticket = await lockedTicket(tx, listed.id);
+        if (ticket?.status !== 'queued' || !(Date.parse(ticket.notifiedAt ?? ticket.createdAt) <= due)) return false;
+        const lang = await this.language(tx, ticket);
+        const position = await tx.queuePosition(ticket.id);
+        await this.toCustomer(tx, ticket, [{ kind: 'text', text: say('stillQueued', lang, { ticket: ticket.id, position }) }], 'queue-notice');
+        await tx.markTicketNotified(ticket.id, now);
+        return true;
+      });
+      if (sent) told += 1;
+    }
     return told;
   }
 
-  private claimNow(ticket: HandoffTicket, agent: string, via: string | undefined): HandoffTicket {
-    const claimed = this.store.updateTicketStatus(ticket.id, 'claimed', agent) ?? ticket;
-    this.toCustomer(claimed, [{ kind: 'text', text: say('agentJoined', this.language(ticket), { agent }) }], 'agent');
-    this.event({ type: 'ticket-claimed', ticketId: ticket.id, agent });
-    this.audit('ticket.claim', agent, ticket.id, via);
+  private async claimNow(tx: ConversationStore, ticket: HandoffTicket, agent: string, via: string | undefined): Promise<HandoffTicket> {
+    const claimed = (await tx.updateTicketStatus(ticket.id, 'claimed', agent)) ?? ticket;
+    await this.toCustomer(tx, claimed, [{ kind: 'text', text: say('agentJoined', await this.language(tx, ticket), { agent }) }], 'agent');
+    await this.event(tx, { type: 'ticket-claimed', ticketId: ticket.id, agent });
+    await this.audit(tx, 'ticket.claim', agent, ticket.id, via);
     return claimed;
   }
 
-  private audit(action: AuditAction, actor: string, ticketId: string, via: string | undefined, detail?: Readonly<Record<string, string>>): void {
-    this.store.audit({ at: this.now().toISOString(), actor, action, subject: ticketId, ...(via ? { via } : {}), ...(detail ? { detail } : {}) });
+  private audit(
+    tx: ConversationStore,
+    action: AuditAction,
+    actor: string,
+    ticketId: string,
+    via: string | undefined,
+    detail?: Readonly<Record<string, string>>,
+  ): Promise<void> {
+    return tx.audit({ at: this.now().toISOString(), actor, action, subject: ticketId, ...(via ? { via } : {}), ...(detail ? { detail } : {}) });
   }
 
-  private language(ticket: HandoffTicket): Language {
-    return this.store.loadState(ticket.conversationId)?.language ?? this.kb().settings.defaultLanguage;
+  private async language(tx: ConversationStore, ticket: HandoffTicket): Promise<Language> {
+    return (await tx.loadState(ticket.conversationId))?.language ?? this.kb().settings.defaultLanguage;
   }
 
-  private toCustomer(ticket: HandoffTicket, replies: OutboundMessage[], decision: string): void {
+  private async toCustomer(tx: ConversationStore, ticket: HandoffTicket, replies: OutboundMessage[], decision: string): Promise<void> {
     const at = this.now().toISOString();
     for (const reply of replies) {
       const text = reply.kind === 'choice' ? `${reply.text}\n${reply.options.map((o, i) => `${i + 1}) ${o.label}`).join('\n')}` : reply.text;
-      this.store.recordOutbound(ticket.conversationId, { text, at, decision, entryId: null });
+      await tx.recordOutbound(ticket.conversationId, { text, at, decision, entryId: null });
     }
-    this.store.enqueue({ kind: CUSTOMER_MESSAGE, target: ticket.conversationId, payload: { replies } satisfies CustomerDelivery });
+    await tx.enqueue({ kind: CUSTOMER_MESSAGE, target: ticket.conversationId, payload: { replies } satisfies CustomerDelivery });
   }
 
-  private event(event: HandoffEvent): void {
-    this.store.enqueue({ kind: HANDOFF_EVENT, target: event.ticketId, payload: event });
+  private event(tx: ConversationStore, event: HandoffEvent): Promise<number> {
+    return tx.enqueue({ kind: HANDOFF_EVENT, target: event.ticketId, payload: event });
   }
+}
+
+/**
+ * The ticket, read again after its conversation is held: an agent's action and the customer's
+ * turn (or two agents on two processes) never change the same conversation at once.
+ */
+async function lockedTicket(tx: ConversationStore, ticketId: string): Promise<HandoffTicket | undefined> {
+  const first = await tx.getTicket(ticketId);
+  if (!first) return undefined;
+  await tx.lockConversation(first.conversationId);
+  return tx.getTicket(ticketId);
 }
 
 /** The agent holding a claimed ticket when it is not `agent`. */

@@ -81,6 +81,17 @@ export interface TurnObservation {
   readonly durationMs: number;
 }
 
+/** A taken-in message whose conversation has an earlier message still waiting; the inbox tries it again after that one. */
+export class TurnDeferred extends Error {
+  constructor(
+    readonly conversationId: string,
+    readonly waitingFor: number,
+  ) {
+    super(`turn deferred: message ${waitingFor} of this conversation comes first`);
+    this.name = 'TurnDeferred';
+  }
+}
+
 /**
  * The conversation engine: one `handle` per customer message, one turn at a time per
  * conversation, every line recorded in the store. It knows no channel.
@@ -102,13 +113,12 @@ export class Engine {
     this.flows = options.flows ?? [];
     this.now = options.now ?? (() => new Date());
     const host: TurnHost = {
-      store,
       env: options.env ?? process.env,
       kb: () => this.kb,
       matcher: () => this.matcher,
       flows: () => this.flows,
       now: () => this.now(),
-      matchTurn: (message, state, lang, analysis, matcher) => this.matchTurn(message, state, lang, analysis, matcher),
+      matchTurn: (tx, message, state, lang, analysis, matcher) => this.matchTurn(tx, message, state, lang, analysis, matcher),
     };
     this.handoffs = new HandoffTurns(host);
     this.flowTurns = new FlowTurns(host, this.handoffs);
@@ -143,12 +153,12 @@ export class Engine {
   /** One turn, then the service calls a flow asked for (each continuation is its own transaction). */
   private async process(message: InboundMessage, durable: DurableTurn | undefined): Promise<TurnResult> {
     const started = performance.now();
-    let result = this.safeTurn(message, () => this.turn(message), durable);
+    let result = await this.safeTurn(message, (tx) => this.turn(tx, message), durable);
     // The inbox row is done with the first turn; a flow's service calls continue as their own turns.
     const after = durable ? { ...durable, inboxSeq: undefined } : undefined;
     for (let calls = 0; result.pendingHttp && calls < 5; calls++) {
       const outcome = await callService(result.pendingHttp);
-      const next = this.safeTurn(message, () => this.continueFlow(message, outcome), after);
+      const next = await this.safeTurn(message, (tx) => this.continueFlow(tx, message, outcome), after);
       result = { ...next, replies: [...result.replies, ...next.replies] };
     }
     const { pendingHttp: _p, ...done } = result;
@@ -162,28 +172,33 @@ export class Engine {
     return done;
   }
 
-  private safeTurn(
+  private async safeTurn(
     message: InboundMessage,
-    run: () => TurnResult & { pendingHttp?: HttpRequest },
+    run: (tx: ConversationStore) => Promise<TurnResult & { pendingHttp?: HttpRequest }>,
     durable: DurableTurn | undefined,
-  ): TurnResult & { pendingHttp?: HttpRequest } {
+  ): Promise<TurnResult & { pendingHttp?: HttpRequest }> {
     try {
-      return this.store.atomically(() => {
-        const result = run();
-        if (durable) this.commitDurable(message, result, durable);
+      return await this.store.atomically(async (tx) => {
+        // Turns of one conversation run one at a time, also across processes sharing the store.
+        await tx.lockConversation(message.conversationId);
+        if (durable?.inboxSeq !== undefined) await this.inArrivalOrder(tx, message.conversationId, durable.inboxSeq);
+        const result = await run(tx);
+        if (durable) await this.commitDurable(tx, message, result, durable);
         return result;
       });
     } catch (error) {
+      if (error instanceof TurnDeferred) throw error;
       this.options.onError?.(error, message);
       const lang = this.kb.settings.defaultLanguage;
       const replies: OutboundMessage[] = [{ kind: 'text', text: say('error', lang) }];
       const result: TurnResult = { replies, decision: { type: 'fallback', reason: 'error', score: 0 }, explanation: emptyExplanation(lang) };
       try {
         // The failed turn was rolled back; keep the customer's message in the transcript.
-        this.store.atomically(() => {
-          this.store.recordInbound(inboundRecord(message));
-          this.recordReplies(message.conversationId, replies, result.decision);
-          if (durable) this.commitDurable(message, result, durable);
+        await this.store.atomically(async (tx) => {
+          await tx.lockConversation(message.conversationId);
+          await tx.recordInbound(inboundRecord(message));
+          await this.recordReplies(tx, message.conversationId, replies, result.decision);
+          if (durable) await this.commitDurable(tx, message, result, durable);
         });
       } catch (storeError) {
         // The store itself failed. A durable message stays in the inbox and is tried again.
@@ -193,9 +208,18 @@ export class Engine {
     }
   }
 
+  /**
+   * Another process took in an earlier message of this conversation that has not had its turn:
+   * this one waits (its row stays in the inbox), so turns run in arrival order across processes.
+   */
+  private async inArrivalOrder(tx: ConversationStore, conversationId: string, seq: number): Promise<void> {
+    const [first] = await tx.pendingInbound(1, 0, conversationId);
+    if (first && first.seq < seq) throw new TurnDeferred(conversationId, first.seq);
+  }
+
   /** Inside the turn's transaction: the inbox row is done and the replies wait in the outbox. */
-  private commitDurable(message: InboundMessage, result: TurnResult, durable: DurableTurn): void {
-    if (durable.inboxSeq !== undefined) this.store.finishInbound(durable.inboxSeq);
+  private async commitDurable(tx: ConversationStore, message: InboundMessage, result: TurnResult, durable: DurableTurn): Promise<void> {
+    if (durable.inboxSeq !== undefined) await tx.finishInbound(durable.inboxSeq);
     if (result.replies.length === 0) return;
     const ticketId = result.decision.type === 'handoff' ? result.decision.ticketId : undefined;
     const payload: CustomerDelivery = {
@@ -203,23 +227,23 @@ export class Engine {
       ...(durable.replyTo ? { replyTo: durable.replyTo } : {}),
       ...(ticketId ? { handoffTicketId: ticketId } : {}),
     };
-    this.store.enqueue({ kind: CUSTOMER_MESSAGE, target: message.conversationId, payload });
+    await tx.enqueue({ kind: CUSTOMER_MESSAGE, target: message.conversationId, payload });
   }
 
-  private turn(message: InboundMessage): TurnResult & { pendingHttp?: HttpRequest } {
+  private async turn(tx: ConversationStore, message: InboundMessage): Promise<TurnResult & { pendingHttp?: HttpRequest }> {
     const matcher = this.matcher;
     const at = message.receivedAt.toISOString();
-    const fresh = this.store.recordInbound(inboundRecord(message));
-    const stored = this.store.loadState(message.conversationId) ?? EMPTY_STATE;
+    const fresh = await tx.recordInbound(inboundRecord(message));
+    const stored = (await tx.loadState(message.conversationId)) ?? EMPTY_STATE;
     const lang0 = stored.language ?? hintLanguage(message.languageHint) ?? this.kb.settings.defaultLanguage;
     if (!fresh) {
       return { replies: [], decision: { type: 'silent', reason: 'duplicate' }, explanation: emptyExplanation(lang0) };
     }
     const state = this.expireContext(stored, message.receivedAt);
-    const turn = withPrivacyNotice(this.decideTurn(message, state, lang0, matcher), this.kb, lang0, at);
+    const turn = withPrivacyNotice(await this.decideTurn(tx, message, state, lang0, matcher), this.kb, lang0, at);
     const language = turn.state.language ?? lang0;
-    this.store.saveState(message.conversationId, { ...turn.state, lastActiveAt: at });
-    this.recordReplies(message.conversationId, turn.replies, turn.decision);
+    await tx.saveState(message.conversationId, { ...turn.state, lastActiveAt: at });
+    await this.recordReplies(tx, message.conversationId, turn.replies, turn.decision);
     return {
       ...(turn.pendingHttp ? { pendingHttp: turn.pendingHttp } : {}),
       replies: turn.replies,
@@ -234,11 +258,11 @@ export class Engine {
     };
   }
 
-  private recordReplies(conversationId: string, replies: readonly OutboundMessage[], decision: Decision): void {
+  private async recordReplies(tx: ConversationStore, conversationId: string, replies: readonly OutboundMessage[], decision: Decision): Promise<void> {
     const at = this.now().toISOString();
     for (const reply of replies) {
       const text = reply.kind === 'choice' ? `${reply.text}\n${reply.options.map((o, i) => `${i + 1}) ${o.label}`).join('\n')}` : reply.text;
-      this.store.recordOutbound(conversationId, { text, at, decision: decision.type, entryId: decision.type === 'answer' ? decision.entryId : null });
+      await tx.recordOutbound(conversationId, { text, at, decision: decision.type, entryId: decision.type === 'answer' ? decision.entryId : null });
     }
   }
 
@@ -250,13 +274,13 @@ export class Engine {
     return { ...rest, fallbacks: 0 };
   }
 
-  private decideTurn(message: InboundMessage, state: ConversationState, lang: Language, matcher: Matcher): Turn {
+  private async decideTurn(tx: ConversationStore, message: InboundMessage, state: ConversationState, lang: Language, matcher: Matcher): Promise<Turn> {
     const base = { candidates: [] as Candidate[], matchedTerms: [] as string[], entities: {}, usedContext: false };
     const text = message.text ?? '';
     const folded = foldText(text);
 
     if (state.handoff) {
-      const during = this.handoffs.during(message, state, state.handoff.ticketId, lang, folded, matcher);
+      const during = await this.handoffs.during(tx, message, state, state.handoff.ticketId, lang, folded, matcher);
       if (during) return during;
       state = withoutHandoff(state);
     }
@@ -264,7 +288,7 @@ export class Engine {
       const rating = /^([1-5])(\s*(bintang|stars?|dari 5|of 5|\/5))?[.!]?$/.exec(folded.trim());
       const { csat, ...rest } = state;
       if (rating) {
-        this.store.setTicketRating(csat.ticketId, Number(rating[1]));
+        await tx.setTicketRating(csat.ticketId, Number(rating[1]));
         return plainReply(say('csatThanks', lang), 'empty', rest);
       }
       state = rest;
@@ -295,7 +319,7 @@ export class Engine {
       return plainReply(say('help', lang, { bot: this.kb.settings.botName }), 'empty', state);
     }
     if (AGENT_COMMANDS.has(command)) {
-      return this.handoffs.open(message, state, lang, 'requested', base);
+      return this.handoffs.open(tx, message, state, lang, 'requested', base);
     }
     // Asking for a person works in every state: mid-flow, after a clarification or fallbacks.
     // Normalized once for the person check and the matcher.
@@ -304,20 +328,20 @@ export class Engine {
     // A request to delete one's data (UU 27/2022) goes to a person, who verifies it and runs `tanya forget`.
     if (this.handoffs.isDeletionRequest(folded)) {
       const language = matcher.analyze(read, lang, tokens).language;
-      return this.handoffs.open(message, { ...state, language }, language, 'data-request', base);
+      return this.handoffs.open(tx, message, { ...state, language }, language, 'data-request', base);
     }
     const asked = this.personRequest(read, tokens, lang, matcher);
-    if (asked) return this.handoffs.open(message, { ...state, language: asked.language }, asked.language, 'requested', asked.base, asked.entryId);
+    if (asked) return this.handoffs.open(tx, message, { ...state, language: asked.language }, asked.language, 'requested', asked.base, asked.entryId);
     let notice: string | undefined;
     if (state.flow) {
-      const during = this.flowTurns.during(message, state, lang, folded, matcher);
+      const during = await this.flowTurns.during(tx, message, state, lang, folded, matcher);
       if (during) return during;
       notice = say('flowExpired', lang);
       state = { ...state, flow: undefined };
     }
     const started = triggeredFlow(this.flows, folded);
     if (started) {
-      const turn = this.flowTurns.start(started, message, state, lang);
+      const turn = await this.flowTurns.start(tx, started, message, state, lang);
       // A flow stands for the entries that trigger it ("mau komplain" → complaint).
       const entryId = started.trigger.entries[0];
       return entryId && turn.decision.type === 'flow' ? { ...turn, decision: { ...turn.decision, entryId } } : turn;
@@ -332,14 +356,14 @@ export class Engine {
     if (this.handoffs.isComplaint(folded, analysis)) {
       // The agent (and the explanation) still see what the message was about.
       const cat = analysis.catalog;
-      return this.handoffs.open(message, state, analysis.language, 'complaint', {
+      return this.handoffs.open(tx, message, state, analysis.language, 'complaint', {
         ...base,
         candidates: matcher.rank(analysis, 5),
         entities: entitiesOf(cat.product, cat.variants, cat.store),
       });
     }
     const replyLang: Language = analysis.language;
-    const turn = this.matchTurn(message, { ...state, language: replyLang }, replyLang, analysis, matcher);
+    const turn = await this.matchTurn(tx, message, { ...state, language: replyLang }, replyLang, analysis, matcher);
     if (long) turn.replies.unshift({ kind: 'text', text: say('longTruncated', replyLang) });
     if (notice) turn.replies.unshift({ kind: 'text', text: notice });
     return turn;
@@ -370,15 +394,19 @@ export class Engine {
   }
 
   /** Continues a flow after its http step, in a transaction of its own. */
-  private continueFlow(message: InboundMessage, outcome: { ok: true; json: unknown } | { ok: false }): TurnResult & { pendingHttp?: HttpRequest } {
-    const state = this.store.loadState(message.conversationId) ?? EMPTY_STATE;
+  private async continueFlow(
+    tx: ConversationStore,
+    message: InboundMessage,
+    outcome: { ok: true; json: unknown } | { ok: false },
+  ): Promise<TurnResult & { pendingHttp?: HttpRequest }> {
+    const state = (await tx.loadState(message.conversationId)) ?? EMPTY_STATE;
     const lang = state.language ?? this.kb.settings.defaultLanguage;
     const fs = state.flow;
     const flow = fs ? this.flowTurns.flow(fs.id) : undefined;
     if (!fs || !flow) return { replies: [], decision: { type: 'silent', reason: 'duplicate' }, explanation: emptyExplanation(lang) };
-    const turn = this.flowTurns.progress(message, state, lang, flow, afterHttp(flow, fs, outcome, this.flowTurns.context(message, lang)));
-    this.store.saveState(message.conversationId, turn.state);
-    this.recordReplies(message.conversationId, turn.replies, turn.decision);
+    const turn = await this.flowTurns.progress(tx, message, state, lang, flow, afterHttp(flow, fs, outcome, this.flowTurns.context(message, lang)));
+    await tx.saveState(message.conversationId, turn.state);
+    await this.recordReplies(tx, message.conversationId, turn.replies, turn.decision);
     return {
       ...(turn.pendingHttp ? { pendingHttp: turn.pendingHttp } : {}),
       replies: turn.replies,
@@ -399,7 +427,14 @@ export class Engine {
     return lang === 'en' ? `Hi! I am ${this.kb.settings.botName}. How can I help?` : `Halo Kak! Saya ${this.kb.settings.botName}. Ada yang bisa dibantu?`;
   }
 
-  private matchTurn(message: InboundMessage, state: ConversationState, lang: Language, analysis: Analysis, matcher: Matcher): Turn {
+  private async matchTurn(
+    tx: ConversationStore,
+    message: InboundMessage,
+    state: ConversationState,
+    lang: Language,
+    analysis: Analysis,
+    matcher: Matcher,
+  ): Promise<Turn> {
     const settings = this.kb.settings;
     // A staff word in a message that asks for no person ("makasih admin", "admin bisa cod?") is an
     // address term like "min", unless nothing else in the message matches; a refusal ("gak usah
@@ -428,13 +463,14 @@ export class Engine {
     if (picked) {
       if (picked.kind === 'entry') {
         const entry = matcher.entry(picked.id);
-        if (entry) return this.answerEntry(message, entry, 1, state, lang, analysis, { ...base, usedContext: true });
+        if (entry) return this.answerEntry(tx, message, entry, 1, state, lang, analysis, { ...base, usedContext: true });
       } else {
         const product = matcher.catalog.product(picked.id);
         const entryId = state.pending?.entryId ?? state.topic?.entryId;
         const entry = entryId ? matcher.entry(entryId) : undefined;
         if (product && entry) {
           return this.answerEntry(
+            tx,
             message,
             entry,
             1,
@@ -451,7 +487,7 @@ export class Engine {
     // 2. A product named after "Produk yang mana, Kak?".
     if (state.pending && (cat.product || cat.productChoices.length > 0)) {
       const entry = matcher.entry(state.pending.entryId);
-      if (entry) return this.answerEntry(message, entry, 1, withoutPending(state), lang, analysis, { ...base, usedContext: true });
+      if (entry) return this.answerEntry(tx, message, entry, 1, withoutPending(state), lang, analysis, { ...base, usedContext: true });
     }
 
     let verdict = preferAnswerable(decide(candidates, settings), candidates, cat, state, matcher, settings.clarifyThreshold);
@@ -506,7 +542,7 @@ export class Engine {
       analysis.terms.length <= 4
     ) {
       const entry = matcher.entry(topic?.entryId ?? '');
-      if (entry) return this.answerEntry(message, entry, top?.score ?? 0, state, lang, analysis, { ...base, usedContext: true });
+      if (entry) return this.answerEntry(tx, message, entry, top?.score ?? 0, state, lang, analysis, { ...base, usedContext: true });
     }
     // "the cheaper one?" after two products were compared: the product, not a variant.
     const pickedProduct = noProductNamed ? pickCompared(matcher, topic, analysis) : undefined;
@@ -516,6 +552,7 @@ export class Engine {
       if (entry) {
         const store = cat.store ?? (topic.storeId ? matcher.catalog.store(topic.storeId) : undefined);
         return this.answerEntry(
+          tx,
           message,
           entry,
           top?.score ?? 0,
@@ -543,6 +580,7 @@ export class Engine {
           const keep = cat.variantHint || numbered ? picked : topicProduct.variants.filter((v) => topic.variantIds?.includes(v.id));
           const store = cat.store ?? (topic.storeId ? matcher.catalog.store(topic.storeId) : undefined);
           return this.answerEntry(
+            tx,
             message,
             entry,
             top?.score ?? 0,
@@ -559,7 +597,7 @@ export class Engine {
     // "prosesnya gmn?" after a return question: a short question about "it" that the ranking
     // cannot place goes to the entry of the same topic (category) it fits best.
     const sameTopic = sameCategoryFollowUp(matcher, settings.clarifyThreshold, verdict, candidates, analysis, message.text ?? '', state);
-    if (sameTopic) return this.answerEntry(message, sameTopic.entry, sameTopic.score, state, lang, analysis, { ...base, usedContext: true });
+    if (sameTopic) return this.answerEntry(tx, message, sameTopic.entry, sameTopic.score, state, lang, analysis, { ...base, usedContext: true });
 
     // Only numbers (no product in view to pick a variant of): ask what they are for.
     if (!/\p{L}/u.test(message.text ?? '')) {
@@ -576,7 +614,7 @@ export class Engine {
         cuedEntry.id !== top.entryId &&
         (topIsProductEntry || top.score < settings.clarifyThreshold || matcher.socialOnly(analysis, top.entryId))
       ) {
-        return this.answerEntry(message, cuedEntry, top.score, state, lang, analysis, base);
+        return this.answerEntry(tx, message, cuedEntry, top.score, state, lang, analysis, base);
       }
     }
 
@@ -587,6 +625,7 @@ export class Engine {
       const entry = entryForHandler(this.matcher, h, topic?.productEntryId);
       if (entry)
         return this.answerEntry(
+          tx,
           message,
           entry,
           top?.score ?? 0,
@@ -603,7 +642,7 @@ export class Engine {
     if (extreme) {
       const entry = entryForHandler(this.matcher, productQuestion(analysis.tokens) === 'product-stock' ? 'product-stock' : 'product-price');
       if (entry)
-        return this.answerEntry(message, entry, top?.score ?? 0, state, lang, analysis, base, {
+        return this.answerEntry(tx, message, entry, top?.score ?? 0, state, lang, analysis, base, {
           product: extreme.product,
           variants: [extreme.variant],
           store: cat.store,
@@ -624,7 +663,7 @@ export class Engine {
     if ((cat.product || cat.productChoices.length > 0 || cat.unknownProduct) && (verdict.type !== 'answer' || bareProduct) && !otherQuestion) {
       const remembered = topic ? matcher.entry(topic.productEntryId ?? topic.entryId) : undefined;
       if (remembered?.handler && needsProduct(remembered.handler) && cat.product && analysis.terms.length <= 4) {
-        return this.answerEntry(message, remembered, top?.score ?? 0, state, lang, analysis, { ...base, usedContext: true });
+        return this.answerEntry(tx, message, remembered, top?.score ?? 0, state, lang, analysis, { ...base, usedContext: true });
       }
       const productCandidate = candidates.find((c) => {
         const h = matcher.entry(c.entryId)?.handler;
@@ -632,29 +671,29 @@ export class Engine {
       });
       const entry = productCandidate ? matcher.entry(productCandidate.entryId) : entryForHandler(this.matcher, 'product-info');
       if (entry && (productCandidate?.score ?? 0) >= settings.clarifyThreshold * 0.5) {
-        return this.answerEntry(message, entry, productCandidate?.score ?? 0, state, lang, analysis, base);
+        return this.answerEntry(tx, message, entry, productCandidate?.score ?? 0, state, lang, analysis, base);
       }
-      if (entry && !productCandidate) return this.answerEntry(message, entry, 0, state, lang, analysis, base);
+      if (entry && !productCandidate) return this.answerEntry(tx, message, entry, 0, state, lang, analysis, base);
     }
 
     switch (verdict.type) {
       case 'answer': {
         const entry = matcher.entry(verdict.entryId);
-        if (entry) return this.answerEntry(message, entry, verdict.score, state, lang, analysis, base);
-        return this.fallback(message, state, lang, verdict.score, base);
+        if (entry) return this.answerEntry(tx, message, entry, verdict.score, state, lang, analysis, base);
+        return this.fallback(tx, message, state, lang, verdict.score, base);
       }
       case 'clarify': {
         // What the conversation is about settles some unclear questions: "alamat?" after talking
         // about a branch is its address; small talk never competes with a question.
         const settled = settleClarification(matcher, verdict.entryIds, state, analysis);
-        if (settled) return this.answerEntry(message, settled, verdict.score, state, lang, analysis, { ...base, usedContext: true });
+        if (settled) return this.answerEntry(tx, message, settled, verdict.score, state, lang, analysis, { ...base, usedContext: true });
         const options: OfferedChoice[] = verdict.entryIds
           .map((id) => matcher.entry(id))
           .filter((e): e is Entry => e !== undefined)
           .map((e) => ({ label: entryTitle(e, lang), value: entryTitle(e, lang), kind: 'entry', id: e.id }));
         if (options.length === 1) {
           const only = matcher.entry(options[0].id);
-          if (only && verdict.score >= settings.answerThreshold) return this.answerEntry(message, only, verdict.score, state, lang, analysis, base);
+          if (only && verdict.score >= settings.answerThreshold) return this.answerEntry(tx, message, only, verdict.score, state, lang, analysis, base);
         }
         return {
           ...base,
@@ -669,7 +708,7 @@ export class Engine {
         };
       }
       case 'fallback':
-        return this.fallback(message, state, lang, verdict.score, base);
+        return this.fallback(tx, message, state, lang, verdict.score, base);
       default: {
         const exhaustive: never = verdict;
         return exhaustive;
@@ -677,7 +716,8 @@ export class Engine {
     }
   }
 
-  private answerEntry(
+  private async answerEntry(
+    tx: ConversationStore,
     message: InboundMessage,
     entry: Entry,
     score: number,
@@ -686,13 +726,13 @@ export class Engine {
     analysis: Analysis,
     base: TurnBase,
     slotsOverride?: { product?: Product; variants: readonly Variant[]; store?: Store },
-  ): Turn {
+  ): Promise<Turn> {
     const matcher = this.matcher;
     const matchedTerms = matcher.matchedTerms(analysis, entry.id);
-    if (entry.action === 'handoff') return this.handoffs.open(message, state, lang, 'requested', { ...base, matchedTerms });
+    if (entry.action === 'handoff') return this.handoffs.open(tx, message, state, lang, 'requested', { ...base, matchedTerms });
     const flow = state.flow ? undefined : this.flows.find((f) => f.trigger.entries.includes(entry.id));
     if (flow) {
-      const started = this.flowTurns.start(flow, message, state, lang);
+      const started = await this.flowTurns.start(tx, flow, message, state, lang);
       const decision = started.decision.type === 'flow' ? { ...started.decision, entryId: entry.id, score } : started.decision;
       return { ...started, decision, candidates: base.candidates, matchedTerms, entities: base.entities };
     }
@@ -702,7 +742,7 @@ export class Engine {
       entry.answer &&
       isPlaceholderAnswer(lang === 'en' && entry.answer.en ? entry.answer.en : entry.answer.id)
     )
-      return this.fallback(message, state, lang, score, { ...base, matchedTerms }, 'unwritten-answer');
+      return this.fallback(tx, message, state, lang, score, { ...base, matchedTerms }, 'unwritten-answer');
     const cat = analysis.catalog;
     let usedContext = base.usedContext;
     const replies: OutboundMessage[] = [];
@@ -837,17 +877,18 @@ export class Engine {
     };
   }
 
-  private fallback(
+  private async fallback(
+    tx: ConversationStore,
     message: InboundMessage,
     state: ConversationState,
     lang: Language,
     score: number,
     base: TurnBase,
     reason: FallbackReason = 'low-score',
-  ): Turn {
+  ): Promise<Turn> {
     const fallbacks = state.fallbacks + 1;
     if (fallbacks >= this.kb.settings.fallbacksBeforeHandoff) {
-      return this.handoffs.open(message, state, lang, 'repeated-fallback', base);
+      return this.handoffs.open(tx, message, state, lang, 'repeated-fallback', base);
     }
     return {
       ...base,

@@ -2,6 +2,7 @@ import type { LoadedFlow } from '../flows/loader';
 import { advance, askMessage, receive, reask, type FlowContext, type FlowProgress } from '../flows/runtime';
 import type { FlowState } from '../core/state';
 import type { Matcher } from '../matching/matcher';
+import type { ConversationStore } from '../storage/store';
 import type { HandoffTurns } from './handoff-turns';
 import { say } from './messages';
 import type { ConversationState } from '../core/state';
@@ -33,25 +34,27 @@ export class FlowTurns {
       now: this.host.now(),
       timeZone: this.host.kb().settings.timezone,
       env: this.host.env,
-      createRecord: (flow, prefix, slots) =>
-        this.host.store.createRecord(
-          { flowId: flow.id, conversationId: message.conversationId, channel: message.channel, customerId: message.userId, slots },
-          prefix,
-        ).id,
     };
   }
 
   /** Starts a flow: its first steps run at once, up to the first question. */
-  start(flow: LoadedFlow, message: InboundMessage, state: ConversationState, lang: Language): Turn {
+  start(tx: ConversationStore, flow: LoadedFlow, message: InboundMessage, state: ConversationState, lang: Language): Promise<Turn> {
     const slots = { customer_name: message.userName ?? '', channel: message.channel };
     // A flow is a new task: the product or branch talked about before is not carried into it.
     const { topic: _topic, ...rest } = withoutPending(state);
     const cleared = { ...rest, choices: undefined, fallbacks: 0 };
-    return this.progress(message, cleared, lang, flow, advance(flow, 0, slots, this.context(message, lang)));
+    return this.progress(tx, message, cleared, lang, flow, advance(flow, 0, slots, this.context(message, lang)));
   }
 
   /** Turns a flow's progress into a turn, carrying out what it asks of the engine. */
-  progress(message: InboundMessage, state: ConversationState, lang: Language, flow: LoadedFlow, first: FlowProgress): Turn {
+  async progress(
+    tx: ConversationStore,
+    message: InboundMessage,
+    state: ConversationState,
+    lang: Language,
+    flow: LoadedFlow,
+    first: FlowProgress,
+  ): Promise<Turn> {
     const base = { candidates: [] as Candidate[], matchedTerms: [] as string[], entities: {}, usedContext: false };
     const replies: OutboundMessage[] = [];
     let progress = first;
@@ -61,13 +64,24 @@ export class FlowTurns {
       const effect = progress.effect;
       if (!effect) return { ...base, replies, decision: { type: 'flow', flowId: flow.id, score: 1 }, state: next };
       if (effect.kind === 'handoff') {
-        const handed = this.handoffs.open(message, { ...next, flow: undefined }, lang, 'flow', base);
+        const handed = await this.handoffs.open(tx, message, { ...next, flow: undefined }, lang, 'flow', base);
         return { ...handed, replies: [...replies, ...handed.replies] };
       }
+      if (effect.kind === 'record' && progress.state) {
+        // A `ticket` step: its number comes from the store, then the step's text and the flow go on.
+        const slots = progress.state.slots;
+        const record = await tx.createRecord(
+          { flowId: flow.id, conversationId: message.conversationId, channel: message.channel, customerId: message.userId, slots },
+          effect.prefix,
+        );
+        progress = advance(flow, progress.state.step, slots, this.context(message, lang), record.id);
+        continue;
+      }
+      if (effect.kind === 'record') return { ...base, replies, decision: { type: 'flow', flowId: flow.id, score: 1 }, state: next };
       if (effect.kind === 'http') return { ...base, replies, decision: { type: 'flow', flowId: flow.id, score: 1 }, state: next, pendingHttp: effect.request };
       // An "answer" step: the knowledge base answers the query, then the flow goes on.
       const analysis = this.host.matcher().analyze(effect.query, lang);
-      const answered = this.host.matchTurn({ ...message, text: effect.query }, { ...next, flow: undefined }, lang, analysis, this.host.matcher());
+      const answered = await this.host.matchTurn(tx, { ...message, text: effect.query }, { ...next, flow: undefined }, lang, analysis, this.host.matcher());
       replies.push(...answered.replies.filter((r) => r.kind === 'text'));
       state = { ...answered.state, flow: undefined, choices: undefined };
       if (!progress.state) return { ...base, replies, decision: { type: 'flow', flowId: flow.id, score: 1 }, state };
@@ -81,7 +95,14 @@ export class FlowTurns {
    * side (answered, then the flow's question again), or a wrong answer (asked again). Undefined
    * when the flow is gone or timed out; the message is then handled as usual.
    */
-  during(message: InboundMessage, state: ConversationState, lang: Language, folded: string, matcher: Matcher): Turn | undefined {
+  async during(
+    tx: ConversationStore,
+    message: InboundMessage,
+    state: ConversationState,
+    lang: Language,
+    folded: string,
+    matcher: Matcher,
+  ): Promise<Turn | undefined> {
     const stored = state.flow;
     const flow = stored ? this.flow(stored.id) : undefined;
     if (!stored || !flow) return undefined;
@@ -91,7 +112,7 @@ export class FlowTurns {
     const moved = stored.version !== undefined && stored.version !== flow.version;
     const at = moved && stored.stepId !== undefined ? flow.stepIndex.get(stored.stepId) : moved ? undefined : stored.step;
     if (at === undefined || at >= flow.steps.length || !flow.steps[at].ask) {
-      const again = this.start(flow, message, { ...state, flow: undefined }, lang);
+      const again = await this.start(tx, flow, message, { ...state, flow: undefined }, lang);
       return { ...again, replies: [{ kind: 'text', text: say('flowChanged', lang) }, ...again.replies] };
     }
     const fs: FlowState = { ...stored, step: at, version: flow.version };
@@ -103,9 +124,9 @@ export class FlowTurns {
     const ctx = this.context(message, lang);
     const step = flow.steps[fs.step];
     const looksLikeQuestion = folded.includes('?') || QUESTION_START.test(folded.trim());
-    const digression = (): Turn | undefined => {
+    const digression = async (): Promise<Turn | undefined> => {
       const analysis = matcher.analyze(message.text.slice(0, MAX_MESSAGE_CHARS), lang);
-      const turn = this.host.matchTurn(message, state, analysis.language, analysis, matcher);
+      const turn = await this.host.matchTurn(tx, message, state, analysis.language, analysis, matcher);
       // Only a confident answer counts as a side question; "lupa kak" is a (wrong) answer to the flow.
       const threshold = this.host.kb().settings.answerThreshold;
       const sure =
@@ -120,7 +141,7 @@ export class FlowTurns {
       };
     };
     if (step.type === 'text' && looksLikeQuestion) {
-      const side = digression();
+      const side = await digression();
       if (side) return side;
     }
     const got = receive(
@@ -133,7 +154,7 @@ export class FlowTurns {
         .map((t) => t.text)
         .join(' '),
     );
-    if (got !== 'invalid') return this.progress(message, state, lang, flow, got);
-    return digression() ?? this.progress(message, state, lang, flow, reask(flow, fs, ctx));
+    if (got !== 'invalid') return this.progress(tx, message, state, lang, flow, got);
+    return (await digression()) ?? this.progress(tx, message, state, lang, flow, reask(flow, fs, ctx));
   }
 }

@@ -1,7 +1,7 @@
 import { agentAvailability } from '../knowledge/catalog';
 import type { Analysis, Matcher } from '../matching/matcher';
 import { phrasePattern } from '../matching/phrases';
-import type { TicketSummary } from '../storage/store';
+import type { ConversationStore, TicketSummary } from '../storage/store';
 import { handoffExpectation, HANDOFF_EVENT, type HandoffEvent } from './handoff-events';
 import { say, type MessageKey } from './messages';
 import type { ConversationState } from '../core/state';
@@ -26,16 +26,24 @@ export class HandoffTurns {
    * customer still gets answers to questions the bot can answer. Undefined when the ticket is
    * already closed (the bot simply takes over).
    */
-  during(message: InboundMessage, state: ConversationState, ticketId: string, lang: Language, folded: string, matcher: Matcher): Turn | undefined {
-    const ticket = this.host.store.getTicket(ticketId);
+  async during(
+    tx: ConversationStore,
+    message: InboundMessage,
+    state: ConversationState,
+    ticketId: string,
+    lang: Language,
+    folded: string,
+    matcher: Matcher,
+  ): Promise<Turn | undefined> {
+    const ticket = await tx.getTicket(ticketId);
     if (!ticket || ticket.status === 'resolved' || ticket.status === 'cancelled') return undefined;
     const back = { ...withoutHandoff(state), fallbacks: 0 };
     if (BACK_TO_BOT.has(folded) || folded === '/cancel' || folded === 'batal' || folded === 'cancel') {
-      this.host.store.updateTicketStatus(ticketId, 'cancelled');
-      this.host.store.enqueue({ kind: HANDOFF_EVENT, target: ticketId, payload: { type: 'ticket-cancelled', ticketId } satisfies HandoffEvent });
+      await tx.updateTicketStatus(ticketId, 'cancelled');
+      await tx.enqueue({ kind: HANDOFF_EVENT, target: ticketId, payload: { type: 'ticket-cancelled', ticketId } satisfies HandoffEvent });
       return plainReply(say('backToBot', lang), 'empty', back);
     }
-    this.host.store.enqueue({
+    await tx.enqueue({
       kind: HANDOFF_EVENT,
       target: ticketId,
       payload: { type: 'customer-message', ticketId, text: message.text.slice(0, 4000), kind: message.kind ?? 'text' } satisfies HandoffEvent,
@@ -53,7 +61,7 @@ export class HandoffTurns {
     if (ticket.status !== 'queued' || agentAvailability(hours.hours, hours.holidays, this.host.now(), this.host.kb().settings.timezone).open) return silent;
     if ((message.kind ?? 'text') !== 'text' || !/[\p{L}\p{N}]/u.test(folded)) return silent;
     const analysis = matcher.analyze(message.text.slice(0, MAX_MESSAGE_CHARS), lang);
-    const turn = this.host.matchTurn(message, { ...state, language: analysis.language }, analysis.language, analysis, matcher);
+    const turn = await this.host.matchTurn(tx, message, { ...state, language: analysis.language }, analysis.language, analysis, matcher);
     if (turn.decision.type !== 'answer') return { ...silent, candidates: turn.candidates, entities: turn.entities };
     return { ...turn, state: { ...turn.state, handoff: { ticketId } } };
   }
@@ -71,7 +79,15 @@ export class HandoffTurns {
   }
 
   /** Opens a ticket; `entryId` is the entry that asked for it (default: the KB's handoff entry for requests). */
-  open(message: InboundMessage, state: ConversationState, lang: Language, reason: HandoffReason, base: TurnBase, entryId?: string): Turn {
+  async open(
+    tx: ConversationStore,
+    message: InboundMessage,
+    state: ConversationState,
+    lang: Language,
+    reason: HandoffReason,
+    base: TurnBase,
+    entryId?: string,
+  ): Promise<Turn> {
     const flow = state.flow ? { id: state.flow.id, slots: state.flow.slots } : undefined;
     const summary: TicketSummary = {
       lastQuestion: message.text.slice(0, 500),
@@ -79,7 +95,7 @@ export class HandoffTurns {
       entities: base.entities,
       ...(flow ? { flow } : {}),
     };
-    const ticket = this.host.store.createTicket({
+    const ticket = await tx.createTicket({
       conversationId: message.conversationId,
       channel: message.channel,
       customerId: message.userId,
@@ -87,12 +103,10 @@ export class HandoffTurns {
       reason,
       summary,
     });
-    this.host.store.enqueue({ kind: HANDOFF_EVENT, target: ticket.id, payload: { type: 'ticket-created', ticketId: ticket.id } satisfies HandoffEvent });
+    await tx.enqueue({ kind: HANDOFF_EVENT, target: ticket.id, payload: { type: 'ticket-created', ticketId: ticket.id } satisfies HandoffEvent });
     const score = base.candidates[0]?.score ?? 0;
-    const text = [
-      say(HANDOFF_OPENING[reason], lang),
-      handoffExpectation(this.host.kb(), ticket.id, this.host.store.queuePosition(ticket.id), this.host.now(), lang),
-    ].join(' ');
+    const position = await tx.queuePosition(ticket.id);
+    const text = [say(HANDOFF_OPENING[reason], lang), handoffExpectation(this.host.kb(), ticket.id, position, this.host.now(), lang)].join(' ');
     // The person takes over from here: what the bot remembered (product, flow) does not outlive the ticket.
     const { topic: _t, flow: _f, ...rest } = withoutPending(state);
     entryId ??= reason === 'requested' ? this.host.matcher().entries.find((e) => e.action === 'handoff')?.id : undefined;

@@ -8,7 +8,6 @@ import type { InboundMessage, Language } from '../core/types';
 
 /** What the engine lends the parts of a turn that live in their own modules (handoff, flows). */
 export interface TurnHost {
-  readonly store: ConversationStore;
   /** Environment for `{env:NAME}` in flow templates. */
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The current knowledge base, matcher and flows (they change on a live reload). */
@@ -17,5 +16,5 @@ export interface TurnHost {
   flows(): readonly LoadedFlow[];
   now(): Date;
   /** The ordinary matching turn (entries, catalogue answers, clarification, fallback). */
-  matchTurn(message: InboundMessage, state: ConversationState, lang: Language, analysis: Analysis, matcher: Matcher): Turn;
+  matchTurn(tx: ConversationStore, message: InboundMessage, state: ConversationState, lang: Language, analysis: Analysis, matcher: Matcher): Promise<Turn>;
 }

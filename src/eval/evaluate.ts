@@ -1,6 +1,6 @@
 import { Engine } from '../engine/engine';
 import type { KnowledgeBase } from '../knowledge/schema';
-import { SqliteStore } from '../storage/sqlite';
+import { SqliteStore } from '../storage/sqlite-store';
 import { decisionEntryId, type Decision } from '../core/types';
 import { entryIdForLabel, type LabelledMessage } from './labelled-file';
 import { computeMetrics, type CaseOutcome, type EvalMetrics } from './metrics';
@@ -54,7 +54,7 @@ export async function evaluateCases(
       });
     }
   } finally {
-    store.close();
+    await store.close();
   }
   onProgress?.(cases.length, cases.length);
   const ms = Number(process.hrtime.bigint() - start) / 1e6;

@@ -123,9 +123,9 @@ function overlap(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
  * clusters of similar questions (shared stemmed words), most frequent first, each with examples
  * and the nearest existing entry.
  */
-export function unansweredReport(store: ConversationStore, matcher: Matcher, since: string, threshold = 0.5): UnansweredCluster[] {
+export async function unansweredReport(store: ConversationStore, matcher: Matcher, since: string, threshold = 0.5): Promise<UnansweredCluster[]> {
   const clusters: { terms: Set<string>; texts: Map<string, number>; decisions: Record<string, number>; count: number }[] = [];
-  for (const { text, decision } of unansweredMessages(customerTurns(store.messagesSince(since)), store.listTickets())) {
+  for (const { text, decision } of unansweredMessages(customerTurns(await store.messagesSince(since)), await store.listTickets())) {
     const terms = new Set(matcher.analyze(text).terms.filter((t) => !t.startsWith('=') && !t.startsWith(CONCEPT_PREFIX) && !isFunctionWord(t)));
     let best: (typeof clusters)[number] | undefined;
     let bestScore = threshold;
@@ -178,8 +178,8 @@ export interface StatsReport {
 }
 
 /** Conversations, containment and handoff rates, top entries, clarification rate and CSAT since a time, per customer question. */
-export function statsReport(store: ConversationStore, since: string): StatsReport {
-  const turns = customerTurns(store.messagesSince(since));
+export async function statsReport(store: ConversationStore, since: string): Promise<StatsReport> {
+  const turns = customerTurns(await store.messagesSince(since));
   const conversations = new Set(turns.map((t) => t.conversationId));
   const handedOff = new Set<string>();
   const decisions: Record<string, number> = {};
@@ -194,10 +194,7 @@ export function statsReport(store: ConversationStore, since: string): StatsRepor
   }
   const share = (n: number): number => (questions === 0 ? 0 : n / questions);
   const handoffs = decisions.handoff ?? 0;
-  const ratings = store
-    .listTickets()
-    .filter((t) => t.createdAt >= since && t.csat !== undefined)
-    .map((t) => t.csat ?? 0);
+  const ratings = (await store.listTickets()).filter((t) => t.createdAt >= since && t.csat !== undefined).map((t) => t.csat ?? 0);
   return {
     conversations: conversations.size,
     conversationsHandedOff: handedOff.size,

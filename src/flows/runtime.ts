@@ -16,7 +16,11 @@ export interface HttpRequest {
 
 /** Something the engine must do for the flow: hand off, call a service, answer from the KB. */
 export type FlowEffect =
-  { readonly kind: 'handoff' } | { readonly kind: 'http'; readonly request: HttpRequest } | { readonly kind: 'answer'; readonly query: string };
+  | { readonly kind: 'handoff' }
+  | { readonly kind: 'http'; readonly request: HttpRequest }
+  | { readonly kind: 'answer'; readonly query: string }
+  /** A `ticket` step: the engine records the slots under a new number, then calls `advance` again with it. */
+  | { readonly kind: 'record'; readonly prefix: string };
 
 export interface FlowProgress {
   readonly replies: OutboundMessage[];
@@ -29,8 +33,6 @@ export interface FlowContext {
   readonly lang: Language;
   readonly now: Date;
   readonly timeZone: string;
-  /** Records a ticket/complaint with the slots; returns its number. */
-  readonly createRecord: (flow: LoadedFlow, prefix: string, slots: Readonly<Record<string, string>>) => string;
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
@@ -86,9 +88,15 @@ function nextIndex(flow: LoadedFlow, j: number): number | undefined {
 
 /**
  * Runs steps from `from` until the flow needs the customer (an `ask`), the engine (an effect),
- * or ends. Pure apart from `ctx.createRecord`.
+ * or ends. Pure. `recorded` is the number the engine gave the record of the `ticket` step at `from`.
  */
-export function advance(flow: LoadedFlow, from: number | undefined, slotsIn: Readonly<Record<string, string>>, ctx: FlowContext): FlowProgress {
+export function advance(
+  flow: LoadedFlow,
+  from: number | undefined,
+  slotsIn: Readonly<Record<string, string>>,
+  ctx: FlowContext,
+  recorded?: string,
+): FlowProgress {
   const replies: OutboundMessage[] = [];
   const slots: Record<string, string> = { ...slotsIn };
   const say = (step: Step): void => {
@@ -129,7 +137,9 @@ export function advance(flow: LoadedFlow, from: number | undefined, slotsIn: Rea
         say(step);
         return { replies, effect: { kind: 'handoff' } };
       case 'ticket':
-        slots.ticket = ctx.createRecord(flow, step.prefix ?? 'K', slots);
+        if (recorded === undefined || j !== from) return { replies, state: at(j), effect: { kind: 'record', prefix: step.prefix ?? 'K' } };
+        slots.ticket = recorded;
+        recorded = undefined;
         say(step);
         break;
       case 'http': {

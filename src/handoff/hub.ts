@@ -2,7 +2,7 @@ import { UndeliverableError, type Channel } from '../channels/channel';
 import type { AgentDesk } from '../engine/agent-desk';
 import { CUSTOMER_MESSAGE, HANDOFF_EVENT, type CustomerDelivery, type HandoffEvent } from '../engine/handoff-events';
 import type { Logger } from '../logging/logger';
-import { isDeadLocalOwner, LEASE_OWNER, type ConversationStore, type HandoffTicket, type OutboxItem } from '../storage/store';
+import { HEARTBEAT_PREFIX, isDeadLocalOwner, LEASE_OWNER, processOf, type ConversationStore, type HandoffTicket, type OutboxItem } from '../storage/store';
 
 /** Where agents see tickets and answer them (a Telegram group, a helpdesk webhook). */
 export interface AgentDestination {
@@ -44,6 +44,8 @@ export interface DeliveryObserver {
 const destinationKind = (name: string): string => `agent:${name}`;
 /** How long one delivery attempt may hold an item before another pass may take it. */
 const LEASE_MS = 60_000;
+/** How often the hub looks for outbox leases of processes that died. */
+const REAP_MS = 3_000;
 
 /**
  * Delivers the outbox: ticket events to every agent destination, agents' messages to customers
@@ -59,6 +61,7 @@ export class HandoffHub {
   private reminderTimer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private passes = 0;
+  private lastReap = 0;
 
   constructor(private readonly options: HubOptions) {
     this.pollMs = options.pollMs ?? 200;
@@ -69,14 +72,26 @@ export class HandoffHub {
 
   async start(): Promise<void> {
     // Leases held by a process that died (a crash, kill -9) are freed at once, not after they run out.
-    const released = this.options.store.releaseLeases(isDeadLocalOwner, this.now(), (item) =>
-      item.kind === CUSTOMER_MESSAGE ? (this.options.channels.find((c) => c.owns(item.target))?.confirmationWaitMs ?? 0) : 0,
-    );
-    if (released > 0) this.options.log.info({ released }, 'deliveries left by a stopped process taken over');
+    await this.takeOverFromTheDead();
     for (const destination of this.options.destinations) await destination.start?.();
     this.pollTimer = setInterval(() => void this.tick(), this.pollMs);
-    this.reminderTimer = setInterval(() => this.remind(), this.reminderMs);
   }
+
+  /**
+   * Queue reminders (still waiting for an agent): work that runs on one process, so a bot of
+   * several processes starts it on the leader only (see app/leadership.ts).
+   */
+  readonly reminders = {
+    name: 'queue reminders',
+    start: (): void => {
+      clearInterval(this.reminderTimer);
+      this.reminderTimer = setInterval(() => void this.remind(), this.reminderMs);
+    },
+    stop: (): void => {
+      clearInterval(this.reminderTimer);
+      this.reminderTimer = undefined;
+    },
+  };
 
   async stop(): Promise<void> {
     clearInterval(this.pollTimer);
@@ -95,12 +110,36 @@ export class HandoffHub {
     return this.running;
   }
 
-  remind(): void {
+  async remind(): Promise<void> {
     try {
-      const told = this.options.desk.remindQueued();
+      const told = await this.options.desk.remindQueued();
       if (told > 0) this.options.log.info({ told }, 'told queued customers they are still waiting');
     } catch (error) {
       this.options.log.error({ err: error }, 'queue reminder failed');
+    }
+  }
+
+  /**
+   * Frees the outbox leases of processes that died: on this host (their pid is gone), or anywhere
+   * (their heartbeat lease ran out, see app/leadership.ts), so their replies go out now rather
+   * than when the leases run out. An item that was being sent waits for the platform's
+   * confirmation first (WhatsApp Cloud), so it is not sent twice.
+   */
+  private async takeOverFromTheDead(): Promise<void> {
+    const { store, log } = this.options;
+    const now = this.now();
+    this.lastReap = now.getTime();
+    const expired = await store.expiredLeases(HEARTBEAT_PREFIX, now);
+    const gone = new Set(expired.map((l) => l.name.slice(HEARTBEAT_PREFIX.length)));
+    const released = await store.releaseLeases(
+      (owner) => isDeadLocalOwner(owner) || gone.has(processOf(owner)),
+      now,
+      (item) => (item.kind === CUSTOMER_MESSAGE ? (this.options.channels.find((c) => c.owns(item.target))?.confirmationWaitMs ?? 0) : 0),
+    );
+    if (released > 0) log.info({ released }, 'deliveries left by a stopped process taken over');
+    // Heartbeats of processes gone for a day are forgotten (their leases were freed long ago).
+    for (const lease of expired) {
+      if (now.getTime() - Date.parse(lease.until) > 24 * 3600_000) await store.releaseLeadership(lease.name, lease.name.slice(HEARTBEAT_PREFIX.length));
     }
   }
 
@@ -117,12 +156,15 @@ export class HandoffHub {
 
   private async deliverDue(target?: string): Promise<void> {
     const { store, log } = this.options;
+    if (target === undefined && this.now().getTime() - this.lastReap >= REAP_MS) {
+      await this.takeOverFromTheDead().catch((error: unknown) => log.warn({ err: error }, 'could not look for deliveries left by stopped processes'));
+    }
     let items: OutboxItem[];
     // Each pass leases as an owner of its own: a pass that outlives its leases can tell that a
     // later pass (a flush after the customer's next message) has taken an item meanwhile.
     const owner = `${LEASE_OWNER}:${++this.passes}`;
     try {
-      items = store.takeDue((item) => this.accepts(item), this.now(), LEASE_MS, 50, target, owner);
+      items = await store.takeDue((item) => this.accepts(item), this.now(), LEASE_MS, 50, target, owner);
     } catch (error) {
       log.error({ err: error }, 'outbox read failed');
       return;
@@ -135,28 +177,28 @@ export class HandoffHub {
       const wait = blocked.get(key);
       if (wait) {
         // An earlier item for the same conversation failed: keep the order.
-        store.retryItem(item.seq, wait, 'waiting for an earlier delivery');
+        await store.retryItem(item.seq, wait, 'waiting for an earlier delivery');
         continue;
       }
       try {
-        if (!store.holdLease(item.seq, owner, this.now(), LEASE_MS)) {
+        if (!(await store.holdLease(item.seq, owner, this.now(), LEASE_MS))) {
           // Another pass has this conversation's queue now; it keeps the order.
           lost.add(key);
           continue;
         }
         await this.deliver(item);
-        store.completeItem(item.seq, this.now());
+        await store.completeItem(item.seq, this.now());
         this.observe((o) => o.delivered?.(item.kind, this.via(item)));
       } catch (error) {
         this.observe((o) => o.failed?.(item.kind, this.via(item), error, error instanceof UndeliverableError));
         if (error instanceof UndeliverableError) {
-          this.undeliverable(item, error);
+          await this.undeliverable(item, error).catch((e: unknown) => log.error({ err: e }, 'undeliverable message not recorded'));
           continue;
         }
         const delay = Math.min(this.maxBackoffMs, 1000 * 2 ** Math.min(item.attempts, 16));
         const next = new Date(this.now().getTime() + delay);
         blocked.set(key, next);
-        store.retryItem(item.seq, next, error instanceof Error ? error.message : String(error));
+        await store.retryItem(item.seq, next, error instanceof Error ? error.message : String(error)).catch(() => undefined);
         log.warn({ err: error, kind: item.kind, target: item.target, attempt: item.attempts + 1, retryInMs: delay }, 'delivery failed; will retry');
       }
     }
@@ -178,15 +220,15 @@ export class HandoffHub {
   }
 
   /** A message the platform refuses for good: not retried; the agents of the open ticket are told. */
-  private undeliverable(item: OutboxItem, error: UndeliverableError): void {
+  private async undeliverable(item: OutboxItem, error: UndeliverableError): Promise<void> {
     const { store, log } = this.options;
-    const ticket = store.openTicketFor(item.target);
+    const ticket = await store.openTicketFor(item.target);
     const text = ((item.payload as Partial<CustomerDelivery>).replies ?? []).map((r) => r.text).join('\n');
-    store.atomically(() => {
-      store.retryItem(item.seq, this.now(), error.message);
-      store.completeItem(item.seq, this.now());
+    await store.atomically(async (tx) => {
+      await tx.retryItem(item.seq, this.now(), error.message);
+      await tx.completeItem(item.seq, this.now());
       if (ticket)
-        store.enqueue({
+        await tx.enqueue({
           kind: HANDOFF_EVENT,
           target: ticket.id,
           payload: { type: 'delivery-failed', ticketId: ticket.id, reason: `${error.message}. ${error.advice}`, text } satisfies HandoffEvent,
@@ -199,9 +241,9 @@ export class HandoffHub {
     const { store, destinations, channels } = this.options;
     if (item.kind === HANDOFF_EVENT) {
       // Fan out: one item per destination, so each retries on its own.
-      store.atomically(() => {
-        for (const d of destinations) store.enqueue({ kind: destinationKind(d.name), target: item.target, payload: item.payload });
-        store.completeItem(item.seq, this.now());
+      await store.atomically(async (tx) => {
+        for (const d of destinations) await tx.enqueue({ kind: destinationKind(d.name), target: item.target, payload: item.payload });
+        await tx.completeItem(item.seq, this.now());
       });
       return;
     }
@@ -209,13 +251,13 @@ export class HandoffHub {
       const channel = channels.find((c) => c.owns(item.target));
       if (!channel) throw new Error(`no channel for ${item.target}`);
       const { replies, ...context } = item.payload as CustomerDelivery;
-      store.markSending(item.seq, this.now());
+      await store.markSending(item.seq, this.now());
       await channel.send(item.target, replies, { ...context, deliveryId: String(item.seq) });
       return;
     }
     const destination = destinations.find((d) => destinationKind(d.name) === item.kind);
     const event = item.payload as HandoffEvent;
-    const ticket = store.getTicket(event.ticketId);
+    const ticket = await store.getTicket(event.ticketId);
     if (!destination || !ticket) return;
     await destination.deliver(event, ticket, `${item.seq}`);
   }

@@ -82,9 +82,9 @@ export class TelegramDesk implements AgentDestination {
       const agent = agentName(query.from);
       const result =
         action === 'claim'
-          ? this.options.desk.claim(ticketId ?? '', agent, VIA)
+          ? await this.options.desk.claim(ticketId ?? '', agent, VIA)
           : action === 'resolve'
-            ? this.options.desk.resolve(ticketId ?? '', agent, VIA)
+            ? await this.options.desk.resolve(ticketId ?? '', agent, VIA)
             : undefined;
       await this.options.telegram
         .answerCbQuery(query.id, result ? outcomeText(result, action === 'claim' ? 'claim' : 'resolve') : undefined)
@@ -97,7 +97,7 @@ export class TelegramDesk implements AgentDestination {
     const agent = agentName(message.from);
     const text = 'text' in message ? message.text.trim() : '';
     const replyTo = 'reply_to_message' in message ? message.reply_to_message : undefined;
-    const referenced = replyTo ? this.options.store.ticketForRef(DESTINATION, `${message.chat.id}:${replyTo.message_id}`) : undefined;
+    const referenced = replyTo ? await this.options.store.ticketForRef(DESTINATION, `${message.chat.id}:${replyTo.message_id}`) : undefined;
     const command = /^\/(\w+)(?:@\w+)?\s*(.*)$/s.exec(text);
     if (command) {
       const [, name, rest] = command;
@@ -105,20 +105,20 @@ export class TelegramDesk implements AgentDestination {
       if (name === 'tickets') return this.listTickets(message, agent);
       if (name === 'resolve' || name === 'claim') {
         if (!ticketId) return this.say(message, 'Sebutkan tiketnya: balas pesan tiket dengan /resolve, atau tulis /resolve T00001.');
-        const result = name === 'resolve' ? this.options.desk.resolve(ticketId, agent, VIA) : this.options.desk.claim(ticketId, agent, VIA);
+        const result = name === 'resolve' ? await this.options.desk.resolve(ticketId, agent, VIA) : await this.options.desk.claim(ticketId, agent, VIA);
         return this.say(message, outcomeText(result, name));
       }
       return;
     }
     if (!referenced) return; // Agents talking among themselves.
     if (!text) return this.say(message, 'Hanya pesan teks yang bisa diteruskan ke pelanggan / only text can be relayed.');
-    const result = this.options.desk.reply(referenced, agent, text, VIA);
-    if (result.ok) this.options.store.saveTicketRef(DESTINATION, `${message.chat.id}:${message.message_id}`, referenced);
+    const result = await this.options.desk.reply(referenced, agent, text, VIA);
+    if (result.ok) await this.options.store.saveTicketRef(DESTINATION, `${message.chat.id}:${message.message_id}`, referenced);
     else await this.say(message, outcomeText(result, 'reply'));
   }
 
   private async postTicket(ticket: HandoffTicket): Promise<void> {
-    const transcript = this.options.store.transcript(ticket.conversationId);
+    const transcript = await this.options.store.transcript(ticket.conversationId);
     const lines = transcript.map(formatLine).join('\n');
     const s = ticket.summary;
     const card = [
@@ -153,7 +153,7 @@ export class TelegramDesk implements AgentDestination {
         Input.fromBuffer(Buffer.from(`${lines}\n`, 'utf8'), `${ticket.id}-transcript.txt`),
         { caption: `Transkrip ${ticket.id}` },
       );
-      this.remember(ticket, sent);
+      await this.remember(ticket, sent);
     }
   }
 
@@ -162,24 +162,21 @@ export class TelegramDesk implements AgentDestination {
    * bots on one database, another bot's desk may have posted earlier events in its own group).
    */
   private async post(ticket: HandoffTicket, text: string, keyboard?: InlineKeyboardMarkup): Promise<void> {
-    const first = this.options.store
-      .ticketRefs(ticket.id, DESTINATION)
-      .find((ref) => ref.startsWith(`${this.options.chatId}:`))
-      ?.split(':')[1];
+    const first = (await this.options.store.ticketRefs(ticket.id, DESTINATION)).find((ref) => ref.startsWith(`${this.options.chatId}:`))?.split(':')[1];
     const sent = await this.options.telegram.sendMessage(this.options.chatId, text.slice(0, 4096), {
       ...(keyboard ? { reply_markup: keyboard } : {}),
       ...(first ? { reply_parameters: { message_id: Number(first), allow_sending_without_reply: true } } : {}),
       link_preview_options: { is_disabled: true },
     });
-    this.remember(ticket, sent);
+    await this.remember(ticket, sent);
   }
 
-  private remember(ticket: HandoffTicket, sent: Message): void {
-    this.options.store.saveTicketRef(DESTINATION, `${sent.chat.id}:${sent.message_id}`, ticket.id);
+  private async remember(ticket: HandoffTicket, sent: Message): Promise<void> {
+    await this.options.store.saveTicketRef(DESTINATION, `${sent.chat.id}:${sent.message_id}`, ticket.id);
   }
 
   private async listTickets(message: Message, agent: string): Promise<void> {
-    const open = this.options.desk.viewTickets(agent, { via: VIA });
+    const open = await this.options.desk.viewTickets(agent, { via: VIA });
     const text =
       open.length === 0
         ? 'Tidak ada tiket terbuka / no open tickets.'

@@ -160,8 +160,8 @@ export class WebhookDestination implements AgentDestination {
     if (!response.ok) throw new Error(`helpdesk webhook answered ${response.status}`);
   }
 
-  private inbound(request: HttpRequest, act: (body: Record<string, unknown>, ticketId: string) => DeskResult): HttpResponse {
-    const refusal = this.refusal(request);
+  private async inbound(request: HttpRequest, act: (body: Record<string, unknown>, ticketId: string) => Promise<DeskResult>): Promise<HttpResponse> {
+    const refusal = await this.refusal(request);
     if (refusal) {
       this.options.log.warn({ path: request.path, reason: refusal }, 'helpdesk call refused');
       return { status: 401, body: { ok: false, error: refusal } };
@@ -174,14 +174,14 @@ export class WebhookDestination implements AgentDestination {
     }
     if (typeof body !== 'object' || body === null || Array.isArray(body)) return { status: 400, body: { ok: false, error: 'body must be a JSON object' } };
     const ticketId = request.params.id ?? '';
-    const result = act(body as Record<string, unknown>, ticketId);
+    const result = await act(body as Record<string, unknown>, ticketId);
     if (result.ok) return { status: 200, body: { ok: true, ticket: { id: result.ticket.id, status: result.ticket.status, agent: result.ticket.agent } } };
     const status = result.error === 'not-found' ? 404 : result.error === 'empty' ? 400 : 409;
     return { status, body: { ok: false, error: result.error, ...(result.ticket ? { status: result.ticket.status, agent: result.ticket.agent } : {}) } };
   }
 
   /** Why the call must be refused, or undefined when it is signed, fresh and not seen before. */
-  private refusal(request: HttpRequest): SignatureRefusal | undefined {
+  private async refusal(request: HttpRequest): Promise<SignatureRefusal | undefined> {
     const now = new Date();
     // The raw request target, as received: a re-serialized query (`?a=%20` → `?a=+`, `?flag` →
     // `?flag=`) would fail genuine signatures and let differently written queries share one.
@@ -194,7 +194,7 @@ export class WebhookDestination implements AgentDestination {
     if (!check.ok) return check.reason;
     // Remembered only once the signature holds, so unsigned junk cannot fill the table; kept for
     // days, far longer than the 5-minute window in which the signature could be accepted again.
-    return this.options.store.markDelivered(USED_SIGNATURES_CHANNEL, check.replayId, now) ? undefined : 'replayed';
+    return (await this.options.store.markDelivered(USED_SIGNATURES_CHANNEL, check.replayId, now)) ? undefined : 'replayed';
   }
 }
 

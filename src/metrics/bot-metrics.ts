@@ -165,18 +165,18 @@ export class BotMetrics {
 
   /** The metrics in Prometheus text format (this bot's, then the process's). */
   async render(): Promise<{ readonly contentType: string; readonly text: string }> {
-    this.refresh();
+    await this.refresh();
     const [bot, process] = await Promise.all([this.registry.metrics(), processMetrics().metrics()]);
     return { contentType: this.registry.contentType, text: `${bot}\n${process}` };
   }
 
   /** Reads the gauges: one short query for the queues and tickets, the rest from memory. */
-  private refresh(): void {
+  private async refresh(): Promise<void> {
     this.openTickets.reset();
     this.outboxWaiting.reset();
     this.inboxWaiting.reset();
     try {
-      const depths = this.options.store.queueDepths();
+      const depths = await this.options.store.queueDepths();
       this.storeUp.set(1);
       this.openTickets.set({ status: 'queued' }, depths.openTickets.queued);
       this.openTickets.set({ status: 'claimed' }, depths.openTickets.claimed);

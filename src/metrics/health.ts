@@ -17,7 +17,8 @@ export interface HealthSources {
 /** The body of GET /healthz: small, no customer data. */
 export interface HealthBody {
   /** "ok"; "degraded" when a channel or destination fails or the last reload was refused; "down" when the database does not answer. */
-  readonly status: 'ok' | 'degraded' | 'down';
+  /** `starting`: a channel is not taking messages yet (a load balancer sends nothing here until it does). */
+  readonly status: 'ok' | 'degraded' | 'starting' | 'down';
   readonly store: { readonly ok: true } | { readonly ok: false; readonly error: string };
   readonly channels: readonly ComponentReport[];
   readonly destinations?: readonly ComponentReport[];
@@ -31,11 +32,11 @@ export interface HealthBody {
   };
 }
 
-/** 200 while the database answers a query, else 503; the body says what else is wrong. */
-export function healthCheck(sources: HealthSources): HttpResponse {
+/** 200 while the database answers a query and every channel has started, else 503; the body says what else is wrong. */
+export async function healthCheck(sources: HealthSources): Promise<HttpResponse> {
   let store: HealthBody['store'];
   try {
-    sources.store.queueDepths();
+    await sources.store.queueDepths();
     store = { ok: true };
   } catch (error) {
     store = { ok: false, error: safeErrorText(error) };
@@ -44,8 +45,9 @@ export function healthCheck(sources: HealthSources): HttpResponse {
   const destinations = sources.destinations.reports();
   const k = sources.knowledge;
   const failing = [...channels, ...destinations].some((c) => c.state !== 'started') || k.lastFailure !== undefined;
+  const starting = channels.some((c) => c.state === 'starting');
   const body: HealthBody = {
-    status: !store.ok ? 'down' : failing ? 'degraded' : 'ok',
+    status: !store.ok ? 'down' : starting ? 'starting' : failing ? 'degraded' : 'ok',
     store,
     channels,
     ...(destinations.length > 0 ? { destinations } : {}),
@@ -65,5 +67,5 @@ export function healthCheck(sources: HealthSources): HttpResponse {
         : {}),
     },
   };
-  return { status: store.ok ? 200 : 503, body, headers: { 'cache-control': 'no-store' } };
+  return { status: store.ok && !starting ? 200 : 503, body, headers: { 'cache-control': 'no-store' } };
 }

@@ -42,7 +42,7 @@ export async function purgeInBatches(
   let counts = NO_PRIVACY_COUNTS;
   for (;;) {
     if (options.shouldStop?.()) return { counts, complete: false };
-    const batch = store.purgeOlderThan(cutoff, {
+    const batch = await store.purgeOlderThan(cutoff, {
       ...(options.batchSize ? { batchSize: options.batchSize } : {}),
       ...(options.now ? { now: options.now } : {}),
     });
@@ -119,7 +119,7 @@ export class RetentionSchedule {
         ...(this.options.batchSize ? { batchSize: this.options.batchSize } : {}),
       });
       if (totalOf(run.counts) === 0) return;
-      store.audit({
+      await store.audit({
         at: now.toISOString(),
         actor: 'tanya',
         action: 'privacy.purge',

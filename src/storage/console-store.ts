@@ -34,29 +34,29 @@ export interface TicketNote {
 /** Accounts, sessions, failed logins and internal notes of the agent console. */
 export interface ConsoleStore {
   /** Adds an account; false when the name is taken. */
-  addAgent(account: AgentAccount): boolean;
-  agent(name: string): AgentAccount | undefined;
-  agents(): AgentAccount[];
+  addAgent(account: AgentAccount): Promise<boolean>;
+  agent(name: string): Promise<AgentAccount | undefined>;
+  agents(): Promise<AgentAccount[]>;
   /** Removes the account and its sessions; false when there was none. */
-  removeAgent(name: string): boolean;
-  setPassword(name: string, passwordHash: string): boolean;
-  createSession(session: Omit<ConsoleSession, 'role'>): void;
+  removeAgent(name: string): Promise<boolean>;
+  setPassword(name: string, passwordHash: string): Promise<boolean>;
+  createSession(session: Omit<ConsoleSession, 'role'>): Promise<void>;
   /** The session with this token hash, when it has not expired at `now` (its account's current role). */
-  session(tokenHash: string, now: Date): ConsoleSession | undefined;
-  deleteSession(tokenHash: string): void;
+  session(tokenHash: string, now: Date): Promise<ConsoleSession | undefined>;
+  deleteSession(tokenHash: string): Promise<void>;
   /** Records a failed login for `key` (a name or an address). */
-  recordFailedLogin(key: string, at: Date): void;
+  recordFailedLogin(key: string, at: Date): Promise<void>;
   /** Failed logins for `key` since `since`. */
-  failedLogins(key: string, since: Date): number;
+  failedLogins(key: string, since: Date): Promise<number>;
   /** Forgets the failed logins for `key` (after a successful login). */
-  clearFailedLogins(key: string): void;
+  clearFailedLogins(key: string): Promise<void>;
   /** Forgets one failed login of `key` recorded at `at` (an attempt counted before its check, which succeeded). */
-  forgetFailedLogin(key: string, at: Date): void;
-  addNote(note: Omit<TicketNote, 'id'>): TicketNote;
-  notes(ticketId: string): TicketNote[];
+  forgetFailedLogin(key: string, at: Date): Promise<void>;
+  addNote(note: Omit<TicketNote, 'id'>): Promise<TicketNote>;
+  notes(ticketId: string): Promise<TicketNote[]>;
   /**
    * A short text that changes whenever a ticket opens, changes hands or closes, a message is
    * recorded or a note added (a few counting queries; the inbox's live feed compares it).
    */
-  changeMark(): string;
+  changeMark(): Promise<string>;
 }

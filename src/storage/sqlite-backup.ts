@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
-import { SqliteStore, StoreFileError } from './sqlite';
+import { SqliteDatabase, StoreFileError } from './sqlite';
 
 /** What a checked copy holds, for the one-line summary and the audit row. */
 export interface DatabaseCounts {
@@ -71,7 +71,7 @@ export async function onlineBackup(source: string, dest: string): Promise<void> 
  */
 export function checkDatabase(path: string, options: { readonly acceptOlderSchema?: boolean } = {}): DatabaseCounts {
   try {
-    new SqliteStore(path, { readonly: true }).close();
+    new SqliteDatabase(path, { readonly: true }).close();
   } catch (error) {
     // A copy made by an earlier Tanya: the bot brings its schema up to date when it opens it.
     if (!(options.acceptOlderSchema === true && error instanceof StoreFileError && error.problem === 'outdated')) throw error;

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { AgentAccount, ConsoleRole, ConsoleSession, ConsoleStore, TicketNote } from './console-store';
+import type { AgentAccount, ConsoleRole, ConsoleSession, TicketNote } from './console-store';
 
 /** The agent console's tables (added by the console; the tables of conversations and tickets are untouched). */
 export const CONSOLE_SCHEMA = `
@@ -49,7 +49,7 @@ interface AgentRow {
 const toAccount = (row: AgentRow): AgentAccount => ({ name: row.name, role: row.role, passwordHash: row.password_hash, createdAt: row.created_at });
 
 /** The console's tables in the bot's SQLite file (see `SqliteStore.consoleStore`). */
-export class SqliteConsoleStore implements ConsoleStore {
+export class SqliteConsoleStore {
   private readonly stmts;
 
   constructor(private readonly db: Database.Database) {

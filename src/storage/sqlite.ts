@@ -6,7 +6,6 @@ import type { ConversationState } from '../core/state';
 import {
   LEASE_OWNER,
   type AuditEntry,
-  type ConversationStore,
   type CustomerData,
   type CustomerKeys,
   type FlowRecord,
@@ -108,6 +107,12 @@ CREATE TABLE IF NOT EXISTS inbox (
   payload TEXT NOT NULL,
   received_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS leases (
+  name TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  until TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS inbox_by_conversation ON inbox (conversation_id, seq);
 CREATE TABLE IF NOT EXISTS deliveries (
   channel TEXT NOT NULL,
   id TEXT NOT NULL,
@@ -180,11 +185,15 @@ export class StoreFileError extends Error {
   }
 }
 
-/** Tables every current database has (the schemas above). */
-const REQUIRED_TABLES = [...`${SCHEMA}${PRIVACY_SCHEMA}`.matchAll(/CREATE TABLE IF NOT EXISTS (\w+)/g)].map((m) => m[1]);
+/** Tables every current database has (the schemas above), except the leases a reader never needs. */
+const REQUIRED_TABLES = [...`${SCHEMA}${PRIVACY_SCHEMA}`.matchAll(/CREATE TABLE IF NOT EXISTS (\w+)/g)].map((m) => m[1]).filter((t) => t !== 'leases');
 
-/** The default store: one SQLite file in WAL mode (or ":memory:"). */
-export class SqliteStore implements ConversationStore {
+/**
+ * The SQLite database behind the default store, with synchronous calls (better-sqlite3): one
+ * file in WAL mode (or ":memory:"). `SqliteStore` (sqlite-store.ts) puts the asynchronous store
+ * contract in front of it; commands that work on the file itself (backup, restore) use it directly.
+ */
+export class SqliteDatabase {
   private readonly db: Database.Database;
   private readonly stmts;
   private readonly privacy: SqlitePrivacy;
@@ -287,6 +296,17 @@ export class SqliteStore implements ConversationStore {
       pruneOutbox: this.db.prepare(`DELETE FROM outbox WHERE done_at IS NOT NULL AND done_at < ?`),
       acceptInbox: this.db.prepare(`INSERT INTO inbox (conversation_id, payload, received_at) VALUES (?, ?, ?)`),
       pendingInbox: this.db.prepare(`SELECT seq, conversation_id AS conversationId, payload FROM inbox WHERE seq > ? ORDER BY seq LIMIT ?`),
+      pendingInboxFor: this.db.prepare(
+        `SELECT seq, conversation_id AS conversationId, payload FROM inbox WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+      ),
+      holdLeader: this.db.prepare(
+        `INSERT INTO leases (name, owner, until) VALUES (?, ?, ?)
+         ON CONFLICT(name) DO UPDATE SET owner = excluded.owner, until = excluded.until WHERE leases.owner = excluded.owner OR leases.until <= ?`,
+      ),
+      leaseHolder: this.db.prepare(`SELECT owner FROM leases WHERE name = ? AND until > ?`),
+      takeOverLeader: this.db.prepare(`UPDATE leases SET owner = ?, until = ? WHERE name = ? AND owner = ?`),
+      expiredLeases: this.db.prepare(`SELECT name, until FROM leases WHERE substr(name, 1, length(?)) = ? AND until <= ? ORDER BY name`),
+      releaseLeader: this.db.prepare(`DELETE FROM leases WHERE name = ? AND owner = ?`),
       finishInbox: this.db.prepare(`DELETE FROM inbox WHERE seq = ?`),
       lastMessageId: this.db.prepare(`SELECT MAX(id) AS id FROM messages WHERE conversation_id = ?`),
       ticketLines: this.db.prepare(
@@ -428,8 +448,9 @@ export class SqliteStore implements ConversationStore {
     })();
   }
 
-  pendingInbound(limit = 500, afterSeq = 0): PendingInbound[] {
-    return (this.stmts.pendingInbox.all(afterSeq, limit) as { seq: number; conversationId: string; payload: string }[]).map((r) => ({
+  pendingInbound(limit = 500, afterSeq = 0, conversationId?: string): PendingInbound[] {
+    const rows = conversationId === undefined ? this.stmts.pendingInbox.all(afterSeq, limit) : this.stmts.pendingInboxFor.all(conversationId, afterSeq, limit);
+    return (rows as { seq: number; conversationId: string; payload: string }[]).map((r) => ({
       seq: r.seq,
       conversationId: r.conversationId,
       payload: JSON.parse(r.payload) as unknown,
@@ -652,6 +673,37 @@ export class SqliteStore implements ConversationStore {
 
   atomically<T>(fn: () => T): T {
     return this.db.transaction(fn)();
+  }
+
+  /** Starts a transaction that spans awaits (`SqliteStore.atomically`; the store lets no other work in meanwhile). */
+  begin(): void {
+    this.db.exec('BEGIN IMMEDIATE');
+  }
+
+  commit(): void {
+    this.db.exec('COMMIT');
+  }
+
+  rollback(): void {
+    if (this.db.inTransaction) this.db.exec('ROLLBACK');
+  }
+
+  /** See `ConversationStore.holdLeadership`. */
+  holdLeadership(name: string, owner: string, ttlMs: number, now: Date = new Date(), takeOverFrom?: (holder: string) => boolean): boolean {
+    const until = new Date(now.getTime() + ttlMs).toISOString();
+    if (takeOverFrom) {
+      const held = this.stmts.leaseHolder.get(name, now.toISOString()) as { owner: string } | undefined;
+      if (held && held.owner !== owner && takeOverFrom(held.owner)) return this.stmts.takeOverLeader.run(owner, until, name, held.owner).changes > 0;
+    }
+    return this.stmts.holdLeader.run(name, owner, until, now.toISOString()).changes > 0;
+  }
+
+  expiredLeases(prefix: string, now: Date = new Date()): { name: string; until: string }[] {
+    return this.stmts.expiredLeases.all(prefix, prefix, now.toISOString()) as { name: string; until: string }[];
+  }
+
+  releaseLeadership(name: string, owner: string): void {
+    this.stmts.releaseLeader.run(name, owner);
   }
 
   queueDepths(): QueueDepths {

@@ -99,6 +99,13 @@ export interface PendingInbound {
  */
 export const LEASE_OWNER = `${hostname()}:${process.pid}:${randomBytes(6).toString('hex')}`;
 
+/** The lease each running bot process renews as its heartbeat ("alive:<owner>", see app/leadership.ts). */
+export const HEARTBEAT_PREFIX = 'alive:';
+export const heartbeatName = (owner: string): string => `${HEARTBEAT_PREFIX}${owner}`;
+
+/** The process (host:pid:start) behind an outbox lease owner, which may carry a pass number after it. */
+export const processOf = (owner: string): string => owner.split(':').slice(0, 3).join(':');
+
 /** True when a lease owner is a process on this host that no longer runs (or an earlier start of this one). */
 export function isDeadLocalOwner(owner: string): boolean {
   const [host, pid, boot] = owner.split(':');
@@ -248,32 +255,35 @@ export interface QueueDepths {
  */
 export interface ConversationStore {
   /** Records a customer message; false when this channel's message id was already recorded. */
-  recordInbound(message: InboundRecord): boolean;
+  recordInbound(message: InboundRecord): Promise<boolean>;
   /**
    * Remembers a platform delivery (a Telegram update_id, a WhatsApp message id); false when it
    * was already seen, so a redelivered update is handled once.
    */
-  markDelivered(channel: string, deliveryId: string, at?: Date): boolean;
+  markDelivered(channel: string, deliveryId: string, at?: Date): Promise<boolean>;
   /** True when `markDelivered` already saw this id (read only). */
-  wasDelivered(channel: string, deliveryId: string): boolean;
+  wasDelivered(channel: string, deliveryId: string): Promise<boolean>;
   /**
    * Takes a customer's message in durably before the platform is told "received": its delivery id
    * (dedupe) and the message, in one transaction. False when the delivery was already taken in.
    */
-  acceptInbound(channel: string, deliveryId: string, conversationId: string, payload: unknown, at?: Date): boolean;
-  /** Messages taken in whose turn has not been recorded yet, oldest first (after a crash: all of them); only after `afterSeq` when given. */
-  pendingInbound(limit?: number, afterSeq?: number): PendingInbound[];
+  acceptInbound(channel: string, deliveryId: string, conversationId: string, payload: unknown, at?: Date): Promise<boolean>;
+  /**
+   * Messages taken in whose turn has not been recorded yet, oldest first (after a crash: all of
+   * them); only after `afterSeq` when given, only `conversationId`'s when given.
+   */
+  pendingInbound(limit?: number, afterSeq?: number, conversationId?: string): Promise<PendingInbound[]>;
   /** The message's turn is recorded (called inside the turn's transaction). */
-  finishInbound(seq: number): void;
-  recordOutbound(conversationId: string, line: Omit<TranscriptLine, 'direction'>): void;
-  transcript(conversationId: string): TranscriptLine[];
-  loadState(conversationId: string): ConversationState | undefined;
-  saveState(conversationId: string, state: ConversationState): void;
-  createTicket(ticket: Omit<HandoffTicket, 'id' | 'status' | 'createdAt' | 'transcript'>): HandoffTicket;
-  getTicket(id: string): HandoffTicket | undefined;
-  listTickets(status?: TicketStatus): HandoffTicket[];
-  updateTicketStatus(id: string, status: TicketStatus, agent?: string): HandoffTicket | undefined;
-  enqueue(item: NewOutboxItem): number;
+  finishInbound(seq: number): Promise<void>;
+  recordOutbound(conversationId: string, line: Omit<TranscriptLine, 'direction'>): Promise<void>;
+  transcript(conversationId: string): Promise<TranscriptLine[]>;
+  loadState(conversationId: string): Promise<ConversationState | undefined>;
+  saveState(conversationId: string, state: ConversationState): Promise<void>;
+  createTicket(ticket: Omit<HandoffTicket, 'id' | 'status' | 'createdAt' | 'transcript'>): Promise<HandoffTicket>;
+  getTicket(id: string): Promise<HandoffTicket | undefined>;
+  listTickets(status?: TicketStatus): Promise<HandoffTicket[]>;
+  updateTicketStatus(id: string, status: TicketStatus, agent?: string): Promise<HandoffTicket | undefined>;
+  enqueue(item: NewOutboxItem): Promise<number>;
   /**
    * Leases due items that `accepts` (kinds this process delivers) for `leaseMs`, only `target`'s
    * when given; others are left for other processes. Only the head of each (kind, target) queue
@@ -286,62 +296,88 @@ export interface ConversationStore {
     limit?: number,
     target?: string,
     owner?: string,
-  ): OutboxItem[];
+  ): Promise<OutboxItem[]>;
   /**
    * Frees the leases of owners `isStale` names (a process that died holding them); returns how
    * many. An item that was being sent when its owner died may have reached the platform: it waits
    * `inDoubtMs(item)` first, so a platform's confirmation can arrive before it is sent again.
    */
-  releaseLeases(isStale: (owner: string) => boolean, now?: Date, inDoubtMs?: (item: Pick<OutboxItem, 'kind' | 'target'>) => number): number;
+  releaseLeases(isStale: (owner: string) => boolean, now?: Date, inDoubtMs?: (item: Pick<OutboxItem, 'kind' | 'target'>) => number): Promise<number>;
   /**
    * Just before an item is delivered: true, and its lease runs `leaseMs` from `now`, when `owner`
    * still holds it; false when its lease ran out and another pass took it (or it is done), so it
    * is not sent twice.
    */
-  holdLease(seq: number, owner: string, now: Date, leaseMs: number): boolean;
+  holdLease(seq: number, owner: string, now: Date, leaseMs: number): Promise<boolean>;
   /** A delivery attempt of this item starts now (see `releaseLeases`). */
-  markSending(seq: number, at?: Date): void;
+  markSending(seq: number, at?: Date): Promise<void>;
   /** Returns the seq of the new item. */
-  completeItem(seq: number, at?: Date): void;
-  retryItem(seq: number, nextAt: Date, error: string): void;
+  completeItem(seq: number, at?: Date): Promise<void>;
+  retryItem(seq: number, nextAt: Date, error: string): Promise<void>;
   /** Links a destination's message (e.g. a Telegram group message) to a ticket. */
-  saveTicketRef(destination: string, ref: string, ticketId: string): void;
-  ticketForRef(destination: string, ref: string): string | undefined;
-  ticketRefs(ticketId: string, destination: string): string[];
+  saveTicketRef(destination: string, ref: string, ticketId: string): Promise<void>;
+  ticketForRef(destination: string, ref: string): Promise<string | undefined>;
+  ticketRefs(ticketId: string, destination: string): Promise<string[]>;
   /** Records a flow's answers under a new number ("K00001" with prefix "K"). */
-  createRecord(record: Omit<FlowRecord, 'id' | 'createdAt'>, prefix: string): FlowRecord;
-  listRecords(flowId?: string): FlowRecord[];
+  createRecord(record: Omit<FlowRecord, 'id' | 'createdAt'>, prefix: string): Promise<FlowRecord>;
+  listRecords(flowId?: string): Promise<FlowRecord[]>;
   /** Every transcript line since an ISO time, by conversation then order (reports). */
-  messagesSince(since: string): StoredMessage[];
+  messagesSince(since: string): Promise<StoredMessage[]>;
   /** What a channel needs to message a conversation later (e.g. a Bot Framework conversation reference). */
-  saveChannelRef(conversationId: string, ref: unknown): void;
-  channelRef(conversationId: string): unknown;
-  setTicketRating(id: string, rating: number): void;
+  saveChannelRef(conversationId: string, ref: unknown): Promise<void>;
+  channelRef(conversationId: string): Promise<unknown>;
+  setTicketRating(id: string, rating: number): Promise<void>;
   /** The conversation's queued or claimed ticket, if any. */
-  openTicketFor(conversationId: string): HandoffTicket | undefined;
+  openTicketFor(conversationId: string): Promise<HandoffTicket | undefined>;
   /** 1 for the oldest queued ticket, counting only queued ones. */
-  queuePosition(id: string): number;
-  markTicketNotified(id: string, at: Date): void;
+  queuePosition(id: string): Promise<number>;
+  markTicketNotified(id: string, at: Date): Promise<void>;
   /**
    * Retention: deletes transcripts, conversation state, flow records, channel refs and old
    * inbox/outbox/delivery rows from before `cutoff`, and strips closed tickets of their customer
    * and text (their status, times, agent and CSAT stay for the figures). Conversations with an
    * open (queued or claimed) ticket are left alone. One batch per call: call again while `more`.
    */
-  purgeOlderThan(cutoff: Date, options?: PurgeOptions): PurgeResult;
+  purgeOlderThan(cutoff: Date, options?: PurgeOptions): Promise<PurgeResult>;
   /** Right to erasure: deletes every row of the customer's conversations, tickets and records, in one transaction. */
-  forgetCustomer(keys: CustomerKeys): ForgetResult;
+  forgetCustomer(keys: CustomerKeys): Promise<ForgetResult>;
   /** Right of access: everything stored about the customer (empty lists when nothing matches). */
-  exportCustomer(keys: CustomerKeys): CustomerData;
+  exportCustomer(keys: CustomerKeys): Promise<CustomerData>;
   /** Records what an agent or operator did (in the caller's transaction when there is one). */
-  audit(entry: Omit<AuditEntry, 'at'> & { readonly at?: string }): void;
+  audit(entry: Omit<AuditEntry, 'at'> & { readonly at?: string }): Promise<void>;
   /** Audit rows from `since` (ISO time), oldest first. */
-  auditLog(query?: { readonly since?: string; readonly limit?: number }): AuditEntry[];
+  auditLog(query?: { readonly since?: string; readonly limit?: number }): Promise<AuditEntry[]>;
   /** What is waiting, for monitoring (`GET /metrics`, `/healthz`): a few counting queries, no row content. */
-  queueDepths(): QueueDepths;
-  /** The agent console's accounts, sessions and notes, for stores that keep them (SQLite does). */
-  consoleStore?(): ConsoleStore;
-  /** Runs `fn` as one atomic unit: every write of a turn lands together or not at all. */
-  atomically<T>(fn: () => T): T;
-  close(): void;
+  queueDepths(): Promise<QueueDepths>;
+  /** The agent console's accounts, sessions and notes (in the same database). */
+  consoleStore(): ConsoleStore;
+  /**
+   * Runs `fn` as one atomic unit: every write made through `tx` lands together or not at all (a
+   * throw rolls all back). Calls through `tx` belong to the transaction; calls through the store
+   * itself from other work wait for it (SQLite) or use another connection (PostgreSQL). Inside
+   * `fn`, `tx.atomically` runs its function in the same transaction.
+   */
+  atomically<T>(fn: (tx: ConversationStore) => Promise<T>): Promise<T>;
+  /**
+   * Inside `atomically`: holds this conversation until the transaction ends, so turns of one
+   * conversation run one at a time across processes (PostgreSQL: a transaction-scoped advisory
+   * lock; SQLite: its single writer already does).
+   */
+  lockConversation(conversationId: string): Promise<void>;
+  /**
+   * Work that must run on one process only (Telegram polling, timers): true when `owner` holds the
+   * lease `name` until `now + ttlMs` (taken when free or expired, renewed when already its own,
+   * and taken over from a holder `takeOverFrom` names, e.g. a process on this host that died).
+   */
+  holdLeadership(name: string, owner: string, ttlMs: number, now?: Date, takeOverFrom?: (holder: string) => boolean): Promise<boolean>;
+  /** Gives the lease up at once (a clean stop), so another process takes over without waiting. */
+  releaseLeadership(name: string, owner: string): Promise<void>;
+  /**
+   * Leases whose name starts with `prefix` that ran out by `now` and were not given up: the
+   * heartbeats (`alive:<owner>`) of processes that died, whose outbox leases others may free.
+   */
+  expiredLeases(prefix: string, now?: Date): Promise<{ readonly name: string; readonly until: string }[]>;
+  /** Which engine this is, for logs and health: 'sqlite' or 'postgres'. */
+  readonly kind: 'sqlite' | 'postgres';
+  close(): Promise<void>;
 }

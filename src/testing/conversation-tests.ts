@@ -8,7 +8,7 @@ import { Engine } from '../engine/engine';
 import { renderAsText } from '../channels/console/console-chat';
 import { decisionEntryId, type InboundKind, type TurnResult } from '../core/types';
 import type { KnowledgeBase } from '../knowledge/schema';
-import { SqliteStore } from '../storage/sqlite';
+import { SqliteStore } from '../storage/sqlite-store';
 
 /**
  * YAML conversation tests: customer turns with expectations, run through the real engine
@@ -195,7 +195,7 @@ export async function runConversationFile(
       for (const [ti, turn] of plan.turns.entries()) {
         clock += (turn.after ?? 0.1) * 60_000;
         if (turn.restart) {
-          store.close();
+          await store.close();
           store = new SqliteStore(dbFile);
           engine = makeEngine();
         }
@@ -223,7 +223,7 @@ export async function runConversationFile(
         }
       }
     } finally {
-      store.close();
+      await store.close();
     }
   }
   return { turns, failures };

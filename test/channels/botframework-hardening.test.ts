@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { runBot } from '../../src/app/run-bot';
-import { SqliteStore } from '../../src/storage/sqlite';
+import { SqliteStore } from '../../src/storage/sqlite-store';
 import { startLocalServer, until, type LocalServer } from '../support/local-server';
 import { startTestBot, type TestBot } from '../support/bot';
 import { sampleShop } from '../support/sample-shop';
@@ -83,7 +83,7 @@ describe('Bot Framework: malformed activities, ids and dedupe (unauthenticated, 
     ];
     for (const [label, body] of cases) expect([label, await post(body)]).toEqual([label, 400]);
     await new Promise((r) => setTimeout(r, 300));
-    for (let i = 1; i <= 13; i++) expect(running.store.transcript(`botframework:bad-${i}`)).toHaveLength(0);
+    for (let i = 1; i <= 13; i++) expect(await running.store.transcript(`botframework:bad-${i}`)).toHaveLength(0);
   });
 
   it('skips a mention entity it cannot use instead of failing, and still answers', async () => {
@@ -96,24 +96,22 @@ describe('Bot Framework: malformed activities, ids and dedupe (unauthenticated, 
     expect(await post(body)).toBe(200);
     await until(() => bf.messages('mention-odd').length > 0);
     expect(bf.messages('mention-odd')[0]).toMatch(/Jam buka Nusa Gadget Bandung/);
-    expect(running.store.transcript('botframework:mention-odd')[0].text).toBe('jam buka toko bandung');
+    expect((await running.store.transcript('botframework:mention-odd'))[0].text).toBe('jam buka toko bandung');
   });
 
   it('refuses message activities without an id (400) instead of deduping them on one shared key', async () => {
     expect(await post(without(activity(bf.server.url, 'noid', { text: 'jam buka toko bandung' }), 'id'))).toBe(400);
     expect(await post(without(activity(bf.server.url, 'noid', { text: 'alamat toko surabaya dimana' }), 'id'))).toBe(400);
     await new Promise((r) => setTimeout(r, 200));
-    expect(running.store.transcript('botframework:noid')).toHaveLength(0);
+    expect(await running.store.transcript('botframework:noid')).toHaveLength(0);
     // With ids, both questions are taken and answered.
     expect(await post(activity(bf.server.url, 'noid', { text: 'jam buka toko bandung' }))).toBe(200);
     expect(await post(activity(bf.server.url, 'noid', { text: 'alamat toko surabaya dimana' }))).toBe(200);
     await until(() => bf.messages('noid').length >= 2);
-    expect(
-      running.store
-        .transcript('botframework:noid')
-        .filter((l) => l.direction === 'in')
-        .map((l) => l.text),
-    ).toEqual(['jam buka toko bandung', 'alamat toko surabaya dimana']);
+    expect((await running.store.transcript('botframework:noid')).filter((l) => l.direction === 'in').map((l) => l.text)).toEqual([
+      'jam buka toko bandung',
+      'alamat toko surabaya dimana',
+    ]);
   });
 
   it('scopes activity ids to their conversation: the same id in two conversations is two messages', async () => {
@@ -127,8 +125,8 @@ describe('Bot Framework: malformed activities, ids and dedupe (unauthenticated, 
     await new Promise((r) => setTimeout(r, 300));
     expect(bf.messages('same-a')).toHaveLength(answered);
     expect(bf.messages('same-b')).toEqual(bf.messages('same-a'));
-    expect(running.store.transcript('botframework:same-a').filter((l) => l.direction === 'in')).toHaveLength(1);
-    expect(running.store.transcript('botframework:same-b').filter((l) => l.direction === 'in')).toHaveLength(1);
+    expect((await running.store.transcript('botframework:same-a')).filter((l) => l.direction === 'in')).toHaveLength(1);
+    expect((await running.store.transcript('botframework:same-b')).filter((l) => l.direction === 'in')).toHaveLength(1);
     // Conversation ids holding ":" cannot make two pairs share a key: ("x:1", "2") vs ("x", "1:2").
     expect(await post(activity(bf.server.url, 'x:1', { id: '2' }))).toBe(200);
     expect(await post(activity(bf.server.url, 'x', { id: '1:2' }))).toBe(200);
@@ -175,11 +173,11 @@ describe('Bot Framework with an app id: authentication before the body is read',
         expect([body, await post(body, { authorization: 'Bearer not.a.jwt' })]).toEqual([body, 401]);
         expect([body, await post(body, { authorization: `Bearer ${'x'.repeat(8_000)}` })]).toEqual([body, 401]);
       }
-      expect(store.transcript('botframework:conv-y')).toHaveLength(0);
+      expect(await store.transcript('botframework:conv-y')).toHaveLength(0);
     } finally {
       quiet.mockRestore();
       await bot.stop();
-      store.close();
+      await store.close();
     }
   });
 });

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { runBot, type RunningBot } from '../../src/app/run-bot';
-import { SqliteStore } from '../../src/storage/sqlite';
+import { SqliteStore } from '../../src/storage/sqlite-store';
 import { startLocalServer, until, type LocalServer } from '../support/local-server';
 import { startTestBot, type TestBot } from '../support/bot';
 import { sampleShop } from '../support/sample-shop';
@@ -108,7 +108,7 @@ describe('Bot Framework channel (CloudAdapter, local serviceUrl)', () => {
     expect(await post(activity('https://attacker.example/', 'conv-evil', { text: 'halo' }))).toBe(403);
     expect(await post(activity('http://10.0.0.5:8080/', 'conv-evil', { text: 'halo' }))).toBe(403);
     await new Promise((r) => setTimeout(r, 150));
-    expect(store.transcript('botframework:conv-evil')).toHaveLength(0);
+    expect(await store.transcript('botframework:conv-evil')).toHaveLength(0);
   });
 
   it('offers suggested actions and continues with the picked one', async () => {
@@ -132,7 +132,7 @@ describe('Bot Framework channel (CloudAdapter, local serviceUrl)', () => {
     );
     await until(() => receiver.messages('conv-teams').length > 0);
     expect(receiver.messages('conv-teams')[0].text).toMatch(/Jam buka Nusa Gadget Bandung/);
-    expect(store.transcript('botframework:conv-teams')[0].text).toBe('jam buka toko bandung');
+    expect((await store.transcript('botframework:conv-teams'))[0].text).toBe('jam buka toko bandung');
   });
 
   it('greets once when the customer joins the conversation', async () => {
@@ -156,12 +156,12 @@ describe('Bot Framework channel (CloudAdapter, local serviceUrl)', () => {
     const ticketId = (initiate?.value as { ticketId: string }).ticketId;
 
     const before = receiver.messages('conv-4').length;
-    expect(bot.desk.reply(ticketId, 'Rina', 'Halo Kak, dengan Rina dari CS.').ok).toBe(true);
+    expect((await bot.desk.reply(ticketId, 'Rina', 'Halo Kak, dengan Rina dari CS.')).ok).toBe(true);
     await until(() => receiver.messages('conv-4').some((a) => a.text === 'Halo Kak, dengan Rina dari CS.'));
     expect(receiver.messages('conv-4').length).toBeGreaterThan(before);
 
     await post(activity(receiver.url, 'conv-4', { type: 'event', name: 'handoff.status', value: { state: 'completed' } }));
-    await until(() => store.getTicket(ticketId)?.status === 'resolved');
+    await until(async () => (await store.getTicket(ticketId))?.status === 'resolved');
   });
 });
 
@@ -191,11 +191,11 @@ describe('Bot Framework channel with an app id', () => {
         body: JSON.stringify(body),
       });
       expect(forged.status).toBe(401);
-      expect(store.transcript('botframework:conv-x')).toHaveLength(0);
+      expect(await store.transcript('botframework:conv-x')).toHaveLength(0);
     } finally {
       quiet.mockRestore();
       await bot.stop();
-      store.close();
+      await store.close();
     }
   });
 });
@@ -212,9 +212,9 @@ describe('Bot Framework replies when the service URL is down', () => {
         body: JSON.stringify(body),
       });
       expect(response.status).toBe(200);
-      await until(() => running.store.transcript('botframework:conv-down').some((l) => l.direction === 'out'));
+      await until(async () => (await running.store.transcript('botframework:conv-down')).some((l) => l.direction === 'out'));
       await new Promise((r) => setTimeout(r, 500));
-      const pending = running.store.takeDue(() => true, new Date(Date.now() + 3_600_000), 1000, 50, 'botframework:conv-down', 'test-owner');
+      const pending = await running.store.takeDue(() => true, new Date(Date.now() + 3_600_000), 1000, 50, 'botframework:conv-down', 'test-owner');
       expect(pending.length).toBeGreaterThan(0);
     } finally {
       await running.stop();

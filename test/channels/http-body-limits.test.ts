@@ -173,7 +173,7 @@ describe('the bot: 256 KiB for Bot Framework activities and helpdesk calls', () 
     );
     expect(streamed.status).toBe(413);
     expect(streamed.sentBytes).toBeLessThan(SMALL_WEBHOOK_BODY_BYTES + 128 * 1024);
-    expect(running.store.transcript('botframework:conv-big')).toHaveLength(0);
+    expect(await running.store.transcript('botframework:conv-big')).toHaveLength(0);
 
     const fits = await fetch(`http://127.0.0.1:${port}/api/messages`, {
       method: 'POST',

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { runBot, type RunningBot } from '../../src/app/run-bot';
 import { decodeChoice, encodeChoice, renderForTelegram } from '../../src/channels/telegram/render';
-import { SqliteStore } from '../../src/storage/sqlite';
+import { SqliteStore } from '../../src/storage/sqlite-store';
 import { BOT_USER, callbackUpdate, contentUpdate, groupUpdate, TelegramEmulator, textUpdate } from '../support/telegram-emulator';
 import { sampleShop } from '../support/sample-shop';
 
@@ -32,7 +32,7 @@ describe('Telegram channel (long polling against a local Bot API emulator)', () 
   });
   afterAll(async () => {
     await bot.stop();
-    store.close();
+    await store.close();
     await emulator.stop();
   });
 
@@ -82,7 +82,7 @@ describe('Telegram channel (long polling against a local Bot API emulator)', () 
     await emulator.waitForMessages(105, 1);
     await settle();
     expect(noRepeats(textsTo(emulator, 105))).toBe(true);
-    expect(store.transcript('telegram:123456:105').filter((l) => l.direction === 'in')).toHaveLength(1);
+    expect((await store.transcript('telegram:123456:105')).filter((l) => l.direction === 'in')).toHaveLength(1);
   });
 
   it('waits out a 429 and delivers the reply exactly once', async () => {
@@ -166,7 +166,7 @@ describe('Telegram channel in webhook mode', () => {
   });
   afterAll(async () => {
     await bot.stop();
-    store.close();
+    await store.close();
     await emulator.stop();
   });
 
@@ -232,7 +232,7 @@ describe('two Telegram bots on one database', () => {
       expect(await second.waitForMessages(402, 1)).toHaveLength(1);
     } finally {
       for (const bot of bots) await bot.stop();
-      store.close();
+      await store.close();
       await first.stop();
       await second.stop();
     }

@@ -1,6 +1,6 @@
 import type { RunningBot } from '../../src/app/run-bot';
 import { hmacSha256Hex } from '../../src/server/secrets';
-import type { SqliteStore } from '../../src/storage/sqlite';
+import type { SqliteStore } from '../../src/storage/sqlite-store';
 import { startLocalServer, until, type LocalServer } from '../support/local-server';
 import { startTestBot, type TestBot } from '../support/bot';
 
@@ -184,7 +184,7 @@ describe('WhatsApp Cloud API channel (local Graph stand-in)', () => {
     await new Promise((r) => setTimeout(r, 200));
     const bodies = graph.to('6281200000003').map((c) => JSON.stringify(c.body));
     expect(new Set(bodies).size).toBe(bodies.length);
-    expect(store.transcript('whatsapp:6281200000003').filter((l) => l.direction === 'in')).toHaveLength(1);
+    expect((await store.transcript('whatsapp:6281200000003')).filter((l) => l.direction === 'in')).toHaveLength(1);
   });
 
   it('offers choices as reply buttons and continues with the pressed one', async () => {
@@ -214,9 +214,9 @@ describe('WhatsApp Cloud API channel (local Graph stand-in)', () => {
     await until(() => graph.to(wa).length > 0);
     const ticketId = /T\d{5}/.exec(JSON.stringify(graph.to(wa)[0].body))?.[0] ?? '';
     graph.closedWindow.add(wa);
-    expect(bot.desk.reply(ticketId, 'Rina', 'Halo Kak, maaf baru sempat membalas.').ok).toBe(true);
+    expect((await bot.desk.reply(ticketId, 'Rina', 'Halo Kak, maaf baru sempat membalas.')).ok).toBe(true);
     await until(() => helpdeskEvents.some((e) => e.event.type === 'delivery-failed'));
     expect(helpdeskEvents.find((e) => e.event.type === 'delivery-failed')?.event.reason).toMatch(/24-hour/);
-    expect(store.getTicket(ticketId)?.status).toBe('claimed');
+    expect((await store.getTicket(ticketId))?.status).toBe('claimed');
   });
 });

@@ -84,6 +84,6 @@ describe('WhatsApp Cloud: an answer lost on the way', () => {
     // The retry after the lost answer waits for Meta's status, sees it, and sends nothing more.
     await new Promise((resolve) => setTimeout(resolve, 4_500));
     expect(new Set(graph.tags).size).toBe(graph.tags.length);
-    expect(bot.store.takeDue(() => true, new Date('2100-01-01'), 1000, 50, 'whatsapp:6281300000001', 'test-owner')).toHaveLength(0);
+    expect(await bot.store.takeDue(() => true, new Date('2100-01-01'), 1000, 50, 'whatsapp:6281300000001', 'test-owner')).toHaveLength(0);
   }, 15_000);
 });

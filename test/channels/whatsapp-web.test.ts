@@ -4,7 +4,7 @@ import { WhatsAppWebChannel, type WaClient, type WaMessage } from '../../src/cha
 import { AgentDesk } from '../../src/engine/agent-desk';
 import { Engine } from '../../src/engine/engine';
 import { HandoffHub } from '../../src/handoff/hub';
-import { SqliteStore } from '../../src/storage/sqlite';
+import { SqliteStore } from '../../src/storage/sqlite-store';
 import { until } from '../support/local-server';
 import { startIntake } from '../support/bot';
 import { sampleShop } from '../support/sample-shop';
@@ -72,11 +72,15 @@ describe('WhatsApp Web channel (whatsapp-web.js stand-in)', () => {
       .sent.filter((m) => m.chatId === chat)
       .map((m) => m.content);
 
-  beforeAll(() => channel.start());
+  beforeAll(async () => {
+    await channel.start();
+    // The session opens on the process that leads (one process here).
+    await channel.listen();
+  });
   afterAll(async () => {
     await channel.stop();
     await intake.stop();
-    store.close();
+    await store.close();
   });
 
   it('links with a QR code and answers a private chat, showing "typing…"', async () => {
@@ -123,7 +127,7 @@ describe('WhatsApp Web channel (whatsapp-web.js stand-in)', () => {
     await until(() => to(chat).length > 0);
     await new Promise((r) => setTimeout(r, 100));
     expect(new Set(to(chat)).size).toBe(to(chat).length);
-    expect(store.transcript(`whatsapp-web:${chat}`).filter((l) => l.direction === 'in')).toHaveLength(1);
+    expect((await store.transcript(`whatsapp-web:${chat}`)).filter((l) => l.direction === 'in')).toHaveLength(1);
   });
 
   it('relays an agent reply after a handoff, on WhatsApp', async () => {
@@ -142,7 +146,7 @@ describe('WhatsApp Web channel (whatsapp-web.js stand-in)', () => {
       client().emit('message', incoming(chat, 'halo?'));
       await new Promise((r) => setTimeout(r, 100));
       expect(to(chat)).toHaveLength(1);
-      expect(desk.reply(ticketId, 'Rina', 'Halo Kak, dengan Rina.').ok).toBe(true);
+      expect((await desk.reply(ticketId, 'Rina', 'Halo Kak, dengan Rina.')).ok).toBe(true);
       await until(() => to(chat).includes('Halo Kak, dengan Rina.'));
     } finally {
       await hub.stop();

@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { SqliteStore } from '../../src/storage/sqlite';
+import { SqliteStore } from '../../src/storage/sqlite-store';
 
 // The real command as a user runs it (built by `npm test`, or `npm run build`), on real SQLite
 // files in temporary folders.
@@ -41,12 +41,12 @@ const tanyaAsync = (args: readonly string[], cwd: string): Promise<Run> =>
 const folder = (): string => realpathSync(mkdtempSync(join(tmpdir(), 'tanya-backup-')));
 
 let messageSeq = 0;
-function writeMessages(store: SqliteStore, n: number, conversation = 'whatsapp:6281234567890'): string[] {
+async function writeMessages(store: SqliteStore, n: number, conversation = 'whatsapp:6281234567890'): Promise<string[]> {
   const ids: string[] = [];
-  store.atomically(() => {
+  await store.atomically(async (tx) => {
     for (let i = 0; i < n; i++) {
       const id = `m${++messageSeq}`;
-      store.recordInbound({
+      await tx.recordInbound({
         channel: 'whatsapp',
         conversationId: conversation,
         userId: '6281234567890',
@@ -62,11 +62,11 @@ function writeMessages(store: SqliteStore, n: number, conversation = 'whatsapp:6
 }
 
 /** A bot database with `n` messages, closed. */
-function botDatabase(dir: string, n: number): string {
+async function botDatabase(dir: string, n: number): Promise<string> {
   const db = join(dir, 'data', 'tanya.db');
   const store = new SqliteStore(db);
-  writeMessages(store, n);
-  store.close();
+  await writeMessages(store, n);
+  await store.close();
   return db;
 }
 
@@ -98,10 +98,10 @@ describe('tanya backup', () => {
     const db = join(dir, 'data', 'tanya.db');
     const store = new SqliteStore(db);
     try {
-      const before = writeMessages(store, 3000);
+      const before = await writeMessages(store, 3000);
       let writesDuring = 0;
       const writer = setInterval(() => {
-        writeMessages(store, 10);
+        void writeMessages(store, 10);
         writesDuring++;
       }, 2);
       let run: Run;
@@ -126,17 +126,17 @@ describe('tanya backup', () => {
       expect(Number(/(\d+) pesan/.exec(run.stdout)?.[1])).toBe(seen.messages);
       // One self-contained file: no temporary file, journal or WAL left beside it.
       expect(readdirSync(join(dir, 'backups'))).toEqual(['copy.db']);
-      expect(store.auditLog()).toEqual([
+      expect(await store.auditLog()).toEqual([
         expect.objectContaining({ action: 'backup', via: 'cli', subject: copy, detail: expect.objectContaining({ messages: seen.messages }) }),
       ]);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
-  it('writes the copy readable by its owner only (mode 600) and never overwrites a file without --force', () => {
+  it('writes the copy readable by its owner only (mode 600) and never overwrites a file without --force', async () => {
     const dir = folder();
-    const db = botDatabase(dir, 5);
+    const db = await botDatabase(dir, 5);
     const first = tanya(['backup', 'copy.db', '--db', db], dir);
     expect(first.status).toBe(0);
     expect(mode(join(dir, 'copy.db'))).toBe(0o600);
@@ -166,14 +166,14 @@ describe('tanya backup', () => {
 });
 
 describe('tanya restore', () => {
-  it('round trip: puts the backup back, keeping the replaced database aside (mode 600)', () => {
+  it('round trip: puts the backup back, keeping the replaced database aside (mode 600)', async () => {
     const dir = folder();
-    const db = botDatabase(dir, 7);
+    const db = await botDatabase(dir, 7);
     expect(tanya(['backup', 'backups/b.db', '--db', db], dir).status).toBe(0);
 
     const store = new SqliteStore(db);
-    const later = writeMessages(store, 3, 'telegram:42');
-    store.close();
+    const later = await writeMessages(store, 3, 'telegram:42');
+    await store.close();
     expect(inspect(db).messages).toBe(10);
 
     // Without --force: says what it would replace and changes nothing.
@@ -211,13 +211,13 @@ describe('tanya restore', () => {
     expect(readdirSync(join(dir, 'data')).filter((f) => f.startsWith(`${asides[0]}-`))).toEqual([]);
 
     const audit = new SqliteStore(db, { readonly: true });
-    expect(audit.auditLog().map((e) => e.action)).toEqual(['restore']);
-    audit.close();
+    expect((await audit.auditLog()).map((e) => e.action)).toEqual(['restore']);
+    await audit.close();
   });
 
-  it('refuses a file that is not a database, and changes nothing', () => {
+  it('refuses a file that is not a database, and changes nothing', async () => {
     const dir = folder();
-    const db = botDatabase(dir, 4);
+    const db = await botDatabase(dir, 4);
     writeFileSync(join(dir, 'notes.db'), 'this is not a database, just some text\n'.repeat(200));
     const run = tanya(['restore', 'notes.db', '--db', db, '--force'], dir);
     expect(run.status).toBe(1);
@@ -235,20 +235,20 @@ describe('tanya restore', () => {
     expect(filesIn(join(dir, 'data'))).toEqual(['tanya.db']);
   });
 
-  it('refuses while a bot has the database open', () => {
+  it('refuses while a bot has the database open', async () => {
     const dir = folder();
-    const db = botDatabase(dir, 4);
+    const db = await botDatabase(dir, 4);
     expect(tanya(['backup', 'b.db', '--db', db], dir).status).toBe(0);
     const bot = new SqliteStore(db);
     try {
-      writeMessages(bot, 2);
+      await writeMessages(bot, 2);
       const run = tanya(['restore', 'b.db', '--db', db, '--force'], dir);
       expect(run.status).toBe(1);
       expect(run.stderr).toContain(`has ${db} open: stop it first`);
       expect(readdirSync(join(dir, 'data')).some((f) => f.includes('before-restore'))).toBe(false);
-      expect(bot.transcript('whatsapp:6281234567890')).toHaveLength(6);
+      expect(await bot.transcript('whatsapp:6281234567890')).toHaveLength(6);
     } finally {
-      bot.close();
+      await bot.close();
     }
     expect(inspect(db).messages).toBe(6);
   });

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { verifyPassword } from '../../src/console/passwords';
-import { SqliteStore } from '../../src/storage/sqlite';
+import { SqliteStore } from '../../src/storage/sqlite-store';
 
 // `tanya agents …` as an operator runs it (the built command: `npm test` builds first), on a real SQLite file.
 const BIN = resolve('bin', 'tanya.js');
@@ -17,10 +17,10 @@ const tanya = (args: readonly string[], input?: string): { status: number | null
 
 let dir = '';
 let db = '';
-beforeEach(() => {
+beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tanya-agents-'));
   db = join(dir, 'tanya.db');
-  new SqliteStore(db).close();
+  await new SqliteStore(db).close();
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -37,10 +37,10 @@ describe('tanya agents', () => {
     const store = new SqliteStore(db, { mustExist: true });
     try {
       const accounts = store.consoleStore();
-      await expect(verifyPassword(password, accounts.agent('Budi')?.passwordHash ?? '')).resolves.toBe(true);
-      await expect(verifyPassword('rina-sandi-rahasia-123', accounts.agent('rina')?.passwordHash ?? '')).resolves.toBe(true);
+      await expect(verifyPassword(password, (await accounts.agent('Budi'))?.passwordHash ?? '')).resolves.toBe(true);
+      await expect(verifyPassword('rina-sandi-rahasia-123', (await accounts.agent('rina'))?.passwordHash ?? '')).resolves.toBe(true);
     } finally {
-      store.close();
+      await store.close();
     }
     expect(readFileSync(db).includes('rina-sandi-rahasia-123')).toBe(false);
     expect(tanya(['agents', 'remove', 'Rina', '--db', db]).status).toBe(0);

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { AgentDesk } from '../../src/engine/agent-desk';
-import { SqliteStore } from '../../src/storage/sqlite';
+import { SqliteStore } from '../../src/storage/sqlite-store';
 import { sampleShop } from '../support/sample-shop';
 import { browserAvailability, launchBrowser } from '../webchat/browser';
 import { SocketClient } from '../webchat/socket-client';
@@ -73,7 +73,7 @@ describeBrowser('agent console in real browsers, two agents at once', () => {
   it('shows a new handoff in both inboxes without a reload, with the title count', async () => {
     await customer.ask('brp hrg iphone 15 kak');
     await customer.ask('saya mau bicara dengan CS');
-    ticketId = running.store.listTickets()[0]?.id ?? '';
+    ticketId = (await running.store.listTickets())[0]?.id ?? '';
     expect(ticketId).toMatch(/^T\d+/);
     await row(rina, ticketId).waitFor({ timeout: 5000 });
     await row(budi, ticketId).waitFor({ timeout: 5000 });
@@ -97,7 +97,7 @@ describeBrowser('agent console in real browsers, two agents at once', () => {
     await budi.locator('#ticket-agent', { hasText: 'Rina' }).waitFor({ timeout: 5000 });
     // B may not answer Rina's ticket: the send button is off for B.
     await expect(budi.locator('button[data-action="send"], button[data-action="reply"]').isDisabled()).resolves.toBe(true);
-    expect(running.store.getTicket(ticketId)?.agent).toBe('Rina');
+    expect((await running.store.getTicket(ticketId))?.agent).toBe('Rina');
     // Filters: by assignee.
     await budi.selectOption('#f-agent', 'Budi');
     await row(budi, ticketId).waitFor({ state: 'detached' });
@@ -119,9 +119,9 @@ describeBrowser('agent console in real browsers, two agents at once', () => {
     // Another process on the same database (the terminal desk, `tanya reply`): one ticket, whichever desk acts.
     const other = new SqliteStore(running.dbPath, { mustExist: true });
     try {
-      expect(new AgentDesk(other, sampleShop).reply(ticketId, 'Rina', 'Dari terminal: ongkir gratis ya Kak.', 'cli').ok).toBe(true);
+      expect((await new AgentDesk(other, sampleShop).reply(ticketId, 'Rina', 'Dari terminal: ongkir gratis ya Kak.', 'cli')).ok).toBe(true);
     } finally {
-      other.close();
+      await other.close();
     }
     await budi.locator('.transcript li.agent', { hasText: 'Dari terminal' }).waitFor({ timeout: 5000 });
     await customer.next((f) => f.type === 'lines' && f.lines.some((l) => l.text.includes('Dari terminal')), before);
@@ -135,7 +135,7 @@ describeBrowser('agent console in real browsers, two agents at once', () => {
     await customer.next((f) => f.type === 'lines' && f.lines.some((l) => (l.options ?? []).length === 5), before);
     await row(rina, ticketId).waitFor({ state: 'detached', timeout: 5000 });
     await customer.ask('5');
-    expect(running.store.getTicket(ticketId)?.csat).toBe(5);
+    expect((await running.store.getTicket(ticketId))?.csat).toBe(5);
     await budi.click('a[href="/console/dashboard"]');
     await budi.waitForURL(/\/console\/dashboard/);
     const csat = budi.locator('#csat-chart');
@@ -172,7 +172,7 @@ describeBrowser('agent console in real browsers, two agents at once', () => {
       await next.close();
     }
     // The two conversations that asked it, oldest first: clarified before, answered after.
-    const all = running.store.messagesSince('2000-01-01T00:00:00Z');
+    const all = await running.store.messagesSince('2000-01-01T00:00:00Z');
     const asked = all.filter((m) => m.direction === 'in' && m.text === question).sort((x, y) => x.at.localeCompare(y.at));
     const reply = (conversationId: string) => all.find((m) => m.conversationId === conversationId && m.direction === 'out');
     expect(asked.map((m) => [reply(m.conversationId)?.decision, reply(m.conversationId)?.entryId])).toEqual([
@@ -182,14 +182,14 @@ describeBrowser('agent console in real browsers, two agents at once', () => {
   });
 
   it('playground: shows the decision and candidates for a message; nothing is stored', async () => {
-    const messages = running.store.messagesSince('2000-01-01T00:00:00Z').length;
+    const messages = (await running.store.messagesSince('2000-01-01T00:00:00Z')).length;
     await budi.click('a[href="/console/playground"]');
     await budi.waitForURL(/\/console\/playground/);
     await budi.fill('input[name="text"]', 'brp hrg iphone 15 kak');
     await budi.click('form.playground button[type="submit"]');
     await budi.locator('#decision', { hasText: 'answer' }).waitFor();
     await expect(budi.locator('.result table').textContent()).resolves.toContain('product');
-    expect(running.store.messagesSince('2000-01-01T00:00:00Z').length).toBe(messages);
+    expect((await running.store.messagesSince('2000-01-01T00:00:00Z')).length).toBe(messages);
     // A Rina (agent) has no dashboard link.
     await expect(rina.locator('a[href="/console/dashboard"]').count()).resolves.toBe(0);
     expect(await cspViolations(rina)).toEqual([]);

@@ -10,7 +10,7 @@ import { hashPassword } from '../../src/console/passwords';
 import { loadFlows } from '../../src/flows/loader';
 import { loadKnowledge } from '../../src/knowledge/loader';
 import type { ConsoleRole } from '../../src/storage/console-store';
-import { SqliteStore } from '../../src/storage/sqlite';
+import { SqliteStore } from '../../src/storage/sqlite-store';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -91,12 +91,12 @@ export async function startConsoleBot(env: Env = {}): Promise<ConsoleBot> {
     reloads: () => reloads,
     logs,
     addAgent: async (name, password, role = 'agent') => {
-      store.consoleStore().addAgent({ name, role, passwordHash: await hashPassword(password), createdAt: new Date().toISOString() });
+      await store.consoleStore().addAgent({ name, role, passwordHash: await hashPassword(password), createdAt: new Date().toISOString() });
     },
     stop: async () => {
       watcher.close();
       await bot.stop();
-      store.close();
+      await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

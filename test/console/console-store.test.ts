@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConsoleAuth, MAX_CONCURRENT_LOGINS, MAX_FAILED_LOGINS } from '../../src/console/console-auth';
 import { hashPassword, verifyPassword } from '../../src/console/passwords';
-import { SqliteStore } from '../../src/storage/sqlite';
+import { SqliteStore } from '../../src/storage/sqlite-store';
 
 // The console's tables in a real SQLite file: accounts, sessions, failed logins, notes.
 
@@ -14,13 +14,13 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'tanya-console-store-'));
   store = new SqliteStore(join(dir, 'tanya.db'));
 });
-afterEach(() => {
-  store.close();
+afterEach(async () => {
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-const ticketFor = (conversationId: string, customerId: string) => {
-  store.recordInbound({
+const ticketFor = async (conversationId: string, customerId: string) => {
+  await store.recordInbound({
     channel: 'webchat',
     conversationId,
     userId: customerId,
@@ -53,14 +53,14 @@ describe('passwords', () => {
 describe('ConsoleAuth on the store', () => {
   it('signs in, finds the session by cookie, ends it on logout, on a new password and on removal', async () => {
     const accounts = store.consoleStore();
-    accounts.addAgent({ name: 'Rina', role: 'admin', passwordHash: await hashPassword('rina-sandi-rahasia'), createdAt: '2026-01-01T00:00:00Z' });
-    expect(accounts.addAgent({ name: 'rina', role: 'agent', passwordHash: 'x', createdAt: '2026-01-01T00:00:00Z' })).toBe(false);
+    await accounts.addAgent({ name: 'Rina', role: 'admin', passwordHash: await hashPassword('rina-sandi-rahasia'), createdAt: '2026-01-01T00:00:00Z' });
+    expect(await accounts.addAgent({ name: 'rina', role: 'agent', passwordHash: 'x', createdAt: '2026-01-01T00:00:00Z' })).toBe(false);
     let now = new Date('2026-01-01T03:00:00Z');
     const auth = new ConsoleAuth(accounts, () => now);
     const login = await auth.login('rina', 'rina-sandi-rahasia', '10.0.0.1');
     if (!login.ok) throw new Error(login.error);
     const headers = { cookie: `other=1; tanya_console=${login.token}` };
-    expect(auth.signed({ headers })).toMatchObject({ agent: 'Rina', role: 'admin' });
+    expect(await auth.signed({ headers })).toMatchObject({ agent: 'Rina', role: 'admin' });
     // The database holds a hash of the token, never the token.
     const raw = new Database(join(dir, 'tanya.db'), { readonly: true });
     const stored = raw.prepare('SELECT token_hash FROM console_sessions').pluck().all();
@@ -68,25 +68,25 @@ describe('ConsoleAuth on the store', () => {
     expect(stored).toHaveLength(1);
     expect(stored).not.toContain(login.token);
     now = new Date('2026-01-01T16:00:00Z');
-    expect(auth.signed({ headers })).toBeUndefined();
+    expect(await auth.signed({ headers })).toBeUndefined();
     now = new Date('2026-01-01T03:00:00Z');
-    const signed = auth.signed({ headers });
+    const signed = await auth.signed({ headers });
     if (!signed) throw new Error('no session');
-    auth.logout(signed);
-    expect(auth.signed({ headers })).toBeUndefined();
+    await auth.logout(signed);
+    expect(await auth.signed({ headers })).toBeUndefined();
     const again = await auth.login('Rina', 'rina-sandi-rahasia', '10.0.0.1');
     if (!again.ok) throw new Error(again.error);
-    accounts.setPassword('Rina', await hashPassword('sandi-baru-rahasia'));
-    expect(auth.signed({ headers: { cookie: `tanya_console=${again.token}` } })).toBeUndefined();
+    await accounts.setPassword('Rina', await hashPassword('sandi-baru-rahasia'));
+    expect(await auth.signed({ headers: { cookie: `tanya_console=${again.token}` } })).toBeUndefined();
     const third = await auth.login('Rina', 'sandi-baru-rahasia', '10.0.0.1');
     if (!third.ok) throw new Error(third.error);
-    accounts.removeAgent('Rina');
-    expect(auth.signed({ headers: { cookie: `tanya_console=${third.token}` } })).toBeUndefined();
+    await accounts.removeAgent('Rina');
+    expect(await auth.signed({ headers: { cookie: `tanya_console=${third.token}` } })).toBeUndefined();
   });
 
   it('counts failures per name within 15 minutes; a success clears the name’s count', async () => {
     const accounts = store.consoleStore();
-    accounts.addAgent({ name: 'Sari', role: 'agent', passwordHash: await hashPassword('sari-sandi-rahasia'), createdAt: '2026-01-01T00:00:00Z' });
+    await accounts.addAgent({ name: 'Sari', role: 'agent', passwordHash: await hashPassword('sari-sandi-rahasia'), createdAt: '2026-01-01T00:00:00Z' });
     let now = new Date('2026-01-01T03:00:00Z');
     const auth = new ConsoleAuth(accounts, () => now);
     for (let i = 0; i < MAX_FAILED_LOGINS - 1; i++) await expect(auth.login('Sari', `salah-${i}`, '10.0.0.2')).resolves.toEqual({ ok: false, error: 'wrong' });
@@ -101,7 +101,7 @@ describe('ConsoleAuth on the store', () => {
 describe('sign-in limits under attack', () => {
   it('guesses sent side by side see each other: no more than the limit are checked, and the right password then waits', async () => {
     const accounts = store.consoleStore();
-    accounts.addAgent({ name: 'Sari', role: 'agent', passwordHash: await hashPassword('sari-sandi-rahasia'), createdAt: '2026-01-01T00:00:00Z' });
+    await accounts.addAgent({ name: 'Sari', role: 'agent', passwordHash: await hashPassword('sari-sandi-rahasia'), createdAt: '2026-01-01T00:00:00Z' });
     const auth = new ConsoleAuth(accounts, () => new Date('2026-01-01T03:00:00Z'));
     const outcomes = await Promise.all(Array.from({ length: 40 }, (_, i) => auth.login('Sari', `salah-${i}`, '10.0.0.9')));
     const checked = outcomes.filter((o) => !o.ok && o.error === 'wrong').length;
@@ -111,30 +111,30 @@ describe('sign-in limits under attack', () => {
 
   it('a name locked from one address still signs in from another, and a success leaves no failure behind', async () => {
     const accounts = store.consoleStore();
-    accounts.addAgent({ name: 'Rina', role: 'admin', passwordHash: await hashPassword('rina-sandi-rahasia'), createdAt: '2026-01-01T00:00:00Z' });
+    await accounts.addAgent({ name: 'Rina', role: 'admin', passwordHash: await hashPassword('rina-sandi-rahasia'), createdAt: '2026-01-01T00:00:00Z' });
     const auth = new ConsoleAuth(accounts, () => new Date('2026-01-01T03:00:00Z'));
     for (let i = 0; i < MAX_FAILED_LOGINS; i++) await auth.login('Rina', `salah-${i}`, '203.0.113.7');
     await expect(auth.login('Rina', 'rina-sandi-rahasia', '203.0.113.7')).resolves.toEqual({ ok: false, error: 'limited' });
     await expect(auth.login('Rina', 'rina-sandi-rahasia', '10.0.0.2')).resolves.toMatchObject({ ok: true });
     // Counted before the check, forgotten after the right password: the office address is not charged for it.
     for (let i = 0; i < 3; i++) await expect(auth.login('Rina', 'rina-sandi-rahasia', '10.0.0.2')).resolves.toMatchObject({ ok: true });
-    expect(accounts.failedLogins('ip:10.0.0.2', new Date('2026-01-01T02:00:00Z'))).toBe(0);
+    expect(await accounts.failedLogins('ip:10.0.0.2', new Date('2026-01-01T02:00:00Z'))).toBe(0);
   });
 });
 
 describe('internal notes and privacy', () => {
-  it('go with their ticket when the customer is forgotten or the ticket is anonymized by retention', () => {
+  it('go with their ticket when the customer is forgotten or the ticket is anonymized by retention', async () => {
     const notes = store.consoleStore();
-    const kept = ticketFor('webchat:a', 'a');
-    const forgotten = ticketFor('webchat:b', 'b');
-    notes.addNote({ ticketId: kept.id, agent: 'Rina', text: 'pelanggan tetap', at: '2026-01-01T03:01:00Z' });
-    notes.addNote({ ticketId: forgotten.id, agent: 'Rina', text: 'alamat: Jl. Merdeka 1', at: '2026-01-01T03:01:00Z' });
-    expect(store.forgetCustomer(['b']).conversations).toEqual(['webchat:b']);
-    expect(notes.notes(forgotten.id)).toEqual([]);
-    expect(notes.notes(kept.id).map((n) => n.text)).toEqual(['pelanggan tetap']);
-    store.updateTicketStatus(kept.id, 'resolved');
-    while (store.purgeOlderThan(new Date('2099-01-01T00:00:00Z')).more);
-    expect(store.getTicket(kept.id)?.customerId).toBe('anonymized');
-    expect(notes.notes(kept.id)).toEqual([]);
+    const kept = await ticketFor('webchat:a', 'a');
+    const forgotten = await ticketFor('webchat:b', 'b');
+    await notes.addNote({ ticketId: kept.id, agent: 'Rina', text: 'pelanggan tetap', at: '2026-01-01T03:01:00Z' });
+    await notes.addNote({ ticketId: forgotten.id, agent: 'Rina', text: 'alamat: Jl. Merdeka 1', at: '2026-01-01T03:01:00Z' });
+    expect((await store.forgetCustomer(['b'])).conversations).toEqual(['webchat:b']);
+    expect(await notes.notes(forgotten.id)).toEqual([]);
+    expect((await notes.notes(kept.id)).map((n) => n.text)).toEqual(['pelanggan tetap']);
+    await store.updateTicketStatus(kept.id, 'resolved');
+    while ((await store.purgeOlderThan(new Date('2099-01-01T00:00:00Z'))).more);
+    expect((await store.getTicket(kept.id))?.customerId).toBe('anonymized');
+    expect(await notes.notes(kept.id)).toEqual([]);
   });
 });

@@ -24,7 +24,7 @@ beforeAll(async () => {
   await customer.ask('kak mau komplain, pesanan saya belum sampai');
   await customer.ask('/agent');
   await customer.close();
-  ticketId = running.store.listTickets()[0]?.id ?? '';
+  ticketId = (await running.store.listTickets())[0]?.id ?? '';
 });
 afterAll(async () => {
   await running?.stop();
@@ -51,7 +51,7 @@ describe('inbox API', () => {
     expect(lines[0]).toMatchObject({ from: 'customer' });
     expect(lines.every((l) => /^\d{4}-\d\d-\d\d \d\d:\d\d WIB$/.test(l.at))).toBe(true);
     expect(lines.some((l) => l.from === 'bot')).toBe(true);
-    expect(running.store.auditLog().some((a) => a.action === 'ticket.read' && a.actor === 'Rina' && a.via === 'console')).toBe(true);
+    expect((await running.store.auditLog()).some((a) => a.action === 'ticket.read' && a.actor === 'Rina' && a.via === 'console')).toBe(true);
     expect((await rina.request('GET', '/console/api/tickets/T99999')).status).toBe(404);
   });
 
@@ -62,7 +62,7 @@ describe('inbox API', () => {
     expect((await rina.post(`/console/api/tickets/${ticketId}/reply`, { text: '   ' })).status).toBe(400);
     expect((await rina.post(`/console/api/tickets/${ticketId}/transfer`, { to: 'Nobody' })).status).toBe(400);
     expect((await rina.post(`/console/api/tickets/${ticketId}/transfer`, { to: 'dewi' })).status).toBe(200);
-    expect(running.store.getTicket(ticketId)).toMatchObject({ status: 'claimed', agent: 'Dewi' });
+    expect(await running.store.getTicket(ticketId)).toMatchObject({ status: 'claimed', agent: 'Dewi' });
     expect((await dewi.post(`/console/api/tickets/${ticketId}/reply`, { text: 'Halo Kak, Dewi di sini.' })).status).toBe(200);
     expect(await json(dewi, '/console/api/tickets?agent=Dewi')).toMatchObject({ tickets: [{ id: ticketId }] });
     expect((await dewi.post(`/console/api/tickets/${ticketId}/resolve`, {})).status).toBe(200);
@@ -71,10 +71,7 @@ describe('inbox API', () => {
     expect(await json(dewi, '/console/api/tickets?status=all')).toMatchObject({ tickets: [{ id: ticketId, status: 'resolved', agent: 'Dewi' }] });
     expect(await json(dewi, '/console/api/tickets?status=resolved')).toMatchObject({ tickets: [{ id: ticketId }] });
     expect((await dewi.request('GET', '/console/api/tickets?status=bogus')).status).toBe(400);
-    const actions = running.store
-      .auditLog()
-      .filter((a) => a.via === 'console' && a.action !== 'ticket.read')
-      .map((a) => `${a.actor} ${a.action}`);
+    const actions = (await running.store.auditLog()).filter((a) => a.via === 'console' && a.action !== 'ticket.read').map((a) => `${a.actor} ${a.action}`);
     expect(actions).toEqual(['Rina ticket.claim', 'Rina ticket.transfer', 'Dewi ticket.reply', 'Dewi ticket.resolve']);
   });
 

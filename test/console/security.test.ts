@@ -23,7 +23,7 @@ beforeAll(async () => {
   await customer.hello();
   await customer.ask('/agent');
   await customer.close();
-  ticketId = running.store.listTickets()[0]?.id ?? '';
+  ticketId = (await running.store.listTickets())[0]?.id ?? '';
 });
 afterAll(async () => {
   await running?.stop();
@@ -63,7 +63,7 @@ describe('without a session', () => {
       ws.on('error', () => undefined);
     });
     expect(refused).toBe(401);
-    expect(running.store.getTicket(ticketId)?.status).toBe('queued');
+    expect((await running.store.getTicket(ticketId))?.status).toBe('queued');
   });
 });
 
@@ -109,16 +109,11 @@ describe('CSRF', () => {
     // A sign-in form posted without the form's own token (another site's form) is refused too.
     const noToken = await new ConsoleClient(running.base).request('POST', '/console/login', { form: { name: 'Rina', password: AGENT_PASSWORD } });
     expect(noToken.status).toBe(403);
-    expect(running.store.getTicket(ticketId)?.status).toBe('queued');
-    expect(running.store.consoleStore().notes(ticketId)).toEqual([]);
+    expect((await running.store.getTicket(ticketId))?.status).toBe('queued');
+    expect(await running.store.consoleStore().notes(ticketId)).toEqual([]);
     // With the token the same change goes through.
     expect((await rina.post(`/console/api/tickets/${ticketId}/note`, { text: 'pelanggan VIP' })).status).toBe(200);
-    expect(
-      running.store
-        .consoleStore()
-        .notes(ticketId)
-        .map((n) => n.text),
-    ).toEqual(['pelanggan VIP']);
+    expect((await running.store.consoleStore().notes(ticketId)).map((n) => n.text)).toEqual(['pelanggan VIP']);
   });
 
   it('sets the session cookie HttpOnly and SameSite=Strict; logout ends the session', async () => {

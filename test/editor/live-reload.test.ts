@@ -6,7 +6,7 @@ import { watchForChanges } from '../../src/app/live-reload';
 import { Engine } from '../../src/engine/engine';
 import { loadFlows } from '../../src/flows/loader';
 import { loadKnowledge } from '../../src/knowledge/loader';
-import { SqliteStore } from '../../src/storage/sqlite';
+import { SqliteStore } from '../../src/storage/sqlite-store';
 
 /** Captures log lines (a bot serving channels reports reload problems through the logger). */
 function memoryLogger(): { log: pino.Logger; lines: string[] } {
@@ -44,9 +44,9 @@ describe('live reload of knowledge and flows', () => {
     }
     return results[results.length - 1];
   };
-  afterAll(() => {
+  afterAll(async () => {
     watcher.close();
-    store.close();
+    await store.close();
   });
 
   it('puts a valid edit live without a restart', async () => {
@@ -88,7 +88,7 @@ describe('live reload of knowledge and flows', () => {
     expect(await nextReload()).toBe(true);
     expect(first.decision.type).toBe('answer');
     expect(second.decision).toEqual({ type: 'silent', reason: 'duplicate' });
-    expect(store.transcript('flight').filter((l) => l.direction === 'in')).toHaveLength(1);
+    expect((await store.transcript('flight')).filter((l) => l.direction === 'in')).toHaveLength(1);
   });
 
   it('keeps a conversation in a flow through an edit of that flow', async () => {

@@ -3,7 +3,7 @@ import { Engine } from '../../src/engine/engine';
 import { statsReport, unansweredReport } from '../../src/eval/reports';
 import { loadKnowledge } from '../../src/knowledge/loader';
 import { Matcher } from '../../src/matching/matcher';
-import { SqliteStore } from '../../src/storage/sqlite';
+import { SqliteStore } from '../../src/storage/sqlite-store';
 
 describe('reports from the transcript store', () => {
   const kb = loadKnowledge('knowledge');
@@ -25,15 +25,15 @@ describe('reports from the transcript store', () => {
     await say('f', 'bisa cod ga kak');
     await say('g', 'garansi brp lama');
     await say('h', 'mau bicara sama admin');
-    const ticket = store.listTickets()[0];
+    const ticket = (await store.listTickets())[0];
     const desk = new AgentDesk(store, () => kb);
-    desk.resolve(ticket.id, 'Rina');
+    await desk.resolve(ticket.id, 'Rina');
     await say('h', '4');
   });
-  afterAll(() => store.close());
+  afterAll(async () => await store.close());
 
-  it('groups unanswered questions by similarity, most frequent first, with the nearest entry', () => {
-    const clusters = unansweredReport(store, new Matcher(kb), '1970-01-01T00:00:00Z');
+  it('groups unanswered questions by similarity, most frequent first, with the nearest entry', async () => {
+    const clusters = await unansweredReport(store, new Matcher(kb), '1970-01-01T00:00:00Z');
     expect(clusters[0].count).toBe(3);
     expect(clusters[0].examples).toEqual(expect.arrayContaining(['kak ada lowongan kerja ga', 'lowongan kerja masih buka?']));
     expect(clusters[1].count).toBe(2);
@@ -44,8 +44,8 @@ describe('reports from the transcript store', () => {
     expect(clusters.flatMap((c) => c.examples)).not.toContain('mau bicara sama admin');
   });
 
-  it('counts conversations, containment, handoffs, top entries and CSAT', () => {
-    const s = statsReport(store, '1970-01-01T00:00:00Z');
+  it('counts conversations, containment, handoffs, top entries and CSAT', async () => {
+    const s = await statsReport(store, '1970-01-01T00:00:00Z');
     expect(s.conversations).toBe(8);
     expect(s.handoffRate).toBeCloseTo(1 / 8);
     expect(s.containmentRate).toBeCloseTo(7 / 8);
@@ -75,14 +75,14 @@ describe('reports count customer questions, not reply lines', () => {
     store = new SqliteStore(':memory:');
     engine = new Engine(kb, store, { now: () => new Date('2026-11-25T03:00:00Z') });
   });
-  afterEach(() => store.close());
+  afterEach(async () => await store.close());
 
   it('an answer and its "Mungkin Kakak juga…" suggestions are one answered question', async () => {
     expect(await say('p', 'brp hrg iphone 15 kak')).toBe('answer');
-    const out = store.transcript('p').filter((l) => l.direction === 'out');
+    const out = (await store.transcript('p')).filter((l) => l.direction === 'out');
     expect(out.length).toBeGreaterThan(1);
     expect(out[1].text).toContain('Mungkin Kakak juga');
-    const s = statsReport(store, '1970-01-01T00:00:00Z');
+    const s = await statsReport(store, '1970-01-01T00:00:00Z');
     expect(s).toMatchObject({
       conversations: 1,
       customerMessages: 1,
@@ -103,10 +103,10 @@ describe('reports count customer questions, not reply lines', () => {
     expect(await say('a', '/help')).toBe('fallback');
     expect(await say('b', 'mau bicara sama admin')).toBe('handoff');
     expect(await say('b', 'halo? masih di sana?')).toBe('silent');
-    const ticket = store.listTickets()[0];
-    new AgentDesk(store, () => kb).resolve(ticket.id, 'Rina');
+    const ticket = (await store.listTickets())[0];
+    await new AgentDesk(store, () => kb).resolve(ticket.id, 'Rina');
     expect(await say('b', '5')).toBe('fallback');
-    const s = statsReport(store, '1970-01-01T00:00:00Z');
+    const s = await statsReport(store, '1970-01-01T00:00:00Z');
     // Questions: the two prices, "harga", "mau bicara sama admin" — not /start, /help, the relayed "halo?" or the rating.
     expect(s).toMatchObject({
       conversations: 2,
@@ -137,7 +137,7 @@ describe('reports count customer questions, not reply lines', () => {
     // Two misunderstandings: a fallback, then a handoff.
     expect(await say('twice', 'resep nasi goreng enak')).toBe('fallback');
     expect(await say('twice', 'cuaca jakarta besok gimana')).toBe('handoff');
-    const clusters = unansweredReport(store, new Matcher(kb), '1970-01-01T00:00:00Z');
+    const clusters = await unansweredReport(store, new Matcher(kb), '1970-01-01T00:00:00Z');
     const listed = clusters.flatMap((c) => c.examples).sort();
     expect(listed).toEqual(['cuaca jakarta besok gimana', 'resep nasi goreng enak', 'stoknya ada ga kak']);
     const decisions = clusters.reduce<Record<string, number>>((all, c) => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../../src/engine/engine';
 import { loadKnowledge } from '../../src/knowledge/loader';
-import { SqliteStore } from '../../src/storage/sqlite';
+import { SqliteStore } from '../../src/storage/sqlite-store';
 
 /**
  * A close second that meets nothing of the message the best does not is no real alternative.
@@ -42,7 +42,7 @@ const ask = async (text: string): Promise<string> => {
     const d = result.decision;
     return d.type === 'answer' ? `answer:${d.entryId}` : d.type;
   } finally {
-    store.close();
+    await store.close();
   }
 };
 

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { Engine } from '../../src/engine/engine';
 import type { ConversationState } from '../../src/core/state';
 import type { InboundMessage, TurnResult } from '../../src/core/types';
-import { SqliteStore } from '../../src/storage/sqlite';
+import { SqliteStore } from '../../src/storage/sqlite-store';
+import type { ConversationStore } from '../../src/storage/store';
 import { sampleShop } from '../support/sample-shop';
 
 const kb = sampleShop();
@@ -30,22 +31,22 @@ describe('engine', () => {
     expect(first.decision.type).toBe('answer');
     expect(second.decision).toEqual({ type: 'silent', reason: 'duplicate' });
     expect(second.replies).toEqual([]);
-    expect(store.transcript('conv-1').filter((l) => l.direction === 'in')).toHaveLength(1);
-    store.close();
+    expect((await store.transcript('conv-1')).filter((l) => l.direction === 'in')).toHaveLength(1);
+    await store.close();
   });
 
   it('keeps conversation state across a restart (SQLite file)', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'tanya-db-')), 'tanya.db');
     const store1 = new SqliteStore(path);
     await new Engine(kb, store1).handle(msg('brp hrg iphone 15 kak'));
-    store1.close();
+    await store1.close();
     const store2 = new SqliteStore(path);
     const after = await new Engine(kb, store2).handle(msg('kalau yg 256gb?'));
     expect(after.decision).toMatchObject({ type: 'answer', entryId: 'product-price' });
     expect(replyText(after)).toContain('Rp14.999.000');
     expect(after.explanation.usedContext).toBe(true);
-    expect(store2.transcript('conv-1').map((l) => l.direction)).toEqual(['in', 'out', 'out', 'in', 'out', 'out']);
-    store2.close();
+    expect((await store2.transcript('conv-1')).map((l) => l.direction)).toEqual(['in', 'out', 'out', 'in', 'out', 'out']);
+    await store2.close();
   });
 
   it('stores a handoff ticket with the full transcript and a summary', async () => {
@@ -56,7 +57,7 @@ describe('engine', () => {
     const handoff = await engine.handle(msg('mau bicara sama admin'));
     expect(handoff.decision).toMatchObject({ type: 'handoff', reason: 'requested' });
     const ticketId = handoff.decision.type === 'handoff' ? handoff.decision.ticketId : '';
-    const ticket = store.getTicket(ticketId);
+    const ticket = await store.getTicket(ticketId);
     expect(ticket).toMatchObject({ status: 'queued', channel: 'test', customerId: 'user-1', customerName: 'Budi', reason: 'requested' });
     expect(ticket?.transcript.map((l) => l.text)).toEqual([
       'garansi iphone 15 brp lama',
@@ -68,7 +69,7 @@ describe('engine', () => {
     expect(ticket?.summary.candidates[0]?.entryId).toBe('talk-to-human');
     // While a person has the conversation the bot stays silent.
     expect((await engine.handle(msg('halo?'))).decision).toEqual({ type: 'silent', reason: 'agent-active' });
-    store.close();
+    await store.close();
   });
 
   it('handles one turn at a time per conversation, in arrival order', async () => {
@@ -78,25 +79,29 @@ describe('engine', () => {
     const results = await Promise.all(texts.map((t) => engine.handle(msg(t))));
     expect(results.map((r) => r.decision.type)).toEqual(['answer', 'answer', 'answer']);
     expect(replyText(results[1])).toContain('Rp15.999.000');
-    expect(
-      store
-        .transcript('conv-1')
-        .filter((l) => l.direction === 'in')
-        .map((l) => l.text),
-    ).toEqual(texts);
-    store.close();
+    expect((await store.transcript('conv-1')).filter((l) => l.direction === 'in').map((l) => l.text)).toEqual(texts);
+    await store.close();
   });
 
   it('turns an internal failure into an apology, and the next message still works', async () => {
     const store = new SqliteStore(':memory:');
     let fail = true;
+    // The turn writes through its transaction: the first state save inside it fails (the disk is full).
     const flaky = Object.assign(Object.create(store) as SqliteStore, {
-      saveState(id: string, state: ConversationState): void {
-        if (fail) {
-          fail = false;
-          throw new Error('disk full');
-        }
-        store.saveState(id, state);
+      atomically<T>(fn: (tx: ConversationStore) => Promise<T>): Promise<T> {
+        return store.atomically((tx) =>
+          fn(
+            Object.assign(Object.create(tx) as ConversationStore, {
+              async saveState(id: string, state: ConversationState): Promise<void> {
+                if (fail) {
+                  fail = false;
+                  throw new Error('disk full');
+                }
+                await tx.saveState(id, state);
+              },
+            }),
+          ),
+        );
       },
     });
     const errors: unknown[] = [];
@@ -106,10 +111,10 @@ describe('engine', () => {
     expect(replyText(broken)).toContain('gangguan');
     expect(errors).toHaveLength(1);
     // Nothing the customer wrote is lost: the message and the apology are in the transcript.
-    expect(store.transcript('conv-1').map((l) => l.text)).toEqual(['ongkir ke medan', expect.stringContaining('gangguan')]);
+    expect((await store.transcript('conv-1')).map((l) => l.text)).toEqual(['ongkir ke medan', expect.stringContaining('gangguan')]);
     const next = await engine.handle(msg('ongkir ke medan brp'));
     expect(next.decision).toMatchObject({ type: 'answer', entryId: 'shipping-cost' });
-    store.close();
+    await store.close();
   });
 
   it('reads a very long message up to the limit and still answers', async () => {
@@ -119,7 +124,7 @@ describe('engine', () => {
     const result = await engine.handle(msg(long));
     expect(result.decision).toMatchObject({ type: 'answer', entryId: 'cod' });
     expect(replyText(result)).toContain('panjang sekali');
-    store.close();
+    await store.close();
   });
 
   it('answers in English to English and explains its decision', async () => {
@@ -130,7 +135,7 @@ describe('engine', () => {
     expect(result.explanation.candidates[0]).toEqual({ entryId: 'product-price', score: expect.any(Number) });
     expect(result.explanation.matchedTerms).toEqual(expect.arrayContaining(['#product']));
     expect(replyText(result)).toBe('The Samsung Galaxy S24 8/512GB Onyx Black is Rp15.999.000.\nYou might also want to know:');
-    store.close();
+    await store.close();
   });
 });
 
@@ -174,6 +179,6 @@ describe('engine on arbitrary input', () => {
       if (result.decision.type !== 'silent') expect(result.replies.length).toBeGreaterThan(0);
       expect(result.decision).not.toMatchObject({ reason: 'error' });
     }
-    store.close();
+    await store.close();
   });
 });

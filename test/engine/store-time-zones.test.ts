@@ -10,7 +10,7 @@ import { isOpen, timeZoneLabel } from '../../src/knowledge/catalog';
 import { formatProblem } from '../../src/knowledge/errors';
 import { checkKnowledge, loadKnowledge } from '../../src/knowledge/loader';
 import type { KnowledgeBase, Store } from '../../src/knowledge/schema';
-import { SqliteStore } from '../../src/storage/sqlite';
+import { SqliteStore } from '../../src/storage/sqlite-store';
 
 /** Two eastern branches added to a copy of the sample shop (whose own branches are WIB). */
 const EASTERN_STORES = `stores:
@@ -117,7 +117,7 @@ describe('stores in their own time zones', () => {
     const bali = await engine.handle(say('what time does the bali store open?', 2));
     expect(replyText(bali)).toContain('10:00–22:00 WITA');
     expect(replyText(bali)).toContain('Open now.');
-    db.close();
+    await db.close();
   });
 
   it("labels the nearest-branch hours with each branch's zone", () => {

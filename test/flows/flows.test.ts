@@ -137,7 +137,7 @@ describe('slot types', () => {
 describe('flow records', () => {
   it('keeps the answers of a complaint under its number', async () => {
     const { Engine } = await import('../../src/engine/engine');
-    const { SqliteStore } = await import('../../src/storage/sqlite');
+    const { SqliteStore } = await import('../../src/storage/sqlite-store');
     const store = new SqliteStore(':memory:');
     const engine = new Engine(kb, store, { flows: loadFlows('flows', kb), now: () => new Date('2026-11-25T03:00:00Z') });
     let n = 0;
@@ -147,13 +147,13 @@ describe('flow records', () => {
       return r.replies.map((x) => x.text).join('\n');
     };
     for (const text of ['/keluhan', 'Budi', 'INV-12345', 'layar retak', 'email', 'budi@contoh.id']) await say(text);
-    const [record] = store.listRecords('complaint');
+    const [record] = await store.listRecords('complaint');
     expect(record).toMatchObject({
       flowId: 'complaint',
       conversationId: 'k',
       slots: { name: 'Budi', order_id: 'INV-12345', problem: 'layar retak', contact: 'email', email: 'budi@contoh.id' },
     });
     expect(record.id).toMatch(/^K\d{5}$/);
-    store.close();
+    await store.close();
   });
 });

@@ -5,7 +5,7 @@ import pino from 'pino';
 import { runBot, type RunningBot, type RunOptions } from '../../src/app/run-bot';
 import { signCall } from '../../src/handoff/webhook-destination';
 import type { KnowledgeBase } from '../../src/knowledge/schema';
-import { SqliteStore } from '../../src/storage/sqlite';
+import { SqliteStore } from '../../src/storage/sqlite-store';
 import { startLocalServer, until, type LocalServer } from '../support/local-server';
 import { BOT_USER, groupUpdate, TelegramEmulator, textUpdate, type SentMessage } from '../support/telegram-emulator';
 import { sampleShop } from '../support/sample-shop';
@@ -130,7 +130,7 @@ function rig(): Rig {
     },
     async stopBot() {
       await r.bot.stop();
-      r.store.close();
+      await r.store.close();
     },
   };
   let apiRoot = '';
@@ -198,7 +198,7 @@ describe('handoff: Telegram customer, Telegram agents group and helpdesk webhook
     await emulator.push(buttonPress(afterResolve[4], afterResolve[4].buttons[4].data, { id: 601, first_name: 'Budi' }, 601));
     const thanks = await emulator.waitForMessages(601, 6);
     expect(thanks[5].text).toMatch(/Terima kasih atas penilaiannya/);
-    expect(t.store.getTicket(ticketId)).toMatchObject({ status: 'resolved', agent: 'Rina', csat: 5 });
+    expect(await t.store.getTicket(ticketId)).toMatchObject({ status: 'resolved', agent: 'Rina', csat: 5 });
     await receiver.waitFor((e) => e.event.type === 'ticket-resolved' && e.event.ticketId === ticketId);
 
     // The bot answers again.
@@ -213,7 +213,7 @@ describe('handoff: Telegram customer, Telegram agents group and helpdesk webhook
     const [told] = await emulator.waitForMessages(602, 1);
     expect(told.text).toMatch(/Mohon maaf atas ketidaknyamanannya/);
     const ticketId = /T\d{5}/.exec(told.text)?.[0] ?? '';
-    expect(t.store.getTicket(ticketId)?.reason).toBe('complaint');
+    expect((await t.store.getTicket(ticketId))?.reason).toBe('complaint');
 
     const forged = await signedPost(
       t.bot.port,

@@ -63,14 +63,14 @@ describe('helpdesk webhook: raw request target in signatures, bounded transcript
   async function openTicket(conversation: string): Promise<string> {
     await say(conversation, 'mau bicara sama admin');
     await until(() => running.store.openTicketFor(`botframework:${conversation}`) !== undefined);
-    return running.store.openTicketFor(`botframework:${conversation}`)?.id ?? '';
+    return (await running.store.openTicketFor(`botframework:${conversation}`))?.id ?? '';
   }
 
   /** Seeds `count` earlier customer lines of `length` characters straight into the store. */
-  function seed(conversation: string, count: number, length: number): void {
+  async function seed(conversation: string, count: number, length: number): Promise<void> {
     for (let i = 0; i < count; i++) {
       const text = `${i}:`.padEnd(length, 'x');
-      running.store.recordInbound({
+      await running.store.recordInbound({
         channel: 'botframework',
         conversationId: `botframework:${conversation}`,
         userId: `u-${conversation}`,
@@ -101,7 +101,7 @@ describe('helpdesk webhook: raw request target in signatures, bounded transcript
   });
 
   it("sends each event with the ticket's transcript (its latest 200 lines), not the whole, growing conversation", async () => {
-    seed('long', 250, 40);
+    await seed('long', 250, 40);
     const ticketId = await openTicket('long');
     for (const text of ['satu lagi', 'dua lagi', 'tiga lagi']) await say('long', text);
     await until(() => eventsOf(ticketId).filter((e) => e.event.type === 'customer-message').length === 3);
@@ -120,7 +120,7 @@ describe('helpdesk webhook: raw request target in signatures, bounded transcript
   });
 
   it("keeps an event's transcript to about 100,000 characters however long the lines were", async () => {
-    seed('wide', 30, 19_000);
+    await seed('wide', 30, 19_000);
     const ticketId = await openTicket('wide');
     await until(() => eventsOf(ticketId).some((e) => e.event.type === 'ticket-created'));
     const created = eventsOf(ticketId).find((e) => e.event.type === 'ticket-created');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { runBot, type RunningBot } from '../../src/app/run-bot';
 import { signCall } from '../../src/handoff/webhook-destination';
-import { SqliteStore } from '../../src/storage/sqlite';
+import { SqliteStore } from '../../src/storage/sqlite-store';
 import { startLocalServer, until, type LocalServer, type ReceivedRequest } from '../support/local-server';
 import { TelegramEmulator, textUpdate } from '../support/telegram-emulator';
 import { sampleShop } from '../support/sample-shop';
@@ -71,7 +71,7 @@ describe('helpdesk webhook: signed over timestamp, method, path and body; replay
 
   async function stopBot(): Promise<void> {
     await bot.stop();
-    store.close();
+    await store.close();
   }
 
   async function post(path: string, call: Call, headers: Record<string, string> = {}): Promise<Outcome> {
@@ -116,7 +116,7 @@ describe('helpdesk webhook: signed over timestamp, method, path and body; replay
     const { ticketId } = await openTicket();
     const path = `/handoff/tickets/${ticketId}/claim`;
     expect(await post(path, sign(path, { agent: 'Rina' }))).toEqual({ status: 200 });
-    expect(store.getTicket(ticketId)).toMatchObject({ status: 'claimed', agent: 'Rina' });
+    expect(await store.getTicket(ticketId)).toMatchObject({ status: 'claimed', agent: 'Rina' });
 
     const { ticketId: other } = await openTicket();
     const skewed = `/handoff/tickets/${other}/claim`;
@@ -131,10 +131,10 @@ describe('helpdesk webhook: signed over timestamp, method, path and body; replay
     expect((await post(claimA, captured)).status).toBe(200);
 
     expect(await post(`/handoff/tickets/${b.ticketId}/claim`, captured)).toEqual({ status: 401, error: 'bad signature' });
-    expect(store.getTicket(b.ticketId)?.status).toBe('queued');
+    expect((await store.getTicket(b.ticketId))?.status).toBe('queued');
 
     expect(await post(`/handoff/tickets/${a.ticketId}/resolve`, captured)).toEqual({ status: 401, error: 'bad signature' });
-    expect(store.getTicket(a.ticketId)?.status).toBe('claimed');
+    expect((await store.getTicket(a.ticketId))?.status).toBe('claimed');
 
     // The identical call again: the signature holds but was already used.
     expect(await post(claimA, captured)).toEqual({ status: 401, error: 'replayed' });
@@ -153,7 +153,7 @@ describe('helpdesk webhook: signed over timestamp, method, path and body; replay
     await settle();
     expect(textsTo(a.chatId).filter((t) => t === 'Halo Kak, pesanan sedang kami cek.')).toHaveLength(1);
     expect(textsTo(b.chatId)).toHaveLength(1);
-    expect(store.getTicket(b.ticketId)?.status).toBe('queued');
+    expect((await store.getTicket(b.ticketId))?.status).toBe('queued');
 
     // Two genuine messages with the same text in the same second differ by an extra body field.
     const body = JSON.stringify({ agent: 'Dewi', text: 'Halo Kak, pesanan sedang kami cek.', id: 'm-2' });
@@ -168,7 +168,7 @@ describe('helpdesk webhook: signed over timestamp, method, path and body; replay
     expect(await post(path, sign(path, { agent: 'Rina' }, -360))).toEqual({ status: 401, error: 'timestamp outside the 5-minute window' });
     expect(await post(path, sign(path, { agent: 'Rina' }, -3600))).toEqual({ status: 401, error: 'timestamp outside the 5-minute window' });
     expect(await post(path, sign(path, { agent: 'Rina' }, 360))).toEqual({ status: 401, error: 'timestamp outside the 5-minute window' });
-    expect(store.getTicket(ticketId)?.status).toBe('queued');
+    expect((await store.getTicket(ticketId))?.status).toBe('queued');
   });
 
   it('refuses a changed body, a changed timestamp and missing headers', async () => {
@@ -187,7 +187,7 @@ describe('helpdesk webhook: signed over timestamp, method, path and body; replay
     expect(await post(path, { ...signed, signature: bodyOnly })).toEqual({ status: 401, error: 'bad signature' });
     await settle();
     expect(textsTo(chatId)).toHaveLength(1);
-    expect(store.getTicket(ticketId)?.status).toBe('queued');
+    expect((await store.getTicket(ticketId))?.status).toBe('queued');
     // The untouched call still works: refused attempts do not use up its signature.
     expect((await post(path, signed)).status).toBe(200);
   });

@@ -5,7 +5,7 @@ import { AgentDesk } from '../../src/engine/agent-desk';
 import { CUSTOMER_MESSAGE } from '../../src/engine/handoff-events';
 import type { OutboundMessage } from '../../src/core/types';
 import { HandoffHub } from '../../src/handoff/hub';
-import { SqliteStore } from '../../src/storage/sqlite';
+import { SqliteStore } from '../../src/storage/sqlite-store';
 import { sampleShop } from '../support/sample-shop';
 
 /** A channel whose platform answers slowly for one customer until told to go on. */
@@ -50,8 +50,8 @@ describe('outbox passes that outlive their leases', () => {
       pollMs: 3_600_000,
     });
     const reply = (text: string): { replies: OutboundMessage[] } => ({ replies: [{ kind: 'text', text }] });
-    store.enqueue({ kind: CUSTOMER_MESSAGE, target: 'slow:first', payload: reply('one'), at: now() });
-    store.enqueue({ kind: CUSTOMER_MESSAGE, target: 'slow:second', payload: reply('two'), at: now() });
+    await store.enqueue({ kind: CUSTOMER_MESSAGE, target: 'slow:first', payload: reply('one'), at: now() });
+    await store.enqueue({ kind: CUSTOMER_MESSAGE, target: 'slow:second', payload: reply('two'), at: now() });
     // Pass 1 takes both and hangs on the first platform call for longer than its leases.
     const first = hub.tick();
     await platform.stalled;
@@ -62,6 +62,6 @@ describe('outbox passes that outlive their leases', () => {
     await first;
     expect(platform.sent.sort()).toEqual(['slow:first one', 'slow:second two']);
     await hub.stop();
-    store.close();
+    await store.close();
   });
 });

@@ -36,7 +36,7 @@ function written(m: Migration): { dir: string; kb: KnowledgeBase; flows: readonl
 /** A customer going through a flow: each reply is what the bot says next. */
 class FlowChat {
   private state: FlowState | undefined;
-  private readonly ctx: FlowContext = { lang: 'id', now: new Date('2026-03-02T10:00:00Z'), timeZone: 'Asia/Jakarta', createRecord: () => 'K1', env: {} };
+  private readonly ctx: FlowContext = { lang: 'id', now: new Date('2026-03-02T10:00:00Z'), timeZone: 'Asia/Jakarta', env: {} };
 
   constructor(private readonly flow: LoadedFlow) {}
 

@@ -4,7 +4,7 @@ import { ChannelConfigError } from '../../src/channels/channel';
 import { isPrivateAddress, refuseMetrics } from '../../src/metrics/access';
 import { safeErrorText } from '../../src/metrics/error-text';
 import type { HttpRequest } from '../../src/server/http-server';
-import { SqliteStore } from '../../src/storage/sqlite';
+import { SqliteStore } from '../../src/storage/sqlite-store';
 import { startTestBot, type TestBot } from '../support/bot';
 import { sampleShop } from '../support/sample-shop';
 import { parseMetrics, sampleValue } from './prometheus-text';
@@ -54,7 +54,7 @@ describe('who may read /metrics', () => {
     await expect(
       runBot(sampleShop(), store, { PORT: '0', HOST: '127.0.0.1', BOT_FRAMEWORK: '1', METRICS_TOKEN: 'short' }, pino({ level: 'silent' })),
     ).rejects.toThrow(ChannelConfigError);
-    store.close();
+    await store.close();
   });
 
   it('hides tokens and personal data in errors shown by /healthz', () => {

@@ -7,7 +7,7 @@ import { runBot, type RunningBot } from '../../src/app/run-bot';
 import { loadFlows } from '../../src/flows/loader';
 import { loadKnowledge } from '../../src/knowledge/loader';
 import type { HealthBody } from '../../src/metrics/health';
-import { SqliteStore } from '../../src/storage/sqlite';
+import { SqliteStore } from '../../src/storage/sqlite-store';
 import { postBotFramework, postWhatsApp } from '../support/channel-posts';
 import { startLocalServer, until, type LocalServer } from '../support/local-server';
 import { parseMetrics, sampleValue, type Sample } from './prometheus-text';
@@ -109,7 +109,7 @@ describe('GET /metrics and /healthz of a running bot', () => {
   afterAll(async () => {
     watcher?.close();
     await bot.stop();
-    store.close();
+    await store.close();
     await graph.close();
     await connector.close();
   });
@@ -174,7 +174,7 @@ describe('GET /metrics and /healthz of a running bot', () => {
 
     graphDown.clear();
     await until(() => graphCalls.includes('628990009'));
-    await until(() => store.queueDepths().outbox['customer-message'] === undefined);
+    await until(async () => (await store.queueDepths()).outbox['customer-message'] === undefined);
     const recovered = await health(base);
     expect(recovered.body.channels.find((c) => c.name === 'whatsapp')).toEqual({ name: 'whatsapp', state: 'started' });
     const after = await scrape(base);
@@ -246,7 +246,7 @@ describe('GET /metrics and /healthz of a running bot', () => {
   });
 
   it('answers 503 from /healthz when the store does not work', async () => {
-    store.close();
+    await store.close();
     const { status, body } = await health(base);
     expect(status).toBe(503);
     expect(body.status).toBe('down');

@@ -7,7 +7,7 @@ import { Engine } from '../../src/engine/engine';
 import { loadFlows } from '../../src/flows/loader';
 import { loadKnowledge } from '../../src/knowledge/loader';
 import { knowledgeStatus } from '../../src/metrics/knowledge-status';
-import { SqliteStore } from '../../src/storage/sqlite';
+import { SqliteStore } from '../../src/storage/sqlite-store';
 import { until } from '../support/local-server';
 
 /** The terminal chat's engine (no runBot): reload notices are plain lines, never JSON log lines. */
@@ -40,9 +40,9 @@ describe('live reload notices in the terminal chat', () => {
     await until(() => results.length > count, 5000);
     return results[results.length - 1];
   };
-  afterAll(() => {
+  afterAll(async () => {
     watcher.close();
-    store.close();
+    await store.close();
   });
 
   it('prints one plain line for a good reload', async () => {

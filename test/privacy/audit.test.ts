@@ -11,23 +11,23 @@ const SECRET_REPLY = 'Nomor resi JNE 0123456789 atas nama Wati';
 
 describe('audit log of agent actions', () => {
   it('records who claimed, replied, transferred, resolved and read which ticket and when — never the text', async () => {
-    const shop = openShop();
+    const shop = await openShop();
     const opened = await shop.engine.handle(message(WATI, 'mau bicara sama admin'));
     const ticket = opened.decision.type === 'handoff' ? opened.decision.ticketId : '';
-    expect(shop.desk.viewTickets('Rina', { via: 'telegram' }).map((t) => t.id)).toEqual([ticket]);
-    expect(shop.desk.claim(ticket, 'Rina', 'telegram').ok).toBe(true);
-    expect(shop.desk.reply(ticket, 'Rina', SECRET_REPLY, 'telegram').ok).toBe(true);
+    expect((await shop.desk.viewTickets('Rina', { via: 'telegram' })).map((t) => t.id)).toEqual([ticket]);
+    expect((await shop.desk.claim(ticket, 'Rina', 'telegram')).ok).toBe(true);
+    expect((await shop.desk.reply(ticket, 'Rina', SECRET_REPLY, 'telegram')).ok).toBe(true);
     // Refused actions change nothing and leave no row.
-    expect(shop.desk.reply(ticket, 'Sari', 'saya ambil alih', 'helpdesk')).toMatchObject({ ok: false, error: 'claimed-by-other' });
-    expect(shop.desk.transfer(ticket, 'Sari', 'Budi', 'helpdesk')).toMatchObject({ ok: false, error: 'claimed-by-other' });
-    const moved = shop.desk.transfer(ticket, 'Rina', 'Sari', 'telegram');
+    expect(await shop.desk.reply(ticket, 'Sari', 'saya ambil alih', 'helpdesk')).toMatchObject({ ok: false, error: 'claimed-by-other' });
+    expect(await shop.desk.transfer(ticket, 'Sari', 'Budi', 'helpdesk')).toMatchObject({ ok: false, error: 'claimed-by-other' });
+    const moved = await shop.desk.transfer(ticket, 'Rina', 'Sari', 'telegram');
     expect(moved).toMatchObject({ ok: true, ticket: { agent: 'Sari', status: 'claimed' } });
-    expect(shop.store.transcript(WATI.conversationId).at(-1)?.text).toBe('Sari dari tim CS sudah terhubung dan akan membantu Kakak.');
-    expect(shop.desk.reply(ticket, 'Sari', 'Halo Kak', 'helpdesk').ok).toBe(true);
-    expect(shop.desk.resolve(ticket, 'Sari', 'helpdesk').ok).toBe(true);
-    expect(shop.desk.resolve(ticket, 'Sari', 'helpdesk').ok).toBe(false);
+    expect((await shop.store.transcript(WATI.conversationId)).at(-1)?.text).toBe('Sari dari tim CS sudah terhubung dan akan membantu Kakak.');
+    expect((await shop.desk.reply(ticket, 'Sari', 'Halo Kak', 'helpdesk')).ok).toBe(true);
+    expect((await shop.desk.resolve(ticket, 'Sari', 'helpdesk')).ok).toBe(true);
+    expect((await shop.desk.resolve(ticket, 'Sari', 'helpdesk')).ok).toBe(false);
 
-    const log = shop.store.auditLog();
+    const log = await shop.store.auditLog();
     expect(log.map((e) => [e.actor, e.action, e.subject, e.via])).toEqual([
       ['Rina', 'ticket.read', ticket, 'telegram'],
       ['Rina', 'ticket.claim', ticket, 'telegram'],
@@ -41,15 +41,15 @@ describe('audit log of agent actions', () => {
     const rows = everyRow(shop.dbPath).get('audit') ?? [];
     expect(rows).toHaveLength(6);
     expect(rows.join('\n')).not.toMatch(/resi|0123456789|Halo Kak|admin|6281234567890|Wati/);
-    expect(shop.store.auditLog({ since: '2999-01-01' })).toEqual([]);
-    shop.close();
+    expect(await shop.store.auditLog({ since: '2999-01-01' })).toEqual([]);
+    await shop.close();
   });
 
   it('records the terminal desk (tanya tickets / claim / reply / transfer / resolve) with the agent name and prints it with tanya audit', async () => {
-    const shop = openShop();
+    const shop = await openShop();
     const opened = await shop.engine.handle(message(RINI, 'mau bicara sama admin'));
     const ticket = opened.decision.type === 'handoff' ? opened.decision.ticketId : '';
-    shop.close();
+    await shop.close();
     const db = shop.dbPath;
     expect(tanya(['tickets', '--db', db, '--agent', 'Rina']).stdout).toContain(`${ticket}  queued`);
     expect(tanya(['claim', ticket, '--db', db, '--agent', 'Rina']).status).toBe(0);

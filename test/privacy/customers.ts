@@ -7,7 +7,7 @@ import { Engine } from '../../src/engine/engine';
 import type { InboundMessage } from '../../src/core/types';
 import { loadFlows } from '../../src/flows/loader';
 import type { KnowledgeBase } from '../../src/knowledge/schema';
-import { SqliteStore } from '../../src/storage/sqlite';
+import { SqliteStore } from '../../src/storage/sqlite-store';
 import { sampleShop } from '../support/sample-shop';
 
 export interface Customer {
@@ -31,11 +31,11 @@ export interface Shop {
   readonly store: SqliteStore;
   readonly engine: Engine;
   readonly desk: AgentDesk;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** The sample shop (with its flows) over a real SQLite file in a fresh temporary folder. */
-export function openShop(kb: KnowledgeBase = sampleShop(), dbPath = join(mkdtempSync(join(tmpdir(), 'tanya-privacy-')), 'tanya.db')): Shop {
+export async function openShop(kb: KnowledgeBase = sampleShop(), dbPath = join(mkdtempSync(join(tmpdir(), 'tanya-privacy-')), 'tanya.db')): Promise<Shop> {
   const store = new SqliteStore(dbPath);
   const engine = new Engine(kb, store, { flows: loadFlows('flows', kb), now: () => CLOCK });
   const desk = new AgentDesk(
@@ -73,13 +73,16 @@ export async function fullStay(shop: Shop, customer: Customer, secret: string): 
   const handoff = await shop.engine.handle(message(customer, `mau bicara sama admin, ${secret}`));
   if (handoff.decision.type !== 'handoff') throw new Error(`expected a handoff, got ${handoff.decision.type}`);
   const ticketId = handoff.decision.ticketId;
-  shop.store.saveTicketRef('telegram-desk', `-100777:${++seq}`, ticketId);
-  expect(shop.desk.claim(ticketId, 'Rina', 'cli').ok).toBe(true);
-  expect(shop.desk.reply(ticketId, 'Rina', `Halo Kak, ${secret} sudah kami cek`, 'cli').ok).toBe(true);
-  expect(shop.desk.resolve(ticketId, 'Rina', 'cli').ok).toBe(true);
+  await shop.store.saveTicketRef('telegram-desk', `-100777:${++seq}`, ticketId);
+  expect((await shop.desk.claim(ticketId, 'Rina', 'cli')).ok).toBe(true);
+  expect((await shop.desk.reply(ticketId, 'Rina', `Halo Kak, ${secret} sudah kami cek`, 'cli')).ok).toBe(true);
+  expect((await shop.desk.resolve(ticketId, 'Rina', 'cli')).ok).toBe(true);
   await say('5');
-  shop.store.saveChannelRef(customer.conversationId, { user: { id: customer.userId, name: customer.userName ?? '' }, serviceUrl: 'https://example.invalid/' });
-  shop.store.acceptInbound(customer.channel, `delivery-${++seq}`, customer.conversationId, {
+  await shop.store.saveChannelRef(customer.conversationId, {
+    user: { id: customer.userId, name: customer.userName ?? '' },
+    serviceUrl: 'https://example.invalid/',
+  });
+  await shop.store.acceptInbound(customer.channel, `delivery-${++seq}`, customer.conversationId, {
     message: { ...message(customer, `belum diproses ${secret}`), receivedAt: new Date().toISOString() },
   });
   return ticketId;

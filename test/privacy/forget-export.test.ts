@@ -23,7 +23,7 @@ interface World {
 
 /** Wati on WhatsApp and WhatsApp Web (the same number), Budi on WhatsApp, Rini on Telegram; each a full stay. */
 async function world(): Promise<World> {
-  const shop = openShop();
+  const shop = await openShop();
   const wati = [await fullStay(shop, WATI, 'INV-WATI-1'), await fullStay(shop, WATI_WEB, 'INV-WATI-WEB')];
   const budi = await fullStay(shop, BUDI, 'INV-BUDI-2');
   const rini = await fullStay(shop, RINI, 'INV-RINI-3');
@@ -37,7 +37,7 @@ describe('right to erasure (forgetCustomer)', () => {
     const others = [...rowsOf(shop.dbPath, BUDI, [budi]), ...rowsOf(shop.dbPath, RINI, [rini])];
     const tables = [...everyRow(shop.dbPath).keys()];
 
-    const result = shop.store.forgetCustomer(customerKeys('0812-3456-7890'));
+    const result = await shop.store.forgetCustomer(customerKeys('0812-3456-7890'));
     expect([...result.conversations].sort()).toEqual([WATI.conversationId, WATI_WEB.conversationId].sort());
     expect(result.removed).toMatchObject({ conversations: 2, tickets: 2, flowRecords: 2, channelRefs: 2, handoffRefs: 2, inbox: 2, ticketsAnonymized: 0 });
     expect(result.removed.messages).toBeGreaterThan(15);
@@ -54,8 +54,8 @@ describe('right to erasure (forgetCustomer)', () => {
       ).every((r) => r.startsWith('audit:')),
     ).toBe(true);
     expect([...rowsOf(shop.dbPath, BUDI, [budi]), ...rowsOf(shop.dbPath, RINI, [rini])]).toEqual(others);
-    expect(shop.store.forgetCustomer([WATI.userId]).conversations).toEqual([]);
-    shop.close();
+    expect((await shop.store.forgetCustomer([WATI.userId])).conversations).toEqual([]);
+    await shop.close();
   });
 
   it('leaves no copy of what was erased in the database files on disk', async () => {
@@ -63,26 +63,26 @@ describe('right to erasure (forgetCustomer)', () => {
     const onDisk = (): string =>
       ['', '-wal'].map((suffix) => (existsSync(shop.dbPath + suffix) ? readFileSync(shop.dbPath + suffix).toString('latin1') : '')).join('');
     expect(onDisk()).toContain('INV-WATI-1');
-    shop.store.forgetCustomer(customerKeys('0812-3456-7890'));
+    await shop.store.forgetCustomer(customerKeys('0812-3456-7890'));
     for (const trace of WATI_TRACES) expect(onDisk()).not.toContain(trace);
     expect(onDisk()).toContain('INV-BUDI-2');
-    shop.close();
+    await shop.close();
   });
 
   it('takes a Telegram user id or one conversation id', async () => {
     const { shop } = await world();
-    expect(shop.store.forgetCustomer([RINI.userId]).conversations).toEqual([RINI.conversationId]);
+    expect((await shop.store.forgetCustomer([RINI.userId])).conversations).toEqual([RINI.conversationId]);
     // A conversation id forgets that conversation only, not the same number on another channel.
-    expect(shop.store.forgetCustomer([WATI_WEB.conversationId]).conversations).toEqual([WATI_WEB.conversationId]);
-    expect(shop.store.transcript(WATI.conversationId).length).toBeGreaterThan(0);
-    shop.close();
+    expect((await shop.store.forgetCustomer([WATI_WEB.conversationId])).conversations).toEqual([WATI_WEB.conversationId]);
+    expect((await shop.store.transcript(WATI.conversationId)).length).toBeGreaterThan(0);
+    await shop.close();
   });
 });
 
 describe('right of access (exportCustomer)', () => {
   it("returns the customer's conversations with state and transcript, tickets with summary and CSAT, flow records — and only theirs", async () => {
     const { shop, wati } = await world();
-    const data = shop.store.exportCustomer(customerKeys('+62 812 3456 7890'));
+    const data = await shop.store.exportCustomer(customerKeys('+62 812 3456 7890'));
     expect(data.conversations.map((c) => c.id).sort()).toEqual([WATI.conversationId, WATI_WEB.conversationId].sort());
     const wa = data.conversations.find((c) => c.id === WATI.conversationId);
     expect(wa).toMatchObject({
@@ -104,8 +104,8 @@ describe('right of access (exportCustomer)', () => {
     expect(data.pendingMessages).toHaveLength(2);
     const text = JSON.stringify(data);
     for (const other of ['6289876543210', 'Budi', 'INV-BUDI-2', '5550001', 'Rini', 'INV-RINI-3']) expect(text).not.toContain(other);
-    expect(shop.store.exportCustomer(['6280000000000'])).toEqual({ conversations: [], tickets: [], flowRecords: [], pendingMessages: [] });
-    shop.close();
+    expect(await shop.store.exportCustomer(['6280000000000'])).toEqual({ conversations: [], tickets: [], flowRecords: [], pendingMessages: [] });
+    await shop.close();
   });
 });
 
@@ -114,7 +114,7 @@ describe('tanya forget / export / privacy purge / audit (the real CLI)', () => {
 
   it('exports to a file only the owner can read, forgets, and records both with the OS user', async () => {
     const { shop } = await world();
-    shop.close();
+    await shop.close();
     const db = shop.dbPath;
     const out = join(dirname(db), 'wati.json');
     // An existing file readable by everyone is replaced, never written into.
@@ -164,7 +164,7 @@ describe('tanya forget / export / privacy purge / audit (the real CLI)', () => {
 
   it('refuses politely, exit 1 and nothing changed, when no customer matches', async () => {
     const { shop } = await world();
-    shop.close();
+    await shop.close();
     const before = everyRow(shop.dbPath);
     for (const command of ['forget', 'export']) {
       const r = tanya([command, '--customer', '6280000000000', '--db', shop.dbPath]);
@@ -183,9 +183,10 @@ describe('tanya forget / export / privacy purge / audit (the real CLI)', () => {
 
   it('privacy purge: --dry-run counts and changes nothing, then removes what is past --days', async () => {
     const { shop } = await world();
-    shop.close();
+    await shop.close();
     const db = shop.dbPath;
     const nothing = tanya(['privacy', 'purge', '--db', db]);
+    expect(nothing.stderr).toBe('');
     expect(nothing.status).toBe(0);
     expect(nothing.stdout).toMatch(/^Tidak ada data sebelum .* \(365 hari\)\. \/ Nothing older than 365 days\.\n$/);
     // Budi's stay was 40 days ago.

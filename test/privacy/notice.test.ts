@@ -2,7 +2,7 @@ import { Engine } from '../../src/engine/engine';
 import type { TurnResult } from '../../src/core/types';
 import { loadFlows } from '../../src/flows/loader';
 import { loadKnowledge } from '../../src/knowledge/loader';
-import { SqliteStore } from '../../src/storage/sqlite';
+import { SqliteStore } from '../../src/storage/sqlite-store';
 import { postBotFramework, postWhatsApp } from '../support/channel-posts';
 import { startTestBot, type TestBot } from '../support/bot';
 import { startLocalServer, until, type LocalServer } from '../support/local-server';
@@ -31,61 +31,61 @@ const noticesIn = (lines: readonly string[]): number => lines.filter((t) => NOTI
 
 describe('privacy notice (settings.privacy.notice)', () => {
   it('comes once per conversation, before the first answer, and never again (flows, handoff, /start, /cancel, a restart)', async () => {
-    const s = openShop(shop);
+    const s = await openShop(shop);
     const first = await s.engine.handle(message(WATI, 'brp harga iphone 15'));
     expect(texts(first)[0]).toMatch(NOTICE_ID);
     expect(texts(first)[1]).toContain('Rp12.999.000');
     expect(first.decision).toMatchObject({ type: 'answer', entryId: 'product-price' });
-    expect(s.store.loadState(WATI.conversationId)?.privacyNoticeAt).toEqual(expect.any(String));
+    expect((await s.store.loadState(WATI.conversationId))?.privacyNoticeAt).toEqual(expect.any(String));
 
     const later: TurnResult[] = [];
     for (const text of ['kalau yg 256gb?', '/start', '/feedback', '5', '/cancel', 'mau bicara sama admin'])
       later.push(await s.engine.handle(message(WATI, text)));
     const ticket = later[5].decision.type === 'handoff' ? later[5].decision.ticketId : '';
-    expect(s.desk.resolve(ticket, 'Rina').ok).toBe(true);
+    expect((await s.desk.resolve(ticket, 'Rina')).ok).toBe(true);
     later.push(await s.engine.handle(message(WATI, '4')));
-    s.close();
+    await s.close();
     // After a restart, from the same database.
-    const again = openShop(shop, s.dbPath);
+    const again = await openShop(shop, s.dbPath);
     later.push(await again.engine.handle(message(WATI, 'jam buka toko bandung', new Date(Date.now() + 3 * 3600_000))));
     expect(later.every((r) => r.replies.length > 0)).toBe(true);
     expect(noticesIn(later.flatMap(texts))).toBe(0);
-    expect(noticesIn(again.store.transcript(WATI.conversationId).map((l) => l.text))).toBe(1);
-    again.close();
+    expect(noticesIn((await again.store.transcript(WATI.conversationId)).map((l) => l.text))).toBe(1);
+    await again.close();
   });
 
   it('is sent in English to an English first message, and per conversation (another customer gets their own)', async () => {
-    const s = openShop(shop);
+    const s = await openShop(shop);
     const en = await s.engine.handle(message(RINI, 'what are your store hours in bandung?'));
     expect(texts(en)[0]).toMatch(NOTICE_EN);
     expect(en.explanation.language).toBe('en');
     expect(texts(await s.engine.handle(message(WATI, 'halo kak')))[0]).toMatch(NOTICE_ID);
-    s.close();
+    await s.close();
   });
 
   it('is not sent twice for a message delivered twice', async () => {
-    const s = openShop(shop);
+    const s = await openShop(shop);
     const m = message(WATI, 'cod bisa?');
     const [a, b] = [await s.engine.handle(m), await s.engine.handle(m)];
     expect(noticesIn(texts(a))).toBe(1);
     expect(b.replies).toEqual([]);
-    s.close();
+    await s.close();
   });
 
   it('is not sent when the settings have none', async () => {
-    const s = openShop();
+    const s = await openShop();
     expect(noticesIn(texts(await s.engine.handle(message(WATI, 'brp harga iphone 15'))))).toBe(0);
-    s.close();
+    await s.close();
   });
 
   it('a deletion request ("hapus data saya", "delete my data") goes to a person, in any state', async () => {
-    const s = openShop(shop);
+    const s = await openShop(shop);
     await s.engine.handle(message(WATI, '/feedback'));
     const asked = await s.engine.handle(message(WATI, 'kak tolong hapus data saya ya'));
     expect(asked.decision).toMatchObject({ type: 'handoff', reason: 'data-request' });
     expect(texts(asked).join(' ')).toContain('permintaan hapus data Kakak kami teruskan ke tim CS');
     const ticket = asked.decision.type === 'handoff' ? asked.decision.ticketId : '';
-    expect(s.store.getTicket(ticket)).toMatchObject({ reason: 'data-request', status: 'queued' });
+    expect(await s.store.getTicket(ticket)).toMatchObject({ reason: 'data-request', status: 'queued' });
     const en = await s.engine.handle(message(RINI, 'please delete my data'));
     expect(en.decision).toMatchObject({ type: 'handoff', reason: 'data-request' });
     expect(texts(en).join(' ')).toContain('request to delete your data');
@@ -94,7 +94,7 @@ describe('privacy notice (settings.privacy.notice)', () => {
       message(WATI, 'cara hapus akun marketplace gimana?'),
     );
     expect(other.decision.type).not.toBe('handoff');
-    s.close();
+    await s.close();
   });
 });
 

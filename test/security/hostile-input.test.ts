@@ -2,7 +2,7 @@ import { Engine } from '../../src/engine/engine';
 import type { InboundMessage } from '../../src/core/types';
 import { loadFlows } from '../../src/flows/loader';
 import { loadKnowledge } from '../../src/knowledge/loader';
-import { SqliteStore } from '../../src/storage/sqlite';
+import { SqliteStore } from '../../src/storage/sqlite-store';
 
 const kb = loadKnowledge('knowledge');
 const flows = loadFlows('flows', kb);
@@ -27,7 +27,7 @@ describe('hostile input', () => {
     store = new SqliteStore(':memory:');
     engine = new Engine(kb, store, { flows, now: () => WORKING_HOURS });
   });
-  afterEach(() => store.close());
+  afterEach(async () => await store.close());
 
   it.each(OBJECT_WORDS)('treats "%s" as a word in every state, never as a failure', async (word) => {
     const texts = [word, `harga ${word} brp`, `${word} ${word}`, `what is ${word}`];

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Engine } from '../../src/engine/engine';
 import { loadKnowledge } from '../../src/knowledge/loader';
-import { SqliteStore } from '../../src/storage/sqlite';
+import { SqliteStore } from '../../src/storage/sqlite-store';
 
 jest.setTimeout(120_000);
 
@@ -45,11 +45,11 @@ describe('a long conversation with many handoffs', () => {
       sizes.push(databaseBytes(path));
       rss.push(process.memoryUsage().rss);
     }
-    const tickets = store.listTickets();
+    const tickets = await store.listTickets();
     expect(tickets.length).toBeGreaterThanOrEqual(25);
     // Each ticket still shows the conversation up to it…
     expect(tickets[tickets.length - 1].transcript.length).toBeGreaterThan(100);
-    store.close();
+    await store.close();
     // …but stores no copy: a third 300 messages adds about what the second did (quadratic growth would add far more).
     const second = sizes[1] - sizes[0];
     const third = sizes[2] - sizes[1];

@@ -2,23 +2,26 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteStore, StoreFileError } from '../../src/storage/sqlite';
+import { StoreFileError } from '../../src/storage/sqlite';
+import { SqliteStore } from '../../src/storage/sqlite-store';
 
 const folder = (): string => mkdtempSync(join(tmpdir(), 'tanya-readonly-'));
 const line = { channel: 'test', conversationId: 'test:1', userId: '1', messageId: 'm1', text: 'bisa cod ga kak', kind: 'text', at: '2026-11-25T03:00:00.000Z' };
 
 describe('SqliteStore opened read only', () => {
-  it('reads what the bot wrote and refuses every write', () => {
+  it('reads what the bot wrote and refuses every write', async () => {
     const path = join(folder(), 'bot.db');
     const bot = new SqliteStore(path);
-    bot.recordInbound(line);
-    bot.close();
+    await bot.recordInbound(line);
+    await bot.close();
     const before = readFileSync(path);
     const reader = new SqliteStore(path, { readonly: true });
-    expect(reader.messagesSince('1970-01-01').map((m) => m.text)).toEqual(['bisa cod ga kak']);
-    expect(() => reader.recordInbound({ ...line, messageId: 'm2' })).toThrow(/readonly database/);
-    expect(() => reader.audit({ actor: 'Rina', action: 'ticket.read', subject: 'T00001' })).toThrow(/readonly database/);
-    reader.close();
+    expect((await reader.messagesSince('1970-01-01')).map((m) => m.text)).toEqual(['bisa cod ga kak']);
+    await expect(reader.recordInbound({ ...line, messageId: 'm2' })).rejects.toMatchObject({ message: expect.stringMatching(/readonly database/) });
+    await expect(reader.audit({ actor: 'Rina', action: 'ticket.read', subject: 'T00001' })).rejects.toMatchObject({
+      message: expect.stringMatching(/readonly database/),
+    });
+    await reader.close();
     expect(readFileSync(path).equals(before)).toBe(true);
   });
 

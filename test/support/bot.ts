@@ -3,7 +3,7 @@ import { runBot, type RunningBot } from '../../src/app/run-bot';
 import type { Env } from '../../src/app/channels-from-env';
 import type { KnowledgeBase } from '../../src/knowledge/schema';
 import { sampleShop } from './sample-shop';
-import { SqliteStore } from '../../src/storage/sqlite';
+import { SqliteStore } from '../../src/storage/sqlite-store';
 import type { Channel } from '../../src/channels/channel';
 import { Inbox } from '../../src/channels/inbox';
 import { AgentDesk } from '../../src/engine/agent-desk';
@@ -38,7 +38,7 @@ export async function startTestBot(env: Env, kb: KnowledgeBase = sampleShop()): 
     base: `http://127.0.0.1:${bot.port ?? 0}`,
     stop: async () => {
       await bot.stop();
-      store.close();
+      await store.close();
     },
   };
 }

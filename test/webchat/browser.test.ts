@@ -65,8 +65,8 @@ describeBrowser('web chat in a real browser (demo page, strict CSP)', () => {
   let page: Page;
   let demo = '';
   const dialogs: string[] = [];
-  const conversations = (): string[] =>
-    [...new Set(running.store.messagesSince('2000-01-01T00:00:00Z').map((m) => m.conversationId))].filter((id) => id.startsWith('webchat:'));
+  const conversations = async (): Promise<string[]> =>
+    [...new Set((await running.store.messagesSince('2000-01-01T00:00:00Z')).map((m) => m.conversationId))].filter((id) => id.startsWith('webchat:'));
   /** CSP directives the page violated since it loaded (recorded by an init script before any page script). */
   const cspViolations = (): Promise<string[]> => page.evaluate(() => (window as unknown as { tanyaCsp: string[] }).tanyaCsp);
   const token = (): Promise<string | null> =>
@@ -159,7 +159,7 @@ describeBrowser('web chat in a real browser (demo page, strict CSP)', () => {
     await lines(page, 'bot').filter({ hasText: 'Harga iPhone 15 256GB Rp14.999.000' }).waitFor();
     await lines(page, 'customer').filter({ hasText: 'brp hrg ip 15 kak' }).waitFor();
     expect(await token()).toBe(before);
-    expect(conversations()).toHaveLength(1);
+    expect(await conversations()).toHaveLength(1);
   });
 
   it('runs a flow whose question is a choice: the store locator', async () => {
@@ -195,7 +195,7 @@ describeBrowser('web chat in a real browser (demo page, strict CSP)', () => {
     const handoff = lines(page, 'bot').filter({ hasText: /T\d{5}/ });
     await handoff.waitFor();
     const ticketId = /T\d{5}/.exec((await handoff.textContent()) ?? '')?.[0] ?? '';
-    expect(running.store.getTicket(ticketId)?.status).toBe('queued');
+    expect((await running.store.getTicket(ticketId))?.status).toBe('queued');
     // An agent at a terminal beside the running bot: another process, the same database.
     await tanya('reply', ticketId, 'Halo Kak, dengan Rina di sini. Cek https://nusagadget.example/garansi ya.');
     await lines(page, 'agent').filter({ hasText: 'dengan Rina di sini' }).waitFor();
@@ -207,7 +207,7 @@ describeBrowser('web chat in a real browser (demo page, strict CSP)', () => {
     await tanya('resolve', ticketId);
     await page.locator('.choices button', { hasText: '5' }).waitFor();
     await page.locator('.choices button', { hasText: '5' }).click();
-    await until(() => running.store.getTicket(ticketId)?.csat === 5);
+    await until(async () => (await running.store.getTicket(ticketId))?.csat === 5);
     await lines(page, 'bot').filter({ hasText: 'Terima kasih atas penilaiannya' }).waitFor();
   });
 
@@ -215,7 +215,7 @@ describeBrowser('web chat in a real browser (demo page, strict CSP)', () => {
     await running.restart();
     await say(page, 'brp hrg ip 15 pro?');
     await lines(page, 'bot').filter({ hasText: 'iPhone 15 Pro' }).last().waitFor({ timeout: 15_000 });
-    expect(conversations()).toHaveLength(1);
+    expect(await conversations()).toHaveLength(1);
   }, 30_000);
 
   it('fits a 360 px wide phone screen', async () => {
@@ -247,14 +247,14 @@ describeBrowser('web chat in a real browser (demo page, strict CSP)', () => {
         .filter({ hasText: /Surabaya/ })
         .last()
         .waitFor();
-      expect(conversations()).toHaveLength(2);
+      expect(await conversations()).toHaveLength(2);
     } finally {
       await other.close();
     }
   });
 
   it('refuses a page on an origin that is not allowed', async () => {
-    const before = conversations().length;
+    const before = (await conversations()).length;
     const site = await foreignSite(`${running.base}/webchat/widget.js`);
     const foreign = await browser.context.newPage();
     try {
@@ -262,7 +262,7 @@ describeBrowser('web chat in a real browser (demo page, strict CSP)', () => {
       await foreign.locator('button.bubble').click();
       await foreign.locator('.status', { hasText: 'belum diaktifkan untuk situs ini' }).waitFor();
       expect(await foreign.locator('textarea').isDisabled()).toBe(true);
-      expect(conversations()).toHaveLength(before);
+      expect(await conversations()).toHaveLength(before);
     } finally {
       await foreign.close();
       await site.close();

@@ -5,7 +5,7 @@ import pino from 'pino';
 import type { Env } from '../../src/app/channels-from-env';
 import { runBot, type RunningBot } from '../../src/app/run-bot';
 import { loadFlows } from '../../src/flows/loader';
-import { SqliteStore } from '../../src/storage/sqlite';
+import { SqliteStore } from '../../src/storage/sqlite-store';
 import { WORKING_HOURS } from '../support/bot';
 import { sampleShop } from '../support/sample-shop';
 
@@ -46,7 +46,7 @@ export async function startWebChatBot(env: Env): Promise<WebChatBot> {
   const port = current.bot.port ?? 0;
   const halt = async (): Promise<void> => {
     await current.bot.stop();
-    current.store.close();
+    await current.store.close();
   };
   return {
     get bot() {

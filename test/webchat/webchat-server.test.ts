@@ -114,7 +114,7 @@ describe('web chat channel (real server, WebSocket and long polling)', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(client.frames.slice(before).filter((f) => f.type === 'lines')).toHaveLength(0);
     const key = token.split('.')[1];
-    expect(running.store.transcript(`webchat:${key}`).filter((l) => l.direction === 'in')).toHaveLength(1);
+    expect((await running.store.transcript(`webchat:${key}`)).filter((l) => l.direction === 'in')).toHaveLength(1);
   });
 
   it('refuses a page on another origin (4403, nothing stored), and takes pages of WEBCHAT_ORIGINS and its own', async () => {
@@ -192,7 +192,7 @@ describe('web chat channel (real server, WebSocket and long polling)', () => {
     const ticketId = /T\d{5}/.exec(handoff.lines[0].text)?.[0];
     if (!ticketId) throw new Error(`no ticket number in ${handoff.lines[0].text}`);
     const before = client.frames.length;
-    expect(running.bot.desk.reply(ticketId, 'Rina', 'Halo Kak, dengan Rina di sini', 'cli').ok).toBe(true);
+    expect((await running.bot.desk.reply(ticketId, 'Rina', 'Halo Kak, dengan Rina di sini', 'cli')).ok).toBe(true);
     const agent = (await client.next((f) => f.type === 'lines' && f.lines.some((l) => l.text.includes('dengan Rina')), before)) as Extract<
       (typeof client.frames)[number],
       { type: 'lines' }
@@ -204,19 +204,19 @@ describe('web chat channel (real server, WebSocket and long polling)', () => {
     // The bot is silent while a person has the conversation: no "typing…", no reply.
     await new Promise((r) => setTimeout(r, 300));
     expect(client.frames.slice(silent).filter((f) => f.type === 'typing' || f.type === 'lines')).toEqual([]);
-    expect(running.bot.desk.resolve(ticketId, 'Rina', 'cli').ok).toBe(true);
+    expect((await running.bot.desk.resolve(ticketId, 'Rina', 'cli')).ok).toBe(true);
     const rating = (await client.next((f) => f.type === 'lines' && f.lines.some((l) => (l.options ?? []).length === 5), silent)) as Extract<
       (typeof client.frames)[number],
       { type: 'lines' }
     >;
     const five = rating.lines.flatMap((l) => l.options ?? []).find((o) => o.label === '5');
     await client.ask(five?.value ?? '5');
-    await until(() => running.store.getTicket(ticketId)?.csat === 5);
+    await until(async () => (await running.store.getTicket(ticketId))?.csat === 5);
     const key = token.split('.')[1];
-    expect(running.store.transcript(`webchat:${key}`).length).toBeGreaterThan(4);
+    expect((await running.store.transcript(`webchat:${key}`)).length).toBeGreaterThan(4);
     // The customer's key is what staff give `tanya forget --customer`.
-    expect(running.store.forgetCustomer([key]).conversations).toEqual([`webchat:${key}`]);
-    expect(running.store.transcript(`webchat:${key}`)).toEqual([]);
+    expect((await running.store.forgetCustomer([key])).conversations).toEqual([`webchat:${key}`]);
+    expect(await running.store.transcript(`webchat:${key}`)).toEqual([]);
   });
 
   it('gives the conversation back to the bot on "kembali ke bot" while a ticket waits', async () => {

@@ -190,7 +190,7 @@ export class BotFrameworkChannel implements Channel {
    * answer from the outbox, an agent's reply); a turn that opened a ticket also tells the agent hub.
    */
   async send(conversationId: string, replies: readonly OutboundMessage[], delivery?: DeliveryContext): Promise<void> {
-    const reference = this.options.store.channelRef(conversationId) as Partial<ConversationReference> | undefined;
+    const reference = (await this.options.store.channelRef(conversationId)) as Partial<ConversationReference> | undefined;
     if (!reference) throw new Error(`no conversation reference for ${conversationId}`);
     // The adapter's turn-error handler swallows what the callback throws: keep the failure and
     // rethrow it, so the outbox retries instead of counting the reply as delivered.
@@ -198,7 +198,7 @@ export class BotFrameworkChannel implements Channel {
     await this.adapter.continueConversationAsync(this.options.appId ?? '', reference, async (context) => {
       try {
         for (const activity of activitiesFor(replies)) await context.sendActivity(activity);
-        if (delivery?.handoffTicketId) await context.sendActivity(this.handoffEvent(context, conversationId, delivery.handoffTicketId));
+        if (delivery?.handoffTicketId) await context.sendActivity(await this.handoffEvent(context, conversationId, delivery.handoffTicketId));
       } catch (error) {
         failure = error ?? new Error('bot framework send failed');
       }
@@ -273,7 +273,7 @@ export class BotFrameworkChannel implements Channel {
         await this.take(context, conversationId, `greeting:${activity.conversation.id}`, '/start', 'text', `greet:${activity.conversation.id}`);
       return;
     }
-    if (activity.type === 'event' && activity.name === 'handoff.status') this.onHandoffStatus(conversationId, activity);
+    if (activity.type === 'event' && activity.name === 'handoff.status') await this.onHandoffStatus(conversationId, activity);
   }
 
   /**
@@ -283,30 +283,29 @@ export class BotFrameworkChannel implements Channel {
   private async take(context: TurnContext, conversationId: string, deliveryId: string, text: string, kind: InboundKind, messageId: string): Promise<void> {
     const activity = context.activity;
     const { store, inbox } = this.options;
-    const fresh = store.atomically(() => {
-      store.saveChannelRef(conversationId, TurnContext.getConversationReference(activity));
-      return inbox.accept(CHANNEL, [
-        {
-          deliveryId,
-          message: inbound({
-            channel: CHANNEL,
-            conversationId,
-            userId: activity.from?.id ?? 'unknown',
-            userName: activity.from?.name,
-            messageId,
-            text,
-            kind,
-            languageHint: activity.locale,
-          }),
-        },
-      ]);
-    });
+    // The reference is saved first: a message taken in can always be answered.
+    await store.saveChannelRef(conversationId, TurnContext.getConversationReference(activity));
+    const fresh = await inbox.accept(CHANNEL, [
+      {
+        deliveryId,
+        message: inbound({
+          channel: CHANNEL,
+          conversationId,
+          userId: activity.from?.id ?? 'unknown',
+          userName: activity.from?.name,
+          messageId,
+          text,
+          kind,
+          languageHint: activity.locale,
+        }),
+      },
+    ]);
     if (fresh > 0) await context.sendActivity({ type: ActivityTypes.Typing }).catch(() => undefined);
   }
 
   /** The Bot Framework handoff event, with our ticket and the transcript, for an Azure-side agent hub. */
-  private handoffEvent(context: TurnContext, conversationId: string, ticketId: string): Partial<Activity> {
-    const ticket = this.options.store.getTicket(ticketId);
+  private async handoffEvent(context: TurnContext, conversationId: string, ticketId: string): Promise<Partial<Activity>> {
+    const ticket = await this.options.store.getTicket(ticketId);
     const activities = (ticket?.transcript ?? []).map((line): Partial<Activity> => ({
       type: ActivityTypes.Message,
       text: line.text,
@@ -321,12 +320,12 @@ export class BotFrameworkChannel implements Channel {
   }
 
   /** `handoff.status` from the agent hub: accepted → claimed, completed → resolved, failed → stays with our agents. */
-  private onHandoffStatus(conversationId: string, activity: Activity): void {
+  private async onHandoffStatus(conversationId: string, activity: Activity): Promise<void> {
     const value = activity.value as { state?: unknown; message?: unknown } | undefined;
-    const ticket = this.options.store.openTicketFor(conversationId);
+    const ticket = await this.options.store.openTicketFor(conversationId);
     if (!ticket) return;
-    if (value?.state === 'accepted') this.options.desk.claim(ticket.id, 'Agent hub', CHANNEL);
-    else if (value?.state === 'completed') this.options.desk.resolve(ticket.id, 'Agent hub', CHANNEL);
+    if (value?.state === 'accepted') await this.options.desk.claim(ticket.id, 'Agent hub', CHANNEL);
+    else if (value?.state === 'completed') await this.options.desk.resolve(ticket.id, 'Agent hub', CHANNEL);
     else
       this.options.log.warn(
         { ticket: ticket.id, state: value?.state, message: value?.message },

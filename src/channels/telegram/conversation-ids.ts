@@ -74,16 +74,44 @@ function isLegacyPin(ref: unknown): ref is LegacyPin {
   return typeof ref === 'object' && ref !== null && 'telegramBot' in ref && typeof ref.telegramBot === 'string';
 }
 
+/**
+ * Legacy pins this process has read or made (null: read, not pinned), so `owns` can answer at once;
+ * shared by the bots of one process. A pin never moves to another bot once made.
+ */
+const knownPins = new WeakMap<ConversationStore, Map<string, string | null>>();
+
+function pinsOf(store: ConversationStore): Map<string, string | null> {
+  let pins = knownPins.get(store);
+  if (!pins) knownPins.set(store, (pins = new Map<string, string | null>()));
+  return pins;
+}
+
 /** The bot a legacy conversation was pinned to, if any. */
-export function legacyPinOf(store: ConversationStore, legacyId: string): string | undefined {
-  const ref = store.channelRef(legacyId);
+export async function legacyPinOf(store: ConversationStore, legacyId: string): Promise<string | undefined> {
+  const ref = await store.channelRef(legacyId);
   return isLegacyPin(ref) ? ref.telegramBot : undefined;
 }
 
-function stillOpen(store: ConversationStore, legacyId: string, now: number): boolean {
-  const state: ConversationState | undefined = store.loadState(legacyId);
+/**
+ * The pin of a legacy conversation as far as this process knows: a bot id, null (not pinned), or
+ * undefined when not read yet (then it is read in the background, for the next ask).
+ */
+export function knownLegacyPin(store: ConversationStore, legacyId: string): string | null | undefined {
+  const pins = pinsOf(store);
+  const known = pins.get(legacyId);
+  if (known === undefined)
+    void legacyPinOf(store, legacyId)
+      .then((pin) => {
+        if (!pins.has(legacyId) || pin !== undefined) pins.set(legacyId, pin ?? null);
+      })
+      .catch(() => undefined);
+  return known;
+}
+
+async function stillOpen(store: ConversationStore, legacyId: string, now: number): Promise<boolean> {
+  const state: ConversationState | undefined = await store.loadState(legacyId);
   if (state?.handoff || state?.flow || state?.csat) return true;
-  if (store.openTicketFor(legacyId)) return true;
+  if (await store.openTicketFor(legacyId)) return true;
   if (!state?.lastActiveAt) return false;
   return now - Date.parse(state.lastActiveAt) < LEGACY_GRACE_MS;
 }
@@ -92,18 +120,27 @@ function stillOpen(store: ConversationStore, legacyId: string, now: number): boo
  * The conversation a customer's message to bot `botId` belongs to: the legacy one while it is
  * still open and not another bot's, else the bot-scoped one.
  */
-export function conversationForInbound(store: ConversationStore, botId: string, chatId: number, userId: number | undefined, now = Date.now()): string {
+export async function conversationForInbound(
+  store: ConversationStore,
+  botId: string,
+  chatId: number,
+  userId: number | undefined,
+  now = Date.now(),
+): Promise<string> {
   const scoped = telegramConversationId(botId, chatId, userId);
   const legacy = legacyConversationId(chatId, userId);
-  const pinned = legacyPinOf(store, legacy);
+  const pinned = await legacyPinOf(store, legacy);
   if (pinned !== undefined && pinned !== botId) return scoped;
-  if (!stillOpen(store, legacy, now)) return scoped;
+  if (!(await stillOpen(store, legacy, now))) return scoped;
   // Pin (or refresh the pin, so retention does not drop it while the conversation goes on);
   // checked again in the transaction so two bots never both take the same legacy conversation.
-  return store.atomically(() => {
-    const holder = legacyPinOf(store, legacy);
+  const chosen = await store.atomically(async (tx) => {
+    await tx.lockConversation(legacy);
+    const holder = await legacyPinOf(tx, legacy);
     if (holder !== undefined && holder !== botId) return scoped;
-    store.saveChannelRef(legacy, { telegramBot: botId } satisfies LegacyPin);
+    await tx.saveChannelRef(legacy, { telegramBot: botId } satisfies LegacyPin);
     return legacy;
   });
+  if (chosen === legacy) pinsOf(store).set(legacy, botId);
+  return chosen;
 }

@@ -11,7 +11,7 @@ import type { ConversationStore } from '../../storage/store';
 import { ChannelConfigError, type Channel } from '../channel';
 import { DEFAULT_RETRY, isNetworkError, type RetryAdvice, type RetryOptions, withRetry } from '../retry';
 import { decodeChoice, renderForTelegram } from './render';
-import { conversationForInbound, legacyConversationId, legacyPinOf, parseTelegramConversationId } from './conversation-ids';
+import { conversationForInbound, knownLegacyPin, legacyConversationId, parseTelegramConversationId } from './conversation-ids';
 import { inbound, type Inbox, type InboxDelivery } from '../inbox';
 
 export interface TelegramOptions {
@@ -108,6 +108,7 @@ export class TelegramChannel implements Channel {
   private readonly retry: RetryOptions;
   private readonly inFlight = new Set<Promise<void>>();
   private polling: Promise<void> | undefined;
+  private listening = false;
   private stopped = false;
   private me: UserFromGetMe | undefined;
   private desk: TelegramDeskHandler | undefined;
@@ -135,8 +136,9 @@ export class TelegramChannel implements Channel {
     const address = parseTelegramConversationId(conversationId);
     if (!address) return false;
     if (address.botId !== undefined) return address.botId === this.botId;
-    const pinned = legacyPinOf(this.options.store, legacyConversationId(address.chatId, address.userId));
-    return pinned === undefined || pinned === this.botId;
+    // Not read yet: not claimed now; the outbox asks again on its next pass, when the pin is known.
+    const pinned = knownLegacyPin(this.options.store, legacyConversationId(address.chatId, address.userId));
+    return pinned === null || pinned === this.botId;
   }
 
   async start(): Promise<void> {
@@ -181,25 +183,37 @@ export class TelegramChannel implements Channel {
       );
       await this.call(() => this.bot.telegram.setWebhook(webhook.url, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] }));
       log.info({ url: webhook.url, bot: this.me.username }, 'telegram webhook registered');
-    } else {
-      // launch() deletes any webhook and polls; it resolves only when polling stops.
-      this.polling = this.bot.launch({ allowedUpdates: [...ALLOWED_UPDATES] }).catch((error: unknown) => {
-        if (!this.stopped) log.error({ err: error }, 'telegram polling stopped');
-      });
-      log.info({ bot: this.me.username }, 'telegram long polling started');
     }
+  }
+
+  /** Long polling (without a webhook), on the process that leads. */
+  async listen(): Promise<void> {
+    if (this.options.webhook || this.polling || this.stopped) return;
+    const { log } = this.options;
+    this.listening = true;
+    // launch() deletes any webhook and polls; it resolves only when polling stops.
+    this.polling = this.bot.launch({ allowedUpdates: [...ALLOWED_UPDATES] }).catch((error: unknown) => {
+      if (this.listening) log.error({ err: error }, 'telegram polling stopped');
+    });
+    log.info({ bot: this.me?.username }, 'telegram long polling started');
+  }
+
+  async unlisten(): Promise<void> {
+    this.listening = false;
+    const polling = this.polling;
+    if (!polling) return;
+    try {
+      this.bot.stop('shutdown');
+    } catch {
+      // Not running (yet): nothing to stop.
+    }
+    await polling;
+    this.polling = undefined;
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.polling) {
-      try {
-        this.bot.stop('shutdown');
-      } catch {
-        // Not running (yet): nothing to stop.
-      }
-      await this.polling;
-    }
+    await this.unlisten();
     await Promise.allSettled([...this.inFlight]);
   }
 
@@ -228,7 +242,7 @@ export class TelegramChannel implements Channel {
       // Several bots in one agents' group all see an agent's message: it is handled once (a
       // group's message ids are the same for every bot in it).
       const deskId = 'message' in update ? `desk:${update.message.chat.id}:${update.message.message_id}` : deliveryId;
-      if (!this.options.store.markDelivered(CHANNEL, deskId)) return;
+      if (!(await this.options.store.markDelivered(CHANNEL, deskId))) return;
       try {
         await this.desk.handle(update);
       } catch (error) {
@@ -252,13 +266,13 @@ export class TelegramChannel implements Channel {
   private async acceptDurably(delivery: CustomerUpdate & { readonly deliveryId: string }): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        const conversationId = conversationForInbound(this.options.store, this.botId, delivery.chatId, delivery.memberId);
+        const conversationId = await conversationForInbound(this.options.store, this.botId, delivery.chatId, delivery.memberId);
         const accepted: InboxDelivery = {
           deliveryId: delivery.deliveryId,
           message: { ...delivery.message, conversationId },
           ...(delivery.replyTo !== undefined ? { replyTo: delivery.replyTo } : {}),
         };
-        this.options.inbox.accept(CHANNEL, [accepted]);
+        await this.options.inbox.accept(CHANNEL, [accepted]);
         return;
       } catch (error) {
         if (attempt >= 4) throw error;

@@ -27,11 +27,11 @@ export function speakerOf(line: TranscriptLine): LineFrom {
 }
 
 /** The conversation's newest lines and how many transcript lines they cover. */
-export function historyOf(store: ConversationStore, conversationId: string): { history: ChatLine[]; through: number } {
-  const transcript = store.transcript(conversationId);
+export async function historyOf(store: ConversationStore, conversationId: string): Promise<{ history: ChatLine[]; through: number }> {
+  const transcript = await store.transcript(conversationId);
   const through = transcript.length;
   const history: ChatLine[] = transcript.slice(-HISTORY_LINES).map((line) => ({ from: speakerOf(line), text: line.text, at: line.at }));
-  const choice = readRef(store.channelRef(conversationId))?.choice;
+  const choice = readRef(await store.channelRef(conversationId))?.choice;
   const last = history[history.length - 1];
   // Only while nothing was said after it: an old question's buttons must not come back.
   if (choice && choice.through === through && last !== undefined && last.from !== 'customer') {
@@ -45,8 +45,12 @@ export function historyOf(store: ConversationStore, conversationId: string): { h
  * record their lines before the delivery is queued, so the replies are the newest lines.
  * Remembers the buttons of the last reply for a reload.
  */
-export function deliveryLines(store: ConversationStore, conversationId: string, replies: readonly OutboundMessage[]): { lines: ChatLine[]; through: number } {
-  const transcript = store.transcript(conversationId);
+export async function deliveryLines(
+  store: ConversationStore,
+  conversationId: string,
+  replies: readonly OutboundMessage[],
+): Promise<{ lines: ChatLine[]; through: number }> {
+  const transcript = await store.transcript(conversationId);
   const through = transcript.length;
   const recorded = transcript.slice(Math.max(0, through - replies.length));
   const fallbackAt = new Date().toISOString();
@@ -60,6 +64,6 @@ export function deliveryLines(store: ConversationStore, conversationId: string, 
     last?.kind === 'choice'
       ? { webchat: 1, choice: { through, text: last.text, options: last.options.map((o) => ({ label: o.label, value: o.value })) } }
       : { webchat: 1 };
-  store.saveChannelRef(conversationId, ref);
+  await store.saveChannelRef(conversationId, ref);
   return { lines, through };
 }

@@ -46,22 +46,22 @@ export class PollTransport {
     };
   };
 
-  readonly hello = (request: HttpRequest): HttpResponse => {
+  readonly hello = async (request: HttpRequest): Promise<HttpResponse> => {
     const origin = this.allowedOrigin(request);
     if (!origin) return refused(request);
     const frame = parseClientFrame(request.body.toString('utf8'));
     if (frame?.type !== 'hello') return answer(origin, { type: 'error', code: 'bad-frame' }, 400);
-    return answer(origin, this.options.sessions.hello(frame, this.ip(request)).frame);
+    return answer(origin, (await this.options.sessions.hello(frame, this.ip(request))).frame);
   };
 
-  readonly send = (request: HttpRequest): HttpResponse => {
+  readonly send = async (request: HttpRequest): Promise<HttpResponse> => {
     const origin = this.allowedOrigin(request);
     if (!origin) return refused(request);
     const body = parseSendRequest(request.body.toString('utf8'));
     if (!body) return answer(origin, { type: 'error', code: 'bad-frame' }, 400);
     const key = this.options.sessions.keyOf(body.token);
     if (key === undefined) return answer(origin, { type: 'error', code: 'token', id: body.frame.id }, 401);
-    return answer(origin, this.options.sessions.receive(key, body.frame, this.ip(request)));
+    return answer(origin, await this.options.sessions.receive(key, body.frame, this.ip(request)));
   };
 
   readonly poll = async (request: HttpRequest): Promise<HttpResponse> => {

@@ -77,23 +77,33 @@ export class WebChatSessions {
   /**
    * The welcome for a hello: the conversation the token names with its history, or a new one
    * (no token, or one this server did not sign: a new secret, a forged token). A new
-   * conversation is stored only when its first message arrives.
+   * conversation is stored only when its first message arrives. `onConversation` is told the
+   * conversation before its history is read (a socket starts listening there, so no line said
+   * meanwhile is missed; the widget skips lines its history already holds).
    */
-  hello(frame: Extract<ClientFrame, { type: 'hello' }>, ip: string): { frame: ServerFrame; key?: string } {
+  async hello(
+    frame: Extract<ClientFrame, { type: 'hello' }>,
+    ip: string,
+    onConversation?: (conversationId: string) => void,
+  ): Promise<{ frame: ServerFrame; key?: string }> {
     if (!this.hellos.take(ip)) return { frame: { type: 'error', code: 'rate-limited' } };
     const { tokens, store, live } = this.options;
     const known = tokens.verify(frame.token);
     if (known !== undefined && frame.token !== undefined) {
       const conversationId = conversationIdOf(known);
-      const { history, through } = historyOf(store, conversationId);
-      return { key: known, frame: { type: 'welcome', token: frame.token, history, through, seq: live.head(conversationId), epoch: live.epoch } };
+      onConversation?.(conversationId);
+      // The cursor before the history: a long poll then gets every line said while it is read.
+      const seq = live.head(conversationId);
+      const { history, through } = await historyOf(store, conversationId);
+      return { key: known, frame: { type: 'welcome', token: frame.token, history, through, seq, epoch: live.epoch } };
     }
     const issued = tokens.issue();
+    onConversation?.(conversationIdOf(issued.key));
     return { key: issued.key, frame: { type: 'welcome', token: issued.token, history: [], through: 0, seq: 0, epoch: live.epoch } };
   }
 
   /** Takes a message or a shared location in (durably) and answers `ack`, or an error. */
-  receive(key: string, frame: Extract<ClientFrame, { type: 'message' | 'location' }>, ip: string): ServerFrame {
+  async receive(key: string, frame: Extract<ClientFrame, { type: 'message' | 'location' }>, ip: string): Promise<ServerFrame> {
     const text = frame.type === 'message' ? frame.text.trim() : '';
     if (frame.type === 'message' && isTooLong(text)) return { type: 'error', code: 'too-long', id: frame.id };
     if (frame.type === 'message' && text === '') return { type: 'error', code: 'bad-frame', id: frame.id };
@@ -105,7 +115,7 @@ export class WebChatSessions {
     const { inbox, store, live, log } = this.options;
     let fresh: number;
     try {
-      fresh = inbox.accept(WEBCHAT_CHANNEL, [
+      fresh = await inbox.accept(WEBCHAT_CHANNEL, [
         {
           deliveryId: `${key}:${frame.id}`,
           message: inbound({
@@ -129,7 +139,7 @@ export class WebChatSessions {
       // A shared location has no text: the widget shows it as "location shared".
       live.publish(conversationId, { type: 'customer', id: frame.id, text });
       // While a person has the conversation the bot is silent: no "typing…" from it.
-      if (!store.openTicketFor(conversationId)) live.publish(conversationId, { type: 'typing' });
+      if (!(await store.openTicketFor(conversationId))) live.publish(conversationId, { type: 'typing' });
     }
     return { type: 'ack', id: frame.id };
   }

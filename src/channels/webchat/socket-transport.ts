@@ -9,7 +9,7 @@ import { LogThrottle } from '../../logging/throttle';
 import { MAX_FRAME_BYTES, parseClientFrame } from './frames';
 import type { LiveEvents } from './live-events';
 import type { ServerFrame } from './protocol';
-import { conversationIdOf, type WebChatSessions } from './sessions';
+import type { WebChatSessions } from './sessions';
 
 /** Close codes the widget understands: refused origin (do not retry) and too many connections (retry later). */
 export const CLOSE_ORIGIN_REFUSED = 4403;
@@ -107,17 +107,19 @@ export class SocketTransport {
       connections.remove(ip);
     });
     ws.on('error', (error) => log.debug({ err: error }, 'web chat socket error'));
+    // One frame at a time, in the order they came: a message right after its hello waits for the welcome.
+    let frames: Promise<void> = Promise.resolve();
     ws.on('message', (data: RawData, isBinary: boolean) => {
       // A handler of a socket event has no caller to catch what it throws (a store that is down):
       // the visitor is told to try again instead of the process ending.
-      try {
-        onMessage(data, isBinary);
-      } catch (error) {
-        log.error({ err: error }, 'web chat message could not be handled');
-        send({ type: 'error', code: 'unavailable' });
-      }
+      frames = frames
+        .then(() => onMessage(data, isBinary))
+        .catch((error: unknown) => {
+          log.error({ err: error }, 'web chat message could not be handled');
+          send({ type: 'error', code: 'unavailable' });
+        });
     });
-    const onMessage = (data: RawData, isBinary: boolean): void => {
+    const onMessage = async (data: RawData, isBinary: boolean): Promise<void> => {
       const frame = isBinary ? undefined : parseClientFrame(rawText(data));
       if (!frame) {
         send({ type: 'error', code: 'bad-frame' });
@@ -125,20 +127,31 @@ export class SocketTransport {
         return;
       }
       if (frame.type === 'hello') {
-        const welcome = sessions.hello(frame, ip);
+        // Listen before the history is read and hold what comes meanwhile until the welcome is
+        // out: no line is missed, and the widget skips those its history already holds.
+        const held: ServerFrame[] = [];
+        let welcomed = false;
+        let listening: (() => void) | undefined;
+        const welcome = await sessions.hello(frame, ip, (conversationId) => {
+          listening = live.listen(conversationId, (f) => (welcomed ? send(f) : held.push(f)));
+        });
         send(welcome.frame);
-        if (welcome.key === undefined) return;
-        // Synchronous from the history read to here: no live frame can fall in between.
+        welcomed = true;
+        if (welcome.key === undefined) {
+          listening?.();
+          return;
+        }
         unlisten?.();
         key = welcome.key;
-        unlisten = live.listen(conversationIdOf(key), send);
+        unlisten = listening;
+        for (const f of held) send(f);
         return;
       }
       if (key === undefined) {
         send({ type: 'error', code: 'token', id: frame.id });
         return;
       }
-      send(sessions.receive(key, frame, ip));
+      send(await sessions.receive(key, frame, ip));
     };
   }
 

@@ -97,7 +97,7 @@ export class WebChatChannel implements Channel {
   async send(conversationId: string, replies: readonly OutboundMessage[], _context?: DeliveryContext): Promise<void> {
     if (!this.owns(conversationId)) throw new Error(`not a web chat conversation: ${conversationId}`);
     if (replies.length === 0) return;
-    const { lines, through } = deliveryLines(this.options.store, conversationId, replies);
+    const { lines, through } = await deliveryLines(this.options.store, conversationId, replies);
     this.live.publish(conversationId, { type: 'lines', through, lines });
   }
 

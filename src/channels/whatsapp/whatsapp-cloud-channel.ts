@@ -169,7 +169,7 @@ export class WhatsAppCloudChannel implements Channel {
     return { status: 403, body: 'verification failed' };
   }
 
-  private receive(request: HttpRequest): HttpResponse {
+  private async receive(request: HttpRequest): Promise<HttpResponse> {
     const signature = headerValue(request.headers['x-hub-signature-256']);
     if (!sameSecret(signature, `sha256=${hmacSha256Hex(this.options.appSecret, request.body)}`)) {
       this.options.log.warn('whatsapp webhook call with a missing or wrong signature refused');
@@ -199,12 +199,12 @@ export class WhatsAppCloudChannel implements Channel {
           const delivery = deliveryOf(message, names.get(message.from));
           if (delivery) deliveries.push(delivery);
         }
-        for (const status of value.statuses ?? []) this.onStatus(status);
+        for (const status of value.statuses ?? []) await this.onStatus(status);
       }
     }
     // Meta is told "received" only once every message is recorded; if the store fails, Meta delivers again.
     try {
-      this.options.inbox.accept(CHANNEL, deliveries);
+      await this.options.inbox.accept(CHANNEL, deliveries);
     } catch (error) {
       this.options.log.error({ err: error }, 'whatsapp messages not recorded; asking Meta to deliver again');
       return { status: 503, body: 'try again' };
@@ -216,9 +216,9 @@ export class WhatsAppCloudChannel implements Channel {
    * Statuses confirm what Meta received: a message we tagged is remembered as sent, so after a
    * crash it is not sent twice. A late "outside the 24-hour window" failure is logged.
    */
-  private onStatus(status: NonNullable<CloudValue['statuses']>[number]): void {
+  private async onStatus(status: NonNullable<CloudValue['statuses']>[number]): Promise<void> {
     const tag = status.biz_opaque_callback_data;
-    if (tag?.startsWith(TAG_PREFIX) && status.status !== 'failed') this.options.store.markDelivered(SENT_CHANNEL, tag);
+    if (tag?.startsWith(TAG_PREFIX) && status.status !== 'failed') await this.options.store.markDelivered(SENT_CHANNEL, tag);
     if (status.status === 'failed' && status.errors?.some((e) => e.code === OUTSIDE_WINDOW)) {
       this.options.log.warn({ recipient: status.recipient_id }, 'whatsapp: message failed outside the 24-hour window');
     }
@@ -234,7 +234,7 @@ export class WhatsAppCloudChannel implements Channel {
       for (const body of payloadsFor(reply)) {
         const tag = deliveryId ? `${TAG_PREFIX}${deliveryId}:${piece++}` : undefined;
         // Meta confirmed this piece before a crash: it is not sent again.
-        if (tag && this.options.store.wasDelivered(SENT_CHANNEL, tag)) continue;
+        if (tag && (await this.options.store.wasDelivered(SENT_CHANNEL, tag))) continue;
         await this.post(to, tag ? { ...body, biz_opaque_callback_data: tag } : body, tag);
       }
     }
@@ -247,7 +247,7 @@ export class WhatsAppCloudChannel implements Channel {
       await withRetry(
         async () => {
           // A retry after a lost answer: Meta may have taken the piece and said so in a status.
-          if (tag && this.options.store.wasDelivered(SENT_CHANNEL, tag)) return;
+          if (tag && (await this.options.store.wasDelivered(SENT_CHANNEL, tag))) return;
           const response = await fetch(url, {
             method: 'POST',
             headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },

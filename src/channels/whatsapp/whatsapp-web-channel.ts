@@ -86,19 +86,33 @@ export class WhatsAppWebChannel implements Channel {
     this.reconnectDelay = options.reconnectMs ?? 2000;
   }
 
+  /** Only the process holding the WhatsApp session (the leader) can send. */
   owns(conversationId: string): boolean {
-    return conversationId.startsWith(`${CHANNEL}:`);
+    return this.client !== undefined && conversationId.startsWith(`${CHANNEL}:`);
   }
 
+  /** Nothing until this process leads: the session (one browser) runs on one process only. */
   async start(): Promise<void> {
+    this.stopped = false;
+  }
+
+  /** Opens the WhatsApp session (QR code or the saved one) on the process that leads. */
+  async listen(): Promise<void> {
+    if (this.client || this.stopped) return;
     await this.connect();
+  }
+
+  async unlisten(): Promise<void> {
+    clearTimeout(this.reconnectTimer);
+    const client = this.client;
+    this.client = undefined;
+    await Promise.allSettled([...this.inFlight]);
+    await client?.destroy().catch(() => undefined);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.reconnectTimer);
-    await Promise.allSettled([...this.inFlight]);
-    await this.client?.destroy().catch(() => undefined);
+    await this.unlisten();
   }
 
   async send(conversationId: string, replies: readonly OutboundMessage[], _context?: DeliveryContext): Promise<void> {
@@ -164,7 +178,7 @@ export class WhatsAppWebChannel implements Channel {
       const conversationId = `${CHANNEL}:${from}`;
       const messageId = message.id._serialized;
       const text = kind === 'location' ? '' : typeof message.body === 'string' ? message.body : '';
-      const accepted = this.options.inbox.accept(CHANNEL, [
+      const accepted = await this.options.inbox.accept(CHANNEL, [
         { deliveryId: messageId, message: inbound({ channel: CHANNEL, conversationId, userId: from.replace(/@c\.us$/, ''), messageId, text, kind, location }) },
       ]);
       if (accepted > 0)
