@@ -40,6 +40,9 @@ export class Leadership {
   private readonly lease: string;
   private readonly now: () => Date;
   private leading = false;
+  private renewing = false;
+  /** Work whose last start failed, started again at the next renewal. */
+  private readonly failed = new Set<LeaderWork>();
   private heldUntil = 0;
   private timer: NodeJS.Timeout | undefined;
   private step: Promise<void> = Promise.resolve();
@@ -67,7 +70,12 @@ export class Leadership {
   async start(): Promise<void> {
     this.stopped = false;
     await this.tick();
-    this.timer = setInterval(() => void this.tick(), this.renewMs);
+    if (this.stopped) return;
+    this.timer = setInterval(() => {
+      // A renewal that hangs (a half-open connection) must not keep this process leading past its lease.
+      if (this.leading && this.now().getTime() >= this.heldUntil - this.renewMs) this.resign('lease could not be renewed in time');
+      if (!this.renewing) void this.tick();
+    }, this.renewMs);
     this.timer.unref();
   }
 
@@ -76,7 +84,8 @@ export class Leadership {
     this.stopped = true;
     clearInterval(this.timer);
     this.timer = undefined;
-    await this.step;
+    // A hung renewal does not hold the shutdown up for long.
+    await Promise.race([this.step, new Promise((resolve) => setTimeout(resolve, this.renewMs).unref())]);
     if (this.leading) {
       this.resign('stopping');
       await this.settled();
@@ -92,7 +101,12 @@ export class Leadership {
   }
 
   private tick(): Promise<void> {
-    this.step = this.step.then(() => this.renew());
+    this.renewing = true;
+    this.step = this.step
+      .then(() => this.renew())
+      .finally(() => {
+        this.renewing = false;
+      });
     return this.step;
   }
 
@@ -106,8 +120,9 @@ export class Leadership {
       held = await this.options.store.holdLeadership(this.lease, this.owner, this.ttlMs, now, isDeadLocalOwner);
       if (held) this.heldUntil = now.getTime() + this.ttlMs;
     } catch (error) {
-      // Unreachable database: keep leading only while the lease surely still runs.
-      held = this.leading && now.getTime() + this.renewMs < this.heldUntil;
+      // Unreachable database: keep leading only while the lease surely still runs (the clock read
+      // again: the failure may have taken seconds), with a renewal's time to stop the work.
+      held = this.leading && this.now().getTime() + this.renewMs < this.heldUntil;
       this.options.log.warn({ err: error, leading: held }, 'leader lease could not be renewed');
     }
     if (held && !this.leading && !this.stopped) {
@@ -116,25 +131,32 @@ export class Leadership {
       for (const work of this.work) this.change(work, 'start');
     } else if (!held && this.leading) {
       this.resign('lease lost');
+    } else if (held && this.leading) {
+      // Work whose start failed (Telegram refused, the browser did not open) is tried again.
+      for (const work of this.failed) this.change(work, 'start');
     }
   }
 
   private resign(why: string): void {
     this.leading = false;
+    this.failed.clear();
     this.heldUntil = 0;
     this.options.log.warn({ why }, 'this process no longer leads: stopping the work that runs once');
     for (const work of [...this.work].reverse()) this.change(work, 'stop');
   }
 
   private change(work: LeaderWork, how: 'start' | 'stop'): void {
+    if (how === 'start') this.failed.delete(work);
     const previous = this.changes.get(work) ?? Promise.resolve();
     this.changes.set(
       work,
       previous.then(async () => {
+        if (how === 'start' && !this.leading) return;
         try {
           await (how === 'start' ? work.start() : work.stop());
         } catch (error) {
           this.options.log.error({ err: error, work: work.name }, `leader work failed to ${how}`);
+          if (how === 'start' && this.leading) this.failed.add(work);
         }
       }),
     );

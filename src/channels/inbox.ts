@@ -182,11 +182,13 @@ export class Inbox {
     this.forgetOldLocal();
     for (const row of rows) {
       if (this.stopped) return;
+      // Read past, whether taken now or not: another process's rows come back at the next full
+      // read (every pollMs), when they may have become orphans; the next reads move on.
+      this.highest = Math.max(this.highest, row.seq);
       if (this.running.has(row.seq) || !this.ours(row)) continue;
       // Bounded: a batch of thousands of messages waits here instead of flooding the platform.
       while (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
       this.running.add(row.seq);
-      this.highest = Math.max(this.highest, row.seq);
       const work = this.queue
         .run(row.conversationId, () => this.handle(row))
         .finally(() => {

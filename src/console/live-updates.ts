@@ -20,6 +20,7 @@ export class LiveUpdates {
   private timer: NodeJS.Timeout | undefined;
   private readonly pinger: NodeJS.Timeout;
   private mark = '';
+  private checking = false;
   /** The session cookie each socket opened with, to see that the session still exists. */
   private readonly cookies = new WeakMap<WebSocket, string | undefined>();
 
@@ -109,6 +110,17 @@ export class LiveUpdates {
   }
 
   private async check(force: boolean): Promise<void> {
+    // One look at a time: with a slow database, ticks do not pile up behind each other.
+    if (this.checking && !force) return;
+    this.checking = true;
+    try {
+      await this.look(force);
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  private async look(force: boolean): Promise<void> {
     let mark: string;
     try {
       mark = await this.changeMark();

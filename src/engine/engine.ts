@@ -3,7 +3,7 @@ import { decide } from '../matching/decide';
 import { Matcher, type Analysis } from '../matching/matcher';
 import { foldText, type Token } from '../matching/normalize';
 import { isFunctionWord } from '../matching/lexicon';
-import type { ConversationStore, InboundRecord } from '../storage/store';
+import { isStoreUnavailable, type ConversationStore, type InboundRecord } from '../storage/store';
 import { answerFromCatalog, nearestStoresText, needsProduct } from './catalog-answers';
 import { entryTitle, pickChoice, toOption } from './choices';
 import { fill, say } from './messages';
@@ -188,6 +188,9 @@ export class Engine {
       });
     } catch (error) {
       if (error instanceof TurnDeferred) throw error;
+      // The database is away or busy: a message taken in stays in the inbox and its turn runs
+      // again later, rather than the customer getting an apology for a message never answered.
+      if (durable && isStoreUnavailable(error)) throw error;
       this.options.onError?.(error, message);
       const lang = this.kb.settings.defaultLanguage;
       const replies: OutboundMessage[] = [{ kind: 'text', text: say('error', lang) }];

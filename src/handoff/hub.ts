@@ -46,6 +46,8 @@ const destinationKind = (name: string): string => `agent:${name}`;
 const LEASE_MS = 60_000;
 /** How often the hub looks for outbox leases of processes that died. */
 const REAP_MS = 3_000;
+/** A heartbeat this long past its end means its process died. */
+const DEAD_AFTER_MS = 5_000;
 
 /**
  * Delivers the outbox: ticket events to every agent destination, agents' messages to customers
@@ -130,7 +132,11 @@ export class HandoffHub {
     const now = this.now();
     this.lastReap = now.getTime();
     const expired = await store.expiredLeases(HEARTBEAT_PREFIX, now);
-    const gone = new Set(expired.map((l) => l.name.slice(HEARTBEAT_PREFIX.length)));
+    // This process's own heartbeat ran out too (the database was away): everyone's did; wait until
+    // the heartbeats are renewed rather than free leases of processes that are alive.
+    if (expired.some((l) => l.name.slice(HEARTBEAT_PREFIX.length) === processOf(LEASE_OWNER))) return;
+    // Dead for a while (twice a heartbeat's life), not just late with a renewal.
+    const gone = new Set(expired.filter((l) => now.getTime() - Date.parse(l.until) >= DEAD_AFTER_MS).map((l) => l.name.slice(HEARTBEAT_PREFIX.length)));
     const released = await store.releaseLeases(
       (owner) => isDeadLocalOwner(owner) || gone.has(processOf(owner)),
       now,

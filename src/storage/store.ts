@@ -106,6 +106,26 @@ export const heartbeatName = (owner: string): string => `${HEARTBEAT_PREFIX}${ow
 /** The process (host:pid:start) behind an outbox lease owner, which may carry a pass number after it. */
 export const processOf = (owner: string): string => owner.split(':').slice(0, 3).join(':');
 
+/**
+ * True when an error says the database could not be reached or was busy (a lost connection, no
+ * free connection in time, a deadlock or serialization failure, SQLite busy) rather than that the
+ * work itself was wrong: such work is tried again later instead of being given up.
+ */
+export function isStoreUnavailable(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  if (typeof code === 'string') {
+    // PostgreSQL: 08 connection, 53 resources, 57P0x shutdown, 40P01 deadlock, 40001 serialization.
+    if (/^(08|53|57P0)/.test(code) || code === '40P01' || code === '40001') return true;
+    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return true;
+    if (/^E(CONNREFUSED|CONNRESET|PIPE|TIMEDOUT|HOSTUNREACH|NETUNREACH|AI_AGAIN)$/.test(code)) return true;
+  }
+  const raw = typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : error;
+  const message = typeof raw === 'string' ? raw : '';
+  return /timeout exceeded when trying to connect|connection terminated|terminating connection|Client has encountered a connection error|Connection is not open/i.test(
+    message,
+  );
+}
+
 /** True when a lease owner is a process on this host that no longer runs (or an earlier start of this one). */
 export function isDeadLocalOwner(owner: string): boolean {
   const [host, pid, boot] = owner.split(':');

@@ -78,11 +78,14 @@ function isLegacyPin(ref: unknown): ref is LegacyPin {
  * Legacy pins this process has read or made (null: read, not pinned), so `owns` can answer at once;
  * shared by the bots of one process. A pin never moves to another bot once made.
  */
-const knownPins = new WeakMap<ConversationStore, Map<string, string | null>>();
+const knownPins = new WeakMap<ConversationStore, Map<string, { readonly pin: string | null; readonly at: number }>>();
 
-function pinsOf(store: ConversationStore): Map<string, string | null> {
+/** "Not pinned" may change (another process pins it): read again after this long. A pin never moves. */
+const UNPINNED_FRESH_MS = 5_000;
+
+function pinsOf(store: ConversationStore): Map<string, { readonly pin: string | null; readonly at: number }> {
   let pins = knownPins.get(store);
-  if (!pins) knownPins.set(store, (pins = new Map<string, string | null>()));
+  if (!pins) knownPins.set(store, (pins = new Map<string, { readonly pin: string | null; readonly at: number }>()));
   return pins;
 }
 
@@ -99,13 +102,13 @@ export async function legacyPinOf(store: ConversationStore, legacyId: string): P
 export function knownLegacyPin(store: ConversationStore, legacyId: string): string | null | undefined {
   const pins = pinsOf(store);
   const known = pins.get(legacyId);
-  if (known === undefined)
+  if (known === undefined || (known.pin === null && Date.now() - known.at > UNPINNED_FRESH_MS))
     void legacyPinOf(store, legacyId)
       .then((pin) => {
-        if (!pins.has(legacyId) || pin !== undefined) pins.set(legacyId, pin ?? null);
+        if ((pins.get(legacyId)?.pin ?? null) === null) pins.set(legacyId, { pin: pin ?? null, at: Date.now() });
       })
       .catch(() => undefined);
-  return known;
+  return known?.pin;
 }
 
 async function stillOpen(store: ConversationStore, legacyId: string, now: number): Promise<boolean> {
@@ -141,6 +144,6 @@ export async function conversationForInbound(
     await tx.saveChannelRef(legacy, { telegramBot: botId } satisfies LegacyPin);
     return legacy;
   });
-  if (chosen === legacy) pinsOf(store).set(legacy, botId);
+  if (chosen === legacy) pinsOf(store).set(legacy, { pin: botId, at: Date.now() });
   return chosen;
 }

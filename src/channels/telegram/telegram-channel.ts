@@ -192,9 +192,16 @@ export class TelegramChannel implements Channel {
     const { log } = this.options;
     this.listening = true;
     // launch() deletes any webhook and polls; it resolves only when polling stops.
-    this.polling = this.bot.launch({ allowedUpdates: [...ALLOWED_UPDATES] }).catch((error: unknown) => {
-      if (this.listening) log.error({ err: error }, 'telegram polling stopped');
-    });
+    const polling = this.bot
+      .launch({ allowedUpdates: [...ALLOWED_UPDATES] })
+      .catch((error: unknown) => {
+        if (this.listening) log.error({ err: error }, 'telegram polling stopped');
+      })
+      .finally(() => {
+        // Stopped for good (a 409 from another poller, a network failure): the next listen() starts again.
+        if (this.polling === polling) this.polling = undefined;
+      });
+    this.polling = polling;
     log.info({ bot: this.me?.username }, 'telegram long polling started');
   }
 

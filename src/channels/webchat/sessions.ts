@@ -114,7 +114,10 @@ export class WebChatSessions {
     if (!ipOk || !conversationOk) return { type: 'error', code: 'rate-limited', id: frame.id };
     const { inbox, store, live, log } = this.options;
     let fresh: number;
+    let withPerson: boolean;
     try {
+      // Read before the message is taken in (its turn starts then), so "typing…" never follows the reply.
+      withPerson = (await store.openTicketFor(conversationId)) !== undefined;
       fresh = await inbox.accept(WEBCHAT_CHANNEL, [
         {
           deliveryId: `${key}:${frame.id}`,
@@ -139,7 +142,7 @@ export class WebChatSessions {
       // A shared location has no text: the widget shows it as "location shared".
       live.publish(conversationId, { type: 'customer', id: frame.id, text });
       // While a person has the conversation the bot is silent: no "typing…" from it.
-      if (!(await store.openTicketFor(conversationId))) live.publish(conversationId, { type: 'typing' });
+      if (!withPerson) live.publish(conversationId, { type: 'typing' });
     }
     return { type: 'ack', id: frame.id };
   }

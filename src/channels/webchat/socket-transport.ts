@@ -102,7 +102,9 @@ export class SocketTransport {
     let unlisten: (() => void) | undefined;
     let badFrames = 0;
     ws.on('pong', () => this.alive.add(ws));
+    let closed = false;
     ws.on('close', () => {
+      closed = true;
       unlisten?.();
       connections.remove(ip);
     });
@@ -132,15 +134,23 @@ export class SocketTransport {
         const held: ServerFrame[] = [];
         let welcomed = false;
         let listening: (() => void) | undefined;
-        const welcome = await sessions.hello(frame, ip, (conversationId) => {
-          listening = live.listen(conversationId, (f) => (welcomed ? send(f) : held.push(f)));
-        });
-        send(welcome.frame);
-        welcomed = true;
-        if (welcome.key === undefined) {
+        let welcome: Awaited<ReturnType<WebChatSessions['hello']>>;
+        try {
+          welcome = await sessions.hello(frame, ip, (conversationId) => {
+            listening = live.listen(conversationId, (f) => (welcomed ? send(f) : held.push(f)));
+          });
+        } catch (error) {
           listening?.();
+          throw error;
+        }
+        // The socket closed while the history was read: nobody to listen for.
+        if (closed || welcome.key === undefined) {
+          listening?.();
+          if (!closed) send(welcome.frame);
           return;
         }
+        send(welcome.frame);
+        welcomed = true;
         unlisten?.();
         key = welcome.key;
         unlisten = listening;

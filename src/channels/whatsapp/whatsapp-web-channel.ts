@@ -81,6 +81,8 @@ export class WhatsAppWebChannel implements Channel {
   private reconnectDelay: number;
   private readonly inFlight = new Set<Promise<void>>();
   private reconnectTimer: NodeJS.Timeout | undefined;
+  /** Counts unlisten()s, so a reconnect under way when this process stops leading opens nothing. */
+  private generation = 0;
 
   constructor(private readonly options: WhatsAppWebOptions) {
     this.reconnectDelay = options.reconnectMs ?? 2000;
@@ -103,6 +105,7 @@ export class WhatsAppWebChannel implements Channel {
   }
 
   async unlisten(): Promise<void> {
+    this.generation++;
     clearTimeout(this.reconnectTimer);
     const client = this.client;
     this.client = undefined;
@@ -139,7 +142,14 @@ export class WhatsAppWebChannel implements Channel {
       if (client === this.client) this.scheduleReconnect();
     });
     client.on('message', (message) => void this.track(this.onMessage(message)));
-    await client.initialize();
+    try {
+      await client.initialize();
+    } catch (error) {
+      // No session: this process cannot send either, and the next listen() (or reconnect) tries again.
+      if (this.client === client) this.client = undefined;
+      await client.destroy().catch(() => undefined);
+      throw error;
+    }
   }
 
   private scheduleReconnect(): void {
@@ -147,11 +157,13 @@ export class WhatsAppWebChannel implements Channel {
     const delay = this.reconnectDelay;
     this.reconnectDelay = Math.min(60_000, delay * 2);
     this.options.log.info({ inMs: delay }, 'whatsapp: reconnecting');
+    const generation = this.generation;
     this.reconnectTimer = setTimeout(() => {
       const old = this.client;
       void (async () => {
         await old?.destroy().catch(() => undefined);
-        if (this.stopped) return;
+        // Stopped, or no longer leading (unlisten) while the old session closed: no new session here.
+        if (this.stopped || generation !== this.generation) return;
         try {
           await this.connect();
         } catch (error) {
