@@ -7,14 +7,11 @@
 import pino from 'pino';
 import { runBot, type RunningBot } from '../../src/app/run-bot';
 import { openPostgresStore } from '../../src/storage/postgres';
-import { hmacSha256Hex } from '../../src/server/secrets';
 import type { ConversationStore } from '../../src/storage/store';
 import { startLocalServer, until, type LocalServer } from '../support/local-server';
 import { createTestDatabase, startPostgres, type PostgresCluster, type TestDatabase } from '../support/postgres';
 import { sampleShop } from '../support/sample-shop';
-
-const APP_SECRET = 'outage-app-secret';
-const PHONE_ID = '5550100';
+import { WHATSAPP, whatsappDeliveryBody, whatsappSignature } from '../../bench/scale-harness';
 
 let cluster: PostgresCluster | undefined;
 let database: TestDatabase | undefined;
@@ -44,31 +41,13 @@ afterAll(async () => {
 });
 
 let seq = 0;
-/** Posts one signed WhatsApp Cloud delivery; returns the HTTP status the bot answered. */
+/** Posts one signed WhatsApp Cloud delivery; returns the HTTP status the bot answered (0: no answer). */
 async function deliver(base: string, from: string, text: string): Promise<number> {
   seq += 1;
-  const body = JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: 'waba',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { phone_number_id: PHONE_ID },
-              contacts: [{ wa_id: from, profile: { name: 'Budi' } }],
-              messages: [{ from, id: `wamid.in.${seq}`, timestamp: '1764000000', type: 'text', text: { body: text } }],
-            },
-          },
-        ],
-      },
-    ],
-  });
+  const body = whatsappDeliveryBody({ from, id: `wamid.in.${seq}`, text });
   const response = await fetch(`${base}/webhooks/whatsapp`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${hmacSha256Hex(APP_SECRET, Buffer.from(body))}` },
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': whatsappSignature(body) },
     body,
     signal: AbortSignal.timeout(15_000),
   }).catch(() => undefined);
@@ -87,10 +66,10 @@ describe('PostgreSQL going away mid-run', () => {
         {
           PORT: '0',
           HOST: '127.0.0.1',
-          WHATSAPP_CLOUD_TOKEN: 'token',
-          WHATSAPP_PHONE_NUMBER_ID: PHONE_ID,
-          WHATSAPP_APP_SECRET: APP_SECRET,
-          WHATSAPP_VERIFY_TOKEN: 'verify',
+          WHATSAPP_CLOUD_TOKEN: WHATSAPP.token,
+          WHATSAPP_PHONE_NUMBER_ID: WHATSAPP.phoneNumberId,
+          WHATSAPP_APP_SECRET: WHATSAPP.appSecret,
+          WHATSAPP_VERIFY_TOKEN: WHATSAPP.verifyToken,
           WHATSAPP_GRAPH_URL: graph.url,
         },
         pino({ level: 'silent' }),

@@ -4,12 +4,12 @@
  * As root (containers, CI) the server runs as the `postgres` user, since initdb refuses root.
  */
 import { execFile, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { createBenchDatabase } from '../../bench/scale-postgres';
 
 export interface PostgresCluster {
   /** postgres://tanya@127.0.0.1:PORT/postgres (trust authentication, no password). */
@@ -130,23 +130,9 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh empty database in the cluster, so each test starts from nothing. */
-export async function createTestDatabase(clusterUrl: string): Promise<TestDatabase> {
-  const name = `tanya_test_${randomBytes(6).toString('hex')}`;
-  await admin(clusterUrl, `CREATE DATABASE ${name}`);
-  const url = new URL(clusterUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(clusterUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
-
-async function admin(clusterUrl: string, sql: string): Promise<void> {
-  const client = new Client({ connectionString: clusterUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
+/** A fresh empty database in the cluster, so each test starts from nothing (made as the scale benchmark makes its own). */
+export function createTestDatabase(clusterUrl: string): Promise<TestDatabase> {
+  return createBenchDatabase(clusterUrl);
 }
 
 function postgresUser(): { uid: number; gid: number } {
