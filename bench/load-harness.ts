@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { whatsappDeliveryBody } from './scale-harness';
 
 export interface LoadOptions {
   readonly conversations: number;
@@ -296,25 +297,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 
   /** Posts until the bot answers 200 (Meta redelivers what was not acknowledged). */
   const deliver = async (from: string, id: string, text: string): Promise<void> => {
-    const body = JSON.stringify({
-      object: 'whatsapp_business_account',
-      entry: [
-        {
-          id: 'waba',
-          changes: [
-            {
-              field: 'messages',
-              value: {
-                messaging_product: 'whatsapp',
-                metadata: { phone_number_id: PHONE_ID },
-                contacts: [{ wa_id: from, profile: { name: 'Pelanggan' } }],
-                messages: [{ from, id, timestamp: '1764000000', type: 'text', text: { body: text } }],
-              },
-            },
-          ],
-        },
-      ],
-    });
+    const body = whatsappDeliveryBody({ from, id, text, name: 'Pelanggan', phoneNumberId: PHONE_ID });
     const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
     for (;;) {
       await restarting;

@@ -236,6 +236,8 @@ export interface WhatsAppMessage {
   readonly id: string;
   readonly text: string;
   readonly name?: string;
+  /** The business number the message went to (default: the harness's). */
+  readonly phoneNumberId?: string;
 }
 
 /** The webhook body Meta posts for one text message. */
@@ -250,7 +252,7 @@ export function whatsappDeliveryBody(message: WhatsAppMessage): string {
             field: 'messages',
             value: {
               messaging_product: 'whatsapp',
-              metadata: { phone_number_id: WHATSAPP.phoneNumberId },
+              metadata: { phone_number_id: message.phoneNumberId ?? WHATSAPP.phoneNumberId },
               contacts: [{ wa_id: message.from, profile: { name: message.name ?? 'Pelanggan' } }],
               messages: [{ from: message.from, id: message.id, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: message.text } }],
             },

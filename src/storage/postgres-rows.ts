@@ -1,7 +1,7 @@
 /** Row shapes of the PostgreSQL tables and their conversion to the store's types. */
 import type { Session } from './postgres-session';
-import { toLine, type TranscriptRow } from './sqlite-rows';
-import type { HandoffTicket, TicketStatus, TicketSummary, TranscriptLine } from './store';
+import { ticketOf, toLine, type TranscriptRow } from './sqlite-rows';
+import { TICKET_TRANSCRIPT_LINES, type HandoffTicket, type TicketStatus, type TicketSummary, type TranscriptLine } from './store';
 
 /** A ticket as `SELECT *` gives it (timestamptz as ISO strings, bigint as numbers, jsonb parsed). */
 export interface PgTicketRow {
@@ -24,30 +24,11 @@ export interface PgTicketRow {
   notified_at: string | null;
 }
 
-/** A ticket shows at most this many of the conversation's latest lines (as SQLite's TICKET_TRANSCRIPT_LINES). */
-const TICKET_TRANSCRIPT_LINES = 200;
-
 /** The columns of a transcript line, named as `TranscriptRow`. */
 export const LINE_COLUMNS = `direction, text, created_at AS at, decision, entry_id AS "entryId"`;
 
 export function toTicket(row: PgTicketRow, transcript: readonly TranscriptLine[]): HandoffTicket {
-  return {
-    id: row.id,
-    conversationId: row.conversation_id,
-    channel: row.channel,
-    customerId: row.customer_id,
-    ...(row.customer_name ? { customerName: row.customer_name } : {}),
-    reason: row.reason,
-    status: row.status,
-    summary: row.summary,
-    transcript,
-    createdAt: row.created_at,
-    ...(row.claimed_at ? { claimedAt: row.claimed_at } : {}),
-    ...(row.resolved_at ? { resolvedAt: row.resolved_at } : {}),
-    ...(row.agent ? { agent: row.agent } : {}),
-    ...(row.csat !== null ? { csat: row.csat } : {}),
-    ...(row.notified_at ? { notifiedAt: row.notified_at } : {}),
-  };
+  return ticketOf(row, row.summary, transcript);
 }
 
 /**

@@ -33,6 +33,15 @@ export function toLine(r: TranscriptRow): TranscriptLine {
 }
 
 export function toTicket(row: TicketRow, transcript: readonly TranscriptLine[]): HandoffTicket {
+  return ticketOf(row, JSON.parse(row.summary) as TicketSummary, transcript);
+}
+
+/** A ticket from its columns, whichever database read them (the summary already parsed). */
+export function ticketOf(
+  row: Omit<TicketRow, 'summary' | 'transcript' | 'transcript_until'>,
+  summary: TicketSummary,
+  transcript: readonly TranscriptLine[],
+): HandoffTicket {
   return {
     id: row.id,
     conversationId: row.conversation_id,
@@ -41,7 +50,7 @@ export function toTicket(row: TicketRow, transcript: readonly TranscriptLine[]):
     ...(row.customer_name ? { customerName: row.customer_name } : {}),
     reason: row.reason,
     status: row.status,
-    summary: JSON.parse(row.summary) as TicketSummary,
+    summary,
     transcript,
     createdAt: row.created_at,
     ...(row.claimed_at ? { claimedAt: row.claimed_at } : {}),

@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path';
 import type { ConversationState } from '../core/state';
 import {
   LEASE_OWNER,
+  TICKET_TRANSCRIPT_LINES,
   type AuditEntry,
   type CustomerData,
   type CustomerKeys,
@@ -136,8 +137,7 @@ const COLUMNS_ADDED = [
 
 /** Delivered outbox items are kept this long (for "what was sent when"), then deleted. */
 const OUTBOX_RETENTION_MS = 2 * 24 * 3600_000;
-/** A ticket shows at most this many of the conversation's latest lines. */
-export const TICKET_TRANSCRIPT_LINES = 200;
+export { TICKET_TRANSCRIPT_LINES };
 
 interface OutboxRow {
   seq: number;

@@ -22,6 +22,9 @@ export interface StoredMessage extends TranscriptLine {
 
 export type TicketStatus = 'queued' | 'claimed' | 'resolved' | 'cancelled';
 
+/** A ticket shows at most this many of the conversation's latest lines (every store). */
+export const TICKET_TRANSCRIPT_LINES = 200;
+
 /** What an agent needs at a glance. */
 export interface TicketSummary {
   readonly lastQuestion: string;
