@@ -1,4 +1,5 @@
 import lexicon = require('./data/lexicon-id.json');
+import { isFunctionWord } from './lexicon';
 import type { Token } from './normalize';
 
 /**
@@ -22,6 +23,9 @@ const ABOUT = new Set<string>(words.about);
 const NEGATIONS = new Set<string>(words.negations);
 const FILLERS = new Set<string>(words.fillers);
 const REPLY = new Set<string>(words.replyVerbs);
+const EXASPERATION = new Set<string>(words.exasperation);
+/** Words that add nothing to "admin aja …": fillers, particles ("deh", "sih") and sighs ("ribet", "capek"). */
+const idle = (w: string): boolean => FILLERS.has(w) || AFTER.has(w) || EXASPERATION.has(w) || isFunctionWord(w);
 
 interface Span {
   readonly start: number;
@@ -74,23 +78,31 @@ export function asksForPerson(tokens: readonly Token[]): boolean {
     for (let k = span.start - 1; k >= Math.max(0, span.start - 4); k--) {
       if (ACT.has(texts[k]) && !negatedAt(texts, k)) return true;
     }
-    if (span.generic || about) continue;
-    // "tolong hubungkan ke cs", "mau kontak admin".
-    for (let k = span.start - 1; k >= Math.max(1, span.start - 3); k--) {
-      if (CONTACT.has(texts[k]) && WEAK.has(texts[k - 1])) return true;
-    }
+    if (about) continue;
     const rest = texts.slice(span.end);
-    const nothingAfter = rest.every((w, i) => FILLERS.has(w) || AFTER.has(w) || inSpan(span.end + i));
-    // "minta operator", "need an agent": a request word right before the person, nothing after.
+    const nothingAfter = rest.every((w, i) => idle(w) || inSpan(span.end + i));
     let k = span.start - 1;
     while (k >= 0 && LINKS.has(texts[k])) k--;
+    // "mau orang", "ada orang?", "orang aja deh": a generic person asked for, nothing after.
+    if (span.generic) {
+      if (k >= 0 && (WEAK.has(texts[k]) || texts[k] === 'ada') && nothingAfter) return true;
+      if (k < 0 && rest.length > 0 && AFTER.has(rest[0]) && nothingAfter) return true;
+      continue;
+    }
+    // "hubungin admin dong": a contact verb opening the message, aimed at the staff.
+    if (k === 0 && CONTACT.has(texts[0]) && nothingAfter) return true;
+    // "tolong hubungkan ke cs", "mau kontak admin".
+    for (let j = span.start - 1; j >= Math.max(1, span.start - 3); j--) {
+      if (CONTACT.has(texts[j]) && WEAK.has(texts[j - 1])) return true;
+    }
+    // "minta operator", "need an agent": a request word right before the person, nothing after.
     if (k >= 0 && WEAK.has(texts[k]) && nothingAfter) return true;
     // "admin aja", "cs please".
     if (rest.length > 0 && AFTER.has(rest[0]) && nothingAfter) return true;
     // "admin tolong balas", "cs balas dong": the staff asked to reply, nothing else said.
     const asked = rest[0] !== undefined && WEAK.has(rest[0]) ? rest.slice(1) : rest;
-    if (asked.length > 0 && REPLY.has(asked[0]) && asked.slice(1).every((w) => FILLERS.has(w) || AFTER.has(w))) return true;
+    if (asked.length > 0 && REPLY.has(asked[0]) && asked.slice(1).every(idle)) return true;
   }
   // "admin", "cs dong", "ada spv?": a staff word with nothing else to say.
-  return spans.some((s) => !s.generic) && texts.every((w, i) => inSpan(i) || FILLERS.has(w));
+  return spans.some((s) => !s.generic) && texts.every((w, i) => inSpan(i) || idle(w));
 }

@@ -100,6 +100,16 @@ describe('asking for a person', () => {
     'tolong telepon balik ke nomor saya',
     'aku pengen ngomong karo wong asli wae',
     'Admin tolong balas',
+    'admin aja deh ribet',
+    'udh lah admin aja, bot nya ga ngerti',
+    'hubungin admin dong',
+    'get me a real agent',
+    'connect me to support',
+    'bot gak guna, mau orang',
+    'saya butuh bantuan admin',
+    'ada orang ga sih disini??',
+    'min yg beneran orang dong',
+    'orang aja deh',
   ])('"%s" is a request', (text) => expect(asks(text)).toBe(true));
   it.each([
     'cs buka sampai jam berapa?',
@@ -118,6 +128,10 @@ describe('asking for a person', () => {
     'kamu orang beneran?',
     'At what age can a person open an account?',
     'How can people transfer money to me?',
+    'hp ini support 5g?',
+    'support ga?',
+    'orang tua saya mau beli',
+    'ada yang bisa bantu?',
   ])('"%s" is not', (text) => expect(asks(text)).toBe(false));
   it('notices a person turned down', () => {
     expect(declinesPerson(n.tokens('gak usah admin'))).toBe(true);
