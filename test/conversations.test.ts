@@ -28,3 +28,17 @@ describe('golden conversations against the sample shop and its flows', () => {
     expect(report.failures.map(formatFailure)).toEqual([]);
   });
 });
+
+describe('a conversation test file with mistakes', () => {
+  it('names the file and line of a reply pattern that is not a regular expression, without running it', async () => {
+    const report = await runConversationFile(join(__dirname, 'fixtures', 'editor', 'bad-pattern-test.yaml'), kb, 'bad-pattern-test.yaml', { flows });
+    expect(report.turns).toBe(0);
+    expect(report.failures.map(formatFailure)).toEqual([
+      [
+        'bad-pattern-test.yaml:6: [-] ""',
+        '  invalid test file at conversations.0.turns.0.expect.replyMatches: "(?i)tutup|buka" is not a valid regular expression (JavaScript syntax, matched ignoring case; no inline flags such as (?i))',
+        '  top candidates: none',
+      ].join('\n'),
+    ]);
+  });
+});

@@ -25,6 +25,12 @@ const FUNCTION_WORDS = new Set<string>([...englishStopwords, ...indonesianStopwo
  */
 export const ENGLISH_TO_INDONESIAN: ReadonlyMap<string, string> = new Map(Object.entries(lexicon.english));
 
+/**
+ * English phrases whose meaning is not their words' (lexicon `englishPhrases`: "how long" →
+ * "berapa lama", "credit card" → "kartu kredit"), as written; the matcher normalizes them.
+ */
+export const ENGLISH_PHRASES: ReadonlyMap<string, string> = new Map(Object.entries(lexicon.englishPhrases));
+
 const BRANDS = new Set<string>(lexicon.brands);
 
 /** True for a brand or product-line name (lexicon `brands`: "samsung", "vivobook"). */

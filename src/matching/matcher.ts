@@ -7,7 +7,7 @@ import { OFF_TOPIC_PENALTY, OffTopic } from './off-topic';
 import { DEFAULT_INDEX_OPTIONS, IntentIndex, type IndexOptions } from './intent-index';
 import { LanguageDetector } from './language';
 import { foldedWords, Normalizer, type Token } from './normalize';
-import { canonicalColour, ENGLISH_TO_INDONESIAN, isDictionaryWord, isFunctionWord } from './lexicon';
+import { canonicalColour, ENGLISH_PHRASES, ENGLISH_TO_INDONESIAN, isDictionaryWord, isFunctionWord } from './lexicon';
 import { affixCandidates, splitGlued } from './colloquial';
 import { stemWord } from './stem';
 import { TypoCorrector } from './typo';
@@ -57,6 +57,8 @@ export class Matcher {
   /** Stems of the knowledge base's words, for colloquial forms whose root it uses. */
   private readonly knownStems = new Set<string>();
   private readonly informalMemo = new Map<string, Token[] | null>();
+  /** English phrases (normalized) by their first word, longest first. */
+  private readonly englishPhrases: EnglishPhrases = new Map();
   /** Words of small talk (greetings, thanks, acknowledgements) after normalization. */
   private readonly socialWords = new Set<string>();
   /** Entries whose examples are mostly small talk. */
@@ -74,6 +76,14 @@ export class Matcher {
     this.normalizer = new Normalizer({ slang: kb.settings.slang, synonyms: kb.settings.synonyms });
     this.catalog = new CatalogEntities(this.normalizer, kb.products, kb.stores);
     this.concepts = new ConceptIndex(this.normalizer);
+    for (const [phrase, indonesian] of ENGLISH_PHRASES) {
+      const words = this.normalizer.tokens(phrase).map((t) => t.text);
+      if (words.length < 2) continue;
+      const list = this.englishPhrases.get(words[0]) ?? [];
+      list.push({ words, terms: this.normalizer.tokens(indonesian).map((t) => stemWord(t.text)) });
+      list.sort((a, b) => b.words.length - a.words.length);
+      this.englishPhrases.set(words[0], list);
+    }
     for (const group of lexicon.socialConcepts) {
       const members = [group, ...conceptMembers(group)];
       for (const member of members) for (const t of this.normalizer.tokens(member)) if (t.kind === 'word') this.socialWords.add(t.text);
@@ -187,7 +197,13 @@ export class Matcher {
 
   /** Stemmed terms of masked tokens followed by their concept features (examples and messages alike). */
   private termsWithConcepts(tokens: readonly Token[]): string[] {
-    return [...termsOf(tokens.filter((_, i) => !negatedWord(tokens, i))), ...this.concepts.features(tokens)];
+    return [
+      ...termsOf(
+        tokens.filter((_, i) => !negatedWord(tokens, i)),
+        this.englishPhrases,
+      ),
+      ...this.concepts.features(tokens),
+    ];
   }
 
   /**
@@ -333,15 +349,36 @@ function termOf(token: Token): string {
 /** Marks a term that is a word as written rather than its stem. */
 export const SURFACE_PREFIX = '=';
 
-/** Stemmed terms, each English service word followed by its Indonesian counterpart. */
-function termsOf(tokens: readonly Token[]): string[] {
+/** English phrases by their first word: the phrase's normalized words and the Indonesian terms it adds. */
+type EnglishPhrases = Map<string, { readonly words: readonly string[]; readonly terms: readonly string[] }[]>;
+
+/**
+ * Stemmed terms, each English service word followed by its Indonesian counterpart; an English
+ * phrase ("how long") is followed by its Indonesian terms instead of its words' ("berapa lama",
+ * not "bagaimana lama").
+ */
+function termsOf(tokens: readonly Token[], phrases: EnglishPhrases): string[] {
   const out: string[] = [];
-  for (const t of tokens) {
+  let phraseEnd = -1;
+  let phraseTerms: readonly string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (i > phraseEnd) {
+      const hit = phrases.get(t.text)?.find((p) => p.words.every((w, k) => tokens[i + k]?.text === w));
+      if (hit) {
+        phraseEnd = i + hit.words.length - 1;
+        phraseTerms = hit.terms;
+      }
+    }
     const term = termOf(t);
     out.push(term);
     // The word as written too, when stemming changed it: affixes carry meaning the stem loses
     // ("ingatkan" = remind me, "pengingat" = a reminder; "delivered" vs "delivery").
     if (term !== t.text) out.push(`${SURFACE_PREFIX}${t.text}`);
+    if (i <= phraseEnd) {
+      if (i === phraseEnd) out.push(...phraseTerms.filter((p) => !out.includes(p)));
+      continue;
+    }
     const id = ENGLISH_TO_INDONESIAN.get(t.text);
     if (id !== undefined && id !== t.text) out.push(stemWord(id));
   }

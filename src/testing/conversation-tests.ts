@@ -15,6 +15,15 @@ import { SqliteStore } from '../storage/sqlite-store';
  * with an in-memory SQLite store. Format documented in docs/conversation-tests.md.
  */
 
+function validPattern(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'iu');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const oneOrMany = z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v]));
 
 const expectSchema = z
@@ -23,7 +32,12 @@ const expectSchema = z
     intent: z.string().nullable().optional(),
     replyContains: oneOrMany.optional(),
     replyNotContains: oneOrMany.optional(),
-    replyMatches: z.string().optional(),
+    replyMatches: z
+      .string()
+      .refine(validPattern, {
+        error: (issue) => `"${String(issue.input)}" is not a valid regular expression (JavaScript syntax, matched ignoring case; no inline flags such as (?i))`,
+      })
+      .optional(),
     choices: z.array(z.string()).optional(),
     entities: z.object({ product: z.string().optional(), variant: z.string().optional(), store: z.string().optional() }).strict().optional(),
     language: z.enum(['id', 'en']).optional(),
@@ -126,6 +140,17 @@ export async function runConversationFile(
       ],
     };
   }
+  const lineOf = (path: readonly PropertyKey[]): number => {
+    // The deepest node of the path the file has (a missing key points at its parent).
+    for (let n = path.length; n >= 0; n--) {
+      const node = doc.getIn(
+        path.slice(0, n).map((k) => (typeof k === 'symbol' ? String(k) : k)),
+        true,
+      ) as YamlNode | undefined;
+      if (node?.range) return lines.linePos(node.range[0]).line;
+    }
+    return 1;
+  };
   const parsed = fileSchema.safeParse(doc.toJS());
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -134,19 +159,15 @@ export async function runConversationFile(
       failures: [
         {
           file: displayName,
-          line: 1,
+          line: lineOf(issue.path),
           conversation: '-',
           said: '',
-          problems: [`invalid test file at ${issue.path.join('.')}: ${issue.message}`],
+          problems: [`invalid test file at ${issue.path.map(String).join('.')}: ${issue.message}`],
           candidates: '',
         },
       ],
     };
   }
-  const lineOf = (path: (string | number)[]): number => {
-    const node = doc.getIn(path, true) as YamlNode | undefined;
-    return node?.range ? lines.linePos(node.range[0]).line : 1;
-  };
   const plans: { name: string; env?: Record<string, string>; turns: PlannedTurn[] }[] = [];
   parsed.data.conversations.forEach((c, i) => {
     plans.push({
