@@ -100,7 +100,7 @@ export class ConceptIndex {
       if (negatedWord(tokens, i)) continue;
       for (const c of this.byWord.get(text) ?? this.byWord.get(stemWord(text)) ?? []) found.add(c);
       for (const p of this.phrases.get(text) ?? []) {
-        if (p.words.every((w, k) => tokens[i + k]?.text === w)) {
+        if (phraseAt(tokens, i, p.words)) {
           found.add(p.concept);
           for (const c of this.implied.get(p.concept) ?? []) found.add(c);
         }
@@ -108,6 +108,27 @@ export class ConceptIndex {
     }
     return [...found];
   }
+}
+
+/**
+ * Words customers put inside a phrase ("uang *saya belum* balik", "bayar *tunai* pas *paket*
+ * sampai") that leave its meaning as it is.
+ */
+const PHRASE_GAP = 1;
+
+/** True when the phrase's words occur from `start` in order, with at most `PHRASE_GAP` other words between them in all. */
+function phraseAt(tokens: readonly Token[], start: number, words: readonly string[]): boolean {
+  let at = start;
+  let skipped = 0;
+  for (let k = 1; k < words.length; k++) {
+    at++;
+    while (at < tokens.length && tokens[at].text !== words[k]) {
+      if (++skipped > PHRASE_GAP) return false;
+      at++;
+    }
+    if (at >= tokens.length) return false;
+  }
+  return true;
 }
 
 /** Words that exclude what follows ("tanpa cicilan", "bukan cicilan", "without installments"). */

@@ -69,6 +69,13 @@ describe('colloquial forms', () => {
     expect(concepts.features(n.tokens('brp lama'))).not.toContain('^harga');
   });
 
+  it('finds a phrase with one word put inside it, not with more', () => {
+    const concepts = new ConceptIndex(n);
+    expect(concepts.features(n.tokens('uang balik kapan'))).toContain('^refund');
+    expect(concepts.features(n.tokens('uangnya blm balik kapan'))).toContain('^refund');
+    expect(concepts.features(n.tokens('uang saya belum balik'))).not.toContain('^refund');
+  });
+
   it('marks subjects the knowledge base never covers, unless it does', () => {
     expect(matcher.analyze('ada lowongan kerja ga kak').offTopic).toEqual(['lowongan']);
     expect(matcher.analyze('harga iphone 15 brp').offTopic).toEqual([]);
