@@ -14,6 +14,7 @@ import { computeMetrics, type CaseOutcome } from '../src/eval/metrics';
 import { readLabelledFile } from '../src/eval/labelled-file';
 import { readDialogflowAgent } from '../src/importers/dialogflow';
 import { writeMigration, type Migration } from '../src/importers/migrate';
+import { calibrateImported } from '../src/eval/calibrate';
 import { readRasaProject } from '../src/importers/rasa';
 import { readFaqSheet, readQnaMaker } from '../src/importers/spreadsheet';
 import { loadKnowledge } from '../src/knowledge/loader';
@@ -52,6 +53,8 @@ async function main(): Promise<void> {
     try {
       const { tool, migration } = await importOf(name);
       const written = writeMigration(dir, migration, name, tool);
+      // As "tanya import" does: thresholds calibrated for the imported knowledge base.
+      calibrateImported(dir, written.path, written.report);
       const kb = loadKnowledge(dir);
       const cases = readLabelledFile(join(root, 'bench', 'migration', set));
       const { metrics, outcomes } = await evaluateCases(kb, cases, undefined, 'fallback');

@@ -14,6 +14,7 @@ import { evaluateCases } from '../eval/evaluate';
 import { importIntents, writeImportedKnowledge } from '../eval/import-intents';
 import { LabelledFileError, readLabelledFile } from '../eval/labelled-file';
 import { DEFAULT_TUNE_OPTIONS, tuneThresholds, writeThresholds } from '../eval/tune';
+import { calibrateImported } from '../eval/calibrate';
 import { flowsJsonSchema, knowledgeJsonSchema } from '../knowledge/json-schema';
 import { checkKnowledge, loadKnowledge } from '../knowledge/loader';
 import { qualityWarnings } from '../knowledge/quality';
@@ -225,6 +226,18 @@ export function buildCli(): Command {
         `Not carried over, or changed (${w.skipped.length}; all in ${w.report}):\n${shown.map((n) => `  - ${n}`).join('\n')}${w.skipped.length > shown.length ? '\n  …' : ''}\n`,
       );
     if (w.placeholders > 0) process.stdout.write(`${w.placeholders} answer(s) say "TODO" (never sent until written; listed in ${w.report}).\n`);
+    try {
+      const c = calibrateImported(out, w.path, w.report);
+      process.stdout.write(
+        c.thresholds
+          ? `Thresholds for this knowledge base (its ${c.examples} examples cross-validated, ${c.outOfScope} built-in out-of-scope messages): answer ≥ ${c.thresholds.answerThreshold}, clarify ≥ ${c.thresholds.clarifyThreshold} (in ${c.path ?? w.path}).\n`
+          : `Thresholds left at their defaults: too few example questions to calibrate them (see ${w.report}).\n`,
+      );
+    } catch (error) {
+      if (!(error instanceof KnowledgeError)) throw error;
+      // The import itself is written; "tanya check" names what to fix, then "tanya tune" can run.
+      process.stdout.write(`Thresholds left at their defaults: the imported knowledge base does not load yet (run "tanya check ${out}").\n`);
+    }
     process.stdout.write(`Next: write the answers, then "tanya check ${out}" and "tanya chat --kb ${out}".\n`);
   };
   const outOption = (cmd: Command): Command =>

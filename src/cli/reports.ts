@@ -41,7 +41,12 @@ export function formatTuneReport(settings: Settings, result: TuneResult): string
   const row = (name: string, m: EvalMetrics, t: { answerThreshold: number; clarifyThreshold: number; clarifyMargin: number }): string =>
     `${name.padEnd(7)} answer ≥ ${t.answerThreshold.toFixed(3)}  clarify ≥ ${t.clarifyThreshold.toFixed(3)}  margin ${t.clarifyMargin.toFixed(2)}  →  in-scope accuracy ${pct(m.inScopeAccuracy)}` +
     (m.outOfScope > 0 ? `, false-answer rate ${pct(m.falseAnswerRate)}` : `, wrong answers ${pct(m.wrongAnswerRate)}`);
-  const note = result.before.outOfScope === 0 ? '\nnote: the cases have no out-of-scope (null) examples; add some so tuning can weigh refusals.\n' : '';
+  const note =
+    result.before.outOfScope > 0
+      ? ''
+      : result.builtInOutOfScope > 0
+        ? `\nnote: the cases have no out-of-scope (null) examples, so ${result.builtInOutOfScope} built-in messages no FAQ answers (trivia, homework, weather…) stood in for the false-answer limit; add questions your customers ask that the bot must not answer for a closer fit.\n`
+        : '\nnote: the cases have no out-of-scope (null) examples; add some so tuning can weigh refusals.\n';
   const cv =
     result.crossValidated > 0
       ? `(thresholds chosen on the cases plus ${result.crossValidated} of the knowledge base's own examples scored out of fold; figures above are on the cases)\n`

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseDocument, stringify } from 'yaml';
+import { isMap, isScalar, parseDocument, stringify } from 'yaml';
 import type { Candidate } from '../core/types';
 import { knowledgeFiles } from '../knowledge/loader';
 import type { KnowledgeBase, Settings } from '../knowledge/schema';
@@ -9,6 +9,7 @@ import { Matcher } from '../matching/matcher';
 import { expectedEntry } from './evaluate';
 import type { LabelledMessage } from './labelled-file';
 import { computeMetrics, type EvalMetrics } from './metrics';
+import outOfScope = require('./data/out-of-scope.json');
 
 export type Thresholds = Pick<Settings, 'answerThreshold' | 'clarifyThreshold' | 'clarifyMargin'>;
 
@@ -27,6 +28,16 @@ export interface TuneOptions {
    * cases, so a few dozen of them cannot make a lucky threshold look safe. 0 = the measured rate.
    */
   readonly confidence?: number;
+  /**
+   * When the cases hold no out-of-scope question (or none are given, as after an import), the
+   * false-answer limit is checked on the built-in out-of-scope messages instead (default true).
+   */
+  readonly builtInOutOfScope?: boolean;
+  /**
+   * Highest share of the built-in out-of-scope messages answered, when they stand in (default
+   * 0.15, at the same `confidence` upper bound).
+   */
+  readonly builtInFalseAnswerRate?: number;
 }
 
 export const DEFAULT_TUNE_OPTIONS: TuneOptions = { maxFalseAnswerRate: 0.1, wrongAnswerCost: 0.5, clarifyValue: 0.1, folds: 5, confidence: 0.5 };
@@ -38,7 +49,12 @@ export interface TuneResult {
   readonly thresholds: Thresholds;
   /** How many of the knowledge base's own examples were scored out of fold and pooled with the cases. */
   readonly crossValidated: number;
+  /** How many built-in out-of-scope messages stood in for out-of-scope cases (0 when the cases had their own). */
+  readonly builtInOutOfScope: number;
 }
+
+/** Default highest share of the built-in out-of-scope messages answered (see `builtInFalseAnswerRate`). */
+export const BUILT_IN_FALSE_ANSWER_RATE = 0.15;
 
 const MARGINS = [0, 0.01, 0.02, 0.03, 0.04, 0.06, 0.08, 0.1];
 const CLARIFY_RATIOS = [0.5, 0.6, 0.75];
@@ -67,6 +83,14 @@ export function tuneThresholds(kb: KnowledgeBase, cases: readonly LabelledMessag
   const given: Ranked[] = cases.map((c) => ({ expected: expectedEntry(kb, c.intent), candidates: matcher.rank(matcher.analyze(c.text), 3), given: true }));
   const pooled = [...given, ...crossValidated(kb, options.folds ?? DEFAULT_TUNE_OPTIONS.folds ?? 5)];
   const hasOos = given.some((r) => r.expected === null);
+  // Without out-of-scope cases the thresholds would only ever fall: built-in messages that no
+  // business FAQ answers stand in, so the false-answer limit still holds for something.
+  const standIn: Ranked[] =
+    !hasOos && (options.builtInOutOfScope ?? true)
+      ? builtInOutOfScope().map((text) => ({ expected: null, candidates: matcher.rank(matcher.analyze(text), 3), given: false }))
+      : [];
+  const oosRows = hasOos ? given : standIn;
+  const limit = hasOos ? options.maxFalseAnswerRate : (options.builtInFalseAnswerRate ?? BUILT_IN_FALSE_ANSWER_RATE);
   const replay = (t: Thresholds, rows: readonly Ranked[]): EvalMetrics =>
     computeMetrics(
       rows.map((r) => {
@@ -92,10 +116,10 @@ export function tuneThresholds(kb: KnowledgeBase, cases: readonly LabelledMessag
     for (const ratio of CLARIFY_RATIOS) {
       for (const margin of MARGINS) {
         const t: Thresholds = { answerThreshold: round(a), clarifyThreshold: round(a * ratio), clarifyMargin: margin };
-        const measured = hasOos ? replay(t, given) : undefined;
+        const measured = oosRows.length > 0 ? replay(t, oosRows) : undefined;
         const far = measured ? wilsonUpper(measured.falseAnswerRate, measured.outOfScope, z) : 0;
         const v = value(replay(t, pooled));
-        const feasible = far <= options.maxFalseAnswerRate + 1e-9;
+        const feasible = far <= limit + 1e-9;
         const better =
           !best ||
           (feasible && !best.feasible) ||
@@ -110,7 +134,18 @@ export function tuneThresholds(kb: KnowledgeBase, cases: readonly LabelledMessag
     clarifyMargin: kb.settings.clarifyMargin,
   };
   const chosen = best?.t ?? current;
-  return { before: replay(current, given), after: replay(chosen, given), thresholds: chosen, crossValidated: pooled.length - given.length };
+  return {
+    before: replay(current, given),
+    after: replay(chosen, given),
+    thresholds: chosen,
+    crossValidated: pooled.length - given.length,
+    builtInOutOfScope: standIn.length,
+  };
+}
+
+/** The built-in out-of-scope messages (src/eval/data/out-of-scope.json: trivia, homework, weather, chit-chat statements…). */
+export function builtInOutOfScope(): string[] {
+  return outOfScope.messages.map((m) => m.text);
 }
 
 /**
@@ -151,16 +186,36 @@ function round(x: number): number {
 }
 
 /**
- * Writes thresholds into the knowledge folder's settings, keeping the file's comments: the
- * first file with a `settings:` block is edited, otherwise `settings.yaml` is created.
+ * Writes thresholds into the knowledge folder's settings, keeping the file's comments: into
+ * `file` when given (its `settings:` block, made first in the file if it has none), else the first
+ * file with a `settings:` block, otherwise a new `settings.yaml`.
  */
-export function writeThresholds(kbDir: string, thresholds: Thresholds): string {
-  for (const path of knowledgeFiles(kbDir)) {
+export function writeThresholds(kbDir: string, thresholds: Thresholds, file?: string): string {
+  const write = (path: string): string => {
     const doc = parseDocument(readFileSync(path, 'utf8'));
-    if (!doc.has('settings')) continue;
+    const created = !doc.has('settings');
     for (const [key, value] of Object.entries(thresholds)) doc.setIn(['settings', key], value);
+    // A new settings block goes first, where editors look for it.
+    if (created && isMap(doc.contents)) {
+      const items = doc.contents.items;
+      const at = items.findIndex((p) => (isScalar(p.key) ? p.key.value : p.key) === 'settings');
+      if (at > 0) {
+        // The file's opening comment stays at the top, above the settings.
+        const opening = items[0].key;
+        if (isScalar(opening) && opening.commentBefore) {
+          doc.commentBefore = doc.commentBefore ? `${doc.commentBefore}\n${opening.commentBefore}` : opening.commentBefore;
+          opening.commentBefore = undefined;
+          opening.spaceBefore = true;
+        }
+        items.unshift(...items.splice(at, 1));
+      }
+    }
     writeFileSync(path, doc.toString());
     return path;
+  };
+  if (file !== undefined) return write(file);
+  for (const path of knowledgeFiles(kbDir)) {
+    if (parseDocument(readFileSync(path, 'utf8')).has('settings')) return write(path);
   }
   const path = join(kbDir, 'settings.yaml');
   const text = `# Thresholds written by "tanya tune".\n${stringify({ settings: thresholds })}`;

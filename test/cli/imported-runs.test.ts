@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -16,6 +16,12 @@ describe('an imported knowledge base runs at once', () => {
   it('imports, checks beside the sample flows with notes instead of errors, and falls back instead of sending a placeholder', () => {
     const imported = tanya(['import', 'csv', join('test', 'fixtures', 'import', 'faq.csv'), '--out', out]);
     expect(imported.status).toBe(0);
+    // One example question per entry: nothing to cross-validate, so the defaults stay, and the report says so.
+    expect(imported.stdout).toContain('Thresholds left at their defaults: too few example questions to calibrate them');
+    expect(readFileSync(join(out, 'faq.yaml'), 'utf8')).not.toContain('answerThreshold');
+    expect(readFileSync(join(out, 'IMPORT-REPORT.md'), 'utf8')).toMatch(
+      /## Thresholds\n\nLeft at the defaults: too few entries have 3 or more example questions/,
+    );
 
     // The sample flows name entries ("complaint", "order-status") this knowledge base lacks: a warning each, exit 0.
     const check = tanya(['check', out]);
@@ -55,6 +61,29 @@ describe('an imported knowledge base runs at once', () => {
     expect(turn.candidates[0].score).toBeGreaterThan(0.5);
     expect(turn).toMatchObject({ decision: 'fallback', reason: 'unwritten-answer' });
     expect(turn.reply).not.toMatch(/TODO|belum ditulis/);
+  });
+
+  it('fits the thresholds of an imported project with enough examples, writes them first in its faq.yaml and explains them', () => {
+    const dir = join(out, '..', 'rasa');
+    const imported = tanya(['import', 'rasa', join('test', 'fixtures', 'import', 'rasa-toko-id'), '--out', dir]);
+    expect(imported.status).toBe(0);
+    const fitted =
+      /Thresholds for this knowledge base \(its (\d+) examples cross-validated, (\d+) built-in out-of-scope messages\): answer ≥ ([\d.]+), clarify ≥ ([\d.]+)/.exec(
+        imported.stdout,
+      );
+    expect(fitted).not.toBeNull();
+    expect(Number(fitted?.[1])).toBeGreaterThanOrEqual(20);
+    expect(Number(fitted?.[2])).toBeGreaterThanOrEqual(400);
+    const faq = readFileSync(join(dir, 'faq.yaml'), 'utf8');
+    // The opening comment stays on top; the settings block follows it, before the entries.
+    expect(faq).toMatch(
+      new RegExp(`^# Imported by "tanya import rasa"[^]*?\\n\\n?settings:\\n(  .*\\n|    .*\\n)*  answerThreshold: ${fitted?.[3] ?? 'none'}\\n[^]*\\nfaq:\\n`),
+    );
+    expect(existsSync(join(dir, 'settings.yaml'))).toBe(false);
+    expect(readFileSync(join(dir, 'IMPORT-REPORT.md'), 'utf8')).toMatch(
+      /## Thresholds\n\nChosen for this knowledge base by "tanya tune" on \d+ of its own example questions/,
+    );
+    expect(tanya(['check', dir]).status).toBe(0);
   });
 
   it('never overwrites a knowledge base silently: a second import into the same folder needs --force', () => {

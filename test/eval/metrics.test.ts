@@ -5,7 +5,9 @@ import { evaluateCases } from '../../src/eval/evaluate';
 import { importIntents, writeImportedKnowledge } from '../../src/eval/import-intents';
 import { readLabelledFile } from '../../src/eval/labelled-file';
 import { computeMetrics, type CaseOutcome } from '../../src/eval/metrics';
-import { tuneThresholds, writeThresholds } from '../../src/eval/tune';
+import { builtInOutOfScope, tuneThresholds, writeThresholds, type Thresholds } from '../../src/eval/tune';
+import { decide } from '../../src/matching/decide';
+import { Matcher } from '../../src/matching/matcher';
 import { loadKnowledge } from '../../src/knowledge/loader';
 
 describe('evaluation figures', () => {
@@ -86,5 +88,23 @@ describe('evaluation figures', () => {
     const bold = tuneThresholds(kb, cases, { maxFalseAnswerRate: 1, wrongAnswerCost: 0, clarifyValue: 0, folds: 2 });
     expect(cautious.after.wrongAnswerRate).toBeLessThanOrEqual(bold.after.wrongAnswerRate);
     expect(bold.after.inScopeAccuracy).toBeGreaterThanOrEqual(cautious.after.inScopeAccuracy);
+  });
+
+  it('with no out-of-scope cases, holds the false-answer limit on built-in messages no FAQ answers', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tanya-tune-oos-'));
+    writeImportedKnowledge(dir, importIntents(readLabelledFile('test/fixtures/labelled/shop.jsonl')), 'shop.jsonl');
+    const kb = loadKnowledge(dir);
+    const inScope = readLabelledFile('test/fixtures/labelled/cases.jsonl').filter((c) => c.intent !== null);
+    const matcher = new Matcher(kb);
+    const answeredShare = (t: Thresholds): number =>
+      builtInOutOfScope().filter((text) => decide(matcher.rank(matcher.analyze(text), 3), t).type === 'answer').length / builtInOutOfScope().length;
+    const guarded = tuneThresholds(kb, inScope, { maxFalseAnswerRate: 0.1, wrongAnswerCost: 0.5, folds: 2, builtInFalseAnswerRate: 0.05 });
+    const unguarded = tuneThresholds(kb, inScope, { maxFalseAnswerRate: 0.1, wrongAnswerCost: 0.5, folds: 2, builtInOutOfScope: false });
+    expect(guarded.builtInOutOfScope).toBeGreaterThanOrEqual(400);
+    expect(unguarded.builtInOutOfScope).toBe(0);
+    // The stand-in keeps the share of built-in messages answered within its limit (the upper bound is a little stricter).
+    expect(answeredShare(guarded.thresholds)).toBeLessThanOrEqual(0.05);
+    expect(answeredShare(unguarded.thresholds)).toBeGreaterThan(0.05);
+    expect(guarded.thresholds.answerThreshold).toBeGreaterThanOrEqual(unguarded.thresholds.answerThreshold);
   });
 });
