@@ -3,6 +3,7 @@ import type { Product } from '../../src/knowledge/schema';
 import { matchVariants } from '../../src/matching/catalog-entities';
 import { affixCandidates, splitGlued } from '../../src/matching/colloquial';
 import { ConceptIndex } from '../../src/matching/concepts';
+import { stemWord } from '../../src/matching/stem';
 import { Matcher } from '../../src/matching/matcher';
 import { canonicalNumbers, Normalizer } from '../../src/matching/normalize';
 import { asksForPerson, declinesPerson } from '../../src/matching/person-request';
@@ -67,6 +68,12 @@ describe('colloquial forms', () => {
     expect(concepts.features(n.tokens('hp gak mau nyala'))).toEqual(expect.arrayContaining(['^barang_rusak', '^rusak']));
     // "brp" is "berapa", a question word: it must not tag every question as a price question.
     expect(concepts.features(n.tokens('brp lama'))).not.toContain('^harga');
+  });
+
+  it('leaves place names whole: "bekasi" is a city, not "bekas" (second-hand)', () => {
+    expect(stemWord('bekasi')).toBe('bekasi');
+    expect(new ConceptIndex(n).features(n.tokens('damkar kab bekasi'))).not.toContain('^bekas');
+    expect(stemWord('bekasnya')).toBe('bekas');
   });
 
   it('finds a phrase with one word put inside it, not with more', () => {
