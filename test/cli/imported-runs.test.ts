@@ -65,14 +65,14 @@ describe('an imported knowledge base runs at once', () => {
 
   it('fits the thresholds of an imported project with enough examples, writes them first in its faq.yaml and explains them', () => {
     const dir = join(out, '..', 'rasa');
-    const imported = tanya(['import', 'rasa', join('test', 'fixtures', 'import', 'rasa-toko-id'), '--out', dir]);
+    const imported = tanya(['import', 'rasa', join('test', 'fixtures', 'import', 'rasa-helpdesk'), '--out', dir]);
     expect(imported.status).toBe(0);
     const fitted =
       /Thresholds for this knowledge base \(its (\d+) examples cross-validated, (\d+) built-in out-of-scope messages\): answer ≥ ([\d.]+), clarify ≥ ([\d.]+)/.exec(
         imported.stdout,
       );
     expect(fitted).not.toBeNull();
-    expect(Number(fitted?.[1])).toBeGreaterThanOrEqual(20);
+    expect(Number(fitted?.[1])).toBeGreaterThanOrEqual(50);
     expect(Number(fitted?.[2])).toBeGreaterThanOrEqual(400);
     const faq = readFileSync(join(dir, 'faq.yaml'), 'utf8');
     // The opening comment stays on top; the settings block follows it, before the entries.

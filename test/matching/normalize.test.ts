@@ -22,6 +22,13 @@ describe('normalization', () => {
     expect(words('pesanan dibatalin aja')).toBe('pesanan dibatalkan saja');
   });
 
+  it('reads English contractions as their words and an apostrophe inside a word as nothing', () => {
+    expect(words("I can't log in")).toBe('i can not log in');
+    expect(words('it won’t turn on, we’re stuck')).toBe('it will not turn on we are stuck');
+    expect(words("doa melihat Ka'bah hari Jum'at")).toBe('doa melihat kabah hari jumat');
+    expect(words("what's the price")).toBe('what the price');
+  });
+
   it('turns amounts and sizes into single tokens', () => {
     expect(canonicalNumbers('1,5jt')).toBe('#money1500000');
     expect(canonicalNumbers('budget 2 juta')).toBe('budget #money2000000');
