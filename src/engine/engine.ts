@@ -19,6 +19,7 @@ import {
   explicitVariantWords,
   extremeProduct,
   followUpHandler,
+  isVariantWord,
   matchVariantsOf,
   orderedBy,
   personTerms,
@@ -487,9 +488,11 @@ export class Engine {
       }
     }
 
-    // 2. A product named after "Produk yang mana, Kak?".
+    // 2. A product named after "Produk yang mana, Kak?" (or a "did you mean" list): the question
+    // waiting for it, unless the message asks its own ("yaudah 15 pro 256 brp" after a stock question).
     if (state.pending && (cat.product || cat.productChoices.length > 0)) {
-      const entry = matcher.entry(state.pending.entryId);
+      const cued = productQuestion(analysis.tokens);
+      const entry = (cued ? entryForHandler(this.matcher, cued) : undefined) ?? matcher.entry(state.pending.entryId);
       if (entry) return this.answerEntry(tx, message, entry, 1, withoutPending(state), lang, analysis, { ...base, usedContext: true });
     }
 
@@ -522,7 +525,8 @@ export class Engine {
     const topicProduct = topic?.productId ? matcher.catalog.product(topic.productId) : undefined;
     const topIsProductEntry = topEntry?.handler !== undefined && needsProduct(topEntry.handler);
     // A bare branch or variant ("surabaya?", "yg 256?") says nothing of its own beyond what it names.
-    const saysMore = analysis.terms.some((t) => !t.startsWith('#') && !t.startsWith('^') && !t.startsWith('=') && !isFunctionWord(t));
+    // Words for "a variant" ("ada varian 128GB?", "warna apa aja?") name nothing beyond the product in view.
+    const saysMore = analysis.terms.some((t) => !t.startsWith('#') && !t.startsWith('^') && !t.startsWith('=') && !isFunctionWord(t) && !isVariantWord(t));
     // "toko bandung dimana?" says only question words beyond the branch, but the ranking leans
     // clearly away from the product: that lean is its own intent too.
     const bestProductScore =
@@ -530,7 +534,10 @@ export class Engine {
         const h = matcher.entry(c.entryId)?.handler;
         return h !== undefined && needsProduct(h);
       })?.score ?? 0;
-    const leansAway = top !== undefined && top.score >= 1.5 * bestProductScore;
+    const leansAway =
+      top !== undefined &&
+      top.score >= 1.5 * bestProductScore &&
+      matcher.matchedTerms(analysis, top.entryId).some((t) => !t.startsWith('=') && !isVariantWord(t));
     const ownIntent = verdict.type === 'answer' && !topIsProductEntry && (saysMore || leansAway);
     const topicHandler = topic ? matcher.entry(topic.entryId)?.handler : undefined;
     const noProductNamed = !cat.product && cat.productChoices.length === 0 && !cat.unknownProduct;

@@ -2,6 +2,7 @@ import type { Analysis, Matcher } from '../matching/matcher';
 import type { MatchDecision } from '../matching/decide';
 import { CHEAPEST, DEAREST, type CatalogMatch } from '../matching/catalog-entities';
 import { isFunctionWord } from '../matching/lexicon';
+import { stemWord } from '../matching/stem';
 import { foldText, type Token } from '../matching/normalize';
 import { productCategory, productQuestion } from '../matching/product-cues';
 import lexicon = require('../matching/data/lexicon-id.json');
@@ -24,6 +25,13 @@ const ANAPHORA = new RegExp(`\\b(\\p{L}{3,}nya|${lexicon.references.anaphora.joi
 /** Words pointing back to the branch talked about ("stoknya disana ada?"). */
 const PLACE_DEICTICS = new Set<string>(lexicon.references.place);
 const personTermsCache = new WeakMap<Matcher, ReadonlySet<string>>();
+/** Matching terms of words for "a variant" ("varian", "warna", "ukuran"), as stemmed terms. */
+const VARIANT_TERMS = new Set<string>(lexicon.references.variant.flatMap((w) => [w, stemWord(w)]));
+
+/** True for a term that only says "a variant" ("ada varian 128GB?"): nothing beyond the product in view. */
+export function isVariantWord(term: string): boolean {
+  return VARIANT_TERMS.has(term);
+}
 
 /** True when the message points back to the branch talked about ("stoknya disana?"). */
 export function pointsBack(analysis: Analysis): boolean {
