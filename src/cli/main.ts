@@ -14,7 +14,7 @@ import { evaluateCases } from '../eval/evaluate';
 import { importIntents, writeImportedKnowledge } from '../eval/import-intents';
 import { LabelledFileError, readLabelledFile } from '../eval/labelled-file';
 import { DEFAULT_TUNE_OPTIONS, tuneThresholds, writeThresholds } from '../eval/tune';
-import { calibrateImported } from '../eval/calibrate';
+import { calibrateImported, noteUncalibrated } from '../eval/calibrate';
 import { flowsJsonSchema, knowledgeJsonSchema } from '../knowledge/json-schema';
 import { checkKnowledge, loadKnowledge } from '../knowledge/loader';
 import { qualityWarnings } from '../knowledge/quality';
@@ -231,10 +231,11 @@ export function buildCli(): Command {
       process.stdout.write(
         c.thresholds
           ? `Thresholds for this knowledge base (its ${c.examples} examples cross-validated, ${c.outOfScope} built-in out-of-scope messages): answer ≥ ${c.thresholds.answerThreshold}, clarify ≥ ${c.thresholds.clarifyThreshold} (in ${c.path ?? w.path}).\n`
-          : `Thresholds left at their defaults: too few example questions to calibrate them (see ${w.report}).\n`,
+          : `Thresholds left at their defaults (why: ${w.report}).\n`,
       );
     } catch (error) {
       if (!(error instanceof KnowledgeError)) throw error;
+      noteUncalibrated(out, w.report);
       // The import itself is written; "tanya check" names what to fix, then "tanya tune" can run.
       process.stdout.write(`Thresholds left at their defaults: the imported knowledge base does not load yet (run "tanya check ${out}").\n`);
     }

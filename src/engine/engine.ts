@@ -12,7 +12,7 @@ import { HandoffTurns, withoutHandoff } from './handoff-turns';
 import { CUSTOMER_MESSAGE, type CustomerDelivery } from './handoff-events';
 import { MAX_MESSAGE_CHARS, plainReply, withoutPending, type Turn, type TurnBase } from './turn';
 import { asksForPerson, declinesPerson } from '../matching/person-request';
-import { productQuestion } from '../matching/product-cues';
+import { ownProductQuestion, productQuestion } from '../matching/product-cues';
 import {
   entitiesOf,
   entryForHandler,
@@ -491,7 +491,7 @@ export class Engine {
     // 2. A product named after "Produk yang mana, Kak?" (or a "did you mean" list): the question
     // waiting for it, unless the message asks its own ("yaudah 15 pro 256 brp" after a stock question).
     if (state.pending && (cat.product || cat.productChoices.length > 0)) {
-      const cued = productQuestion(analysis.tokens);
+      const cued = ownProductQuestion(analysis.tokens);
       const entry = (cued ? entryForHandler(this.matcher, cued) : undefined) ?? matcher.entry(state.pending.entryId);
       if (entry) return this.answerEntry(tx, message, entry, 1, withoutPending(state), lang, analysis, { ...base, usedContext: true });
     }

@@ -26,7 +26,9 @@ const ANAPHORA = new RegExp(`\\b(\\p{L}{3,}nya|${lexicon.references.anaphora.joi
 const PLACE_DEICTICS = new Set<string>(lexicon.references.place);
 const personTermsCache = new WeakMap<Matcher, ReadonlySet<string>>();
 /** Matching terms of words for "a variant" ("varian", "warna", "ukuran"), as stemmed terms. */
-const VARIANT_TERMS = new Set<string>(lexicon.references.variant.flatMap((w) => [w, stemWord(w)]));
+const VARIANT_WORDS: readonly string[] = lexicon.references.variant;
+// A stem counts only when it is a variant word itself ("warnanya" → "warna"; "pilihan" → "pilih" does not).
+const VARIANT_TERMS = new Set<string>([...VARIANT_WORDS, ...VARIANT_WORDS.map(stemWord).filter((s) => VARIANT_WORDS.includes(s))]);
 
 /** True for a term that only says "a variant" ("ada varian 128GB?"): nothing beyond the product in view. */
 export function isVariantWord(term: string): boolean {

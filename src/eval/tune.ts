@@ -51,6 +51,8 @@ export interface TuneResult {
   readonly crossValidated: number;
   /** How many built-in out-of-scope messages stood in for out-of-scope cases (0 when the cases had their own). */
   readonly builtInOutOfScope: number;
+  /** False when no thresholds kept the false-answer rate within the limit (the least bad ones are returned). */
+  readonly feasible: boolean;
 }
 
 /** Default highest share of the built-in out-of-scope messages answered (see `builtInFalseAnswerRate`). */
@@ -140,6 +142,7 @@ export function tuneThresholds(kb: KnowledgeBase, cases: readonly LabelledMessag
     thresholds: chosen,
     crossValidated: pooled.length - given.length,
     builtInOutOfScope: standIn.length,
+    feasible: best?.feasible ?? false,
   };
 }
 

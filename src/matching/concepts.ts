@@ -68,6 +68,26 @@ export class ConceptIndex {
     }
   }
 
+  /**
+   * True when the phrase's words occur from `start` in order, with at most `PHRASE_GAP` other
+   * words between them in all. A word put inside may not be a negation ("ongkir *tidak* gratis"
+   * is not free shipping) or a word with a meaning of its own ("ganti *alamat* baru" is no exchange).
+   */
+  private phraseAt(tokens: readonly Token[], start: number, words: readonly string[]): boolean {
+    let at = start;
+    let skipped = 0;
+    for (let k = 1; k < words.length; k++) {
+      at++;
+      while (at < tokens.length && tokens[at].text !== words[k]) {
+        const word = tokens[at].text;
+        if (++skipped > PHRASE_GAP || EXCLUDING.has(word) || NEGATIONS.has(word) || this.has(word)) return false;
+        at++;
+      }
+      if (at >= tokens.length) return false;
+    }
+    return true;
+  }
+
   /** Word concepts a phrase concept also stands for. */
   private readonly implied = new Map<string, string[]>();
 
@@ -100,7 +120,7 @@ export class ConceptIndex {
       if (negatedWord(tokens, i)) continue;
       for (const c of this.byWord.get(text) ?? this.byWord.get(stemWord(text)) ?? []) found.add(c);
       for (const p of this.phrases.get(text) ?? []) {
-        if (phraseAt(tokens, i, p.words)) {
+        if (this.phraseAt(tokens, i, p.words)) {
           found.add(p.concept);
           for (const c of this.implied.get(p.concept) ?? []) found.add(c);
         }
@@ -110,29 +130,13 @@ export class ConceptIndex {
   }
 }
 
-/**
- * Words customers put inside a phrase ("uang *saya belum* balik", "bayar *tunai* pas *paket*
- * sampai") that leave its meaning as it is.
- */
+/** Other words a phrase may have inside it ("uangnya *blm* balik", "bayar *tunai* pas sampai"). */
 const PHRASE_GAP = 1;
-
-/** True when the phrase's words occur from `start` in order, with at most `PHRASE_GAP` other words between them in all. */
-function phraseAt(tokens: readonly Token[], start: number, words: readonly string[]): boolean {
-  let at = start;
-  let skipped = 0;
-  for (let k = 1; k < words.length; k++) {
-    at++;
-    while (at < tokens.length && tokens[at].text !== words[k]) {
-      if (++skipped > PHRASE_GAP) return false;
-      at++;
-    }
-    if (at >= tokens.length) return false;
-  }
-  return true;
-}
 
 /** Words that exclude what follows ("tanpa cicilan", "bukan cicilan", "without installments"). */
 const EXCLUDING = new Set<string>(lexicon.excluding);
+/** Negations, never skipped inside a phrase ("belum", not yet, keeps the subject: "uangnya blm balik"). */
+const NEGATIONS = new Set<string>(['tidak', 'bukan', 'jangan', 'not', 'no', 'never']);
 
 export function negatedWord(tokens: readonly Token[], i: number): boolean {
   const prev = tokens[i - 1]?.text;

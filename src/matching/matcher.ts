@@ -376,7 +376,7 @@ function termsOf(tokens: readonly Token[], phrases: EnglishPhrases): string[] {
     // ("ingatkan" = remind me, "pengingat" = a reminder; "delivered" vs "delivery").
     if (term !== t.text) out.push(`${SURFACE_PREFIX}${t.text}`);
     if (i <= phraseEnd) {
-      if (i === phraseEnd) out.push(...phraseTerms.filter((p) => !out.includes(p)));
+      if (i === phraseEnd) out.push(...phraseTerms);
       continue;
     }
     const id = ENGLISH_TO_INDONESIAN.get(t.text);

@@ -55,7 +55,7 @@ export class Normalizer {
   /** Normalizes a message into tokens. Never throws; returns [] for text with no words. */
   tokens(text: string): Token[] {
     let folded = foldText(text);
-    if (/['’‘`´]/.test(folded)) folded = withoutApostrophes(folded);
+    if (/['’‘`ʼ′]/.test(folded)) folded = withoutApostrophes(folded);
     if (/\d/.test(folded)) folded = canonicalNumbers(folded);
     const parts: string[] = [];
     for (const piece of folded.split(/[^\p{L}\p{N}/#]+/u)) {
@@ -163,7 +163,8 @@ const ORDINALS: Readonly<Record<number, string>> = {
   10: 'kesepuluh',
 };
 
-/** Unicode NFKC, lower case, no control characters or emoji, letters repeated 3+ times collapsed. */
+const CONTRACTIONS: Readonly<Record<string, string>> = { re: 'are', m: 'am', ll: 'will', ve: 'have', d: 'would' };
+
 /**
  * English contractions spelled out ("don't" → "do not", "what's" → "what") and any other
  * apostrophe inside a word dropped ("ka'bah" → "kabah", "jum'at" → "jumat"), so the parts of one
@@ -171,7 +172,7 @@ const ORDINALS: Readonly<Record<number, string>> = {
  */
 function withoutApostrophes(text: string): string {
   return text
-    .replace(/['’‘`´]/g, "'")
+    .replace(/['’‘`´ʼ′]/g, "'")
     .replace(/\b(can)'t\b/g, '$1 not')
     .replace(/\bwon't\b/g, 'will not')
     .replace(/(\p{L})n't\b/gu, '$1 not')
@@ -179,13 +180,15 @@ function withoutApostrophes(text: string): string {
     .replace(/(\p{L})'s\b/gu, '$1')
     .replace(/(\p{L})'(?=\p{L})/gu, '$1');
 }
-const CONTRACTIONS: Readonly<Record<string, string>> = { re: 'are', m: 'am', ll: 'will', ve: 'have', d: 'would' };
 
+/** Unicode NFKC, lower case, no control characters or emoji, letters repeated 3+ times collapsed. */
 export function foldText(text: string): string {
   // Printable ASCII (most messages) needs no Unicode folding, control or emoji handling.
   const unicode = /[^\x20-\x7e]/.test(text);
   let folded = unicode
     ? text
+        // An acute accent typed as an apostrophe ("Ka´bah") would become a space under NFKC.
+        .replace(/´/g, "'")
         .normalize('NFKC')
         .toLowerCase()
         .replace(/[\p{Cc}\p{Cf}]/gu, ' ')

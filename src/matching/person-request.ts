@@ -1,5 +1,4 @@
 import lexicon = require('./data/lexicon-id.json');
-import { isFunctionWord } from './lexicon';
 import type { Token } from './normalize';
 
 /**
@@ -24,8 +23,14 @@ const NEGATIONS = new Set<string>(words.negations);
 const FILLERS = new Set<string>(words.fillers);
 const REPLY = new Set<string>(words.replyVerbs);
 const EXASPERATION = new Set<string>(words.exasperation);
-/** Words that add nothing to "admin aja …": fillers, particles ("deh", "sih") and sighs ("ribet", "capek"). */
-const idle = (w: string): boolean => FILLERS.has(w) || AFTER.has(w) || EXASPERATION.has(w) || isFunctionWord(w);
+const PARTICLES = new Set<string>(words.particles);
+const ASKABLE = new Set<string>(words.askablePersons);
+const TALK_ONLY = new Set<string>(words.talkOnlyPersons);
+const IMPERATIVE_CONTACT = new Set<string>(words.imperativeContact);
+/** Words that add nothing to a request: fillers and particles ("deh", "sih"). */
+const idle = (w: string): boolean => FILLERS.has(w) || AFTER.has(w) || PARTICLES.has(w);
+/** After "admin aja": also sighs and complaints about the bot ("ribet", "bot nya ga ngerti"). */
+const sigh = (w: string): boolean => idle(w) || EXASPERATION.has(w) || NEGATIONS.has(w);
 
 interface Span {
   readonly start: number;
@@ -40,13 +45,14 @@ function spansOf(texts: readonly string[]): Span[] {
       spans.push({ start: i, end: i + 2, generic: false });
       i++;
     } else if (PERSONS.has(texts[i])) spans.push({ start: i, end: i + 1, generic: false });
-    else if (GENERIC.has(texts[i])) spans.push({ start: i, end: i + 1, generic: true });
+    else if (GENERIC.has(texts[i]) || TALK_ONLY.has(texts[i])) spans.push({ start: i, end: i + 1, generic: true });
   }
   return spans;
 }
 
+/** The words, with a number kept as "#num" so that "bisa 2 orang?" does not read as "bisa orang". */
 function wordsOf(tokens: readonly Token[]): string[] {
-  return tokens.filter((t) => t.kind === 'word').map((t) => t.text);
+  return tokens.map((t) => (t.kind === 'word' ? t.text : '#num'));
 }
 
 /** A negation right before position `at`, with only links between ("gak usah admin", "tanpa chat"). */
@@ -83,26 +89,30 @@ export function asksForPerson(tokens: readonly Token[]): boolean {
     const nothingAfter = rest.every((w, i) => idle(w) || inSpan(span.end + i));
     let k = span.start - 1;
     while (k >= 0 && LINKS.has(texts[k])) k--;
-    // "mau orang", "ada orang?", "orang aja deh": a generic person asked for, nothing after.
+    // "mau orang", "ada orang?", "orang aja deh": a person asked for, nothing before or after
+    // ("tadi ada orang", "bisa 2 orang?", "orang lain" are not).
     if (span.generic) {
-      if (k >= 0 && (WEAK.has(texts[k]) || texts[k] === 'ada') && nothingAfter) return true;
-      if (k < 0 && rest.length > 0 && AFTER.has(rest[0]) && nothingAfter) return true;
+      if (!ASKABLE.has(texts[span.start]) || !rest.every(sigh)) continue;
+      const before = texts.slice(0, Math.max(0, k));
+      if (k >= 0 && (WEAK.has(texts[k]) || texts[k] === 'ada') && before.every(sigh)) return true;
+      if (k < 0 && rest.length > 0 && AFTER.has(rest[0])) return true;
       continue;
     }
-    // "hubungin admin dong": a contact verb opening the message, aimed at the staff.
-    if (k === 0 && CONTACT.has(texts[0]) && nothingAfter) return true;
+    // "hubungin admin dong": a contact verb opening the message, aimed at the staff ("kontak cs?"
+    // asks for the contact instead).
+    if (k === 0 && IMPERATIVE_CONTACT.has(texts[0]) && nothingAfter) return true;
     // "tolong hubungkan ke cs", "mau kontak admin".
     for (let j = span.start - 1; j >= Math.max(1, span.start - 3); j--) {
       if (CONTACT.has(texts[j]) && WEAK.has(texts[j - 1])) return true;
     }
     // "minta operator", "need an agent": a request word right before the person, nothing after.
     if (k >= 0 && WEAK.has(texts[k]) && nothingAfter) return true;
-    // "admin aja", "cs please".
-    if (rest.length > 0 && AFTER.has(rest[0]) && nothingAfter) return true;
+    // "admin aja", "cs please", "admin aja deh ribet": just the staff, whatever the sigh after.
+    if (rest.length > 0 && AFTER.has(rest[0]) && rest.every((w, i) => sigh(w) || inSpan(span.end + i))) return true;
     // "admin tolong balas", "cs balas dong": the staff asked to reply, nothing else said.
     const asked = rest[0] !== undefined && WEAK.has(rest[0]) ? rest.slice(1) : rest;
     if (asked.length > 0 && REPLY.has(asked[0]) && asked.slice(1).every(idle)) return true;
   }
   // "admin", "cs dong", "ada spv?": a staff word with nothing else to say.
-  return spans.some((s) => !s.generic) && texts.every((w, i) => inSpan(i) || idle(w));
+  return !about && spans.some((s) => !s.generic) && texts.every((w, i) => inSpan(i) || idle(w));
 }

@@ -81,6 +81,10 @@ describe('colloquial forms', () => {
     expect(concepts.features(n.tokens('uang balik kapan'))).toContain('^refund');
     expect(concepts.features(n.tokens('uangnya blm balik kapan'))).toContain('^refund');
     expect(concepts.features(n.tokens('uang saya belum balik'))).not.toContain('^refund');
+    // Never over a negation or a word with a meaning of its own.
+    expect(concepts.features(n.tokens('ongkir gratis'))).toContain('^gratis_ongkir');
+    expect(concepts.features(n.tokens('ongkir tidak gratis'))).not.toContain('^gratis_ongkir');
+    expect(concepts.features(n.tokens('ganti alamat baru'))).not.toContain('^tukar_barang');
   });
 
   it('marks subjects the knowledge base never covers, unless it does', () => {
@@ -144,8 +148,22 @@ describe('asking for a person', () => {
     'How can people transfer money to me?',
     'hp ini support 5g?',
     'support ga?',
+    'hp ini bisa support?',
     'orang tua saya mau beli',
     'ada yang bisa bantu?',
+    'admin mau tanya',
+    'halo admin boleh tanya?',
+    'admin kapan?',
+    'cs lagi ada?',
+    'admin lama banget',
+    'satu kamar bisa 3 orang?',
+    'bisa 2 orang ga?',
+    'boleh orang lain?',
+    'tadi ada orang',
+    'ada orang dalam?',
+    'kontak cs?',
+    'telepon cs',
+    'contact customer service',
   ])('"%s" is not', (text) => expect(asks(text)).toBe(false));
   it('notices a person turned down', () => {
     expect(declinesPerson(n.tokens('gak usah admin'))).toBe(true);

@@ -27,6 +27,7 @@ describe('normalization', () => {
     expect(words('it won’t turn on, we’re stuck')).toBe('it will not turn on we are stuck');
     expect(words("doa melihat Ka'bah hari Jum'at")).toBe('doa melihat kabah hari jumat');
     expect(words("what's the price")).toBe('what the price');
+    expect(words('doa melihat Ka´bah dan Kaʼbah')).toBe('doa melihat kabah dan kabah');
   });
 
   it('turns amounts and sizes into single tokens', () => {
