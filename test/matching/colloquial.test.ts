@@ -128,6 +128,8 @@ describe('asking for a person', () => {
     'ada orang ga sih disini??',
     'min yg beneran orang dong',
     'orang aja deh',
+    'admin asli dong',
+    'is there a real person I can talk to?',
   ])('"%s" is a request', (text) => expect(asks(text)).toBe(true));
   it.each([
     'cs buka sampai jam berapa?',
