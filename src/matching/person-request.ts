@@ -84,10 +84,11 @@ export function asksForPerson(tokens: readonly Token[]): boolean {
     for (let k = span.start - 1; k >= Math.max(0, span.start - 4); k--) {
       if (ACT.has(texts[k]) && !negatedAt(texts, k)) return true;
     }
-    // … or ending the message after it: "is there a real person I can talk to?".
+    // … or ending the message after it, with its preposition: "is there a real person I can talk
+    // to?" ("cs nya lambat balas chat" is no request).
     for (let k = span.end; k < Math.min(texts.length, span.end + 4); k++) {
       const tail = texts.slice(k + 1);
-      if (!span.generic && ACT.has(texts[k]) && tail.length <= 1 && tail.every((w) => LINKS.has(w))) return true;
+      if (!span.generic && ACT.has(texts[k]) && tail.length === 1 && LINKS.has(tail[0])) return true;
     }
     if (about) continue;
     const rest = texts.slice(span.end);

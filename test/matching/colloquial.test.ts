@@ -166,6 +166,7 @@ describe('asking for a person', () => {
     'kontak cs?',
     'telepon cs',
     'contact customer service',
+    'paket dikirim ke orang lain, cs nya juga lambat balas chat',
   ])('"%s" is not', (text) => expect(asks(text)).toBe(false));
   it('notices a person turned down', () => {
     expect(declinesPerson(n.tokens('gak usah admin'))).toBe(true);
