@@ -8,6 +8,7 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SIGNATURE_HEADER, signCall, TIMESTAMP_HEADER } from '../../src/handoff/webhook-destination';
+import { closeServer } from '../../bench/scale-harness';
 
 export * from '../../bench/scale-harness';
 
@@ -46,15 +47,7 @@ export class TelegramTap {
   }
 
   async stop(): Promise<void> {
-    await Promise.all(
-      this.servers.map(
-        (server) =>
-          new Promise<void>((resolve) => {
-            server.close(() => resolve());
-            server.closeAllConnections();
-          }),
-      ),
-    );
+    await Promise.all(this.servers.map(closeServer));
   }
 
   /** The TELEGRAM_API_ROOT of replica `index`. */
@@ -132,12 +125,7 @@ export class HelpdeskStandIn {
   }
 
   async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await closeServer(this.server);
   }
 }
 
