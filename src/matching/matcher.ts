@@ -80,7 +80,11 @@ export class Matcher {
       const words = this.normalizer.tokens(phrase).map((t) => t.text);
       if (words.length < 2) continue;
       const list = this.englishPhrases.get(words[0]) ?? [];
-      list.push({ words, terms: this.normalizer.tokens(indonesian).map((t) => stemWord(t.text)) });
+      // The phrase's own words stay as they are; its counterpart adds only what they do not
+      // already say ("customer service" → "admin", itself read as "customer service", adds nothing).
+      const own = new Set(words.map(stemWord));
+      const terms = [...new Set(this.normalizer.tokens(indonesian).map((t) => stemWord(t.text)))].filter((term) => !own.has(term));
+      list.push({ words, terms });
       list.sort((a, b) => b.words.length - a.words.length);
       this.englishPhrases.set(words[0], list);
     }

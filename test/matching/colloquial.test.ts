@@ -87,6 +87,15 @@ describe('colloquial forms', () => {
     expect(concepts.features(n.tokens('ganti alamat baru'))).not.toContain('^tukar_barang');
   });
 
+  it("adds an English phrase's counterpart only where it says more than the phrase's words", () => {
+    // "cs" reads as "customer service", whose counterpart "admin" reads as "customer service"
+    // again: counted three times, it outweighed "email" and "nomor" in "email cs nya apa?".
+    const terms = matcher.analyze('email cs nya apa?').terms;
+    expect(terms.filter((t) => t === stemWord('customer'))).toHaveLength(1);
+    expect(matcher.analyze('credit card bisa?').terms).toEqual(expect.arrayContaining([stemWord('kartu'), stemWord('kredit')]));
+    expect(matcher.rank(matcher.analyze('email cs nya apa?'))[0].entryId).toBe('contact-cs');
+  });
+
   it('marks subjects the knowledge base never covers, unless it does', () => {
     expect(matcher.analyze('ada lowongan kerja ga kak').offTopic).toEqual(['lowongan']);
     expect(matcher.analyze('harga iphone 15 brp').offTopic).toEqual([]);
