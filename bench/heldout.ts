@@ -60,7 +60,8 @@ async function intentSet(): Promise<string[]> {
       ['dev-informal3 (read while developing)', join(root, 'bench', 'dev-informal3', 'cs-intents.jsonl')],
       ['dev-informal5 (read while developing)', join(root, 'bench', 'dev-informal5', 'cs-intents.jsonl')],
       ['dev-informal6 (read while developing)', join(root, 'bench', 'dev-informal6', 'cs-intents.jsonl')],
-      ['dev-informal7 (written last, not read)', join(root, 'bench', 'dev-informal7', 'cs-intents.jsonl')],
+      ['dev-informal7 (read while developing)', join(root, 'bench', 'dev-informal7', 'cs-intents.jsonl')],
+      ['dev-informal8 (written last, not read)', join(root, 'bench', 'dev-informal8', 'cs-intents.jsonl')],
       ['held-out (never read)', join(root, 'bench', 'heldout', 'cs-intents.jsonl')],
     ];
     for (const [name, file] of sets) out.push(row(name, (await evaluateCases(kb, readLabelledFile(file))).metrics));
@@ -132,7 +133,8 @@ async function shopConversations(): Promise<string[]> {
       ['dev-informal2 (read while developing)', join(root, 'bench', 'dev-informal2', 'shop-conversations.yaml')],
       ['dev-informal3 (read while developing)', join(root, 'bench', 'dev-informal3', 'shop-conversations.yaml')],
       ['dev-informal4 (read while developing)', join(root, 'bench', 'dev-informal4', 'shop-conversations.yaml')],
-      ['dev-informal7 (written last, not read)', join(root, 'bench', 'dev-informal7', 'shop-conversations.yaml')],
+      ['dev-informal7 (read while developing)', join(root, 'bench', 'dev-informal7', 'shop-conversations.yaml')],
+      ['dev-informal8 (written last, not read)', join(root, 'bench', 'dev-informal8', 'shop-conversations.yaml')],
       ['held-out (bench/heldout/shop-conversations.yaml)', join(root, 'bench', 'heldout', 'shop-conversations.yaml')],
     ];
     for (const [name, file] of files) {
@@ -150,7 +152,8 @@ async function main(): Promise<void> {
   const parts = [
     intentSet,
     () => shopSingles('dev-informal (read while developing)', join(root, 'bench', 'dev-informal', 'shop-single.jsonl')),
-    () => shopSingles('dev-informal7 (written last, not read)', join(root, 'bench', 'dev-informal7', 'shop-single.jsonl')),
+    () => shopSingles('dev-informal7 (read while developing)', join(root, 'bench', 'dev-informal7', 'shop-single.jsonl')),
+    () => shopSingles('dev-informal8 (written last, not read)', join(root, 'bench', 'dev-informal8', 'shop-single.jsonl')),
     () => shopSingles('held-out (never read)', join(root, 'bench', 'heldout', 'shop-single.jsonl')),
     shopConversations,
   ];
