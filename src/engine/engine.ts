@@ -27,6 +27,7 @@ import {
   pointsBack,
   preferAnswerable,
   recentOf,
+  aspectFollowUp,
   sameCategoryFollowUp,
   settleClarification,
 } from './follow-ups';
@@ -603,6 +604,10 @@ export class Engine {
         }
       }
     }
+
+    // "brp lama?" after a refund answer: an aspect of the topic in view, not of any other subject.
+    const aspect = aspectFollowUp(matcher, settings.clarifyThreshold, analysis, state);
+    if (aspect) return this.answerEntry(tx, message, aspect.entry, aspect.score, state, lang, analysis, { ...base, usedContext: true });
 
     // "prosesnya gmn?" after a return question: a short question about "it" that the ranking
     // cannot place goes to the entry of the same topic (category) it fits best.

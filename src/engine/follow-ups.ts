@@ -89,6 +89,47 @@ export function sameCategoryFollowUp(
   return undefined;
 }
 
+const aspectTermsCache = new WeakMap<Matcher, ReadonlySet<string>>();
+
+/** The matcher's terms for the aspect words, per matcher. */
+function aspectTerms(matcher: Matcher): ReadonlySet<string> {
+  let terms = aspectTermsCache.get(matcher);
+  if (!terms) {
+    terms = new Set([...ASPECT_WORDS].flatMap((w) => matcher.analyze(w).terms));
+    aspectTermsCache.set(matcher, terms);
+  }
+  return terms;
+}
+
+/** Words that ask an aspect of whatever was talked about ("brp lama?", "caranya?", "how much does it cost?"). */
+const ASPECT_WORDS = new Set<string>(lexicon.references.aspect);
+
+/**
+ * "biasanya brp lama?" or "how long does it usually take?" after a refund answer: a question made
+ * only of words for an aspect (duration, cost, the way, the requirements) names no subject of its
+ * own, so it asks about the topic in view: the entry answered last answers it when it matches at
+ * all, ahead of entries about other subjects that merely share the aspect word.
+ */
+export function aspectFollowUp(
+  matcher: Matcher,
+  clarifyThreshold: number,
+  analysis: Analysis,
+  state: ConversationState,
+): { entry: Entry; score: number } | undefined {
+  const topicEntry = state.topic ? matcher.entry(state.topic.entryId) : undefined;
+  if (!topicEntry || (topicEntry.handler !== undefined && needsProduct(topicEntry.handler))) return undefined;
+  // Every word is an aspect word or a function word ("it", "does"), and no word means more than an
+  // aspect word does ("take" → pickup is the aspect word's own; "brp lama nyampenya" names arriving).
+  const words = analysis.tokens.filter((t) => t.kind === 'word').map((t) => t.text);
+  if (!words.some((w) => ASPECT_WORDS.has(w)) || !words.every((w) => ASPECT_WORDS.has(w) || isFunctionWord(w))) return undefined;
+  const aspect = aspectTerms(matcher);
+  if (!analysis.terms.every((t) => !t.startsWith('^') || aspect.has(t))) return undefined;
+  if (analysis.catalog.product || analysis.catalog.store) return undefined;
+  // A wider ranking: the topic's entry may sit below the five best for so few words, and needs only a weak match.
+  const own = matcher.rank(analysis, 20).find((c) => c.entryId === topicEntry.id && c.score >= clarifyThreshold * 0.5);
+  return own ? { entry: topicEntry, score: own.score } : undefined;
+}
+
 /**
  * An unclear question the conversation settles: with a branch in view, the one store entry among
  * the options ("alamat?" → that branch's address); with a product in view, the one product entry;
