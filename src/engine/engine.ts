@@ -28,6 +28,7 @@ import {
   preferAnswerable,
   recentOf,
   aspectFollowUp,
+  asksAboutIt,
   sameCategoryFollowUp,
   settleClarification,
 } from './follow-ups';
@@ -575,10 +576,13 @@ export class Engine {
         );
       }
     }
-    if (topic && topicProduct && noProductNamed && !ownIntent && analysis.terms.length <= 6) {
+    // "Which stores have it?", "does it come in green?": a product question about "it" is about the
+    // product in view, even when its other words ("stores") lean towards another entry.
+    const aboutIt = topicProduct !== undefined && asksAboutIt(analysis);
+    if (topic && topicProduct && noProductNamed && (!ownIntent || aboutIt) && (analysis.terms.length <= 6 || aboutIt)) {
       const variants = matchVariantsOf(topicProduct, analysis, matcher);
       const numbered = !cat.variantHint && variants.length > 0 && analysis.tokens.some((t) => t.kind === 'num');
-      if (cat.variantHint || cat.store || numbered) {
+      if (cat.variantHint || cat.store || numbered || aboutIt) {
         // The question asked last about the product, unless the message clearly asks another one.
         const lastProductEntry = topic.productEntryId ? matcher.entry(topic.productEntryId) : undefined;
         const rememberedId = topicHandler && needsProduct(topicHandler) ? topic.entryId : lastProductEntry?.id;

@@ -1,7 +1,7 @@
 import type { Analysis, Matcher } from '../matching/matcher';
 import type { MatchDecision } from '../matching/decide';
 import { CHEAPEST, DEAREST, type CatalogMatch } from '../matching/catalog-entities';
-import { isFunctionWord } from '../matching/lexicon';
+import { canonicalColour, isFunctionWord } from '../matching/lexicon';
 import { stemWord } from '../matching/stem';
 import { foldText, type Token } from '../matching/normalize';
 import { productCategory, productQuestion } from '../matching/product-cues';
@@ -33,6 +33,29 @@ const VARIANT_TERMS = new Set<string>([...VARIANT_WORDS, ...VARIANT_WORDS.map(st
 /** True for a term that only says "a variant" ("ada varian 128GB?"): nothing beyond the product in view. */
 export function isVariantWord(term: string): boolean {
   return VARIANT_TERMS.has(term);
+}
+
+const IT_WORDS = new Set<string>(lexicon.references.anaphora);
+
+const STORE_WORDS = new Set<string>(lexicon.concepts.toko);
+
+/**
+ * A product question about "it" ("Which stores have it?", "does it come in green?", "itu ready?"):
+ * a word for "it" and, beyond function words, only words that ask a product question, colours and
+ * words for a branch. "Harga itu sudah termasuk PPN?" names a subject of its own (tax).
+ */
+export function asksAboutIt(analysis: Analysis): boolean {
+  if (!analysis.tokens.some((t) => IT_WORDS.has(t.text)) || productQuestion(analysis.tokens) === undefined) return false;
+  return analysis.tokens.every(
+    (t) =>
+      t.kind !== 'word' ||
+      t.text.startsWith('#') ||
+      IT_WORDS.has(t.text) ||
+      isFunctionWord(t.text) ||
+      STORE_WORDS.has(t.text) ||
+      canonicalColour(t.text) !== undefined ||
+      productQuestion([t]) !== undefined,
+  );
 }
 
 /** True when the message points back to the branch talked about ("stoknya disana?"). */
