@@ -449,7 +449,13 @@ export class Engine {
     let ranked = matcher.rank(analysis, 6);
     let dropHandoff = declined;
     const first = ranked[0];
-    if (declined || (first && matcher.entry(first.entryId)?.action === 'handoff' && !asksForPerson(analysis.tokens))) {
+    const staffTopic =
+      first && !declined && matcher.entry(first.entryId)?.action === 'handoff' ? staffAsSubject(matcher, ranked, analysis, message.text ?? '') : undefined;
+    if (staffTopic && !asksForPerson(analysis.tokens) && staffTopic.score >= this.kb.settings.clarifyThreshold) {
+      // "nomor cs nya brp?", "email cs apa?": the staff words are what is asked about (their
+      // contact), so they stay; only the handoff entry goes.
+      dropHandoff = true;
+    } else if (declined || (first && matcher.entry(first.entryId)?.action === 'handoff' && !asksForPerson(analysis.tokens))) {
       const rest: Analysis = { ...analysis, terms: analysis.terms.filter((t) => !personTerms(matcher).has(t)) };
       const reranked = matcher.rank(rest, 6);
       const best = reranked.find((c) => matcher.entry(c.entryId)?.action !== 'handoff');
@@ -962,4 +968,25 @@ function hintLanguage(hint: string | undefined): Language | undefined {
 
 function emptyExplanation(language: Language): Explanation {
   return { candidates: [], matchedTerms: [], entities: {}, language, usedContext: false };
+}
+
+/**
+ * The best entry other than a handoff whose match rests on the staff words and something asked
+ * about them ("nomor cs", "email cs"), if any; "makasih admin" and "admin bisa cod?" have none.
+ */
+function staffAsSubject(matcher: Matcher, ranked: readonly Candidate[], analysis: Analysis, text: string): Candidate | undefined {
+  const best = ranked.find((c) => matcher.entry(c.entryId)?.action !== 'handoff');
+  if (!best) return undefined;
+  const staff = personTerms(matcher);
+  const matched = matcher.matchedTerms(analysis, best.entryId);
+  const other = matched.filter((t) => !staff.has(t) && !t.startsWith('=') && !t.startsWith('^') && !isFunctionWord(t));
+  return matched.some((t) => staff.has(t)) && other.length > 0 && isQuestion(analysis, text) ? best : undefined;
+}
+
+/** Words that make a message a question ("brp", "apa", "where"), after normalization. */
+const QUESTION_WORDS = new Set(['apa', 'apakah', 'berapa', 'mana', 'dimana', 'kapan', 'bagaimana', 'siapa', 'what', 'where', 'when', 'how', 'which', 'who']);
+
+/** A question rather than a statement ("cs nya lambat banget balesnya" is a complaint, not a question about them). */
+function isQuestion(analysis: Analysis, text: string): boolean {
+  return text.includes('?') || analysis.tokens.some((t) => QUESTION_WORDS.has(t.text));
 }
