@@ -13,6 +13,7 @@ import { CUSTOMER_MESSAGE, type CustomerDelivery } from './handoff-events';
 import { MAX_MESSAGE_CHARS, plainReply, withoutPending, type Turn, type TurnBase } from './turn';
 import { asksForPerson, declinesPerson } from '../matching/person-request';
 import { ownProductQuestion, productQuestion } from '../matching/product-cues';
+import { stemWord } from '../matching/stem';
 import {
   entitiesOf,
   entryForHandler,
@@ -631,13 +632,20 @@ export class Engine {
 
     // A product named with words that say which question ("kamera redmi note 13 brp mp" → details)
     // when the ranking is unsure or only picked another product question.
+    // A feature the catalogue's descriptions name ("ip 15 pro bahannya titanium?", "does the airpods
+    // pro 2 have noise cancelling?") asks for the product's details, unless a price or stock cue
+    // says otherwise; an entry that matched only through the feature's words ("cancelling") yields.
     if (cat.product && top) {
-      const cued = productQuestion(analysis.tokens);
+      const features = matcher.featureWordsIn(analysis);
+      const own = ownProductQuestion(analysis.tokens);
+      const byFeature = features.length > 0 && (own === undefined || own === 'product-info');
+      const cued = byFeature ? 'product-info' : productQuestion(analysis.tokens);
       const cuedEntry = cued ? entryForHandler(this.matcher, cued) : undefined;
+      const onFeaturesOnly = cued === 'product-info' && !topIsProductEntry && matchedOnlyDetails(matcher, analysis, top.entryId);
       if (
         cuedEntry &&
         cuedEntry.id !== top.entryId &&
-        (topIsProductEntry || top.score < settings.clarifyThreshold || matcher.socialOnly(analysis, top.entryId))
+        (topIsProductEntry || top.score < settings.clarifyThreshold || matcher.socialOnly(analysis, top.entryId) || onFeaturesOnly)
       ) {
         return this.answerEntry(tx, message, cuedEntry, top.score, state, lang, analysis, base);
       }
@@ -989,4 +997,16 @@ const QUESTION_WORDS = new Set(['apa', 'apakah', 'berapa', 'mana', 'dimana', 'ka
 /** A question rather than a statement ("cs nya lambat banget balesnya" is a complaint, not a question about them). */
 function isQuestion(analysis: Analysis, text: string): boolean {
   return text.includes('?') || analysis.tokens.some((t) => QUESTION_WORDS.has(t.text));
+}
+
+/**
+ * True when an entry matched a message only through its words about a product's details (feature
+ * words and detail cues: "noise cancelling" meets "cancel") and function words ("what", "does").
+ */
+function matchedOnlyDetails(matcher: Matcher, analysis: Analysis, entryId: string): boolean {
+  const features = new Set(matcher.featureWordsIn(analysis));
+  const details = analysis.tokens.filter((t) => t.kind === 'word' && (features.has(t.text) || productQuestion([t]) === 'product-info'));
+  const allowed = new Set(details.length > 0 ? matcher.analyze(details.map((t) => t.text).join(' ')).terms : []);
+  for (const t of analysis.tokens) if (t.kind === 'word' && isFunctionWord(t.text)) allowed.add(stemWord(t.text));
+  return matcher.matchedTerms(analysis, entryId).every((t) => t.startsWith('=') || t.startsWith('#') || isFunctionWord(t) || allowed.has(t));
 }

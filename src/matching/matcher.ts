@@ -9,6 +9,7 @@ import { LanguageDetector } from './language';
 import { foldedWords, Normalizer, type Token } from './normalize';
 import { canonicalColour, ENGLISH_PHRASES, ENGLISH_TO_INDONESIAN, isDictionaryWord, isFunctionWord } from './lexicon';
 import { affixCandidates, splitGlued } from './colloquial';
+import { productQuestion } from './product-cues';
 import { stemWord } from './stem';
 import { TypoCorrector } from './typo';
 import { isPlaceholderAnswer } from '../knowledge/placeholder';
@@ -67,6 +68,11 @@ export class Matcher {
   private readonly entryIds: readonly string[];
   private readonly entriesById: ReadonlyMap<string, Entry>;
   private readonly entryIndex: ReadonlyMap<string, number>;
+  /**
+   * Words of the catalogue's product descriptions that no FAQ or policy entry uses ("titanium",
+   * "chip", "cancelling"): beside a product, one asks about the product's details.
+   */
+  private readonly featureWords = new Set<string>();
 
   constructor(
     readonly kb: KnowledgeBase,
@@ -104,9 +110,17 @@ export class Matcher {
     };
     for (const word of this.catalog.vocabulary()) count(word);
     const examples: { entry: number; terms: string[] }[] = [];
+    // Words of entries answered by fixed text (policies, FAQ): a product description's word that is
+    // one of them ("garansi") says which entry, not that the customer asks for the product's details.
+    const faqWords = new Set<string>();
     const add = (entry: number, text: string): void => {
       const masked = this.catalog.match(this.normalizer.tokens(text)).masked;
-      for (const t of masked) if (t.kind === 'word' && !t.text.startsWith('#')) count(t.text);
+      const faq = kb.entries[entry].handler === undefined;
+      for (const t of masked) {
+        if (t.kind !== 'word' || t.text.startsWith('#')) continue;
+        count(t.text);
+        if (faq) faqWords.add(t.text);
+      }
       examples.push({ entry, terms: this.termsWithConcepts(masked) });
     };
     kb.entries.forEach((entry, i) => {
@@ -121,6 +135,18 @@ export class Matcher {
       for (const k of entry.keywords) add(i, k);
       if (entry.title) add(i, entry.title.id);
     });
+    const catalogWords = new Set(this.catalog.vocabulary());
+    for (const product of kb.products) {
+      for (const text of [product.description?.id, product.description?.en]) {
+        for (const t of text ? this.normalizer.tokens(text) : []) {
+          const w = t.text;
+          if (t.kind !== 'word' || w.length < 3 || /\d/.test(w) || isFunctionWord(w) || faqWords.has(w) || catalogWords.has(w)) continue;
+          const asked = productQuestion([t]);
+          if (asked === 'product-price' || asked === 'product-stock') continue;
+          this.featureWords.add(w);
+        }
+      }
+    }
     this.typos = new TypoCorrector(vocabulary);
     for (const word of vocabulary.keys()) this.knownStems.add(stemWord(word));
     this.offTopic = new OffTopic(this.normalizer, (word) => vocabulary.has(word));
@@ -279,6 +305,11 @@ export class Matcher {
     const top = ranked[0]?.score ?? 0;
     if (top > 1) for (const r of ranked) r.score /= top;
     return ranked.slice(0, limit);
+  }
+
+  /** The words of a message that name a product feature from the catalogue's descriptions ("titanium", "noise"). */
+  featureWordsIn(analysis: Analysis): string[] {
+    return analysis.tokens.filter((t) => t.kind === 'word' && this.featureWords.has(t.text)).map((t) => t.text);
   }
 
   /** True when the message is small talk alone ("selamat pagi", "makasih ya kak"): social words, nothing it asks for. */
