@@ -96,6 +96,18 @@ describe('colloquial forms', () => {
     expect(matcher.rank(matcher.analyze('email cs nya apa?'))[0].entryId).toBe('contact-cs');
   });
 
+  it('takes feature words from the catalogue descriptions, not words a FAQ entry uses', () => {
+    const [first, ...rest] = kb.products;
+    const withCooler = new Matcher({
+      ...kb,
+      products: [{ ...first, description: { id: 'Pendingin graphene dan garansi resmi.', en: 'Graphene cooling.' } }, ...rest],
+    });
+    expect(withCooler.featureWordsIn(withCooler.analyze('ip 15 ada graphene nya?'))).toEqual(['graphene']);
+    // "garansi" is the warranty entry's word: it says which entry, not "the product's details".
+    expect(withCooler.featureWordsIn(withCooler.analyze('ip 15 garansi resmi?'))).not.toContain('garansi');
+    expect(matcher.featureWordsIn(matcher.analyze('ip 15 ada graphene nya?'))).toEqual([]);
+  });
+
   it('marks subjects the knowledge base never covers, unless it does', () => {
     expect(matcher.analyze('ada lowongan kerja ga kak').offTopic).toEqual(['lowongan']);
     expect(matcher.analyze('harga iphone 15 brp').offTopic).toEqual([]);
