@@ -7,7 +7,7 @@ import { OFF_TOPIC_PENALTY, OffTopic } from './off-topic';
 import { DEFAULT_INDEX_OPTIONS, IntentIndex, type IndexOptions } from './intent-index';
 import { LanguageDetector } from './language';
 import { foldedWords, Normalizer, type Token } from './normalize';
-import { canonicalColour, ENGLISH_PHRASES, ENGLISH_TO_INDONESIAN, isDictionaryWord, isFunctionWord } from './lexicon';
+import { canonicalColour, ENGLISH_PHRASES, ENGLISH_TO_INDONESIAN, isBrandWord, isDictionaryWord, isFunctionWord, isItemNoun } from './lexicon';
 import { affixCandidates, splitGlued } from './colloquial';
 import { productQuestion } from './product-cues';
 import { stemWord } from './stem';
@@ -198,7 +198,14 @@ export class Matcher {
       }
       // A word the lexicon knows (a colour, a concept's word, an English service word) is a real
       // word, not a typo of the knowledge base's vocabulary: "pink" is not "pick", "back" not "bank".
-      if (canonicalColour(t.text) !== undefined || this.concepts.has(t.text) || ENGLISH_TO_INDONESIAN.has(t.text)) {
+      // Brand and device names too: "redmi" is not a typo of "resmi".
+      if (
+        canonicalColour(t.text) !== undefined ||
+        this.concepts.has(t.text) ||
+        ENGLISH_TO_INDONESIAN.has(t.text) ||
+        isBrandWord(t.text) ||
+        isItemNoun(t.text)
+      ) {
         corrected.push(t);
         continue;
       }

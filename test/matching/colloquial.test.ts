@@ -96,6 +96,14 @@ describe('colloquial forms', () => {
     expect(matcher.rank(matcher.analyze('email cs nya apa?'))[0].entryId).toBe('contact-cs');
   });
 
+  it('never corrects a brand name as a typo of a knowledge-base word ("redmi" is not "resmi")', () => {
+    const noCatalogue = new Matcher({ ...kb, products: [] });
+    const a = noCatalogue.analyze('min redmi note 13 yg ungu udh ada lg blm');
+    expect(a.corrections).toEqual([]);
+    expect(a.terms).toContain('#brand');
+    expect(a.terms).not.toContain('resmi');
+  });
+
   it('takes feature words from the catalogue descriptions, not words a FAQ entry uses', () => {
     const [first, ...rest] = kb.products;
     const withCooler = new Matcher({
