@@ -1,14 +1,26 @@
 import kataDasar = require('natural/lib/natural/stemmers/indonesian/data/kata-dasar.json');
 import lexicon = require('./data/lexicon-id.json');
+import { isEnglishWord } from './english-words';
 import { words as englishStopwords } from 'natural/lib/natural/util/stopwords';
 import { words as indonesianStopwords } from 'natural/lib/natural/util/stopwords_id';
 
 /** Indonesian root words (natural's stemmer dictionary) and function words of both languages. */
 const DICTIONARY = new Set<string>([...kataDasar, ...englishStopwords, ...indonesianStopwords]);
 
-/** True for words that are real words as written, so typo correction must leave them alone. */
+/**
+ * True for words that are real words as written (an Indonesian root, a function word or an
+ * English word), so typo correction must leave them alone.
+ */
 export function isDictionaryWord(word: string): boolean {
-  return DICTIONARY.has(word);
+  return DICTIONARY.has(word) || isEnglishWord(word);
+}
+
+/**
+ * True for an Indonesian root or a function word: the test for a stem, since Porter's stem of
+ * an unknown word is often some English word ("warne" → "warn").
+ */
+export function isDictionaryStem(stem: string): boolean {
+  return DICTIONARY.has(stem);
 }
 
 /** Function words ("nih", "the") that say nothing about what a customer wants. */

@@ -7,7 +7,16 @@ import { OFF_TOPIC_PENALTY, OffTopic } from './off-topic';
 import { DEFAULT_INDEX_OPTIONS, IntentIndex, type IndexOptions } from './intent-index';
 import { LanguageDetector } from './language';
 import { foldedWords, Normalizer, type Token } from './normalize';
-import { canonicalColour, ENGLISH_PHRASES, ENGLISH_TO_INDONESIAN, isBrandWord, isDictionaryWord, isFunctionWord, isItemNoun } from './lexicon';
+import {
+  canonicalColour,
+  ENGLISH_PHRASES,
+  ENGLISH_TO_INDONESIAN,
+  isBrandWord,
+  isDictionaryStem,
+  isDictionaryWord,
+  isFunctionWord,
+  isItemNoun,
+} from './lexicon';
 import { affixCandidates, splitGlued } from './colloquial';
 import { productQuestion } from './product-cues';
 import { stemWord } from './stem';
@@ -252,7 +261,9 @@ export class Matcher {
     const memo = this.informalMemo.get(word);
     if (memo !== undefined) return memo ?? undefined;
     let found: Token[] | null = null;
-    if (word.length >= 4 && !isDictionaryWord(word) && !this.concepts.has(word)) {
+    // A real word with affixes ("jawabannya", "semalam") is stemmed, not split ("jawa ban").
+    const stem = stemWord(word);
+    if (word.length >= 4 && !isDictionaryWord(word) && !(stem !== word && isDictionaryStem(stem)) && !this.concepts.has(word)) {
       const known = (x: Token): boolean =>
         x.kind !== 'word' || this.typos.knows(x.text) || this.knownStems.has(stemWord(x.text)) || this.concepts.has(x.text) || isFunctionWord(x.text);
       const usable = (w: string): Token[] | undefined => {

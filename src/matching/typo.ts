@@ -1,5 +1,5 @@
 import { DamerauLevenshteinDistance } from 'natural/lib/natural/distance/levenshtein_distance';
-import { isDictionaryWord } from './lexicon';
+import { isBrandWord, isDictionaryStem, isDictionaryWord } from './lexicon';
 import { stemWord } from './stem';
 
 /**
@@ -53,7 +53,7 @@ export class TypoCorrector {
     // A real word ("main", "makan") is not a typo of a knowledge-base word ("lain", "akan"),
     // unless it is long and one edit from a word with the same start: a spelling variant the
     // knowledge base writes its own way ("ambulans"/"ambulan", "mahram"/"mahrom").
-    const real = isDictionaryWord(word) || isDictionaryWord(stemWord(word));
+    const real = isDictionaryWord(word) || isDictionaryStem(stemWord(word));
     if (real && word.length < REAL_WORD_VARIANT_LENGTH) return null;
     const memo = this.memo.get(word);
     if (memo !== undefined) return memo;
@@ -71,6 +71,9 @@ export class TypoCorrector {
       // correct them only when the first letter agrees.
       if (candidate.length < 4 || (word.length === 4 && candidate[0] !== word[0])) continue;
       if (real && candidate.slice(0, REAL_WORD_VARIANT_PREFIX) !== word.slice(0, REAL_WORD_VARIANT_PREFIX)) continue;
+      // Two real words are two words, not one spelt two ways ("persen" is not "person"), unless
+      // they differ only by a doubled letter ("instal"/"install").
+      if (real && (isDictionaryWord(candidate) || isBrandWord(candidate)) && undoubled(candidate) !== undoubled(word)) continue;
       const distance = DamerauLevenshteinDistance(word, candidate, { restricted: true });
       const count = this.counts.get(candidate) ?? 0;
       if (distance > maxDistance) continue;
@@ -95,4 +98,9 @@ function deletesOf(word: string): string[] {
   const out: string[] = [];
   for (let i = 0; i < word.length; i++) out.push(word.slice(0, i) + word.slice(i + 1));
   return out;
+}
+
+/** A word with each run of one letter written once ("install" → "instal"). */
+function undoubled(word: string): string {
+  return word.replace(/(\p{L})\1+/gu, '$1');
 }

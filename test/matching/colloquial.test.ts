@@ -104,6 +104,28 @@ describe('colloquial forms', () => {
     expect(a.terms).not.toContain('resmi');
   });
 
+  it('reads a real word, Indonesian or English, as itself, not as a typo of a knowledge-base word', () => {
+    const english = new Matcher({
+      ...kb,
+      entries: [
+        ...kb.entries,
+        {
+          ...kb.entries[0],
+          id: 'people',
+          handler: undefined,
+          questions: { id: [], en: ['How many people per person?', 'Is it over there?', 'How do I install it?'] },
+        },
+      ],
+    });
+    // "persen" (per cent) and "person", "three" and "there": two words, not one spelt two ways.
+    expect(english.analyze('diskon 10 persen').corrections).toEqual([]);
+    expect(english.analyze('three of them').corrections).toEqual([]);
+    // A doubled letter is one word spelt two ways.
+    expect(english.analyze('cara instal aplikasinya').corrections).toEqual([['instal', 'install']]);
+    // A misspelt word still finds its word.
+    expect(english.analyze('how do i instll it').corrections).toEqual([['instll', 'install']]);
+  });
+
   it('takes feature words from the catalogue descriptions, not words a FAQ entry uses', () => {
     const [first, ...rest] = kb.products;
     const withCooler = new Matcher({
