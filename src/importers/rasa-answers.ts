@@ -67,9 +67,30 @@ function candidates(intent: string, project: RasaProject, turns: Map<string, Ras
     place: turn.place,
   });
   const out = (turns.get(intent) ?? []).map(fromTurn);
-  if (project.responses.has(`utter_${intent}`)) out.push({ action: `utter_${intent}`, rest: [], priority: 1 });
+  // utter_<intent> is often the bot's question the intent answers ("Boleh tahu namanya?" before
+  // "nama saya Budi"): what a story says just before the intent is never its answer.
+  const named = `utter_${intent}`;
+  if (project.responses.has(named) && !promptsOf(project).get(named)?.has(intent)) out.push({ action: named, rest: [], priority: 1 });
   if (group) for (const turn of turns.get(group) ?? []) if (retrieval(turn.actions[0]) !== turn.actions[0]) out.push(fromTurn(turn));
   return out.sort((a, b) => a.priority - b.priority);
+}
+
+const prompts = new WeakMap<RasaProject, Map<string, Set<string>>>();
+
+/** Bot actions a story or rule runs just before a user turn, with the intents that answer them. */
+function promptsOf(project: RasaProject): Map<string, Set<string>> {
+  let map = prompts.get(project);
+  if (!map) {
+    map = new Map();
+    for (const turn of project.turns) {
+      if (turn.prompt === undefined) continue;
+      const set = map.get(turn.prompt) ?? new Set<string>();
+      for (const intent of turn.intents) set.add(intent);
+      map.set(turn.prompt, set);
+    }
+    prompts.set(project, map);
+  }
+  return map;
 }
 
 /** Resolves the answer of one intent; notes what could not be kept. */
@@ -117,6 +138,14 @@ export function resolveIntent(intent: string, project: RasaProject, turns: Map<s
       `after ${chosen.action} for "${intent}" the bot also runs ${shown.join(', ')}; Tanya sends one answer: add what matters to it`,
     );
   }
+  // The answer is a question a story goes on with ("Gelombang berapa kak?" → pilih_gelombang).
+  const continued = [...(promptsOf(project).get(chosen.action) ?? [])].filter((i) => i !== intent);
+  if (continued.length > 0)
+    note(
+      project,
+      chosen.place ?? at,
+      `intent "${intent}" is answered with ${chosen.action}, which a story follows with the customer's ${continued.map((i) => `"${i}"`).join(', ')}: Tanya sends it as the answer and matches the reply on its own; check both read well alone, or write a flow (docs/flows.md)`,
+    );
   const answer = actionText(chosen.action, project, chosen.place ?? at, intent);
   return { ...answer, handoff, action: chosen.action };
 }

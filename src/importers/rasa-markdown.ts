@@ -83,7 +83,8 @@ export function readRasaMarkdown(rel: string, source: string, project: RasaProje
     }
     const user = USER_TURN.exec(line);
     if (user) {
-      turn = { intents: userIntents(user[2]), actions: [], place, kind: 'story', contextual: !section.first };
+      const prompt = section.first ? undefined : turn?.actions[turn.actions.length - 1];
+      turn = { intents: userIntents(user[2]), actions: [], place, kind: 'story', contextual: !section.first, ...(prompt !== undefined ? { prompt } : {}) };
       section.first = false;
       if (turn.intents.length > 0) project.turns.push(turn);
       continue;

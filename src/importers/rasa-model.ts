@@ -61,6 +61,8 @@ export interface RasaTurn {
    * with a `condition:`): the answer it gives may only hold in that context.
    */
   readonly contextual: boolean;
+  /** The bot's last action just before this user turn in the same story or rule (its question, if it asked one). */
+  readonly prompt?: string;
 }
 
 export interface RasaProject {

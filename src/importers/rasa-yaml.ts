@@ -240,12 +240,14 @@ function readSteps(file: YamlFile, node: unknown, kind: 'rule' | 'story', projec
       const action = text(file, field(file, step, 'action'));
       const bot = text(file, field(file, step, 'bot'));
       if (intent !== undefined || alternatives.length > 0) {
+        const prompt = turn?.actions[turn.actions.length - 1];
         turn = {
           intents: intent !== undefined ? [intent.trim()] : alternatives.map((a) => a.trim()),
           actions: [],
           place: placeOf(file, step),
           kind,
           contextual: conditional || stepIndex > 0,
+          ...(prompt !== undefined ? { prompt } : {}),
         };
         project.turns.push(turn);
       } else if (action !== undefined && turn) {

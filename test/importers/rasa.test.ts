@@ -121,6 +121,7 @@ describe('readRasaProject: Rasa 1.x Markdown (the rasa init moodbot)', () => {
 
   it('says what it could not decide: answers only after earlier turns, the image, the unanswered intent, the unused response', () => {
     expect(notes(m)).toEqual([
+      `data/nlu.md:1: intent "greet" is answered with utter_greet, which a story follows with the customer's "mood_great", "mood_unhappy": Tanya sends it as the answer and matches the reply on its own; check both read well alone, or write a flow (docs/flows.md)`,
       'data/stories.md:13: intent "affirm" is answered with utter_happy only after earlier turns of a story or rule; check that the answer makes sense on its own',
       'data/stories.md:22: intent "deny" is answered with utter_goodbye only after earlier turns of a story or rule; check that the answer makes sense on its own',
       'data/stories.md:4: intent "mood_great" is answered with utter_happy only after earlier turns of a story or rule; check that the answer makes sense on its own',
@@ -627,5 +628,45 @@ describe('readRasaProject: one NLU file deep inside a project', () => {
     });
     const m = readRasaProject(join(root, 'data', 'nlu', 'faq.yml'));
     expect(entry(m, 'ask_hours')).toMatchObject({ answers: { en: 'We are open 9 to 5.' } });
+  });
+});
+
+describe('readRasaProject: what a story says before an intent is its question, not its answer', () => {
+  const stories = (steps: string): string => `version: "3.1"\nstories:\n- story: s\n  steps:\n${steps}`;
+
+  it('never answers an intent with the utter_<intent> the bot asks it with', () => {
+    const m = readRasaProject(
+      project({
+        'config.yml': 'language: id\n',
+        'data/nlu.yml': 'nlu:\n- intent: greet\n  examples: |\n    - halo\n- intent: tanya_nama\n  examples: |\n    - nama saya Budi\n',
+        'data/stories.yml': stories(
+          '  - intent: greet\n  - action: utter_greet\n  - action: utter_tanya_nama\n  - intent: tanya_nama\n  - action: utter_salam_kenal\n',
+        ),
+        'domain.yml':
+          'responses:\n  utter_greet:\n  - text: Halo!\n  utter_tanya_nama:\n  - text: Boleh tahu namanya kak?\n  utter_salam_kenal:\n  - text: Salam kenal kak!\n',
+      }),
+    );
+    expect(entry(m, 'tanya_nama').answers).toEqual({ id: 'Salam kenal kak!' });
+  });
+
+  it('notes an answer that is a question the story goes on with', () => {
+    const m = readRasaProject(
+      project({
+        'config.yml': 'language: id\n',
+        'data/nlu.yml':
+          'nlu:\n- intent: tanya_biaya\n  examples: |\n    - berapa biaya kuliahnya?\n- intent: pilih_gelombang\n  examples: |\n    - gelombang 1\n',
+        'data/stories.yml': stories('  - intent: tanya_biaya\n  - action: utter_tanya_gelombang\n  - intent: pilih_gelombang\n  - action: utter_biaya\n'),
+        'domain.yml': 'responses:\n  utter_tanya_gelombang:\n  - text: Gelombang berapa kak?\n  utter_biaya:\n  - text: Gelombang 1 Rp5.000.000.\n',
+      }),
+    );
+    expect(entry(m, 'tanya_biaya').answers).toEqual({ id: 'Gelombang berapa kak?' });
+    expect(entry(m, 'pilih_gelombang').answers).toEqual({ id: 'Gelombang 1 Rp5.000.000.' });
+    expect(notes(m)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^data\/stories\.yml:5: intent "tanya_biaya" is answered with utter_tanya_gelombang, which a story follows with the customer's "pilih_gelombang"/,
+        ),
+      ]),
+    );
   });
 });
