@@ -227,7 +227,13 @@ export function writeMigration(outDir: string, migration: Migration, source: str
     if (suggest.length > 0) entry.suggest = suggest;
   }
 
-  const settings = settingsOf(migration.settings);
+  // A source that does not say its languages answers in those its questions are in: an
+  // Indonesian-only sheet declares Indonesian only (else every entry "lacks" an English answer),
+  // an English-only one English (so it greets in English).
+  const present = (['id', 'en'] as const).filter((lang) => written.some((w) => (w.entry.questions[lang]?.length ?? 0) > 0));
+  const inferred = migration.settings?.languages === undefined && present.length === 1 ? present : undefined;
+  if (inferred) notes.push(`settings.languages: ${inferred[0]} only (the source does not say; every question is in ${inferred[0] === 'id' ? 'Indonesian' : 'English'})`);
+  const settings = settingsOf(inferred ? { ...migration.settings, languages: inferred } : migration.settings);
   // The source is shown in comments: a line break in its name must not end the comment.
   const from = source.replace(/[\r\n]+/g, ' ');
   const header = [

@@ -135,6 +135,29 @@ describe('writing an import', () => {
     expect(readFileSync(w.report, 'utf8')).toContain('flow "jalur-lanjut": $JalurPendaftaran (filled in by dialogflow) taken out of');
   });
 
+  it('declares the one language of a source that does not say its languages', () => {
+    const id = out();
+    writeMigration(
+      id,
+      { entries: [{ name: 'jam', questions: ['Kapan toko buka?', 'jam buka toko jam berapa'], answer: 'Toko buka pukul 08.00–21.00.' }], unsupported: [] },
+      'faq.tsv',
+      'qna',
+    );
+    const idKb = loadKnowledge(id);
+    expect(idKb.settings.languages).toEqual(['id']);
+    // No entry "lacks" an English answer in an Indonesian-only knowledge base.
+    expect(qualityWarnings(idKb).map((w) => w.message)).not.toEqual(expect.arrayContaining([expect.stringMatching(/English answer/)]));
+    const en = out();
+    writeMigration(
+      en,
+      { entries: [{ name: 'hours', questions: ['When do you open?', 'What are your opening hours?'], answer: 'We open at 8.' }], unsupported: [] },
+      'faq.tsv',
+      'qna',
+    );
+    expect(loadKnowledge(en).settings).toMatchObject({ defaultLanguage: 'en', languages: ['en'] });
+    expect(readFileSync(join(en, 'IMPORT-REPORT.md'), 'utf8')).toContain('settings.languages: en only');
+  });
+
   it('writes no flows folder when there are none', () => {
     const dir = out();
     writeMigration(dir, { entries: [{ name: 'x', questions: ['apa itu x'], answer: 'X.' }], unsupported: [] }, 'faq.csv', 'csv');
