@@ -1,7 +1,7 @@
 import { foldText } from '../matching/normalize';
 import type { Lang } from './dialogflow-followups';
 import { asArray, asObject, asString } from './dialogflow-messages';
-import { parseExportJson, type ExportFiles } from './dialogflow-source';
+import { parseExportJson, parseExportJsonOrSkip, type ExportFiles } from './dialogflow-source';
 import { NoteBudget } from './import-files';
 import type { MigrationNote } from './migrate';
 
@@ -111,14 +111,14 @@ export function readEntities(exp: ExportFiles, notes: Notes): Record<string, str
   const meta = new Map<string, Json>();
   for (const f of exp.files.keys()) {
     const m = /^entities\/([^/]+)\.json$/.exec(f);
-    if (m && !ENTRIES.test(f)) meta.set(m[1], asObject(parseExportJson(exp, f)) ?? {});
+    if (m && !ENTRIES.test(f)) meta.set(m[1], asObject(parseExportJsonOrSkip(exp, f, (file, message) => notes.add(file, message))) ?? {});
   }
   for (const f of [...exp.files.keys()].sort()) {
     const m = ENTRIES.exec(f);
     if (!m || !tanyaLanguage(m[2])) continue;
     const entity = meta.get(m[1]) ?? {};
     const name = asString(entity.name) ?? m[1];
-    const entries = asArray(parseExportJson(exp, f)).flatMap((e) => {
+    const entries = asArray(parseExportJsonOrSkip(exp, f, (file, message) => notes.add(file, message))).flatMap((e) => {
       const o = asObject(e);
       return o ? [o] : [];
     });

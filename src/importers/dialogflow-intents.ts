@@ -2,7 +2,7 @@ import { foldedWords, foldText } from '../matching/normalize';
 import type { Lang } from './dialogflow-followups';
 import { asArray, asObject, asString, onlyParameters, readReply, type Choice, type ReplyParts } from './dialogflow-messages';
 import { parameterReferences } from './references';
-import { parseExportJson, type ExportFiles } from './dialogflow-source';
+import { parseExportJsonOrSkip, type ExportFiles } from './dialogflow-source';
 import { jsonKind, tanyaLanguage, USERSAYS, type AgentLanguages, type Notes } from './dialogflow-agent';
 import type { PerLanguage } from './migrate';
 
@@ -168,7 +168,9 @@ export function readIntent(
   context: { langs: AgentLanguages; phrases: ReadonlyMap<string, readonly { file: string; code: string }[]>; notes: Notes; skippedLocales: Set<string> },
 ): Intent | undefined {
   const { langs, notes, skippedLocales } = context;
-  const json = parseExportJson(exp, file);
+  const skip = (f: string, message: string): void => notes.add(f, message);
+  const json = parseExportJsonOrSkip(exp, file, skip);
+  if (json === undefined) return undefined;
   const raw = asObject(json);
   if (raw === undefined) {
     notes.add(
@@ -183,7 +185,8 @@ export function readIntent(
   for (const { file: f, code } of [...(context.phrases.get(stem) ?? [])].sort((a, b) => a.file.localeCompare(b.file))) {
     const lang = tanyaLanguage(code);
     if (!lang) continue;
-    const said = parseExportJson(exp, f);
+    const said = parseExportJsonOrSkip(exp, f, skip);
+    if (said === undefined) continue;
     if (!Array.isArray(said)) notes.add(f, `the file holds ${jsonKind(said)}, where Dialogflow writes a list of training phrases; none read from it`);
     addPhrases(phrases, lang, readPhrases(said, f, notes));
   }

@@ -124,6 +124,9 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
   return { line: lines.length, column: lines[lines.length - 1].length + 1 };
 }
 
+/** A file of the export that is not JSON at all (as opposed to JSON that breaks a limit). */
+class BrokenJsonError extends Error {}
+
 /**
  * Parses one file of the export; a broken file is reported with its place
  * (`…/intents/Order.json:12:5: not valid JSON (…)`) instead of a bare `SyntaxError`.
@@ -145,13 +148,31 @@ export function parseExportJson(exp: ExportFiles, file: string): unknown {
           ? { line: 1, column: 1 }
           : lineColumn(text, text.length);
     const reason = text.trim() === '' ? 'the file is empty' : message.replace(/\s*(in JSON )?at position \d+.*$/s, '').replace(/^JSON\.parse: /, '');
-    throw new Error(
+    throw new BrokenJsonError(
       `${exp.locate(file)}:${at.line}:${at.column}: not valid JSON (${reason}); fix the file, or export the agent again from the Dialogflow console`,
       { cause: error },
     );
   }
   checkJsonTexts(value, exp.locate(file));
   return value;
+}
+
+/**
+ * Parses one file of the export that the import can do without (an intent, its phrases, an
+ * entity): a broken one is skipped with a note, so one empty file among hundreds does not stop
+ * the import (the agent's own agent.json stays strict).
+ */
+export function parseExportJsonOrSkip(exp: ExportFiles, file: string, skip: (file: string, message: string) => void): unknown {
+  try {
+    return parseExportJson(exp, file);
+  } catch (error) {
+    // Only a file that is not JSON is skipped; a text over the limits stops the import as before.
+    if (!(error instanceof BrokenJsonError)) throw error;
+    const message = error.message;
+    const located = `${exp.locate(file)}:`;
+    skip(file, `${message.startsWith(located) ? `line ${message.slice(located.length).replace(/^(\d+):\d+: /, '$1: ')}` : message}; skipped`);
+    return undefined;
+  }
 }
 
 /** Dialogflow CX exports have flows with pages and `entityTypes/`; ES exports have neither. */

@@ -227,12 +227,24 @@ export function writeMigration(outDir: string, migration: Migration, source: str
     if (suggest.length > 0) entry.suggest = suggest;
   }
 
+  // A bot with no entry would hand every customer to a person: that is a failed import, not a success.
+  if (written.length === 0) {
+    const why = notes
+      .slice(0, 3)
+      .map((n) => `\n  - ${n}`)
+      .join('');
+    const more = notes.length > 3 ? `\n  (and ${notes.length - 3} more)` : '';
+    throw new Error(
+      `${source}: nothing to import: no ${tool === 'dialogflow' ? 'intent' : tool === 'rasa' ? 'intent' : 'row'} has example questions a customer could type${why}${more}\nAdd training phrases or questions to the source and import again.`,
+    );
+  }
   // A source that does not say its languages answers in those its questions are in: an
   // Indonesian-only sheet declares Indonesian only (else every entry "lacks" an English answer),
   // an English-only one English (so it greets in English).
   const present = (['id', 'en'] as const).filter((lang) => written.some((w) => (w.entry.questions[lang]?.length ?? 0) > 0));
   const inferred = migration.settings?.languages === undefined && present.length === 1 ? present : undefined;
-  if (inferred) notes.push(`settings.languages: ${inferred[0]} only (the source does not say; every question is in ${inferred[0] === 'id' ? 'Indonesian' : 'English'})`);
+  if (inferred)
+    notes.push(`settings.languages: ${inferred[0]} only (the source does not say; every question is in ${inferred[0] === 'id' ? 'Indonesian' : 'English'})`);
   const settings = settingsOf(inferred ? { ...migration.settings, languages: inferred } : migration.settings);
   // The source is shown in comments: a line break in its name must not end the comment.
   const from = source.replace(/[\r\n]+/g, ' ');

@@ -395,14 +395,20 @@ describe('Dialogflow ES import: errors say what is wrong and how to fix it', () 
     expect(() => readDialogflowAgent(rasa)).toThrow(`This folder looks like a Rasa project (domain.yml, data/): run "tanya import rasa ${rasa} --out DIR".`);
   });
 
-  it('a broken JSON file, with its line and column', () => {
+  it('a broken JSON file: an error with its line and column for agent.json; an intent or entity file is skipped with a note', () => {
     const dir = temp();
     cpSync(fixture('toko-followup'), dir, { recursive: true });
     writeFileSync(join(dir, 'intents', 'Promo.json'), '{\n  "id": "x",\n  "name": "Promo"\n  "auto": true\n}\n');
+    writeFileSync(join(dir, 'intents', 'Empty.json'), '');
+    const m = readDialogflowAgent(dir);
+    // One broken file among many does not stop the import, and every one is listed at once.
+    expect(m.entries.length).toBeGreaterThan(0);
+    expect(messages(m, 'intents/Promo.json')).toEqual([expect.stringMatching(/^line 4: not valid JSON \(.*; skipped$/)]);
+    expect(messages(m, 'intents/Empty.json')).toEqual([expect.stringMatching(/^line 1: not valid JSON \(the file is empty\).*; skipped$/)]);
+    writeFileSync(join(dir, 'agent.json'), '{\n  "language": "id",\n');
     expect(() => readDialogflowAgent(dir)).toThrow(
-      new RegExp(`^${join(dir, 'intents', 'Promo.json').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4:3: not valid JSON \\(`),
+      new RegExp(`^${join(dir, 'agent.json').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: not valid JSON \\(`),
     );
-    expect(() => readDialogflowAgent(dir)).toThrow(/; fix the file, or export the agent again from the Dialogflow console$/);
   });
 
   it('a Dialogflow CX export', () => {

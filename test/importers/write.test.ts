@@ -158,6 +158,19 @@ describe('writing an import', () => {
     expect(readFileSync(join(en, 'IMPORT-REPORT.md'), 'utf8')).toContain('settings.languages: en only');
   });
 
+  it('fails, writing nothing, when no entry has questions (a bot that would hand every customer off)', () => {
+    const dir = join(out(), 'kb');
+    expect(() =>
+      writeMigration(
+        dir,
+        { entries: [{ name: 'pelatihan', questions: [], answer: 'Jadwal di web.' }], unsupported: ['intents/pelatihan.json: started by an event only'] },
+        'agent',
+        'dialogflow',
+      ),
+    ).toThrow(/^agent: nothing to import: no intent has example questions a customer could type\n {2}- intents\/pelatihan\.json: started by an event only/);
+    expect(existsSync(dir)).toBe(false);
+  });
+
   it('writes no flows folder when there are none', () => {
     const dir = out();
     writeMigration(dir, { entries: [{ name: 'x', questions: ['apa itu x'], answer: 'X.' }], unsupported: [] }, 'faq.csv', 'csv');
