@@ -1,8 +1,8 @@
 import { basename } from 'node:path';
 import type { MigratedEntry, Migration } from './migrate';
 import { listForMessage, MAX_COLUMNS } from './import-files';
-import { ImportNotes, readSheetSource, type SheetSource } from './spreadsheet-source';
-import { checkSheetRows, tooManyColumns, type SheetRow } from './spreadsheet-text';
+import { ImportNotes, readSheetSource, withoutRepeatedHeaders, type SheetSource } from './spreadsheet-source';
+import { checkSheetRows, splitQuestionCell, tooManyColumns, type SheetRow } from './spreadsheet-text';
 
 /** Columns of a QnA Maker / custom question answering export, by their lower-case header. */
 const QNA_COLUMNS = ['question', 'answer', 'source', 'metadata', 'suggestedquestions', 'iscontextonly', 'prompts', 'qnaid'] as const;
@@ -122,7 +122,7 @@ export function qnaMakerMigration(path: string, source: SheetSource, onProgress?
   const file = basename(path);
   const notes = new ImportNotes(source.notes);
   const rows = source.kind === 'text' ? tsvRows(source.text, path) : source.rows;
-  const [header, ...data] = rows;
+  const [header, ...rest] = rows;
   const index = new Map<QnaColumn, number>();
   header.cells.forEach((title, i) => {
     const name = title.trim().toLowerCase();
@@ -132,6 +132,7 @@ export function qnaMakerMigration(path: string, source: SheetSource, onProgress?
     throw new Error(
       `${path}:${header.line}: not a QnA Maker export: expected a tab-separated header with Question and Answer (and Source, Metadata, QnaId, Prompts …); found: ${listForMessage(header.cells.filter(Boolean)) || 'an empty row'}`,
     );
+  const data = withoutRepeatedHeaders(rest, header, file, notes);
   const col = (row: SheetRow, name: QnaColumn): string => {
     const i = index.get(name);
     return i === undefined ? '' : (row.cells[i] ?? '');
@@ -149,9 +150,11 @@ export function qnaMakerMigration(path: string, source: SheetSource, onProgress?
     const metadata = col(row, 'metadata');
     const qnaId = col(row, 'qnaid');
     const key = qnaId ? `id\u0000${qnaId}` : `answer\u0000${answer}\u0000${metadata}`;
+    // Alternatives in one cell ("Halo | hai | selamat pagi"), as `import csv` reads them.
+    const questions = splitQuestionCell(question);
     const known = pairs.get(key);
     if (known) {
-      if (question) known.questions.add(question);
+      for (const q of questions) known.questions.add(q);
       continue;
     }
     // The first row of a pair carries what all its rows repeat: metadata, prompts, context.
@@ -178,7 +181,7 @@ export function qnaMakerMigration(path: string, source: SheetSource, onProgress?
     const pair: Pair = {
       line: row.line,
       ...(qnaId ? { qnaId } : {}),
-      questions: new Set(question ? [question] : []),
+      questions: new Set(questions),
       answer,
       ...(category ? { category } : {}),
       prompts: prompts ?? [],

@@ -1,7 +1,7 @@
 import { basename, extname } from 'node:path';
 import { checkImportFile, NoteBudget, readImportFile } from './import-files';
 import type { MigrationNote, SourcePlace } from './migrate';
-import { decodeSheetText, type SheetRow } from './spreadsheet-text';
+import { decodeSheetText, repeatsHeader, type SheetRow } from './spreadsheet-text';
 import { readWorkbookSheet } from './spreadsheet-xlsx';
 
 /** A file as read before its columns are known: workbook rows, or decoded text still to be split. */
@@ -86,4 +86,13 @@ export class ImportNotes {
     }
     return false;
   }
+}
+
+/** The rows without copies of the header (sheets joined with both headers kept), each noted. */
+export function withoutRepeatedHeaders(rows: readonly SheetRow[], header: SheetRow, file: string, notes: ImportNotes): SheetRow[] {
+  return rows.filter((row) => {
+    if (!repeatsHeader(row, header)) return true;
+    notes.dropped({ file, line: row.line }, 'a copy of the header row (files joined together?); skipped');
+    return false;
+  });
 }

@@ -295,3 +295,26 @@ export function parseDelimited(text: string, delimiter: Delimiter, file: string)
   checkSheetRows(rows, file);
   return rows;
 }
+
+/** Several questions in one cell: one per line, or separated by " | " or ";;" (a lone ";" stays: it is punctuation). */
+export function splitQuestionCell(cell: string): string[] {
+  return cell
+    .split(/\n|\s\|\s|;;/)
+    .map((q) => q.trim())
+    .filter(Boolean);
+}
+
+/**
+ * A row that repeats the header (two files joined with both headers kept): at least two of its
+ * cells are the header's titles in the same columns ("Question", "Answer").
+ */
+export function repeatsHeader(row: SheetRow, header: SheetRow): boolean {
+  // A file without a header reads its first row as both.
+  if (row.line === header.line) return false;
+  let same = 0;
+  for (let i = 0; i < Math.min(row.cells.length, header.cells.length); i++) {
+    const title = header.cells[i].trim().toLowerCase();
+    if (title && row.cells[i].trim().toLowerCase() === title) same++;
+  }
+  return same >= 2;
+}

@@ -3,8 +3,8 @@ import type { MigratedEntry, Migration, PerLanguage } from './migrate';
 import { headerAndColumns, languageOf, type SheetColumns, type SheetLanguage } from './spreadsheet-columns';
 import { qnaMakerMigration } from './spreadsheet-qna';
 import { MAX_COLUMNS } from './import-files';
-import { ImportNotes, readSheetSource } from './spreadsheet-source';
-import { DELIMITERS, delimiterName, parseDelimited, sniffDelimiter, type SheetRow } from './spreadsheet-text';
+import { ImportNotes, readSheetSource, withoutRepeatedHeaders } from './spreadsheet-source';
+import { DELIMITERS, delimiterName, parseDelimited, sniffDelimiter, splitQuestionCell, type SheetRow } from './spreadsheet-text';
 
 export { readQnaMaker } from './spreadsheet-qna';
 
@@ -26,13 +26,7 @@ const isQnaMakerHeader = (cells: readonly string[]): boolean => {
   return header.includes('question') && header.includes('answer') && header.some((h) => QNA_MAKER_COLUMNS.has(h));
 };
 
-/** Several questions in one cell: one per line, or separated by " | " or ";;" (a lone ";" stays: it is punctuation). */
-export function splitQuestionCell(cell: string): string[] {
-  return cell
-    .split(/\n|\s\|\s|;;/)
-    .map((q) => q.trim())
-    .filter(Boolean);
-}
+export { splitQuestionCell };
 
 /** An entry while rows are added to it. */
 interface EntryDraft {
@@ -280,7 +274,8 @@ export async function readFaqSheet(file: string, options: SheetImportOptions = {
     rows = parseDelimited(text, delimiter, file);
   } else rows = source.rows;
   if (rows.length === 0) throw new Error(`${file}: no rows; export the sheet again with a header row (e.g. pertanyaan,jawaban)`);
-  const { header, data, columns } = headerAndColumns(rows, file, name, notes);
+  const { header, data: all, columns } = headerAndColumns(rows, file, name, notes);
+  const data = withoutRepeatedHeaders(all, header, name, notes);
   if (data.length === 0) throw new Error(`${file}:${header.line}: only a header row; put one question and its answer on each row below it`);
   if (columns.answer === undefined && columns.answerBy.id === undefined && columns.answerBy.en === undefined)
     notes.dropped({ file: name, line: header.line }, 'no answer column (jawaban/answer); every entry gets a TODO answer');

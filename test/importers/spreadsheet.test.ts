@@ -366,6 +366,22 @@ describe('readFaqSheet: Excel workbooks', () => {
   });
 });
 
+describe('sheets joined together, alternatives in one cell', () => {
+  it('skips a copy of the header row, with its line, in QnA Maker and plain sheets', async () => {
+    const tsv = 'Question\tAnswer\tSource\tMetadata\nKapan toko buka?\tSetiap hari.\tkb1\t\nQuestion\tAnswer\tkb2\tSource\nBisa COD?\tBisa.\tkb2\t\n';
+    const qna = await readQnaMaker(file('merged.tsv', tsv));
+    expect(qna.entries.flatMap((e) => e.questions)).toEqual(['Kapan toko buka?', 'Bisa COD?']);
+    expect(qna.notes?.map((n) => `${n.place?.line}: ${n.message}`)).toContain('3: a copy of the header row (files joined together?); skipped');
+    const csv = await readFaqSheet(file('merged.csv', 'pertanyaan,jawaban\nKapan buka?,Jam 8.\npertanyaan,jawaban\nBisa COD?,Bisa.\n'));
+    expect(csv.entries.flatMap((e) => e.questions)).toEqual(['Kapan buka?', 'Bisa COD?']);
+  });
+
+  it('reads " | " alternatives in a QnA Maker question cell as several questions, like a plain sheet', async () => {
+    const tsv = 'Question\tAnswer\tSource\tMetadata\nHalo | hai | selamat pagi\tHalo kak!\tEditorial\t\n';
+    expect((await readQnaMaker(file('kb.tsv', tsv))).entries[0].questions).toEqual(['Halo', 'hai', 'selamat pagi']);
+  });
+});
+
 describe('readQnaMaker', () => {
   it('groups questions by QnaId; prompts become suggestions naming their target; category metadata kept, the rest noted', async () => {
     const m = await readQnaMaker(fixture('sheet-qnamaker', 'kb-export.tsv'));
