@@ -190,6 +190,11 @@ export function foldText(text: string): string {
         // An acute accent typed as an apostrophe ("Ka´bah") would become a space under NFKC.
         .replace(/´/g, "'")
         .normalize('NFKC')
+        // Accents on Latin letters fold away ("coordenação" = "coordenacao", "café" = "cafe");
+        // marks of other scripts stay (a Devanagari vowel sign is part of its word).
+        .normalize('NFD')
+        .replace(/(\p{Script=Latin})\p{Mn}+/gu, '$1')
+        .normalize('NFC')
         .toLowerCase()
         .replace(/[\p{Cc}\p{Cf}]/gu, ' ')
         .replace(/\p{Extended_Pictographic}/gu, ' ')

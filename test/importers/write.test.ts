@@ -171,6 +171,17 @@ describe('writing an import', () => {
     expect(existsSync(dir)).toBe(false);
   });
 
+  it('keeps accented letters in entry ids, without their accents', () => {
+    const dir = out();
+    writeMigration(
+      dir,
+      { entries: [{ name: 'Área parkir', questions: ['¿Dónde está el área de parqueo?'], answer: 'Sótano.' }], unsupported: [] },
+      'faq.csv',
+      'csv',
+    );
+    expect(loadKnowledge(dir).entries.map((e) => e.id)).toEqual(['area-parkir']);
+  });
+
   it('writes no flows folder when there are none', () => {
     const dir = out();
     writeMigration(dir, { entries: [{ name: 'x', questions: ['apa itu x'], answer: 'X.' }], unsupported: [] }, 'faq.csv', 'csv');

@@ -66,3 +66,11 @@ describe('normalization', () => {
     expect(n.tokens('😀🙏')).toEqual([]);
   });
 });
+
+describe('accents', () => {
+  it('folds accents on Latin letters and keeps the marks of other scripts', () => {
+    expect(foldText('Área de coordenação')).toBe('area de coordenacao');
+    expect(foldText('crème brûlée')).toBe('creme brulee');
+    expect(foldText('नमस्ते')).toBe('नमस्ते');
+  });
+});
