@@ -6,6 +6,7 @@ import { MAX_NOTE_CHARS, NoteBudget } from './import-files';
 import { UniqueIds } from './unique-ids';
 import { unfilledReferences } from './references';
 import { ownFolder, writeFaqFiles, writeNewFile } from './write-faq';
+import { hasHtml, htmlToText } from './html-text';
 import { LanguageDetector } from '../matching/language';
 import { foldedWords, foldText } from '../matching/normalize';
 
@@ -136,6 +137,7 @@ export function writeMigration(outDir: string, migration: Migration, source: str
   const idByQuestion = new Map<string, string>();
   const seenQuestion = new Map<string, string>();
   const written: { entry: WrittenEntry; source: MigratedEntry }[] = [];
+  let html = 0;
 
   for (const e of migration.entries) {
     const split = { id: [] as string[], en: [] as string[] };
@@ -190,6 +192,14 @@ export function writeMigration(outDir: string, migration: Migration, source: str
       if (given) answers[guessLanguage(given)] = given;
       if (e.answers?.id?.trim()) answers.id = e.answers.id.trim();
       if (e.answers?.en?.trim()) answers.en = e.answers.en.trim();
+      // Markup copied from a web page would reach customers as "<br>": it becomes plain text.
+      for (const lang of ['id', 'en'] as const) {
+        const text = answers[lang];
+        if (text !== undefined && hasHtml(text)) {
+          answers[lang] = htmlToText(text);
+          html++;
+        }
+      }
       // An answer that needs the other tool to fill something in ("$JalurPendaftaran", "{name}")
       // would reach customers half written: it is kept for the editor behind "TODO", never sent.
       for (const lang of ['id', 'en'] as const) {
@@ -227,6 +237,10 @@ export function writeMigration(outDir: string, migration: Migration, source: str
     if (suggest.length > 0) entry.suggest = suggest;
   }
 
+  if (html > 0)
+    notes.push(
+      `${html} answer${html === 1 ? '' : 's'} in HTML (<br>, <strong>, links) turned into plain text: links read "text (address)"; check how they read`,
+    );
   // A bot with no entry would hand every customer to a person: that is a failed import, not a success.
   if (written.length === 0) {
     const why = notes

@@ -182,6 +182,17 @@ describe('writing an import', () => {
     expect(loadKnowledge(dir).entries.map((e) => e.id)).toEqual(['area-parkir']);
   });
 
+  it('turns HTML answers into plain text and says so', () => {
+    const dir = out();
+    const answer =
+      'Kafe buka <strong>08.00&ndash;21.00</strong><br>Lihat <a href="https://contoh.id/jadwal">jadwal</a> &amp; menu.<ul><li>Senin</li><li>Selasa</li></ul>';
+    writeMigration(dir, { entries: [{ name: 'jam', questions: ['Jam buka kafe?'], answer }], unsupported: [] }, 'faq.csv', 'csv');
+    expect(loadKnowledge(dir).entries[0].answer?.id).toBe('Kafe buka 08.00–21.00\nLihat jadwal (https://contoh.id/jadwal) & menu.\n- Senin\n- Selasa');
+    expect(readFileSync(join(dir, 'IMPORT-REPORT.md'), 'utf8')).toContain('1 answer in HTML');
+    // A lone "<" is no markup.
+    writeMigration(out(), { entries: [{ name: 'x', questions: ['a < b?'], answer: 'Ya, a < b.' }], unsupported: [] }, 'faq.csv', 'csv');
+  });
+
   it('writes no flows folder when there are none', () => {
     const dir = out();
     writeMigration(dir, { entries: [{ name: 'x', questions: ['apa itu x'], answer: 'X.' }], unsupported: [] }, 'faq.csv', 'csv');
