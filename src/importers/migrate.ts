@@ -114,6 +114,8 @@ export interface WrittenKnowledge {
 
 interface WrittenEntry {
   id: string;
+  /** The label a button of the source gives it, shown in choice menus. */
+  title?: { id: string };
   category?: string;
   questions: { id?: string[]; en?: string[] };
   answer?: { id: string; en?: string };
@@ -222,12 +224,17 @@ export function writeMigration(outDir: string, migration: Migration, source: str
   }
 
   // Follow-up choices: another migrated entry by its source name, or by one of its questions.
+  // The button's own words label the entry in menus ("Pengiriman", not its first question).
+  const labels = new Map<string, string>();
   for (const { entry, source: e } of written) {
     const suggest: string[] = [];
     const suggested = new Set<string>();
     for (const s of e.suggestions ?? []) {
       const target = idByName.get(s) ?? idByName.get(s.toLowerCase()) ?? idByQuestion.get(sameQuestion(s));
       if (target !== undefined && target !== entry.id) {
+        const label = s.trim();
+        // An intent name a payload carries ("ask_price") is no label for people.
+        if (!labels.has(target) && label && label.length <= 60 && !/^[a-z0-9]+(?:[_/.-][a-z0-9]+)+$/.test(label)) labels.set(target, label);
         if (!suggested.has(target)) {
           suggested.add(target);
           suggest.push(target);
@@ -235,6 +242,14 @@ export function writeMigration(outDir: string, migration: Migration, source: str
       } else if (target === undefined) notes.push(`${placeText(e.from)}suggestion "${s}" of "${e.name}" matches no imported entry (not linked)`);
     }
     if (suggest.length > 0) entry.suggest = suggest;
+  }
+  for (let i = 0; i < written.length; i++) {
+    const { entry } = written[i];
+    const label = labels.get(entry.id);
+    if (label !== undefined) {
+      const { id, ...rest } = entry;
+      written[i] = { ...written[i], entry: { id, title: { id: label }, ...rest } };
+    }
   }
 
   if (html > 0)

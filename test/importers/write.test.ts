@@ -193,6 +193,25 @@ describe('writing an import', () => {
     writeMigration(out(), { entries: [{ name: 'x', questions: ['a < b?'], answer: 'Ya, a < b.' }], unsupported: [] }, 'faq.csv', 'csv');
   });
 
+  it("labels an entry a button leads to with the button's words, not with an intent name", () => {
+    const dir = out();
+    writeMigration(
+      dir,
+      {
+        entries: [
+          { name: 'Menu', questions: ['menu'], answer: 'Silakan pilih:', suggestions: ['Pengiriman', 'ask_payment'] },
+          { name: 'Pengiriman', questions: ['berapa ongkir ke bandung'], answer: 'JNE dan J&T.' },
+          { name: 'ask_payment', questions: ['bisa bayar cod'], answer: 'Bisa.' },
+        ],
+        unsupported: [],
+      },
+      'agent',
+      'dialogflow',
+    );
+    const titles = Object.fromEntries(loadKnowledge(dir).entries.map((e) => [e.id, e.title?.id]));
+    expect(titles).toEqual({ menu: undefined, pengiriman: 'Pengiriman', 'ask-payment': undefined });
+  });
+
   it('writes no flows folder when there are none', () => {
     const dir = out();
     writeMigration(dir, { entries: [{ name: 'x', questions: ['apa itu x'], answer: 'X.' }], unsupported: [] }, 'faq.csv', 'csv');
