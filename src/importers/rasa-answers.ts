@@ -127,17 +127,26 @@ export function resolveIntent(intent: string, project: RasaProject, turns: Map<s
       : (found.find((c) => c.action === chosen.action && c.rest.length > 0 && (c.priority < 3 || chosen.priority === 3)) ?? chosen);
   const handoff = [chosen.action, ...withRest.rest].some((a) => isHandoffAction(a));
   const follow = withRest.rest.filter((a) => !isHandoffAction(a));
-  if (follow.length > 0) {
-    const shown = follow.map((a) => {
-      const t = project.responses.get(a)?.variations.find((v) => v.text)?.text;
-      return t ? `${a} ("${oneLine(t)}")` : a;
-    });
+  // What the bot says next in the same turn (utter_visi, then utter_misi) is part of the reply:
+  // joined into the one answer Tanya sends. Actions that say nothing Tanya can know are noted.
+  const said = follow.map((a) => ({
+    action: a,
+    reply: project.responses.has(a) ? responseText(project.responses.get(a) as RasaResponse, project) : undefined,
+  }));
+  const joined = said.filter((f) => f.reply?.text);
+  const unsaid = said.filter((f) => !f.reply?.text).map((f) => f.action);
+  if (joined.length > 0)
     note(
       project,
       withRest.place ?? at,
-      `after ${chosen.action} for "${intent}" the bot also runs ${shown.join(', ')}; Tanya sends one answer: add what matters to it`,
+      `after ${chosen.action} for "${intent}" the bot also says ${joined.map((f) => `${f.action} ("${oneLine(f.reply?.text ?? '')}")`).join(', ')}: joined into one answer`,
     );
-  }
+  if (unsaid.length > 0)
+    note(
+      project,
+      withRest.place ?? at,
+      `after ${chosen.action} for "${intent}" the bot also runs ${unsaid.join(', ')}; Tanya sends one answer: add what matters to it`,
+    );
   // The answer is a question a story goes on with ("Gelombang berapa kak?" → pilih_gelombang).
   const continued = [...(promptsOf(project).get(chosen.action) ?? [])].filter((i) => i !== intent);
   if (continued.length > 0)
@@ -147,7 +156,9 @@ export function resolveIntent(intent: string, project: RasaProject, turns: Map<s
       `intent "${intent}" is answered with ${chosen.action}, which a story follows with the customer's ${continued.map((i) => `"${i}"`).join(', ')}: Tanya sends it as the answer and matches the reply on its own; check both read well alone, or write a flow (docs/flows.md)`,
     );
   const answer = actionText(chosen.action, project, chosen.place ?? at, intent);
-  return { ...answer, handoff, action: chosen.action };
+  const texts = [answer.text, ...joined.map((f) => f.reply?.text)].filter((t): t is string => t !== undefined && t.trim() !== '');
+  const suggestions = [...new Set([...answer.suggestions, ...joined.flatMap((f) => f.reply?.suggestions ?? [])])];
+  return { ...(texts.length > 0 ? { text: texts.join('\n\n') } : {}), suggestions, handoff, action: chosen.action };
 }
 
 /** Rasa's own actions: the fallback ones send utter_default; the others say nothing. */
