@@ -77,7 +77,9 @@ describe('an imported knowledge base runs at once', () => {
     const faq = readFileSync(join(dir, 'faq.yaml'), 'utf8');
     // The opening comment stays on top; the settings block follows it, before the entries.
     expect(faq).toMatch(
-      new RegExp(`^# Imported by "tanya import rasa"[^]*?\\n\\n?settings:\\n(  .*\\n|    .*\\n)*  answerThreshold: ${fitted?.[3] ?? 'none'}\\n[^]*\\nfaq:\\n`),
+      new RegExp(
+        `^# Imported by "tanya import rasa"[^]*?\\n\\n?settings:\\n(  .*\\n|    .*\\n|\\n)*  answerThreshold: ${fitted?.[3] ?? 'none'}\\n[^]*\\nfaq:\\n`,
+      ),
     );
     expect(existsSync(join(dir, 'settings.yaml'))).toBe(false);
     expect(readFileSync(join(dir, 'IMPORT-REPORT.md'), 'utf8')).toMatch(
