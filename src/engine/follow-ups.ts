@@ -141,6 +141,8 @@ export function aspectFollowUp(
 ): { entry: Entry; score: number } | undefined {
   const topicEntry = state.topic ? matcher.entry(state.topic.entryId) : undefined;
   if (!topicEntry || (topicEntry.handler !== undefined && needsProduct(topicEntry.handler))) return undefined;
+  // Small talk ("makasih", "halo") is no topic a question can be about.
+  if (matcher.isSocialEntry(topicEntry.id)) return undefined;
   // Every word is an aspect word or a function word ("it", "does"), and no word means more than an
   // aspect word does ("take" → pickup is the aspect word's own; "brp lama nyampenya" names arriving).
   const words = analysis.tokens.filter((t) => t.kind === 'word').map((t) => t.text);
