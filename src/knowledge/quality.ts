@@ -39,7 +39,19 @@ function lineFinder(): (file: string, needle: string, fromLine: number) => { lin
       }
       cache.set(file, lines);
     }
-    for (let i = Math.max(0, fromLine - 1); i < lines.length; i++) {
+    // The line whose whole item is the text ("- jam buka"), within the entry, before a line that
+    // merely contains it ("- jam buka toko hari minggu?" written above it).
+    const start = Math.max(0, fromLine - 1);
+    let contains: { line: number; column: number } | undefined;
+    for (let i = start; i < lines.length; i++) {
+      if (i > start && /^\s*-\s+id:\s/.test(lines[i])) break;
+      const item = /^(\s*-\s+)(["']?)(.*?)\2\s*$/.exec(lines[i]);
+      if (item && item[3] === needle) return { line: i + 1, column: item[1].length + item[2].length + 1 };
+      const col = lines[i].indexOf(needle);
+      if (col >= 0) contains ??= { line: i + 1, column: col + 1 };
+    }
+    if (contains) return contains;
+    for (let i = start; i < lines.length; i++) {
       const col = lines[i].indexOf(needle);
       if (col >= 0) return { line: i + 1, column: col + 1 };
     }

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { formatProblem } from '../../src/knowledge/errors';
 import { loadKnowledge } from '../../src/knowledge/loader';
 import { qualityWarnings } from '../../src/knowledge/quality';
@@ -44,5 +47,35 @@ describe('conflict and quality checks (tanya check)', () => {
         (w) => w.includes('entry "cod"') && !w.includes('example of entry') && !w.includes('in entry "cod"') && !w.includes('answered by entry "cod"'),
       ),
     ).toEqual([]);
+  });
+});
+
+describe('where a repeated example is', () => {
+  it('points at the line that is the example, not at a longer example above it that contains it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tanya-quality-'));
+    writeFileSync(
+      join(dir, 'faq.yaml'),
+      [
+        'faq:',
+        '  - id: jam',
+        '    questions:',
+        '      id:',
+        '        - jam buka toko hari minggu?',
+        '        - jam buka',
+        '        - toko buka jam berapa',
+        '    answer: { id: Setiap hari 08.00–21.00. }',
+        '  - id: libur',
+        '    questions:',
+        '      id:',
+        '        - libur lebaran buka?',
+        '        - "jam buka"',
+        '        - tanggal merah buka?',
+        '    answer: { id: Tutup saat Lebaran. }',
+        '',
+      ].join('\n'),
+    );
+    expect(qualityWarnings(loadKnowledge(dir)).map(formatProblem)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/faq\.yaml:13:12: "jam buka" \(entry "libur"\) is also an example of entry "jam" at \S*faq\.yaml:6:11; /)]),
+    );
   });
 });
