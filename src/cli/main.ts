@@ -239,7 +239,11 @@ export function buildCli(): Command {
       // The import itself is written; "tanya check" names what to fix, then "tanya tune" can run.
       process.stdout.write(`Thresholds left at their defaults: the imported knowledge base does not load yet (run "tanya check ${out}").\n`);
     }
-    process.stdout.write(`Next: write the answers, then "tanya check ${out}" and "tanya chat --kb ${out}".\n`);
+    process.stdout.write(
+      w.placeholders > 0
+        ? `Next: write the answers, then "tanya check ${out}" and "tanya chat --kb ${out}".\n`
+        : `Next: "tanya check ${out}", then "tanya chat --kb ${out}".\n`,
+    );
   };
   const outOption = (cmd: Command): Command =>
     cmd

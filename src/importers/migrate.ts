@@ -97,6 +97,10 @@ function idFor(name: string, taken: UniqueIds): string {
   return taken.take(base, /^[a-z0-9]/.test(base) ? base : `e-${base}`);
 }
 
+/** The other tool as people call it ("qna" is QnA Maker). */
+const TOOL_NAMES: Readonly<Record<string, string>> = { rasa: 'Rasa', dialogflow: 'Dialogflow', qna: 'QnA Maker', csv: 'the spreadsheet' };
+const toolName = (tool: string): string => TOOL_NAMES[tool] ?? tool;
+
 const placeText = (place: SourcePlace | undefined): string => (place ? `${place.file}${place.line !== undefined ? `:${place.line}` : ''}: ` : '');
 
 export interface WrittenKnowledge {
@@ -209,7 +213,7 @@ export function writeMigration(outDir: string, migration: Migration, source: str
         const unfilled = text === undefined ? [] : unfilledReferences(text);
         if (text !== undefined && unfilled.length > 0) {
           answers[lang] =
-            `TODO: ${unfilled.join(', ')} ${unfilled.length === 1 ? 'is' : 'are'} filled in by ${tool}, not by Tanya; rewrite this answer: ${text}`;
+            `TODO: ${unfilled.join(', ')} ${unfilled.length === 1 ? 'is' : 'are'} filled in by ${toolName(tool)}, not by Tanya; rewrite this answer: ${text}`;
           if (lang === 'id' || answers.id === undefined) todo.push(`${placeText(e.from)}entry "${id}" ("${e.name}"): its answer uses ${unfilled.join(', ')}`);
         }
       }
@@ -355,7 +359,7 @@ function withoutReferences(flow: Record<string, unknown>, tool: string, notes: s
       const refs = unfilledReferences(value);
       if (refs.length === 0) return value;
       notes.push(
-        `flow "${String(flow.id)}": ${refs.join(', ')} (filled in by ${tool}) taken out of "${value.slice(0, 80)}"; check that the text still reads well`,
+        `flow "${String(flow.id)}": ${refs.join(', ')} (filled in by ${toolName(tool)}) taken out of "${value.slice(0, 80)}"; check that the text still reads well`,
       );
       let text = value;
       // One split per reference is quadratic in a text of thousands of them: past a plain size

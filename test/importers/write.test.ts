@@ -100,7 +100,7 @@ describe('writing an import', () => {
       'dialogflow',
     );
     const kb = loadKnowledge(dir);
-    expect(kb.entries[0].answer?.id).toMatch(/^TODO: \$JalurPendaftaran is filled in by dialogflow, not by Tanya; rewrite this answer: Berikut/);
+    expect(kb.entries[0].answer?.id).toMatch(/^TODO: \$JalurPendaftaran is filled in by Dialogflow, not by Tanya; rewrite this answer: Berikut/);
     expect(kb.entries[1].answer?.en).toMatch(/^TODO: \{customer_name\} is filled in/);
     expect(kb.entries[2].answer?.id).toBe('Ikuti #HarbolnasNusa, diskon sampai US$5.');
     expect(
@@ -132,7 +132,7 @@ describe('writing an import', () => {
     const flows = checkFlows(join(dir, 'flows'), kb);
     expect(flows.problems).toEqual([]);
     expect(JSON.stringify(flows.flows[0].steps)).toContain('Berikut informasi mengenai.\\nAda lagi?');
-    expect(readFileSync(w.report, 'utf8')).toContain('flow "jalur-lanjut": $JalurPendaftaran (filled in by dialogflow) taken out of');
+    expect(readFileSync(w.report, 'utf8')).toContain('flow "jalur-lanjut": $JalurPendaftaran (filled in by Dialogflow) taken out of');
   });
 
   it('declares the one language of a source that does not say its languages', () => {
