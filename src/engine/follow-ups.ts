@@ -24,7 +24,19 @@ const PERSON_WORDS = 'admin cs customer service operator agent petugas staff kar
 const ANAPHORA = new RegExp(`\\b(\\p{L}{3,}nya|${lexicon.references.anaphora.join('|')})\\b`, 'u');
 /** Words pointing back to the branch talked about ("stoknya disana ada?"). */
 const PLACE_DEICTICS = new Set<string>(lexicon.references.place);
-const personTermsCache = new WeakMap<Matcher, ReadonlySet<string>>();
+const termsCache = new WeakMap<Matcher, Map<string, ReadonlySet<string>>>();
+
+/** The matcher's terms (stems, concepts, counterparts) for a fixed text of words, read once per matcher. */
+function termsOfWords(matcher: Matcher, text: string): ReadonlySet<string> {
+  let byText = termsCache.get(matcher);
+  if (!byText) termsCache.set(matcher, (byText = new Map<string, ReadonlySet<string>>()));
+  let terms = byText.get(text);
+  if (!terms) {
+    terms = new Set(text.split('\n').flatMap((line) => matcher.analyze(line).terms));
+    byText.set(text, terms);
+  }
+  return terms;
+}
 /** Matching terms of words for "a variant" ("varian", "warna", "ukuran"), as stemmed terms. */
 const VARIANT_WORDS: readonly string[] = lexicon.references.variant;
 // A stem counts only when it is a variant word itself ("warnanya" → "warna"; "pilihan" → "pilih" does not).
@@ -65,12 +77,7 @@ export function pointsBack(analysis: Analysis): boolean {
 
 /** The matcher's terms for staff words ("admin", "cs", "operator"), per matcher. */
 export function personTerms(matcher: Matcher): ReadonlySet<string> {
-  let terms = personTermsCache.get(matcher);
-  if (!terms) {
-    terms = new Set(matcher.analyze(PERSON_WORDS).terms);
-    personTermsCache.set(matcher, terms);
-  }
-  return terms;
+  return termsOfWords(matcher, PERSON_WORDS);
 }
 
 /**
@@ -112,20 +119,10 @@ export function sameCategoryFollowUp(
   return undefined;
 }
 
-const aspectTermsCache = new WeakMap<Matcher, ReadonlySet<string>>();
-
-/** The matcher's terms for the aspect words, per matcher. */
-function aspectTerms(matcher: Matcher): ReadonlySet<string> {
-  let terms = aspectTermsCache.get(matcher);
-  if (!terms) {
-    terms = new Set([...ASPECT_WORDS].flatMap((w) => matcher.analyze(w).terms));
-    aspectTermsCache.set(matcher, terms);
-  }
-  return terms;
-}
-
 /** Words that ask an aspect of whatever was talked about ("brp lama?", "caranya?", "how much does it cost?"). */
 const ASPECT_WORDS = new Set<string>(lexicon.references.aspect);
+/** The aspect words one per line, so each is read on its own (no phrase spans two of them). */
+const ASPECT_TEXT = lexicon.references.aspect.join('\n');
 
 /**
  * "biasanya brp lama?" or "how long does it usually take?" after a refund answer: a question made
@@ -147,7 +144,7 @@ export function aspectFollowUp(
   // aspect word does ("take" → pickup is the aspect word's own; "brp lama nyampenya" names arriving).
   const words = analysis.tokens.filter((t) => t.kind === 'word').map((t) => t.text);
   if (!words.some((w) => ASPECT_WORDS.has(w)) || !words.every((w) => ASPECT_WORDS.has(w) || isFunctionWord(w))) return undefined;
-  const aspect = aspectTerms(matcher);
+  const aspect = termsOfWords(matcher, ASPECT_TEXT);
   if (!analysis.terms.every((t) => !t.startsWith('^') || aspect.has(t))) return undefined;
   if (analysis.catalog.product || analysis.catalog.store) return undefined;
   // A wider ranking: the topic's entry may sit below the five best for so few words, and needs only a weak match.
