@@ -62,6 +62,8 @@ export class ConceptIndex {
     }
     for (const list of this.phrases.values()) {
       for (const p of list) {
+        // An idiom stands for no word concept of its own ("terima kasih" is not "terima", received).
+        if (SOCIAL.has(p.concept)) continue;
         const parts = (phraseParts.get(p.concept) ?? []).flatMap((w) => this.byWord.get(w) ?? []).filter((c) => c !== p.concept);
         this.implied.set(p.concept, [...new Set(parts)]);
       }
@@ -74,18 +76,40 @@ export class ConceptIndex {
    * is not free shipping) or a word with a meaning of its own ("ganti *alamat* baru" is no exchange).
    */
   private phraseAt(tokens: readonly Token[], start: number, words: readonly string[]): boolean {
+    return this.phraseEnd(tokens, start, words) >= 0;
+  }
+
+  /** Where the phrase's last word is when the phrase occurs from `start` (see `phraseAt`), else -1. */
+  private phraseEnd(tokens: readonly Token[], start: number, words: readonly string[]): number {
     let at = start;
     let skipped = 0;
     for (let k = 1; k < words.length; k++) {
       at++;
       while (at < tokens.length && tokens[at].text !== words[k]) {
         const word = tokens[at].text;
-        if (++skipped > PHRASE_GAP || EXCLUDING.has(word) || NEGATIONS.has(word) || this.has(word)) return false;
+        if (++skipped > PHRASE_GAP || EXCLUDING.has(word) || NEGATIONS.has(word) || this.has(word)) return -1;
         at++;
       }
-      if (at >= tokens.length) return false;
+      if (at >= tokens.length) return -1;
     }
-    return true;
+    return at;
+  }
+
+  /**
+   * Positions of words inside a set social phrase ("terima kasih", "sampai jumpa", "selamat
+   * siang"): an idiom's words do not mean what they mean alone (thanks is not "received",
+   * goodbye is not "arrived").
+   */
+  private idiomWords(tokens: readonly Token[]): Set<number> {
+    const inside = new Set<number>();
+    for (let i = 0; i < tokens.length; i++) {
+      for (const p of this.phrases.get(tokens[i].text) ?? []) {
+        if (!SOCIAL.has(p.concept)) continue;
+        const end = this.phraseEnd(tokens, i, p.words);
+        for (let k = i; k <= end; k++) inside.add(k);
+      }
+    }
+    return inside;
   }
 
   /** Word concepts a phrase concept also stands for. */
@@ -114,11 +138,12 @@ export class ConceptIndex {
    */
   features(tokens: readonly Token[]): string[] {
     const found = new Set<string>();
+    const idiom = this.idiomWords(tokens);
     for (let i = 0; i < tokens.length; i++) {
       const text = tokens[i].text;
       if (tokens[i].kind !== 'word' || text.startsWith('#')) continue;
       if (negatedWord(tokens, i)) continue;
-      for (const c of this.byWord.get(text) ?? this.byWord.get(stemWord(text)) ?? []) found.add(c);
+      for (const c of this.byWord.get(text) ?? this.byWord.get(stemWord(text)) ?? []) if (!idiom.has(i) || SOCIAL.has(c)) found.add(c);
       for (const p of this.phrases.get(text) ?? []) {
         if (this.phraseAt(tokens, i, p.words)) {
           found.add(p.concept);
@@ -134,6 +159,8 @@ export class ConceptIndex {
 const PHRASE_GAP = 1;
 
 /** Words that exclude what follows ("tanpa cicilan", "bukan cicilan", "without installments"). */
+/** Concepts of small talk (greetings, thanks, farewells), whose phrases are idioms. */
+const SOCIAL = new Set<string>(lexicon.socialConcepts.map((c) => `${CONCEPT_PREFIX}${c.replace(/\s+/g, '_')}`));
 const EXCLUDING = new Set<string>(lexicon.excluding);
 /** Negations, never skipped inside a phrase ("belum", not yet, keeps the subject: "uangnya blm balik"). */
 const NEGATIONS = new Set<string>(['tidak', 'bukan', 'jangan', 'not', 'no', 'never']);

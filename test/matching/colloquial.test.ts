@@ -76,6 +76,25 @@ describe('colloquial forms', () => {
     expect(stemWord('bekasnya')).toBe('bekas');
   });
 
+  it('keeps a word whole where its prefix makes another word ("sebelum", before, is not "belum", not yet)', () => {
+    expect(stemWord('sebelum')).toBe('sebelum');
+    expect(stemWord('setelah')).toBe('setelah');
+    expect(stemWord('seandainya')).toBe('seandainya');
+    expect(stemWord('sebelumnya')).not.toBe('belum');
+    const concepts = new ConceptIndex(n);
+    expect(concepts.features(n.tokens('doa sesudah makan'))).toEqual(concepts.features(n.tokens('doa setelah makan')));
+    expect(concepts.features(n.tokens('doa sesudah makan'))).toContain('^setelah');
+  });
+
+  it('reads a greeting, thanks or farewell as one idiom: its words mean nothing on their own', () => {
+    const concepts = new ConceptIndex(n);
+    // "terima" alone is "received", "sampai" alone "arrived"; in thanks and goodbye they are not.
+    expect(concepts.features(n.tokens('terima kasih ya'))).toEqual(['^terima_kasih']);
+    expect(concepts.features(n.tokens('dadah, sampai jumpa'))).not.toContain('^sampai');
+    expect(concepts.features(n.tokens('paketnya udah sampai'))).toContain('^sampai');
+    expect(concepts.features(n.tokens('barang sudah diterima'))).toContain('^sampai');
+  });
+
   it('finds a phrase with one word put inside it, not with more', () => {
     const concepts = new ConceptIndex(n);
     expect(concepts.features(n.tokens('uang balik kapan'))).toContain('^refund');
