@@ -5,7 +5,7 @@ import type { Candidate } from '../core/types';
 import { knowledgeFiles } from '../knowledge/loader';
 import type { KnowledgeBase, Settings } from '../knowledge/schema';
 import { decide } from '../matching/decide';
-import { Matcher } from '../matching/matcher';
+import { Matcher, SharedReadings } from '../matching/matcher';
 import { expectedEntry } from './evaluate';
 import type { LabelledMessage } from './labelled-file';
 import { computeMetrics, type EvalMetrics } from './metrics';
@@ -159,6 +159,7 @@ export function builtInOutOfScope(): string[] {
 function crossValidated(kb: KnowledgeBase, folds: number): Ranked[] {
   if (folds < 2) return [];
   const out: Ranked[] = [];
+  const shared = new SharedReadings(kb);
   for (let fold = 0; fold < folds; fold++) {
     const heldOut: { entry: string; text: string }[] = [];
     const entries = kb.entries.map((e) => {
@@ -169,7 +170,7 @@ function crossValidated(kb: KnowledgeBase, folds: number): Ranked[] {
       return { ...e, questions: { id: keep.filter(([l]) => l === 'id').map(([, q]) => q), en: keep.filter(([l]) => l === 'en').map(([, q]) => q) } };
     });
     if (heldOut.length === 0) continue;
-    const matcher = new Matcher({ ...kb, entries });
+    const matcher = new Matcher({ ...kb, entries }, {}, shared);
     for (const h of heldOut) out.push({ expected: h.entry, candidates: matcher.rank(matcher.analyze(h.text), 3), given: false });
   }
   return out;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import diceCoefficient = require('natural/lib/natural/distance/dice_coefficient');
 import { decide, type MatchDecision } from '../matching/decide';
-import { Matcher } from '../matching/matcher';
+import { Matcher, SharedReadings } from '../matching/matcher';
 import { foldedWords } from '../matching/normalize';
 import type { KbProblem } from './errors';
 import type { Entry, KnowledgeBase } from './schema';
@@ -135,6 +135,7 @@ export function qualityWarnings(kb: KnowledgeBase): KbProblem[] {
   // 2. Held-out confusions (see the comment above the function for the rule).
   if (examples.length <= HELD_OUT_LIMIT && kb.entries.length > 1) {
     const handled = new Set(kb.entries.filter((e) => e.handler).map((e) => e.id));
+    const shared = new SharedReadings(kb);
     const matcherWithout = (heldOut: readonly Example[]): Matcher => {
       const entries = kb.entries.map((entry) => {
         const held = heldOut.filter((h) => h.entry === entry);
@@ -147,7 +148,7 @@ export function qualityWarnings(kb: KnowledgeBase): KbProblem[] {
           },
         };
       });
-      return new Matcher({ ...kb, entries });
+      return new Matcher({ ...kb, entries }, {}, shared);
     };
     const verdictOf = (matcher: Matcher, e: Example): MatchDecision => decide(matcher.rank(matcher.analyze(e.text), 5), kb.settings);
     const wrongAnswer = (e: Example, verdict: MatchDecision): verdict is Extract<MatchDecision, { type: 'answer' }> =>

@@ -43,6 +43,29 @@ export interface Analysis {
   readonly offTopic: readonly string[];
 }
 
+/** What the matcher reads from one example or answer text: its words (for the vocabulary) and terms. */
+interface Reading {
+  readonly words: readonly string[];
+  readonly terms: readonly string[];
+}
+
+/**
+ * Readings shared by matchers built over variants of one knowledge base that differ only in their
+ * example questions (the folds of a cross-validation): each text is read once, not once per
+ * fold, and the answers' index is built once. A matcher uses it only for a knowledge base with
+ * the same settings, products and stores objects it was made for (its readings depend on them).
+ */
+export class SharedReadings {
+  readonly texts = new Map<string, Reading>();
+  answers: { readonly key: string; readonly index: IntentIndex | undefined } | undefined;
+
+  constructor(private readonly kb: KnowledgeBase) {}
+
+  fits(kb: KnowledgeBase): boolean {
+    return kb.settings === this.kb.settings && kb.products === this.kb.products && kb.stores === this.kb.stores;
+  }
+}
+
 /**
  * Matches customer messages against a knowledge base:
  * normalize → catalog entities → typo correction → stem → TF-IDF scoring.
@@ -86,7 +109,9 @@ export class Matcher {
   constructor(
     readonly kb: KnowledgeBase,
     overrides: Partial<IndexOptions> = {},
+    shared?: SharedReadings,
   ) {
+    const readings = shared?.fits(kb) ? shared : undefined;
     const options: IndexOptions = { ...DEFAULT_INDEX_OPTIONS, ...definedOnly(kb.settings.matching), ...overrides };
     this.normalizer = new Normalizer({ slang: kb.settings.slang, synonyms: kb.settings.synonyms });
     this.catalog = new CatalogEntities(this.normalizer, kb.products, kb.stores);
@@ -118,19 +143,18 @@ export class Matcher {
       vocabulary.set(word, (vocabulary.get(word) ?? 0) + 1);
     };
     for (const word of this.catalog.vocabulary()) count(word);
-    const examples: { entry: number; terms: string[] }[] = [];
+    const examples: { entry: number; terms: readonly string[] }[] = [];
     // Words of entries answered by fixed text (policies, FAQ): a product description's word that is
     // one of them ("garansi") says which entry, not that the customer asks for the product's details.
     const faqWords = new Set<string>();
     const add = (entry: number, text: string): void => {
-      const masked = this.catalog.match(this.normalizer.tokens(text)).masked;
+      const reading = this.read(text, readings);
       const faq = kb.entries[entry].handler === undefined;
-      for (const t of masked) {
-        if (t.kind !== 'word' || t.text.startsWith('#')) continue;
-        count(t.text);
-        if (faq) faqWords.add(t.text);
+      for (const word of reading.words) {
+        count(word);
+        if (faq) faqWords.add(word);
       }
-      examples.push({ entry, terms: this.termsWithConcepts(masked) });
+      examples.push({ entry, terms: reading.terms });
     };
     kb.entries.forEach((entry, i) => {
       for (const q of entry.questions.id) {
@@ -160,20 +184,25 @@ export class Matcher {
     for (const word of vocabulary.keys()) this.knownStems.add(stemWord(word));
     this.offTopic = new OffTopic(this.normalizer, (word) => vocabulary.has(word));
     this.index = new IntentIndex(kb.entries.length, examples, options);
-    const answerDocs: { entry: number; terms: string[] }[] = [];
-    kb.entries.forEach((entry, i) => {
-      const text = answerText(entry);
-      if (text) answerDocs.push({ entry: i, terms: this.termsWithConcepts(this.catalog.match(this.normalizer.tokens(text)).masked) });
-    });
-    this.hasAnswer = kb.entries.map((e) => answerText(e) !== undefined);
+    const answerTexts = kb.entries.map(answerText);
+    this.hasAnswer = answerTexts.map((text) => text !== undefined);
     this.answerShare = kb.entries.map((e) => {
       const examples = e.questions.id.length + e.questions.en.length;
       return (options.answerWeight * ANSWER_HALF_EXAMPLES) / (ANSWER_HALF_EXAMPLES + examples);
     });
-    this.answers =
-      options.answerWeight > 0 && answerDocs.length > 0
-        ? new IntentIndex(kb.entries.length, answerDocs, { ...options, modelWeight: 0, exampleWeight: 0, charWeight: 0 })
-        : undefined;
+    const answersKey = `${JSON.stringify(options)}\u0000${answerTexts.join('\u0000')}`;
+    if (readings?.answers?.key === answersKey) this.answers = readings.answers.index;
+    else {
+      const answerDocs: { entry: number; terms: string[] }[] = [];
+      answerTexts.forEach((text, i) => {
+        if (text) answerDocs.push({ entry: i, terms: this.termsWithConcepts(this.catalog.match(this.normalizer.tokens(text)).masked) });
+      });
+      this.answers =
+        options.answerWeight > 0 && answerDocs.length > 0
+          ? new IntentIndex(kb.entries.length, answerDocs, { ...options, modelWeight: 0, exampleWeight: 0, charWeight: 0 })
+          : undefined;
+      if (readings) readings.answers = { key: answersKey, index: this.answers };
+    }
     // Entries whose examples are mostly small talk ("Halo, selamat pagi", "Makasih kak").
     const social = new Map<number, [number, number]>();
     for (const ex of examples) {
@@ -239,6 +268,19 @@ export class Matcher {
     const terms = this.termsWithConcepts(catalog.masked).filter((term) => !(isFunctionWord(term) && !this.index.has(term)));
     const language = this.language.detect(foldedWords(text), fallbackLanguage);
     return { tokens: corrected, catalog, terms, corrections, language, unknownWords, offTopic };
+  }
+
+  /** An example's words and terms, from the shared readings when another fold has read it already. */
+  private read(text: string, readings: SharedReadings | undefined): Reading {
+    const known = readings?.texts.get(text);
+    if (known) return known;
+    const masked = this.catalog.match(this.normalizer.tokens(text)).masked;
+    const reading = {
+      words: masked.filter((t) => t.kind === 'word' && !t.text.startsWith('#')).map((t) => t.text),
+      terms: this.termsWithConcepts(masked),
+    };
+    readings?.texts.set(text, reading);
+    return reading;
   }
 
   /** Stemmed terms of masked tokens followed by their concept features (examples and messages alike). */

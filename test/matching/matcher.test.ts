@@ -1,7 +1,7 @@
 import { loadKnowledge } from '../../src/knowledge/loader';
 import { decide } from '../../src/matching/decide';
 import { IntentIndex } from '../../src/matching/intent-index';
-import { Matcher } from '../../src/matching/matcher';
+import { Matcher, SharedReadings } from '../../src/matching/matcher';
 import { stemWord } from '../../src/matching/stem';
 import { TypoCorrector } from '../../src/matching/typo';
 
@@ -149,5 +149,33 @@ describe('matcher weights from the knowledge base settings', () => {
     const byDefault = score({});
     expect(score({ exampleWeight: 1 })).not.toBe(byDefault);
     expect(score({ exampleWeight: 0.2 })).toBe(byDefault);
+  });
+});
+
+describe('readings shared by the folds of a cross-validation', () => {
+  const kb = loadKnowledge('knowledge');
+  const withoutEvery = (k: number, offset: number): typeof kb => ({
+    ...kb,
+    entries: kb.entries.map((e) => ({ ...e, questions: { id: e.questions.id.filter((_, i) => i % k !== offset), en: e.questions.en } })),
+  });
+  const messages = ['brp hrg ip 15', 'paket blm sampe2 nih', 'bisa retur kalo layar retak?', 'jam buka toko bandung'];
+  const ranks = (m: Matcher): string[] => messages.map((t) => JSON.stringify(m.rank(m.analyze(t), 5)));
+
+  it('rank every message as a matcher built alone does', () => {
+    const shared = new SharedReadings(kb);
+    for (const offset of [0, 1, 2]) {
+      const fold = withoutEvery(3, offset);
+      expect(ranks(new Matcher(fold, {}, shared))).toEqual(ranks(new Matcher(fold)));
+    }
+    expect(shared.texts.size).toBeGreaterThan(100);
+  });
+
+  it('are ignored by a knowledge base with other settings', () => {
+    const shared = new SharedReadings(kb);
+    new Matcher(kb, {}, shared);
+    const other = { ...kb, settings: { ...kb.settings, synonyms: { harga: ['hrg'] } } };
+    const read = shared.texts.size;
+    expect(ranks(new Matcher(other, {}, shared))).toEqual(ranks(new Matcher(other)));
+    expect(shared.texts.size).toBe(read);
   });
 });
