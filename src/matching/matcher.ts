@@ -132,6 +132,10 @@ export class Matcher {
       const members = [group, ...conceptMembers(group)];
       for (const member of members) for (const t of this.normalizer.tokens(member)) if (t.kind === 'word') this.socialWords.add(t.text);
     }
+    // A bare yes or no ("iya bener", "gak") is small talk too, unless the word means something of its own ("batal", "lanjut").
+    for (const word of [...lexicon.yesNo.yes, ...lexicon.yesNo.no])
+      for (const t of this.normalizer.tokens(word))
+        if (t.kind === 'word' && !this.concepts.conceptsOf(t.text).some((c) => !SOCIAL.has(c))) this.socialWords.add(t.text);
     this.entryIds = kb.entries.map((e) => e.id);
     this.entriesById = new Map(kb.entries.map((e) => [e.id, e]));
     this.entryIndex = new Map(kb.entries.map((e, i) => [e.id, i]));

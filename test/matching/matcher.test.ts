@@ -179,3 +179,28 @@ describe('readings shared by the folds of a cross-validation', () => {
     expect(shared.texts.size).toBe(read);
   });
 });
+
+describe('yes and no as small talk', () => {
+  const kb = loadKnowledge('knowledge');
+  const base = kb.entries.find((e) => e.id === 'thanks');
+  if (!base) throw new Error('the sample shop has no "thanks" entry');
+  // What every Rasa project has: affirm and deny intents of bare yes/no words.
+  const yesNo = [
+    { ...base, id: 'affirm', questions: { id: ['iya', 'iya bener', 'betul kak', 'yoi'], en: ['yes', 'yep'] }, answer: { id: 'Baik.' } },
+    { ...base, id: 'deny', questions: { id: ['gak', 'nggak', 'tidak', 'gak deh'], en: ['no', 'nope'] }, answer: { id: 'Oke.' } },
+  ];
+  const matcher = new Matcher({ ...kb, entries: [...kb.entries, ...yesNo] });
+  const top = (text: string): { entryId: string; score: number } | undefined => matcher.rank(matcher.analyze(text), 3)[0];
+
+  it('answers a bare yes or no with its entry', () => {
+    expect(top('gak')?.entryId).toBe('deny');
+    expect(top('iya bener')?.entryId).toBe('affirm');
+  });
+
+  it('does not read a "gak" inside a question as a no', () => {
+    const deny = (text: string): number => matcher.rank(matcher.analyze(text), 10).find((c) => c.entryId === 'deny')?.score ?? 0;
+    // A small-talk entry keeps a fraction of its score beside words that ask something else.
+    expect(deny('kenapa ikan gak tenggelam')).toBeLessThan(0.15 * deny('gak'));
+    expect(top('hp nya gak bisa nyala')?.entryId).not.toBe('deny');
+  });
+});
