@@ -9,6 +9,8 @@ import { ownFolder, writeFaqFiles, writeNewFile } from './write-faq';
 import { hasHtml, htmlToText } from './html-text';
 import { LanguageDetector } from '../matching/language';
 import { foldedWords, foldText } from '../matching/normalize';
+import { stemWord } from '../matching/stem';
+import { DEFAULT_COMPLAINT_WORDS } from '../knowledge/schema';
 
 /** Where something was read: a file (relative to what the user named) and a 1-based line. */
 export interface SourcePlace {
@@ -278,7 +280,13 @@ export function writeMigration(outDir: string, migration: Migration, source: str
   const inferred = migration.settings?.languages === undefined && present.length === 1 ? present : undefined;
   if (inferred)
     notes.push(`settings.languages: ${inferred[0]} only (the source does not say; every question is in ${inferred[0] === 'id' ? 'Indonesian' : 'English'})`);
-  const settings = settingsOf(inferred ? { ...migration.settings, languages: inferred } : migration.settings);
+  const topical = complaintWordsAsked(written.map((w) => w.entry));
+  if (topical.length > 0)
+    notes.push(
+      `settings.handoff.complaintWords: ${topical.map((w) => `"${w}"`).join(', ')} left out: the imported questions ask about ${topical.length === 1 ? 'it' : 'them'}, so here ${topical.length === 1 ? 'it is a subject' : 'they are subjects'} to answer, not a complaint to hand to a person at once`,
+    );
+  const carried = settingsOf(inferred ? { ...migration.settings, languages: inferred } : migration.settings);
+  const settings = topical.length > 0 ? { ...carried, handoff: { complaintWords: DEFAULT_COMPLAINT_WORDS.filter((w) => !topical.includes(w)) } } : carried;
   // The source is shown in comments: a line break in its name must not end the comment.
   const from = source.replace(/[\r\n]+/g, ' ');
   const header = [
@@ -323,6 +331,17 @@ function withinBudget(notes: readonly string[]): string[] {
   const leftOut = budget.leftOutOnce();
   if (leftOut) kept.push(leftOut);
   return kept;
+}
+
+/**
+ * The built-in complaint words (written for a shop: "lapor polisi", "penipuan", "kecewa") whose
+ * words the imported questions use: a hotline's "lapor polisi di garut nomornya apa" or a bank's
+ * "cara lapor penipuan" asks about the subject, and must be answered, not handed off at once.
+ */
+function complaintWordsAsked(entries: readonly WrittenEntry[]): string[] {
+  const asked = new Set<string>();
+  for (const e of entries) for (const q of [...(e.questions.id ?? []), ...(e.questions.en ?? [])]) for (const w of foldedWords(q)) asked.add(stemWord(w));
+  return DEFAULT_COMPLAINT_WORDS.filter((phrase) => foldedWords(phrase).every((w) => asked.has(stemWord(w))));
 }
 
 function settingsOf(s: MigratedSettings | undefined): Record<string, unknown> | undefined {

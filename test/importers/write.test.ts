@@ -1,11 +1,14 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TurnResult } from '../../src/core/types';
+import { Engine } from '../../src/engine/engine';
 import { checkFlows } from '../../src/flows/loader';
 import { writeMigration, type Migration } from '../../src/importers/migrate';
 import { loadKnowledge } from '../../src/knowledge/loader';
 import { checkKnowledge } from '../../src/knowledge/loader';
 import { qualityWarnings } from '../../src/knowledge/quality';
+import { SqliteStore } from '../../src/storage/sqlite-store';
 
 const out = (): string => mkdtempSync(join(tmpdir(), 'tanya-write-'));
 
@@ -217,5 +220,38 @@ describe('writing an import', () => {
     writeMigration(dir, { entries: [{ name: 'x', questions: ['apa itu x'], answer: 'X.' }], unsupported: [] }, 'faq.csv', 'csv');
     expect(existsSync(join(dir, 'flows'))).toBe(false);
     expect(loadKnowledge(dir).entries).toHaveLength(1);
+  });
+});
+
+describe('complaint words that are the subject of an imported bot', () => {
+  // A public hotline: reporting to the police is what customers ask about, not a threat to a shop.
+  const hotline: Migration = {
+    entries: [
+      { name: 'polisi_garut', questions: ['nomor polisi garut', 'mau lapor polisi di garut', 'kantor polisi garut dimana'], answer: 'Polres Garut: 110.' },
+      { name: 'ambulans', questions: ['nomor ambulans', 'ambulans gratis ada?', 'panggil ambulans'], answer: 'Ambulans: 119.' },
+    ],
+    unsupported: [],
+  };
+
+  it('are left out of the written complaint words, with a note, and such questions are answered', async () => {
+    const dir = out();
+    writeMigration(dir, hotline, 'faq.csv', 'csv');
+    const kb = loadKnowledge(dir);
+    expect(kb.settings.handoff.complaintWords).not.toContain('lapor polisi');
+    expect(kb.settings.handoff.complaintWords).toContain('kecewa');
+    expect(readFileSync(join(dir, 'IMPORT-REPORT.md'), 'utf8')).toMatch(/complaintWords: .*"lapor polisi".* left out/);
+    const store = new SqliteStore(':memory:');
+    const engine = new Engine(kb, store);
+    const turn = (text: string): Promise<TurnResult> =>
+      engine.handle({ channel: 'test', conversationId: text, userId: 'u', messageId: text, text, receivedAt: new Date('2026-11-23T03:00:00Z') });
+    expect((await turn('lapor polisi di garut nomornya apa')).decision).toMatchObject({ type: 'answer', entryId: 'polisi-garut' });
+    expect((await turn('kecewa banget sama pelayanannya')).decision).toMatchObject({ type: 'handoff', reason: 'complaint' });
+    await store.close();
+  });
+
+  it('stay as they are for a bot whose questions do not use them', () => {
+    const dir = out();
+    writeMigration(dir, { entries: [{ name: 'ongkir', questions: ['berapa ongkir'], answer: 'Rp10.000.' }], unsupported: [] }, 'faq.csv', 'csv');
+    expect(loadKnowledge(dir).settings.handoff.complaintWords).toContain('lapor polisi');
   });
 });
