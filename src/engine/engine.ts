@@ -741,6 +741,14 @@ export class Engine {
         };
       }
       case 'fallback':
+        // A bare greeting that no entry answers (an imported bot without one) is greeted back, not told it was not understood.
+        if (matcher.greetsOnly(analysis))
+          return {
+            ...base,
+            replies: [{ kind: 'text', text: this.greeting(lang) }],
+            decision: { type: 'fallback', reason: 'empty', score: verdict.score },
+            state,
+          };
         return this.fallback(tx, message, state, lang, verdict.score, base);
       default: {
         const exhaustive: never = verdict;

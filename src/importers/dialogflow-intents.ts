@@ -57,6 +57,8 @@ export interface Intent {
   readonly fallback: boolean;
   readonly welcome: boolean;
   readonly handoff: boolean;
+  /** Events that start it (upper case), as a menu item's `event.name` names them. */
+  readonly events: readonly string[];
 }
 
 const short = (text: string, max = 120): string => {
@@ -211,6 +213,7 @@ export function readIntent(
     fallback: raw.fallbackIntent === true || raw.isFallback === true || action === 'input.unknown' || name === 'Default Fallback Intent',
     welcome: name === 'Default Welcome Intent' || events.includes('WELCOME') || action === 'input.welcome',
     handoff: looksLikeHandoff(action, name) || Object.values(replies).some((r) => r.handoff),
+    events: events.filter(Boolean).map((e) => e.toUpperCase()),
   };
 }
 

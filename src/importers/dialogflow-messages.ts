@@ -13,6 +13,8 @@ import { parameterReferences } from './references';
 export interface Choice {
   readonly label: string;
   readonly sends: string;
+  /** The event it fires instead of sending text (Dialogflow Messenger list items): the intent that has that event answers. */
+  readonly event?: string;
 }
 
 /** A button that opens a web page rather than sending a message. */
@@ -73,12 +75,13 @@ class Collector {
     return p;
   }
 
-  choice(label: unknown, sends?: unknown): void {
+  choice(label: unknown, sends?: unknown, event?: unknown): void {
     const l = asString(label)?.trim();
     if (!l) return;
     const s = asString(sends)?.trim() ?? l;
+    const e = asString(asObject(event)?.name)?.trim();
     if (/^https?:\/\//i.test(s)) this.link(l, s);
-    else this.choices.push({ label: l, sends: s });
+    else this.choices.push({ label: l, sends: s, ...(e ? { event: e } : {}) });
   }
 
   link(label: unknown, url: unknown): void {
@@ -116,10 +119,11 @@ function readRichContent(rows: unknown, into: Collector, at: PlatformReply): voi
         break;
       case 'button':
         if (asString(o.link)) into.link(o.text, o.link);
-        else into.choice(o.text);
+        else into.choice(o.text, undefined, o.event);
         break;
       case 'list':
-        into.choice(o.title);
+        // An item may show only its subtitle; one that fires an event leads to the intent with it.
+        into.choice(asString(o.title) ?? o.subtitle, undefined, o.event);
         break;
       case 'info':
       case 'accordion':

@@ -48,6 +48,43 @@ function readIntents(exp: ExportFiles, intentFiles: readonly string[], langs: Ag
   return intents;
 }
 
+/**
+ * Menu items that fire an event (Dialogflow Messenger lists: "Pelatihan" → event PELATIHAN) as
+ * questions of the intent the event starts: agents built as menus give such intents no training
+ * phrases, and the item's words are what customers saw and may type. An item whose event starts
+ * several intents, or none, adds nothing.
+ */
+function withMenuQuestions(intents: readonly Intent[], langs: AgentLanguages, notes: Notes): Intent[] {
+  const byEvent = new Map<string, Intent[]>();
+  for (const i of intents) for (const e of i.events) byEvent.set(e, [...(byEvent.get(e) ?? []), i]);
+  const added = new Map<Intent, Partial<Record<'id' | 'en', string[]>>>();
+  for (const shownBy of intents)
+    for (const lang of langs.languages)
+      for (const choice of shownBy.replies[lang]?.choices ?? []) {
+        const targets = choice.event ? (byEvent.get(choice.event.toUpperCase()) ?? []) : [];
+        const label = choice.label.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}?!.)]+$/gu, '').trim();
+        if (targets.length !== 1 || targets[0] === shownBy || !label) continue;
+        const target = targets[0];
+        const questions = added.get(target) ?? {};
+        const known = [...(target.phrases[lang] ?? []), ...(questions[lang] ?? [])].map(phraseKey);
+        if (known.includes(phraseKey(label))) continue;
+        questions[lang] = [...(questions[lang] ?? []), label];
+        added.set(target, questions);
+        if (allPhrases(target).length === 0)
+          notes.add(
+            target.file,
+            `"${target.name}" has no training phrases; the menu item "${label}" of "${shownBy.name}" starts it (event ${choice.event}), so that is its question: add the ways customers ask`,
+          );
+      }
+  return intents.map((i) => {
+    const extra = added.get(i);
+    if (!extra) return i;
+    const phrases: Partial<Record<'id' | 'en', string[]>> = { ...i.phrases };
+    for (const [lang, list] of Object.entries(extra) as ['id' | 'en', string[]][]) phrases[lang] = [...(phrases[lang] ?? []), ...list];
+    return { ...i, phrases };
+  });
+}
+
 /** Intents with their follow-ups: which are entries, which are generic follow-ups (options in a flow). */
 class IntentTree {
   private readonly byId: ReadonlyMap<string, Intent>;
@@ -247,7 +284,7 @@ export function readDialogflowAgent(path: string, options: DialogflowImportOptio
   const notes = new Notes();
   for (const n of exp.notes) notes.add(n.place?.file, n.message, n.place?.line);
   const langs = agentLanguages(exp, notes);
-  const tree = new IntentTree(readIntents(exp, intentFiles, langs, notes, options), notes);
+  const tree = new IntentTree(withMenuQuestions(readIntents(exp, intentFiles, langs, notes, options), langs, notes), notes);
 
   // Settings: the fallback and the welcome text.
   const rootFallbacks = tree.intents.filter((i) => i.fallback && !tree.parentOf(i));

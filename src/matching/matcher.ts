@@ -25,6 +25,8 @@ import { isPlaceholderAnswer } from '../knowledge/placeholder';
 
 /** Concept features of small talk (lexicon `socialConcepts`). */
 const SOCIAL = new Set(lexicon.socialConcepts.map((c) => `${CONCEPT_PREFIX}${c.replace(/\s+/g, '_')}`));
+/** The concept feature of greetings (lexicon concept "sapaan"). */
+const GREETING = `${CONCEPT_PREFIX}sapaan`;
 /** How much an entry met only through small talk keeps of its score when the message says more. */
 const SOCIAL_WRAP_FACTOR = 0.4;
 
@@ -369,6 +371,11 @@ export class Matcher {
     const top = ranked[0]?.score ?? 0;
     if (top > 1) for (const r of ranked) r.score /= top;
     return ranked.slice(0, limit);
+  }
+
+  /** True when the message only greets ("halo kak", "selamat pagi min"): it asks nothing yet. */
+  greetsOnly(analysis: Analysis): boolean {
+    return analysis.terms.includes(GREETING) && !analysis.terms.some((t) => this.isContentTerm(t));
   }
 
   /** The words of a message that name a product feature from the catalogue's descriptions ("titanium", "noise"). */

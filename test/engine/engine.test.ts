@@ -182,3 +182,20 @@ describe('engine on arbitrary input', () => {
     await store.close();
   });
 });
+
+describe('a greeting no entry answers', () => {
+  // An imported bot often has no greeting entry (Dialogflow's welcome intent is its greeting setting).
+  const noGreeting = { ...kb, entries: kb.entries.filter((e) => e.id !== 'greeting') };
+
+  it('is greeted back with the greeting text, not told it was not understood', async () => {
+    const store = new SqliteStore(':memory:');
+    const engine = new Engine(noGreeting, store);
+    const hello = await engine.handle(msg('halo kak, selamat pagi', { conversationId: 'greet-1' }));
+    expect(replyText(hello)).toBe(kb.settings.greeting?.id);
+    expect(hello.decision).toMatchObject({ type: 'fallback', reason: 'empty' });
+    // Words it cannot read are not a greeting: they get the fallback.
+    const gibberish = await engine.handle(msg('halo xqzvw', { conversationId: 'greet-2' }));
+    expect(gibberish.decision).toMatchObject({ type: 'fallback', reason: 'low-score' });
+    await store.close();
+  });
+});

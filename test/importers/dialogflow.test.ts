@@ -546,6 +546,42 @@ describe('Dialogflow ES import: agents as real people left them', () => {
     expect(messages(m, 'agent.json').join(' ')).toMatch(/declared English, but \d+ of \d+ training phrases are clearly Indonesian/);
   });
 
+  it('makes a menu item that fires an event the question of the intent the event starts (agents built as menus)', () => {
+    const dir = temp();
+    mkdirSync(join(dir, 'intents'));
+    writeFileSync(join(dir, 'agent.json'), JSON.stringify({ language: 'id', supportedLanguages: [] }));
+    const item = (label: Record<string, string>, event: string): object => ({
+      type: 'list',
+      ...label,
+      event: { name: event, languageCode: 'id', parameters: {} },
+    });
+    const intent = (name: string, events: string[], messages: object[]): void =>
+      writeFileSync(join(dir, 'intents', `${name}.json`), JSON.stringify({ name, events: events.map((e) => ({ name: e })), responses: [{ messages }] }));
+    intent(
+      'menu',
+      [],
+      [
+        {
+          type: '4',
+          lang: 'id',
+          payload: { richContent: [[item({ title: '📚 Pelatihan' }, 'PELATIHAN'), { type: 'divider' }, item({ subtitle: 'Jadwal kelas' }, 'JADWAL')]] },
+        },
+      ],
+    );
+    writeFileSync(join(dir, 'intents', 'menu_usersays_id.json'), JSON.stringify(['menu', 'info dong', 'mau tanya'].map((p) => ({ data: [{ text: p }] }))));
+    intent('pelatihan', ['PELATIHAN'], [{ type: '0', lang: 'id', speech: ['Ada pelatihan dasar dan lanjutan.'] }]);
+    intent('jadwal', ['JADWAL'], [{ type: '0', lang: 'id', speech: ['Kelas mulai jam 9 pagi.'] }]);
+    intent('orphan', ['NOBODY_FIRES_THIS'], [{ type: '0', lang: 'id', speech: ['Tidak pernah ditanya.'] }]);
+    const m = readDialogflowAgent(dir);
+    expect(entry(m, 'pelatihan').questionsByLanguage).toEqual({ id: ['Pelatihan'] });
+    expect(entry(m, 'jadwal').questionsByLanguage).toEqual({ id: ['Jadwal kelas'] });
+    expect(entry(m, 'menu').suggestions).toEqual(['pelatihan', 'jadwal']);
+    expect(m.entries.map((e) => e.name)).not.toContain('orphan');
+    expect(messages(m, 'intents/pelatihan.json').join(' ')).toMatch(/menu item "Pelatihan" of "menu" starts it \(event PELATIHAN\)/);
+    const { kb } = written(m);
+    expect(kb.entries.find((e) => e.id === 'jadwal')?.answer?.id).toBe('Kelas mulai jam 9 pagi.');
+  });
+
   it('keeps a question a parent shares with its follow-up under the parent, whatever the file names sort as', () => {
     const m = readDialogflowAgent(
       agent('id', [
