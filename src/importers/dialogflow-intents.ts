@@ -59,6 +59,8 @@ export interface Intent {
   readonly handoff: boolean;
   /** Events that start it (upper case), as a menu item's `event.name` names them. */
   readonly events: readonly string[];
+  /** Its events that a menu item of the agent fires (that item's words are its questions). */
+  readonly menuEvents?: readonly string[];
 }
 
 const short = (text: string, max = 120): string => {
@@ -275,7 +277,7 @@ export function noteResponses(intent: Intent, notes: Notes, platformText: Map<st
   if (asArray(raw.conditionalResponses).length > 0) notes.add(file, `"${name}" has conditional responses; only its plain responses are imported`);
   const events = asArray(raw.events)
     .map((e) => asString(asObject(e)?.name) ?? '')
-    .filter((e) => e && !/WELCOME$/.test(e));
+    .filter((e) => e && !/WELCOME$/.test(e) && !(intent.menuEvents ?? []).includes(e.toUpperCase()));
   if (events.length > 0) notes.add(file, `"${name}" is also started by event(s) ${events.join(', ')}; events are not imported`);
 }
 

@@ -58,6 +58,7 @@ function withMenuQuestions(intents: readonly Intent[], langs: AgentLanguages, no
   const byEvent = new Map<string, Intent[]>();
   for (const i of intents) for (const e of i.events) byEvent.set(e, [...(byEvent.get(e) ?? []), i]);
   const added = new Map<Intent, Partial<Record<'id' | 'en', string[]>>>();
+  const fired = new Map<Intent, Set<string>>();
   for (const shownBy of intents)
     for (const lang of langs.languages)
       for (const choice of shownBy.replies[lang]?.choices ?? []) {
@@ -65,6 +66,7 @@ function withMenuQuestions(intents: readonly Intent[], langs: AgentLanguages, no
         const label = choice.label.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}?!.)]+$/gu, '').trim();
         if (targets.length !== 1 || targets[0] === shownBy || !label) continue;
         const target = targets[0];
+        fired.set(target, (fired.get(target) ?? new Set()).add(choice.event?.toUpperCase() ?? ''));
         const questions = added.get(target) ?? {};
         const known = [...(target.phrases[lang] ?? []), ...(questions[lang] ?? [])].map(phraseKey);
         if (known.includes(phraseKey(label))) continue;
@@ -78,10 +80,11 @@ function withMenuQuestions(intents: readonly Intent[], langs: AgentLanguages, no
       }
   return intents.map((i) => {
     const extra = added.get(i);
-    if (!extra) return i;
+    const events = fired.get(i);
+    if (!extra && !events) return i;
     const phrases: Partial<Record<'id' | 'en', string[]>> = { ...i.phrases };
-    for (const [lang, list] of Object.entries(extra) as ['id' | 'en', string[]][]) phrases[lang] = [...(phrases[lang] ?? []), ...list];
-    return { ...i, phrases };
+    for (const [lang, list] of Object.entries(extra ?? {}) as ['id' | 'en', string[]][]) phrases[lang] = [...(phrases[lang] ?? []), ...list];
+    return { ...i, phrases, menuEvents: [...(events ?? [])] };
   });
 }
 

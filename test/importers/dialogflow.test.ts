@@ -578,6 +578,8 @@ describe('Dialogflow ES import: agents as real people left them', () => {
     expect(entry(m, 'menu').suggestions).toEqual(['pelatihan', 'jadwal']);
     expect(m.entries.map((e) => e.name)).not.toContain('orphan');
     expect(messages(m, 'intents/pelatihan.json').join(' ')).toMatch(/menu item "Pelatihan" of "menu" starts it \(event PELATIHAN\)/);
+    expect(messages(m, 'intents/pelatihan.json').join(' ')).not.toMatch(/events are not imported/);
+    expect(messages(m, 'intents/orphan.json').join(' ')).toMatch(/no training phrases/);
     const { kb } = written(m);
     expect(kb.entries.find((e) => e.id === 'jadwal')?.answer?.id).toBe('Kelas mulai jam 9 pagi.');
   });
