@@ -431,15 +431,17 @@ export const DEAREST = 'termahal';
 /** Words that pick a variant by price rather than by name. */
 const SUPERLATIVES = new Set([CHEAPEST, DEAREST]);
 
-/** A variant colour's words plus their canonical colours ("Midnight Black" → midnight, black, hitam). */
+/**
+ * A variant colour's words plus the canonical colour it names ("Midnight Black" → midnight,
+ * black, hitam). A name is the colour of its last word when that is a colour word ("Ocean
+ * Sunset" is a sunset, not blue; "Blue Black" is black); else of any colour word in it ("Black
+ * Titanium" is black).
+ */
 function colourWords(colour: string, words: (text: string) => string[]): string[] {
-  const out: string[] = [];
-  for (const w of words(colour)) {
-    out.push(w);
-    const canonical = canonicalColour(w);
-    if (canonical) out.push(canonical);
-  }
-  return out;
+  const all = words(colour);
+  const last = all.length > 0 ? canonicalColour(all[all.length - 1]) : undefined;
+  const named = last !== undefined ? [last] : all.map(canonicalColour).filter((c): c is string => c !== undefined);
+  return [...all, ...named];
 }
 
 /**

@@ -37,6 +37,16 @@ describe('variants as people type them', () => {
     expect(matcher.analyze('s23 fe yg paling murah').catalog.variants.every((v) => v.price === cheapest)).toBe(true);
     expect(variantOf('2tb', 'iphone-15')).toEqual([]);
   });
+
+  it("reads a variant's colour from the last word of its name when that word is a colour", () => {
+    const variantOf = (text: string, id: string): string[] =>
+      matchVariants(product(id), matcher.analyze(`${product(id).name} ${text}`).catalog.variantTokens).map((v) => v.id);
+    // "Ocean Sunset" is a sunset, not blue: a blue Redmi Note 13 does not exist.
+    expect(variantOf('biru', 'redmi-note-13')).toEqual([]);
+    expect(variantOf('128 item', 'redmi-note-13')).toEqual(['redmi-note-13-128gb-midnight-black']);
+    // A colour word before a material still names the colour.
+    expect(variantOf('256 hitam', 'iphone-15-pro')).toEqual(['iphone-15-pro-256gb-black-titanium']);
+  });
 });
 
 describe('colloquial forms', () => {
