@@ -355,6 +355,9 @@ export class CatalogEntities {
       }
       if (hits.size === 0) continue;
       const longest = Math.max(...hits.values());
+      // A kind of device alone is no product's name: "dapet charger ga?" is not about the one
+      // charger the shop sells (lexicon itemNouns).
+      if (longest === 1 && isItemNoun(texts[i])) continue;
       const ids = [...hits.entries()].filter(([, k]) => k === longest).map(([id]) => id);
       const products = [...this.products.values()].filter((p) => ids.includes(p.id));
       return { start: i, end: i + longest, products };
@@ -431,17 +434,15 @@ export const DEAREST = 'termahal';
 /** Words that pick a variant by price rather than by name. */
 const SUPERLATIVES = new Set([CHEAPEST, DEAREST]);
 
-/**
- * A variant colour's words plus the canonical colour it names ("Midnight Black" → midnight,
- * black, hitam). A name is the colour of its last word when that is a colour word ("Ocean
- * Sunset" is a sunset, not blue; "Blue Black" is black); else of any colour word in it ("Black
- * Titanium" is black).
- */
+/** A variant colour's words plus their canonical colours ("Midnight Black" → midnight, black, hitam). */
 function colourWords(colour: string, words: (text: string) => string[]): string[] {
-  const all = words(colour);
-  const last = all.length > 0 ? canonicalColour(all[all.length - 1]) : undefined;
-  const named = last !== undefined ? [last] : all.map(canonicalColour).filter((c): c is string => c !== undefined);
-  return [...all, ...named];
+  const out: string[] = [];
+  for (const w of words(colour)) {
+    out.push(w);
+    const canonical = canonicalColour(w);
+    if (canonical) out.push(canonical);
+  }
+  return out;
 }
 
 /**

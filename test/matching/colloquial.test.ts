@@ -38,14 +38,21 @@ describe('variants as people type them', () => {
     expect(variantOf('2tb', 'iphone-15')).toEqual([]);
   });
 
-  it("reads a variant's colour from the last word of its name when that word is a colour", () => {
+  it('takes a kind of device alone for no product, its brand or full name for one', () => {
+    expect(matcher.analyze('dapet charger ga?').catalog.product).toBeUndefined();
+    expect(matcher.analyze('charger anker brp').catalog.product?.id).toBe('anker-20w');
+    expect(matcher.analyze('anker brp').catalog.product?.id).toBe('anker-20w');
+  });
+
+  it("reads a variant's colour from the colour words of its name, not from a metaphor", () => {
     const variantOf = (text: string, id: string): string[] =>
       matchVariants(product(id), matcher.analyze(`${product(id).name} ${text}`).catalog.variantTokens).map((v) => v.id);
     // "Ocean Sunset" is a sunset, not blue: a blue Redmi Note 13 does not exist.
     expect(variantOf('biru', 'redmi-note-13')).toEqual([]);
     expect(variantOf('128 item', 'redmi-note-13')).toEqual(['redmi-note-13-128gb-midnight-black']);
-    // A colour word before a material still names the colour.
+    // A colour word before a material still names the colour; two colour words name a two-tone.
     expect(variantOf('256 hitam', 'iphone-15-pro')).toEqual(['iphone-15-pro-256gb-black-titanium']);
+    expect(variantOf('6/128 biru item', 'galaxy-a15')).toEqual(['galaxy-a15-128gb-blue-black']);
   });
 });
 
