@@ -2,7 +2,7 @@ import type { CatalogHandler, Entry, KnowledgeBase, Product, Store, Variant } fr
 import { decide } from '../matching/decide';
 import { Matcher, type Analysis } from '../matching/matcher';
 import { foldText, type Token } from '../matching/normalize';
-import { isFunctionWord } from '../matching/lexicon';
+import { isDictionaryStem, isDictionaryWord, isFunctionWord } from '../matching/lexicon';
 import { isStoreUnavailable, type ConversationStore, type InboundRecord } from '../storage/store';
 import { answerFromCatalog, nearestStoresText, needsProduct } from './catalog-answers';
 import { entryTitle, pickChoice, toOption } from './choices';
@@ -443,6 +443,15 @@ export class Engine {
     matcher: Matcher,
   ): Promise<Turn> {
     const settings = this.kb.settings;
+    // "kalo yg pro?" after the iPhone 15: the model of that line the message names is read as named.
+    const inView = state.topic?.productId ? matcher.catalog.product(state.topic.productId) : undefined;
+    const said = analysis.catalog;
+    const model =
+      inView && !said.product && said.productChoices.length === 0 && !said.unknownProduct ? matcher.catalog.modelOf(inView, analysis.tokens) : undefined;
+    if (model) {
+      const rest = analysis.tokens.filter((t) => !(t.kind === 'word' && model.words.includes(t.text)));
+      analysis = matcher.analyze(message.text ?? '', lang, [...matcher.normalizer.tokens(model.product.name), ...rest]);
+    }
     // A staff word in a message that asks for no person ("makasih admin", "admin bisa cod?") is an
     // address term like "min", unless nothing else in the message matches; a refusal ("gak usah
     // admin, …") takes the staff words out too. Ranked once unless the staff words come out.
@@ -589,7 +598,9 @@ export class Engine {
     if (topic && topicProduct && noProductNamed && (!ownIntent || aboutIt) && (analysis.terms.length <= 6 || aboutIt)) {
       const variants = matchVariantsOf(topicProduct, analysis, matcher);
       const numbered = !cat.variantHint && variants.length > 0 && analysis.tokens.some((t) => t.kind === 'num');
-      if (cat.variantHint || cat.store || numbered || aboutIt) {
+      // "tahan air ga?" after the Tab S9 FE: a question about its details that nothing else answers.
+      const details = productQuestion(analysis.tokens) === 'product-info' && (top?.score ?? 0) < settings.clarifyThreshold;
+      if (cat.variantHint || cat.store || numbered || aboutIt || details) {
         // The question asked last about the product, unless the message clearly asks another one.
         const lastProductEntry = topic.productEntryId ? matcher.entry(topic.productEntryId) : undefined;
         const rememberedId = topicHandler && needsProduct(topicHandler) ? topic.entryId : lastProductEntry?.id;
@@ -828,7 +839,8 @@ export class Engine {
         this.now(),
       );
       if (reply.kind === 'missing') {
-        const unknown = analysis.unknownWords.filter((w) => w.length >= 2);
+        // Words that could be a product's name: not real words ("harga satuannya brp" names none).
+        const unknown = analysis.unknownWords.filter((w) => w.length >= 2 && !isDictionaryWord(w) && !isDictionaryStem(stemWord(w)));
         if ((cat.unknownProduct || unknown.length > 0) && matcher.catalog.hasProducts) {
           const guess = cat.unknownProduct?.name ?? unknown.join(' ');
           const close = cat.unknownProduct?.similar ?? matcher.catalog.closestProducts(guess);

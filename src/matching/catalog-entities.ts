@@ -1,7 +1,7 @@
 import diceCoefficient = require('natural/lib/natural/distance/dice_coefficient');
 import type { Product, Store, Variant } from '../knowledge/schema';
 import { INDONESIAN_CITIES } from './cities';
-import { canonicalColour, isBrandWord, isItemNoun } from './lexicon';
+import { canonicalColour, isBrandWord, isDictionaryStem, isDictionaryWord, isItemNoun } from './lexicon';
 import type { Normalizer, Token } from './normalize';
 
 /** A recognised mention: which tokens it covers and what it refers to. */
@@ -275,6 +275,24 @@ export class CatalogEntities {
     return this.normalizer.tokens(text).map((t) => t.text);
   }
 
+  /**
+   * The model of the same line that model words name beside a product in view ("yg pro?" after the
+   * iPhone 15: the iPhone 15 Pro), when the catalogue sells it; found from the catalogue's names
+   * and aliases, so an editor's new model works the same.
+   */
+  modelOf(product: Product, tokens: readonly Token[]): { product: Product; words: readonly string[] } | undefined {
+    const own = new Set([product.name, ...product.aliases].flatMap((n) => this.words(n)));
+    // A model word that is also an Indonesian word ("tahan *air*?") counts only as "yg air".
+    const added = tokens
+      .filter((t, i) => t.kind === 'word' && MODEL_WORDS.has(t.text) && !own.has(t.text) && (!isDictionaryStem(t.text) || tokens[i - 1]?.text === 'yang'))
+      .map((t) => t.text);
+    if (added.length === 0) return undefined;
+    const wanted = [...this.words(product.name), ...added].join(' ');
+    const form = this.productForms.find((f) => f.productId !== product.id && f.words.join(' ') === wanted);
+    const model = form ? this.products.get(form.productId) : undefined;
+    return model ? { product: model, words: added } : undefined;
+  }
+
   private findLongest(
     texts: readonly string[],
     used: readonly boolean[],
@@ -355,9 +373,9 @@ export class CatalogEntities {
       }
       if (hits.size === 0) continue;
       const longest = Math.max(...hits.values());
-      // A kind of device alone is no product's name: "dapet charger ga?" is not about the one
-      // charger the shop sells (lexicon itemNouns).
-      if (longest === 1 && isItemNoun(texts[i])) continue;
+      // A kind of device or an Indonesian word alone is no product's name: "dapet charger ga?" is
+      // not about the one charger the shop sells, "tahan air?" not about the MacBook Air.
+      if (longest === 1 && (isItemNoun(texts[i]) || (isDictionaryStem(texts[i]) && !isBrandWord(texts[i])))) continue;
       const ids = [...hits.entries()].filter(([, k]) => k === longest).map(([id]) => id);
       const products = [...this.products.values()].filter((p) => ids.includes(p.id));
       return { start: i, end: i + longest, products };
@@ -418,6 +436,8 @@ function markUsed(used: boolean[], span: { start: number; end: number }): void {
 /** Equal, or one edit apart for words of 5+ letters (typos in product names). */
 function sameWord(a: string, b: string): boolean {
   if (a === b) return true;
+  // A real word is itself, not a misspelt name: "resmi" (official) is not "redmi", "phone" not "iphone".
+  if (a.length < 5 || isDictionaryWord(a)) return false;
   if (a.length < 5 || b.length < 5 || Math.abs(a.length - b.length) > 1 || /\d/.test(a) || /\d/.test(b)) return false;
   let i = 0;
   while (i < a.length && a[i] === b[i]) i++;

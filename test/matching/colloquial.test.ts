@@ -42,6 +42,12 @@ describe('variants as people type them', () => {
     expect(matcher.analyze('dapet charger ga?').catalog.product).toBeUndefined();
     expect(matcher.analyze('charger anker brp').catalog.product?.id).toBe('anker-20w');
     expect(matcher.analyze('anker brp').catalog.product?.id).toBe('anker-20w');
+    // Real words are not misspelt names: "resmi" (official) is not "redmi", "air" (water) not the MacBook Air.
+    for (const text of ['garansi resmi ga?', 'how do I buy a phone?', 'tahan air ga?']) {
+      expect(matcher.analyze(text).catalog.product).toBeUndefined();
+      expect(matcher.analyze(text).catalog.productChoices).toEqual([]);
+    }
+    expect(matcher.analyze('redmi note 13 brp').catalog.product?.id).toBe('redmi-note-13');
   });
 
   it("reads a variant's colour from the colour words of its name, not from a metaphor", () => {
