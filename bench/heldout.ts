@@ -135,6 +135,7 @@ async function shopConversations(): Promise<string[]> {
       ['dev-informal4 (read while developing)', join(root, 'bench', 'dev-informal4', 'shop-conversations.yaml')],
       ['dev-informal7 (read while developing)', join(root, 'bench', 'dev-informal7', 'shop-conversations.yaml')],
       ['dev-informal8 (written last, not read)', join(root, 'bench', 'dev-informal8', 'shop-conversations.yaml')],
+      ['dev-informal9 (products and stores; read while developing)', join(root, 'bench', 'dev-informal9', 'shop-conversations.yaml')],
       ['held-out (bench/heldout/shop-conversations.yaml)', join(root, 'bench', 'heldout', 'shop-conversations.yaml')],
     ];
     for (const [name, file] of files) {
@@ -154,6 +155,7 @@ async function main(): Promise<void> {
     () => shopSingles('dev-informal (read while developing)', join(root, 'bench', 'dev-informal', 'shop-single.jsonl')),
     () => shopSingles('dev-informal7 (read while developing)', join(root, 'bench', 'dev-informal7', 'shop-single.jsonl')),
     () => shopSingles('dev-informal8 (written last, not read)', join(root, 'bench', 'dev-informal8', 'shop-single.jsonl')),
+    () => shopSingles('dev-informal9 (products and stores; read while developing)', join(root, 'bench', 'dev-informal9', 'shop-single.jsonl')),
     () => shopSingles('held-out (never read)', join(root, 'bench', 'heldout', 'shop-single.jsonl')),
     shopConversations,
   ];

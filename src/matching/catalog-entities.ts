@@ -107,6 +107,38 @@ export class CatalogEntities {
     this.storeSpans = this.storeForms.map((f) => ({ words: f.words, id: f.storeId }));
   }
 
+  /**
+   * Model codes typed apart or glued to the name before them, read as the catalogue writes them:
+   * "s 24" → "s24", "13 c" → "13c", "pocox6" → "poco x6". Only where the result is a word of a
+   * product's name or alias, so an editor's new product works the same.
+   */
+  joinCodes(tokens: readonly Token[]): Token[] {
+    const names = this.nameWords;
+    const out: Token[] = [];
+    for (let i = 0; i < tokens.length; i++) {
+      const a = tokens[i];
+      const b = tokens[i + 1];
+      const apart = b && ((a.kind === 'word' && a.text.length === 1 && b.kind === 'num') || (a.kind === 'num' && b.kind === 'word' && b.text.length === 1));
+      if (apart && names.has(a.text + b.text)) {
+        out.push({ text: a.text + b.text, kind: 'word' });
+        i++;
+        continue;
+      }
+      const glued = a.kind === 'word' && /\d/.test(a.text) && !names.has(a.text) ? gluedName(a.text, names) : undefined;
+      if (glued) out.push(...glued.map((text) => ({ text, kind: 'word' as const })));
+      else out.push(a);
+    }
+    return out;
+  }
+
+  /** The words of the products' names and aliases. */
+  private get nameWords(): ReadonlySet<string> {
+    this.nameWordSet ??= new Set(this.productForms.flatMap((f) => f.words));
+    return this.nameWordSet;
+  }
+
+  private nameWordSet: Set<string> | undefined;
+
   /** All names customers may use, for typo correction vocabulary. */
   vocabulary(): string[] {
     return [
@@ -434,18 +466,33 @@ function markUsed(used: boolean[], span: { start: number; end: number }): void {
 }
 
 /** Equal, or one edit apart for words of 5+ letters (typos in product names). */
+/** Longest word split into a name and a model code (a glued "redminote13" is 11 letters). */
+const MAX_GLUED = 24;
+
+/** A name word glued to a model code ("pocox6" → poco, x6), both words of the catalogue's names. */
+function gluedName(word: string, names: ReadonlySet<string>): string[] | undefined {
+  if (word.length > MAX_GLUED) return undefined;
+  for (let k = 3; k <= word.length - 2; k++) {
+    const head = word.slice(0, k);
+    const tail = word.slice(k);
+    if (names.has(head) && names.has(tail) && /\d/.test(tail)) return [head, tail];
+  }
+  return undefined;
+}
+
 function sameWord(a: string, b: string): boolean {
   if (a === b) return true;
-  // A real word is itself, not a misspelt name: "resmi" (official) is not "redmi", "phone" not "iphone".
-  if (a.length < 5 || isDictionaryWord(a)) return false;
   if (a.length < 5 || b.length < 5 || Math.abs(a.length - b.length) > 1 || /\d/.test(a) || /\d/.test(b)) return false;
   let i = 0;
   while (i < a.length && a[i] === b[i]) i++;
-  if (a.length === b.length) {
-    if (a.slice(i + 1) === b.slice(i + 1)) return true;
-    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
-  }
-  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+  const oneEdit =
+    a.length === b.length
+      ? a.slice(i + 1) === b.slice(i + 1) || (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2))
+      : a.length > b.length
+        ? a.slice(i + 1) === b.slice(i)
+        : a.slice(i) === b.slice(i + 1);
+  // A real word is itself, not a misspelt name: "resmi" (official) is not "redmi", "phone" not "iphone".
+  return oneEdit && !isDictionaryWord(a);
 }
 
 /** The words the normalizer turns "paling murah", "cheapest"… and "paling mahal"… into (lexicon synonyms). */

@@ -230,7 +230,8 @@ export class Matcher {
   }
 
   /** Reads a message: tokens, catalog mentions, corrected and stemmed terms, language. */
-  analyze(text: string, fallbackLanguage: Language = this.kb.settings.defaultLanguage, tokens: readonly Token[] = this.normalizer.tokens(text)): Analysis {
+  analyze(text: string, fallbackLanguage: Language = this.kb.settings.defaultLanguage, typed: readonly Token[] = this.normalizer.tokens(text)): Analysis {
+    const tokens = this.catalog.hasProducts ? this.catalog.joinCodes(typed) : typed;
     const offTopic = this.offTopic.find(tokens);
     const corrections: [string, string][] = [];
     const unknownWords: string[] = [];

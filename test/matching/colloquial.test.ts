@@ -38,6 +38,17 @@ describe('variants as people type them', () => {
     expect(variantOf('2tb', 'iphone-15')).toEqual([]);
   });
 
+  it('reads model codes typed apart or glued to the name as the catalogue writes them', () => {
+    const named = (text: string): string | undefined => matcher.analyze(text).catalog.product?.id;
+    expect(named('galaxy s 24 onyx black 256 price?')).toBe('galaxy-s24');
+    expect(named('a 55 navy 256 brapa')).toBe('galaxy-a55');
+    expect(named('redmi 13 c 4/128 biru harga?')).toBe('redmi-13c');
+    expect(named('pocox6 pro kuning brp')).toBe('poco-x6-pro');
+    // Only into a word of a product's name: "a 5" is no product.
+    expect(matcher.analyze('rating a 5 bintang').tokens.map((t) => t.text)).toContain('a');
+    expect(matcher.analyze('lokasi nusa gadget jakpus').catalog.store?.id).toBe('jkt');
+  });
+
   it('takes a kind of device alone for no product, its brand or full name for one', () => {
     expect(matcher.analyze('dapet charger ga?').catalog.product).toBeUndefined();
     expect(matcher.analyze('charger anker brp').catalog.product?.id).toBe('anker-20w');
