@@ -2,7 +2,7 @@ import type { CatalogHandler, Entry, KnowledgeBase, Product, Store, Variant } fr
 import { decide } from '../matching/decide';
 import { Matcher, type Analysis } from '../matching/matcher';
 import { foldText, type Token } from '../matching/normalize';
-import { isDictionaryStem, isDictionaryWord, isFunctionWord } from '../matching/lexicon';
+import { isDictionaryStem, isFunctionWord } from '../matching/lexicon';
 import { isStoreUnavailable, type ConversationStore, type InboundRecord } from '../storage/store';
 import { answerFromCatalog, nearestStoresText, needsProduct } from './catalog-answers';
 import { entryTitle, pickChoice, toOption } from './choices';
@@ -450,7 +450,7 @@ export class Engine {
       inView && !said.product && said.productChoices.length === 0 && !said.unknownProduct ? matcher.catalog.modelOf(inView, analysis.tokens) : undefined;
     if (model) {
       const rest = analysis.tokens.filter((t) => !(t.kind === 'word' && model.words.includes(t.text)));
-      analysis = matcher.analyze(message.text ?? '', lang, [...matcher.normalizer.tokens(model.product.name), ...rest]);
+      analysis = matcher.analyze((message.text ?? '').slice(0, MAX_MESSAGE_CHARS), lang, [...matcher.normalizer.tokens(model.product.name), ...rest]);
     }
     // A staff word in a message that asks for no person ("makasih admin", "admin bisa cod?") is an
     // address term like "min", unless nothing else in the message matches; a refusal ("gak usah
@@ -599,7 +599,8 @@ export class Engine {
       const variants = matchVariantsOf(topicProduct, analysis, matcher);
       const numbered = !cat.variantHint && variants.length > 0 && analysis.tokens.some((t) => t.kind === 'num');
       // "tahan air ga?" after the Tab S9 FE: a question about its details that nothing else answers.
-      const details = productQuestion(analysis.tokens) === 'product-info' && (top?.score ?? 0) < settings.clarifyThreshold;
+      // Not when it names a subject the shop does not talk about ("ukuran baju xl ada?").
+      const details = productQuestion(analysis.tokens) === 'product-info' && (top?.score ?? 0) < settings.clarifyThreshold && analysis.offTopic.length === 0;
       if (cat.variantHint || cat.store || numbered || aboutIt || details) {
         // The question asked last about the product, unless the message clearly asks another one.
         const lastProductEntry = topic.productEntryId ? matcher.entry(topic.productEntryId) : undefined;
@@ -840,7 +841,7 @@ export class Engine {
       );
       if (reply.kind === 'missing') {
         // Words that could be a product's name: not real words ("harga satuannya brp" names none).
-        const unknown = analysis.unknownWords.filter((w) => w.length >= 2 && !isDictionaryWord(w) && !isDictionaryStem(stemWord(w)));
+        const unknown = analysis.unknownWords.filter((w) => w.length >= 2 && !isDictionaryStem(stemWord(w)));
         if ((cat.unknownProduct || unknown.length > 0) && matcher.catalog.hasProducts) {
           const guess = cat.unknownProduct?.name ?? unknown.join(' ');
           const close = cat.unknownProduct?.similar ?? matcher.catalog.closestProducts(guess);

@@ -339,9 +339,12 @@ function withinBudget(notes: readonly string[]): string[] {
  * "cara lapor penipuan" asks about the subject, and must be answered, not handed off at once.
  */
 function complaintWordsAsked(entries: readonly WrittenEntry[]): string[] {
-  const asked = new Set<string>();
-  for (const e of entries) for (const q of [...(e.questions.id ?? []), ...(e.questions.en ?? [])]) for (const w of foldedWords(q)) asked.add(stemWord(w));
-  return DEFAULT_COMPLAINT_WORDS.filter((phrase) => foldedWords(phrase).every((w) => asked.has(stemWord(w))));
+  // Each question as its words' stems, between spaces, so a phrase is found whole and in order.
+  const questions = entries.flatMap((e) => [...(e.questions.id ?? []), ...(e.questions.en ?? [])]).map((q) => ` ${foldedWords(q).map(stemWord).join(' ')} `);
+  return DEFAULT_COMPLAINT_WORDS.filter((phrase) => {
+    const stems = ` ${foldedWords(phrase).map(stemWord).join(' ')} `;
+    return questions.some((q) => q.includes(stems));
+  });
 }
 
 function settingsOf(s: MigratedSettings | undefined): Record<string, unknown> | undefined {

@@ -3,6 +3,7 @@ import type { Product, Store, Variant } from '../knowledge/schema';
 import { INDONESIAN_CITIES } from './cities';
 import { canonicalColour, isBrandWord, isDictionaryStem, isDictionaryWord, isItemNoun } from './lexicon';
 import type { Normalizer, Token } from './normalize';
+import { productQuestion } from './product-cues';
 
 /** A recognised mention: which tokens it covers and what it refers to. */
 export interface Mention {
@@ -194,7 +195,8 @@ export class CatalogEntities {
         if (other && !named.some((n) => n.product.id === other.id)) named.push({ at: more.start, product: other });
       }
     } else {
-      const partial = this.findPartialProduct(texts);
+      const asked = productQuestion(tokens);
+      const partial = this.findPartialProduct(texts, asked === 'product-price' || asked === 'product-stock');
       const modelWords = partial ? modelSuffix(tokens, partial.end) : 0;
       if (partial && modelWords > 0) {
         // "xiaomi 15 ultra": a known brand or family with a model we do not sell.
@@ -314,9 +316,11 @@ export class CatalogEntities {
    */
   modelOf(product: Product, tokens: readonly Token[]): { product: Product; words: readonly string[] } | undefined {
     const own = new Set([product.name, ...product.aliases].flatMap((n) => this.words(n)));
-    // A model word that is also an Indonesian word ("tahan *air*?") counts only as "yg air".
+    // A model word customers also use as a word ("tahan *air*?", "*plus* ongkir") counts only as "yg air".
     const added = tokens
-      .filter((t, i) => t.kind === 'word' && MODEL_WORDS.has(t.text) && !own.has(t.text) && (!isDictionaryStem(t.text) || tokens[i - 1]?.text === 'yang'))
+      .filter(
+        (t, i) => t.kind === 'word' && MODEL_WORDS.has(t.text) && !own.has(t.text) && (!MODEL_WORDS_IN_TALK.has(t.text) || tokens[i - 1]?.text === 'yang'),
+      )
       .map((t) => t.text);
     if (added.length === 0) return undefined;
     const wanted = [...this.words(product.name), ...added].join(' ');
@@ -394,7 +398,7 @@ export class CatalogEntities {
   }
 
   /** A name's leading words ("iphone", "samsung galaxy") that several products share. */
-  private findPartialProduct(texts: readonly string[]): { start: number; end: number; products: Product[] } | undefined {
+  private findPartialProduct(texts: readonly string[], cued: boolean): { start: number; end: number; products: Product[] } | undefined {
     for (let i = 0; i < texts.length; i++) {
       const hits = new Map<string, number>();
       for (const form of this.productForms) {
@@ -405,9 +409,10 @@ export class CatalogEntities {
       }
       if (hits.size === 0) continue;
       const longest = Math.max(...hits.values());
-      // A kind of device or an Indonesian word alone is no product's name: "dapet charger ga?" is
-      // not about the one charger the shop sells, "tahan air?" not about the MacBook Air.
-      if (longest === 1 && (isItemNoun(texts[i]) || (isDictionaryStem(texts[i]) && !isBrandWord(texts[i])))) continue;
+      // An Indonesian word alone is no product's name ("tahan air?" is not about the MacBook Air),
+      // nor is a kind of device unless its price or stock is asked ("harga charger brp" is the one
+      // charger the shop sells; "dapet charger ga?" asks what is in the box).
+      if (longest === 1 && ((isItemNoun(texts[i]) && !cued) || (isDictionaryStem(texts[i]) && !isBrandWord(texts[i])))) continue;
       const ids = [...hits.entries()].filter(([, k]) => k === longest).map(([id]) => id);
       const products = [...this.products.values()].filter((p) => ids.includes(p.id));
       return { start: i, end: i + longest, products };
@@ -417,6 +422,8 @@ export class CatalogEntities {
 }
 
 const MODEL_WORDS = new Set(['pro', 'ultra', 'plus', 'max', 'mini', 'lite', 'fe', 'note', 'neo', 'prime', 'air', 'se', 'fold', 'flip']);
+/** Model words that are also everyday words in a customer's message ("tahan air", "plus ongkir", "max 2 hari"). */
+const MODEL_WORDS_IN_TALK = new Set(['air', 'plus', 'max', 'note']);
 
 /** How many tokens after a family name look like a model designation ("15 ultra", "s25"). */
 function modelSuffix(tokens: readonly Token[], from: number): number {
@@ -465,7 +472,6 @@ function markUsed(used: boolean[], span: { start: number; end: number }): void {
   for (let i = span.start; i < span.end; i++) used[i] = true;
 }
 
-/** Equal, or one edit apart for words of 5+ letters (typos in product names). */
 /** Longest word split into a name and a model code (a glued "redminote13" is 11 letters). */
 const MAX_GLUED = 24;
 
@@ -480,6 +486,7 @@ function gluedName(word: string, names: ReadonlySet<string>): string[] | undefin
   return undefined;
 }
 
+/** Equal, or one edit apart for words of 5+ letters (typos in product names). */
 function sameWord(a: string, b: string): boolean {
   if (a === b) return true;
   if (a.length < 5 || b.length < 5 || Math.abs(a.length - b.length) > 1 || /\d/.test(a) || /\d/.test(b)) return false;
@@ -492,7 +499,19 @@ function sameWord(a: string, b: string): boolean {
         ? a.slice(i + 1) === b.slice(i)
         : a.slice(i) === b.slice(i + 1);
   // A real word is itself, not a misspelt name: "resmi" (official) is not "redmi", "phone" not "iphone".
-  return oneEdit && !isDictionaryWord(a);
+  return oneEdit && !isRealWord(a);
+}
+
+const realWords = new Map<string, boolean>();
+/** `isDictionaryWord`, remembered: `sameWord` asks it per name form and message position. */
+function isRealWord(word: string): boolean {
+  let known = realWords.get(word);
+  if (known === undefined) {
+    if (realWords.size > 10_000) realWords.clear();
+    known = isDictionaryWord(word);
+    realWords.set(word, known);
+  }
+  return known;
 }
 
 /** The words the normalizer turns "paling murah", "cheapest"… and "paling mahal"… into (lexicon synonyms). */

@@ -158,9 +158,9 @@ export class ConceptIndex {
 /** Other words a phrase may have inside it ("uangnya *blm* balik", "bayar *tunai* pas sampai"). */
 const PHRASE_GAP = 1;
 
+/** Concept features of small talk (lexicon `socialConcepts`: greetings, thanks, farewells), whose phrases are idioms. */
+export const SOCIAL: ReadonlySet<string> = new Set<string>(lexicon.socialConcepts.map((c) => `${CONCEPT_PREFIX}${c.replace(/\s+/g, '_')}`));
 /** Words that exclude what follows ("tanpa cicilan", "bukan cicilan", "without installments"). */
-/** Concepts of small talk (greetings, thanks, farewells), whose phrases are idioms. */
-const SOCIAL = new Set<string>(lexicon.socialConcepts.map((c) => `${CONCEPT_PREFIX}${c.replace(/\s+/g, '_')}`));
 const EXCLUDING = new Set<string>(lexicon.excluding);
 /** Negations, never skipped inside a phrase ("belum", not yet, keeps the subject: "uangnya blm balik"). */
 const NEGATIONS = new Set<string>(['tidak', 'bukan', 'jangan', 'not', 'no', 'never']);

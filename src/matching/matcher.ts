@@ -1,7 +1,7 @@
 import type { Candidate, Language } from '../core/types';
 import type { Entry, KnowledgeBase } from '../knowledge/schema';
 import { CatalogEntities, type CatalogMatch } from './catalog-entities';
-import { CONCEPT_PREFIX, ConceptIndex, conceptMembers, negatedWord } from './concepts';
+import { CONCEPT_PREFIX, ConceptIndex, conceptMembers, negatedWord, SOCIAL } from './concepts';
 import lexicon = require('./data/lexicon-id.json');
 import { OFF_TOPIC_PENALTY, OffTopic } from './off-topic';
 import { DEFAULT_INDEX_OPTIONS, IntentIndex, type IndexOptions } from './intent-index';
@@ -23,8 +23,6 @@ import { stemWord } from './stem';
 import { TypoCorrector } from './typo';
 import { isPlaceholderAnswer } from '../knowledge/placeholder';
 
-/** Concept features of small talk (lexicon `socialConcepts`). */
-const SOCIAL = new Set(lexicon.socialConcepts.map((c) => `${CONCEPT_PREFIX}${c.replace(/\s+/g, '_')}`));
 /** The concept feature of greetings (lexicon concept "sapaan"). */
 const GREETING = `${CONCEPT_PREFIX}sapaan`;
 /** How much an entry met only through small talk keeps of its score when the message says more. */
@@ -281,7 +279,7 @@ export class Matcher {
   private read(text: string, readings: SharedReadings | undefined): Reading {
     const known = readings?.texts.get(text);
     if (known) return known;
-    const masked = this.catalog.match(this.normalizer.tokens(text)).masked;
+    const masked = this.catalog.match(this.catalog.joinCodes(this.normalizer.tokens(text))).masked;
     const reading = {
       words: masked.filter((t) => t.kind === 'word' && !t.text.startsWith('#')).map((t) => t.text),
       terms: this.termsWithConcepts(masked),

@@ -249,6 +249,19 @@ describe('complaint words that are the subject of an imported bot', () => {
     await store.close();
   });
 
+  it('stay when the words are only in different questions', () => {
+    const dir = out();
+    const apart: Migration = {
+      entries: [
+        { name: 'polisi', questions: ['nomor polisi garut', 'kantor polisi dimana'], answer: '110.' },
+        { name: 'aduan', questions: ['cara lapor jalan rusak', 'lapor lampu mati'], answer: 'Lewat aplikasi.' },
+      ],
+      unsupported: [],
+    };
+    writeMigration(dir, apart, 'faq.csv', 'csv');
+    expect(loadKnowledge(dir).settings.handoff.complaintWords).toContain('lapor polisi');
+  });
+
   it('stay as they are for a bot whose questions do not use them', () => {
     const dir = out();
     writeMigration(dir, { entries: [{ name: 'ongkir', questions: ['berapa ongkir'], answer: 'Rp10.000.' }], unsupported: [] }, 'faq.csv', 'csv');
