@@ -2,7 +2,7 @@ import type { CatalogHandler, Entry, KnowledgeBase, Product, Store, Variant } fr
 import { decide } from '../matching/decide';
 import { Matcher, type Analysis } from '../matching/matcher';
 import { foldText, type Token } from '../matching/normalize';
-import { isDictionaryStem, isFunctionWord } from '../matching/lexicon';
+import { isBrandWord, isDictionaryStem, isDictionaryWord, isFunctionWord } from '../matching/lexicon';
 import { isStoreUnavailable, type ConversationStore, type InboundRecord } from '../storage/store';
 import { answerFromCatalog, nearestStoresText, needsProduct } from './catalog-answers';
 import { entryTitle, pickChoice, toOption } from './choices';
@@ -840,8 +840,8 @@ export class Engine {
         this.now(),
       );
       if (reply.kind === 'missing') {
-        // Words that could be a product's name: not real words ("harga satuannya brp" names none).
-        const unknown = analysis.unknownWords.filter((w) => w.length >= 2 && !isDictionaryStem(stemWord(w)));
+        // Real words, Indonesian or English ("satuannya", "students"), are not a product's name; brands may be.
+        const unknown = analysis.unknownWords.filter((w) => w.length >= 2 && (isBrandWord(w) || (!isDictionaryWord(w) && !isDictionaryStem(stemWord(w)))));
         if ((cat.unknownProduct || unknown.length > 0) && matcher.catalog.hasProducts) {
           const guess = cat.unknownProduct?.name ?? unknown.join(' ');
           const close = cat.unknownProduct?.similar ?? matcher.catalog.closestProducts(guess);
