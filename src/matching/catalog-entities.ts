@@ -55,6 +55,8 @@ export const PLACEHOLDER = {
  */
 export class CatalogEntities {
   private readonly productForms: NameForm[] = [];
+  /** The words of the products' names and aliases (model codes are joined into these). */
+  private readonly nameWords: ReadonlySet<string>;
   private readonly storeForms: { words: readonly string[]; storeId: string }[] = [];
   private readonly products = new Map<string, Product>();
   private readonly stores = new Map<string, Store>();
@@ -106,6 +108,7 @@ export class CatalogEntities {
     }
     this.productSpans = this.productForms.map((f) => ({ words: f.words, id: f.productId }));
     this.storeSpans = this.storeForms.map((f) => ({ words: f.words, id: f.storeId }));
+    this.nameWords = new Set(this.productForms.flatMap((f) => f.words));
   }
 
   /**
@@ -131,14 +134,6 @@ export class CatalogEntities {
     }
     return out;
   }
-
-  /** The words of the products' names and aliases. */
-  private get nameWords(): ReadonlySet<string> {
-    this.nameWordSet ??= new Set(this.productForms.flatMap((f) => f.words));
-    return this.nameWordSet;
-  }
-
-  private nameWordSet: Set<string> | undefined;
 
   /** All names customers may use, for typo correction vocabulary. */
   vocabulary(): string[] {

@@ -374,7 +374,7 @@ export class Matcher {
 
   /** True when the message only greets ("halo kak", "selamat pagi min"): it asks nothing yet. */
   greetsOnly(analysis: Analysis): boolean {
-    return analysis.terms.includes(GREETING) && !analysis.terms.some((t) => this.isContentTerm(t));
+    return analysis.terms.includes(GREETING) && this.smallTalkOnly(analysis);
   }
 
   /** The words of a message that name a product feature from the catalogue's descriptions ("titanium", "noise"). */
