@@ -3,6 +3,7 @@ import { questionKey } from '../knowledge/quality';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { MAX_NOTE_CHARS, NoteBudget } from './import-files';
+import { foreignLanguage } from './foreign-language';
 import { UniqueIds } from './unique-ids';
 import { unfilledReferences } from './references';
 import { ownFolder, writeFaqFiles, writeNewFile } from './write-faq';
@@ -278,8 +279,16 @@ export function writeMigration(outDir: string, migration: Migration, source: str
   // an English-only one English (so it greets in English).
   const present = (['id', 'en'] as const).filter((lang) => written.some((w) => (w.entry.questions[lang]?.length ?? 0) > 0));
   const inferred = migration.settings?.languages === undefined && present.length === 1 ? present : undefined;
+  const foreign = foreignLanguage(written.flatMap((w) => [...(w.entry.questions.id ?? []), ...(w.entry.questions.en ?? [])]));
   if (inferred)
-    notes.push(`settings.languages: ${inferred[0]} only (the source does not say; every question is in ${inferred[0] === 'id' ? 'Indonesian' : 'English'})`);
+    notes.push(
+      `settings.languages: ${inferred[0]} only (the source does not say; ${foreign ? `every question is filed under "${inferred[0]}:"` : `every question is in ${inferred[0] === 'id' ? 'Indonesian' : 'English'}`})`,
+    );
+  // Nothing is lost, but a user must know the bot will not read their customers' language well.
+  if (foreign)
+    notes.push(
+      `the questions read as ${foreign.name} (${Math.round(foreign.share * 100)} % of them), which Tanya does not understand: it reads Indonesian and English only, so they are matched word for word, without slang, spelling correction or stemming, and Tanya's own replies (welcome, "not understood", handoff) are in ${inferred?.[0] === 'en' ? 'English' : 'Indonesian'}: write settings.greeting and settings.fallback in ${foreign.name}, and test with "tanya chat"`,
+    );
   const topical = complaintWordsAsked(written.map((w) => w.entry));
   if (topical.length > 0)
     notes.push(

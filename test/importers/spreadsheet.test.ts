@@ -1,5 +1,5 @@
 import { Workbook } from 'exceljs';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeMigration } from '../../src/importers/migrate';
@@ -379,6 +379,43 @@ describe('sheets joined together, alternatives in one cell', () => {
   it('reads " | " alternatives in a QnA Maker question cell as several questions, like a plain sheet', async () => {
     const tsv = 'Question\tAnswer\tSource\tMetadata\nHalo | hai | selamat pagi\tHalo kak!\tEditorial\t\n';
     expect((await readQnaMaker(file('kb.tsv', tsv))).entries[0].questions).toEqual(['Halo', 'hai', 'selamat pagi']);
+  });
+});
+
+describe('a source in a language Tanya does not read', () => {
+  const report = async (tsv: string): Promise<string> => {
+    const out = tmp();
+    writeMigration(out, await readQnaMaker(file('kb.tsv', tsv)), 'kb.tsv', 'qna');
+    return readFileSync(join(out, 'IMPORT-REPORT.md'), 'utf8');
+  };
+
+  it('says a Spanish QnA file reads as Spanish, which is matched word for word, and which replies to translate', async () => {
+    const text = await report(
+      [
+        'Question\tAnswer',
+        '¿Cuál es el horario de atención?\tDe lunes a viernes de 9 a 18.',
+        '¿Dónde están ubicados?\tEn la calle Mayor 12, Madrid.',
+        '¿Aceptan tarjetas de crédito?\tSí, todas.',
+        '¿Cuánto cuesta el envío a Sevilla?\tEl envío cuesta 5 euros.',
+      ].join('\n'),
+    );
+    expect(text).toMatch(/the questions read as Spanish \(\d+ % of them\), which Tanya does not understand/);
+    expect(text).toContain('write settings.greeting and settings.fallback in Spanish');
+    expect(text).toContain('every question is filed under "id:"');
+  });
+
+  it('says nothing of the kind for informal Indonesian or English questions', async () => {
+    const text = await report(
+      [
+        'Question\tAnswer',
+        'kak hrg iphone 15 brp?\tRp12.999.000.',
+        'gak bisa login min\tReset kata sandi di aplikasi.',
+        'ongkir ke bandung berapa ya\tRp15.000.',
+        'where is my order?\tCek resi di aplikasi.',
+        'bisa bayar cod ga\tBisa.',
+      ].join('\n'),
+    );
+    expect(text).not.toContain('which Tanya does not understand');
   });
 });
 
