@@ -13,11 +13,21 @@ export interface ColumnMeaning {
   readonly language?: SheetLanguage;
 }
 
-/** Header names people use, Indonesian and English, compared case- and space-insensitively. */
+/**
+ * Header names people use, compared case- and space-insensitively: Indonesian and English, and the
+ * words of sheets written in Malay, Spanish, Portuguese, French, German, Dutch and Italian (their
+ * questions are still imported; the report says which language they read as).
+ */
 export const COLUMN_NAMES: Readonly<Record<ColumnRole, readonly string[]>> = {
-  question: ['question', 'questions', 'pertanyaan', 'q', 'tanya', 'query'],
-  answer: ['answer', 'answers', 'jawaban', 'a', 'response', 'respon', 'balasan'],
-  category: ['category', 'kategori', 'topic', 'topik', 'label'],
+  question: [
+    ...['question', 'questions', 'pertanyaan', 'q', 'tanya', 'query', 'soalan'],
+    ...['pregunta', 'preguntas', 'pergunta', 'perguntas', 'vraag', 'vragen', 'frage', 'fragen', 'domanda', 'domande'],
+  ],
+  answer: [
+    ...['answer', 'answers', 'jawaban', 'a', 'response', 'respon', 'balasan', 'jawapan'],
+    ...['respuesta', 'respuestas', 'resposta', 'respostas', 'reponse', 'réponse', 'antwoord', 'antwoorden', 'antwort', 'antworten', 'risposta', 'risposte'],
+  ],
+  category: ['category', 'kategori', 'topic', 'topik', 'label', 'categoria', 'categoría', 'categorie', 'catégorie', 'kategorie', 'tema', 'thema'],
   intent: ['intent', 'intent name', 'nama intent'],
   language: ['language', 'bahasa', 'lang'],
 };
@@ -75,6 +85,55 @@ export function columnMeaning(header: string): ColumnMeaning | undefined {
     const language = LANGUAGE_WORDS[rest];
     if (language) return { role, language };
   }
+  return qualifiedName(h);
+}
+
+/** Words after a question or answer name that say which one, not what else ("Pergunta principal", "Antwoord of oplossing"). */
+const QUALIFIERS = new Set(
+  [
+    'utama',
+    'lengkap',
+    'lain',
+    'lainnya',
+    'alternatif',
+    'main',
+    'primary',
+    'text',
+    'full',
+    'alternative',
+    'other',
+    'or',
+    'atau',
+    'of',
+    'ou',
+    'o',
+    'oder',
+  ].concat([
+    'principal',
+    'texto',
+    'tekst',
+    'text',
+    'completa',
+    'completo',
+    'alternativa',
+    'solution',
+    'solucion',
+    'solução',
+    'solucao',
+    'oplossing',
+    'lösung',
+    'losung',
+  ]),
+);
+
+/**
+ * A question or answer name followed only by qualifier words ("Pertanyaan utama", "Jawaban
+ * lengkap", "Antwoord of oplossing"): the column holds questions or answers all the same.
+ */
+function qualifiedName(h: string): ColumnMeaning | undefined {
+  const [first, ...rest] = h.split(' ');
+  if (rest.length === 0 || !rest.every((w) => QUALIFIERS.has(w))) return undefined;
+  for (const role of ['question', 'answer'] as const) if (first.length >= 4 && COLUMN_NAMES[role].includes(first)) return { role };
   return undefined;
 }
 

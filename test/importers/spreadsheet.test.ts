@@ -230,6 +230,23 @@ describe('readFaqSheet: CSV, TSV and TXT exports', () => {
   });
 });
 
+describe('readFaqSheet: headers in other words and languages', () => {
+  it('reads Portuguese, Dutch and Spanish header words, and a name with a qualifier ("Pergunta principal", "Antwoord of oplossing")', async () => {
+    const pt = await readFaqSheet(file('faq.csv', 'PERGUNTA PRINCIPAL,RESPOSTA,Palavra-chave/Tema\nQuem é o coordenador?,A professora Ana.,curso\n'));
+    expect(pt.entries.map((e) => [e.questions, e.answer])).toEqual([[['Quem é o coordenador?'], 'A professora Ana.']]);
+    const nl = await readFaqSheet(file('faq.csv', 'ID;Vraag;Categorie;Antwoord of oplossing\nDOC-1;Hoe voeg ik een lid toe?;Leden;Via het menu Leden.\n'));
+    expect(nl.entries.map((e) => [e.questions, e.answer, e.category])).toEqual([[['Hoe voeg ik een lid toe?'], 'Via het menu Leden.', 'Leden']]);
+    const es = await readFaqSheet(file('faq.csv', 'Pregunta,Respuesta\n¿Dónde están?,En Madrid.\n'));
+    expect(es.entries[0].answer).toBe('En Madrid.');
+  });
+
+  it('does not take a column about questions for questions ("Question number", "Jawaban benar?")', async () => {
+    const m = await readFaqSheet(file('faq.csv', 'Question number,Pertanyaan,Jawaban\n1,Kapan buka?,Jam 8.\n'));
+    expect(m.entries.map((e) => e.questions)).toEqual([['Kapan buka?']]);
+    expect(messages(m)).toContain('column "Question number" is not imported (Tanya reads question, answer, category, intent and language columns)');
+  });
+});
+
 describe('readFaqSheet: errors say where and how to fix', () => {
   it('no question column', async () => {
     const path = file('faq.csv', 'Soal,Kunci\nApa?,Itu.\n');
