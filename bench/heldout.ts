@@ -61,7 +61,8 @@ async function intentSet(): Promise<string[]> {
       ['dev-informal5 (read while developing)', join(root, 'bench', 'dev-informal5', 'cs-intents.jsonl')],
       ['dev-informal6 (read while developing)', join(root, 'bench', 'dev-informal6', 'cs-intents.jsonl')],
       ['dev-informal7 (read while developing)', join(root, 'bench', 'dev-informal7', 'cs-intents.jsonl')],
-      ['dev-informal8 (written last, not read)', join(root, 'bench', 'dev-informal8', 'cs-intents.jsonl')],
+      ['dev-informal8 (not read)', join(root, 'bench', 'dev-informal8', 'cs-intents.jsonl')],
+      ['dev-informal10 (written last)', join(root, 'bench', 'dev-informal10', 'cs-intents.jsonl')],
       ['held-out (never read)', join(root, 'bench', 'heldout', 'cs-intents.jsonl')],
     ];
     for (const [name, file] of sets) out.push(row(name, (await evaluateCases(kb, readLabelledFile(file))).metrics));
@@ -134,8 +135,9 @@ async function shopConversations(): Promise<string[]> {
       ['dev-informal3 (read while developing)', join(root, 'bench', 'dev-informal3', 'shop-conversations.yaml')],
       ['dev-informal4 (read while developing)', join(root, 'bench', 'dev-informal4', 'shop-conversations.yaml')],
       ['dev-informal7 (read while developing)', join(root, 'bench', 'dev-informal7', 'shop-conversations.yaml')],
-      ['dev-informal8 (written last, not read)', join(root, 'bench', 'dev-informal8', 'shop-conversations.yaml')],
+      ['dev-informal8 (not read)', join(root, 'bench', 'dev-informal8', 'shop-conversations.yaml')],
       ['dev-informal9 (products and stores; read while developing)', join(root, 'bench', 'dev-informal9', 'shop-conversations.yaml')],
+      ['dev-informal10 (written last)', join(root, 'bench', 'dev-informal10', 'shop-conversations.yaml')],
       ['held-out (bench/heldout/shop-conversations.yaml)', join(root, 'bench', 'heldout', 'shop-conversations.yaml')],
     ];
     for (const [name, file] of files) {
@@ -154,8 +156,9 @@ async function main(): Promise<void> {
     intentSet,
     () => shopSingles('dev-informal (read while developing)', join(root, 'bench', 'dev-informal', 'shop-single.jsonl')),
     () => shopSingles('dev-informal7 (read while developing)', join(root, 'bench', 'dev-informal7', 'shop-single.jsonl')),
-    () => shopSingles('dev-informal8 (written last, not read)', join(root, 'bench', 'dev-informal8', 'shop-single.jsonl')),
+    () => shopSingles('dev-informal8 (not read)', join(root, 'bench', 'dev-informal8', 'shop-single.jsonl')),
     () => shopSingles('dev-informal9 (products and stores; read while developing)', join(root, 'bench', 'dev-informal9', 'shop-single.jsonl')),
+    () => shopSingles('dev-informal10 (written last)', join(root, 'bench', 'dev-informal10', 'shop-single.jsonl')),
     () => shopSingles('held-out (never read)', join(root, 'bench', 'heldout', 'shop-single.jsonl')),
     shopConversations,
   ];

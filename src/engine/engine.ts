@@ -699,7 +699,6 @@ export class Engine {
     const bareProduct =
       cat.product !== undefined &&
       !cat.store &&
-      !cat.variantHint &&
       !productQuestion(analysis.tokens) &&
       !analysis.terms.some((t) => !t.startsWith('#') && !t.startsWith('^') && !t.startsWith('=') && !isFunctionWord(t));
     // A plausible question of another kind ("harga khusus buat pembelian partai?") is not forced

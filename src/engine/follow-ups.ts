@@ -148,7 +148,14 @@ export function aspectFollowUp(
   if (!analysis.terms.every((t) => !t.startsWith('^') || aspect.has(t))) return undefined;
   if (analysis.catalog.product || analysis.catalog.store) return undefined;
   // A wider ranking: the topic's entry may sit below the five best for so few words, and needs only a weak match.
-  const own = matcher.rank(analysis, 20).find((c) => c.entryId === topicEntry.id && c.score >= clarifyThreshold * 0.5);
+  const floor = clarifyThreshold * 0.5;
+  const ranked = matcher.rank(analysis, 20);
+  // The best-ranked entry, when it is of the same topic (category), fits the aspect better: "brp
+  // lama?" after the shipping cost asks the delivery time.
+  const best = ranked[0] && ranked[0].score >= floor ? matcher.entry(ranked[0].entryId) : undefined;
+  if (best && best.id !== topicEntry.id && topicEntry.category !== undefined && best.category === topicEntry.category)
+    return { entry: best, score: ranked[0].score };
+  const own = ranked.find((c) => c.entryId === topicEntry.id && c.score >= floor);
   return own ? { entry: topicEntry, score: own.score } : undefined;
 }
 
