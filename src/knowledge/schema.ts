@@ -193,9 +193,8 @@ export const DEFAULT_COMPLAINT_WORDS = [
   'saya laporkan',
   'lapor polisi',
   'lapor ylki',
-  'refund belum masuk',
-  'dana belum kembali',
-  'uang belum kembali',
+  // "refund belum masuk" is not here: it asks the refund's status, which an FAQ answers; anger
+  // beside it ("kecewa", "penipuan") still hands off.
   'tidak profesional',
   'parah banget',
   'komplain keras',

@@ -4,6 +4,7 @@ import { INDONESIAN_CITIES } from './cities';
 import { canonicalColour, isBrandWord, isDictionaryStem, isDictionaryWord, isItemNoun } from './lexicon';
 import type { Normalizer, Token } from './normalize';
 import { productQuestion } from './product-cues';
+import lexicon = require('./data/lexicon-id.json');
 
 /** A recognised mention: which tokens it covers and what it refers to. */
 export interface Mention {
@@ -61,6 +62,8 @@ export class CatalogEntities {
   private readonly products = new Map<string, Product>();
   private readonly stores = new Map<string, Store>();
   private readonly colorWords = new Set<string>();
+  /** Phrases of the lexicon's concepts that hold a colour word yet name no colour ("tanggal merah", "wrong item"). */
+  private readonly colourIdioms: (readonly string[])[];
   private readonly cityForms: { words: readonly string[]; id: string }[];
   /** City names by their first word (longest first), so a message is scanned once, not per city. */
   private readonly citiesByFirstWord = new Map<string, { words: readonly string[]; id: string }[]>();
@@ -89,6 +92,10 @@ export class CatalogEntities {
       }
     }
     this.productForms.sort((a, b) => b.words.length - a.words.length);
+    this.colourIdioms = Object.values(lexicon.conceptPhrases)
+      .flat()
+      .map((phrase) => this.words(phrase))
+      .filter((words) => words.length > 1 && words.some((w) => this.isColourWord(w)));
     for (const store of stores) {
       this.stores.set(store.id, store);
       for (const name of new Set([store.name, store.city, ...store.aliases])) {
@@ -230,8 +237,9 @@ export class CatalogEntities {
     tokens.forEach((t, i) => {
       if (used[i]) return;
       const isSize = t.kind === 'storage' || t.kind === 'ramstorage';
-      // Any colour word counts, even one no variant has ("yg pink?" → "no pink; these exist").
-      const isColor = t.kind === 'word' && (this.colorWords.has(t.text) || canonicalColour(t.text) !== undefined);
+      // Any colour word counts, even one no variant has ("yg pink?" → "no pink; these exist"),
+      // unless it is part of an idiom ("tgl merah" is a holiday, "wrong item" no black one).
+      const isColor = t.kind === 'word' && this.isColourWord(t.text) && !this.inColourIdiom(texts, i);
       // A bare storage size ("yg 512") names a variant, of the product named or the one in view.
       const isBareSize = t.kind === 'num' && (product !== undefined ? /^(32|64|128|256|512|1024|1|2)$/ : /^(64|128|256|512|1024)$/).test(t.text);
       if (t.kind === 'word' && SUPERLATIVES.has(t.text)) {
@@ -278,6 +286,15 @@ export class CatalogEntities {
       variantHint: variantTokens.length > 0,
       variantTokens,
     };
+  }
+
+  private isColourWord(word: string): boolean {
+    return this.colorWords.has(word) || canonicalColour(word) !== undefined;
+  }
+
+  /** True when word `i` of a message is inside one of the colour idioms. */
+  private inColourIdiom(texts: readonly string[], i: number): boolean {
+    return this.colourIdioms.some((idiom) => idiom.some((word, k) => word === texts[i] && i - k >= 0 && idiom.every((w, j) => texts[i - k + j] === w)));
   }
 
   /** Variants of a product that fit size/colour tokens; numbers alone count as sizes here. */

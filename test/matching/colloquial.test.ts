@@ -71,6 +71,12 @@ describe('variants as people type them', () => {
     expect(variantOf('256 hitam', 'iphone-15-pro')).toEqual(['iphone-15-pro-256gb-black-titanium']);
     expect(variantOf('6/128 biru item', 'galaxy-a15')).toEqual(['galaxy-a15-128gb-blue-black']);
   });
+
+  it('reads no colour in an idiom that holds a colour word ("tgl merah" is a holiday, "wrong item" no black one)', () => {
+    for (const text of ['tgl merah buka jam brp', 'wrong item sent']) expect(matcher.analyze(text).catalog.variantHint).toBe(false);
+    expect(matcher.analyze('tgl merah buka jam brp').terms).toContain('^libur');
+    expect(matcher.analyze('a15 merah ada?').catalog.variantHint).toBe(true);
+  });
 });
 
 describe('colloquial forms', () => {
