@@ -126,6 +126,18 @@ describe('colloquial forms', () => {
     expect(concepts.features(n.tokens('doa sesudah makan'))).toContain('^setelah');
   });
 
+  it('reads shop talk phrases as their concept: paying monthly, money back, which is better, an empty box', () => {
+    const concepts = new ConceptIndex(n);
+    const has = (text: string, concept: string): boolean => concepts.features(n.tokens(text)).includes(concept);
+    expect(has('bayar bulanan bisa ga kak', '^cicilan')).toBe(true);
+    expect(has('home credit ada?', '^cicilan')).toBe(true);
+    expect(has('duit balikan retur kapan masuk', '^refund')).toBe(true);
+    expect(has('pilih mana ya poco atau redmi', '^bandingkan')).toBe(true);
+    expect(has('isi paket cuma dus kosong', '^kurang')).toBe(true);
+    expect(has('toko fisiknya ada?', '^toko')).toBe(true);
+    expect(has('bisa bayar pakai kartu kredit?', '^cicilan')).toBe(false);
+  });
+
   it('reads a greeting, thanks or farewell as one idiom: its words mean nothing on their own', () => {
     const concepts = new ConceptIndex(n);
     // "terima" alone is "received", "sampai" alone "arrived"; in thanks and goodbye they are not.
