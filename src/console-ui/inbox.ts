@@ -24,6 +24,11 @@ export class Inbox {
   private readonly me = meta('agent');
   private readonly baseTitle = document.title;
   private agents: string[] = [];
+  /** The refresh under way; a change announced meanwhile runs one more after it (never two at once). */
+  private refreshing: Promise<void> | undefined;
+  private refreshAgain = false;
+  /** Counts ticket loads, so a slow older answer never paints over a newer one. */
+  private opened = 0;
 
   start(): void {
     this.select('f-status').addEventListener('change', () => void this.refresh());
@@ -68,7 +73,30 @@ export class Inbox {
     };
   }
 
-  private async refresh(): Promise<void> {
+  /**
+   * Reloads the list and the open ticket. Changes announced while a reload is under way (a reply,
+   * then a note) run one more reload after it: two at once could finish out of order and paint the
+   * older state last.
+   */
+  private refresh(): Promise<void> {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return this.refreshing;
+    }
+    this.refreshing = (async () => {
+      try {
+        do {
+          this.refreshAgain = false;
+          await this.reload();
+        } while (this.refreshAgain);
+      } finally {
+        this.refreshing = undefined;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  private async reload(): Promise<void> {
     const status = this.select('f-status').value;
     const channel = this.select('f-channel').value;
     const agent = status === 'mine' ? this.me : this.select('f-agent').value;
@@ -122,7 +150,9 @@ export class Inbox {
 
   private async open(id: string, fresh: boolean): Promise<void> {
     const detail = this.byId('detail');
+    const load = ++this.opened;
     const ticket = await getJson<TicketDetail>(`/console/api/tickets/${encodeURIComponent(id)}`).catch(() => undefined);
+    if (load !== this.opened) return;
     if (!ticket) {
       detail.replaceChildren(el('p', { class: 'empty' }, 'Tiket tidak ada / No such ticket'));
       return;
