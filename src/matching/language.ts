@@ -1,6 +1,8 @@
 import { words as englishStopwords } from 'natural/lib/natural/util/stopwords';
 import { words as indonesianStopwords } from 'natural/lib/natural/util/stopwords_id';
+import kataDasar = require('natural/lib/natural/stemmers/indonesian/data/kata-dasar.json');
 import type { Language } from '../core/types';
+import { isEnglishWord } from './english-words';
 import { DEFAULT_SLANG } from './slang';
 
 /** Words that say little about the language because both use them. */
@@ -13,12 +15,20 @@ const SHARED = new Set(['a', 'di', 'ok', 'oke', 'cod', 'promo', 'hp', 'online', 
 export class LanguageDetector {
   private readonly id = new Set<string>();
   private readonly en = new Set<string>();
+  /** Words both languages' chat uses alike. */
+  private readonly neutral = new Set<string>(SHARED);
 
   constructor(indonesianWords: Iterable<string>, englishWords: Iterable<string>) {
     const kbId = new Set(indonesianWords);
     const kbEn = new Set(englishWords);
     for (const w of indonesianStopwords) this.id.add(w);
-    for (const w of Object.keys(DEFAULT_SLANG)) this.id.add(w);
+    // Chat forms are Indonesian evidence, except English words written for English ones ("thanks",
+    // "cheers" → "thanks"): people of both languages write them, so they say nothing and the
+    // conversation's language stands ("ok thanks" answers in the language being spoken).
+    for (const [w, standard] of Object.entries(DEFAULT_SLANG)) {
+      if (englishForEnglish(w, standard)) this.neutral.add(w);
+      else this.id.add(w);
+    }
     for (const w of englishStopwords) this.en.add(w);
     // Loan words that editors use in both languages ("member", "refund", "promo") stay neutral.
     for (const w of kbEn) if (!kbId.has(w)) this.en.add(w);
@@ -31,7 +41,7 @@ export class LanguageDetector {
     let id = 0;
     let en = 0;
     for (const w of words) {
-      if (SHARED.has(w) || /\d/.test(w)) continue;
+      if (this.neutral.has(w) || /\d/.test(w)) continue;
       const inId = this.id.has(w);
       const inEn = this.en.has(w);
       if (inId && !inEn) id++;
@@ -47,6 +57,15 @@ export class LanguageDetector {
     if (id > en) return 'id';
     return fallback;
   }
+}
+
+const INDONESIAN_ROOTS = new Set<string>([...kataDasar, ...indonesianStopwords]);
+
+/** True for a chat form that is an English word standing for English words ("cheers" → "thanks"). */
+function englishForEnglish(word: string, standard: string): boolean {
+  const words = standard.split(' ').filter(Boolean);
+  const english = (w: string): boolean => isEnglishWord(w) && !INDONESIAN_ROOTS.has(w);
+  return english(word) && words.length > 0 && words.every(english);
 }
 
 /** The language a text's own words decide, whatever the fallback; undefined when they do not. */
