@@ -85,7 +85,7 @@ export class ConceptIndex {
     let skipped = 0;
     for (let k = 1; k < words.length; k++) {
       at++;
-      while (at < tokens.length && tokens[at].text !== words[k]) {
+      while (at < tokens.length && !sameWord(tokens[at].text, words[k])) {
         const word = tokens[at].text;
         if (++skipped > PHRASE_GAP || EXCLUDING.has(word) || NEGATIONS.has(word) || this.has(word)) return -1;
         at++;
@@ -103,13 +103,21 @@ export class ConceptIndex {
   private idiomWords(tokens: readonly Token[]): Set<number> {
     const inside = new Set<number>();
     for (let i = 0; i < tokens.length; i++) {
-      for (const p of this.phrases.get(tokens[i].text) ?? []) {
+      for (const p of this.phrasesFrom(tokens[i].text)) {
         if (!SOCIAL.has(p.concept)) continue;
         const end = this.phraseEnd(tokens, i, p.words);
         for (let k = i; k <= end; k++) inside.add(k);
       }
     }
     return inside;
+  }
+
+  /** The phrases that start with a word, or with its root when it carries a suffix ("dananya balik" → "dana balik"). */
+  private phrasesFrom(word: string): readonly { readonly words: readonly string[]; readonly concept: string }[] {
+    const own = this.phrases.get(word);
+    if (own) return own;
+    const stem = stemWord(word);
+    return stem !== word && word.startsWith(stem) ? (this.phrases.get(stem) ?? []) : [];
   }
 
   /** Word concepts a phrase concept also stands for. */
@@ -144,7 +152,7 @@ export class ConceptIndex {
       if (tokens[i].kind !== 'word' || text.startsWith('#')) continue;
       if (negatedWord(tokens, i)) continue;
       for (const c of this.byWord.get(text) ?? this.byWord.get(stemWord(text)) ?? []) if (!idiom.has(i) || SOCIAL.has(c)) found.add(c);
-      for (const p of this.phrases.get(text) ?? []) {
+      for (const p of this.phrasesFrom(text)) {
         if (this.phraseAt(tokens, i, p.words)) {
           found.add(p.concept);
           for (const c of this.implied.get(p.concept) ?? []) found.add(c);
@@ -169,4 +177,9 @@ export function negatedWord(tokens: readonly Token[], i: number): boolean {
   const prev = tokens[i - 1]?.text;
   if (prev !== undefined && EXCLUDING.has(prev)) return true;
   return prev === 'mau' && tokens[i - 2]?.text === 'tidak';
+}
+
+/** A message word as a phrase's word: the same, or the word with a suffix ("fisiknya" for "fisik"). */
+function sameWord(text: string, word: string): boolean {
+  return text === word || (text.length > word.length && text.startsWith(word) && stemWord(text) === word);
 }

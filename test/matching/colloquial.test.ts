@@ -138,6 +138,14 @@ describe('colloquial forms', () => {
     expect(has('bisa bayar pakai kartu kredit?', '^cicilan')).toBe(false);
   });
 
+  it('finds a phrase whose words carry a suffix ("dananya balik"), and reads "grey market" as no colour but not official', () => {
+    const concepts = new ConceptIndex(n);
+    expect(concepts.features(n.tokens('kalo udah dibatalin dananya balik brp lama?'))).toContain('^refund');
+    expect(concepts.features(n.tokens('barangnya kurang satu'))).toContain('^barang_kurang');
+    expect(concepts.features(n.tokens('is it official stock, not grey market?'))).toContain('^palsu');
+    expect(matcher.analyze('is it official stock, not grey market?').catalog.variantHint).toBe(false);
+  });
+
   it('reads a greeting, thanks or farewell as one idiom: its words mean nothing on their own', () => {
     const concepts = new ConceptIndex(n);
     // "terima" alone is "received", "sampai" alone "arrived"; in thanks and goodbye they are not.
