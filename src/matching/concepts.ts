@@ -95,6 +95,16 @@ export class ConceptIndex {
     return at;
   }
 
+  /** The words (as written and as stems) inside a set social phrase: "banyak" and "atas" in "terima kasih banyak atas infonya". */
+  socialWords(tokens: readonly Token[]): Set<string> {
+    const words = new Set<string>();
+    for (const i of this.idiomWords(tokens)) {
+      words.add(tokens[i].text);
+      words.add(stemWord(tokens[i].text));
+    }
+    return words;
+  }
+
   /**
    * Positions of words inside a set social phrase ("terima kasih", "sampai jumpa", "selamat
    * siang"): an idiom's words do not mean what they mean alone (thanks is not "received",
@@ -116,6 +126,8 @@ export class ConceptIndex {
   private phrasesFrom(word: string): readonly { readonly words: readonly string[]; readonly concept: string }[] {
     const own = this.phrases.get(word);
     if (own) return own;
+    const bare = word.replace(/(nya|ku|mu|lah|kah|pun)$/, '');
+    if (bare !== word && bare.length > 1 && this.phrases.has(bare)) return this.phrases.get(bare) ?? [];
     const stem = stemWord(word);
     return stem !== word && word.startsWith(stem) ? (this.phrases.get(stem) ?? []) : [];
   }
@@ -179,7 +191,12 @@ export function negatedWord(tokens: readonly Token[], i: number): boolean {
   return prev === 'mau' && tokens[i - 2]?.text === 'tidak';
 }
 
+/** Possessive and particle endings a phrase's word may carry in a message ("bantuannya", "infonya"). */
+const ENDINGS = /^(nya|ku|mu|lah|kah|pun)$/;
+
 /** A message word as a phrase's word: the same, or the word with a suffix ("fisiknya" for "fisik"). */
 function sameWord(text: string, word: string): boolean {
-  return text === word || (text.length > word.length && text.startsWith(word) && stemWord(text) === word);
+  if (text === word) return true;
+  if (text.length <= word.length || !text.startsWith(word)) return false;
+  return ENDINGS.test(text.slice(word.length)) || stemWord(text) === word;
 }

@@ -41,6 +41,8 @@ export interface Analysis {
   readonly unknownWords: readonly string[];
   /** Off-topic words (jobs, other companies' apps…) that the knowledge base never uses. */
   readonly offTopic: readonly string[];
+  /** Words inside greetings, thanks or farewells ("banyak", "atas" in "terima kasih banyak atas infonya"): no subject of their own. */
+  readonly socialWords: ReadonlySet<string>;
 }
 
 /** What the matcher reads from one example or answer text: its words (for the vocabulary) and terms. */
@@ -272,7 +274,8 @@ export class Matcher {
     // an entry nor against it, so they do not dilute the score.
     const terms = this.termsWithConcepts(catalog.masked).filter((term) => !(isFunctionWord(term) && !this.index.has(term)));
     const language = this.language.detect(foldedWords(text), fallbackLanguage);
-    return { tokens: corrected, catalog, terms, corrections, language, unknownWords, offTopic };
+    const socialWords = this.concepts.socialWords(catalog.masked);
+    return { tokens: corrected, catalog, terms, corrections, language, unknownWords, offTopic, socialWords };
   }
 
   /** An example's words and terms, from the shared readings when another fold has read it already. */
@@ -346,7 +349,7 @@ export class Matcher {
     const scored = this.scores(analysis.terms, limit + 2).map((s) => ({ entryId: this.entryIds[s.entry], score: s.score * factor }));
     // "Selamat siang, … harga iPhone 15 … Terima kasih": small talk wrapped around a question.
     // A small-talk entry yields to the question.
-    if (scored.length > 1 && this.socialEntries.size > 0 && analysis.terms.some((t) => this.isContentTerm(t))) {
+    if (scored.length > 1 && this.socialEntries.size > 0 && this.hasContent(analysis)) {
       for (const c of scored) if (this.socialEntries.has(this.entryIndex.get(c.entryId) ?? -1)) c.score *= SOCIAL_WRAP_FACTOR;
       scored.sort((a, b) => b.score - a.score);
     }
@@ -384,7 +387,7 @@ export class Matcher {
 
   /** True when the message is small talk alone ("selamat pagi", "makasih ya kak"): social words, nothing it asks for. */
   smallTalkOnly(analysis: Analysis): boolean {
-    return analysis.terms.some((t) => this.isSocialTerm(t)) && !analysis.terms.some((t) => this.isContentTerm(t));
+    return analysis.terms.some((t) => this.isSocialTerm(t)) && !this.hasContent(analysis);
   }
 
   /** True for an entry whose examples are mostly small talk (a greeting, thanks or goodbye entry). */
@@ -399,6 +402,11 @@ export class Matcher {
   }
 
   /** A term that says what the customer wants: not small talk, a function word or a bare number. */
+  /** True when a message says something beyond small talk: a content word outside its greetings and thanks. */
+  private hasContent(analysis: Analysis): boolean {
+    return analysis.terms.some((t) => this.isContentTerm(t) && !analysis.socialWords.has(t));
+  }
+
   private isContentTerm(t: string): boolean {
     if (t.startsWith('=') || t === '#num' || isFunctionWord(t) || this.isSocialTerm(t)) return false;
     if (t.startsWith(CONCEPT_PREFIX)) return false;
