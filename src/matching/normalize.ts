@@ -50,6 +50,17 @@ export class Normalizer {
         } else if (words.length === 1 && !this.slang.has(words[0])) this.slang.set(words[0], replacement.join(' '));
       }
     }
+    // A chat form of a word that is itself a chat form or synonym reads as the last one:
+    // "adminnya" → "admin" → "customer service", "bgt" → "banget" → "sangat", "dmn" → "dimana" → "di mana".
+    for (const [word, standard] of this.slang) {
+      let final = standard;
+      for (let hop = 0; hop < 3; hop++) {
+        const next = this.slang.get(final);
+        if (next === undefined || next === final || next === word || final.includes(' ')) break;
+        final = next;
+      }
+      if (final !== standard) this.slang.set(word, final);
+    }
   }
 
   /** Normalizes a message into tokens. Never throws; returns [] for text with no words. */

@@ -27,6 +27,8 @@ const PARTICLES = new Set<string>(words.particles);
 const ASKABLE = new Set<string>(words.askablePersons);
 const TALK_ONLY = new Set<string>(words.talkOnlyPersons);
 const IMPERATIVE_CONTACT = new Set<string>(words.imperativeContact);
+/** "mana adminnya?", "cs lagi ada ga?", "is anyone there?": words asking whether a person is there. */
+const PRESENCE = new Set<string>(words.presence);
 /** Words that add nothing to a request: fillers and particles ("deh", "sih"). */
 const idle = (w: string): boolean => FILLERS.has(w) || AFTER.has(w) || PARTICLES.has(w);
 /** After "admin aja": also sighs and complaints about the bot ("ribet", "bot nya ga ngerti"). */
@@ -90,6 +92,17 @@ export function asksForPerson(tokens: readonly Token[]): boolean {
       const tail = texts.slice(k + 1);
       if (!span.generic && ACT.has(texts[k]) && tail.length === 1 && LINKS.has(tail[0])) return true;
     }
+    // "mana adminnya?", "adminnya lagi ada ga?", "bot mulu, mana manusianya": whether a person is
+    // there, and nothing else. A word for anyone counts only after the question ("orang mana?" asks
+    // where one is from).
+    const outside = texts.filter((_, i) => !inSpan(i));
+    const presenceBefore = texts.slice(0, span.start).some((w) => PRESENCE.has(w));
+    if (
+      outside.some((w) => PRESENCE.has(w)) &&
+      outside.every((w) => PRESENCE.has(w) || sigh(w)) &&
+      (!span.generic || (ASKABLE.has(texts[span.start]) && presenceBefore))
+    )
+      return true;
     if (about) continue;
     const rest = texts.slice(span.end);
     const nothingAfter = rest.every((w, i) => idle(w) || inSpan(span.end + i));

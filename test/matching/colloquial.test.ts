@@ -88,6 +88,13 @@ describe('colloquial forms', () => {
     expect(affixCandidates('kepotong')).toContain('potong');
   });
 
+  it('reads a chat form of a chat form as the last one ("adminnya" → admin → customer service, "dmn" → dimana → di mana)', () => {
+    const texts = (t: string): string[] => n.tokens(t).map((x) => x.text);
+    expect(texts('adminnya')).toEqual(texts('admin'));
+    expect(texts('toko dmn')).toEqual(['toko', 'di', 'mana']);
+    expect(texts('mahal bgt')).toEqual(texts('mahal banget'));
+  });
+
   it('splits two known words typed without a space, and leaves other words alone', () => {
     const known = (w: string): boolean => ['ongkir', 'harga', 'berapa', 'ke'].includes(w);
     expect(splitGlued('ongkirke', known)).toEqual(['ongkir', 'ke']);
@@ -260,6 +267,12 @@ describe('asking for a person', () => {
     'orang aja deh',
     'admin asli dong',
     'is there a real person I can talk to?',
+    // Whether a person is there, and nothing else.
+    'cs lagi ada?',
+    'mana adminnya',
+    'adminnya lagi ada ga',
+    'bot mulu, mana manusianya',
+    'halo ada cs online ga',
   ])('"%s" is a request', (text) => expect(asks(text)).toBe(true));
   it.each([
     'cs buka sampai jam berapa?',
@@ -286,7 +299,6 @@ describe('asking for a person', () => {
     'admin mau tanya',
     'halo admin boleh tanya?',
     'admin kapan?',
-    'cs lagi ada?',
     'admin lama banget',
     'satu kamar bisa 3 orang?',
     'bisa 2 orang ga?',
@@ -297,6 +309,8 @@ describe('asking for a person', () => {
     'telepon cs',
     'contact customer service',
     'paket dikirim ke orang lain, cs nya juga lambat balas chat',
+    'orang mana kak?',
+    'nomor cs mana',
   ])('"%s" is not', (text) => expect(asks(text)).toBe(false));
   it('notices a person turned down', () => {
     expect(declinesPerson(n.tokens('gak usah admin'))).toBe(true);
