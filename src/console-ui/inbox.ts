@@ -29,6 +29,8 @@ export class Inbox {
   private refreshAgain = false;
   /** Counts ticket loads, so a slow older answer never paints over a newer one. */
   private opened = 0;
+  /** The ticket on screen (whose reply box holds the agent's draft). */
+  private shown: string | undefined;
 
   start(): void {
     this.select('f-status').addEventListener('change', () => void this.refresh());
@@ -87,7 +89,8 @@ export class Inbox {
       try {
         do {
           this.refreshAgain = false;
-          await this.reload();
+          // A failed reload (the server restarting) is retried by the next change announced.
+          await this.reload().catch(() => undefined);
         } while (this.refreshAgain);
       } finally {
         this.refreshing = undefined;
@@ -154,11 +157,14 @@ export class Inbox {
     const ticket = await getJson<TicketDetail>(`/console/api/tickets/${encodeURIComponent(id)}`).catch(() => undefined);
     if (load !== this.opened) return;
     if (!ticket) {
+      this.shown = undefined;
       detail.replaceChildren(el('p', { class: 'empty' }, 'Tiket tidak ada / No such ticket'));
       return;
     }
-    // Keep what the agent is typing across live refreshes.
-    const draft = fresh ? '' : ((document.getElementById('reply') as HTMLTextAreaElement | null)?.value ?? '');
+    // Keep what the agent is typing across live refreshes of the same ticket, never into another one.
+    const sameTicket = !fresh && this.shown === ticket.id;
+    const draft = sameTicket ? ((document.getElementById('reply') as HTMLTextAreaElement | null)?.value ?? '') : '';
+    this.shown = ticket.id;
     detail.replaceChildren(...this.ticketView(ticket, draft));
     const transcript = detail.querySelector('.transcript');
     if (transcript) transcript.lastElementChild?.scrollIntoView({ block: 'nearest' });

@@ -150,13 +150,20 @@ export function aspectFollowUp(
   // A wider ranking: the topic's entry may sit below the five best for so few words, and needs only a weak match.
   const floor = clarifyThreshold * 0.5;
   const ranked = matcher.rank(analysis, 20);
-  // The best-ranked entry, when it is of the same topic (category), fits the aspect better: "brp
-  // lama?" after the shipping cost asks the delivery time.
-  const best = ranked[0] && ranked[0].score >= floor ? matcher.entry(ranked[0].entryId) : undefined;
-  if (best && best.id !== topicEntry.id && topicEntry.category !== undefined && best.category === topicEntry.category)
-    return { entry: best, score: ranked[0].score };
   const own = ranked.find((c) => c.entryId === topicEntry.id && c.score >= floor);
-  return own ? { entry: topicEntry, score: own.score } : undefined;
+  if (!own) return undefined;
+  // The best-ranked entry of the same topic (category) answers instead when the aspect fits it at
+  // least twice as well: "brp lama?" after the shipping cost asks the delivery time. Never an entry
+  // that needs a product named.
+  const best = ranked[0] ? matcher.entry(ranked[0].entryId) : undefined;
+  const sibling =
+    best !== undefined &&
+    best.id !== topicEntry.id &&
+    topicEntry.category !== undefined &&
+    best.category === topicEntry.category &&
+    !(best.handler !== undefined && needsProduct(best.handler)) &&
+    ranked[0].score >= 2 * own.score;
+  return sibling ? { entry: best, score: ranked[0].score } : { entry: topicEntry, score: own.score };
 }
 
 /**

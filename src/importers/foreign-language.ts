@@ -4,7 +4,26 @@ import { detect } from 'tinyld';
 const READ = new Set(['id', 'en', 'ms']);
 
 /** Fewer questions than this with a detected language say too little about a source's language. */
-const MIN_DETECTED = 3;
+const MIN_DETECTED = 5;
+
+/**
+ * Languages a FAQ source is plausibly written in. The detector also names constructed and rare
+ * languages (Klingon, Volapük, Rundi) for a few short Indonesian questions; those are never the answer.
+ */
+const PLAUSIBLE = new Set(
+  ['es', 'pt', 'nl', 'fr', 'de', 'it', 'tl', 'vi', 'th', 'tr', 'ru', 'uk', 'pl', 'cs', 'ro', 'hu', 'el', 'sv', 'da', 'no', 'fi'].concat([
+    'ar',
+    'he',
+    'fa',
+    'hi',
+    'bn',
+    'ur',
+    'ta',
+    'zh',
+    'ja',
+    'ko',
+  ]),
+);
 
 export interface ForeignLanguage {
   /** ISO 639-1 code, e.g. "es". */
@@ -18,8 +37,8 @@ export interface ForeignLanguage {
 /**
  * The language of a source's questions when it is one Tanya does not read (a Spanish QnA Maker
  * file, a Dutch FAQ sheet), else undefined. Each question is detected on its own with `tinyld`
- * (a single question is a weak signal, so the verdict needs most of them in one language and
- * hardly any in Indonesian or English); punctuation is removed first ("¿" misleads the detector).
+ * (a single question is a weak signal, so the verdict needs five or more, most of them in one
+ * plausible language and hardly any in Indonesian or English); punctuation is removed first ("¿" misleads the detector).
  */
 export function foreignLanguage(questions: readonly string[]): ForeignLanguage | undefined {
   const votes = new Map<string, number>();
@@ -33,6 +52,6 @@ export function foreignLanguage(questions: readonly string[]): ForeignLanguage |
   if (detected < MIN_DETECTED) return undefined;
   const [code, count] = [...votes].sort((a, b) => b[1] - a[1])[0];
   const readShare = [...READ].reduce((sum, lang) => sum + (votes.get(lang) ?? 0), 0) / detected;
-  if (READ.has(code) || count / detected < 0.5 || readShare >= 0.25) return undefined;
+  if (READ.has(code) || !PLAUSIBLE.has(code) || count / detected < 0.6 || readShare >= 0.25) return undefined;
   return { code, name: new Intl.DisplayNames(['en'], { type: 'language' }).of(code) ?? code, share: count / detected };
 }

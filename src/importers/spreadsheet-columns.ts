@@ -112,7 +112,6 @@ const QUALIFIERS = new Set(
     'principal',
     'texto',
     'tekst',
-    'text',
     'completa',
     'completo',
     'alternativa',
@@ -122,7 +121,10 @@ const QUALIFIERS = new Set(
     'solucao',
     'oplossing',
     'lösung',
-    'losung',
+    'loesung',
+    'alternatives',
+    'alternativas',
+    'alternativos',
   ]),
 );
 
@@ -131,9 +133,16 @@ const QUALIFIERS = new Set(
  * lengkap", "Antwoord of oplossing"): the column holds questions or answers all the same.
  */
 function qualifiedName(h: string): ColumnMeaning | undefined {
-  const [first, ...rest] = h.split(' ');
-  if (rest.length === 0 || !rest.every((w) => QUALIFIERS.has(w))) return undefined;
-  for (const role of ['question', 'answer'] as const) if (first.length >= 4 && COLUMN_NAMES[role].includes(first)) return { role };
+  const words = h.split(' ');
+  if (words.length < 2) return undefined;
+  // The name first ("Pergunta principal") or last ("Alternative questions").
+  for (const [name, rest] of [
+    [words[0], words.slice(1)],
+    [words[words.length - 1], words.slice(0, -1)],
+  ] as const) {
+    if (name.length < 4 || !rest.every((w) => QUALIFIERS.has(w))) continue;
+    for (const role of ['question', 'answer'] as const) if (COLUMN_NAMES[role].includes(name)) return { role };
+  }
   return undefined;
 }
 

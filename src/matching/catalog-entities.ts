@@ -292,8 +292,9 @@ export class CatalogEntities {
     return this.colorWords.has(word) || canonicalColour(word) !== undefined;
   }
 
-  /** True when word `i` of a message is inside one of the colour idioms. */
+  /** True when word `i` of a message is inside one of the colour idioms (never right after "warna": "warna item" is black). */
   private inColourIdiom(texts: readonly string[], i: number): boolean {
+    if (i > 0 && COLOUR_CUES.has(texts[i - 1])) return false;
     return this.colourIdioms.some((idiom) => idiom.some((word, k) => word === texts[i] && i - k >= 0 && idiom.every((w, j) => texts[i - k + j] === w)));
   }
 
@@ -531,6 +532,9 @@ export const CHEAPEST = 'termurah';
 export const DEAREST = 'termahal';
 /** Words that pick a variant by price rather than by name. */
 const SUPERLATIVES = new Set([CHEAPEST, DEAREST]);
+
+/** Words that announce a colour ("warna item", "color black"). */
+const COLOUR_CUES = new Set<string>(lexicon.references.colour);
 
 /** A variant colour's words plus their canonical colours ("Midnight Black" → midnight, black, hitam). */
 function colourWords(colour: string, words: (text: string) => string[]): string[] {

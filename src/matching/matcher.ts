@@ -49,6 +49,8 @@ export interface Analysis {
 interface Reading {
   readonly words: readonly string[];
   readonly terms: readonly string[];
+  /** Words inside its greetings and thanks (see `Analysis.socialWords`). */
+  readonly socialWords: ReadonlySet<string>;
 }
 
 /**
@@ -132,7 +134,12 @@ export class Matcher {
     }
     for (const group of lexicon.socialConcepts) {
       const members = [group, ...conceptMembers(group)];
-      for (const member of members) for (const t of this.normalizer.tokens(member)) if (t.kind === 'word') this.socialWords.add(t.text);
+      // Single words only: a phrase's words ("atas informasinya" in thanks) are small talk only
+      // inside the phrase, which the analysis finds by position (`Analysis.socialWords`).
+      for (const member of members) {
+        const words = this.normalizer.tokens(member).filter((t) => t.kind === 'word');
+        if (words.length === 1) this.socialWords.add(words[0].text);
+      }
     }
     // A bare yes or no ("iya bener", "gak") is small talk too, unless the word means something of its own ("batal", "lanjut").
     for (const word of [...lexicon.yesNo.yes, ...lexicon.yesNo.no])
@@ -149,7 +156,7 @@ export class Matcher {
       vocabulary.set(word, (vocabulary.get(word) ?? 0) + 1);
     };
     for (const word of this.catalog.vocabulary()) count(word);
-    const examples: { entry: number; terms: readonly string[] }[] = [];
+    const examples: { entry: number; terms: readonly string[]; socialWords: ReadonlySet<string> }[] = [];
     // Words of entries answered by fixed text (policies, FAQ): a product description's word that is
     // one of them ("garansi") says which entry, not that the customer asks for the product's details.
     const faqWords = new Set<string>();
@@ -160,7 +167,7 @@ export class Matcher {
         count(word);
         if (faq) faqWords.add(word);
       }
-      examples.push({ entry, terms: reading.terms });
+      examples.push({ entry, terms: reading.terms, socialWords: reading.socialWords });
     };
     kb.entries.forEach((entry, i) => {
       for (const q of entry.questions.id) {
@@ -214,7 +221,7 @@ export class Matcher {
     for (const ex of examples) {
       const tally = social.get(ex.entry) ?? [0, 0];
       tally[1]++;
-      if (ex.terms.some((t) => this.isSocialTerm(t)) && !ex.terms.some((t) => this.isContentTerm(t))) tally[0]++;
+      if (ex.terms.some((t) => this.isSocialTerm(t)) && !ex.terms.some((t) => this.isContentTerm(t) && !ex.socialWords.has(t))) tally[0]++;
       social.set(ex.entry, tally);
     }
     for (const [entry, [smallTalk, all]] of social) if (smallTalk >= 0.5 * all) this.socialEntries.add(entry);
@@ -274,7 +281,7 @@ export class Matcher {
     // an entry nor against it, so they do not dilute the score.
     const terms = this.termsWithConcepts(catalog.masked).filter((term) => !(isFunctionWord(term) && !this.index.has(term)));
     const language = this.language.detect(foldedWords(text), fallbackLanguage);
-    const socialWords = this.concepts.socialWords(catalog.masked);
+    const socialWords = this.socialWordsOf(catalog.masked);
     return { tokens: corrected, catalog, terms, corrections, language, unknownWords, offTopic, socialWords };
   }
 
@@ -286,9 +293,26 @@ export class Matcher {
     const reading = {
       words: masked.filter((t) => t.kind === 'word' && !t.text.startsWith('#')).map((t) => t.text),
       terms: this.termsWithConcepts(masked),
+      socialWords: this.socialWordsOf(masked),
     };
     readings?.texts.set(text, reading);
     return reading;
+  }
+
+  /**
+   * Words of small talk by position: inside a greeting or thanks phrase, and the Indonesian words an
+   * English social word adds ("thanks" → "terima kasih").
+   */
+  private socialWordsOf(tokens: readonly Token[]): Set<string> {
+    const words = this.concepts.socialWords(tokens);
+    for (const t of tokens) {
+      if (!this.socialWords.has(t.text)) continue;
+      for (const w of (ENGLISH_TO_INDONESIAN.get(t.text) ?? '').split(' ').filter(Boolean)) {
+        words.add(w);
+        words.add(stemWord(w));
+      }
+    }
+    return words;
   }
 
   /** Stemmed terms of masked tokens followed by their concept features (examples and messages alike). */
@@ -401,12 +425,12 @@ export class Matcher {
     return this.socialWords.has(t.startsWith('=') ? t.slice(1) : t);
   }
 
-  /** A term that says what the customer wants: not small talk, a function word or a bare number. */
   /** True when a message says something beyond small talk: a content word outside its greetings and thanks. */
   private hasContent(analysis: Analysis): boolean {
     return analysis.terms.some((t) => this.isContentTerm(t) && !analysis.socialWords.has(t));
   }
 
+  /** A term that says what the customer wants: not small talk, a function word or a bare number. */
   private isContentTerm(t: string): boolean {
     if (t.startsWith('=') || t === '#num' || isFunctionWord(t) || this.isSocialTerm(t)) return false;
     if (t.startsWith(CONCEPT_PREFIX)) return false;

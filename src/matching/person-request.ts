@@ -27,8 +27,12 @@ const PARTICLES = new Set<string>(words.particles);
 const ASKABLE = new Set<string>(words.askablePersons);
 const TALK_ONLY = new Set<string>(words.talkOnlyPersons);
 const IMPERATIVE_CONTACT = new Set<string>(words.imperativeContact);
-/** "mana adminnya?", "cs lagi ada ga?", "is anyone there?": words asking whether a person is there. */
+/** "mana adminnya?", "cs lagi ada ga?": words asking whether a person is there. */
 const PRESENCE = new Set<string>(words.presence);
+/** Talking verbs that also move money ("transfer"): they ask for a person only through a link word ("transfer ke cs"). */
+const LINKED_ACT = new Set<string>(words.linkedActVerbs);
+/** Words of fees and payments: "admin" beside them is a fee ("transfer adminnya ada?"), not a person. */
+const MONEY = new Set<string>(words.moneyWords);
 /** Words that add nothing to a request: fillers and particles ("deh", "sih"). */
 const idle = (w: string): boolean => FILLERS.has(w) || AFTER.has(w) || PARTICLES.has(w);
 /** After "admin aja": also sighs and complaints about the bot ("ribet", "bot nya ga ngerti"). */
@@ -84,7 +88,8 @@ export function asksForPerson(tokens: readonly Token[]): boolean {
     if (negatedAt(texts, span.start)) continue;
     // A verb of talking aimed at the person: "bicara sama admin", "talk to a human".
     for (let k = span.start - 1; k >= Math.max(0, span.start - 4); k--) {
-      if (ACT.has(texts[k]) && !negatedAt(texts, k)) return true;
+      const linked = !LINKED_ACT.has(texts[k]) || texts.slice(k + 1, span.start).some((w) => LINKS.has(w));
+      if (ACT.has(texts[k]) && linked && !negatedAt(texts, k)) return true;
     }
     // … or ending the message after it, with its preposition: "is there a real person I can talk
     // to?" ("cs nya lambat balas chat" is no request).
@@ -94,10 +99,13 @@ export function asksForPerson(tokens: readonly Token[]): boolean {
     }
     // "mana adminnya?", "adminnya lagi ada ga?", "bot mulu, mana manusianya": whether a person is
     // there, and nothing else. A word for anyone counts only after the question ("orang mana?" asks
-    // where one is from).
+    // where one is from); "yang mana" asks which one; a fee beside it is no person ("adminnya ada?").
     const outside = texts.filter((_, i) => !inSpan(i));
     const presenceBefore = texts.slice(0, span.start).some((w) => PRESENCE.has(w));
+    const which = texts.some((w, i) => w === 'mana' && texts[i - 1] === 'yang');
     if (
+      !which &&
+      !texts.some((w) => MONEY.has(w)) &&
       outside.some((w) => PRESENCE.has(w)) &&
       outside.every((w) => PRESENCE.has(w) || sigh(w)) &&
       (!span.generic || (ASKABLE.has(texts[span.start]) && presenceBefore))

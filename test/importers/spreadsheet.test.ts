@@ -238,6 +238,9 @@ describe('readFaqSheet: headers in other words and languages', () => {
     expect(nl.entries.map((e) => [e.questions, e.answer, e.category])).toEqual([[['Hoe voeg ik een lid toe?'], 'Via het menu Leden.', 'Leden']]);
     const es = await readFaqSheet(file('faq.csv', 'Pregunta,Respuesta\n¿Dónde están?,En Madrid.\n'));
     expect(es.entries[0].answer).toBe('En Madrid.');
+    // The name last, after its qualifier: "Alternative questions" holds more questions.
+    const alt = await readFaqSheet(file('faq.csv', 'Question,Alternative questions,Answer\nWhen do you open?,Opening hours?,At 8.\n'));
+    expect(alt.entries.map((e) => e.questions)).toEqual([['When do you open?', 'Opening hours?']]);
   });
 
   it('does not take a column about questions for questions ("Question number", "Jawaban benar?")', async () => {
@@ -414,11 +417,21 @@ describe('a source in a language Tanya does not read', () => {
         '¿Dónde están ubicados?\tEn la calle Mayor 12, Madrid.',
         '¿Aceptan tarjetas de crédito?\tSí, todas.',
         '¿Cuánto cuesta el envío a Sevilla?\tEl envío cuesta 5 euros.',
+        '¿Puedo devolver un producto usado?\tSí, durante 14 días.',
+        '¿Tienen tienda en Barcelona?\tSí, en la calle Aragó 30.',
       ].join('\n'),
     );
     expect(text).toMatch(/the questions read as Spanish \(\d+ % of them\), which Tanya does not understand/);
     expect(text).toContain('write settings.greeting and settings.fallback in Spanish');
     expect(text).toContain('every question is filed under "id:"');
+  });
+
+  it('says nothing of the kind for a few short Indonesian questions the detector misreads', async () => {
+    for (const rows of [
+      ['mba m2 512 space grey brp\tRp19.999.000.', 'voucher belanja ada ga\tAda.', 'harga laptop bekas di kaskus brp ya\tKami tidak jual bekas.'],
+      ['email cs nya apa\tcs@contoh.id', 'thinkpad e14 price?\tRp12.000.000', 'jam operasional\t08.00-21.00', 'cara klaim garansi gmn\tBawa nota.'],
+    ])
+      expect(await report(['Question\tAnswer', ...rows].join('\n'))).not.toContain('which Tanya does not understand');
   });
 
   it('says nothing of the kind for informal Indonesian or English questions', async () => {

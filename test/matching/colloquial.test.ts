@@ -76,6 +76,8 @@ describe('variants as people type them', () => {
     for (const text of ['tgl merah buka jam brp', 'wrong item sent']) expect(matcher.analyze(text).catalog.variantHint).toBe(false);
     expect(matcher.analyze('tgl merah buka jam brp').terms).toContain('^libur');
     expect(matcher.analyze('a15 merah ada?').catalog.variantHint).toBe(true);
+    // Right after "warna" a colour word is a colour, whatever follows it.
+    expect(matcher.analyze('iphone 15 warna item, kurang dari 15jt ada?').catalog.variantHint).toBe(true);
   });
 });
 
@@ -143,6 +145,14 @@ describe('colloquial forms', () => {
     expect(has('isi paket cuma dus kosong', '^kurang')).toBe(true);
     expect(has('toko fisiknya ada?', '^toko')).toBe(true);
     expect(has('bisa bayar pakai kartu kredit?', '^cicilan')).toBe(false);
+  });
+
+  it('takes the words of a thanks phrase as small talk only inside the phrase ("info" alone is a question)', () => {
+    expect(matcher.smallTalkOnly(matcher.analyze('info'))).toBe(false);
+    expect(matcher.smallTalkOnly(matcher.analyze('butuh bantuan'))).toBe(false);
+    expect(matcher.smallTalkOnly(matcher.analyze('makasih infonya kak'))).toBe(true);
+    expect(matcher.smallTalkOnly(matcher.analyze('terima kasih banyak atas bantuannya'))).toBe(true);
+    expect(matcher.smallTalkOnly(matcher.analyze('thanks!'))).toBe(true);
   });
 
   it('finds a phrase whose words carry a suffix ("dananya balik"), and reads "grey market" as no colour but not official', () => {
@@ -273,6 +283,7 @@ describe('asking for a person', () => {
     'adminnya lagi ada ga',
     'bot mulu, mana manusianya',
     'halo ada cs online ga',
+    'transfer ke cs dong',
   ])('"%s" is a request', (text) => expect(asks(text)).toBe(true));
   it.each([
     'cs buka sampai jam berapa?',
@@ -311,6 +322,12 @@ describe('asking for a person', () => {
     'paket dikirim ke orang lain, cs nya juga lambat balas chat',
     'orang mana kak?',
     'nomor cs mana',
+    // "admin" beside a payment is the fee; "yang mana" asks which one.
+    'transfer antar bank kena adminnya ga?',
+    'kalau transfer adminnya brp?',
+    'mau transfer, adminnya ada?',
+    'transfer bank admin berapa?',
+    'staff yang mana?',
   ])('"%s" is not', (text) => expect(asks(text)).toBe(false));
   it('notices a person turned down', () => {
     expect(declinesPerson(n.tokens('gak usah admin'))).toBe(true);
