@@ -27,6 +27,8 @@ import { isPlaceholderAnswer } from '../knowledge/placeholder';
 const GREETING = `${CONCEPT_PREFIX}sapaan`;
 /** How much an entry met only through small talk keeps of its score when the message says more. */
 const SOCIAL_WRAP_FACTOR = 0.4;
+/** An off-topic subject lowers scores fully once it is a quarter or more of a message's content words. */
+const OFF_TOPIC_FULL_SHARE_INVERSE = 4;
 
 /** Everything the matcher read from one message. */
 export interface Analysis {
@@ -369,7 +371,7 @@ export class Matcher {
   rank(analysis: Analysis, limit = 5): Candidate[] {
     // A subject the knowledge base never talks about (a job vacancy, another app's login) makes
     // every entry less likely, however well the rest of the message fits.
-    const factor = analysis.offTopic.length > 0 ? 1 - OFF_TOPIC_PENALTY : 1;
+    const factor = this.offTopicFactor(analysis);
     const scored = this.scores(analysis.terms, limit + 2).map((s) => ({ entryId: this.entryIds[s.entry], score: s.score * factor }));
     // "Selamat siang, … harga iPhone 15 … Terima kasih": small talk wrapped around a question.
     // A small-talk entry yields to the question.
@@ -423,6 +425,18 @@ export class Matcher {
   private isSocialTerm(t: string): boolean {
     if (t.startsWith(CONCEPT_PREFIX)) return SOCIAL.has(t);
     return this.socialWords.has(t.startsWith('=') ? t.slice(1) : t);
+  }
+
+  /**
+   * How much an off-topic subject lowers every score: fully when it is a good part of what the
+   * message says ("jam buka samsat"), less in a long message whose question is about something
+   * else ("… alamat yang di Surabaya di mana? Biar saya bisa cari parkir di dekatnya").
+   */
+  private offTopicFactor(analysis: Analysis): number {
+    if (analysis.offTopic.length === 0) return 1;
+    const content = analysis.terms.filter((t) => this.isContentTerm(t) && !analysis.socialWords.has(t)).length;
+    const share = Math.min(1, (OFF_TOPIC_FULL_SHARE_INVERSE * analysis.offTopic.length) / Math.max(1, content));
+    return 1 - OFF_TOPIC_PENALTY * share;
   }
 
   /** True when a message says something beyond small talk: a content word outside its greetings and thanks. */
