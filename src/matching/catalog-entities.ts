@@ -247,6 +247,14 @@ export class CatalogEntities {
         variantTokens.push(t);
         return;
       }
+      // A shade right beside a colour ("biru muda", "light blue") says which of its tones.
+      const shade = t.kind === 'word' ? SHADES.get(t.text) : undefined;
+      const besideColour = (k: number): boolean => !used[k] && tokens[k]?.kind === 'word' && this.isColourWord(texts[k]) && !this.inColourIdiom(texts, k);
+      if (shade !== undefined && !isColor && (besideColour(i - 1) || besideColour(i + 1))) {
+        variantTokens.push({ text: shade, kind: 'word' });
+        replace.set(i, { end: i + 1, placeholder: PLACEHOLDER.variant });
+        return;
+      }
       if (isSize || isColor || isBareSize || t.kind === 'ram') {
         variantTokens.push(t);
         replace.set(i, { end: i + 1, placeholder: PLACEHOLDER.variant });
@@ -532,6 +540,9 @@ export const CHEAPEST = 'termurah';
 export const DEAREST = 'termahal';
 /** Words that pick a variant by price rather than by name. */
 const SUPERLATIVES = new Set([CHEAPEST, DEAREST]);
+
+/** Shade words and the English shade variant names use (lexicon `colourShades`: "muda" → light). */
+const SHADES: ReadonlyMap<string, string> = new Map(Object.entries(lexicon.colourShades));
 
 /** Words that announce a colour ("warna item", "color black"). */
 const COLOUR_CUES = new Set<string>(lexicon.references.colour);

@@ -70,6 +70,11 @@ describe('variants as people type them', () => {
     // A colour word before a material still names the colour; two colour words name a two-tone.
     expect(variantOf('256 hitam', 'iphone-15-pro')).toEqual(['iphone-15-pro-256gb-black-titanium']);
     expect(variantOf('6/128 biru item', 'galaxy-a15')).toEqual(['galaxy-a15-128gb-blue-black']);
+    // A shade beside a colour says which tone: "biru muda" and "light blue" are the Light Blue.
+    expect(variantOf('6/128 biru muda', 'galaxy-a15')).toEqual(['galaxy-a15-128gb-light-blue']);
+    expect(variantOf('light blue', 'galaxy-a15')).toEqual(['galaxy-a15-128gb-light-blue']);
+    // Alone, a shade word names no variant ("anak muda" is a young person).
+    expect(matcher.analyze('hp buat anak muda apa').catalog.variantHint).toBe(false);
   });
 
   it('reads no colour in an idiom that holds a colour word ("tgl merah" is a holiday, "wrong item" no black one)', () => {
