@@ -567,7 +567,7 @@ export class Engine {
       (cat.store || cat.otherCity) &&
       !cat.variantHint &&
       !ownIntent &&
-      analysis.terms.length <= 4
+      matcher.spokenLength(analysis) <= 4
     ) {
       const entry = matcher.entry(topic?.entryId ?? '');
       if (entry) return this.answerEntry(tx, message, entry, top?.score ?? 0, state, lang, analysis, { ...base, usedContext: true });
@@ -595,7 +595,7 @@ export class Engine {
     // "Which stores have it?", "does it come in green?": a product question about "it" is about the
     // product in view, even when its other words ("stores") lean towards another entry.
     const aboutIt = topicProduct !== undefined && asksAboutIt(analysis);
-    if (topic && topicProduct && noProductNamed && (!ownIntent || aboutIt) && (analysis.terms.length <= 6 || aboutIt)) {
+    if (topic && topicProduct && noProductNamed && (!ownIntent || aboutIt) && (matcher.spokenLength(analysis) <= 6 || aboutIt)) {
       const variants = matchVariantsOf(topicProduct, analysis, matcher);
       const numbered = !cat.variantHint && variants.length > 0 && analysis.tokens.some((t) => t.kind === 'num');
       // "tahan air ga?" after the Tab S9 FE: a question about its details that nothing else answers.
@@ -706,7 +706,15 @@ export class Engine {
     const otherQuestion = top !== undefined && !topIsProductEntry && top.score >= settings.clarifyThreshold && !bareProduct && !cat.unknownProduct;
     if ((cat.product || cat.productChoices.length > 0 || cat.unknownProduct) && (verdict.type !== 'answer' || bareProduct) && !otherQuestion) {
       const remembered = topic ? matcher.entry(topic.productEntryId ?? topic.entryId) : undefined;
-      if (remembered?.handler && needsProduct(remembered.handler) && cat.product && analysis.terms.length <= 4) {
+      // The question asked last, unless the message's own cue asks another ("kalo a15 12/512 ada ga?" after a price is stock).
+      const cue = productQuestion(analysis.tokens);
+      if (
+        remembered?.handler &&
+        needsProduct(remembered.handler) &&
+        (cue === undefined || cue === remembered.handler) &&
+        cat.product &&
+        matcher.spokenLength(analysis) <= 4
+      ) {
         return this.answerEntry(tx, message, remembered, top?.score ?? 0, state, lang, analysis, { ...base, usedContext: true });
       }
       const productCandidate = candidates.find((c) => {

@@ -439,6 +439,17 @@ export class Matcher {
     return 1 - OFF_TOPIC_PENALTY * share;
   }
 
+  /**
+   * How many things a message says, for telling a short follow-up ("yaudah yg 4/128 navy di jkt?")
+   * from a question of its own: its terms without spelling markers, concept features, function
+   * words and small talk.
+   */
+  spokenLength(analysis: Analysis): number {
+    return analysis.terms.filter(
+      (t) => !t.startsWith('=') && !t.startsWith(CONCEPT_PREFIX) && !isFunctionWord(t) && !this.isSocialTerm(t) && !analysis.socialWords.has(t),
+    ).length;
+  }
+
   /** True when a message says something beyond small talk: a content word outside its greetings and thanks. */
   private hasContent(analysis: Analysis): boolean {
     return analysis.terms.some((t) => this.isContentTerm(t) && !analysis.socialWords.has(t));
