@@ -149,6 +149,8 @@ describe('colloquial forms', () => {
     expect(has('pilih mana ya poco atau redmi', '^bandingkan')).toBe(true);
     expect(has('isi paket cuma dus kosong', '^kurang')).toBe(true);
     expect(has('toko fisiknya ada?', '^toko')).toBe(true);
+    expect(has('minta bukti bayar resmi', '^faktur')).toBe(true);
+    expect(has('bayar pas paket sampe rumah gmn caranya', '^cod')).toBe(true);
     expect(has('bisa bayar pakai kartu kredit?', '^cicilan')).toBe(false);
   });
 
