@@ -234,12 +234,14 @@ export class CatalogEntities {
     }
 
     const variantTokens: Token[] = [];
+    // Any colour word counts, even one no variant has ("yg pink?" → "no pink; these exist"),
+    // unless it is part of an idiom ("tgl merah" is a holiday, "wrong item" no black one).
+    const colourAt = tokens.map((t, i) => t.kind === 'word' && this.isColourWord(t.text) && !this.inColourIdiom(texts, i));
+    const besideColour = (k: number): boolean => k >= 0 && k < colourAt.length && colourAt[k] && !used[k];
     tokens.forEach((t, i) => {
       if (used[i]) return;
       const isSize = t.kind === 'storage' || t.kind === 'ramstorage';
-      // Any colour word counts, even one no variant has ("yg pink?" → "no pink; these exist"),
-      // unless it is part of an idiom ("tgl merah" is a holiday, "wrong item" no black one).
-      const isColor = t.kind === 'word' && this.isColourWord(t.text) && !this.inColourIdiom(texts, i);
+      const isColor = colourAt[i];
       // A bare storage size ("yg 512") names a variant, of the product named or the one in view.
       const isBareSize = t.kind === 'num' && (product !== undefined ? /^(32|64|128|256|512|1024|1|2)$/ : /^(64|128|256|512|1024)$/).test(t.text);
       if (t.kind === 'word' && SUPERLATIVES.has(t.text)) {
@@ -249,7 +251,6 @@ export class CatalogEntities {
       }
       // A shade right beside a colour ("biru muda", "light blue") says which of its tones.
       const shade = t.kind === 'word' ? SHADES.get(t.text) : undefined;
-      const besideColour = (k: number): boolean => !used[k] && tokens[k]?.kind === 'word' && this.isColourWord(texts[k]) && !this.inColourIdiom(texts, k);
       if (shade !== undefined && !isColor && (besideColour(i - 1) || besideColour(i + 1))) {
         variantTokens.push({ text: shade, kind: 'word' });
         replace.set(i, { end: i + 1, placeholder: PLACEHOLDER.variant });

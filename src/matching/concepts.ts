@@ -1,7 +1,7 @@
 import lexicon = require('./data/lexicon-id.json');
 import type { Normalizer, Token } from './normalize';
 import { isFunctionWord } from './lexicon';
-import { stemWord } from './stem';
+import { stemWord, withoutParticle } from './stem';
 
 const MEMBERS = new Map<string, readonly string[]>();
 for (const [name, members] of [...Object.entries(lexicon.concepts), ...Object.entries(lexicon.conceptPhrases)]) {
@@ -126,8 +126,8 @@ export class ConceptIndex {
   private phrasesFrom(word: string): readonly { readonly words: readonly string[]; readonly concept: string }[] {
     const own = this.phrases.get(word);
     if (own) return own;
-    const bare = word.replace(/(nya|ku|mu|lah|kah|pun)$/, '');
-    if (bare !== word && bare.length > 1 && this.phrases.has(bare)) return this.phrases.get(bare) ?? [];
+    const bare = withoutParticle(word);
+    if (bare !== undefined && this.phrases.has(bare)) return this.phrases.get(bare) ?? [];
     const stem = stemWord(word);
     return stem !== word && word.startsWith(stem) ? (this.phrases.get(stem) ?? []) : [];
   }
@@ -191,12 +191,9 @@ export function negatedWord(tokens: readonly Token[], i: number): boolean {
   return prev === 'mau' && tokens[i - 2]?.text === 'tidak';
 }
 
-/** Possessive and particle endings a phrase's word may carry in a message ("bantuannya", "infonya"). */
-const ENDINGS = /^(nya|ku|mu|lah|kah|pun)$/;
-
-/** A message word as a phrase's word: the same, or the word with a suffix ("fisiknya" for "fisik"). */
+/** A message word as a phrase's word: the same, or the word with a particle or suffix ("bantuannya", "fisiknya"). */
 function sameWord(text: string, word: string): boolean {
   if (text === word) return true;
   if (text.length <= word.length || !text.startsWith(word)) return false;
-  return ENDINGS.test(text.slice(word.length)) || stemWord(text) === word;
+  return withoutParticle(text) === word || stemWord(text) === word;
 }

@@ -1,8 +1,8 @@
 import { words as englishStopwords } from 'natural/lib/natural/util/stopwords';
 import { words as indonesianStopwords } from 'natural/lib/natural/util/stopwords_id';
-import kataDasar = require('natural/lib/natural/stemmers/indonesian/data/kata-dasar.json');
 import type { Language } from '../core/types';
 import { isEnglishWord } from './english-words';
+import { isIndonesianRoot } from './lexicon';
 import { DEFAULT_SLANG } from './slang';
 
 /** Words that say little about the language because both use them. */
@@ -22,13 +22,9 @@ export class LanguageDetector {
     const kbId = new Set(indonesianWords);
     const kbEn = new Set(englishWords);
     for (const w of indonesianStopwords) this.id.add(w);
-    // Chat forms are Indonesian evidence, except English words written for English ones ("thanks",
-    // "cheers" → "thanks"): people of both languages write them, so they say nothing and the
-    // conversation's language stands ("ok thanks" answers in the language being spoken).
-    for (const [w, standard] of Object.entries(DEFAULT_SLANG)) {
-      if (englishForEnglish(w, standard)) this.neutral.add(w);
-      else this.id.add(w);
-    }
+    const chat = chatForms();
+    for (const w of chat.indonesian) this.id.add(w);
+    for (const w of chat.neutral) this.neutral.add(w);
     for (const w of englishStopwords) this.en.add(w);
     // Loan words that editors use in both languages ("member", "refund", "promo") stay neutral.
     for (const w of kbEn) if (!kbId.has(w)) this.en.add(w);
@@ -59,13 +55,28 @@ export class LanguageDetector {
   }
 }
 
-const INDONESIAN_ROOTS = new Set<string>([...kataDasar, ...indonesianStopwords]);
-
 /** True for a chat form that is an English word standing for English words ("cheers" → "thanks"). */
 function englishForEnglish(word: string, standard: string): boolean {
   const words = standard.split(' ').filter(Boolean);
-  const english = (w: string): boolean => isEnglishWord(w) && !INDONESIAN_ROOTS.has(w);
+  const english = (w: string): boolean => isEnglishWord(w) && !isIndonesianRoot(w);
   return english(word) && words.length > 0 && words.every(english);
+}
+
+let sortedChatForms: { readonly indonesian: readonly string[]; readonly neutral: readonly string[] } | undefined;
+
+/**
+ * The slang table's chat forms, sorted once per process: Indonesian evidence, except English words
+ * written for English ones ("thanks", "cheers" → "thanks"), which people of both languages write,
+ * so they say nothing and the conversation's language stands ("ok thanks").
+ */
+function chatForms(): { readonly indonesian: readonly string[]; readonly neutral: readonly string[] } {
+  if (!sortedChatForms) {
+    const indonesian: string[] = [];
+    const neutral: string[] = [];
+    for (const [w, standard] of Object.entries(DEFAULT_SLANG)) (englishForEnglish(w, standard) ? neutral : indonesian).push(w);
+    sortedChatForms = { indonesian, neutral };
+  }
+  return sortedChatForms;
 }
 
 /** The language a text's own words decide, whatever the fallback; undefined when they do not. */

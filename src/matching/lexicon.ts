@@ -4,8 +4,15 @@ import { isEnglishWord } from './english-words';
 import { words as englishStopwords } from 'natural/lib/natural/util/stopwords';
 import { words as indonesianStopwords } from 'natural/lib/natural/util/stopwords_id';
 
-/** Indonesian root words (natural's stemmer dictionary) and function words of both languages. */
-const DICTIONARY = new Set<string>([...kataDasar, ...englishStopwords, ...indonesianStopwords]);
+/** Indonesian root words (natural's stemmer dictionary) and Indonesian function words. */
+const INDONESIAN = new Set<string>([...kataDasar, ...indonesianStopwords]);
+/** Indonesian root words and function words of both languages. */
+const DICTIONARY = new Set<string>([...INDONESIAN, ...englishStopwords]);
+
+/** True for an Indonesian root or function word ("terima", "yang"), as against an English-only word. */
+export function isIndonesianRoot(word: string): boolean {
+  return INDONESIAN.has(word);
+}
 
 /**
  * True for words that are real words as written (an Indonesian root, a function word or an

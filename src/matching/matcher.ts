@@ -223,7 +223,7 @@ export class Matcher {
     for (const ex of examples) {
       const tally = social.get(ex.entry) ?? [0, 0];
       tally[1]++;
-      if (ex.terms.some((t) => this.isSocialTerm(t)) && !ex.terms.some((t) => this.isContentTerm(t) && !ex.socialWords.has(t))) tally[0]++;
+      if (ex.terms.some((t) => this.isSocialTerm(t)) && this.contentTerms(ex.terms, ex.socialWords).length === 0) tally[0]++;
       social.set(ex.entry, tally);
     }
     for (const [entry, [smallTalk, all]] of social) if (smallTalk >= 0.5 * all) this.socialEntries.add(entry);
@@ -434,7 +434,7 @@ export class Matcher {
    */
   private offTopicFactor(analysis: Analysis): number {
     if (analysis.offTopic.length === 0) return 1;
-    const content = analysis.terms.filter((t) => this.isContentTerm(t) && !analysis.socialWords.has(t)).length;
+    const content = this.contentTerms(analysis.terms, analysis.socialWords).length;
     const share = Math.min(1, (OFF_TOPIC_FULL_SHARE_INVERSE * analysis.offTopic.length) / Math.max(1, content));
     return 1 - OFF_TOPIC_PENALTY * share;
   }
@@ -452,7 +452,12 @@ export class Matcher {
 
   /** True when a message says something beyond small talk: a content word outside its greetings and thanks. */
   private hasContent(analysis: Analysis): boolean {
-    return analysis.terms.some((t) => this.isContentTerm(t) && !analysis.socialWords.has(t));
+    return this.contentTerms(analysis.terms, analysis.socialWords).length > 0;
+  }
+
+  /** The content terms of a text outside its greetings and thanks. */
+  private contentTerms(terms: readonly string[], socialWords: ReadonlySet<string>): string[] {
+    return terms.filter((t) => this.isContentTerm(t) && !socialWords.has(t));
   }
 
   /** A term that says what the customer wants: not small talk, a function word or a bare number. */

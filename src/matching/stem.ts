@@ -20,6 +20,12 @@ function wholeBase(word: string): string | undefined {
   return particle === undefined ? undefined : word.slice(0, -particle.length);
 }
 
+/** A word without the particle or possessive it ends with ("bantuannya" → "bantuan"), or undefined. */
+export function withoutParticle(word: string): string | undefined {
+  const particle = PARTICLES.find((p) => word.length > p.length + 1 && word.endsWith(p));
+  return particle === undefined ? undefined : word.slice(0, -particle.length);
+}
+
 const cache = new Map<string, string>();
 const CACHE_LIMIT = 200_000;
 
