@@ -1,6 +1,6 @@
 import type { Settings } from '../knowledge/schema';
 import type { EvalMetrics } from '../eval/metrics';
-import type { TuneResult } from '../eval/tune';
+import { FEW_OUT_OF_SCOPE, NEAR_MISS_FALSE_ANSWER_RATE, type TuneResult } from '../eval/tune';
 import type { StatsReport } from '../eval/reports';
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
@@ -43,7 +43,9 @@ export function formatTuneReport(settings: Settings, result: TuneResult): string
     (m.outOfScope > 0 ? `, false-answer rate ${pct(m.falseAnswerRate)}` : `, wrong answers ${pct(m.wrongAnswerRate)}`);
   const note =
     result.before.outOfScope > 0
-      ? ''
+      ? result.nearMisses > 0
+        ? `\nnote: with only ${result.before.outOfScope} out-of-scope (null) cases, ${result.nearMisses} built-in near misses (questions in customer-service words about other organizations) were checked too, at most ${pct(NEAR_MISS_FALSE_ANSWER_RATE)} of them answered; label ${FEW_OUT_OF_SCOPE} or more questions the bot must not answer to rely on yours alone.\n`
+        : ''
       : result.builtInOutOfScope > 0
         ? `\nnote: the cases have no out-of-scope (null) examples, so ${result.builtInOutOfScope} built-in messages no FAQ answers (trivia, homework, weather…) stood in for the false-answer limit; add questions your customers ask that the bot must not answer for a closer fit.\n`
         : '\nnote: the cases have no out-of-scope (null) examples; add some so tuning can weigh refusals.\n';

@@ -258,7 +258,8 @@ export class Matcher {
         this.concepts.has(t.text) ||
         ENGLISH_TO_INDONESIAN.has(t.text) ||
         isBrandWord(t.text) ||
-        isItemNoun(t.text)
+        isItemNoun(t.text) ||
+        this.offTopic.has(t.text)
       ) {
         corrected.push(t);
         continue;
@@ -436,7 +437,7 @@ export class Matcher {
     if (analysis.offTopic.length === 0) return 1;
     const content = this.contentTerms(analysis.terms, analysis.socialWords).length;
     const share = Math.min(1, (OFF_TOPIC_FULL_SHARE_INVERSE * analysis.offTopic.length) / Math.max(1, content));
-    return 1 - OFF_TOPIC_PENALTY * share;
+    return 1 - OFF_TOPIC_PENALTY * share * share;
   }
 
   /**

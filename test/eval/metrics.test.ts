@@ -5,7 +5,7 @@ import { evaluateCases } from '../../src/eval/evaluate';
 import { importIntents, writeImportedKnowledge } from '../../src/eval/import-intents';
 import { readLabelledFile } from '../../src/eval/labelled-file';
 import { computeMetrics, type CaseOutcome } from '../../src/eval/metrics';
-import { builtInOutOfScope, tuneThresholds, writeThresholds, type Thresholds } from '../../src/eval/tune';
+import { builtInNearMisses, builtInOutOfScope, tuneThresholds, writeThresholds, type Thresholds } from '../../src/eval/tune';
 import { decide } from '../../src/matching/decide';
 import { Matcher } from '../../src/matching/matcher';
 import { loadKnowledge } from '../../src/knowledge/loader';
@@ -106,5 +106,31 @@ describe('evaluation figures', () => {
     expect(answeredShare(guarded.thresholds)).toBeLessThanOrEqual(0.05);
     expect(answeredShare(unguarded.thresholds)).toBeGreaterThan(0.05);
     expect(guarded.thresholds.answerThreshold).toBeGreaterThanOrEqual(unguarded.thresholds.answerThreshold);
+  });
+
+  it('beside a few out-of-scope cases, also holds the thresholds to built-in near misses (customer-service words about other organizations)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tanya-tune-near-'));
+    writeImportedKnowledge(dir, importIntents(readLabelledFile('test/fixtures/labelled/shop.jsonl')), 'shop.jsonl');
+    const kb = loadKnowledge(dir);
+    const cases = readLabelledFile('test/fixtures/labelled/cases.jsonl');
+    expect(cases.some((c) => c.intent === null)).toBe(true);
+    const matcher = new Matcher(kb);
+    const nearAnswered = (t: Thresholds): number =>
+      builtInNearMisses().filter((text) => decide(matcher.rank(matcher.analyze(text), 3), t).type === 'answer').length / builtInNearMisses().length;
+    const options = { maxFalseAnswerRate: 0.1, wrongAnswerCost: 0.5, folds: 2 };
+    const guarded = tuneThresholds(kb, cases, { ...options, nearMissFalseAnswerRate: 0.2 });
+    const unguarded = tuneThresholds(kb, cases, { ...options, nearMisses: false });
+    expect(guarded.nearMisses).toBe(builtInNearMisses().length);
+    expect(unguarded.nearMisses).toBe(0);
+    expect(nearAnswered(guarded.thresholds)).toBeLessThanOrEqual(0.2);
+    expect(nearAnswered(unguarded.thresholds)).toBeGreaterThan(0.2);
+    // With no out-of-scope cases at all, the built-in out-of-scope messages stand in alone.
+    expect(
+      tuneThresholds(
+        kb,
+        cases.filter((c) => c.intent !== null),
+        options,
+      ).nearMisses,
+    ).toBe(0);
   });
 });
