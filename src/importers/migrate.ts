@@ -88,7 +88,27 @@ const detector = new LanguageDetector([], []);
 /** How `tanya check` compares examples (case, accents and punctuation folded). */
 const sameQuestion = questionKey;
 
-const guessLanguage = (text: string): 'id' | 'en' => detector.detect(foldedWords(text), 'id');
+/**
+ * Guesses the language of the texts a source does not label, each alone where its words decide
+ * it, else as most of the source's decided texts are: a short "Good evening" or "Testing" in an
+ * English QnA file is English, not the Indonesian default.
+ */
+function languageGuesser(texts: readonly string[]): (text: string) => 'id' | 'en' {
+  const decided = (text: string): 'id' | 'en' | undefined => {
+    const words = foldedWords(text);
+    const lang = detector.detect(words, 'id');
+    return lang === detector.detect(words, 'en') ? lang : undefined;
+  };
+  let en = 0;
+  let id = 0;
+  for (const text of texts) {
+    const lang = decided(text);
+    if (lang === 'en') en++;
+    else if (lang === 'id') id++;
+  }
+  const most = en > id ? 'en' : 'id';
+  return (text) => decided(text) ?? most;
+}
 
 /** A valid, unique entry id from a name: lower case, "-" between words. */
 function idFor(name: string, taken: UniqueIds): string {
@@ -147,6 +167,7 @@ export function writeMigration(outDir: string, migration: Migration, source: str
   const seenQuestion = new Map<string, string>();
   const written: { entry: WrittenEntry; source: MigratedEntry }[] = [];
   let html = 0;
+  const guessLanguage = languageGuesser(migration.entries.flatMap((e) => [...e.questions, ...(e.answer ? [e.answer] : [])]));
 
   for (const e of migration.entries) {
     const split = { id: [] as string[], en: [] as string[] };
@@ -211,10 +232,17 @@ export function writeMigration(outDir: string, migration: Migration, source: str
       }
       // An answer that needs the other tool to fill something in ("$JalurPendaftaran", "{name}")
       // would reach customers half written: it is kept for the editor behind "TODO", never sent.
+      // A long answer with a reference or two ("Berikut informasi mengenai $JalurPendaftaran: …"
+      // and a page of fixed text) keeps its text with the references taken out, reported.
       for (const lang of ['id', 'en'] as const) {
         const text = answers[lang];
-        const unfilled = text === undefined ? [] : unfilledReferences(text);
-        if (text !== undefined && unfilled.length > 0) {
+        const unfilled = text === undefined ? [] : unfilledReferences(text, tool);
+        if (text !== undefined && unfilled.length > 0 && text.length >= LONG_ANSWER_PER_REFERENCE * unfilled.length) {
+          answers[lang] = withoutText(text, unfilled);
+          notes.push(
+            `${placeText(e.from)}entry "${id}" ("${e.name}"): ${unfilled.join(', ')} (filled in by ${toolName(tool)}) taken out of its answer; check that it still reads well`,
+          );
+        } else if (text !== undefined && unfilled.length > 0) {
           answers[lang] =
             `TODO: ${unfilled.join(', ')} ${unfilled.length === 1 ? 'is' : 'are'} filled in by ${toolName(tool)}, not by Tanya; rewrite this answer: ${text}`;
           if (lang === 'id' || answers.id === undefined) todo.push(`${placeText(e.from)}entry "${id}" ("${e.name}"): its answer uses ${unfilled.join(', ')}`);
@@ -379,6 +407,23 @@ function settingsOf(s: MigratedSettings | undefined): Record<string, unknown> | 
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
+/** Characters of answer per run-time reference from which the answer keeps its text with the reference taken out. */
+const LONG_ANSWER_PER_REFERENCE = 200;
+
+/** A text with the given references taken out and the spaces they leave tidied. */
+function withoutText(value: string, refs: readonly string[]): string {
+  let text = value;
+  // One split per reference is quadratic in a text of thousands of them: past a plain size
+  // (never reached by a real text) the references are cut in one pass instead.
+  if (refs.length * value.length > 10_000_000) text = withoutAll(value, refs);
+  else for (const r of refs) text = text.split(r).join('');
+  return text
+    .replace(/[ \t]{2,}/g, ' ')
+    .replace(/ +([.,:;!?])/g, '$1')
+    .replace(/ +\n/g, '\n')
+    .trim();
+}
+
 /**
  * A flow with the other tool's run-time references taken out of its texts ("informasi mengenai
  * $JalurPendaftaran" → "informasi mengenai"): a flow cannot wait behind TODO as an answer can,
@@ -387,21 +432,12 @@ function settingsOf(s: MigratedSettings | undefined): Record<string, unknown> | 
 function withoutReferences(flow: Record<string, unknown>, tool: string, notes: string[]): Record<string, unknown> {
   const clean = (value: unknown): unknown => {
     if (typeof value === 'string') {
-      const refs = unfilledReferences(value);
+      const refs = unfilledReferences(value, tool);
       if (refs.length === 0) return value;
       notes.push(
         `flow "${String(flow.id)}": ${refs.join(', ')} (filled in by ${toolName(tool)}) taken out of "${value.slice(0, 80)}"; check that the text still reads well`,
       );
-      let text = value;
-      // One split per reference is quadratic in a text of thousands of them: past a plain size
-      // (never reached by a real flow text) the references are cut in one pass instead.
-      if (refs.length * value.length > 10_000_000) text = withoutAll(value, refs);
-      else for (const r of refs) text = text.split(r).join('');
-      return text
-        .replace(/[ \t]{2,}/g, ' ')
-        .replace(/ +([.,:;!?])/g, '$1')
-        .replace(/ +\n/g, '\n')
-        .trim();
+      return withoutText(value, refs);
     }
     if (Array.isArray(value)) return value.map(clean);
     // Ids and slot names are slugs and never hold a reference; every text may (also under "id:").

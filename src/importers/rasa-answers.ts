@@ -156,7 +156,16 @@ export function resolveIntent(intent: string, project: RasaProject, turns: Map<s
       `intent "${intent}" is answered with ${chosen.action}, which a story follows with the customer's ${continued.map((i) => `"${i}"`).join(', ')}: Tanya sends it as the answer and matches the reply on its own; check both read well alone, or write a flow (docs/flows.md)`,
     );
   const answer = actionText(chosen.action, project, chosen.place ?? at, intent);
-  const texts = [answer.text, ...joined.map((f) => f.reply?.text)].filter((t): t is string => t !== undefined && t.trim() !== '');
+  // What follows an answer ("Was it helpful?") is no answer alone: without the main text the
+  // entry stays TODO, never sent, rather than send only the follow-up.
+  const own = answer.text !== undefined && answer.text.trim() !== '';
+  if (!own && joined.length > 0)
+    note(
+      project,
+      withRest.place ?? at,
+      `"${intent}": ${chosen.action} says nothing Tanya can send, so what follows it (${joined.map((f) => f.action).join(', ')}) is not sent alone (answer left as TODO)`,
+    );
+  const texts = own ? [answer.text, ...joined.map((f) => f.reply?.text)].filter((t): t is string => t !== undefined && t.trim() !== '') : [];
   const suggestions = [...new Set([...answer.suggestions, ...joined.flatMap((f) => f.reply?.suggestions ?? [])])];
   return { ...(texts.length > 0 ? { text: texts.join('\n\n') } : {}), suggestions, handoff, action: chosen.action };
 }

@@ -24,6 +24,10 @@ type Lang = 'id' | 'en';
 /** Intents that are Rasa's "I did not understand": they become the fallback, not entries. */
 const FALLBACK_INTENTS = new Set(['nlu_fallback', 'out_of_scope']);
 
+/** A fallback intent, or a retrieval intent of its group ("out_of_scope/others", "out_of_scope/non_english"). */
+const isFallbackIntent = (name: string): boolean =>
+  FALLBACK_INTENTS.has(name) || (name.includes('/') && FALLBACK_INTENTS.has(name.slice(0, name.indexOf('/'))));
+
 /** Intents whose answer is also the knowledge base's greeting. */
 const GREETING_INTENTS = new Set(['greet', 'greeting', 'greetings', 'hello', 'salam', 'sapa', 'sapaan']);
 
@@ -180,7 +184,7 @@ function assemble(project: RasaProject, language: Lang | undefined): Migration {
   let greeting: string | undefined;
   for (const intent of project.intents.values()) {
     const { name, place, examples } = intent;
-    if (FALLBACK_INTENTS.has(name)) continue;
+    if (isFallbackIntent(name)) continue;
     if (intent.entities.size > 0)
       note(
         project,
@@ -249,7 +253,7 @@ function fallbackText(project: RasaProject, turns: ReturnType<typeof turnsByInte
         note(project, byDefault.place, `utter_default ("${own}") is not imported: the fallback text is what the nlu_fallback rule says (${rule.actions[0]})`);
     }
   }
-  for (const name of FALLBACK_INTENTS) {
+  for (const name of [...FALLBACK_INTENTS, ...[...project.intents.keys()].filter((n) => n.includes('/') && isFallbackIntent(n))]) {
     const intent = project.intents.get(name);
     const place: Place | undefined = intent?.place ?? turns.get(name)?.[0]?.place;
     if (!place || (name === 'nlu_fallback' && !intent)) continue;
@@ -280,7 +284,7 @@ function noteLeftovers(project: RasaProject, used: Set<string>): void {
     );
   // A retrieval group ("chitchat" for chitchat/ask_name) is listed in the domain without examples of its own.
   const groups = new Set([...project.intents.keys()].filter((n) => n.includes('/')).map((n) => n.slice(0, n.indexOf('/'))));
-  const silent = [...project.domainIntents].filter(([name]) => !project.intents.has(name) && !FALLBACK_INTENTS.has(name) && !groups.has(name));
+  const silent = [...project.domainIntents].filter(([name]) => !project.intents.has(name) && !isFallbackIntent(name) && !groups.has(name));
   if (silent.length > 0)
     note(project, silent[0][1], `intents in the domain without examples (sent by buttons or other bots): ${silent.map(([n]) => n).join(', ')}; not imported`);
   for (const [form, place] of project.forms)

@@ -5,7 +5,8 @@
 
 /** `$param`, `$param.original` and `#context.param` references in a Dialogflow response text. */
 export function parameterReferences(text: string): string[] {
-  const refs = [...text.matchAll(/\$[A-Za-z_][\w-]*(?:\.[\w-]+)?|#[A-Za-z_][\w-]*\.[\w-]+/g)].map((m) => m[0]);
+  // Not inside a link: "…/wiki/Licence#What_is_the_license.2C_how" is a page anchor, not a context.
+  const refs = [...text.matchAll(/(?<![\w/.#?=&%-])(?:\$[A-Za-z_][\w-]*(?:\.[\w-]+)?|#[A-Za-z_][\w-]*\.[\w-]+)/g)].map((m) => m[0]);
   return [...new Set(refs)];
 }
 
@@ -14,10 +15,13 @@ export function slotReferences(text: string): string[] {
   return [...new Set([...text.matchAll(/\{([A-Za-z_][\w-]*)\}/g)].map((m) => m[1]))];
 }
 
-/** Every such reference as written ("$order_id", "{name}"); Tanya's own `{bot}` and `{shop}` are not among them. */
-export function unfilledReferences(text: string): string[] {
+/**
+ * Every such reference as written ("$order_id", "{name}"); Tanya's own `{bot}` and `{shop}` are
+ * not among them. A Rasa text has no `$param` (a "#anchor.2C" in its links is none either).
+ */
+export function unfilledReferences(text: string, tool?: string): string[] {
   const slots = slotReferences(text)
     .filter((s) => s !== 'bot' && s !== 'shop')
     .map((s) => `{${s}}`);
-  return [...parameterReferences(text), ...slots];
+  return [...(tool === 'rasa' ? [] : parameterReferences(text)), ...slots];
 }

@@ -673,3 +673,62 @@ describe('readRasaProject: what a story says before an intent is its question, n
     );
   });
 });
+
+describe('readRasaProject: retrieval out_of_scope and answers that are only a follow-up', () => {
+  const root = project({
+    'domain.yml': [
+      'version: "3.1"',
+      'intents: [faq, out_of_scope]',
+      'responses:',
+      '  utter_faq/licence:',
+      '    - text: "Data is ODbL: https://wiki.example.org/wiki/Licence#What_is_the_license.2C_how_can_I_use_it.3F"',
+      '  utter_out_of_scope/other:',
+      '    - text: "I cannot help you with that."',
+      '  utter_did_that_help:',
+      '    - text: "Was it helpful?"',
+      '',
+    ].join('\n'),
+    'data/nlu.yml': [
+      'version: "3.1"',
+      'nlu:',
+      '- intent: faq/licence',
+      '  examples: |',
+      '    - what is the licence of the data',
+      '    - can i use the map data',
+      '- intent: faq/counts',
+      '  examples: |',
+      '    - how many contributors are there',
+      '    - number of mappers',
+      '- intent: out_of_scope/other',
+      '  examples: |',
+      '    - order me a pizza',
+      '    - what is the weather',
+      '',
+    ].join('\n'),
+    'data/rules.yml': [
+      'version: "3.1"',
+      'rules:',
+      '- rule: faq',
+      '  steps:',
+      '  - intent: faq',
+      '  - action: utter_faq',
+      '  - action: utter_did_that_help',
+      '',
+    ].join('\n'),
+  });
+  const m = readRasaProject(root);
+
+  it('an out_of_scope/* retrieval intent is no entry: its answer is the fallback', () => {
+    expect(m.entries.some((e) => e.name.startsWith('out_of_scope'))).toBe(false);
+    expect(m.settings?.fallback).toEqual({ en: 'I cannot help you with that.' });
+  });
+
+  it('keeps an answer whose link has an anchor, and never sends a follow-up alone for an intent without its own response', () => {
+    const dir = tmp();
+    writeMigration(dir, m, root, 'rasa');
+    const kb = loadKnowledge(dir);
+    expect(kb.entries.find((e) => e.id === 'faq-licence')?.answer?.en).toMatch(/^Data is ODbL: https:\/\/wiki\.example\.org\/wiki\/Licence#What_is/);
+    expect(kb.entries.find((e) => e.id === 'faq-counts')?.answer?.en).toMatch(/^TODO/);
+    expect(notes(m).some((n) => n.includes('"faq/counts": utter_faq/counts says nothing Tanya can send'))).toBe(true);
+  });
+});

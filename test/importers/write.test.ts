@@ -96,6 +96,12 @@ describe('writing an import', () => {
           { name: 'jalur', questions: ['info jalur pendaftaran'], answer: 'Berikut informasi mengenai $JalurPendaftaran.' },
           { name: 'nama', questions: ['siapa nama saya'], answers: { en: 'Hi {customer_name}!' } },
           { name: 'promo', questions: ['ada promo apa'], answer: 'Ikuti #HarbolnasNusa, diskon sampai US$5.' },
+          {
+            name: 'snbp',
+            questions: ['info jalur snbp'],
+            answer: `Berikut adalah informasi mengenai $JalurPendaftaran: ${'pendaftaran dibuka bulan Januari. '.repeat(7)}`,
+          },
+          { name: 'lisensi', questions: ['lisensi data'], answer: 'Lihat https://wiki.example.org/wiki/Licence#What_is_the_license.2C_how_can_I_use_it.3F' },
         ],
         unsupported: [],
       },
@@ -103,6 +109,10 @@ describe('writing an import', () => {
       'dialogflow',
     );
     const kb = loadKnowledge(dir);
+    // A long answer with one reference keeps its text, the reference taken out and reported; a link's anchor is no reference.
+    expect(kb.entries[3].answer?.id).toMatch(/^Berikut adalah informasi mengenai: pendaftaran dibuka bulan Januari\./);
+    expect(readFileSync(join(dir, 'IMPORT-REPORT.md'), 'utf8')).toContain('$JalurPendaftaran (filled in by Dialogflow) taken out of its answer');
+    expect(kb.entries[4].answer?.id).toBe('Lihat https://wiki.example.org/wiki/Licence#What_is_the_license.2C_how_can_I_use_it.3F');
     expect(kb.entries[0].answer?.id).toMatch(/^TODO: \$JalurPendaftaran is filled in by Dialogflow, not by Tanya; rewrite this answer: Berikut/);
     expect(kb.entries[1].answer?.en).toMatch(/^TODO: \{customer_name\} is filled in/);
     expect(kb.entries[2].answer?.id).toBe('Ikuti #HarbolnasNusa, diskon sampai US$5.');
@@ -111,6 +121,33 @@ describe('writing an import', () => {
         .filter((w) => w.message.includes('has no answer yet'))
         .map((w) => w.message.slice(0, 14)),
     ).toEqual(['entry "jalur" ', 'entry "nama" h']);
+  });
+
+  it('files short questions the words cannot decide in the language most of the source is in', () => {
+    const dir = out();
+    writeMigration(
+      dir,
+      {
+        entries: [
+          { name: 'evening', questions: ['Good evening'], answer: 'Good evening to you too!' },
+          { name: 'test', questions: ['Testing'], answer: 'I am here and working.' },
+          { name: 'hours', questions: ['What time do you open on weekdays?'], answer: 'We open at nine in the morning every weekday.' },
+          { name: 'thanks', questions: ['Thank you so much for the help'], answer: 'You are very welcome, glad to help.' },
+        ],
+        unsupported: [],
+      },
+      'chitchat.tsv',
+      'qna',
+    );
+    const kb = loadKnowledge(dir);
+    expect(kb.entries.map((e) => [e.questions.id.length, e.questions.en.length])).toEqual([
+      [0, 1],
+      [0, 1],
+      [0, 1],
+      [0, 1],
+    ]);
+    expect(kb.settings.languages).toEqual(['en']);
+    expect(kb.entries[1].answer?.en).toBe('I am here and working.');
   });
 
   it('takes references out of flow texts (a flow cannot wait behind TODO) and says so', () => {
