@@ -171,9 +171,16 @@ export class ConceptIndex {
         }
       }
     }
+    // A farewell also counts as thanks (lexicon `socialImplied`): "dadah" closes a chat as "makasih" does.
+    for (const [from, to] of SOCIAL_IMPLIED) if (found.has(from)) found.add(to);
     return [...found];
   }
 }
+
+const SOCIAL_IMPLIED: readonly (readonly [string, string])[] = Object.entries(lexicon.socialImplied).map(([from, to]) => [
+  `${CONCEPT_PREFIX}${from.replace(/\s+/g, '_')}`,
+  `${CONCEPT_PREFIX}${to.replace(/\s+/g, '_')}`,
+]);
 
 /** Other words a phrase may have inside it ("uangnya *blm* balik", "bayar *tunai* pas sampai"). */
 const PHRASE_GAP = 1;

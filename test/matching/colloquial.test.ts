@@ -177,6 +177,17 @@ describe('colloquial forms', () => {
     expect(concepts.features(n.tokens('dadah, sampai jumpa'))).not.toContain('^sampai');
     expect(concepts.features(n.tokens('paketnya udah sampai'))).toContain('^sampai');
     expect(concepts.features(n.tokens('barang sudah diterima'))).toContain('^sampai');
+    // "apa kabar" greets; it asks for no order's news.
+    expect(concepts.features(n.tokens('hai kak, apa kabar'))).toEqual(expect.arrayContaining(['^sapaan']));
+    expect(concepts.features(n.tokens('hai kak, apa kabar'))).not.toContain('^status');
+  });
+
+  it('answers a farewell as thanks where the knowledge base has no farewell of its own', () => {
+    const concepts = new ConceptIndex(n);
+    expect(concepts.features(n.tokens('udah itu aja, dadah'))).toEqual(expect.arrayContaining(['^pamit', '^terima_kasih']));
+    const kb = loadKnowledge('knowledge');
+    const shop = new Matcher(kb);
+    expect(shop.rank(shop.analyze('bye'), 1)[0]?.entryId).toBe('thanks');
   });
 
   it('finds a phrase with one word put inside it, not with more', () => {
