@@ -361,13 +361,21 @@ export class Engine {
     const long = text.length > MAX_MESSAGE_CHARS;
     const analysis = matcher.analyze(read, lang, tokens);
     if (this.handoffs.isComplaint(folded, analysis)) {
-      // The agent (and the explanation) still see what the message was about.
+      // The agent (and the explanation) still see what the message was about, and the ticket the
+      // entry the message matches, when one does ("kecewa, mau komplain" → complaint).
       const cat = analysis.catalog;
-      return this.handoffs.open(tx, message, state, analysis.language, 'complaint', {
-        ...base,
-        candidates: matcher.rank(analysis, 5),
-        entities: entitiesOf(cat.product, cat.variants, cat.store),
-      });
+      const candidates = matcher.rank(analysis, 5);
+      const top = candidates[0];
+      const entryId = top && top.score >= matcher.kb.settings.answerThreshold ? top.entryId : undefined;
+      return this.handoffs.open(
+        tx,
+        message,
+        state,
+        analysis.language,
+        'complaint',
+        { ...base, candidates, entities: entitiesOf(cat.product, cat.variants, cat.store) },
+        entryId,
+      );
     }
     const replyLang: Language = analysis.language;
     const turn = await this.matchTurn(tx, message, { ...state, language: replyLang }, replyLang, analysis, matcher);
