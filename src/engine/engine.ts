@@ -527,13 +527,14 @@ export class Engine {
     if (verdict.type === 'clarify' && analysis.offTopic.length > 0) verdict = { type: 'fallback', score: verdict.score };
     // A close second that meets nothing the best does not ("apa yang dimaksud" against "apa yang
     // dimaksud … biometrik") is no real alternative: answer, unless the message has words the
-    // knowledge base never uses (then the close call may be about something else entirely).
+    // knowledge base never uses, in questions or answers (then the close call may be about
+    // something else entirely).
     if (
       verdict.type === 'clarify' &&
       candidates[0] &&
       candidates[1] &&
       candidates[0].score >= settings.answerThreshold &&
-      analysis.unknownWords.length === 0 &&
+      matcher.unseenWords(analysis).length === 0 &&
       matcher.covers(analysis, candidates[0].entryId, candidates[1].entryId)
     )
       verdict = { type: 'answer', entryId: candidates[0].entryId, score: candidates[0].score };

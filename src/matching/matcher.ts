@@ -111,6 +111,8 @@ export class Matcher {
    * "chip", "cancelling"): beside a product, one asks about the product's details.
    */
   private readonly featureWords = new Set<string>();
+  /** Words of the entries' written answers ("nomor" where the answers give phone numbers). */
+  private readonly answerWords = new Set<string>();
 
   constructor(
     readonly kb: KnowledgeBase,
@@ -200,6 +202,7 @@ export class Matcher {
     this.offTopic = new OffTopic(this.normalizer, (word) => vocabulary.has(word));
     this.index = new IntentIndex(kb.entries.length, examples, options);
     const answerTexts = kb.entries.map(answerText);
+    for (const text of answerTexts) for (const t of text ? this.normalizer.tokens(text) : []) if (t.kind === 'word') this.answerWords.add(t.text);
     this.hasAnswer = answerTexts.map((text) => text !== undefined);
     this.answerShare = kb.entries.map((e) => {
       const examples = e.questions.id.length + e.questions.en.length;
@@ -400,6 +403,11 @@ export class Matcher {
     const top = ranked[0]?.score ?? 0;
     if (top > 1) for (const r of ranked) r.score /= top;
     return ranked.slice(0, limit);
+  }
+
+  /** Words of the message that neither the questions nor the written answers of the knowledge base use. */
+  unseenWords(analysis: Analysis): string[] {
+    return analysis.unknownWords.filter((w) => !this.answerWords.has(w));
   }
 
   /** True when the message only greets ("halo kak", "selamat pagi min"): it asks nothing yet. */

@@ -58,4 +58,8 @@ describe('a close second with nothing of its own', () => {
   it('still offers both when the message has words the knowledge base never uses', async () => {
     expect(await ask('apa yang dimaksud dengan data biometrik yang direkam petugas')).toBe('clarify');
   });
+
+  it('counts a word of the written answers as one the knowledge base uses ("iris" is only in an answer)', async () => {
+    expect(await ask('apa yang dimaksud dengan data biometrik iris')).toBe('answer:biometrik');
+  });
 });
