@@ -175,6 +175,10 @@ export function buildCli(): Command {
       parseRate,
       DEFAULT_TUNE_OPTIONS.confidence,
     )
+    .option(
+      '--no-near-misses',
+      'do not also hold the thresholds to the built-in near misses (questions about other organizations) when the cases have few out-of-scope questions; for a bot that answers such questions itself',
+    )
     .option('--dry-run', 'print the figures without writing the settings', false)
     .action(
       (opts: {
@@ -185,6 +189,7 @@ export function buildCli(): Command {
         clarifyValue: number;
         folds: number;
         confidence: number;
+        nearMisses: boolean;
         dryRun: boolean;
       }) => {
         const kb = loadKnowledge(opts.kb);
@@ -194,6 +199,7 @@ export function buildCli(): Command {
           clarifyValue: opts.clarifyValue,
           folds: opts.folds,
           confidence: opts.confidence,
+          nearMisses: opts.nearMisses,
         });
         process.stdout.write(formatTuneReport(kb.settings, result));
         if (!opts.dryRun) process.stdout.write(`✓ written to ${writeThresholds(opts.kb, result.thresholds)}\n`);

@@ -44,7 +44,7 @@ export function formatTuneReport(settings: Settings, result: TuneResult): string
   const note =
     result.before.outOfScope > 0
       ? result.nearMisses > 0
-        ? `\nnote: with only ${result.before.outOfScope} out-of-scope (null) case${result.before.outOfScope === 1 ? '' : 's'}, ${result.nearMisses} built-in near misses (questions in customer-service words about other organizations) were checked too, at most ${pct(NEAR_MISS_FALSE_ANSWER_RATE)} of them answered; label ${FEW_OUT_OF_SCOPE} or more questions the bot must not answer to rely on yours alone.\n`
+        ? `\nnote: with only ${result.before.outOfScope} out-of-scope (null) case${result.before.outOfScope === 1 ? '' : 's'}, ${result.nearMisses} built-in near misses (questions in customer-service words about other organizations) were checked too (limit: ${pct(NEAR_MISS_FALSE_ANSWER_RATE)} of them answered${result.feasible ? '' : ', not reached'}); label ${FEW_OUT_OF_SCOPE} or more questions the bot must not answer to rely on yours alone, or pass --no-near-misses if your bot answers such questions.\n`
         : ''
       : result.builtInOutOfScope > 0
         ? `\nnote: the cases have no out-of-scope (null) examples, so ${result.builtInOutOfScope} built-in messages no FAQ answers (trivia, homework, weather…) stood in for the false-answer limit; add questions your customers ask that the bot must not answer for a closer fit.\n`

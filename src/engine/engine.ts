@@ -361,12 +361,11 @@ export class Engine {
     const long = text.length > MAX_MESSAGE_CHARS;
     const analysis = matcher.analyze(read, lang, tokens);
     if (this.handoffs.isComplaint(folded, analysis)) {
-      // The agent (and the explanation) still see what the message was about, and the ticket the
-      // entry the message matches, when one does ("kecewa, mau komplain" → complaint).
+      // The agent (and the explanation) still see what the message was about, and the decision
+      // the complaint entry it stands for, when there is one.
       const cat = analysis.catalog;
       const candidates = matcher.rank(analysis, 5);
-      const top = candidates[0];
-      const entryId = top && top.score >= matcher.kb.settings.answerThreshold ? top.entryId : undefined;
+      const entryId = this.handoffs.complaintEntry(candidates[0], matcher);
       return this.handoffs.open(
         tx,
         message,

@@ -1,5 +1,6 @@
 import { agentAvailability } from '../knowledge/catalog';
 import type { Analysis, Matcher } from '../matching/matcher';
+import { foldText } from '../matching/normalize';
 import { phrasePattern } from '../matching/phrases';
 import type { ConversationStore, TicketSummary } from '../storage/store';
 import { handoffExpectation, HANDOFF_EVENT, type HandoffEvent } from './handoff-events';
@@ -76,6 +77,21 @@ export class HandoffTurns {
     const pattern = phrasePattern(this.host.kb().settings.handoff.complaintWords);
     if (!pattern) return false;
     return pattern.test(folded) || pattern.test(analysis.tokens.map((t) => t.text).join(' '));
+  }
+
+  /**
+   * The entry an angry complaint stands for: the best-ranked one, answerable, when it is itself
+   * about complaining (its own questions carry a complaint word: "kecewa, mau komplain" →
+   * complaint) or a handoff entry. An answer the message would have had otherwise ("kecewa,
+   * pesanan belum sampai" → order status) is not it: the customer gets a person instead.
+   */
+  complaintEntry(top: { readonly entryId: string; readonly score: number } | undefined, matcher: Matcher): string | undefined {
+    const kb = this.host.kb();
+    const pattern = phrasePattern(kb.settings.handoff.complaintWords);
+    const entry = top && top.score >= kb.settings.answerThreshold ? matcher.entry(top.entryId) : undefined;
+    if (!entry || !pattern) return undefined;
+    const own = [...entry.questions.id, ...entry.questions.en].some((q) => pattern.test(foldText(q)));
+    return own || entry.action === 'handoff' ? entry.id : undefined;
   }
 
   /** Opens a ticket; `entryId` is the entry that asked for it (default: the KB's handoff entry for requests). */

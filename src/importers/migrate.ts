@@ -232,15 +232,17 @@ export function writeMigration(outDir: string, migration: Migration, source: str
       }
       // An answer that needs the other tool to fill something in ("$JalurPendaftaran", "{name}")
       // would reach customers half written: it is kept for the editor behind "TODO", never sent.
-      // A long answer with a reference or two ("Berikut informasi mengenai $JalurPendaftaran: …"
-      // and a page of fixed text) keeps its text with the references taken out, reported.
+      // A long answer whose references stand in a sentence or two ("Berikut informasi mengenai
+      // $JalurPendaftaran:" and a page of fixed text) keeps the rest: the sentences holding them
+      // are taken out, reported, when at least half of the text is left.
       for (const lang of ['id', 'en'] as const) {
         const text = answers[lang];
         const unfilled = text === undefined ? [] : unfilledReferences(text, tool);
-        if (text !== undefined && unfilled.length > 0 && text.length >= LONG_ANSWER_PER_REFERENCE * unfilled.length) {
-          answers[lang] = withoutText(text, unfilled);
+        const kept = text !== undefined && unfilled.length > 0 ? withoutSentences(text, unfilled) : undefined;
+        if (kept !== undefined) {
+          answers[lang] = kept;
           notes.push(
-            `${placeText(e.from)}entry "${id}" ("${e.name}"): ${unfilled.join(', ')} (filled in by ${toolName(tool)}) taken out of its answer; check that it still reads well`,
+            `${placeText(e.from)}entry "${id}" ("${e.name}"): the sentence${unfilled.length === 1 ? '' : 's'} with ${unfilled.join(', ')} (filled in by ${toolName(tool)}) taken out of its answer; check that the rest still reads well`,
           );
         } else if (text !== undefined && unfilled.length > 0) {
           answers[lang] =
@@ -407,8 +409,25 @@ function settingsOf(s: MigratedSettings | undefined): Record<string, unknown> | 
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-/** Characters of answer per run-time reference from which the answer keeps its text with the reference taken out. */
-const LONG_ANSWER_PER_REFERENCE = 200;
+/**
+ * A text without its sentences (or lines) that hold any of the references, when what is left is
+ * at least half of it and holds none; else undefined (the answer waits behind TODO).
+ */
+function withoutSentences(text: string, refs: readonly string[]): string | undefined {
+  const holds = (part: string): boolean => refs.some((r) => part.includes(r));
+  const lines: string[] = [];
+  for (const line of text.split('\n')) {
+    const sentences = line.split(/(?<=[.!?:])[ \t]+/);
+    const kept = sentences.filter((p) => !holds(p)).join(' ');
+    // A line that was only sentences with references goes; an empty line stays a paragraph break.
+    if (kept.trim() !== '' || line.trim() === '') lines.push(kept);
+  }
+  const left = lines
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+  return left.length >= text.length / 2 && !holds(left) ? left : undefined;
+}
 
 /** A text with the given references taken out and the spaces they leave tidied. */
 function withoutText(value: string, refs: readonly string[]): string {

@@ -135,7 +135,11 @@ export function resolveIntent(intent: string, project: RasaProject, turns: Map<s
   }));
   const joined = said.filter((f) => f.reply?.text);
   const unsaid = said.filter((f) => !f.reply?.text).map((f) => f.action);
-  if (joined.length > 0)
+  const answer = actionText(chosen.action, project, chosen.place ?? at, intent);
+  // What follows an answer ("Was it helpful?") is no answer alone: without the main text the
+  // entry stays TODO, never sent, rather than send only the follow-up.
+  const own = answer.text !== undefined && answer.text.trim() !== '';
+  if (joined.length > 0 && own)
     note(
       project,
       withRest.place ?? at,
@@ -155,10 +159,6 @@ export function resolveIntent(intent: string, project: RasaProject, turns: Map<s
       chosen.place ?? at,
       `intent "${intent}" is answered with ${chosen.action}, which a story follows with the customer's ${continued.map((i) => `"${i}"`).join(', ')}: Tanya sends it as the answer and matches the reply on its own; check both read well alone, or write a flow (docs/flows.md)`,
     );
-  const answer = actionText(chosen.action, project, chosen.place ?? at, intent);
-  // What follows an answer ("Was it helpful?") is no answer alone: without the main text the
-  // entry stays TODO, never sent, rather than send only the follow-up.
-  const own = answer.text !== undefined && answer.text.trim() !== '';
   if (!own && joined.length > 0)
     note(
       project,

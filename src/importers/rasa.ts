@@ -260,7 +260,9 @@ function fallbackText(project: RasaProject, turns: ReturnType<typeof turnsByInte
     const answered = turns.has(name) || project.responses.has(`utter_${name}`);
     const own = answered ? resolveIntent(name, project, turns, place) : { text: undefined, action: undefined };
     if (own.action) used.add(own.action);
-    if (!text && own.text) {
+    // A retrieval answer of the out-of-scope group ("out_of_scope/non_english": "I only understand
+    // English") answers one kind of message, not every one the bot does not understand.
+    if (!text && own.text && !name.includes('/')) {
       text = own.text;
       note(project, place, `the fallback text is the answer to "${name}" (no nlu_fallback rule and no utter_default)`);
     } else if (own.text && own.text !== text)

@@ -5,8 +5,9 @@
 
 /** `$param`, `$param.original` and `#context.param` references in a Dialogflow response text. */
 export function parameterReferences(text: string): string[] {
-  // Not inside a link: "…/wiki/Licence#What_is_the_license.2C_how" is a page anchor, not a context.
-  const refs = [...text.matchAll(/(?<![\w/.#?=&%-])(?:\$[A-Za-z_][\w-]*(?:\.[\w-]+)?|#[A-Za-z_][\w-]*\.[\w-]+)/g)].map((m) => m[0]);
+  // A "#name.param" inside a link ("…/wiki/Licence#What_is_the_license.2C_how") is a page
+  // anchor, not a context; a "$param" is one wherever it stands ("…/track?id=$order_id").
+  const refs = [...text.matchAll(/\$[A-Za-z_][\w-]*(?:\.[\w-]+)?|(?<![\w/.#?=&%-])#[A-Za-z_][\w-]*\.[\w-]+/g)].map((m) => m[0]);
   return [...new Set(refs)];
 }
 

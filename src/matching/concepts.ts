@@ -171,16 +171,9 @@ export class ConceptIndex {
         }
       }
     }
-    // A farewell also counts as thanks (lexicon `socialImplied`): "dadah" closes a chat as "makasih" does.
-    for (const [from, to] of SOCIAL_IMPLIED) if (found.has(from)) found.add(to);
     return [...found];
   }
 }
-
-const SOCIAL_IMPLIED: readonly (readonly [string, string])[] = Object.entries(lexicon.socialImplied).map(([from, to]) => [
-  `${CONCEPT_PREFIX}${from.replace(/\s+/g, '_')}`,
-  `${CONCEPT_PREFIX}${to.replace(/\s+/g, '_')}`,
-]);
 
 /** Other words a phrase may have inside it ("uangnya *blm* balik", "bayar *tunai* pas sampai"). */
 const PHRASE_GAP = 1;
@@ -204,3 +197,12 @@ function sameWord(text: string, word: string): boolean {
   if (text.length <= word.length || !text.startsWith(word)) return false;
   return withoutParticle(text) === word || stemWord(text) === word;
 }
+
+/**
+ * Small-talk concepts a message's concept also counts as where no example of the knowledge base
+ * has it (lexicon `socialImplied`): a farewell ("dadah", "bye") closes a chat as thanks do.
+ */
+export const SOCIAL_IMPLIED: readonly (readonly [string, string])[] = Object.entries(lexicon.socialImplied).map(([from, to]) => [
+  `${CONCEPT_PREFIX}${from.replace(/\s+/g, '_')}`,
+  `${CONCEPT_PREFIX}${to.replace(/\s+/g, '_')}`,
+]);

@@ -1,7 +1,7 @@
 import type { Candidate, Language } from '../core/types';
 import type { Entry, KnowledgeBase } from '../knowledge/schema';
 import { CatalogEntities, type CatalogMatch } from './catalog-entities';
-import { CONCEPT_PREFIX, ConceptIndex, conceptMembers, negatedWord, SOCIAL } from './concepts';
+import { CONCEPT_PREFIX, ConceptIndex, conceptMembers, negatedWord, SOCIAL, SOCIAL_IMPLIED } from './concepts';
 import lexicon = require('./data/lexicon-id.json');
 import { OFF_TOPIC_PENALTY, OffTopic } from './off-topic';
 import { DEFAULT_INDEX_OPTIONS, IntentIndex, type IndexOptions } from './intent-index';
@@ -286,6 +286,8 @@ export class Matcher {
     // Function words the knowledge base never uses ("nih", "the") are neither evidence for
     // an entry nor against it, so they do not dilute the score.
     const terms = this.termsWithConcepts(catalog.masked).filter((term) => !(isFunctionWord(term) && !this.index.has(term)));
+    // A farewell where no example says one ("bye" to a bot whose small talk greets and thanks) counts as thanks.
+    for (const [from, to] of SOCIAL_IMPLIED) if (terms.includes(from) && !this.index.has(from) && !terms.includes(to)) terms.push(to);
     const language = this.language.detect(foldedWords(text), fallbackLanguage);
     const socialWords = this.socialWordsOf(catalog.masked);
     return { tokens: corrected, catalog, terms, corrections, language, unknownWords, offTopic, socialWords };

@@ -1,5 +1,6 @@
 import lexicon = require('./data/lexicon-id.json');
 import { negatedWord } from './concepts';
+import { isFunctionWord } from './lexicon';
 import type { Normalizer, Token } from './normalize';
 
 /** How much less likely every entry becomes when a message raises an off-topic subject. */
@@ -8,8 +9,8 @@ export const OFF_TOPIC_PENALTY: number = lexicon.offTopic.penalty;
 /**
  * Subjects customers of a shop often raise that an FAQ does not cover (lexicon `offTopic`: job
  * vacancies, reseller schemes, store facilities, other companies' apps, other product domains,
- * general knowledge). A word counts only when the knowledge base never uses it (a phrase, unless it
- * uses all its words: "password wifi" is off-topic beside a login entry), so a shop that
+ * general knowledge). A word counts only when the knowledge base never uses it, a phrase when it
+ * never uses one of its content words, so a shop that
  * does answer "lowongan kerja" or sells TVs is matched as usual.
  */
 export class OffTopic {
@@ -19,10 +20,14 @@ export class OffTopic {
   constructor(normalizer: Normalizer, known: (word: string) => boolean) {
     for (const entry of lexicon.offTopic.words) {
       const words = normalizer.tokens(entry).map((t) => t.text);
-      if (words.length === 0 || words.every(known)) continue;
+      // A phrase counts when a content word of it is one the knowledge base never uses ("password
+      // wifi" beside a login entry), not for an everyday word ("jam berapa sekarang" where the
+      // examples just never say "sekarang").
+      if (words.length === 0 || words.every((w) => known(w) || (words.length > 1 && isFunctionWord(w)))) continue;
       if (words.length === 1) this.words.add(words[0]);
       else this.phrases.push(words);
     }
+    this.phrases.sort((a, b) => b.length - a.length);
   }
 
   /** True for a single off-topic word: a real word, never read as a typo or two glued words ("samsat" is not "samsung at"). */
@@ -31,32 +36,39 @@ export class OffTopic {
   }
 
   /**
-   * The off-topic words or phrases in a normalized message. One the customer says they lack or
-   * do not want ("gak punya m-banking", "tanpa kartu atm"), or a means of coming or paying ("naik
-   * motor", "via m-banking"), is a circumstance, not the subject.
+   * The off-topic words or phrases in a normalized message, each place counted once (the longest
+   * phrase, else the word). One the customer says they lack or do not want ("gak punya
+   * m-banking", "tanpa kartu atm", "belum punya kartu atm"), pays with ("bayar pake pulsa") or
+   * brings along ("bawa motor") is a circumstance, not the subject.
    */
   find(tokens: readonly Token[]): string[] {
     const found: string[] = [];
     for (let i = 0; i < tokens.length; i++) {
-      if (circumstance(tokens, i)) continue;
       const text = tokens[i].text;
-      if (this.words.has(text)) found.push(text);
-      for (const p of this.phrases) if (p[0] === text && p.every((w, k) => tokens[i + k]?.text === w)) found.push(p.join(' '));
+      const phrase = this.phrases.find((p) => p[0] === text && p.every((w, k) => tokens[i + k]?.text === w));
+      const length = phrase?.length ?? (this.words.has(text) ? 1 : 0);
+      if (length === 0) continue;
+      if (!lacked(tokens, i)) found.push(phrase ? phrase.join(' ') : text);
+      i += length - 1;
     }
     return found;
   }
 }
 
-/** Words before a means of getting somewhere or paying ("naik motor", "via m-banking", "pake kartu atm"). */
-const MEANS = new Set(['naik', 'via', 'lewat', 'pakai', 'using']);
+/** Verbs of having or using: after a negation ("tidak punya", "belum pakai"), the next word is what the customer lacks. */
+const HAVING = new Set(['punya', 'pakai', 'have', 'use']);
+const LACKING = new Set(['tidak', 'belum', 'not', 'no', "don't"]);
+/** Words before what a customer pays with ("bayar pake pulsa", "bayar lewat alfamart"), once a payment word came before. */
+const PAID_WITH = new Set(['pakai', 'lewat', 'via', 'using', 'with']);
+const PAYING = new Set(['bayar', 'pay', 'transfer']);
 
-/** Verbs of having or using: after a negation ("tidak punya", "tidak pakai"), the next word is what the customer lacks. */
-const HAVING = new Set(['punya', 'pakai', 'ada', 'have', 'use']);
-
-function circumstance(tokens: readonly Token[], i: number): boolean {
+/** What the customer lacks, refuses, pays with or brings along ("bawa motor"): a circumstance of the question, not its subject. */
+function lacked(tokens: readonly Token[], i: number): boolean {
   if (negatedWord(tokens, i)) return true;
   const prev = tokens[i - 1]?.text;
-  if (prev !== undefined && MEANS.has(prev)) return true;
   const before = tokens[i - 2]?.text;
-  return prev !== undefined && HAVING.has(prev) && (before === 'tidak' || before === 'not' || before === 'no' || before === "don't");
+  if (prev === undefined) return false;
+  if (prev === 'bawa' || prev === 'bring') return true;
+  if (PAID_WITH.has(prev) && tokens.slice(0, i - 1).some((t) => PAYING.has(t.text))) return true;
+  return before !== undefined && HAVING.has(prev) && LACKING.has(before);
 }

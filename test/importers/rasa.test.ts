@@ -129,8 +129,8 @@ describe('readRasaProject: Rasa 1.x Markdown (the rasa init moodbot)', () => {
       'data/stories.md:22: intent "deny" is answered with utter_goodbye only after earlier turns of a story or rule; check that the answer makes sense on its own',
       'data/stories.md:4: intent "mood_great" is answered with utter_happy only after earlier turns of a story or rule; check that the answer makes sense on its own',
       'data/stories.md:10: intent "mood_unhappy" is answered with utter_cheer_up only after earlier turns of a story or rule; check that the answer makes sense on its own',
-      'data/stories.md:10: after utter_cheer_up for "mood_unhappy" the bot also says utter_did_that_help ("Did that help you?"): joined into one answer',
       'domain.yml:22: response "utter_cheer_up": image https://i.imgur.com/nGF1K8f.jpg not imported (Tanya sends text; link or describe it in the answer)',
+      'data/stories.md:10: after utter_cheer_up for "mood_unhappy" the bot also says utter_did_that_help ("Did that help you?"): joined into one answer',
       // Only tests/conversation_tests.md answers bot_challenge; conversation tests are not training data.
       'data/nlu.md:52: intent "bot_challenge" has no answer: no utter_bot_challenge response and no rule or story answers it (answer left as TODO)',
       'domain.yml:35: responses no intent leads to (sent by custom actions or forms, or unused): utter_iamabot; not imported',
@@ -718,9 +718,10 @@ describe('readRasaProject: retrieval out_of_scope and answers that are only a fo
   });
   const m = readRasaProject(root);
 
-  it('an out_of_scope/* retrieval intent is no entry: its answer is the fallback', () => {
+  it('an out_of_scope/* retrieval intent is no entry, and its answer to one kind of message is not the fallback for all', () => {
     expect(m.entries.some((e) => e.name.startsWith('out_of_scope'))).toBe(false);
-    expect(m.settings?.fallback).toEqual({ en: 'I cannot help you with that.' });
+    expect(m.settings?.fallback).toBeUndefined();
+    expect(notes(m).some((n) => n.includes('the answer to "out_of_scope/other" ("I cannot help you with that.") is not imported'))).toBe(true);
   });
 
   it('keeps an answer whose link has an anchor, and never sends a follow-up alone for an intent without its own response', () => {

@@ -102,6 +102,11 @@ describe('writing an import', () => {
             answer: `Berikut adalah informasi mengenai $JalurPendaftaran: ${'pendaftaran dibuka bulan Januari. '.repeat(7)}`,
           },
           { name: 'lisensi', questions: ['lisensi data'], answer: 'Lihat https://wiki.example.org/wiki/Licence#What_is_the_license.2C_how_can_I_use_it.3F' },
+          {
+            name: 'lacak',
+            questions: ['lacak pesanan'],
+            answer: `Lacak di https://toko.example/track?id=$order_id ya. ${'Kurir mengantar setiap hari kerja. '.repeat(2)}`,
+          },
         ],
         unsupported: [],
       },
@@ -110,9 +115,13 @@ describe('writing an import', () => {
     );
     const kb = loadKnowledge(dir);
     // A long answer with one reference keeps its text, the reference taken out and reported; a link's anchor is no reference.
-    expect(kb.entries[3].answer?.id).toMatch(/^Berikut adalah informasi mengenai: pendaftaran dibuka bulan Januari\./);
-    expect(readFileSync(join(dir, 'IMPORT-REPORT.md'), 'utf8')).toContain('$JalurPendaftaran (filled in by Dialogflow) taken out of its answer');
+    expect(kb.entries[3].answer?.id).toMatch(/^pendaftaran dibuka bulan Januari\./);
+    expect(readFileSync(join(dir, 'IMPORT-REPORT.md'), 'utf8')).toContain(
+      'the sentence with $JalurPendaftaran (filled in by Dialogflow) taken out of its answer',
+    );
     expect(kb.entries[4].answer?.id).toBe('Lihat https://wiki.example.org/wiki/Licence#What_is_the_license.2C_how_can_I_use_it.3F');
+    // A "$param" in a link is still one: its sentence is taken out, the rest kept.
+    expect(kb.entries[5].answer?.id).toBe('Kurir mengantar setiap hari kerja. Kurir mengantar setiap hari kerja.');
     expect(kb.entries[0].answer?.id).toMatch(/^TODO: \$JalurPendaftaran is filled in by Dialogflow, not by Tanya; rewrite this answer: Berikut/);
     expect(kb.entries[1].answer?.en).toMatch(/^TODO: \{customer_name\} is filled in/);
     expect(kb.entries[2].answer?.id).toBe('Ikuti #HarbolnasNusa, diskon sampai US$5.');

@@ -3,6 +3,7 @@ import type { Product } from '../../src/knowledge/schema';
 import { matchVariants } from '../../src/matching/catalog-entities';
 import { affixCandidates, splitGlued } from '../../src/matching/colloquial';
 import { ConceptIndex } from '../../src/matching/concepts';
+import { OffTopic } from '../../src/matching/off-topic';
 import { stemWord } from '../../src/matching/stem';
 import { Matcher } from '../../src/matching/matcher';
 import { canonicalNumbers, Normalizer } from '../../src/matching/normalize';
@@ -178,16 +179,26 @@ describe('colloquial forms', () => {
     expect(concepts.features(n.tokens('paketnya udah sampai'))).toContain('^sampai');
     expect(concepts.features(n.tokens('barang sudah diterima'))).toContain('^sampai');
     // "apa kabar" greets; it asks for no order's news.
-    expect(concepts.features(n.tokens('hai kak, apa kabar'))).toEqual(expect.arrayContaining(['^sapaan']));
-    expect(concepts.features(n.tokens('hai kak, apa kabar'))).not.toContain('^status');
+    expect(concepts.features(n.tokens('halo min, apa kabar'))).toEqual(expect.arrayContaining(['^sapaan']));
+    expect(concepts.features(n.tokens('halo min, apa kabar'))).not.toContain('^status');
+    expect(concepts.features(n.tokens('gimana kabar pesanan saya'))).toContain('^status');
   });
 
   it('answers a farewell as thanks where the knowledge base has no farewell of its own', () => {
-    const concepts = new ConceptIndex(n);
-    expect(concepts.features(n.tokens('udah itu aja, dadah'))).toEqual(expect.arrayContaining(['^pamit', '^terima_kasih']));
-    const kb = loadKnowledge('knowledge');
-    const shop = new Matcher(kb);
+    const shop = new Matcher(loadKnowledge('knowledge'));
     expect(shop.rank(shop.analyze('bye'), 1)[0]?.entryId).toBe('thanks');
+    // With a farewell entry, a farewell is that entry's, and its score is its own.
+    const base = loadKnowledge('knowledge');
+    const farewell = {
+      ...base.entries.find((e) => e.id === 'thanks'),
+      id: 'farewell',
+      questions: { id: ['dadah kak', 'sampai jumpa'], en: ['goodbye', 'bye bye'] },
+    };
+    const withFarewell = new Matcher({ ...base, entries: [...base.entries, farewell as (typeof base.entries)[number]] });
+    const [top, second] = withFarewell.rank(withFarewell.analyze('goodbye'), 2);
+    expect(top?.entryId).toBe('farewell');
+    expect(withFarewell.analyze('goodbye').terms).not.toContain('^terima_kasih');
+    expect(second?.score ?? 0).toBeLessThan((top?.score ?? 0) / 3);
   });
 
   it('finds a phrase with one word put inside it, not with more', () => {
@@ -361,4 +372,39 @@ describe('which product question a follow-up asks', () => {
     ['kameranya brp mp', 'product-info'],
     ['yg biru?', undefined],
   ])('"%s" → %s', (text, handler) => expect(productQuestion(n.tokens(text))).toBe(handler));
+});
+
+describe('off-topic subjects', () => {
+  const n = new Normalizer();
+  // A small shop's words: it talks about paying, cards, hours and its store.
+  const known = new Set(['kartu', 'bayar', 'jam', 'buka', 'toko']);
+  const offTopic = new OffTopic(n, (w) => known.has(w));
+  const find = (text: string): string[] => offTopic.find(n.tokens(text));
+
+  it('finds the subject, each place once: the longest phrase there, else the word', () => {
+    expect(find('cara daftar lewat tokopedia')).toEqual(['tokopedia']);
+    expect(find('jadwal naik kereta ke bandung')).toEqual(['kereta']);
+    expect(find('di toko gak ada parkir ya?')).toEqual(['parkir']);
+    expect(find('bisa cari parkir motor di dekatnya?')).toEqual(['parkir motor']);
+  });
+
+  it('a phrase counts for a content word the knowledge base never uses, not for everyday words', () => {
+    expect(find('toko buka jam berapa sekarang?')).toEqual([]);
+    expect(find('lupa password wifi rumah')).toContain('password wifi');
+  });
+
+  it('what the customer lacks, refuses, pays with or brings along is a circumstance, not the subject', () => {
+    // The same subjects said outright count.
+    expect(find('m-banking saya error terus')).toEqual(['m banking']);
+    expect(find('kartu atm saya ketelen')).toEqual(['kartu atm']);
+    expect(find('pulsa saya kesedot')).toEqual(['pulsa']);
+    expect(find('motor saya mogok')).toEqual(['motor']);
+    expect(find('gak punya m-banking, bisa bayar apa?')).toEqual([]);
+    expect(find('belum punya kartu atm, bisa bayar apa?')).toEqual([]);
+    expect(find('bisa bayar tanpa kartu atm?')).toEqual([]);
+    expect(find('bisa bayar pake pulsa ga')).toEqual([]);
+    expect(find('saya bawa motor, bisa ambil di toko?')).toEqual([]);
+    // Without a payment before it, "lewat"/"pakai" names no means of paying.
+    expect(find('gimana cara pakai pulsa')).toEqual(['pulsa']);
+  });
 });
