@@ -1,5 +1,6 @@
 import type { Entry } from '../knowledge/schema';
 import type { Matcher } from '../matching/matcher';
+import { isFunctionWord } from '../matching/lexicon';
 import { foldText } from '../matching/normalize';
 import type { OfferedChoice } from '../core/state';
 import type { ChoiceOption, Language } from '../core/types';
@@ -15,7 +16,14 @@ export function entryTitle(entry: Entry, lang: Language): string {
   return (lang === 'en' ? entry.questions.en[0] : undefined) ?? entry.questions.id[0] ?? entry.questions.en[0] ?? entry.id;
 }
 
-/** The offered choice a reply picks: its number ("2"), label or value; undefined when none. */
+/** Words in a reply beyond which it is a question of its own rather than a pick ("yg air" picks, a sentence does not). */
+const MAX_PICK_WORDS = 3;
+
+/**
+ * The offered choice a reply picks: its number ("2"), label or value, or the one product choice
+ * whose name holds every word the reply says ("yg air" → MacBook Air M2, "yg 13c" → Redmi 13C);
+ * undefined when none.
+ */
 export function pickChoice(choices: readonly OfferedChoice[] | undefined, text: string, matcher: Matcher): OfferedChoice | undefined {
   if (!choices || choices.length === 0) return undefined;
   const folded = foldText(text)
@@ -24,5 +32,18 @@ export function pickChoice(choices: readonly OfferedChoice[] | undefined, text: 
   const n = Number(folded);
   if (Number.isInteger(n) && n >= 1 && n <= choices.length) return choices[n - 1];
   const norm = matcher.normalizer.text(text);
-  return choices.find((c) => foldText(c.value) === folded || foldText(c.label) === folded || matcher.normalizer.text(c.label) === norm);
+  const exact = choices.find((c) => foldText(c.value) === folded || foldText(c.label) === folded || matcher.normalizer.text(c.label) === norm);
+  if (exact) return exact;
+  const words = matcher.normalizer
+    .tokens(text)
+    .filter((t) => !(t.kind === 'word' && isFunctionWord(t.text)))
+    .map((t) => t.text);
+  // Every word must be in the name: "15 pro 256 brp" asks more than which product (a variant, a price).
+  if (words.length === 0 || words.length > MAX_PICK_WORDS) return undefined;
+  const fits = choices.filter((c) => {
+    if (c.kind !== 'product') return false;
+    const named = new Set(matcher.normalizer.tokens(c.label).map((t) => t.text));
+    return words.every((w) => named.has(w));
+  });
+  return fits.length === 1 ? fits[0] : undefined;
 }
