@@ -57,7 +57,16 @@ function catalogReply(handler: CatalogHandler, slots: CatalogSlots, kb: Knowledg
           : v.ram && v.storage
             ? `${v.ram.replace(/gb$/i, '')}/${v.storage}`
             : (v.storage ?? v.name);
-    const list = [...new Set(slots.product.variants.map(label))];
+    // Each size with the colours it comes in ("8/256GB (Onyx Black, Marble Grey)"): the customer
+    // sees every variant there is, by name.
+    const colours = new Map<string, string[]>();
+    for (const v of slots.product.variants) {
+      const key = label(v);
+      const list = colours.get(key) ?? [];
+      if (asked.kind !== 'colour' && asked.kind !== 'both' && v.color && !list.includes(v.color)) list.push(v.color);
+      colours.set(key, list);
+    }
+    const list = [...colours].map(([key, cs]) => (cs.length > 0 ? `${key} (${cs.join(', ')})` : key));
     return text(say('noVariant', lang, { product: slots.product.name, asked: asked.text, list: list.join(', ') }));
   }
   switch (handler) {

@@ -1,6 +1,7 @@
 import { agentAvailability } from '../knowledge/catalog';
 import type { Analysis, Matcher } from '../matching/matcher';
 import { foldText } from '../matching/normalize';
+import { asksForPerson } from '../matching/person-request';
 import { phrasePattern } from '../matching/phrases';
 import type { ConversationStore, TicketSummary } from '../storage/store';
 import { handoffExpectation, HANDOFF_EVENT, type HandoffEvent } from './handoff-events';
@@ -58,6 +59,17 @@ export class HandoffTurns {
       decision: { type: 'silent', reason: 'agent-active' },
       state,
     };
+    // Asking again for a person while the ticket still waits for one ("udah, sambungin ke admin aja")
+    // is told where it stands rather than met with silence; once an agent has it, the agent answers.
+    if (
+      ticket.status === 'queued' &&
+      (message.kind ?? 'text') === 'text' &&
+      asksForPerson(matcher.normalizer.tokens(message.text.slice(0, MAX_MESSAGE_CHARS)))
+    ) {
+      const position = await tx.queuePosition(ticket.id);
+      const text = [say('handoffWaiting', lang), handoffExpectation(this.host.kb(), ticket.id, position, this.host.now(), lang)].join(' ');
+      return { ...silent, replies: [{ kind: 'text', text }], decision: { type: 'handoff', reason: 'requested', ticketId: ticket.id, score: 1 } };
+    }
     const hours = this.host.kb().settings.handoff;
     if (ticket.status !== 'queued' || agentAvailability(hours.hours, hours.holidays, this.host.now(), this.host.kb().settings.timezone).open) return silent;
     if ((message.kind ?? 'text') !== 'text' || !/[\p{L}\p{N}]/u.test(folded)) return silent;

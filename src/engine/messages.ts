@@ -9,6 +9,10 @@ export const MESSAGES = {
     id: 'Maaf Kak, saya belum paham maksudnya. Boleh ditulis dengan kata lain? Kalau mau bicara dengan CS kami, ketik "admin" ya.',
     en: 'Sorry, I did not quite get that. Could you put it another way? To talk to our staff, type "agent".',
   },
+  handoffWaiting: {
+    id: 'Kakak sudah kami teruskan ke tim CS, mohon ditunggu sebentar ya 🙏',
+    en: 'You are already in line for our staff; please bear with us a moment.',
+  },
   empty: {
     id: 'Halo Kak, pesannya kosong nih. Ada yang bisa kami bantu?',
     en: 'Hi! Your message looks empty. How can we help?',
