@@ -44,7 +44,8 @@ export type Language = 'id' | 'en';
 export type FallbackReason = 'low-score' | 'empty' | 'unsupported' | 'unknown-product' | 'error' | 'unwritten-answer';
 /** Why a person took over; `data-request`: the customer asked for their data to be deleted (a person verifies and runs `tanya forget`). */
 export type HandoffReason = 'requested' | 'repeated-fallback' | 'complaint' | 'flow' | 'data-request';
-export type SilentReason = 'agent-active' | 'duplicate';
+/** `queued`: a person was asked for again while the ticket waits; the reply only says where it stands. */
+export type SilentReason = 'agent-active' | 'duplicate' | 'queued';
 
 /** A scored candidate entry, for explaining a decision. */
 export interface Candidate {

@@ -63,7 +63,8 @@ function catalogReply(handler: CatalogHandler, slots: CatalogSlots, kb: Knowledg
     for (const v of slots.product.variants) {
       const key = label(v);
       const list = colours.get(key) ?? [];
-      if (asked.kind !== 'colour' && asked.kind !== 'both' && v.color && !list.includes(v.color)) list.push(v.color);
+      // Only beside a size: an accessory's variant name is its colour already ("White").
+      if (asked.kind !== 'colour' && asked.kind !== 'both' && v.color && key !== v.name && key !== v.color && !list.includes(v.color)) list.push(v.color);
       colours.set(key, list);
     }
     const list = [...colours].map(([key, cs]) => (cs.length > 0 ? `${key} (${cs.join(', ')})` : key));

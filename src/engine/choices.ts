@@ -1,7 +1,7 @@
 import type { Entry } from '../knowledge/schema';
 import type { Matcher } from '../matching/matcher';
-import { isFunctionWord } from '../matching/lexicon';
 import { foldText } from '../matching/normalize';
+import { productQuestion } from '../matching/product-cues';
 import type { OfferedChoice } from '../core/state';
 import type { ChoiceOption, Language } from '../core/types';
 
@@ -16,8 +16,10 @@ export function entryTitle(entry: Entry, lang: Language): string {
   return (lang === 'en' ? entry.questions.en[0] : undefined) ?? entry.questions.id[0] ?? entry.questions.en[0] ?? entry.id;
 }
 
-/** Words in a reply beyond which it is a question of its own rather than a pick ("yg air" picks, a sentence does not). */
+/** Words of a name in a reply beyond which it is more than a pick. */
 const MAX_PICK_WORDS = 3;
+/** Words that may stand beside a product's name in a pick ("yang air aja kak"), normalized. */
+const PICK_FILLERS = new Set(['yang', 'saja', 'deh', 'dong', 'kak', 'min', 'gan', 'sis', 'itu', 'ya', 'the', 'one', 'please', 'kalau']);
 
 /**
  * The offered choice a reply picks: its number ("2"), label or value, or the one product choice
@@ -34,11 +36,13 @@ export function pickChoice(choices: readonly OfferedChoice[] | undefined, text: 
   const norm = matcher.normalizer.text(text);
   const exact = choices.find((c) => foldText(c.value) === folded || foldText(c.label) === folded || matcher.normalizer.text(c.label) === norm);
   if (exact) return exact;
+  // Every word but a filler or a product question's cue ("yang pro berapa?": the caller answers
+  // that question) must be in the name: "15 pro 256 brp" asks for a variant too, "bukan yang pro"
+  // turns one down.
   const words = matcher.normalizer
     .tokens(text)
-    .filter((t) => !(t.kind === 'word' && isFunctionWord(t.text)))
+    .filter((t) => !PICK_FILLERS.has(t.text) && productQuestion([t]) === undefined)
     .map((t) => t.text);
-  // Every word must be in the name: "15 pro 256 brp" asks more than which product (a variant, a price).
   if (words.length === 0 || words.length > MAX_PICK_WORDS) return undefined;
   const fits = choices.filter((c) => {
     if (c.kind !== 'product') return false;

@@ -1,7 +1,6 @@
 import type { CatalogHandler, Entry, KnowledgeBase, Product, Store, Variant } from '../knowledge/schema';
 import { decide } from '../matching/decide';
 import { Matcher, type Analysis } from '../matching/matcher';
-import { CONCEPT_PREFIX } from '../matching/concepts';
 import { foldText, type Token } from '../matching/normalize';
 import { isBrandWord, isDictionaryStem, isDictionaryWord, isFunctionWord } from '../matching/lexicon';
 import { isStoreUnavailable, type ConversationStore, type InboundRecord } from '../storage/store';
@@ -45,9 +44,6 @@ import { isPlaceholderAnswer } from '../knowledge/placeholder';
 export { MAX_MESSAGE_CHARS };
 
 const AGENT_COMMANDS = new Set(['/agent', '/admin', '/cs']);
-
-/** The concept feature of a store word (toko, cabang, gerai, branch). */
-const STORE_CONCEPT = `${CONCEPT_PREFIX}toko`;
 /** A real place on Earth (a platform may send strings or garbage as coordinates). */
 function isGeoPoint(p: { lat: unknown; lon: unknown }): boolean {
   return typeof p.lat === 'number' && typeof p.lon === 'number' && Math.abs(p.lat) <= 90 && Math.abs(p.lon) <= 180;
@@ -498,8 +494,10 @@ export class Engine {
         if (entry) return this.answerEntry(tx, message, entry, 1, state, lang, analysis, { ...base, usedContext: true });
       } else {
         const product = matcher.catalog.product(picked.id);
+        // The pick's own question ("yang pro berapa?" after a stock question) wins over the one waiting.
+        const cued = ownProductQuestion(analysis.tokens);
         const entryId = state.pending?.entryId ?? state.topic?.entryId;
-        const entry = entryId ? matcher.entry(entryId) : undefined;
+        const entry = (cued ? entryForHandler(matcher, cued) : undefined) ?? (entryId ? matcher.entry(entryId) : undefined);
         if (product && entry) {
           return this.answerEntry(
             tx,
@@ -919,18 +917,15 @@ export class Engine {
       // product named in this very question ("promo s24 ada?") becomes the one in view.
       const named = cat.product;
       const productId = named?.id ?? state.topic?.productId;
-      // A place named in a policy question ("ongkir ke surabaya") is a destination, not a branch
-      // visit; a branch named as one ("klaim di toko bandung", "yg beli di dago": a store word, or
-      // the branch's own name rather than its city's) is kept for "tokonya buka jam brp?".
-      const branch = cat.store && (analysis.terms.includes(STORE_CONCEPT) || !foldText(message.text ?? '').includes(foldText(cat.store.city)));
-      const storeId = branch && cat.store ? cat.store.id : state.topic?.storeId;
       if (productId) {
         const productEntryId = named ? undefined : state.topic?.productEntryId;
+        // A place named in a policy question ("ongkir ke surabaya") is a destination, not a branch visit.
+        const storeId = state.topic?.storeId;
         topic = { entryId: entry.id, productId, ...(productEntryId ? { productEntryId } : {}), ...(storeId ? { storeId } : {}) };
         const product = named ?? matcher.catalog.product(productId);
         base = { ...base, entities: { ...base.entities, ...(product ? { product: product.id } : {}) }, usedContext: base.usedContext || !named };
-      } else if (storeId) {
-        topic = { entryId: entry.id, storeId };
+      } else if (state.topic?.storeId) {
+        topic = { entryId: entry.id, storeId: state.topic.storeId };
       }
     }
 

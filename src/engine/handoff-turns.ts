@@ -59,19 +59,20 @@ export class HandoffTurns {
       decision: { type: 'silent', reason: 'agent-active' },
       state,
     };
-    // Asking again for a person while the ticket still waits for one ("udah, sambungin ke admin aja")
-    // is told where it stands rather than met with silence; once an agent has it, the agent answers.
-    if (
-      ticket.status === 'queued' &&
-      (message.kind ?? 'text') === 'text' &&
-      asksForPerson(matcher.normalizer.tokens(message.text.slice(0, MAX_MESSAGE_CHARS)))
-    ) {
-      const position = await tx.queuePosition(ticket.id);
-      const text = [say('handoffWaiting', lang), handoffExpectation(this.host.kb(), ticket.id, position, this.host.now(), lang)].join(' ');
-      return { ...silent, replies: [{ kind: 'text', text }], decision: { type: 'handoff', reason: 'requested', ticketId: ticket.id, score: 1 } };
-    }
     const hours = this.host.kb().settings.handoff;
-    if (ticket.status !== 'queued' || agentAvailability(hours.hours, hours.holidays, this.host.now(), this.host.kb().settings.timezone).open) return silent;
+    const open = agentAvailability(hours.hours, hours.holidays, this.host.now(), this.host.kb().settings.timezone).open;
+    // Asking again for a person while the ticket still waits for one ("udah, sambungin ke admin aja")
+    // is told where it stands rather than met with silence (no new ticket: the decision stays
+    // silent); once an agent has it, the agent answers.
+    const tokens = (message.kind ?? 'text') === 'text' ? matcher.normalizer.tokens(message.text.slice(0, MAX_MESSAGE_CHARS)) : [];
+    if (ticket.status === 'queued' && asksForPerson(tokens)) {
+      const asked = matcher.analyze(message.text.slice(0, MAX_MESSAGE_CHARS), lang, tokens).language;
+      const position = await tx.queuePosition(ticket.id);
+      const expectation = handoffExpectation(this.host.kb(), ticket.id, position, this.host.now(), asked);
+      const text = open ? `${say('handoffWaiting', asked)} ${expectation}` : expectation;
+      return { ...silent, replies: [{ kind: 'text', text }], decision: { type: 'silent', reason: 'queued' } };
+    }
+    if (ticket.status !== 'queued' || open) return silent;
     if ((message.kind ?? 'text') !== 'text' || !/[\p{L}\p{N}]/u.test(folded)) return silent;
     const analysis = matcher.analyze(message.text.slice(0, MAX_MESSAGE_CHARS), lang);
     const turn = await this.host.matchTurn(tx, message, { ...state, language: analysis.language }, analysis.language, analysis, matcher);
