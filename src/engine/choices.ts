@@ -44,10 +44,10 @@ export function pickChoice(choices: readonly OfferedChoice[] | undefined, text: 
     .filter((t) => !PICK_FILLERS.has(t.text) && productQuestion([t]) === undefined)
     .map((t) => t.text);
   if (words.length === 0 || words.length > MAX_PICK_WORDS) return undefined;
-  const fits = choices.filter((c) => {
-    if (c.kind !== 'product') return false;
-    const named = new Set(matcher.normalizer.tokens(c.label).map((t) => t.text));
-    return words.every((w) => named.has(w));
-  });
-  return fits.length === 1 ? fits[0] : undefined;
+  const names = choices.map((c) => (c.kind === 'product' ? matcher.normalizer.tokens(c.label).map((t) => t.text) : []));
+  const fits = choices.filter((_, i) => words.every((w) => names[i].includes(w)));
+  // A word that begins another offered name's word ("yg 13" beside Redmi Note 13 and Redmi 13C)
+  // does not tell them apart.
+  const begins = choices.filter((_, i) => words.every((w) => names[i].some((n) => n.startsWith(w))));
+  return fits.length === 1 && begins.length === 1 ? fits[0] : undefined;
 }
