@@ -60,21 +60,23 @@ export class HandoffTurns {
       state,
     };
     const hours = this.host.kb().settings.handoff;
-    const open = agentAvailability(hours.hours, hours.holidays, this.host.now(), this.host.kb().settings.timezone).open;
+    const queued = ticket.status === 'queued';
+    const open = queued && agentAvailability(hours.hours, hours.holidays, this.host.now(), this.host.kb().settings.timezone).open;
     // Asking again for a person while the ticket still waits for one ("udah, sambungin ke admin aja")
     // is told where it stands rather than met with silence (no new ticket: the decision stays
     // silent); once an agent has it, the agent answers.
-    const tokens = (message.kind ?? 'text') === 'text' ? matcher.normalizer.tokens(message.text.slice(0, MAX_MESSAGE_CHARS)) : [];
-    if (ticket.status === 'queued' && asksForPerson(tokens)) {
-      const asked = matcher.analyze(message.text.slice(0, MAX_MESSAGE_CHARS), lang, tokens).language;
+    const read = message.text.slice(0, MAX_MESSAGE_CHARS);
+    const tokens = queued && (message.kind ?? 'text') === 'text' ? matcher.normalizer.tokens(read) : [];
+    if (asksForPerson(tokens)) {
+      const asked = matcher.analyze(read, lang, tokens).language;
       const position = await tx.queuePosition(ticket.id);
       const expectation = handoffExpectation(this.host.kb(), ticket.id, position, this.host.now(), asked);
       const text = open ? `${say('handoffWaiting', asked)} ${expectation}` : expectation;
       return { ...silent, replies: [{ kind: 'text', text }], decision: { type: 'silent', reason: 'queued' } };
     }
-    if (ticket.status !== 'queued' || open) return silent;
+    if (!queued || open) return silent;
     if ((message.kind ?? 'text') !== 'text' || !/[\p{L}\p{N}]/u.test(folded)) return silent;
-    const analysis = matcher.analyze(message.text.slice(0, MAX_MESSAGE_CHARS), lang);
+    const analysis = matcher.analyze(read, lang, tokens);
     const turn = await this.host.matchTurn(tx, message, { ...state, language: analysis.language }, analysis.language, analysis, matcher);
     if (turn.decision.type !== 'answer') return { ...silent, candidates: turn.candidates, entities: turn.entities };
     return { ...turn, state: { ...turn.state, handoff: { ticketId } } };

@@ -141,6 +141,8 @@ export function tuneThresholds(kb: KnowledgeBase, cases: readonly LabelledMessag
     const inScope = m.inScopeAccuracy + clarifyValue * m.clarifiedRight - options.wrongAnswerCost * m.wrongAnswerRate;
     return (1 - oosShare) * inScope - oosShare * options.wrongAnswerCost * m.falseAnswerRate;
   };
+  // How far past its limit a false-answer rate lies, at the `confidence` upper bound (0 within it).
+  const past = (m: EvalMetrics | undefined, max: number): number => (m ? Math.max(0, wilsonUpper(m.falseAnswerRate, m.outOfScope, z) - max) : 0);
   let best: { t: Thresholds; v: number; far: number; feasible: boolean } | undefined;
   for (let a = 0.05; a <= 0.6 + 1e-9; a += 0.005) {
     for (const ratio of CLARIFY_RATIOS) {
@@ -148,8 +150,7 @@ export function tuneThresholds(kb: KnowledgeBase, cases: readonly LabelledMessag
         const t: Thresholds = { answerThreshold: round(a), clarifyThreshold: round(a * ratio), clarifyMargin: margin };
         const measured = oosRows.length > 0 ? replay(t, oosRows) : undefined;
         const nearMeasured = near.length > 0 ? replay(t, near) : undefined;
-        // How far past their limits the two false-answer rates lie together (0 when both hold).
-        const past = (m: EvalMetrics | undefined, max: number): number => (m ? Math.max(0, wilsonUpper(m.falseAnswerRate, m.outOfScope, z) - max) : 0);
+        // The two false-answer rates' excesses together (0 when both hold).
         const far = past(measured, limit) + past(nearMeasured, nearLimit);
         const v = value(replay(t, pooled));
         const feasible = far <= 1e-9;

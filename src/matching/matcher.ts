@@ -63,7 +63,7 @@ interface Reading {
  */
 export class SharedReadings {
   readonly texts = new Map<string, Reading>();
-  answers: { readonly key: string; readonly index: IntentIndex | undefined } | undefined;
+  answers: { readonly key: string; readonly index: IntentIndex | undefined; readonly words: ReadonlySet<string> } | undefined;
 
   constructor(private readonly kb: KnowledgeBase) {}
 
@@ -112,7 +112,7 @@ export class Matcher {
    */
   private readonly featureWords = new Set<string>();
   /** Words of the entries' written answers ("nomor" where the answers give phone numbers). */
-  private readonly answerWords = new Set<string>();
+  private readonly answerWords: ReadonlySet<string>;
 
   constructor(
     readonly kb: KnowledgeBase,
@@ -202,24 +202,30 @@ export class Matcher {
     this.offTopic = new OffTopic(this.normalizer, (word) => vocabulary.has(word));
     this.index = new IntentIndex(kb.entries.length, examples, options);
     const answerTexts = kb.entries.map(answerText);
-    for (const text of answerTexts) for (const t of text ? this.normalizer.tokens(text) : []) if (t.kind === 'word') this.answerWords.add(t.text);
     this.hasAnswer = answerTexts.map((text) => text !== undefined);
     this.answerShare = kb.entries.map((e) => {
       const examples = e.questions.id.length + e.questions.en.length;
       return (options.answerWeight * ANSWER_HALF_EXAMPLES) / (ANSWER_HALF_EXAMPLES + examples);
     });
     const answersKey = `${JSON.stringify(options)}\u0000${answerTexts.join('\u0000')}`;
-    if (readings?.answers?.key === answersKey) this.answers = readings.answers.index;
-    else {
+    if (readings?.answers?.key === answersKey) {
+      this.answers = readings.answers.index;
+      this.answerWords = readings.answers.words;
+    } else {
       const answerDocs: { entry: number; terms: string[] }[] = [];
+      const words = new Set<string>();
       answerTexts.forEach((text, i) => {
-        if (text) answerDocs.push({ entry: i, terms: this.termsWithConcepts(this.catalog.match(this.normalizer.tokens(text)).masked) });
+        if (!text) return;
+        const tokens = this.normalizer.tokens(text);
+        for (const t of tokens) if (t.kind === 'word') words.add(t.text);
+        answerDocs.push({ entry: i, terms: this.termsWithConcepts(this.catalog.match(tokens).masked) });
       });
       this.answers =
         options.answerWeight > 0 && answerDocs.length > 0
           ? new IntentIndex(kb.entries.length, answerDocs, { ...options, modelWeight: 0, exampleWeight: 0, charWeight: 0 })
           : undefined;
-      if (readings) readings.answers = { key: answersKey, index: this.answers };
+      this.answerWords = words;
+      if (readings) readings.answers = { key: answersKey, index: this.answers, words };
     }
     // Entries whose examples are mostly small talk ("Halo, selamat pagi", "Makasih kak").
     const social = new Map<number, [number, number]>();
