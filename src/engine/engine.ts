@@ -392,12 +392,13 @@ export class Engine {
     if (!asksForPerson(tokens)) return undefined;
     const analysis = matcher.analyze(text, lang, tokens);
     const candidates = matcher.rank(analysis, 5);
-    const handoffEntry = matcher.entries.find((e) => e.action === 'handoff')?.id;
+    const handoffEntry = matcher.entries.find((e) => e.action === 'handoff')?.id ?? personEntry(matcher);
     const cat = analysis.catalog;
     return {
       base: { candidates, matchedTerms: [], entities: entitiesOf(cat.product, cat.variants, cat.store), usedContext: false },
       language: analysis.language,
-      // Without an entry that hands off, the best-ranked one stands for the request when plausible.
+      // An entry that hands off, or else one about asking for a person, stands for the request;
+      // without either, the best-ranked one when plausible.
       ...(handoffEntry
         ? { entryId: handoffEntry }
         : candidates[0] && candidates[0].score >= this.kb.settings.clarifyThreshold
@@ -967,6 +968,29 @@ export class Engine {
       state: { ...withoutPending(state), fallbacks, choices: undefined },
     };
   }
+}
+
+const personEntries = new WeakMap<Matcher, string | null>();
+
+/**
+ * The entry that is itself about asking for a person, in a knowledge base without a handoff
+ * entry (an imported "talk_to_human" intent): the one with the most questions that ask for a
+ * person, when at least half of its questions do. A customer asking for a person is that
+ * entry's case, whatever other words the request has ("ga usah bot, orang aja").
+ */
+function personEntry(matcher: Matcher): string | undefined {
+  let found = personEntries.get(matcher);
+  if (found === undefined) {
+    let best: { id: string; asks: number } | undefined;
+    for (const entry of matcher.entries) {
+      const questions = [...entry.questions.id, ...entry.questions.en];
+      const asks = questions.filter((q) => asksForPerson(matcher.normalizer.tokens(q))).length;
+      if (asks * 2 >= questions.length && asks > 0 && (!best || asks > best.asks)) best = { id: entry.id, asks };
+    }
+    found = best?.id ?? null;
+    personEntries.set(matcher, found);
+  }
+  return found ?? undefined;
 }
 
 const compiled = new WeakMap<KnowledgeBase, Matcher>();

@@ -79,10 +79,11 @@ export class ConceptIndex {
     return this.phraseEnd(tokens, start, words) >= 0;
   }
 
-  /** Where the phrase's last word is when the phrase occurs from `start` (see `phraseAt`), else -1. */
-  private phraseEnd(tokens: readonly Token[], start: number, words: readonly string[]): number {
+  /** Where the phrase's last word is when the phrase occurs from `start` (see `phraseAt`), else -1; `own` collects its words' positions. */
+  private phraseEnd(tokens: readonly Token[], start: number, words: readonly string[], own?: number[]): number {
     let at = start;
     let skipped = 0;
+    own?.push(start);
     for (let k = 1; k < words.length; k++) {
       at++;
       while (at < tokens.length && !sameWord(tokens[at].text, words[k])) {
@@ -91,6 +92,7 @@ export class ConceptIndex {
         at++;
       }
       if (at >= tokens.length) return -1;
+      own?.push(at);
     }
     return at;
   }
@@ -117,6 +119,19 @@ export class ConceptIndex {
         if (!SOCIAL.has(p.concept)) continue;
         const end = this.phraseEnd(tokens, i, p.words);
         for (let k = i; k <= end; k++) inside.add(k);
+      }
+    }
+    return inside;
+  }
+
+  /** Positions of words inside a phrase of the concept lexicon ("grab express", a courier), small talk's idioms aside. */
+  phrasePlaces(tokens: readonly Token[]): Set<number> {
+    const inside = new Set<number>();
+    for (let i = 0; i < tokens.length; i++) {
+      for (const p of this.phrasesFrom(tokens[i].text)) {
+        if (SOCIAL.has(p.concept)) continue;
+        const own: number[] = [];
+        if (this.phraseEnd(tokens, i, p.words, own) >= 0) for (const k of own) inside.add(k);
       }
     }
     return inside;

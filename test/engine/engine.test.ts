@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../../src/engine/engine';
@@ -7,6 +7,7 @@ import type { InboundMessage, TurnResult } from '../../src/core/types';
 import { SqliteStore } from '../../src/storage/sqlite-store';
 import type { ConversationStore } from '../../src/storage/store';
 import { sampleShop } from '../support/sample-shop';
+import { loadKnowledge } from '../../src/knowledge/loader';
 
 const kb = sampleShop();
 let seq = 0;
@@ -23,6 +24,32 @@ const msg = (text: string, extra: Partial<InboundMessage> = {}): InboundMessage 
 const replyText = (r: TurnResult): string => r.replies.map((x) => x.text).join('\n');
 
 describe('engine', () => {
+  it('without a handoff entry, a request for a person stands for the entry about asking for one', async () => {
+    // An imported intent set: "talk_to_human" is an ordinary entry, and most of its questions ask for a person.
+    const dir = mkdtempSync(join(tmpdir(), 'tanya-person-'));
+    const entry = (id: string, questions: string[]): string =>
+      [`  - id: ${id}`, '    questions:', '      id:', ...questions.map((q) => `        - ${q}`), '    answer:', `      id: Jawaban ${id}.`].join('\n');
+    writeFileSync(
+      join(dir, 'faq.yaml'),
+      [
+        'faq:',
+        entry('talk_to_human', [
+          'Saya ingin berbicara dengan customer service.',
+          'Tolong sambungkan saya dengan petugas.',
+          'Mau ngobrol sama admin langsung dong.',
+          'Bagaimana cara menghubungi admin?',
+        ]),
+        entry('product_recommendation', ['HP yang bagus untuk orang tua apa ya?', 'Rekomendasi laptop untuk kuliah dong.']),
+        entry('promo', ['Ada promo apa bulan ini?', 'Diskon untuk pelajar ada?']),
+      ].join('\n'),
+    );
+    const store = new SqliteStore(':memory:');
+    const engine = new Engine(loadKnowledge(dir), store);
+    const turn = await engine.handle(msg('ada orangnya ga sih', { conversationId: 'person-entry' }));
+    expect(turn.decision).toMatchObject({ type: 'handoff', reason: 'requested', entryId: 'talk_to_human' });
+    await store.close();
+  });
+
   it('answers a duplicate delivery once', async () => {
     const store = new SqliteStore(':memory:');
     const engine = new Engine(kb, store);

@@ -123,6 +123,10 @@ describe('colloquial forms', () => {
     expect(concepts.features(n.tokens('hp gak mau nyala'))).toEqual(expect.arrayContaining(['^barang_rusak', '^rusak']));
     // "brp" is "berapa", a question word: it must not tag every question as a price question.
     expect(concepts.features(n.tokens('brp lama'))).not.toContain('^harga');
+    // Giving something back keeps its object's sense: "dibalikin" is a return, "balik" alone is not.
+    expect(concepts.features(n.tokens('boleh dibalikin ga?'))).toContain('^retur');
+    expect(concepts.features(n.tokens('balikin aja hpnya'))).toContain('^retur');
+    expect(concepts.features(n.tokens('kapan balik ke jakarta'))).not.toContain('^retur');
   });
 
   it('leaves place names whole: "bekasi" is a city, not "bekas" (second-hand)', () => {
@@ -406,5 +410,15 @@ describe('off-topic subjects', () => {
     expect(find('saya bawa motor, bisa ambil di toko?')).toEqual([]);
     // Without a payment before it, "lewat"/"pakai" names no means of paying.
     expect(find('gimana cara pakai pulsa')).toEqual(['pulsa']);
+  });
+
+  it('a word inside a phrase of the concept lexicon means what the phrase means, not the off-topic subject', () => {
+    const withGrab = new OffTopic(n, (w) => known.has(w) || w === 'otp');
+    const concepts = new ConceptIndex(n);
+    const findIn = (text: string): string[] => withGrab.find(n.tokens(text), concepts.phrasePlaces(n.tokens(text)));
+    expect(findIn('bisa kirim pake grab express?')).toEqual([]);
+    expect(findIn('saldo grab saya hilang')).toEqual(['grab']);
+    // A word the phrase only skips over ("otp *grab* ga masuk") stays the subject.
+    expect(findIn('otp grab ga masuk')).toEqual(['grab']);
   });
 });

@@ -18,7 +18,7 @@ describe('normalization', () => {
     expect(foldText('garansiii\u0007 nya')).toBe('garansi nya');
     expect(words('tolonggg kakkk')).toBe('tolong');
     expect(words('barang2 nya')).toBe('barang');
-    expect(words('duitnya dibalikin kapan')).toBe('uang kembali kapan');
+    expect(words('duitnya dibalikin kapan')).toBe('uang dikembalikan kapan');
     expect(words('pesanan dibatalin aja')).toBe('pesanan dibatalkan saja');
   });
 
