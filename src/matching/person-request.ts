@@ -122,7 +122,8 @@ export function asksForPerson(tokens: readonly Token[]): boolean {
       if (!ASKABLE.has(texts[span.start]) || !rest.every(sigh)) continue;
       const before = texts.slice(0, Math.max(0, k));
       if (k >= 0 && (WEAK.has(texts[k]) || texts[k] === 'ada') && before.every(sigh)) return true;
-      if (k < 0 && rest.length > 0 && AFTER.has(rest[0])) return true;
+      // "orang aja", and after a sigh about the bot: "ga usah bot, orang aja".
+      if (rest.length > 0 && AFTER.has(rest[0]) && texts.slice(0, span.start).every(sigh)) return true;
       continue;
     }
     // "hubungin admin dong": a contact verb opening the message, aimed at the staff ("kontak cs?"

@@ -308,6 +308,7 @@ describe('asking for a person', () => {
     'ada orang ga sih disini??',
     'min yg beneran orang dong',
     'orang aja deh',
+    'ga usah bot, orang aja',
     'admin asli dong',
     'is there a real person I can talk to?',
     // Whether a person is there, and nothing else.
@@ -354,6 +355,8 @@ describe('asking for a person', () => {
     'contact customer service',
     'paket dikirim ke orang lain, cs nya juga lambat balas chat',
     'orang mana kak?',
+    'bukan saya, orang lain aja',
+    'harga segini orang aja gak mau',
     'nomor cs mana',
     // "admin" beside a payment is the fee; "yang mana" asks which one.
     'transfer antar bank kena adminnya ga?',
