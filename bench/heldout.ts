@@ -64,7 +64,8 @@ async function intentSet(): Promise<string[]> {
       ['dev-informal8 (not read)', join(root, 'bench', 'dev-informal8', 'cs-intents.jsonl')],
       ['dev-informal10 (read while developing)', join(root, 'bench', 'dev-informal10', 'cs-intents.jsonl')],
       ['dev-informal11 (read while developing)', join(root, 'bench', 'dev-informal11', 'cs-intents.jsonl')],
-      ['dev-informal12 (written last)', join(root, 'bench', 'dev-informal12', 'cs-intents.jsonl')],
+      ['dev-informal12 (read while developing)', join(root, 'bench', 'dev-informal12', 'cs-intents.jsonl')],
+      ['dev-informal13 (written last)', join(root, 'bench', 'dev-informal13', 'cs-intents.jsonl')],
       ['held-out (never read)', join(root, 'bench', 'heldout', 'cs-intents.jsonl')],
     ];
     for (const [name, file] of sets) out.push(row(name, (await evaluateCases(kb, readLabelledFile(file))).metrics));
@@ -141,7 +142,8 @@ async function shopConversations(): Promise<string[]> {
       ['dev-informal9 (products and stores; read while developing)', join(root, 'bench', 'dev-informal9', 'shop-conversations.yaml')],
       ['dev-informal10 (read while developing)', join(root, 'bench', 'dev-informal10', 'shop-conversations.yaml')],
       ['dev-informal11 (read while developing)', join(root, 'bench', 'dev-informal11', 'shop-conversations.yaml')],
-      ['dev-informal12 (written last)', join(root, 'bench', 'dev-informal12', 'shop-conversations.yaml')],
+      ['dev-informal12 (read while developing)', join(root, 'bench', 'dev-informal12', 'shop-conversations.yaml')],
+      ['dev-informal13 (written last)', join(root, 'bench', 'dev-informal13', 'shop-conversations.yaml')],
       ['held-out (bench/heldout/shop-conversations.yaml)', join(root, 'bench', 'heldout', 'shop-conversations.yaml')],
     ];
     for (const [name, file] of files) {
@@ -164,7 +166,8 @@ async function main(): Promise<void> {
     () => shopSingles('dev-informal9 (products and stores; read while developing)', join(root, 'bench', 'dev-informal9', 'shop-single.jsonl')),
     () => shopSingles('dev-informal10 (read while developing)', join(root, 'bench', 'dev-informal10', 'shop-single.jsonl')),
     () => shopSingles('dev-informal11 (read while developing)', join(root, 'bench', 'dev-informal11', 'shop-single.jsonl')),
-    () => shopSingles('dev-informal12 (written last)', join(root, 'bench', 'dev-informal12', 'shop-single.jsonl')),
+    () => shopSingles('dev-informal12 (read while developing)', join(root, 'bench', 'dev-informal12', 'shop-single.jsonl')),
+    () => shopSingles('dev-informal13 (written last)', join(root, 'bench', 'dev-informal13', 'shop-single.jsonl')),
     () => shopSingles('held-out (never read)', join(root, 'bench', 'heldout', 'shop-single.jsonl')),
     shopConversations,
   ];
