@@ -44,8 +44,7 @@ export type Language = 'id' | 'en';
 export type FallbackReason = 'low-score' | 'empty' | 'unsupported' | 'unknown-product' | 'error' | 'unwritten-answer';
 /** Why a person took over; `data-request`: the customer asked for their data to be deleted (a person verifies and runs `tanya forget`). */
 export type HandoffReason = 'requested' | 'repeated-fallback' | 'complaint' | 'flow' | 'data-request';
-/** `queued`: a person was asked for again while the ticket waits; the reply only says where it stands. */
-export type SilentReason = 'agent-active' | 'duplicate' | 'queued';
+export type SilentReason = 'agent-active' | 'duplicate';
 
 /** A scored candidate entry, for explaining a decision. */
 export interface Candidate {
@@ -74,8 +73,19 @@ export type Decision =
   | { readonly type: 'answer'; readonly entryId: string; readonly score: number }
   | { readonly type: 'clarify'; readonly entryIds: readonly string[]; readonly score: number }
   | { readonly type: 'fallback'; readonly reason: FallbackReason; readonly score: number }
-  /** A ticket was opened; `entryId` is the entry that stood for the request, when one did. */
-  | { readonly type: 'handoff'; readonly reason: HandoffReason; readonly ticketId: string; readonly entryId?: string; readonly score: number }
+  /**
+   * A ticket was opened; `entryId` is the entry that stood for the request, when one did. `again`:
+   * the customer asked for a person while their ticket still waits, so no new ticket was opened
+   * and the reply says where the waiting one stands.
+   */
+  | {
+      readonly type: 'handoff';
+      readonly reason: HandoffReason;
+      readonly ticketId: string;
+      readonly entryId?: string;
+      readonly score: number;
+      readonly again?: true;
+    }
   /** A flow ran (started by a command, keyword or entry — `entryId` — or continued). */
   | { readonly type: 'flow'; readonly flowId: string; readonly entryId?: string; readonly score: number }
   | { readonly type: 'silent'; readonly reason: SilentReason };

@@ -9,6 +9,7 @@ import { entryTitle, pickChoice, toOption } from './choices';
 import { fill, say } from './messages';
 import { FlowTurns } from './flow-turns';
 import { HandoffTurns, withoutHandoff } from './handoff-turns';
+import { namesBranchVisit } from './branch-visit';
 import { CUSTOMER_MESSAGE, type CustomerDelivery } from './handoff-events';
 import { MAX_MESSAGE_CHARS, plainReply, withoutPending, type Turn, type TurnBase } from './turn';
 import { asksForPerson, declinesPerson } from '../matching/person-request';
@@ -227,7 +228,8 @@ export class Engine {
   private async commitDurable(tx: ConversationStore, message: InboundMessage, result: TurnResult, durable: DurableTurn): Promise<void> {
     if (durable.inboxSeq !== undefined) await tx.finishInbound(durable.inboxSeq);
     if (result.replies.length === 0) return;
-    const ticketId = result.decision.type === 'handoff' ? result.decision.ticketId : undefined;
+    // A repeated request for a person (`again`) opened no ticket: the agent hub hears of it once.
+    const ticketId = result.decision.type === 'handoff' && !result.decision.again ? result.decision.ticketId : undefined;
     const payload: CustomerDelivery = {
       replies: result.replies,
       ...(durable.replyTo ? { replyTo: durable.replyTo } : {}),
@@ -918,15 +920,17 @@ export class Engine {
       // product named in this very question ("promo s24 ada?") becomes the one in view.
       const named = cat.product;
       const productId = named?.id ?? state.topic?.productId;
+      // A branch named as a place to be ("dibantu pindah data di toko jkt?") stays in view for
+      // "jam buka?"; a place a parcel goes to or comes from ("ongkir ke surabaya") is no branch visit.
+      const visited = cat.store && namesBranchVisit(analysis.tokens, cat.store, matcher.normalizer) ? cat.store.id : undefined;
+      const storeId = visited ?? state.topic?.storeId;
       if (productId) {
         const productEntryId = named ? undefined : state.topic?.productEntryId;
-        // A place named in a policy question ("ongkir ke surabaya") is a destination, not a branch visit.
-        const storeId = state.topic?.storeId;
         topic = { entryId: entry.id, productId, ...(productEntryId ? { productEntryId } : {}), ...(storeId ? { storeId } : {}) };
         const product = named ?? matcher.catalog.product(productId);
         base = { ...base, entities: { ...base.entities, ...(product ? { product: product.id } : {}) }, usedContext: base.usedContext || !named };
-      } else if (state.topic?.storeId) {
-        topic = { entryId: entry.id, storeId: state.topic.storeId };
+      } else if (storeId) {
+        topic = { entryId: entry.id, storeId };
       }
     }
 

@@ -63,8 +63,8 @@ export class HandoffTurns {
     const queued = ticket.status === 'queued';
     const open = queued && agentAvailability(hours.hours, hours.holidays, this.host.now(), this.host.kb().settings.timezone).open;
     // Asking again for a person while the ticket still waits for one ("udah, sambungin ke admin aja")
-    // is told where it stands rather than met with silence (no new ticket: the decision stays
-    // silent); once an agent has it, the agent answers.
+    // is handed off again: told where the waiting ticket stands, no new ticket (`again`); once an
+    // agent has it, the agent answers.
     const read = message.text.slice(0, MAX_MESSAGE_CHARS);
     const tokens = queued && (message.kind ?? 'text') === 'text' ? matcher.normalizer.tokens(read) : [];
     if (asksForPerson(tokens)) {
@@ -72,7 +72,7 @@ export class HandoffTurns {
       const position = await tx.queuePosition(ticket.id);
       const expectation = handoffExpectation(this.host.kb(), ticket.id, position, this.host.now(), asked);
       const text = open ? `${say('handoffWaiting', asked)} ${expectation}` : expectation;
-      return { ...silent, replies: [{ kind: 'text', text }], decision: { type: 'silent', reason: 'queued' } };
+      return { ...silent, replies: [{ kind: 'text', text }], decision: { type: 'handoff', reason: 'requested', ticketId: ticket.id, score: 0, again: true } };
     }
     if (!queued || open) return silent;
     if ((message.kind ?? 'text') !== 'text' || !/[\p{L}\p{N}]/u.test(folded)) return silent;

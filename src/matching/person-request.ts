@@ -22,6 +22,8 @@ const ABOUT = new Set<string>(words.about);
 const NEGATIONS = new Set<string>(words.negations);
 const FILLERS = new Set<string>(words.fillers);
 const REPLY = new Set<string>(words.replyVerbs);
+/** What a person is asked to do in "orang cs aja yg jelasin", "tolong orang beneran yg ngecek". */
+const SERVICE = new Set<string>(words.serviceVerbs);
 const EXASPERATION = new Set<string>(words.exasperation);
 const PARTICLES = new Set<string>(words.particles);
 const ASKABLE = new Set<string>(words.askablePersons);
@@ -70,6 +72,21 @@ function negatedAt(texts: readonly string[], at: number): boolean {
   return false;
 }
 
+/**
+ * The person asked to do something for the customer, nothing after: "males milih, orang cs aja yg
+ * jelasin", "tolong orang beneran yg ngecek", "minta orang yang handle". Asked for means "aja"
+ * after the person or a request word before it ("kemarin orang cs yg jelasin" tells what happened).
+ */
+function personToDo(texts: readonly string[], span: Span): boolean {
+  let j = span.end;
+  let only = false;
+  for (; j < texts.length && texts[j] !== 'yang' && idle(texts[j]); j++) if (AFTER.has(texts[j])) only = true;
+  if (texts[j] !== 'yang' || !SERVICE.has(texts[j + 1] ?? '') || !texts.slice(j + 2).every(sigh)) return false;
+  let k = span.start - 1;
+  while (k >= 0 && LINKS.has(texts[k])) k--;
+  return only || (k >= 0 && WEAK.has(texts[k]));
+}
+
 /** True when the message turns a person down ("gak usah admin", "no need for an agent"). */
 export function declinesPerson(tokens: readonly Token[]): boolean {
   const texts = wordsOf(tokens);
@@ -112,6 +129,7 @@ export function asksForPerson(tokens: readonly Token[]): boolean {
     )
       return true;
     if (about) continue;
+    if (personToDo(texts, span)) return true;
     const rest = texts.slice(span.end);
     const nothingAfter = rest.every((w, i) => idle(w) || inSpan(span.end + i));
     let k = span.start - 1;

@@ -152,7 +152,7 @@ export class BotMetrics {
   turn(turn: TurnObservation): void {
     this.turns.inc({ channel: turn.channel, decision: turn.decision.type });
     this.turnSeconds.observe({ channel: turn.channel }, turn.durationMs / 1000);
-    if (turn.decision.type === 'handoff') this.handoffs.inc({ reason: turn.decision.reason });
+    if (turn.decision.type === 'handoff' && !turn.decision.again) this.handoffs.inc({ reason: turn.decision.reason });
   }
 
   delivered(kind: string): void {

@@ -124,6 +124,9 @@ describe('reports count customer questions, not reply lines', () => {
 
   it('unanswered lists fallbacks, failed clarifications and handoffs after misunderstanding, not requested handoffs or commands', async () => {
     expect(await say('admin', 'mau bicara sama admin')).toBe('handoff');
+    // Asked again while the ticket waits: handed off again, on the same ticket, still a request.
+    expect(await say('admin', 'tolong sambungkan ke orang cs nya')).toBe('handoff');
+    expect((await store.listTickets()).filter((t) => t.conversationId === 'admin')).toHaveLength(1);
     expect(await say('hapus', 'hapus data saya')).toBe('handoff');
     expect(await say('keluh', 'kecewa banget pesanan belum sampai, penipuan')).toBe('handoff');
     expect(await say('cmd', 'kembali ke bot')).not.toBe('silent');

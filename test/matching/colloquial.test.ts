@@ -309,6 +309,9 @@ describe('asking for a person', () => {
     'min yg beneran orang dong',
     'orang aja deh',
     'ga usah bot, orang aja',
+    'males milih, orang cs aja yg jelasin',
+    'tolong orang beneran yg ngecek deh',
+    'minta orang yang handle',
     'admin asli dong',
     'is there a real person I can talk to?',
     // Whether a person is there, and nothing else.
@@ -356,6 +359,8 @@ describe('asking for a person', () => {
     'paket dikirim ke orang lain, cs nya juga lambat balas chat',
     'orang mana kak?',
     'bukan saya, orang lain aja',
+    'kemarin orang cs yg jelasin',
+    'tolong orang yang cek barangnya bilang rusak',
     'harga segini orang aja gak mau',
     'nomor cs mana',
     // "admin" beside a payment is the fee; "yang mana" asks which one.

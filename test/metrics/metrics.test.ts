@@ -125,16 +125,18 @@ describe('GET /metrics and /healthz of a running bot', () => {
     expect(await postWhatsApp(base, APP_SECRET, '628990003', 'cek', 'w3')).toBe(200);
     expect(await postBotFramework(base, connector.url, 'web-1', 'mau bicara sama admin', 'b1')).toBe(200);
     expect(await postBotFramework(base, connector.url, 'web-2', '/keluhan', 'b2')).toBe(200);
+    // Asked again while the ticket waits: a handoff turn, but no second ticket.
+    expect(await postBotFramework(base, connector.url, 'web-1', 'tolong sambungkan ke orang cs nya', 'b3')).toBe(200);
     await bot.inbox.idle();
     await until(() => graphCalls.length >= 3);
 
     const m = await scrape(base);
     expect(sampleValue(m, 'tanya_messages_received_total', { channel: 'whatsapp' })).toBe(3);
-    expect(sampleValue(m, 'tanya_messages_received_total', { channel: 'botframework' })).toBe(2);
+    expect(sampleValue(m, 'tanya_messages_received_total', { channel: 'botframework' })).toBe(3);
     expect(sampleValue(m, 'tanya_turns_total', { channel: 'whatsapp', decision: 'answer' })).toBe(1);
     expect(sampleValue(m, 'tanya_turns_total', { channel: 'whatsapp', decision: 'fallback' })).toBe(1);
     expect(sampleValue(m, 'tanya_turns_total', { channel: 'whatsapp', decision: 'clarify' })).toBe(1);
-    expect(sampleValue(m, 'tanya_turns_total', { channel: 'botframework', decision: 'handoff' })).toBe(1);
+    expect(sampleValue(m, 'tanya_turns_total', { channel: 'botframework', decision: 'handoff' })).toBe(2);
     expect(sampleValue(m, 'tanya_turns_total', { channel: 'botframework', decision: 'flow' })).toBe(1);
     expect(sampleValue(m, 'tanya_turns_total', { channel: 'whatsapp', decision: 'handoff' })).toBe(0);
     expect(sampleValue(m, 'tanya_handoffs_created_total', { reason: 'requested' })).toBe(1);
