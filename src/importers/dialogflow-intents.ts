@@ -59,6 +59,11 @@ export interface Intent {
   readonly handoff: boolean;
   /** Events that start it (upper case), as a menu item's `event.name` names them. */
   readonly events: readonly string[];
+  /**
+   * Its training phrases that are only a parameter's value ("tuesday", "2", "on Friday"): what a
+   * customer types when the bot has just asked for that value, not a question of its own.
+   */
+  readonly valuePhrases: readonly string[];
   /** Its events that a menu item of the agent fires (that item's words are its questions). */
   readonly menuEvents?: readonly string[];
 }
@@ -68,18 +73,60 @@ const short = (text: string, max = 120): string => {
   return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 };
 
-/** Training phrases of one usersays file: parts joined (entity-annotated parts keep their text). */
-function readPhrases(value: unknown, file: string, notes: Notes): string[] {
-  const out: string[] = [];
+/** Training phrases of one usersays file, and which of them are only a parameter's value. */
+interface ReadPhrases {
+  /** Parts joined (entity-annotated parts keep their text). */
+  readonly texts: string[];
+  /** The texts that are a parameter's value and nothing else (see `isValueOnly`). */
+  readonly values: readonly string[];
+}
+
+/** Words around a value that ask nothing ("on" Friday, "for" 3 "people", "jam" 7): a phrase of a value and these is still only the value. */
+const VALUE_FRAME_WORDS: ReadonlySet<string> = new Set(
+  'on at in for by from to of around about until till the a an my me i it is its just only please untuk pada di ke dari jam pukul tanggal tgl hari sekitar sampai aja saja ya kak night nights people person persons adult adults child children kids pax orang malam'.split(
+    ' ',
+  ),
+);
+
+/**
+ * Dialogflow's system entities for values a customer gives when asked (dates, times, amounts,
+ * names, contact details, free text). Places (`@sys.geo-city`: "Kabupaten Bandung") and the
+ * agent's own entities ("Luxury" of @room-type, "more towels") name a topic and are not here.
+ */
+const VALUE_ENTITY =
+  /^@sys\.(date|time|date-time|date-period|time-period|number|number-integer|number-sequence|cardinal|ordinal|duration|age|percentage|temperature|unit-[\w-]+|given-name|last-name|person|phone-number|email|url|any|ignore)$/;
+
+/**
+ * True when a phrase is the value of one of those (`VALUE_ENTITY`) and at most framing words:
+ * "tuesday", "on Friday", "2", "for 5 people". Such a phrase is the answer to the bot's question
+ * for that value; on its own it asks nothing.
+ */
+function isValueOnly(parts: readonly Json[]): boolean {
+  let annotated = false;
+  for (const part of parts) {
+    const text = typeof part.text === 'string' ? part.text : '';
+    if (VALUE_ENTITY.test(asString(part.meta) ?? '')) {
+      if (foldedWords(text).length > 0) annotated = true;
+      continue;
+    }
+    if (!foldedWords(text).every((w) => VALUE_FRAME_WORDS.has(w) || /^\d+$/.test(w))) return false;
+  }
+  return annotated;
+}
+
+function readPhrases(value: unknown, file: string, notes: Notes): ReadPhrases {
+  const texts: string[] = [];
+  const values: string[] = [];
   let templates = 0;
   for (const item of asArray(value)) {
     const o = asObject(item);
     if (!o) continue;
-    const text = asArray(o.data)
-      .map((part) => {
-        const text = asObject(part)?.text;
-        return typeof text === 'string' ? text : '';
-      })
+    const parts = asArray(o.data).flatMap((part) => {
+      const p = asObject(part);
+      return p ? [p] : [];
+    });
+    const text = parts
+      .map((part) => (typeof part.text === 'string' ? part.text : ''))
       .join('')
       .replace(/\s+/g, ' ')
       .trim();
@@ -88,10 +135,11 @@ function readPhrases(value: unknown, file: string, notes: Notes): string[] {
       templates++;
       continue;
     }
-    out.push(text);
+    texts.push(text);
+    if (isValueOnly(parts)) values.push(text);
   }
   if (templates > 0) notes.add(file, `${templates} template phrase(s) with @entity:name placeholders not imported; write them as plain examples`);
-  return out;
+  return { texts, values };
 }
 
 /** The keys of the phrases already in a list: kept between calls, as an intent's phrases may come from many files. */
@@ -186,18 +234,25 @@ export function readIntent(
   const stem = file.slice('intents/'.length, -'.json'.length);
   const name = asString(raw.name)?.trim() ?? stem;
   const phrases: Partial<Record<Lang, string[]>> = {};
+  const values = new Map<string, string>();
   for (const { file: f, code } of [...(context.phrases.get(stem) ?? [])].sort((a, b) => a.file.localeCompare(b.file))) {
     const lang = tanyaLanguage(code);
     if (!lang) continue;
     const said = parseExportJsonOrSkip(exp, f, skip);
     if (said === undefined) continue;
     if (!Array.isArray(said)) notes.add(f, `the file holds ${jsonKind(said)}, where Dialogflow writes a list of training phrases; none read from it`);
-    addPhrases(phrases, lang, readPhrases(said, f, notes));
+    const read = readPhrases(said, f, notes);
+    addPhrases(phrases, lang, read.texts);
+    for (const v of read.values) values.set(phraseKey(v), v);
   }
   // Older exports keep the phrases inside the intent ("userSays"), in the agent's default language.
   const inline = asArray(raw.userSays);
   const defaultLang = tanyaLanguage(langs.defaultCode);
-  if (inline.length > 0 && defaultLang) addPhrases(phrases, defaultLang, readPhrases(inline, file, notes));
+  if (inline.length > 0 && defaultLang) {
+    const read = readPhrases(inline, file, notes);
+    addPhrases(phrases, defaultLang, read.texts);
+    for (const v of read.values) values.set(phraseKey(v), v);
+  }
   const replies: Partial<Record<Lang, ReplyParts>> = {};
   for (const [lang, messages] of Object.entries(messagesByLanguage(raw, langs, skippedLocales)) as [Lang, Json[]][]) replies[lang] = readReply(messages);
   const response = asObject(asArray(raw.responses)[0]);
@@ -216,6 +271,7 @@ export function readIntent(
     welcome: name === 'Default Welcome Intent' || events.includes('WELCOME') || action === 'input.welcome',
     handoff: looksLikeHandoff(action, name) || Object.values(replies).some((r) => r.handoff),
     events: events.filter(Boolean).map((e) => e.toUpperCase()),
+    valuePhrases: [...values.values()],
   };
 }
 

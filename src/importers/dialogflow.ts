@@ -110,15 +110,25 @@ class IntentTree {
       }
     }
     this.generic = new Set(intents.filter((i) => this.parentOf(i) && !i.fallback && isGenericFollowUp(allPhrases(i))));
+    this.slotAnswers = new Set(intents.filter((i) => !i.fallback && !this.generic.has(i) && isSlotAnswer(i, this.parentOf(i) !== undefined)));
   }
+
+  /**
+   * Intents that take the value the step before asked for ("tuesday", "2", "Queen suite" after
+   * "When do you want to check in?"): reached only through a context or as a follow-up, with
+   * mostly bare parameter values as phrases. As entries anyone could match at any time, "2" or
+   * a weekday would answer "For how many adults?" out of the blue and pull the fitted thresholds
+   * toward such phrases, so they are not entries (the report names each).
+   */
+  readonly slotAnswers: ReadonlySet<Intent>;
 
   parentOf(i: Intent): Intent | undefined {
     return i.parentId ? this.byId.get(i.parentId) : undefined;
   }
 
-  /** An entry of the knowledge base: askable (training phrases), not a fallback, not a generic follow-up. */
+  /** An entry of the knowledge base: askable (training phrases), not a fallback, not a generic follow-up, not a slot answer. */
   isEntry(i: Intent): boolean {
-    return !i.fallback && !this.generic.has(i) && allPhrases(i).length > 0;
+    return !i.fallback && !this.generic.has(i) && !this.slotAnswers.has(i) && allPhrases(i).length > 0;
   }
 
   /** Generic and fallback follow-ups under an intent, at any depth (they live and die with its flow). */
@@ -126,6 +136,13 @@ class IntentTree {
     if (depth > 10) return [];
     return (this.children.get(i) ?? []).filter((k) => this.generic.has(k) || k.fallback).flatMap((k) => [k, ...this.flowFollowUps(k, depth + 1)]);
   }
+}
+
+/** Reached only after another step (an input context, or a follow-up) and asked mostly by a bare parameter value. */
+function isSlotAnswer(intent: Intent, followUp: boolean): boolean {
+  const phrases = allPhrases(intent).length;
+  const contexts = asArray(intent.raw.contexts).length > 0;
+  return (contexts || followUp) && phrases > 0 && intent.valuePhrases.length * 2 >= phrases;
 }
 
 /** Suggestions per entry: its buttons and quick replies, and its follow-ups that are entries. */
@@ -211,6 +228,18 @@ function entryOf(intent: Intent, tree: IntentTree, langs: AgentLanguages, sugges
     ...(intent.handoff ? { action: 'handoff' as const } : {}),
     from: { file: intent.file },
   };
+}
+
+/** What the report says of a slot answer: its value phrases and the answer that is not imported. */
+function slotAnswerNote(intent: Intent): string {
+  const phrases = allPhrases(intent);
+  const values = intent.valuePhrases;
+  const shown = values
+    .slice(0, 3)
+    .map((p) => `"${p}"`)
+    .join(', ');
+  const answer = intent.replies.id?.answer ?? intent.replies.en?.answer;
+  return `"${intent.name}" not imported: ${values.length} of its ${phrases.length} training phrases are only a value (${shown}${values.length > 3 ? ', …' : ''}), the answer to what the step before asked, which Tanya cannot tell apart from a question asked out of the blue${answer ? `; its answer was "${answer.replace(/\s+/g, ' ').slice(0, 100)}"` : ''}; to keep this step, write a flow that asks for the value (docs/flows.md)`;
 }
 
 /** One flow per entry with generic follow-ups; follow-ups nothing can start are notes. */
@@ -322,6 +351,7 @@ export function readDialogflowAgent(path: string, options: DialogflowImportOptio
   for (const intent of ordered) {
     if (intent === welcome || intent.fallback || tree.isEntry(intent) || tree.generic.has(intent)) noteResponses(intent, notes, platformText);
     if (tree.isEntry(intent)) entries.push(entryOf(intent, tree, langs, suggestions.get(intent) ?? [], labels, notes));
+    else if (tree.slotAnswers.has(intent)) notes.add(intent.file, slotAnswerNote(intent));
     else if (!intent.fallback && !intent.welcome && !tree.generic.has(intent))
       notes.add(intent.file, `"${intent.name}" has no training phrases (Dialogflow starts it by an event or context only); not imported`);
   }

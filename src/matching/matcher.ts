@@ -20,6 +20,7 @@ import {
 import { affixCandidates, splitGlued } from './colloquial';
 import { productQuestion } from './product-cues';
 import { stemWord } from './stem';
+import { englishSynonymHead } from './english-synonyms';
 import { TypoCorrector } from './typo';
 import { isPlaceholderAnswer } from '../knowledge/placeholder';
 
@@ -164,8 +165,8 @@ export class Matcher {
     // Words of entries answered by fixed text (policies, FAQ): a product description's word that is
     // one of them ("garansi") says which entry, not that the customer asks for the product's details.
     const faqWords = new Set<string>();
-    const add = (entry: number, text: string): void => {
-      const reading = this.read(text, readings);
+    const add = (entry: number, text: string, english = false): void => {
+      const reading = this.read(text, readings, english);
       const faq = kb.entries[entry].handler === undefined;
       for (const word of reading.words) {
         count(word);
@@ -179,7 +180,7 @@ export class Matcher {
         for (const w of foldedWords(q)) idWords.add(w);
       }
       for (const q of entry.questions.en) {
-        add(i, q);
+        add(i, q, true);
         for (const w of foldedWords(q)) enWords.add(w);
       }
       for (const k of entry.keywords) add(i, k);
@@ -215,10 +216,15 @@ export class Matcher {
       const answerDocs: { entry: number; terms: string[] }[] = [];
       const words = new Set<string>();
       answerTexts.forEach((text, i) => {
-        if (!text) return;
-        const tokens = this.normalizer.tokens(text);
-        for (const t of tokens) if (t.kind === 'word') words.add(t.text);
-        answerDocs.push({ entry: i, terms: this.termsWithConcepts(this.catalog.match(tokens).masked) });
+        const answer = kb.entries[i].answer;
+        if (!text || !answer) return;
+        // Each language read as itself: English synonyms for the English text only.
+        const terms = [answer.id, answer.en ?? ''].flatMap((part, k) => {
+          const tokens = this.normalizer.tokens(part);
+          for (const t of tokens) if (t.kind === 'word') words.add(t.text);
+          return this.termsWithConcepts(this.catalog.match(tokens).masked, k === 1 ? EVERY_TERM : undefined);
+        });
+        answerDocs.push({ entry: i, terms });
       });
       this.answers =
         options.answerWeight > 0 && answerDocs.length > 0
@@ -266,6 +272,7 @@ export class Matcher {
         canonicalColour(t.text) !== undefined ||
         this.concepts.has(t.text) ||
         ENGLISH_TO_INDONESIAN.has(t.text) ||
+        englishSynonymHead(t.text) !== undefined ||
         isBrandWord(t.text) ||
         isItemNoun(t.text) ||
         this.offTopic.has(t.text)
@@ -291,25 +298,29 @@ export class Matcher {
     const catalog = this.catalog.match(corrected);
     // Function words the knowledge base never uses ("nih", "the") are neither evidence for
     // an entry nor against it, so they do not dilute the score.
-    const terms = this.termsWithConcepts(catalog.masked).filter((term) => !(isFunctionWord(term) && !this.index.has(term)));
+    const language = this.language.detect(foldedWords(text), fallbackLanguage);
+    const known = (term: string): boolean => this.index.has(term) || (this.answers?.has(term) ?? false);
+    const terms = this.termsWithConcepts(catalog.masked, language === 'en' ? known : undefined).filter(
+      (term) => !(isFunctionWord(term) && !this.index.has(term)),
+    );
     // A farewell where no example says one ("bye" to a bot whose small talk greets and thanks) counts as thanks.
     for (const [from, to] of SOCIAL_IMPLIED) if (terms.includes(from) && !this.index.has(from) && !terms.includes(to)) terms.push(to);
-    const language = this.language.detect(foldedWords(text), fallbackLanguage);
     const socialWords = this.socialWordsOf(catalog.masked);
     return { tokens: corrected, catalog, terms, corrections, language, unknownWords, offTopic, socialWords };
   }
 
   /** An example's words and terms, from the shared readings when another fold has read it already. */
-  private read(text: string, readings: SharedReadings | undefined): Reading {
-    const known = readings?.texts.get(text);
+  private read(text: string, readings: SharedReadings | undefined, english: boolean): Reading {
+    const key = english ? `en\u0000${text}` : text;
+    const known = readings?.texts.get(key);
     if (known) return known;
     const masked = this.catalog.match(this.catalog.joinCodes(this.normalizer.tokens(text))).masked;
     const reading = {
       words: masked.filter((t) => t.kind === 'word' && !t.text.startsWith('#')).map((t) => t.text),
-      terms: this.termsWithConcepts(masked),
+      terms: this.termsWithConcepts(masked, english ? EVERY_TERM : undefined),
       socialWords: this.socialWordsOf(masked),
     };
-    readings?.texts.set(text, reading);
+    readings?.texts.set(key, reading);
     return reading;
   }
 
@@ -329,12 +340,19 @@ export class Matcher {
     return words;
   }
 
-  /** Stemmed terms of masked tokens followed by their concept features (examples and messages alike). */
-  private termsWithConcepts(tokens: readonly Token[]): string[] {
+  /**
+   * Stemmed terms of masked tokens followed by their concept features (examples and messages
+   * alike). English synonyms (`englishSynonymHead`) are read only in English text, with `known`
+   * saying which terms the knowledge base uses: for its own English texts every head is added;
+   * for a message only those it uses, as a term no entry uses would only lower every score.
+   * Indonesian text never gets them: "promo" and "voucher" are two entries of many shops.
+   */
+  private termsWithConcepts(tokens: readonly Token[], known?: (term: string) => boolean): string[] {
     return [
       ...termsOf(
         tokens.filter((_, i) => !negatedWord(tokens, i)),
         this.englishPhrases,
+        known,
       ),
       ...this.concepts.features(tokens),
     ];
@@ -517,6 +535,9 @@ export class Matcher {
 
 /** Extra candidates read from each index before their scores are combined. */
 const ANSWER_POOL = 15;
+/** For the knowledge base's own English texts: every English synonym head is a term. */
+const EVERY_TERM = (): boolean => true;
+
 /** Examples at which an entry's answer counts half as much: the more examples, the less its answer adds. */
 const ANSWER_HALF_EXAMPLES = 5;
 
@@ -541,7 +562,7 @@ type EnglishPhrases = Map<string, { readonly words: readonly string[]; readonly 
  * phrase ("how long") is followed by its Indonesian terms instead of its words' ("berapa lama",
  * not "bagaimana lama").
  */
-function termsOf(tokens: readonly Token[], phrases: EnglishPhrases): string[] {
+function termsOf(tokens: readonly Token[], phrases: EnglishPhrases, known: ((term: string) => boolean) | undefined): string[] {
   const out: string[] = [];
   let phraseEnd = -1;
   let phraseTerms: readonly string[] = [];
@@ -555,16 +576,24 @@ function termsOf(tokens: readonly Token[], phrases: EnglishPhrases): string[] {
       }
     }
     const term = termOf(t);
-    out.push(term);
+    // Another English word for the same thing ("dog" → "pet"): its group's head word too. A word
+    // the knowledge base never uses stands for the head alone: kept beside it, the unknown word
+    // would only lower the score of the entry the head finds.
+    const head = known && i > phraseEnd ? englishSynonymHead(t.text) : undefined;
+    const headTerm = head === undefined ? undefined : stemWord(head);
+    const useHead = headTerm !== undefined && headTerm !== term && known !== undefined && known(headTerm);
+    const instead = useHead && known !== undefined && !known(term) && !ENGLISH_TO_INDONESIAN.has(t.text);
+    out.push(instead ? headTerm : term);
     // The word as written too, when stemming changed it: affixes carry meaning the stem loses
     // ("ingatkan" = remind me, "pengingat" = a reminder; "delivered" vs "delivery").
-    if (term !== t.text) out.push(`${SURFACE_PREFIX}${t.text}`);
+    if (term !== t.text && !instead) out.push(`${SURFACE_PREFIX}${t.text}`);
     if (i <= phraseEnd) {
       if (i === phraseEnd) out.push(...phraseTerms);
       continue;
     }
     const id = ENGLISH_TO_INDONESIAN.get(t.text);
     if (id !== undefined && id !== t.text) out.push(stemWord(id));
+    if (useHead && !instead) out.push(headTerm);
   }
   return out;
 }

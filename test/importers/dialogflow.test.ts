@@ -584,6 +584,47 @@ describe('Dialogflow ES import: agents as real people left them', () => {
     expect(kb.entries.find((e) => e.id === 'jadwal')?.answer?.id).toBe('Kelas mulai jam 9 pagi.');
   });
 
+  it('leaves out intents reached after another step whose phrases are bare values (a date, a number), and says so', () => {
+    const dir = temp();
+    mkdirSync(join(dir, 'intents'));
+    writeFileSync(join(dir, 'agent.json'), JSON.stringify({ language: 'en', supportedLanguages: [] }));
+    type Part = { text: string; meta?: string };
+    const intent = (name: string, contexts: string[], text: string, phrases: Part[][]): void => {
+      writeFileSync(
+        join(dir, 'intents', `${name}.json`),
+        JSON.stringify({ name, contexts, responses: [{ messages: [{ type: '0', lang: 'en', speech: [text] }] }] }),
+      );
+      writeFileSync(join(dir, 'intents', `${name}_usersays_en.json`), JSON.stringify(phrases.map((data) => ({ data }))));
+    };
+    intent('book-room', [], 'When do you want to check in?', [[{ text: 'book a room' }], [{ text: 'I want to book a room' }]]);
+    intent('book-room-date', ['book-room'], 'For how many adults?', [
+      [{ text: 'tuesday', meta: '@sys.date' }],
+      [{ text: 'on ' }, { text: 'Friday', meta: '@sys.date' }],
+      [{ text: 'I want to book a room ' }, { text: 'on Monday', meta: '@sys.date' }],
+    ]);
+    intent('book-room-people', ['book-room-date'], 'Which room type?', [
+      [{ text: 'for ' }, { text: 'three', meta: '@sys.number' }, { text: ' people' }],
+      [{ text: '2', meta: '@sys.number' }],
+    ]);
+    // A place or the agent's own entity names a topic, not a value: these stay entries.
+    intent('region', ['menu'], 'Emergency numbers of Bandung: 112.', [
+      [{ text: 'Kabupaten Bandung', meta: '@sys.geo-city' }],
+      [{ text: 'kab bandung', meta: '@sys.geo-city' }],
+    ]);
+    intent('suite', ['rooms'], 'The suite has two bathrooms.', [[{ text: 'Queen suite', meta: '@room-type' }], [{ text: 'suite details' }]]);
+    // Bare values without a context: Dialogflow matches them anywhere, so Tanya does too.
+    intent('lucky-number', [], 'Seven it is.', [[{ text: '7', meta: '@sys.number' }], [{ text: 'seven', meta: '@sys.number' }]]);
+    const m = readDialogflowAgent(dir);
+    expect(m.entries.map((e) => e.name).sort()).toEqual(['book-room', 'lucky-number', 'region', 'suite']);
+    expect(messages(m, 'intents/book-room-date.json')).toEqual([
+      expect.stringMatching(
+        /^"book-room-date" not imported: 2 of its 3 training phrases are only a value \("tuesday", "on Friday"\).*its answer was "For how many adults\?"/,
+      ),
+    ]);
+    expect(messages(m, 'intents/book-room-people.json').join(' ')).toMatch(/2 of its 2 training phrases are only a value \("for three people", "2"\)/);
+    written(m);
+  });
+
   it('keeps a question a parent shares with its follow-up under the parent, whatever the file names sort as', () => {
     const m = readDialogflowAgent(
       agent('id', [

@@ -2,6 +2,7 @@ import { loadKnowledge } from '../../src/knowledge/loader';
 import { decide } from '../../src/matching/decide';
 import { IntentIndex } from '../../src/matching/intent-index';
 import { Matcher, SharedReadings } from '../../src/matching/matcher';
+import { ENGLISH_SYNONYM_GROUPS, englishSynonymHead } from '../../src/matching/english-synonyms';
 import { stemWord } from '../../src/matching/stem';
 import { TypoCorrector } from '../../src/matching/typo';
 
@@ -202,5 +203,49 @@ describe('yes and no as small talk', () => {
     // A small-talk entry keeps a fraction of its score beside words that ask something else.
     expect(deny('kenapa ikan gak tenggelam')).toBeLessThan(0.15 * deny('gak'));
     expect(top('hp nya gak bisa nyala')?.entryId).not.toBe('deny');
+  });
+});
+
+describe('English words for the same thing', () => {
+  const kb = loadKnowledge('knowledge');
+  const base = kb.entries.find((e) => e.id === 'thanks');
+  if (!base) throw new Error('the sample shop has no "thanks" entry');
+  // A hotel FAQ as imported: one question per entry, in English.
+  const faq = (id: string, question: string, answer: string): typeof base => ({ ...base, id, questions: { id: [], en: [question] }, answer: { id: answer } });
+  const hotel = new Matcher({
+    ...kb,
+    settings: { ...kb.settings, languages: ['en'], defaultLanguage: 'en' },
+    products: [],
+    stores: [],
+    entries: [
+      faq('pets', 'Are pets allowed to stay at the hotel?', 'Yes, for a daily charge.'),
+      faq('cot', 'Is it possible to have a cot in the room? If so, at what price?', 'Yes, free of charge.'),
+      faq('luggage', 'Can I leave my luggage?', 'Yes, at the reception.'),
+      faq('internet', 'Internet connection?', 'Every room has it.'),
+      faq('parking', 'How much does parking cost?', 'Ten pounds a day.'),
+    ],
+  });
+  const top = (text: string): string | undefined => hotel.rank(hotel.analyze(text, 'en'), 3)[0]?.entryId;
+
+  it('finds the entry written with another word for what the customer names', () => {
+    expect(top('are dogs welcome here?')).toBe('pets');
+    expect(top('can we get a baby crib in the room?')).toBe('cot');
+    expect(top('can you keep our bags for a few hours?')).toBe('luggage');
+    expect(top('is there wifi?')).toBe('internet');
+  });
+
+  it('adds a word’s group only where the knowledge base uses it, so an Indonesian shop reads "cat" as paint', () => {
+    const shop = new Matcher(kb);
+    expect(shop.analyze('ada cat tembok warna putih?').terms).not.toContain('pet');
+    expect(hotel.analyze('my cat is small', 'en').terms).toContain('pet');
+  });
+
+  it('keeps each word in one group, lower case, one word', () => {
+    const groups = Object.entries(ENGLISH_SYNONYM_GROUPS);
+    const words = groups.flatMap(([head, members]) => [head, ...members]);
+    expect(words.filter((w) => !/^[a-z]+$/.test(w))).toEqual([]);
+    expect(words.filter((w, i) => words.indexOf(w) !== i)).toEqual([]);
+    expect(englishSynonymHead('puppies')).toBe('pet');
+    expect(englishSynonymHead('pet')).toBeUndefined();
   });
 });
