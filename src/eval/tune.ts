@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMap, isScalar, parseDocument, stringify } from 'yaml';
-import type { Candidate } from '../core/types';
+import type { Candidate, Language } from '../core/types';
 import { knowledgeFiles } from '../knowledge/loader';
 import type { KnowledgeBase, Settings } from '../knowledge/schema';
 import { decide } from '../matching/decide';
@@ -111,14 +111,14 @@ export function tuneThresholds(kb: KnowledgeBase, cases: readonly LabelledMessag
   // business FAQ answers stand in, so the false-answer limit still holds for something.
   const standIn: Ranked[] =
     !hasOos && (options.builtInOutOfScope ?? true)
-      ? builtInOutOfScope().map((text) => ({ expected: null, candidates: matcher.rank(matcher.analyze(text), 3), given: false }))
+      ? builtInOutOfScope(kb.settings.languages).map((text) => ({ expected: null, candidates: matcher.rank(matcher.analyze(text), 3), given: false }))
       : [];
   const oosRows = hasOos ? given : standIn;
   const limit = hasOos ? options.maxFalseAnswerRate : (options.builtInFalseAnswerRate ?? BUILT_IN_FALSE_ANSWER_RATE);
   const givenOos = given.filter((r) => r.expected === null).length;
   const near: Ranked[] =
     hasOos && givenOos < FEW_OUT_OF_SCOPE && (options.nearMisses ?? true)
-      ? builtInNearMisses().map((text) => ({ expected: null, candidates: matcher.rank(matcher.analyze(text), 3), given: false }))
+      ? builtInNearMisses(kb.settings.languages).map((text) => ({ expected: null, candidates: matcher.rank(matcher.analyze(text), 3), given: false }))
       : [];
   const nearLimit = options.nearMissFalseAnswerRate ?? NEAR_MISS_FALSE_ANSWER_RATE;
   const replay = (t: Thresholds, rows: readonly Ranked[]): EvalMetrics =>
@@ -180,13 +180,23 @@ export function tuneThresholds(kb: KnowledgeBase, cases: readonly LabelledMessag
 }
 
 /** The built-in near misses (src/eval/data/near-miss.json: customer-service words about other organizations, public offices, other product domains). */
-export function builtInNearMisses(): string[] {
-  return nearMiss.messages.map((m) => m.text);
+export function builtInNearMisses(languages: readonly Language[] = ['id', 'en']): string[] {
+  return inLanguages(nearMiss.messages, languages);
 }
 
 /** The built-in out-of-scope messages (src/eval/data/out-of-scope.json: trivia, homework, weather, chit-chat statements…). */
-export function builtInOutOfScope(): string[] {
-  return outOfScope.messages.map((m) => m.text);
+export function builtInOutOfScope(languages: readonly Language[] = ['id', 'en']): string[] {
+  return inLanguages(outOfScope.messages, languages);
+}
+
+/**
+ * The messages in the knowledge base's languages: an English-only FAQ scores Indonesian
+ * messages near 0, so counted in they would make almost any threshold look safe (a calibrated
+ * 0.05 answered a quarter of the English ones). With none in its languages, all of them.
+ */
+function inLanguages(messages: readonly { readonly text: string; readonly lang: string }[], languages: readonly Language[]): string[] {
+  const own = messages.filter((m) => (languages as readonly string[]).includes(m.lang));
+  return (own.length > 0 ? own : messages).map((m) => m.text);
 }
 
 /**

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { builtInOutOfScope } from '../../src/eval/tune';
 
 const tanya = (args: string[], input = ''): { status: number | null; stdout: string; stderr: string } => {
   const r = spawnSync(process.execPath, [join('bin', 'tanya.js'), ...args], { input, encoding: 'utf8', timeout: 30_000 });
@@ -73,7 +74,9 @@ describe('an imported knowledge base runs at once', () => {
       );
     expect(fitted).not.toBeNull();
     expect(Number(fitted?.[1])).toBeGreaterThanOrEqual(50);
-    expect(Number(fitted?.[2])).toBeGreaterThanOrEqual(400);
+    // An English helpdesk is held to the built-in messages in English only (an Indonesian one scores near 0 there).
+    expect(Number(fitted?.[2])).toBe(builtInOutOfScope(['en']).length);
+    expect(builtInOutOfScope(['en']).length).toBeLessThan(builtInOutOfScope().length);
     const faq = readFileSync(join(dir, 'faq.yaml'), 'utf8');
     // The opening comment stays on top; the settings block follows it, before the entries.
     expect(faq).toMatch(

@@ -247,5 +247,8 @@ describe('English words for the same thing', () => {
     expect(words.filter((w, i) => words.indexOf(w) !== i)).toEqual([]);
     expect(englishSynonymHead('puppies')).toBe('pet');
     expect(englishSynonymHead('pet')).toBeUndefined();
+    // Words the Indonesian lexicon already links ("pay" → bayar, "courier" → ^kurir) get no head on top.
+    expect(englishSynonymHead('pay')).toBeUndefined();
+    expect(englishSynonymHead('courier')).toBeUndefined();
   });
 });
