@@ -1,20 +1,28 @@
 import lexicon = require('../matching/data/lexicon-id.json');
 import type { Store } from '../knowledge/schema';
 import type { Normalizer, Token } from '../matching/normalize';
+import { CONCEPT_PREFIX } from '../matching/concepts';
 
 /** Words for a shop's branch (lexicon concept `toko`: toko, cabang, gerai, store, branch). */
 const STORE_WORDS: ReadonlySet<string> = new Set(lexicon.concepts.toko);
 /** Prepositions of being somewhere: "di dago", "at the Jakarta store". */
 const AT: ReadonlySet<string> = new Set(['di', 'at', 'in', 'pada']);
 
+/** Concepts of sending and of addresses: with them a place is where a parcel goes or the customer lives. */
+const PARCEL_CONCEPTS = ['kirim', 'ongkir', 'alamat'].map((c) => `${CONCEPT_PREFIX}${c}`);
+/** Words of where the customer lives ("saya tinggal di surabaya", "my house in bandung"). */
+const HOME: ReadonlySet<string> = new Set(['tinggal', 'rumah', 'domisili', 'kos', 'kost', 'kontrakan', 'live', 'lives', 'living', 'house', 'home']);
+
 /**
  * True when a message names the branch as a place the customer is at or goes to ("beli di toko
- * jkt", "klaim di toko bandung", "yg di dago"), not as a destination or origin of a parcel
- * ("ongkir ke surabaya", "kirim dari jakarta"): a store word or "di"/"at" right before one of the
- * branch's names, or a name that is itself "toko …".
+ * jkt", "klaim di toko bandung", "yg di dago"): a store word or "di"/"at" right before one of the
+ * branch's names, or a name that is itself "toko …". Not in a message about sending or an
+ * address ("kirim ke rumah saya di bandung", "ongkir ke toko jakarta") or where the customer
+ * lives ("saya tinggal di surabaya, bisa cod?"): there the place is a destination or a home.
  */
-export function namesBranchVisit(tokens: readonly Token[], store: Store, normalizer: Normalizer): boolean {
+export function namesBranchVisit(tokens: readonly Token[], terms: readonly string[], store: Store, normalizer: Normalizer): boolean {
   const texts = tokens.map((t) => t.text);
+  if (PARCEL_CONCEPTS.some((c) => terms.includes(c)) || texts.some((w) => HOME.has(w))) return false;
   for (const name of new Set([store.name, store.city, ...store.aliases])) {
     const words = normalizer.tokens(name).map((t) => t.text);
     if (words.length === 0) continue;

@@ -270,7 +270,10 @@ export class Engine {
     const at = this.now().toISOString();
     for (const reply of replies) {
       const text = reply.kind === 'choice' ? `${reply.text}\n${reply.options.map((o, i) => `${i + 1}) ${o.label}`).join('\n')}` : reply.text;
-      await tx.recordOutbound(conversationId, { text, at, decision: decision.type, entryId: decision.type === 'answer' ? decision.entryId : null });
+      // A repeated request for a person (`again`) opened nothing: the transcript keeps it out of the
+      // handoff and unanswered figures of the reports, as the silent turn it replaces.
+      const recorded = decision.type === 'handoff' && decision.again ? 'silent' : decision.type;
+      await tx.recordOutbound(conversationId, { text, at, decision: recorded, entryId: decision.type === 'answer' ? decision.entryId : null });
     }
   }
 
@@ -922,7 +925,7 @@ export class Engine {
       const productId = named?.id ?? state.topic?.productId;
       // A branch named as a place to be ("dibantu pindah data di toko jkt?") stays in view for
       // "jam buka?"; a place a parcel goes to or comes from ("ongkir ke surabaya") is no branch visit.
-      const visited = cat.store && namesBranchVisit(analysis.tokens, cat.store, matcher.normalizer) ? cat.store.id : undefined;
+      const visited = cat.store && namesBranchVisit(analysis.tokens, analysis.terms, cat.store, matcher.normalizer) ? cat.store.id : undefined;
       const storeId = visited ?? state.topic?.storeId;
       if (productId) {
         const productEntryId = named ? undefined : state.topic?.productEntryId;
@@ -987,6 +990,8 @@ function personEntry(matcher: Matcher): string | undefined {
   if (found === undefined) {
     let best: { id: string; asks: number } | undefined;
     for (const entry of matcher.entries) {
+      // A greeting entry's "halo admin" greets; it is no request.
+      if (matcher.isSocialEntry(entry.id)) continue;
       const questions = [...entry.questions.id, ...entry.questions.en];
       const asks = questions.filter((q) => asksForPerson(matcher.normalizer.tokens(q))).length;
       if (asks * 2 >= questions.length && asks > 0 && (!best || asks > best.asks)) best = { id: entry.id, asks };

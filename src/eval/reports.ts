@@ -74,16 +74,11 @@ function handoffReasons(turns: readonly CustomerTurn[], tickets: readonly Handof
     else open.set(t.conversationId, [t]);
   }
   const reasons = new Map<CustomerTurn, string>();
-  const taken = new Set<string>();
   for (const turn of turns) {
     if (turn.decision !== 'handoff') continue;
     const left = open.get(turn.conversationId) ?? [];
     const i = left.findIndex((t) => t.summary.lastQuestion === turn.text.slice(0, 500));
-    // A handoff turn with no ticket of its own, after one that had a ticket, asked for a person
-    // again while that ticket waited (the engine opens a ticket for every other handoff).
-    if (i < 0 && taken.has(turn.conversationId)) reasons.set(turn, 'requested');
     if (i < 0) continue;
-    taken.add(turn.conversationId);
     reasons.set(turn, left[i].reason);
     left.splice(i, 1);
   }

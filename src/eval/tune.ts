@@ -190,12 +190,14 @@ export function builtInOutOfScope(languages: readonly Language[] = ['id', 'en'])
 }
 
 /**
- * The messages in the knowledge base's languages: an English-only FAQ scores Indonesian
- * messages near 0, so counted in they would make almost any threshold look safe (a calibrated
- * 0.05 answered a quarter of the English ones). With none in its languages, all of them.
+ * The messages a knowledge base can be held to: without Indonesian among its languages, the
+ * Indonesian ones are left out. An English-only FAQ scores them near 0, so counted in they would
+ * make almost any threshold look safe (a calibrated 0.05 answered a quarter of the English ones).
+ * English messages always count: the lexicon reads English into Indonesian, so an Indonesian
+ * FAQ does score them.
  */
 function inLanguages(messages: readonly { readonly text: string; readonly lang: string }[], languages: readonly Language[]): string[] {
-  const own = messages.filter((m) => (languages as readonly string[]).includes(m.lang));
+  const own = languages.includes('id') ? messages : messages.filter((m) => m.lang !== 'id');
   return (own.length > 0 ? own : messages).map((m) => m.text);
 }
 

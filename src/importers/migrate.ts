@@ -11,6 +11,7 @@ import { hasHtml, htmlToText } from './html-text';
 import { LanguageDetector } from '../matching/language';
 import { foldedWords, foldText } from '../matching/normalize';
 import { stemWord } from '../matching/stem';
+import { isFunctionWord } from '../matching/lexicon';
 import { DEFAULT_COMPLAINT_WORDS } from '../knowledge/schema';
 
 /** Where something was read: a file (relative to what the user named) and a 1-based line. */
@@ -376,13 +377,14 @@ function withinBudget(notes: readonly string[]): string[] {
  * The built-in complaint words (written for a shop: "lapor polisi", "penipuan", "kecewa") whose
  * words the imported questions use: a hotline's "lapor polisi di garut nomornya apa" or a bank's
  * "cara lapor penipuan" asks about the subject, and must be answered, not handed off at once.
+ * The words need not stand together in one question: a hotline with "nomor polisi garut" and
+ * "cara lapor jalan rusak" answers "mau lapor polisi" from its own entries too.
  */
 function complaintWordsAsked(entries: readonly WrittenEntry[]): string[] {
-  // Each question as its words' stems, between spaces, so a phrase is found whole and in order.
-  const questions = entries.flatMap((e) => [...(e.questions.id ?? []), ...(e.questions.en ?? [])]).map((q) => ` ${foldedWords(q).map(stemWord).join(' ')} `);
+  const used = new Set(entries.flatMap((e) => [...(e.questions.id ?? []), ...(e.questions.en ?? [])]).flatMap((q) => foldedWords(q).map(stemWord)));
   return DEFAULT_COMPLAINT_WORDS.filter((phrase) => {
-    const stems = ` ${foldedWords(phrase).map(stemWord).join(' ')} `;
-    return questions.some((q) => q.includes(stems));
+    const content = foldedWords(phrase).filter((w) => !isFunctionWord(w));
+    return content.length > 0 && content.every((w) => used.has(stemWord(w)));
   });
 }
 

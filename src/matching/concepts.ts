@@ -124,14 +124,15 @@ export class ConceptIndex {
     return inside;
   }
 
-  /** Positions of words inside a phrase of the concept lexicon ("grab express", a courier), small talk's idioms aside. */
+  /** Positions of words inside a phrase of the concept lexicon said whole ("grab express", a courier), small talk's idioms aside. */
   phrasePlaces(tokens: readonly Token[]): Set<number> {
     const inside = new Set<number>();
     for (let i = 0; i < tokens.length; i++) {
       for (const p of this.phrasesFrom(tokens[i].text)) {
         if (SOCIAL.has(p.concept)) continue;
+        // Only a phrase said whole, without a word between: "shopee *saya* cicilan" is no "shopee paylater".
         const own: number[] = [];
-        if (this.phraseEnd(tokens, i, p.words, own) >= 0) for (const k of own) inside.add(k);
+        if (this.phraseEnd(tokens, i, p.words, own) === i + p.words.length - 1) for (const k of own) inside.add(k);
       }
     }
     return inside;

@@ -75,7 +75,8 @@ function negatedAt(texts: readonly string[], at: number): boolean {
 /**
  * The person asked to do something for the customer, nothing after: "males milih, orang cs aja yg
  * jelasin", "tolong orang beneran yg ngecek", "minta orang yang handle". Asked for means "aja"
- * after the person or a request word before it ("kemarin orang cs yg jelasin" tells what happened).
+ * after the person or a request word before it ("kemarin orang cs yg jelasin" tells what happened),
+ * never a question whether staff can do it.
  */
 function personToDo(texts: readonly string[], span: Span): boolean {
   let j = span.end;
@@ -84,8 +85,16 @@ function personToDo(texts: readonly string[], span: Span): boolean {
   if (texts[j] !== 'yang' || !SERVICE.has(texts[j + 1] ?? '') || !texts.slice(j + 2).every(sigh)) return false;
   let k = span.start - 1;
   while (k >= 0 && LINKS.has(texts[k])) k--;
-  return only || (k >= 0 && WEAK.has(texts[k]));
+  // "bisa minta orang yang bantu?", "boleh minta karyawan aja yang urus": asking whether staff can
+  // do a service, not for a person.
+  if (texts.slice(0, span.start).some((w) => ABILITY.has(w))) return false;
+  // "aja" after the person whatever came before ("males milih, orang cs aja yg jelasin"); a request
+  // word before it only with nothing but sighs before that ("hp saya rusak, minta petugas yang periksa" asks for a service).
+  return only || (k >= 0 && WEAK.has(texts[k]) && texts.slice(0, k).every(sigh));
 }
+
+/** Words asking whether something can be done ("bisa", "boleh", "can"). */
+const ABILITY = new Set(['bisa', 'boleh', 'can', 'could', 'may']);
 
 /** True when the message turns a person down ("gak usah admin", "no need for an agent"). */
 export function declinesPerson(tokens: readonly Token[]): boolean {

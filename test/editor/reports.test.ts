@@ -102,16 +102,18 @@ describe('reports count customer questions, not reply lines', () => {
     expect(await say('a', '/start')).toBe('fallback');
     expect(await say('a', '/help')).toBe('fallback');
     expect(await say('b', 'mau bicara sama admin')).toBe('handoff');
+    // Asked again while the ticket waits: no new ticket, so no second handoff among the questions.
+    expect(await say('b', 'sambungkan ke cs dong')).toBe('handoff');
     expect(await say('b', 'halo? masih di sana?')).toBe('silent');
     const ticket = (await store.listTickets())[0];
     await new AgentDesk(store, () => kb).resolve(ticket.id, 'Rina');
     expect(await say('b', '5')).toBe('fallback');
     const s = await statsReport(store, '1970-01-01T00:00:00Z');
-    // Questions: the two prices, "harga", "mau bicara sama admin" — not /start, /help, the relayed "halo?" or the rating.
+    // Questions: the two prices, "harga", "mau bicara sama admin" — not /start, /help, the repeated request, the relayed "halo?" or the rating.
     expect(s).toMatchObject({
       conversations: 2,
       conversationsHandedOff: 1,
-      customerMessages: 8,
+      customerMessages: 9,
       questions: 4,
       decisions: { answer: 2, clarify: 1, handoff: 1 },
       csatAverage: 5,

@@ -295,7 +295,7 @@ describe('complaint words that are the subject of an imported bot', () => {
     await store.close();
   });
 
-  it('stay when the words are only in different questions', () => {
+  it('leave too when each word is used by some question, apart', () => {
     const dir = out();
     const apart: Migration = {
       entries: [
@@ -305,7 +305,11 @@ describe('complaint words that are the subject of an imported bot', () => {
       unsupported: [],
     };
     writeMigration(dir, apart, 'faq.csv', 'csv');
-    expect(loadKnowledge(dir).settings.handoff.complaintWords).toContain('lapor polisi');
+    const words = loadKnowledge(dir).settings.handoff.complaintWords;
+    expect(words).not.toContain('lapor polisi');
+    expect(words).not.toContain('mau lapor');
+    // A word none of its questions use stays a complaint.
+    expect(words).toContain('kecewa');
   });
 
   it('stay as they are for a bot whose questions do not use them', () => {
