@@ -253,6 +253,14 @@ describe('English words for the same thing', () => {
     expect(englishSynonymHead('courier')).toBeUndefined();
     // A head the normalizer rewrites ("order" → "pesan") or drops would never be found.
     const n = new Normalizer();
-    expect(Object.keys(ENGLISH_SYNONYM_GROUPS).filter((h) => n.tokens(h).map((t) => t.text).join(' ') !== h)).toEqual([]);
+    expect(
+      Object.keys(ENGLISH_SYNONYM_GROUPS).filter(
+        (h) =>
+          n
+            .tokens(h)
+            .map((t) => t.text)
+            .join(' ') !== h,
+      ),
+    ).toEqual([]);
   });
 });
