@@ -241,6 +241,21 @@ describe('English words for the same thing', () => {
     expect(hotel.analyze('my cat is small', 'en').terms).toContain('pet');
   });
 
+  it('leaves them out where entries have many examples: those cover the words already', () => {
+    const many = (id: string, question: string): typeof base => faq(id, question, 'Yes.');
+    const manyExamples = new Matcher({
+      ...kb,
+      settings: { ...kb.settings, languages: ['en'], defaultLanguage: 'en' },
+      products: [],
+      stores: [],
+      entries: [
+        { ...many('pets', 'Are pets allowed?'), questions: { id: [], en: Array.from({ length: 11 }, (_, i) => `Are pets allowed in room ${i}?`) } },
+        { ...many('parking', 'Parking?'), questions: { id: [], en: Array.from({ length: 11 }, (_, i) => `How much is parking on day ${i}?`) } },
+      ],
+    });
+    expect(manyExamples.analyze('my cat is small', 'en').terms).not.toContain('pet');
+  });
+
   it('keeps each word in one group, lower case, one word', () => {
     const groups = Object.entries(ENGLISH_SYNONYM_GROUPS);
     const words = groups.flatMap(([head, members]) => [head, ...members]);
