@@ -260,7 +260,7 @@ export class Matcher {
   /** Reads a message: tokens, catalog mentions, corrected and stemmed terms, language. */
   analyze(text: string, fallbackLanguage: Language = this.kb.settings.defaultLanguage, typed: readonly Token[] = this.normalizer.tokens(text)): Analysis {
     const tokens = this.catalog.hasProducts ? this.catalog.joinCodes(typed) : typed;
-    const offTopic = this.offTopic.find(tokens, this.concepts.phrasePlaces(tokens));
+    const offTopic = this.offTopic.find(tokens, () => this.concepts.phrasePlaces(tokens));
     const corrections: [string, string][] = [];
     const unknownWords: string[] = [];
     const corrected: Token[] = [];

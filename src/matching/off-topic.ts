@@ -40,16 +40,19 @@ export class OffTopic {
    * phrase, else the word). One the customer says they lack or do not want ("gak punya
    * m-banking", "tanpa kartu atm", "belum punya kartu atm"), pays with ("bayar pake pulsa") or
    * brings along ("bawa motor") is a circumstance, not the subject. A word inside a phrase of the
-   * concept lexicon (`inPhrase`) means what that phrase means: "grab express" is a courier.
+   * concept lexicon (`phrasePlaces`) means what that phrase means: "grab express" is a courier.
    */
-  find(tokens: readonly Token[], inPhrase: ReadonlySet<number> = new Set()): string[] {
+  find(tokens: readonly Token[], phrasePlaces: () => ReadonlySet<number> = () => new Set()): string[] {
     const found: string[] = [];
+    // Where the concept lexicon's phrases are, worked out only once an off-topic word is seen.
+    let inPhrase: ReadonlySet<number> | undefined;
     for (let i = 0; i < tokens.length; i++) {
-      if (inPhrase.has(i)) continue;
       const text = tokens[i].text;
       const phrase = this.phrases.find((p) => p[0] === text && p.every((w, k) => tokens[i + k]?.text === w));
       const length = phrase?.length ?? (this.words.has(text) ? 1 : 0);
       if (length === 0) continue;
+      inPhrase ??= phrasePlaces();
+      if (inPhrase.has(i)) continue;
       if (!lacked(tokens, i)) found.push(phrase ? phrase.join(' ') : text);
       i += length - 1;
     }
