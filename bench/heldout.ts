@@ -143,7 +143,8 @@ async function shopConversations(): Promise<string[]> {
       ['dev-informal10 (read while developing)', join(root, 'bench', 'dev-informal10', 'shop-conversations.yaml')],
       ['dev-informal11 (read while developing)', join(root, 'bench', 'dev-informal11', 'shop-conversations.yaml')],
       ['dev-informal12 (read while developing)', join(root, 'bench', 'dev-informal12', 'shop-conversations.yaml')],
-      ['dev-informal13 (written last)', join(root, 'bench', 'dev-informal13', 'shop-conversations.yaml')],
+      ['dev-informal13 (conversations read while developing)', join(root, 'bench', 'dev-informal13', 'shop-conversations.yaml')],
+      ['dev-informal14 (written last)', join(root, 'bench', 'dev-informal14', 'shop-conversations.yaml')],
       ['held-out (bench/heldout/shop-conversations.yaml)', join(root, 'bench', 'heldout', 'shop-conversations.yaml')],
     ];
     for (const [name, file] of files) {
@@ -167,7 +168,8 @@ async function main(): Promise<void> {
     () => shopSingles('dev-informal10 (read while developing)', join(root, 'bench', 'dev-informal10', 'shop-single.jsonl')),
     () => shopSingles('dev-informal11 (read while developing)', join(root, 'bench', 'dev-informal11', 'shop-single.jsonl')),
     () => shopSingles('dev-informal12 (read while developing)', join(root, 'bench', 'dev-informal12', 'shop-single.jsonl')),
-    () => shopSingles('dev-informal13 (written last)', join(root, 'bench', 'dev-informal13', 'shop-single.jsonl')),
+    () => shopSingles('dev-informal13 (read while developing)', join(root, 'bench', 'dev-informal13', 'shop-single.jsonl')),
+    () => shopSingles('dev-informal14 (written last)', join(root, 'bench', 'dev-informal14', 'shop-single.jsonl')),
     () => shopSingles('held-out (never read)', join(root, 'bench', 'heldout', 'shop-single.jsonl')),
     shopConversations,
   ];
