@@ -21,8 +21,24 @@ const MAX_PICK_WORDS = 3;
 /** Words that may stand beside a product's name in a pick ("yang air aja kak"), normalized. */
 const PICK_FILLERS = new Set(['yang', 'saja', 'deh', 'dong', 'kak', 'min', 'gan', 'sis', 'itu', 'ya', 'the', 'one', 'please', 'kalau']);
 
+/** Words that may follow an option's number or place ("nomor 2 aja kak", "the second one please"). */
+const AFTER_NUMBER = '(?:\\s+(?:aja|saja|ya|yah|deh|dong|kak|min|gan|sis|please|pls|one))*';
+/** "2", "nomor 2", "no. 2", "pilihan 2", "opsi 2", "option 2", "yg ke-2", "#2". */
+const NUMBERED = new RegExp(`^(?:(?:yang|yg)\\s+)?(?:(?:nomor|nomer|no|pilihan|opsi|option|number|ke)\\s*[-.:]?\\s*|#)?(\\d+)${AFTER_NUMBER}$`);
+/** Places in a list, in Indonesian and English ("yang kedua", "the second one"). */
+const PLACES = ['pertama|first', 'kedua|second', 'ketiga|third', 'keempat|fourth', 'kelima|fifth'];
+const PLACED = new RegExp(`^(?:(?:yang|yg|the)\\s+)?(${PLACES.join('|')})${AFTER_NUMBER}$`);
+
+/** The option a reply names by its number or place in the list, if it does. */
+function optionNumber(folded: string): number | undefined {
+  const numbered = NUMBERED.exec(folded);
+  if (numbered) return Number(numbered[1]);
+  const placed = PLACED.exec(folded);
+  return placed ? PLACES.findIndex((p) => p.split('|').includes(placed[1])) + 1 : undefined;
+}
+
 /**
- * The offered choice a reply picks: its number ("2"), label or value, or the one product choice
+ * The offered choice a reply picks: its number ("2", "nomor 2", "yang kedua"), label or value, or the one product choice
  * whose name holds every word the reply says ("yg air" → MacBook Air M2, "yg 13c" → Redmi 13C);
  * undefined when none.
  */
@@ -31,8 +47,8 @@ export function pickChoice(choices: readonly OfferedChoice[] | undefined, text: 
   const folded = foldText(text)
     .replace(/[.)!?]+$/, '')
     .trim();
-  const n = Number(folded);
-  if (Number.isInteger(n) && n >= 1 && n <= choices.length) return choices[n - 1];
+  const n = optionNumber(folded);
+  if (n !== undefined && n >= 1 && n <= choices.length) return choices[n - 1];
   const norm = matcher.normalizer.text(text);
   const exact = choices.find((c) => foldText(c.value) === folded || foldText(c.label) === folded || matcher.normalizer.text(c.label) === norm);
   if (exact) return exact;

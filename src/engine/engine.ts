@@ -373,7 +373,7 @@ export class Engine {
       return this.handoffs.open(
         tx,
         message,
-        state,
+        { ...state, language: analysis.language },
         analysis.language,
         'complaint',
         { ...base, candidates, entities: entitiesOf(cat.product, cat.variants, cat.store) },
