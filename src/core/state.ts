@@ -6,6 +6,8 @@ export interface OfferedChoice {
   readonly value: string;
   readonly kind: 'entry' | 'product';
   readonly id: string;
+  /** Offered after an answer ("Mungkin Kakak juga ingin tahu"), not as the answer to a question of the bot's. */
+  readonly suggested?: true;
 }
 
 /** What the conversation is about, for follow-ups such as "kalau yang 256GB?". */

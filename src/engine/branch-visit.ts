@@ -8,27 +8,31 @@ const STORE_WORDS: ReadonlySet<string> = new Set(lexicon.concepts.toko);
 /** Prepositions of being somewhere: "di dago", "at the Jakarta store". */
 const AT: ReadonlySet<string> = new Set(['di', 'at', 'in', 'pada']);
 
-/** Concepts of sending and of addresses: with them a place is where a parcel goes or the customer lives. */
+/** Concepts of sending and of addresses: with them a place is where a parcel goes. */
 const PARCEL_CONCEPTS = ['kirim', 'ongkir', 'alamat'].map((c) => `${CONCEPT_PREFIX}${c}`);
-/** Words of where the customer lives ("saya tinggal di surabaya", "my house in bandung"). */
-const HOME: ReadonlySet<string> = new Set(['tinggal', 'rumah', 'domisili', 'kos', 'kost', 'kontrakan', 'live', 'lives', 'living', 'house', 'home']);
+/** Words of where the customer lives, right before "di"/"in" ("saya tinggal di surabaya", "my house in bandung"). */
+const HOME: ReadonlySet<string> = new Set(['tinggal', 'rumah', 'domisili', 'kos', 'kost', 'kontrakan', 'live', 'lives', 'living', 'house']);
 
 /**
  * True when a message names the branch as a place the customer is at or goes to ("beli di toko
- * jkt", "klaim di toko bandung", "yg di dago"): a store word or "di"/"at" right before one of the
- * branch's names, or a name that is itself "toko …". Not in a message about sending or an
- * address ("kirim ke rumah saya di bandung", "ongkir ke toko jakarta") or where the customer
- * lives ("saya tinggal di surabaya, bisa cod?"): there the place is a destination or a home.
+ * jkt", "klaim di toko bandung", "yg di dago", "pick up at the Bandung store"): a store word or
+ * "di"/"at" (with "the") right before one of the branch's names, or a name that is itself
+ * "toko …". Not in a message about sending or an address ("kirim ke rumah saya di bandung",
+ * "ongkir ke toko jakarta"), nor a home named right before ("saya tinggal di surabaya"): there
+ * the place is a destination or a home.
  */
 export function namesBranchVisit(tokens: readonly Token[], terms: readonly string[], store: Store, normalizer: Normalizer): boolean {
   const texts = tokens.map((t) => t.text);
-  if (PARCEL_CONCEPTS.some((c) => terms.includes(c)) || texts.some((w) => HOME.has(w))) return false;
+  if (PARCEL_CONCEPTS.some((c) => terms.includes(c))) return false;
   for (const name of new Set([store.name, store.city, ...store.aliases])) {
     const words = normalizer.tokens(name).map((t) => t.text);
     if (words.length === 0) continue;
     for (let i = 0; i + words.length <= texts.length; i++) {
       if (!words.every((w, k) => texts[i + k] === w)) continue;
-      const before = texts[i - 1];
+      const at = texts[i - 1] === 'the' ? i - 2 : i - 1;
+      const before = texts[at];
+      const home = texts.slice(Math.max(0, at - 2), Math.max(0, at)).some((w) => HOME.has(w));
+      if (home) continue;
       if (STORE_WORDS.has(words[0]) || (before !== undefined && (AT.has(before) || STORE_WORDS.has(before)))) return true;
     }
   }

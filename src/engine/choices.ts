@@ -23,16 +23,28 @@ const PICK_FILLERS = new Set(['yang', 'saja', 'deh', 'dong', 'kak', 'min', 'gan'
 
 /** Words that may follow an option's number or place ("nomor 2 aja kak", "the second one please"). */
 const AFTER_NUMBER = '(?:\\s+(?:aja|saja|ya|yah|deh|dong|kak|min|gan|sis|please|pls|one))*';
-/** "2", "nomor 2", "no. 2", "pilihan 2", "opsi 2", "option 2", "yg ke-2", "#2". */
-const NUMBERED = new RegExp(`^(?:(?:yang|yg)\\s+)?(?:(?:nomor|nomer|no|pilihan|opsi|option|number|ke)\\s*[-.:]?\\s*|#)?(\\d+)${AFTER_NUMBER}$`);
-/** Places in a list, in Indonesian and English ("yang kedua", "the second one"). */
+/** "nomor 2", "no. 2", "pilihan 2", "opsi 2", "option 2", "yg ke-2", "# 2", and "yg 2". */
+const NUMBERED = new RegExp(`^(?:(yang|yg)\\s+)?(?:(nomor|nomer|no|pilihan|opsi|option|number|ke)\\s*[-.:]?\\s*|#\\s*)?(\\d+)${AFTER_NUMBER}$`);
+/** Places in a list, in Indonesian and English ("yang kedua", "pilihan kedua", "the second one"). */
 const PLACES = ['pertama|first', 'kedua|second', 'ketiga|third', 'keempat|fourth', 'kelima|fifth'];
-const PLACED = new RegExp(`^(?:(?:yang|yg|the)\\s+)?(${PLACES.join('|')})${AFTER_NUMBER}$`);
+const PLACED = new RegExp(`^(?:(?:yang|yg|the|pilihan|opsi|option)\\s+)?(${PLACES.join('|')})${AFTER_NUMBER}$`);
 
-/** The option a reply names by its number or place in the list, if it does. */
-function optionNumber(folded: string): number | undefined {
+/**
+ * The option a reply names by its number or place in the list, if it does. A bare number is the
+ * option's number always; a number or place in words ("yang kedua", "nomor 2") only for choices
+ * the bot asked the customer to make, not for the suggestions after an answer ("yang kedua aja"
+ * after a comparison means the second product). "yg 2" is no number where an option's name has
+ * it ("yg 2" beside AirPods Pro 2).
+ */
+function optionNumber(folded: string, choices: readonly OfferedChoice[], matcher: Matcher): number | undefined {
+  if (/^\d+$/.test(folded)) return Number(folded);
+  if (choices.some((c) => c.suggested)) return undefined;
   const numbered = NUMBERED.exec(folded);
-  if (numbered) return Number(numbered[1]);
+  if (numbered) {
+    const named = numbered[1] !== undefined && numbered[2] === undefined;
+    const inName = choices.some((c) => matcher.normalizer.tokens(c.label).some((t) => t.text === numbered[3]));
+    return named && inName ? undefined : Number(numbered[3]);
+  }
   const placed = PLACED.exec(folded);
   return placed ? PLACES.findIndex((p) => p.split('|').includes(placed[1])) + 1 : undefined;
 }
@@ -47,7 +59,7 @@ export function pickChoice(choices: readonly OfferedChoice[] | undefined, text: 
   const folded = foldText(text)
     .replace(/[.)!?]+$/, '')
     .trim();
-  const n = optionNumber(folded);
+  const n = optionNumber(folded, choices, matcher);
   if (n !== undefined && n >= 1 && n <= choices.length) return choices[n - 1];
   const norm = matcher.normalizer.text(text);
   const exact = choices.find((c) => foldText(c.value) === folded || foldText(c.label) === folded || matcher.normalizer.text(c.label) === norm);

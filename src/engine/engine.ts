@@ -940,7 +940,7 @@ export class Engine {
     const suggestions: OfferedChoice[] = entry.suggest
       .map((id) => matcher.entry(id))
       .filter((e): e is Entry => e !== undefined)
-      .map((e) => ({ label: entryTitle(e, lang), value: entryTitle(e, lang), kind: 'entry', id: e.id }));
+      .map((e) => ({ label: entryTitle(e, lang), value: entryTitle(e, lang), kind: 'entry', id: e.id, suggested: true }));
     if (suggestions.length > 0) {
       replies.push({ kind: 'choice', text: say('followUp', lang), options: suggestions.map(toOption) });
       nextState = { ...nextState, choices: suggestions };

@@ -65,7 +65,6 @@ interface Reading {
 export class SharedReadings {
   readonly texts = new Map<string, Reading>();
   answers: { readonly key: string; readonly index: IntentIndex | undefined; readonly words: ReadonlySet<string> } | undefined;
-
   constructor(private readonly kb: KnowledgeBase) {}
 
   fits(kb: KnowledgeBase): boolean {
@@ -124,8 +123,8 @@ export class Matcher {
   ) {
     const readings = shared?.fits(kb) ? shared : undefined;
     const options: IndexOptions = { ...DEFAULT_INDEX_OPTIONS, ...definedOnly(kb.settings.matching), ...overrides };
-    const questions = kb.entries.reduce((n, e) => n + e.questions.id.length + e.questions.en.length, 0);
-    this.englishSynonyms = questions <= FEW_EXAMPLES_PER_ENTRY * Math.max(1, kb.entries.length);
+    // Decided per knowledge base, folds included: a fold reads as a matcher built on it alone would.
+    this.englishSynonyms = fewExamples(kb);
     this.normalizer = new Normalizer({ slang: kb.settings.slang, synonyms: kb.settings.synonyms });
     this.catalog = new CatalogEntities(this.normalizer, kb.products, kb.stores);
     this.concepts = new ConceptIndex(this.normalizer);
@@ -212,7 +211,7 @@ export class Matcher {
       const examples = e.questions.id.length + e.questions.en.length;
       return (options.answerWeight * ANSWER_HALF_EXAMPLES) / (ANSWER_HALF_EXAMPLES + examples);
     });
-    const answersKey = `${JSON.stringify(options)}\u0000${answerTexts.join('\u0000')}`;
+    const answersKey = `${JSON.stringify(options)}\u0000${this.englishSynonyms}\u0000${answerTexts.join('\u0000')}`;
     if (readings?.answers?.key === answersKey) {
       this.answers = readings.answers.index;
       this.answerWords = readings.answers.words;
@@ -547,6 +546,12 @@ const ANSWER_POOL = 15;
  * at the same false-answer rate).
  */
 const FEW_EXAMPLES_PER_ENTRY = 10;
+
+/** True for a knowledge base with at most `FEW_EXAMPLES_PER_ENTRY` questions per entry on average. */
+function fewExamples(kb: KnowledgeBase): boolean {
+  const questions = kb.entries.reduce((n, e) => n + e.questions.id.length + e.questions.en.length, 0);
+  return questions <= FEW_EXAMPLES_PER_ENTRY * Math.max(1, kb.entries.length);
+}
 /** For the knowledge base's own English texts: every English synonym head is a term. */
 const EVERY_TERM = (): boolean => true;
 

@@ -87,7 +87,7 @@ function personToDo(texts: readonly string[], span: Span): boolean {
   while (k >= 0 && LINKS.has(texts[k])) k--;
   // "bisa minta orang yang bantu?", "boleh minta karyawan aja yang urus": asking whether staff can
   // do a service, not for a person.
-  if (texts.slice(0, span.start).some((w) => ABILITY.has(w))) return false;
+  if (texts.slice(0, span.start).some((w, i) => ABILITY.has(w) && !NEGATIONS.has(texts[i - 1] ?? ''))) return false;
   // "aja" after the person whatever came before ("males milih, orang cs aja yg jelasin"); a request
   // word before it only with nothing but sighs before that ("hp saya rusak, minta petugas yang periksa" asks for a service).
   return only || (k >= 0 && WEAK.has(texts[k]) && texts.slice(0, k).every(sigh));

@@ -309,7 +309,6 @@ describe('asking for a person', () => {
     'min yg beneran orang dong',
     'orang aja deh',
     'ga usah bot, orang aja',
-    'yaudah panggilin mimin aja',
     'males milih, orang cs aja yg jelasin',
     'tolong orang beneran yg ngecek deh',
     'minta orang yang handle',
