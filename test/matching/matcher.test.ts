@@ -213,19 +213,16 @@ describe('English words for the same thing', () => {
   if (!base) throw new Error('the sample shop has no "thanks" entry');
   // A hotel FAQ as imported: one question per entry, in English.
   const faq = (id: string, question: string, answer: string): typeof base => ({ ...base, id, questions: { id: [], en: [question] }, answer: { id: answer } });
-  const hotel = new Matcher({
-    ...kb,
-    settings: { ...kb.settings, languages: ['en'], defaultLanguage: 'en' },
-    products: [],
-    stores: [],
-    entries: [
-      faq('pets', 'Are pets allowed to stay at the hotel?', 'Yes, for a daily charge.'),
-      faq('cot', 'Is it possible to have a cot in the room? If so, at what price?', 'Yes, free of charge.'),
-      faq('luggage', 'Can I leave my luggage?', 'Yes, at the reception.'),
-      faq('internet', 'Internet connection?', 'Every room has it.'),
-      faq('parking', 'How much does parking cost?', 'Ten pounds a day.'),
-    ],
-  });
+  // An English-only knowledge base of these entries, without a catalogue.
+  const english = (entries: (typeof base)[]): Matcher =>
+    new Matcher({ ...kb, settings: { ...kb.settings, languages: ['en'], defaultLanguage: 'en' }, products: [], stores: [], entries });
+  const hotel = english([
+    faq('pets', 'Are pets allowed to stay at the hotel?', 'Yes, for a daily charge.'),
+    faq('cot', 'Is it possible to have a cot in the room? If so, at what price?', 'Yes, free of charge.'),
+    faq('luggage', 'Can I leave my luggage?', 'Yes, at the reception.'),
+    faq('internet', 'Internet connection?', 'Every room has it.'),
+    faq('parking', 'How much does parking cost?', 'Ten pounds a day.'),
+  ]);
   const top = (text: string): string | undefined => hotel.rank(hotel.analyze(text, 'en'), 3)[0]?.entryId;
 
   it('finds the entry written with another word for what the customer names', () => {
@@ -242,17 +239,11 @@ describe('English words for the same thing', () => {
   });
 
   it('leaves them out where entries have many examples: those cover the words already', () => {
-    const many = (id: string, question: string): typeof base => faq(id, question, 'Yes.');
-    const manyExamples = new Matcher({
-      ...kb,
-      settings: { ...kb.settings, languages: ['en'], defaultLanguage: 'en' },
-      products: [],
-      stores: [],
-      entries: [
-        { ...many('pets', 'Are pets allowed?'), questions: { id: [], en: Array.from({ length: 11 }, (_, i) => `Are pets allowed in room ${i}?`) } },
-        { ...many('parking', 'Parking?'), questions: { id: [], en: Array.from({ length: 11 }, (_, i) => `How much is parking on day ${i}?`) } },
-      ],
+    const many = (id: string, question: (i: number) => string): typeof base => ({
+      ...faq(id, question(0), 'Yes.'),
+      questions: { id: [], en: Array.from({ length: 11 }, (_, i) => question(i)) },
     });
+    const manyExamples = english([many('pets', (i) => `Are pets allowed in room ${i}?`), many('parking', (i) => `How much is parking on day ${i}?`)]);
     expect(manyExamples.analyze('my cat is small', 'en').terms).not.toContain('pet');
   });
 
