@@ -14,6 +14,12 @@ import { startConsoleBot, type ConsoleBot } from './console-bot';
 // writes through the web chat's WebSocket.
 
 jest.setTimeout(90_000);
+/**
+ * How long a change may take to show live in another agent's browser. Generous: CI runs this
+ * suite beside the multi-replica and crash tests on two cores; a change that never arrives
+ * still fails.
+ */
+const LIVE = { timeout: 15_000 };
 
 const availability = browserAvailability();
 const describeBrowser = availability.run ? describe : describe.skip;
@@ -75,8 +81,8 @@ describeBrowser('agent console in real browsers, two agents at once', () => {
     await customer.ask('saya mau bicara dengan CS');
     ticketId = (await running.store.listTickets())[0]?.id ?? '';
     expect(ticketId).toMatch(/^T\d+/);
-    await row(rina, ticketId).waitFor({ timeout: 5000 });
-    await row(budi, ticketId).waitFor({ timeout: 5000 });
+    await row(rina, ticketId).waitFor(LIVE);
+    await row(budi, ticketId).waitFor(LIVE);
     await expect(row(budi, ticketId).locator('.badge').textContent()).resolves.toContain('queued');
     await rina.waitForFunction(() => document.title.startsWith('(1) '));
   });
@@ -92,9 +98,9 @@ describeBrowser('agent console in real browsers, two agents at once', () => {
     const clicked = Date.now();
     await rina.click('button[data-action="claim"]');
     await rina.locator('#ticket-status', { hasText: 'claimed' }).waitFor();
-    await row(budi, ticketId).locator('.badge', { hasText: 'claimed' }).waitFor({ timeout: 5000 });
+    await row(budi, ticketId).locator('.badge', { hasText: 'claimed' }).waitFor(LIVE);
     process.stdout.write(`agent B saw the claim ${Date.now() - clicked} ms after agent A clicked\n`);
-    await budi.locator('#ticket-agent', { hasText: 'Rina' }).waitFor({ timeout: 5000 });
+    await budi.locator('#ticket-agent', { hasText: 'Rina' }).waitFor(LIVE);
     // B may not answer Rina's ticket: the send button is off for B.
     await expect(budi.locator('button[data-action="send"], button[data-action="reply"]').isDisabled()).resolves.toBe(true);
     expect((await running.store.getTicket(ticketId))?.agent).toBe('Rina');
@@ -114,7 +120,7 @@ describeBrowser('agent console in real browsers, two agents at once', () => {
     await customer.next((f) => f.type === 'lines' && f.lines.some((l) => l.text.includes('dengan Rina')), before);
     await rina.fill('#reply', 'Pelanggan minta dikirim hari ini');
     await rina.click('button[data-action="note"]');
-    await budi.locator('.notes', { hasText: 'Pelanggan minta dikirim hari ini' }).waitFor({ timeout: 5000 });
+    await budi.locator('.notes', { hasText: 'Pelanggan minta dikirim hari ini' }).waitFor(LIVE);
     expect(customer.frames.some((f) => f.type === 'lines' && f.lines.some((l) => l.text.includes('dikirim hari ini')))).toBe(false);
     // Another process on the same database (the terminal desk, `tanya reply`): one ticket, whichever desk acts.
     const other = new SqliteStore(running.dbPath, { mustExist: true });
@@ -123,9 +129,9 @@ describeBrowser('agent console in real browsers, two agents at once', () => {
     } finally {
       await other.close();
     }
-    await budi.locator('.transcript li.agent', { hasText: 'Dari terminal' }).waitFor({ timeout: 5000 });
+    await budi.locator('.transcript li.agent', { hasText: 'Dari terminal' }).waitFor(LIVE);
     await customer.next((f) => f.type === 'lines' && f.lines.some((l) => l.text.includes('Dari terminal')), before);
-    await rina.locator('.transcript li.agent', { hasText: 'Dari terminal' }).waitFor({ timeout: 5000 });
+    await rina.locator('.transcript li.agent', { hasText: 'Dari terminal' }).waitFor(LIVE);
     await rina.screenshot({ path: join(SCREENSHOTS, 'console-ticket.png') });
   });
 
@@ -133,7 +139,7 @@ describeBrowser('agent console in real browsers, two agents at once', () => {
     const before = customer.frames.length;
     await rina.click('button[data-action="resolve"]');
     await customer.next((f) => f.type === 'lines' && f.lines.some((l) => (l.options ?? []).length === 5), before);
-    await row(rina, ticketId).waitFor({ state: 'detached', timeout: 5000 });
+    await row(rina, ticketId).waitFor({ ...LIVE, state: 'detached' });
     await customer.ask('5');
     expect((await running.store.getTicket(ticketId))?.csat).toBe(5);
     await budi.click('a[href="/console/dashboard"]');
