@@ -92,7 +92,10 @@ export class Normalizer {
         i += parts[i] === 'ke' ? 2 : 1;
         continue;
       }
-      const phrase = this.phrases.get(parts[i])?.find((p) => p.words.every((w, k) => parts[i + k] === w));
+      const fits = (p: { readonly words: readonly string[] }): boolean =>
+        p.words.every((w, k) => this.sameSynonymWord(parts[i + k], w, k === p.words.length - 1));
+      const chat = this.slang.get(parts[i]);
+      const phrase = this.phrases.get(parts[i])?.find(fits) ?? (chat === undefined ? undefined : this.phrases.get(chat)?.find(fits));
       if (phrase) {
         for (const w of phrase.replacement) this.pushToken(w, out);
         i += phrase.words.length;
@@ -102,6 +105,17 @@ export class Normalizer {
       }
     }
     return out;
+  }
+
+  /**
+   * True when a message word stands for a synonym phrase's word: as written, as its one-word chat
+   * form ("byr di tempat" is "bayar di tempat"), and for the phrase's last word also with "-nya"
+   * ("jam tangannya" is "jam tangan").
+   */
+  private sameSynonymWord(part: string | undefined, word: string, last: boolean): boolean {
+    if (part === undefined) return false;
+    if (part === word || this.slang.get(part) === word) return true;
+    return last && part.length > word.length + 2 && part.endsWith('nya') && part.slice(0, -3) === word;
   }
 
   /** Normalized words as one string, for display and fuzzy comparisons. */

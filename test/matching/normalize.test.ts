@@ -59,6 +59,16 @@ describe('normalization', () => {
     expect(custom.text('biaya kirim ke medan')).toBe('ongkir ke medan');
   });
 
+  it('reads a multi-word synonym through chat forms of its words and a "-nya" on its last word', () => {
+    // Sundanese "mayar" is "bayar": "bayar di tempat" is cash on delivery.
+    expect(words('tiasa mayar di tempat?')).toBe('bisa cod');
+    expect(words('byr di tempat bisa')).toBe('cod bisa');
+    expect(words('jam tangannya mati')).toBe('smartwatch mati');
+    // Not a phrase when a word in it is something else.
+    expect(words('jam tanganan')).not.toContain('smartwatch');
+    expect(words('bayar di toko')).toBe('bayar di toko');
+  });
+
   it('never throws on odd input', () => {
     for (const text of ['', '   ', '😀', '\u0000\u0001', 'مرحبا', '你好', 'a'.repeat(10_000), '////', '#money']) {
       expect(() => n.tokens(text)).not.toThrow();
