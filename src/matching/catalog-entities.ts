@@ -62,6 +62,8 @@ export class CatalogEntities {
   private readonly products = new Map<string, Product>();
   private readonly stores = new Map<string, Store>();
   private readonly colorWords = new Set<string>();
+  /** The shop's and the bot's names, as normalized words, longest first. */
+  private readonly ownNames: (readonly string[])[] = [];
   /** Phrases of the lexicon's concepts that hold a colour word yet name no colour ("tanggal merah", "wrong item"). */
   private readonly colourIdioms: (readonly string[])[];
   private readonly cityForms: { words: readonly string[]; id: string }[];
@@ -74,7 +76,16 @@ export class CatalogEntities {
     private readonly normalizer: Normalizer,
     products: readonly Product[],
     stores: readonly Store[],
+    ownNames: readonly string[] = [],
   ) {
+    // The shop's and the bot's own names say nothing about what is asked ("halo kak Nusa
+    // Gadget"): left out of intent matching, like brands. A one-word name that is a word of its
+    // own ("Tanya", ask; the default "Toko") stays.
+    for (const name of ownNames) {
+      const words = this.words(name);
+      if (words.length > 1 || (words.length === 1 && !isDictionaryWord(words[0]))) this.ownNames.push(words);
+    }
+    this.ownNames.sort((a, b) => b.length - a.length);
     for (const product of products) {
       this.products.set(product.id, product);
       const names = new Set([product.name, ...product.aliases]);
@@ -269,6 +280,11 @@ export class CatalogEntities {
       if (r) {
         masked.push({ text: r.placeholder, kind: 'word' });
         i = r.end;
+        continue;
+      }
+      const own = this.ownNames.find((words) => words.every((w, k) => texts[i + k] === w && !replace.has(i + k)));
+      if (own) {
+        i += own.length;
         continue;
       }
       const t = tokens[i];

@@ -126,7 +126,7 @@ export class Matcher {
     // Decided per knowledge base, folds included: a fold reads as a matcher built on it alone would.
     this.englishSynonyms = fewExamples(kb);
     this.normalizer = new Normalizer({ slang: kb.settings.slang, synonyms: kb.settings.synonyms });
-    this.catalog = new CatalogEntities(this.normalizer, kb.products, kb.stores);
+    this.catalog = new CatalogEntities(this.normalizer, kb.products, kb.stores, [kb.settings.shopName, kb.settings.botName]);
     this.concepts = new ConceptIndex(this.normalizer);
     for (const [phrase, indonesian] of ENGLISH_PHRASES) {
       const words = this.normalizer.tokens(phrase).map((t) => t.text);

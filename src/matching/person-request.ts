@@ -60,7 +60,14 @@ function spansOf(texts: readonly string[]): Span[] {
 
 /** The words, with a number kept as "#num" so that "bisa 2 orang?" does not read as "bisa orang". */
 function wordsOf(tokens: readonly Token[]): string[] {
-  return tokens.map((t) => (t.kind === 'word' ? t.text : '#num'));
+  return tokens.map((t) => (t.kind === 'word' ? personWord(t.text) : '#num'));
+}
+
+/** A person word with the possessive "-nya" reads as the word: "petugasnya", "orangnya". */
+function personWord(word: string): string {
+  if (word.length <= 5 || !word.endsWith('nya')) return word;
+  const base = word.slice(0, -3);
+  return PERSONS.has(base) || GENERIC.has(base) ? base : word;
 }
 
 /** A negation right before position `at`, with only links between ("gak usah admin", "tanpa chat"). */

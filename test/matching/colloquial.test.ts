@@ -323,6 +323,8 @@ describe('asking for a person', () => {
     'bot mulu, mana manusianya',
     'halo ada cs online ga',
     'transfer ke cs dong',
+    'mau ngomong langsung sama petugasnya',
+    'yaudah minta orangnya aja',
   ])('"%s" is a request', (text) => expect(asks(text)).toBe(true));
   it.each([
     'cs buka sampai jam berapa?',
@@ -362,6 +364,8 @@ describe('asking for a person', () => {
     'orang mana kak?',
     'bukan saya, orang lain aja',
     'kemarin orang cs yg jelasin',
+    'petugasnya ramah ga?',
+    'orangnya udah dateng',
     'halo mimin',
     'makasih mimin',
     'hp saya rusak, bisa minta petugas yang periksa?',

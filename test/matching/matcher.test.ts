@@ -138,6 +138,19 @@ describe('matcher on the sample shop', () => {
     expect(a.corrections).toContainEqual(['pengirimsn', 'pengiriman']);
     expect(top('pengirimsn ke semarang brp lama')).toBe('shipping-time');
   });
+
+  it("leaves the shop's own name out of intent matching, but not a one-word name that is a word", () => {
+    const greeting = matcher.analyze('selamat sore kakak2 nusa gadget');
+    expect(greeting.terms).not.toContain('nusa');
+    expect(greeting.terms).not.toContain('gadget');
+    expect(top('selamat sore kakak2 nusa gadget')).toBe('greeting');
+    // Only the whole name: "gadget" alone is still a word of the question.
+    expect(matcher.analyze('gadget apa yang bagus').terms).toContain('gadget');
+    // A bot named "Tanya" (ask) keeps the word.
+    const kb = loadKnowledge('knowledge');
+    const tanya = new Matcher({ ...kb, settings: { ...kb.settings, botName: 'Tanya' } });
+    expect(tanya.analyze('mau tanya garansi').terms).toContain('tanya');
+  });
 });
 
 describe('matcher weights from the knowledge base settings', () => {
