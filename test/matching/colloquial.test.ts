@@ -127,6 +127,12 @@ describe('colloquial forms', () => {
     expect(concepts.features(n.tokens('boleh dibalikin ga?'))).toContain('^retur');
     expect(concepts.features(n.tokens('balikin aja hpnya'))).toContain('^retur');
     expect(concepts.features(n.tokens('kapan balik ke jakarta'))).not.toContain('^retur');
+    // Regional words read as their standard forms first (Sundanese "dipulangkeun", Minang "ado").
+    expect(concepts.features(n.tokens('tiasa dipulangkeun?'))).toContain('^retur');
+    expect(n.text('tokona palih mana')).toBe('tokona di mana');
+    expect(n.text('ambo cari a35 kuniang, ado?')).toBe('saya cari a35 kuning ada');
+    // An opened box is the moment of unboxing, not a shop opening.
+    expect(concepts.features(n.tokens('baterainya kembung pas dibuka dari dus'))).not.toContain('^buka');
   });
 
   it('leaves place names whole: "bekasi" is a city, not "bekas" (second-hand)', () => {
