@@ -13,6 +13,23 @@ const PARCEL_CONCEPTS = ['kirim', 'ongkir', 'alamat'].map((c) => `${CONCEPT_PREF
 /** Words of where the customer lives, right before "di"/"in" ("saya tinggal di surabaya", "my house in bandung"). */
 const HOME: ReadonlySet<string> = new Set(['tinggal', 'rumah', 'domisili', 'kos', 'kost', 'kontrakan', 'live', 'lives', 'living', 'house']);
 
+const names = new WeakMap<Normalizer, WeakMap<Store, (readonly string[])[]>>();
+
+/** The branch's name, city and aliases as normalized words, worked out once per store and normalizer. */
+function nameWords(store: Store, normalizer: Normalizer): (readonly string[])[] {
+  let byStore = names.get(normalizer);
+  if (!byStore) {
+    byStore = new WeakMap();
+    names.set(normalizer, byStore);
+  }
+  let words = byStore.get(store);
+  if (!words) {
+    words = [...new Set([store.name, store.city, ...store.aliases])].map((name) => normalizer.tokens(name).map((t) => t.text)).filter((w) => w.length > 0);
+    byStore.set(store, words);
+  }
+  return words;
+}
+
 /**
  * True when a message names the branch as a place the customer is at or goes to ("beli di toko
  * jkt", "klaim di toko bandung", "yg di dago", "pick up at the Bandung store"): a store word or
@@ -24,9 +41,7 @@ const HOME: ReadonlySet<string> = new Set(['tinggal', 'rumah', 'domisili', 'kos'
 export function namesBranchVisit(tokens: readonly Token[], terms: readonly string[], store: Store, normalizer: Normalizer): boolean {
   const texts = tokens.map((t) => t.text);
   if (PARCEL_CONCEPTS.some((c) => terms.includes(c))) return false;
-  for (const name of new Set([store.name, store.city, ...store.aliases])) {
-    const words = normalizer.tokens(name).map((t) => t.text);
-    if (words.length === 0) continue;
+  for (const words of nameWords(store, normalizer)) {
     for (let i = 0; i + words.length <= texts.length; i++) {
       if (!words.every((w, k) => texts[i + k] === w)) continue;
       const at = texts[i - 1] === 'the' ? i - 2 : i - 1;

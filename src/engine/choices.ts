@@ -36,13 +36,13 @@ const PLACED = new RegExp(`^(?:(?:yang|yg|the|pilihan|opsi|option)\\s+)?(${PLACE
  * after a comparison means the second product). "yg 2" is no number where an option's name has
  * it ("yg 2" beside AirPods Pro 2).
  */
-function optionNumber(folded: string, choices: readonly OfferedChoice[], matcher: Matcher): number | undefined {
+function optionNumber(folded: string, choices: readonly OfferedChoice[], labelWords: () => readonly (readonly string[])[]): number | undefined {
   if (/^\d+$/.test(folded)) return Number(folded);
   if (choices.some((c) => c.suggested)) return undefined;
   const numbered = NUMBERED.exec(folded);
   if (numbered) {
     const named = numbered[1] !== undefined && numbered[2] === undefined;
-    const inName = choices.some((c) => matcher.normalizer.tokens(c.label).some((t) => t.text === numbered[3]));
+    const inName = labelWords().some((words) => words.includes(numbered[3]));
     return named && inName ? undefined : Number(numbered[3]);
   }
   const placed = PLACED.exec(folded);
@@ -59,10 +59,13 @@ export function pickChoice(choices: readonly OfferedChoice[] | undefined, text: 
   const folded = foldText(text)
     .replace(/[.)!?]+$/, '')
     .trim();
-  const n = optionNumber(folded, choices, matcher);
+  // The offered labels' words, worked out once and only when needed.
+  let labels: (readonly string[])[] | undefined;
+  const labelWords = (): readonly (readonly string[])[] => (labels ??= choices.map((c) => matcher.normalizer.tokens(c.label).map((t) => t.text)));
+  const n = optionNumber(folded, choices, labelWords);
   if (n !== undefined && n >= 1 && n <= choices.length) return choices[n - 1];
   const norm = matcher.normalizer.text(text);
-  const exact = choices.find((c) => foldText(c.value) === folded || foldText(c.label) === folded || matcher.normalizer.text(c.label) === norm);
+  const exact = choices.find((c, i) => foldText(c.value) === folded || foldText(c.label) === folded || labelWords()[i].join(' ') === norm);
   if (exact) return exact;
   // Every word but a filler or a product question's cue ("yang pro berapa?": the caller answers
   // that question) must be in the name: "15 pro 256 brp" asks for a variant too, "bukan yang pro"
@@ -72,7 +75,7 @@ export function pickChoice(choices: readonly OfferedChoice[] | undefined, text: 
     .filter((t) => !PICK_FILLERS.has(t.text) && productQuestion([t]) === undefined)
     .map((t) => t.text);
   if (words.length === 0 || words.length > MAX_PICK_WORDS) return undefined;
-  const names = choices.map((c) => (c.kind === 'product' ? matcher.normalizer.tokens(c.label).map((t) => t.text) : []));
+  const names = choices.map((c, i) => (c.kind === 'product' ? labelWords()[i] : []));
   const fits = choices.filter((_, i) => words.every((w) => names[i].includes(w)));
   // A word that begins another offered name's word ("yg 13" beside Redmi Note 13 and Redmi 13C)
   // does not tell them apart.
