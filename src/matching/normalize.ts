@@ -253,9 +253,11 @@ export function canonicalNumbers(text: string): string {
     .replace(/\b(\d+)\s*(gb|tb|giga|gigabyte|tera|terabyte)\b/g, (_m, n: string, unit: string) => `${n}${unit.startsWith('t') ? 'tb' : 'gb'}`);
 }
 
-/** Indonesian reduplication written with a 2 ("barang2" → "barang"). */
+/** Indonesian reduplication written with a 2 ("barang2" → "barang"), also before a suffix ("tebak2an" → "tebakan", "barang2nya" → "barangnya"). */
 function reduplication(word: string): string {
-  return /^\p{L}{3,}2$/u.test(word) ? word.slice(0, -1) : word;
+  if (/^\p{L}{3,}2$/u.test(word)) return word.slice(0, -1);
+  const suffixed = /^(\p{L}{3,})2(an|nya|in|kan|lah|annya)$/u.exec(word);
+  return suffixed ? suffixed[1] + suffixed[2] : word;
 }
 
 /** The words of a text, folded (case, accents) and split on everything but letters and digits. */

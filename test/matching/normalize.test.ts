@@ -18,6 +18,9 @@ describe('normalization', () => {
     expect(foldText('garansiii\u0007 nya')).toBe('garansi nya');
     expect(words('tolonggg kakkk')).toBe('tolong');
     expect(words('barang2 nya')).toBe('barang');
+    // Reduplication before a suffix: "tebak2an" is "tebakan", not a product code.
+    expect(words('tebak2an dong')).toBe('tebakan');
+    expect(words('barang2nya')).toBe(words('barangnya'));
     expect(words('duitnya dibalikin kapan')).toBe('uang dikembalikan kapan');
     expect(words('pesanan dibatalin aja')).toBe('pesanan dibatalkan saja');
   });
