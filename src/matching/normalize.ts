@@ -236,21 +236,25 @@ export function foldText(text: string): string {
  * "#ram16", "1.500.000" → "1500000".
  */
 export function canonicalNumbers(text: string): string {
-  return text
-    .replace(/\brp\.?\s*(\d{1,3}(?:[.,]\d{3})+|\d+)(?:,-|,00)?/g, (_m, n: string) => `#money${n.replace(/[.,]/g, '')}`)
-    .replace(/\b(\d+(?:[.,]\d+)?)\s*(jt|juta|jeti|rb|ribu|k|m)\b/g, (_m, n: string, unit: string) => {
-      const value = parseFloat(n.replace(',', '.'));
-      const factor = unit === 'rb' || unit === 'ribu' || unit === 'k' ? 1_000 : 1_000_000;
-      return `#money${Math.round(value * factor)}`;
-    })
-    .replace(/\b(\d{1,3}(?:\.\d{3})+)\b/g, (m) => m.replace(/\./g, ''))
-    .replace(
-      /\b(\d{1,2})(?:\s*gb)?\s*\/\s*(\d{2,4}|\d(?=\s*tb))(?:\s*(gb|tb))?\b/g,
-      (_m, r: string, s: string, unit?: string) => `${r}/${unit === 'tb' ? Number(s) * 1024 : s}`,
-    )
-    .replace(/\bram\s*(\d{1,2})(?:\s*gb)?\b/g, '#ram$1')
-    .replace(/\b(\d{1,2})\s*gb\s*(?:of\s+)?ram\b/g, '#ram$1')
-    .replace(/\b(\d+)\s*(gb|tb|giga|gigabyte|tera|terabyte)\b/g, (_m, n: string, unit: string) => `${n}${unit.startsWith('t') ? 'tb' : 'gb'}`);
+  return (
+    text
+      .replace(/\brp\.?\s*(\d{1,3}(?:[.,]\d{3})+|\d+)(?:,-|,00)?/g, (_m, n: string) => `#money${n.replace(/[.,]/g, '')}`)
+      .replace(/\b(\d+(?:[.,]\d+)?)\s*(jt|juta|jeti|rb|ribu|k|m)\b/g, (_m, n: string, unit: string) => {
+        const value = parseFloat(n.replace(',', '.'));
+        const factor = unit === 'rb' || unit === 'ribu' || unit === 'k' ? 1_000 : 1_000_000;
+        return `#money${Math.round(value * factor)}`;
+      })
+      .replace(/\b(\d{1,3}(?:\.\d{3})+)\b/g, (m) => m.replace(/\./g, ''))
+      // "udah 4x", "cicilan 12x": a count of times.
+      .replace(/\b(\d{1,3})x\b/g, '$1 kali')
+      .replace(
+        /\b(\d{1,2})(?:\s*gb)?\s*\/\s*(\d{2,4}|\d(?=\s*tb))(?:\s*(gb|tb))?\b/g,
+        (_m, r: string, s: string, unit?: string) => `${r}/${unit === 'tb' ? Number(s) * 1024 : s}`,
+      )
+      .replace(/\bram\s*(\d{1,2})(?:\s*gb)?\b/g, '#ram$1')
+      .replace(/\b(\d{1,2})\s*gb\s*(?:of\s+)?ram\b/g, '#ram$1')
+      .replace(/\b(\d+)\s*(gb|tb|giga|gigabyte|tera|terabyte)\b/g, (_m, n: string, unit: string) => `${n}${unit.startsWith('t') ? 'tb' : 'gb'}`)
+  );
 }
 
 /** Indonesian reduplication written with a 2 ("barang2" → "barang"), also before a suffix ("tebak2an" → "tebakan", "barang2nya" → "barangnya"). */

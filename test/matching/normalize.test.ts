@@ -21,6 +21,9 @@ describe('normalization', () => {
     // Reduplication before a suffix: "tebak2an" is "tebakan", not a product code.
     expect(words('tebak2an dong')).toBe('tebakan');
     expect(words('barang2nya')).toBe(words('barangnya'));
+    // A count of times: "udah 4x" is "4 kali", not a product code; "x6" stays a model name.
+    expect(words('udah 4x kirim ulang')).toBe('sudah 4 kali kirim ulang');
+    expect(words('poco x6')).toBe('poco x6');
     expect(words('duitnya dibalikin kapan')).toBe('uang dikembalikan kapan');
     expect(words('pesanan dibatalin aja')).toBe('pesanan dibatalkan saja');
   });
