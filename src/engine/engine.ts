@@ -12,7 +12,7 @@ import { HandoffTurns, withoutHandoff } from './handoff-turns';
 import { namesBranchVisit } from './branch-visit';
 import { CUSTOMER_MESSAGE, type CustomerDelivery } from './handoff-events';
 import { MAX_MESSAGE_CHARS, plainReply, withoutPending, type Turn, type TurnBase } from './turn';
-import { asksForPerson, declinesPerson } from '../matching/person-request';
+import { asksForPerson, asksHowToReachPerson, declinesPerson } from '../matching/person-request';
 import { ownProductQuestion, productQuestion } from '../matching/product-cues';
 import { stemWord } from '../matching/stem';
 import {
@@ -981,8 +981,9 @@ const personEntries = new WeakMap<Matcher, string | null>();
 
 /**
  * The entry that is itself about asking for a person, in a knowledge base without a handoff
- * entry (an imported "talk_to_human" intent): the one with the most questions that ask for a
- * person, when at least half of its questions do. A customer asking for a person is that
+ * entry (an imported "talk_to_human" intent, or an FAQ's "how can I contact a person?"): the one
+ * with the most questions that ask for a person or how to reach one, when at least half of its
+ * questions do. A customer asking for a person is that
  * entry's case, whatever other words the request has ("ga usah bot, orang aja").
  */
 function personEntry(matcher: Matcher): string | undefined {
@@ -993,7 +994,10 @@ function personEntry(matcher: Matcher): string | undefined {
       // A greeting entry's "halo admin" greets; it is no request.
       if (matcher.isSocialEntry(entry.id)) continue;
       const questions = [...entry.questions.id, ...entry.questions.en];
-      const asks = questions.filter((q) => asksForPerson(matcher.normalizer.tokens(q))).length;
+      const asks = questions.filter((q) => {
+        const tokens = matcher.normalizer.tokens(q);
+        return asksForPerson(tokens) || asksHowToReachPerson(tokens);
+      }).length;
       if (asks * 2 >= questions.length && asks > 0 && (!best || asks > best.asks)) best = { id: entry.id, asks };
     }
     found = best?.id ?? null;

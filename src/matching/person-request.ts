@@ -178,3 +178,19 @@ export function asksForPerson(tokens: readonly Token[]): boolean {
   // "admin", "cs dong", "ada spv?": a staff word with nothing else to say.
   return !about && spans.some((s) => !s.generic) && texts.every((w, i) => inSpan(i) || idle(w));
 }
+
+/**
+ * True when a question asks how to reach a person ("Is there a way to get in contact with a
+ * person who works with us?", "how do I contact customer service?", "nomor cs buat dihubungi"):
+ * a contact or talking verb with a person after it, or "contact us". Looser than a request: it
+ * finds an imported FAQ's entry about reaching staff, which then stands for a request for a person.
+ */
+export function asksHowToReachPerson(tokens: readonly Token[]): boolean {
+  const texts = wordsOf(tokens);
+  if (texts.some((w, i) => CONTACT.has(w) && texts[i + 1] === 'us')) return true;
+  for (const span of spansOf(texts)) {
+    if (negatedAt(texts, span.start)) continue;
+    for (let k = span.start - 1; k >= Math.max(0, span.start - 4); k--) if (CONTACT.has(texts[k]) || ACT.has(texts[k])) return true;
+  }
+  return false;
+}

@@ -50,6 +50,30 @@ describe('engine', () => {
     await store.close();
   });
 
+  it("without a handoff entry, an FAQ's entry about reaching a person stands for a request for one", async () => {
+    // An imported English FAQ with one question per entry: "how do I contact a person?" is its only way to staff.
+    const dir = mkdtempSync(join(tmpdir(), 'tanya-contact-'));
+    const entry = (id: string, question: string): string =>
+      [`  - id: ${id}`, '    questions:', '      en:', `        - ${question}`, '    answer:', `      id: Answer ${id}.`, `      en: Answer ${id}.`].join('\n');
+    writeFileSync(
+      join(dir, 'faq.yaml'),
+      [
+        'settings:',
+        '  languages: [en]',
+        '  defaultLanguage: en',
+        'faq:',
+        entry('contact-person', 'Is there a way to get in contact with a person who works on the data?'),
+        entry('data-updates', 'How often is the data updated?'),
+        entry('data-source', 'Where does the data come from?'),
+      ].join('\n'),
+    );
+    const store = new SqliteStore(':memory:');
+    const engine = new Engine(loadKnowledge(dir), store);
+    const turn = await engine.handle(msg('can I talk to someone on your team?', { conversationId: 'contact-entry' }));
+    expect(turn.decision).toMatchObject({ type: 'handoff', reason: 'requested', entryId: 'contact-person' });
+    await store.close();
+  });
+
   it('answers a duplicate delivery once', async () => {
     const store = new SqliteStore(':memory:');
     const engine = new Engine(kb, store);
