@@ -989,16 +989,20 @@ const personEntries = new WeakMap<Matcher, string | null>();
 function personEntry(matcher: Matcher): string | undefined {
   let found = personEntries.get(matcher);
   if (found === undefined) {
-    let best: { id: string; asks: number } | undefined;
+    // Entries whose questions ask for a person come first; entries about how to reach one only
+    // when no entry asks. Among either, the most such questions, then the largest share.
+    let best: { id: string; tier: number; count: number; share: number } | undefined;
     for (const entry of matcher.entries) {
       // A greeting entry's "halo admin" greets; it is no request.
       if (matcher.isSocialEntry(entry.id)) continue;
-      const questions = [...entry.questions.id, ...entry.questions.en];
-      const asks = questions.filter((q) => {
-        const tokens = matcher.normalizer.tokens(q);
-        return asksForPerson(tokens) || asksHowToReachPerson(tokens);
-      }).length;
-      if (asks * 2 >= questions.length && asks > 0 && (!best || asks > best.asks)) best = { id: entry.id, asks };
+      const questions = [...entry.questions.id, ...entry.questions.en].map((q) => matcher.normalizer.tokens(q));
+      const asks = questions.filter((q) => asksForPerson(q)).length;
+      const reaches = questions.filter((q) => asksForPerson(q) || asksHowToReachPerson(q)).length;
+      const [tier, count] = asks * 2 >= questions.length && asks > 0 ? [2, asks] : reaches * 2 >= questions.length && reaches > 0 ? [1, reaches] : [0, 0];
+      if (tier === 0) continue;
+      const share = count / questions.length;
+      const better = !best || tier > best.tier || (tier === best.tier && (count > best.count || (count === best.count && share > best.share)));
+      if (better) best = { id: entry.id, tier, count, share };
     }
     found = best?.id ?? null;
     personEntries.set(matcher, found);

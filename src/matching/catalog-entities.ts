@@ -2,7 +2,7 @@ import diceCoefficient = require('natural/lib/natural/distance/dice_coefficient'
 import type { Product, Store, Variant } from '../knowledge/schema';
 import { INDONESIAN_CITIES } from './cities';
 import { canonicalColour, isBrandWord, isDictionaryStem, isDictionaryWord, isItemNoun } from './lexicon';
-import type { Normalizer, Token } from './normalize';
+import { foldedWords, type Normalizer, type Token } from './normalize';
 import { productQuestion } from './product-cues';
 import lexicon = require('./data/lexicon-id.json');
 
@@ -37,6 +37,9 @@ interface NameForm {
   readonly words: readonly string[];
   readonly productId: string;
 }
+
+/** Words that mean something to a shop's questions: the concept lexicon's words and the kinds of product. */
+const SHOP_WORDS: ReadonlySet<string> = new Set([...Object.values(lexicon.concepts).flat(), ...Object.values(lexicon.productCategories).flat()]);
 
 /** Placeholder tokens that stand for catalog mentions in intent matching. */
 export const PLACEHOLDER = {
@@ -79,11 +82,17 @@ export class CatalogEntities {
     ownNames: readonly string[] = [],
   ) {
     // The shop's and the bot's own names say nothing about what is asked ("halo kak Nusa
-    // Gadget"): left out of intent matching, like brands. A one-word name that is a word of its
-    // own ("Tanya", ask; the default "Toko") stays.
+    // Gadget"): left out of intent matching, like brands. A name stays when it is a word of its
+    // own ("Tanya", ask; the default "Toko"), when the slang table rewrites it (a bot called
+    // "Admin" is "customer service"), or when most of its words mean something to a shop's
+    // questions ("Pusat Servis HP").
     for (const name of ownNames) {
       const words = this.words(name);
-      if (words.length > 1 || (words.length === 1 && !isDictionaryWord(words[0]))) this.ownNames.push(words);
+      const folded = foldedWords(name);
+      if (words.length === 0 || words.join(' ') !== folded.join(' ')) continue;
+      if (words.length === 1 && isDictionaryWord(words[0])) continue;
+      if (words.filter((w) => SHOP_WORDS.has(w)).length * 2 > words.length) continue;
+      this.ownNames.push(words);
     }
     this.ownNames.sort((a, b) => b.length - a.length);
     for (const product of products) {

@@ -235,6 +235,11 @@ export function foldText(text: string): string {
  * "256 GB" → "256gb", "1 tera" → "1tb", "8 / 256" → "8/256", "12/1tb" → "12/1024", "ram 16" / "16gb ram" →
  * "#ram16", "1.500.000" → "1500000".
  */
+/** Words beside which "4x" counts times ("udah 4x", "cicilan 12x", "12x cicilan"), not a model name. */
+const COUNTING = 'udah|udh|sudah|dah|cicilan|cicil|angsuran|tenor|bayar|coba|dicoba|kirim|pencet|login|transfer';
+const COUNT_BEFORE = new RegExp(`\\b(${COUNTING})\\s+(\\d{1,3})x\\b`, 'g');
+const COUNT_AFTER = new RegExp(`\\b(\\d{1,3})x\\s+(${COUNTING})\\b`, 'g');
+
 export function canonicalNumbers(text: string): string {
   return (
     text
@@ -245,8 +250,9 @@ export function canonicalNumbers(text: string): string {
         return `#money${Math.round(value * factor)}`;
       })
       .replace(/\b(\d{1,3}(?:\.\d{3})+)\b/g, (m) => m.replace(/\./g, ''))
-      // "udah 4x", "cicilan 12x": a count of times.
-      .replace(/\b(\d{1,3})x\b/g, '$1 kali')
+      // "udah 4x", "cicilan 12x": a count of times, beside a word that counts ("Redmi 10X" is a name).
+      .replace(COUNT_BEFORE, (_m, word: string, n: string) => `${word} ${n} kali`)
+      .replace(COUNT_AFTER, (_m, n: string, word: string) => `${n} kali ${word}`)
       .replace(
         /\b(\d{1,2})(?:\s*gb)?\s*\/\s*(\d{2,4}|\d(?=\s*tb))(?:\s*(gb|tb))?\b/g,
         (_m, r: string, s: string, unit?: string) => `${r}/${unit === 'tb' ? Number(s) * 1024 : s}`,

@@ -63,11 +63,24 @@ function wordsOf(tokens: readonly Token[]): string[] {
   return tokens.map((t) => (t.kind === 'word' ? personWord(t.text) : '#num'));
 }
 
-/** A person word with the possessive "-nya" reads as the word: "petugasnya", "orangnya". */
+/** A person word with the possessive "-nya" reads as the word: "petugasnya", "staffnya". */
 function personWord(word: string): string {
   if (word.length <= 5 || !word.endsWith('nya')) return word;
   const base = word.slice(0, -3);
-  return PERSONS.has(base) || GENERIC.has(base) ? base : word;
+  return (PERSONS.has(base) || GENERIC.has(base)) && !GARMENT.has(base) ? base : word;
+}
+
+/** Person words that with "-nya" are mostly clothes: "atasannya" is a garment's top, not the boss. */
+const GARMENT = new Set(['atasan']);
+
+/** Words that tell what already happened: "sudah bicara sama petugasnya kemarin" reports a talk, it asks for none. */
+const PAST = new Set(['sudah', 'tadi', 'kemarin', 'pernah', 'already', 'earlier', 'yesterday']);
+
+/** True when past-time words stand right before position `at` ("tadi udah chat sama staffnya"). */
+function reportedAt(texts: readonly string[], at: number): boolean {
+  let k = at - 1;
+  while (k >= 0 && LINKS.has(texts[k])) k--;
+  return k >= 0 && PAST.has(texts[k]);
 }
 
 /** A negation right before position `at`, with only links between ("gak usah admin", "tanpa chat"). */
@@ -122,7 +135,7 @@ export function asksForPerson(tokens: readonly Token[]): boolean {
     // A verb of talking aimed at the person: "bicara sama admin", "talk to a human".
     for (let k = span.start - 1; k >= Math.max(0, span.start - 4); k--) {
       const linked = !LINKED_ACT.has(texts[k]) || texts.slice(k + 1, span.start).some((w) => LINKS.has(w));
-      if (ACT.has(texts[k]) && linked && !negatedAt(texts, k)) return true;
+      if (ACT.has(texts[k]) && linked && !negatedAt(texts, k) && !reportedAt(texts, k)) return true;
     }
     // … or ending the message after it, with its preposition: "is there a real person I can talk
     // to?" ("cs nya lambat balas chat" is no request).
@@ -179,18 +192,26 @@ export function asksForPerson(tokens: readonly Token[]): boolean {
   return !about && spans.some((s) => !s.generic) && texts.every((w, i) => inSpan(i) || idle(w));
 }
 
+/** Words after a person that keep a question about reaching them ("a person who works with us", "someone on the team"). */
+const REACH_AFTER = new Set(['who', 'yang', 'that', 'on', 'at', 'from', 'in', 'di', 'of', 'team', 'tim', 'kalian', 'anda', 'you', 'your']);
+
 /**
  * True when a question asks how to reach a person ("Is there a way to get in contact with a
- * person who works with us?", "how do I contact customer service?", "nomor cs buat dihubungi"):
- * a contact or talking verb with a person after it, or "contact us". Looser than a request: it
- * finds an imported FAQ's entry about reaching staff, which then stands for a request for a person.
+ * person who works with us?", "how do I contact customer service?", "contact us"): a contact verb
+ * with only links before the person, and nothing after the person but where they work. Looser
+ * than a request, it finds an imported FAQ's entry about reaching staff; "can I call someone to
+ * carry my luggage?" or "why can't I reach the staff portal?" are not about reaching a person.
  */
 export function asksHowToReachPerson(tokens: readonly Token[]): boolean {
+  if (tokens.length > 30) return false;
   const texts = wordsOf(tokens);
   if (texts.some((w, i) => CONTACT.has(w) && texts[i + 1] === 'us')) return true;
   for (const span of spansOf(texts)) {
-    if (negatedAt(texts, span.start)) continue;
-    for (let k = span.start - 1; k >= Math.max(0, span.start - 4); k--) if (CONTACT.has(texts[k]) || ACT.has(texts[k])) return true;
+    const next = texts[span.end];
+    if (next !== undefined && !REACH_AFTER.has(next) && !idle(next)) continue;
+    let k = span.start - 1;
+    while (k >= 0 && LINKS.has(texts[k])) k--;
+    if (k >= 0 && CONTACT.has(texts[k]) && !negatedAt(texts, k)) return true;
   }
   return false;
 }

@@ -7,7 +7,7 @@ import { OffTopic } from '../../src/matching/off-topic';
 import { stemWord } from '../../src/matching/stem';
 import { Matcher } from '../../src/matching/matcher';
 import { canonicalNumbers, Normalizer } from '../../src/matching/normalize';
-import { asksForPerson, declinesPerson } from '../../src/matching/person-request';
+import { asksForPerson, asksHowToReachPerson, declinesPerson } from '../../src/matching/person-request';
 import { productQuestion } from '../../src/matching/product-cues';
 
 const n = new Normalizer();
@@ -133,6 +133,7 @@ describe('colloquial forms', () => {
     expect(n.text('ambo cari a35 kuniang, ado?')).toBe('saya cari a35 kuning ada');
     // An opened box is the moment of unboxing, not a shop opening.
     expect(concepts.features(n.tokens('baterainya kembung pas dibuka dari dus'))).not.toContain('^buka');
+    expect(concepts.features(n.tokens('toko baru dibuka jam berapa'))).toContain('^buka');
   });
 
   it('leaves place names whole: "bekasi" is a city, not "bekas" (second-hand)', () => {
@@ -331,6 +332,7 @@ describe('asking for a person', () => {
     'transfer ke cs dong',
     'mau ngomong langsung sama petugasnya',
     'yaudah minta orangnya aja',
+    'petugasnya aja',
   ])('"%s" is a request', (text) => expect(asks(text)).toBe(true));
   it.each([
     'cs buka sampai jam berapa?',
@@ -372,6 +374,9 @@ describe('asking for a person', () => {
     'kemarin orang cs yg jelasin',
     'petugasnya ramah ga?',
     'orangnya udah dateng',
+    'sudah bicara sama petugasnya kemarin, katanya bisa retur',
+    'tadi udah chat sama staffnya',
+    'atasannya aja kak',
     'halo mimin',
     'makasih mimin',
     'hp saya rusak, bisa minta petugas yang periksa?',
@@ -389,6 +394,17 @@ describe('asking for a person', () => {
     'transfer bank admin berapa?',
     'staff yang mana?',
   ])('"%s" is not', (text) => expect(asks(text)).toBe(false));
+  it('tells a question about reaching a person from one that only names somebody', () => {
+    const reach = (text: string): boolean => asksHowToReachPerson(n.tokens(text));
+    expect(reach('Is there a way to get in contact with a person who works with us?')).toBe(true);
+    expect(reach('how do I contact customer service?')).toBe(true);
+    expect(reach('Bagaimana cara menghubungi admin?')).toBe(true);
+    expect(reach('contact us')).toBe(true);
+    expect(reach('Can I call someone to carry my luggage?')).toBe(false);
+    expect(reach('Who do I call if someone is sick?')).toBe(false);
+    expect(reach("Why can't I reach the staff portal?")).toBe(false);
+    expect(reach('bisa transfer ke orang lain?')).toBe(false);
+  });
   it('notices a person turned down', () => {
     expect(declinesPerson(n.tokens('gak usah admin'))).toBe(true);
     expect(declinesPerson(n.tokens('ga usah, langsung admin aja'))).toBe(false);

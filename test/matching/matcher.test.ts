@@ -150,6 +150,12 @@ describe('matcher on the sample shop', () => {
     const kb = loadKnowledge('knowledge');
     const tanya = new Matcher({ ...kb, settings: { ...kb.settings, botName: 'Tanya' } });
     expect(tanya.analyze('mau tanya garansi').terms).toContain('tanya');
+    // A name the slang table rewrites stays: a bot called "Admin" is the customer service.
+    const admin = new Matcher({ ...kb, settings: { ...kb.settings, botName: 'Admin' } });
+    expect(admin.analyze('nomor admin berapa').terms).toContain('^admin');
+    // So does a name made mostly of words of the shop's questions.
+    const service = new Matcher({ ...kb, settings: { ...kb.settings, shopName: 'Pusat Servis HP' } });
+    expect(service.analyze('ada pusat servis hp resmi?').terms).toContain('=servis');
   });
 });
 

@@ -24,6 +24,8 @@ describe('normalization', () => {
     // A count of times: "udah 4x" is "4 kali", not a product code; "x6" stays a model name.
     expect(words('udah 4x kirim ulang')).toBe('sudah 4 kali kirim ulang');
     expect(words('poco x6')).toBe('poco x6');
+    expect(words('redmi 10x ada')).toBe('redmi 10x ada');
+    expect(words('cicilan 12x')).toBe('cicilan 12 kali');
     expect(words('duitnya dibalikin kapan')).toBe('uang dikembalikan kapan');
     expect(words('pesanan dibatalin aja')).toBe('pesanan dibatalkan saja');
   });
