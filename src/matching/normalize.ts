@@ -78,29 +78,42 @@ export class Normalizer {
       if (/^\d+\/\d+$/.test(raw)) parts.push(raw);
       else for (const part of raw.split('/')) if (part) parts.push(part);
     }
+    // Synonym phrases twice, so a phrase made of another's result is found too ("bayar ke abang
+    // paketnya" → "bayar ke kurir" → cod).
+    const words = this.withPhrases(this.withPhrases(parts));
     const out: Token[] = [];
-    for (let i = 0; i < parts.length;) {
+    for (let i = 0; i < words.length;) {
       // Ordinals as digits ("putaran ke 5", "ke-5", "ke5") read as the word ("kelima").
       const ordinal =
-        parts[i] === 'ke' && i + 1 < parts.length
-          ? ORDINALS[Number(parts[i + 1])]
-          : /^ke\d{1,2}$/.test(parts[i])
-            ? ORDINALS[Number(parts[i].slice(2))]
+        words[i] === 'ke' && i + 1 < words.length
+          ? ORDINALS[Number(words[i + 1])]
+          : /^ke\d{1,2}$/.test(words[i])
+            ? ORDINALS[Number(words[i].slice(2))]
             : undefined;
-      if (ordinal !== undefined && (parts[i] !== 'ke' || /^\d{1,2}$/.test(parts[i + 1]))) {
+      if (ordinal !== undefined && (words[i] !== 'ke' || /^\d{1,2}$/.test(words[i + 1]))) {
         out.push({ text: ordinal, kind: 'word' });
-        i += parts[i] === 'ke' ? 2 : 1;
+        i += words[i] === 'ke' ? 2 : 1;
         continue;
       }
+      this.pushToken(words[i], out);
+      i++;
+    }
+    return out;
+  }
+
+  /** The words with multi-word synonyms rewritten ("ongkos kirim" → "ongkir"). */
+  private withPhrases(parts: readonly string[]): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < parts.length;) {
       const fits = (p: { readonly words: readonly string[] }): boolean =>
         p.words.every((w, k) => this.sameSynonymWord(parts[i + k], w, k === p.words.length - 1));
       const chat = this.slang.get(parts[i]);
       const phrase = this.phrases.get(parts[i])?.find(fits) ?? (chat === undefined ? undefined : this.phrases.get(chat)?.find(fits));
       if (phrase) {
-        for (const w of phrase.replacement) this.pushToken(w, out);
+        out.push(...phrase.replacement);
         i += phrase.words.length;
       } else {
-        this.pushToken(parts[i], out);
+        out.push(parts[i]);
         i++;
       }
     }

@@ -63,9 +63,9 @@ function wordsOf(tokens: readonly Token[]): string[] {
   return tokens.map((t) => (t.kind === 'word' ? personWord(t.text) : '#num'));
 }
 
-/** A person word with the possessive "-nya" reads as the word: "petugasnya", "staffnya". */
+/** A person word with the possessive "-nya" (Betawi "-nye") reads as the word: "petugasnya", "staffnya", "orangnye". */
 function personWord(word: string): string {
-  if (word.length <= 5 || !word.endsWith('nya')) return word;
+  if (word.length <= 5 || !(word.endsWith('nya') || word.endsWith('nye'))) return word;
   const base = word.slice(0, -3);
   return (PERSONS.has(base) || GENERIC.has(base)) && !GARMENT.has(base) ? base : word;
 }

@@ -333,6 +333,9 @@ describe('asking for a person', () => {
     'mau ngomong langsung sama petugasnya',
     'yaudah minta orangnya aja',
     'petugasnya aja',
+    'bang panggilin orangnye',
+    'jgn bot terus dong, ada orang ga sih',
+    'ga mau sama robot',
   ])('"%s" is a request', (text) => expect(asks(text)).toBe(true));
   it.each([
     'cs buka sampai jam berapa?',
@@ -377,6 +380,7 @@ describe('asking for a person', () => {
     'sudah bicara sama petugasnya kemarin, katanya bisa retur',
     'tadi udah chat sama staffnya',
     'atasannya aja kak',
+    'robot vacuum ada ga?',
     'halo mimin',
     'makasih mimin',
     'hp saya rusak, bisa minta petugas yang periksa?',

@@ -72,6 +72,8 @@ describe('normalization', () => {
     expect(words('tiasa mayar di tempat?')).toBe('bisa cod');
     expect(words('byr di tempat bisa')).toBe('cod bisa');
     expect(words('jam tangannya mati')).toBe('smartwatch mati');
+    // A phrase made of another phrase's result: "abang paketnya" is the courier, and paying him is cod.
+    expect(words('bayar ke abang paketnya bisa')).toBe('cod bisa');
     // Not a phrase when a word in it is something else.
     expect(words('jam tanganan')).not.toContain('smartwatch');
     expect(words('bayar di toko')).toBe('bayar di toko');
