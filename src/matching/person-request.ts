@@ -1,5 +1,6 @@
 import lexicon = require('./data/lexicon-id.json');
 import type { Token } from './normalize';
+import { stemWord } from './stem';
 
 /**
  * Recognises a customer asking for a person ("mau ngomong sama admin", "sambungin ke cs dong",
@@ -184,9 +185,13 @@ export function asksForPerson(tokens: readonly Token[]): boolean {
     if (k >= 0 && WEAK.has(texts[k]) && nothingAfter) return true;
     // "admin aja", "cs please", "admin aja deh ribet": just the staff, whatever the sigh after.
     if (rest.length > 0 && AFTER.has(rest[0]) && rest.every((w, i) => sigh(w) || inSpan(span.end + i))) return true;
-    // "admin tolong balas", "cs balas dong": the staff asked to reply, nothing else said.
-    const asked = rest[0] !== undefined && WEAK.has(rest[0]) ? rest.slice(1) : rest;
-    if (asked.length > 0 && REPLY.has(asked[0]) && asked.slice(1).every(idle)) return true;
+    // "admin tolong balas", "cs balas dong", "admin dong tolong dicek": the staff asked to reply
+    // or to see to it, nothing else said.
+    let r = 0;
+    // ("… yang periksa" names who does a service: `personToDo` decides those.)
+    while (r < rest.length && rest[r] !== 'yang' && (idle(rest[r]) || WEAK.has(rest[r]))) r++;
+    const asked = rest.slice(r);
+    if (asked.length > 0 && (REPLY.has(asked[0]) || SERVICE.has(stemWord(asked[0]))) && asked.slice(1).every(idle)) return true;
   }
   // "admin", "cs dong", "ada spv?": a staff word with nothing else to say.
   return !about && spans.some((s) => !s.generic) && texts.every((w, i) => inSpan(i) || idle(w));

@@ -336,6 +336,7 @@ describe('asking for a person', () => {
     'bang panggilin orangnye',
     'jgn bot terus dong, ada orang ga sih',
     'ga mau sama robot',
+    'admin dong tolong dicek',
   ])('"%s" is a request', (text) => expect(asks(text)).toBe(true));
   it.each([
     'cs buka sampai jam berapa?',
@@ -381,6 +382,8 @@ describe('asking for a person', () => {
     'tadi udah chat sama staffnya',
     'atasannya aja kak',
     'robot vacuum ada ga?',
+    'admin udah dicek?',
+    'admin cek resi dong',
     'halo mimin',
     'makasih mimin',
     'hp saya rusak, bisa minta petugas yang periksa?',
