@@ -139,8 +139,8 @@ export class Normalizer {
   }
 
   /**
-   * Slang with the possessive "-nya" ("duitnya" → "uang") or the Jakarta verb suffix "-in"
-   * ("dibatalin" → "dibatalkan", "kirimin" → "kirimkan") attached.
+   * Slang with the possessive "-nya" ("duitnya" → "uang"), the Jakarta verb suffix "-in"
+   * ("dibatalin" → "dibatalkan", "kirimin" → "kirimkan") or the Sundanese "-keun" ("batalkeun") attached.
    */
   private slangWithSuffix(word: string): string | undefined {
     if (word.length > 4 && word.endsWith('nya')) {
@@ -151,6 +151,12 @@ export class Normalizer {
       const formal = `${word.slice(0, -2)}kan`;
       const root = stemWord(formal);
       if (root !== formal && isDictionaryWord(root)) return formal;
+    }
+    // The Sundanese suffix "-keun" is "-kan": "batalkeun" → "batalkan", "dikirimkeun" → "dikirimkan".
+    if (word.length > 7 && word.endsWith('keun')) {
+      const formal = `${word.slice(0, -4)}kan`;
+      const root = stemWord(formal);
+      if (root !== formal && isDictionaryWord(root)) return this.slang.get(formal) ?? formal;
     }
     return undefined;
   }

@@ -28,6 +28,8 @@ describe('normalization', () => {
     expect(words('cicilan 12x')).toBe('cicilan 12 kali');
     expect(words('duitnya dibalikin kapan')).toBe('uang dikembalikan kapan');
     expect(words('pesanan dibatalin aja')).toBe('pesanan dibatalkan saja');
+    // Sundanese "-keun" is "-kan".
+    expect(words('batalkeun pesenan abdi')).toBe('batalkan pesanan saya');
   });
 
   it('reads English contractions as their words and an apostrophe inside a word as nothing', () => {
