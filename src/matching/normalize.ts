@@ -69,7 +69,15 @@ export class Normalizer {
     if (/['’‘`ʼ′]/.test(folded)) folded = withoutApostrophes(folded);
     if (/\d/.test(folded)) folded = canonicalNumbers(folded);
     const parts: string[] = [];
-    for (const piece of folded.split(/[^\p{L}\p{N}/#]+/u)) {
+    // Separators kept (odd places): a comma or a sentence's end is a boundary no phrase spans
+    // ("mas, paket saya" is no courier).
+    const pieces = folded.split(/([^\p{L}\p{N}/#]+)/u);
+    for (let p = 0; p < pieces.length; p++) {
+      const piece = pieces[p];
+      if (p % 2 === 1) {
+        if (parts.length > 0 && parts[parts.length - 1] !== BOUNDARY && /[,;!?]|\.(?:\s|$)/.test(piece)) parts.push(BOUNDARY);
+        continue;
+      }
       // A question is read up to MAX_WORDS words: the per-message work cap.
       if (parts.length >= MAX_WORDS) break;
       if (!piece) continue;
@@ -95,7 +103,7 @@ export class Normalizer {
         i += words[i] === 'ke' ? 2 : 1;
         continue;
       }
-      this.pushToken(words[i], out);
+      if (words[i] !== BOUNDARY) this.pushToken(words[i], out);
       i++;
     }
     return out;
@@ -143,7 +151,7 @@ export class Normalizer {
    * ("dibatalin" → "dibatalkan", "kirimin" → "kirimkan") or the Sundanese "-keun" ("batalkeun") attached.
    */
   private slangWithSuffix(word: string): string | undefined {
-    if (word.length > 4 && word.endsWith('nya')) {
+    if (word.length > 4 && (word.endsWith('nya') || word.endsWith('nye'))) {
       const base = this.slang.get(word.slice(0, -3));
       if (base) return base;
     }
@@ -254,6 +262,9 @@ export function foldText(text: string): string {
  * "256 GB" → "256gb", "1 tera" → "1tb", "8 / 256" → "8/256", "12/1tb" → "12/1024", "ram 16" / "16gb ram" →
  * "#ram16", "1.500.000" → "1500000".
  */
+/** A part that marks a comma or a sentence's end between words: no synonym phrase spans it. */
+const BOUNDARY = '\u0000';
+
 /** Words beside which "4x" counts times ("udah 4x", "cicilan 12x", "12x cicilan"), not a model name. */
 const COUNTING = 'udah|udh|sudah|dah|cicilan|cicil|angsuran|tenor|bayar|coba|dicoba|kirim|pencet|login|transfer';
 const COUNT_BEFORE = new RegExp(`\\b(${COUNTING})\\s+(\\d{1,3})x\\b`, 'g');

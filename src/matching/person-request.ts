@@ -191,7 +191,10 @@ export function asksForPerson(tokens: readonly Token[]): boolean {
     // ("… yang periksa" names who does a service: `personToDo` decides those.)
     while (r < rest.length && rest[r] !== 'yang' && (idle(rest[r]) || WEAK.has(rest[r]))) r++;
     const asked = rest.slice(r);
-    if (asked.length > 0 && (REPLY.has(asked[0]) || SERVICE.has(stemWord(asked[0]))) && asked.slice(1).every(idle)) return true;
+    // A service verb ("tolong dicek") only with nothing but sighs before the staff word: "paket
+    // saya rusak, admin tolong diurus" asks the question before it.
+    const service = SERVICE.has(stemWord(asked[0] ?? '')) && texts.slice(0, span.start).every(sigh);
+    if (asked.length > 0 && (REPLY.has(asked[0]) || service) && asked.slice(1).every(idle)) return true;
   }
   // "admin", "cs dong", "ada spv?": a staff word with nothing else to say.
   return !about && spans.some((s) => !s.generic) && texts.every((w, i) => inSpan(i) || idle(w));

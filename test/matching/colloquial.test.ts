@@ -337,6 +337,7 @@ describe('asking for a person', () => {
     'jgn bot terus dong, ada orang ga sih',
     'ga mau sama robot',
     'admin dong tolong dicek',
+    'panggilin adminnye dong',
   ])('"%s" is a request', (text) => expect(asks(text)).toBe(true));
   it.each([
     'cs buka sampai jam berapa?',
@@ -384,6 +385,9 @@ describe('asking for a person', () => {
     'robot vacuum ada ga?',
     'admin udah dicek?',
     'admin cek resi dong',
+    'paket saya rusak admin tolong diurus',
+    'cs online terus ga?',
+    'anak saya tidak mau robot yang ini, bisa tukar?',
     'halo mimin',
     'makasih mimin',
     'hp saya rusak, bisa minta petugas yang periksa?',

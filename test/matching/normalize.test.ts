@@ -76,6 +76,10 @@ describe('normalization', () => {
     expect(words('jam tangannya mati')).toBe('smartwatch mati');
     // A phrase made of another phrase's result: "abang paketnya" is the courier, and paying him is cod.
     expect(words('bayar ke abang paketnya bisa')).toBe('cod bisa');
+    // No phrase spans a comma: "mas, paket saya" addresses the shop, it names no courier.
+    expect(words('abang, paket saya belum sampai')).toBe('paket saya belum sampai');
+    expect(words('ganti alamat, email')).toBe('ganti alamat email');
+    expect(n.tokens('ganti alamat, email').map((t) => t.text)).toEqual(['ganti', 'alamat', 'email']);
     // Not a phrase when a word in it is something else.
     expect(words('jam tanganan')).not.toContain('smartwatch');
     expect(words('bayar di toko')).toBe('bayar di toko');
