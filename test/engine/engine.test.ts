@@ -24,54 +24,62 @@ const msg = (text: string, extra: Partial<InboundMessage> = {}): InboundMessage 
 const replyText = (r: TurnResult): string => r.replies.map((x) => x.text).join('\n');
 
 describe('engine', () => {
+  /** The first turn of `text` in a knowledge base of one faq.yaml (lines), without a handoff entry. */
+  const firstTurn = async (faq: string[], text: string): Promise<TurnResult> => {
+    const dir = mkdtempSync(join(tmpdir(), 'tanya-person-'));
+    writeFileSync(join(dir, 'faq.yaml'), faq.join('\n'));
+    const store = new SqliteStore(':memory:');
+    try {
+      return await new Engine(loadKnowledge(dir), store).handle(msg(text, { conversationId: 'person-entry' }));
+    } finally {
+      await store.close();
+    }
+  };
+  const entry = (id: string, lang: 'id' | 'en', questions: string[]): string =>
+    [
+      `  - id: ${id}`,
+      '    questions:',
+      `      ${lang}:`,
+      ...questions.map((q) => `        - ${q}`),
+      '    answer:',
+      `      id: Jawaban ${id}.`,
+      `      en: Answer ${id}.`,
+    ].join('\n');
+
   it('without a handoff entry, a request for a person stands for the entry about asking for one', async () => {
     // An imported intent set: "talk_to_human" is an ordinary entry, and most of its questions ask for a person.
-    const dir = mkdtempSync(join(tmpdir(), 'tanya-person-'));
-    const entry = (id: string, questions: string[]): string =>
-      [`  - id: ${id}`, '    questions:', '      id:', ...questions.map((q) => `        - ${q}`), '    answer:', `      id: Jawaban ${id}.`].join('\n');
-    writeFileSync(
-      join(dir, 'faq.yaml'),
+    const turn = await firstTurn(
       [
         'faq:',
-        entry('talk_to_human', [
+        entry('talk_to_human', 'id', [
           'Saya ingin berbicara dengan customer service.',
           'Tolong sambungkan saya dengan petugas.',
           'Mau ngobrol sama admin langsung dong.',
           'Bagaimana cara menghubungi admin?',
         ]),
-        entry('product_recommendation', ['HP yang bagus untuk orang tua apa ya?', 'Rekomendasi laptop untuk kuliah dong.']),
-        entry('promo', ['Ada promo apa bulan ini?', 'Diskon untuk pelajar ada?']),
-      ].join('\n'),
+        entry('product_recommendation', 'id', ['HP yang bagus untuk orang tua apa ya?', 'Rekomendasi laptop untuk kuliah dong.']),
+        entry('promo', 'id', ['Ada promo apa bulan ini?', 'Diskon untuk pelajar ada?']),
+      ],
+      'ada orangnya ga sih',
     );
-    const store = new SqliteStore(':memory:');
-    const engine = new Engine(loadKnowledge(dir), store);
-    const turn = await engine.handle(msg('ada orangnya ga sih', { conversationId: 'person-entry' }));
     expect(turn.decision).toMatchObject({ type: 'handoff', reason: 'requested', entryId: 'talk_to_human' });
-    await store.close();
   });
 
   it("without a handoff entry, an FAQ's entry about reaching a person stands for a request for one", async () => {
     // An imported English FAQ with one question per entry: "how do I contact a person?" is its only way to staff.
-    const dir = mkdtempSync(join(tmpdir(), 'tanya-contact-'));
-    const entry = (id: string, question: string): string =>
-      [`  - id: ${id}`, '    questions:', '      en:', `        - ${question}`, '    answer:', `      id: Answer ${id}.`, `      en: Answer ${id}.`].join('\n');
-    writeFileSync(
-      join(dir, 'faq.yaml'),
+    const turn = await firstTurn(
       [
         'settings:',
         '  languages: [en]',
         '  defaultLanguage: en',
         'faq:',
-        entry('contact-person', 'Is there a way to get in contact with a person who works on the data?'),
-        entry('data-updates', 'How often is the data updated?'),
-        entry('data-source', 'Where does the data come from?'),
-      ].join('\n'),
+        entry('contact-person', 'en', ['Is there a way to get in contact with a person who works on the data?']),
+        entry('data-updates', 'en', ['How often is the data updated?']),
+        entry('data-source', 'en', ['Where does the data come from?']),
+      ],
+      'can I talk to someone on your team?',
     );
-    const store = new SqliteStore(':memory:');
-    const engine = new Engine(loadKnowledge(dir), store);
-    const turn = await engine.handle(msg('can I talk to someone on your team?', { conversationId: 'contact-entry' }));
     expect(turn.decision).toMatchObject({ type: 'handoff', reason: 'requested', entryId: 'contact-person' });
-    await store.close();
   });
 
   it('answers a duplicate delivery once', async () => {
