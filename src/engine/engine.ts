@@ -996,8 +996,9 @@ function personEntry(matcher: Matcher): string | undefined {
       // A greeting entry's "halo admin" greets; it is no request.
       if (matcher.isSocialEntry(entry.id)) continue;
       const questions = [...entry.questions.id, ...entry.questions.en].map((q) => matcher.normalizer.tokens(q));
-      const asks = questions.filter((q) => asksForPerson(q)).length;
-      const reaches = questions.filter((q) => asksForPerson(q) || asksHowToReachPerson(q)).length;
+      const asking = questions.map((q) => asksForPerson(q));
+      const asks = asking.filter(Boolean).length;
+      const reaches = questions.filter((q, k) => asking[k] || asksHowToReachPerson(q)).length;
       const [tier, count] = asks * 2 >= questions.length && asks > 0 ? [2, asks] : reaches * 2 >= questions.length && reaches > 0 ? [1, reaches] : [0, 0];
       if (tier === 0) continue;
       const share = count / questions.length;

@@ -113,10 +113,7 @@ export class Normalizer {
   private withPhrases(parts: readonly string[]): string[] {
     const out: string[] = [];
     for (let i = 0; i < parts.length;) {
-      const fits = (p: { readonly words: readonly string[] }): boolean =>
-        p.words.every((w, k) => this.sameSynonymWord(parts[i + k], w, k === p.words.length - 1));
-      const chat = this.slang.get(parts[i]);
-      const phrase = this.phrases.get(parts[i])?.find(fits) ?? (chat === undefined ? undefined : this.phrases.get(chat)?.find(fits));
+      const phrase = this.phraseAt(parts, i);
       if (phrase) {
         out.push(...phrase.replacement);
         i += phrase.words.length;
@@ -126,6 +123,15 @@ export class Normalizer {
       }
     }
     return out;
+  }
+
+  /** The synonym phrase that starts at `parts[i]`, found by the word as written or by its chat form. */
+  private phraseAt(parts: readonly string[], i: number): { readonly words: readonly string[]; readonly replacement: readonly string[] } | undefined {
+    const chat = this.slang.get(parts[i]);
+    for (const list of [this.phrases.get(parts[i]), chat === undefined ? undefined : this.phrases.get(chat)]) {
+      for (const p of list ?? []) if (p.words.every((w, k) => this.sameSynonymWord(parts[i + k], w, k === p.words.length - 1))) return p;
+    }
+    return undefined;
   }
 
   /**
