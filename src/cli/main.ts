@@ -21,7 +21,7 @@ import { qualityWarnings } from '../knowledge/quality';
 import { statsReport, unansweredReport } from '../eval/reports';
 import { Matcher } from '../matching/matcher';
 import { checkFlows, type LoadedFlow } from '../flows/loader';
-import type { KnowledgeBase } from '../knowledge/schema';
+import { questionsOf, type KnowledgeBase } from '../knowledge/schema';
 import { orderService } from '../demo/order-service';
 import { createLogger } from '../logging/logger';
 import { openStore, usesPostgres } from '../storage/open-store';
@@ -116,7 +116,7 @@ export function buildCli(): Command {
       const result = importIntents(readLabelledFile(file), { ...(opts.perIntent ? { perIntent: opts.perIntent } : {}), onProgress: bar.update });
       bar.stop();
       const path = writeImportedKnowledge(opts.out, result, file);
-      const examples = result.entries.reduce((n, e) => n + e.questions.id.length + e.questions.en.length, 0);
+      const examples = result.entries.reduce((n, e) => n + questionsOf(e).length, 0);
       process.stdout.write(
         `✓ ${path}: ${result.entries.length} entries, ${examples} example questions` +
           ` (skipped: ${result.skippedNull} without intent, ${result.skippedOverLimit} over --per-intent, ${result.skippedDuplicate} empty or repeated)\n`,

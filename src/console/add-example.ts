@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { isMap, isScalar, isSeq, parse, parseDocument, type Document, type Node as YamlNode, type YAMLMap } from 'yaml';
-import type { KnowledgeBase } from '../knowledge/schema';
+import { questionsOf, type KnowledgeBase } from '../knowledge/schema';
 
 export type ExampleLanguage = 'id' | 'en';
 
@@ -54,7 +54,7 @@ export function planExample(kb: KnowledgeBase, entryId: string, lang: ExampleLan
   const entry = kb.entries.find((e) => e.id === entryId);
   if (!source || !entry) return { ok: false, problem: 'no-entry' };
   const fold = (s: string): string => s.toLowerCase().replace(/\s+/g, ' ').trim();
-  if ([...entry.questions.id, ...entry.questions.en].some((q) => fold(q) === fold(text))) return { ok: false, problem: 'exists', file: source.file };
+  if (questionsOf(entry).some((q) => fold(q) === fold(text))) return { ok: false, problem: 'exists', file: source.file };
   const before = readFileSync(source.file, 'utf8');
   const doc = parseDocument(before);
   const questions = findEntry(doc, entryId)?.get('questions', true);

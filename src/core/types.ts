@@ -40,6 +40,23 @@ export type OutboundMessage =
 
 export type Language = 'id' | 'en';
 
+/**
+ * Languages a knowledge base may hold questions and answers in beside Indonesian and English
+ * (an imported German/French Dialogflow agent, a CSV with `q_fr`/`a_fr` columns). Each has a
+ * stemmer in natural; Tanya matches their questions and answers in them, while its own sentences
+ * (fallbacks, clarifications) are in English.
+ */
+export const OTHER_LANGUAGES = ['de', 'fr', 'es', 'it', 'nl', 'pt', 'sv', 'no'] as const;
+export type OtherLanguage = (typeof OTHER_LANGUAGES)[number];
+/** Any language a knowledge base's questions and answers may be written in. */
+export type ContentLanguage = Language | OtherLanguage;
+/** Every `ContentLanguage`, Indonesian and English first. */
+export const CONTENT_LANGUAGES: readonly ContentLanguage[] = ['id', 'en', ...OTHER_LANGUAGES];
+
+export function isOtherLanguage(code: string): code is OtherLanguage {
+  return (OTHER_LANGUAGES as readonly string[]).includes(code);
+}
+
 /** `unwritten-answer`: the best entry's answer is still a placeholder ("TODO: …"), which is never sent. */
 export type FallbackReason = 'low-score' | 'empty' | 'unsupported' | 'unknown-product' | 'error' | 'unwritten-answer';
 /** Why a person took over; `data-request`: the customer asked for their data to be deleted (a person verifies and runs `tanya forget`). */

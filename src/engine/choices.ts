@@ -3,15 +3,17 @@ import type { Matcher } from '../matching/matcher';
 import { foldText } from '../matching/normalize';
 import { productQuestion } from '../matching/product-cues';
 import type { OfferedChoice } from '../core/state';
-import type { ChoiceOption, Language } from '../core/types';
+import type { ChoiceOption, Language, OtherLanguage } from '../core/types';
 
 /** The part of an offered choice a channel renders (label) and sends back (value). */
 export function toOption(choice: OfferedChoice): ChoiceOption {
   return { label: choice.label, value: choice.value };
 }
 
-/** The title shown for an entry in choices; falls back to its first example question. */
-export function entryTitle(entry: Entry, lang: Language): string {
+/** The title shown for an entry in choices; falls back to its first example question (in the customer's other language when it has one). */
+export function entryTitle(entry: Entry, lang: Language, other?: OtherLanguage): string {
+  const own = other === undefined ? undefined : (entry.title?.[other] ?? entry.questions[other]?.[0]);
+  if (own !== undefined) return own;
   if (entry.title) return lang === 'en' && entry.title.en ? entry.title.en : entry.title.id;
   return (lang === 'en' ? entry.questions.en[0] : undefined) ?? entry.questions.id[0] ?? entry.questions.en[0] ?? entry.id;
 }

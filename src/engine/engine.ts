@@ -1,4 +1,4 @@
-import type { CatalogHandler, Entry, KnowledgeBase, Product, Store, Variant } from '../knowledge/schema';
+import { inLanguage, questionsOf, type CatalogHandler, type Entry, type KnowledgeBase, type Product, type Store, type Variant } from '../knowledge/schema';
 import { decide } from '../matching/decide';
 import { Matcher, type Analysis } from '../matching/matcher';
 import { foldText, type Token } from '../matching/normalize';
@@ -39,7 +39,7 @@ import type { LoadedFlow } from '../flows/loader';
 import { afterHttp, triggeredFlow, type HttpRequest } from '../flows/runtime';
 import { callService } from '../flows/http-call';
 import { EMPTY_STATE, type ConversationState, type OfferedChoice, type Topic } from '../core/state';
-import type { Candidate, Decision, Explanation, FallbackReason, InboundMessage, Language, OutboundMessage, TurnResult } from '../core/types';
+import type { Candidate, Decision, Explanation, FallbackReason, InboundMessage, Language, OtherLanguage, OutboundMessage, TurnResult } from '../core/types';
 import { isPlaceholderAnswer } from '../knowledge/placeholder';
 
 export { MAX_MESSAGE_CHARS };
@@ -434,10 +434,11 @@ export class Engine {
     };
   }
 
-  private fallbackText(lang: Language): string {
+  /** The shop's own fallback (in the customer's other language when it has one), else Tanya's. */
+  private fallbackText(lang: Language, other?: OtherLanguage): string {
     const own = this.kb.settings.fallback;
     if (!own) return say('fallback', lang);
-    return fill(lang === 'en' && own.en ? own.en : own.id, { bot: this.kb.settings.botName, shop: this.kb.settings.shopName });
+    return fill(inLanguage(own, lang, other), { bot: this.kb.settings.botName, shop: this.kb.settings.shopName });
   }
 
   private greeting(lang: Language): string {
@@ -757,7 +758,7 @@ export class Engine {
         const options: OfferedChoice[] = verdict.entryIds
           .map((id) => matcher.entry(id))
           .filter((e): e is Entry => e !== undefined)
-          .map((e) => ({ label: entryTitle(e, lang), value: entryTitle(e, lang), kind: 'entry', id: e.id }));
+          .map((e) => ({ label: entryTitle(e, lang, analysis.answerLanguage), value: entryTitle(e, lang, analysis.answerLanguage), kind: 'entry', id: e.id }));
         if (options.length === 1) {
           const only = matcher.entry(options[0].id);
           if (only && verdict.score >= settings.answerThreshold) return this.answerEntry(tx, message, only, verdict.score, state, lang, analysis, base);
@@ -783,7 +784,7 @@ export class Engine {
             decision: { type: 'fallback', reason: 'empty', score: verdict.score },
             state,
           };
-        return this.fallback(tx, message, state, lang, verdict.score, base);
+        return this.fallback(tx, message, state, lang, verdict.score, base, 'low-score', analysis.answerLanguage);
       default: {
         const exhaustive: never = verdict;
         return exhaustive;
@@ -815,9 +816,9 @@ export class Engine {
       this.options.unwrittenAnswers !== 'answer' &&
       !entry.handler &&
       entry.answer &&
-      isPlaceholderAnswer(lang === 'en' && entry.answer.en ? entry.answer.en : entry.answer.id)
+      isPlaceholderAnswer(inLanguage(entry.answer, lang, analysis.answerLanguage))
     )
-      return this.fallback(tx, message, state, lang, score, { ...base, matchedTerms }, 'unwritten-answer');
+      return this.fallback(tx, message, state, lang, score, { ...base, matchedTerms }, 'unwritten-answer', analysis.answerLanguage);
     const cat = analysis.catalog;
     let usedContext = base.usedContext;
     const replies: OutboundMessage[] = [];
@@ -917,7 +918,7 @@ export class Engine {
     } else if (entry.answer) {
       replies.push({
         kind: 'text',
-        text: fill(lang === 'en' && entry.answer.en ? entry.answer.en : entry.answer.id, { bot: this.kb.settings.botName, shop: this.kb.settings.shopName }),
+        text: fill(inLanguage(entry.answer, lang, analysis.answerLanguage), { bot: this.kb.settings.botName, shop: this.kb.settings.shopName }),
       });
       // Keep the product in view so "harganya?" after a warranty question still knows it; a
       // product named in this very question ("promo s24 ada?") becomes the one in view.
@@ -940,7 +941,13 @@ export class Engine {
     const suggestions: OfferedChoice[] = entry.suggest
       .map((id) => matcher.entry(id))
       .filter((e): e is Entry => e !== undefined)
-      .map((e) => ({ label: entryTitle(e, lang), value: entryTitle(e, lang), kind: 'entry', id: e.id, suggested: true }));
+      .map((e) => ({
+        label: entryTitle(e, lang, analysis.answerLanguage),
+        value: entryTitle(e, lang, analysis.answerLanguage),
+        kind: 'entry',
+        id: e.id,
+        suggested: true,
+      }));
     if (suggestions.length > 0) {
       replies.push({ kind: 'choice', text: say('followUp', lang), options: suggestions.map(toOption) });
       nextState = { ...nextState, choices: suggestions };
@@ -963,6 +970,7 @@ export class Engine {
     score: number,
     base: TurnBase,
     reason: FallbackReason = 'low-score',
+    other?: OtherLanguage,
   ): Promise<Turn> {
     const fallbacks = state.fallbacks + 1;
     if (fallbacks >= this.kb.settings.fallbacksBeforeHandoff) {
@@ -970,7 +978,7 @@ export class Engine {
     }
     return {
       ...base,
-      replies: [{ kind: 'text', text: this.fallbackText(lang) }],
+      replies: [{ kind: 'text', text: this.fallbackText(lang, other) }],
       decision: { type: 'fallback', reason, score },
       state: { ...withoutPending(state), fallbacks, choices: undefined },
     };
@@ -995,7 +1003,7 @@ function personEntry(matcher: Matcher): string | undefined {
     for (const entry of matcher.entries) {
       // A greeting entry's "halo admin" greets; it is no request.
       if (matcher.isSocialEntry(entry.id)) continue;
-      const questions = [...entry.questions.id, ...entry.questions.en].map((q) => matcher.normalizer.tokens(q));
+      const questions = questionsOf(entry).map((q) => matcher.normalizer.tokens(q));
       const asking = questions.map((q) => asksForPerson(q));
       const asks = asking.filter(Boolean).length;
       const reaches = questions.filter((q, k) => asking[k] || asksHowToReachPerson(q)).length;

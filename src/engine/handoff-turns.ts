@@ -1,4 +1,5 @@
 import { agentAvailability } from '../knowledge/catalog';
+import { questionsOf } from '../knowledge/schema';
 import type { Analysis, Matcher } from '../matching/matcher';
 import { foldText } from '../matching/normalize';
 import { asksForPerson } from '../matching/person-request';
@@ -105,7 +106,7 @@ export class HandoffTurns {
     const pattern = phrasePattern(kb.settings.handoff.complaintWords);
     const entry = top && top.score >= kb.settings.answerThreshold ? matcher.entry(top.entryId) : undefined;
     if (!entry || !pattern) return undefined;
-    const own = [...entry.questions.id, ...entry.questions.en].some((q) => pattern.test(foldText(q)));
+    const own = questionsOf(entry).some((q) => pattern.test(foldText(q)));
     return own || entry.action === 'handoff' ? entry.id : undefined;
   }
 

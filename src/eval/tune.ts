@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMap, isScalar, parseDocument, stringify } from 'yaml';
-import type { Candidate, Language } from '../core/types';
+import type { Candidate, ContentLanguage } from '../core/types';
 import { knowledgeFiles } from '../knowledge/loader';
-import type { KnowledgeBase, Settings } from '../knowledge/schema';
+import { groupQuestions, questionPairs, type KnowledgeBase, type Settings } from '../knowledge/schema';
 import { decide } from '../matching/decide';
 import { Matcher, SharedReadings } from '../matching/matcher';
 import { expectedEntry } from './evaluate';
@@ -180,12 +180,12 @@ export function tuneThresholds(kb: KnowledgeBase, cases: readonly LabelledMessag
 }
 
 /** The built-in near misses (src/eval/data/near-miss.json: customer-service words about other organizations, public offices, other product domains). */
-export function builtInNearMisses(languages: readonly Language[] = ['id', 'en']): string[] {
+export function builtInNearMisses(languages: readonly ContentLanguage[] = ['id', 'en']): string[] {
   return inLanguages(nearMiss.messages, languages);
 }
 
 /** The built-in out-of-scope messages (src/eval/data/out-of-scope.json: trivia, homework, weather, chit-chat statements…). */
-export function builtInOutOfScope(languages: readonly Language[] = ['id', 'en']): string[] {
+export function builtInOutOfScope(languages: readonly ContentLanguage[] = ['id', 'en']): string[] {
   return inLanguages(outOfScope.messages, languages);
 }
 
@@ -196,7 +196,7 @@ export function builtInOutOfScope(languages: readonly Language[] = ['id', 'en'])
  * English messages always count: the lexicon reads English into Indonesian, so an Indonesian
  * FAQ does score them.
  */
-function inLanguages(messages: readonly { readonly text: string; readonly lang: string }[], languages: readonly Language[]): string[] {
+function inLanguages(messages: readonly { readonly text: string; readonly lang: string }[], languages: readonly ContentLanguage[]): string[] {
   const own = languages.includes('id') ? messages : messages.filter((m) => m.lang !== 'id');
   return (own.length > 0 ? own : messages).map((m) => m.text);
 }
@@ -213,11 +213,11 @@ function crossValidated(kb: KnowledgeBase, folds: number): Ranked[] {
   for (let fold = 0; fold < folds; fold++) {
     const heldOut: { entry: string; text: string }[] = [];
     const entries = kb.entries.map((e) => {
-      const all = [...e.questions.id.map((q) => ['id', q] as const), ...e.questions.en.map((q) => ['en', q] as const)];
+      const all = questionPairs(e);
       if (all.length < 3) return e;
       const keep = all.filter((_, i) => i % folds !== fold);
       for (const [, q] of all.filter((_, i) => i % folds === fold)) heldOut.push({ entry: e.id, text: q });
-      return { ...e, questions: { id: keep.filter(([l]) => l === 'id').map(([, q]) => q), en: keep.filter(([l]) => l === 'en').map(([, q]) => q) } };
+      return { ...e, questions: groupQuestions(keep) };
     });
     if (heldOut.length === 0) continue;
     const matcher = new Matcher({ ...kb, entries }, {}, shared);

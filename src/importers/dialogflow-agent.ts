@@ -1,3 +1,4 @@
+import { isOtherLanguage, OTHER_LANGUAGES } from '../core/types';
 import { foldText } from '../matching/normalize';
 import type { Lang } from './dialogflow-followups';
 import { asArray, asObject, asString } from './dialogflow-messages';
@@ -53,13 +54,18 @@ const LANGUAGE_NAMES: Readonly<Record<string, string>> = {
   ru: 'Russian',
 };
 
-/** Tanya's language for a Dialogflow language code ("id", "en", "en-us", "en-GB" …), if it has one. */
+/** Tanya's language for a Dialogflow language code ("id", "en", "en-us", "de", "pt-br", "no" …), if it reads it. */
 export function tanyaLanguage(code: string): Lang | undefined {
   const c = code.trim().toLowerCase().replace(/_/g, '-');
   if (c === 'id' || c.startsWith('id-') || c === 'in') return 'id';
   if (c === 'en' || c.startsWith('en-')) return 'en';
-  return undefined;
+  // Norwegian Bokmål is "nb" in some exports, "no" in others.
+  const base = c.split('-')[0] === 'nb' ? 'no' : c.split('-')[0];
+  return isOtherLanguage(base) ? base : undefined;
 }
+
+/** The languages Tanya reads, for messages. */
+const READ_LANGUAGES = `Indonesian (id) and English (en), and questions and answers in ${OTHER_LANGUAGES.map((l) => `${new Intl.DisplayNames(['en'], { type: 'language' }).of(l) ?? l} (${l})`).join(', ')}`;
 
 const languageName = (code: string): string => {
   const name = LANGUAGE_NAMES[code.toLowerCase().split('-')[0]];
@@ -95,12 +101,10 @@ export function agentLanguages(exp: ExportFiles, notes: Notes): AgentLanguages {
   for (const code of codes) {
     const lang = tanyaLanguage(code);
     if (lang && !languages.includes(lang)) languages.push(lang);
-    if (!lang) notes.add('agent.json', `language ${languageName(code)} is not imported: Tanya answers in Indonesian (id) and English (en)`);
+    if (!lang) notes.add('agent.json', `language ${languageName(code)} is not imported: Tanya reads ${READ_LANGUAGES}`);
   }
   if (languages.length === 0)
-    throw new Error(
-      `${exp.locate('agent.json')}: the agent's languages (${codes.join(', ')}) are not ones Tanya answers in; it answers in Indonesian (id) and English (en)`,
-    );
+    throw new Error(`${exp.locate('agent.json')}: the agent's languages (${codes.join(', ')}) are not ones Tanya reads; it reads ${READ_LANGUAGES}`);
   return { defaultCode: codes[0], codes, languages };
 }
 

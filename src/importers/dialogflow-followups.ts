@@ -1,3 +1,4 @@
+import { OTHER_LANGUAGES, type ContentLanguage } from '../core/types';
 import { foldedWords, foldText } from '../matching/normalize';
 import type { PerLanguage } from './migrate';
 import { UniqueIds } from './unique-ids';
@@ -19,7 +20,7 @@ import { UniqueIds } from './unique-ids';
  * options: their text is what the choice step says to a reply that fits no option.
  */
 
-export type Lang = 'id' | 'en';
+export type Lang = ContentLanguage;
 
 /** Words a generic reply is made of (folded: lower case, repeated letters collapsed). */
 export const GENERIC_REPLY_WORDS: ReadonlySet<string> = new Set(
@@ -120,7 +121,7 @@ function literal(text: string, file: string, note: NoteSink): string {
 }
 
 function localized(per: PerLanguage<string>, languages: readonly Lang[], file: string, note: NoteSink): Localized | undefined {
-  const id = per.id ?? per.en;
+  const id = per.id ?? per.en ?? OTHER_LANGUAGES.map((lang) => per[lang]).find((text) => text !== undefined);
   if (!id) return undefined;
   const en = languages.includes('en') ? per.en : undefined;
   return { id: literal(id, file, note), ...(en ? { en: literal(en, file, note) } : {}) };

@@ -279,7 +279,7 @@ export const allPhrases = (i: Intent): string[] => [...(i.phrases.id ?? []), ...
 
 /** The answer per language with parameter references noted (an answer that is only parameters is none). */
 export function answersOf(intent: Intent, notes: Notes): PerLanguage<string> {
-  const out: { id?: string; en?: string } = {};
+  const out: Partial<Record<Lang, string>> = {};
   for (const [lang, reply] of Object.entries(intent.replies) as [Lang, ReplyParts][]) {
     const answer = reply.answer;
     if (!answer) continue;

@@ -1,5 +1,5 @@
 import { agentLanguages, Notes, readEntities, USERSAYS, type AgentLanguages } from './dialogflow-agent';
-import { buildFollowUpFlow, flowIdFor, isGenericFollowUp, optionRank, type FlowNode } from './dialogflow-followups';
+import { buildFollowUpFlow, flowIdFor, isGenericFollowUp, optionRank, type FlowNode, type Lang } from './dialogflow-followups';
 import { allPhrases, answersOf, ChoiceResolver, noteResponses, phraseFiles, phraseKey, readIntent, type Intent } from './dialogflow-intents';
 import { asArray, asObject } from './dialogflow-messages';
 import { isDialogflowCx, readExportFiles, type ExportFiles } from './dialogflow-source';
@@ -57,7 +57,7 @@ function readIntents(exp: ExportFiles, intentFiles: readonly string[], langs: Ag
 function withMenuQuestions(intents: readonly Intent[], langs: AgentLanguages, notes: Notes): Intent[] {
   const byEvent = new Map<string, Intent[]>();
   for (const i of intents) for (const e of i.events) byEvent.set(e, [...(byEvent.get(e) ?? []), i]);
-  const added = new Map<Intent, Partial<Record<'id' | 'en', string[]>>>();
+  const added = new Map<Intent, Partial<Record<Lang, string[]>>>();
   const fired = new Map<Intent, Set<string>>();
   for (const shownBy of intents)
     for (const lang of langs.languages)
@@ -82,8 +82,8 @@ function withMenuQuestions(intents: readonly Intent[], langs: AgentLanguages, no
     const extra = added.get(i);
     const events = fired.get(i);
     if (!extra && !events) return i;
-    const phrases: Partial<Record<'id' | 'en', string[]>> = { ...i.phrases };
-    for (const [lang, list] of Object.entries(extra ?? {}) as ['id' | 'en', string[]][]) phrases[lang] = [...(phrases[lang] ?? []), ...list];
+    const phrases: Partial<Record<Lang, string[]>> = { ...i.phrases };
+    for (const [lang, list] of Object.entries(extra ?? {}) as [Lang, string[]][]) phrases[lang] = [...(phrases[lang] ?? []), ...list];
     return { ...i, phrases, menuEvents: [...(events ?? [])] };
   });
 }
@@ -169,7 +169,7 @@ function suggestionsOf(tree: IntentTree, langs: AgentLanguages): Map<Intent, str
   return out;
 }
 
-type Labels = Map<Intent, Partial<Record<'id' | 'en', string[]>>>;
+type Labels = Map<Intent, Partial<Record<Lang, string[]>>>;
 
 /**
  * Button labels as questions of the entries they lead to ("🔘 Syarat" → "Syarat" for the intent
@@ -180,7 +180,7 @@ type Labels = Map<Intent, Partial<Record<'id' | 'en', string[]>>>;
 function buttonLabelsOf(tree: IntentTree, langs: AgentLanguages): Labels {
   const resolver = new ChoiceResolver(tree.intents, (i) => tree.parentOf(i));
   const phrases = new Set(tree.intents.flatMap((i) => allPhrases(i).map(phraseKey)));
-  const byKey = new Map<string, { target: Intent; lang: 'id' | 'en'; label: string } | null>();
+  const byKey = new Map<string, { target: Intent; lang: Lang; label: string } | null>();
   for (const intent of tree.intents)
     for (const lang of langs.languages)
       for (const choice of intent.replies[lang]?.choices ?? []) {
@@ -206,7 +206,7 @@ function buttonLabelsOf(tree: IntentTree, langs: AgentLanguages): Labels {
 /** The entry of an intent that is one, with notes on what it loses on the way. */
 function entryOf(intent: Intent, tree: IntentTree, langs: AgentLanguages, suggestions: readonly string[], labels: Labels, notes: Notes): MigratedEntry {
   const answers = answersOf(intent, notes);
-  const questionsByLanguage: { id?: string[]; en?: string[] } = {};
+  const questionsByLanguage: Partial<Record<Lang, string[]>> = {};
   for (const lang of langs.languages) {
     const questions = [...(intent.phrases[lang] ?? []), ...(labels.get(intent)?.[lang] ?? [])];
     if (questions.length > 0) questionsByLanguage[lang] = questions;

@@ -13,6 +13,7 @@ import { foldedWords, foldText } from '../matching/normalize';
 import { stemWord } from '../matching/stem';
 import { isFunctionWord } from '../matching/lexicon';
 import { DEFAULT_COMPLAINT_WORDS } from '../knowledge/schema';
+import { CONTENT_LANGUAGES, type ContentLanguage } from '../core/types';
 
 /** Where something was read: a file (relative to what the user named) and a 1-based line. */
 export interface SourcePlace {
@@ -21,10 +22,7 @@ export interface SourcePlace {
 }
 
 /** Text per language, when the source says which language it is in. */
-export interface PerLanguage<T> {
-  readonly id?: T;
-  readonly en?: T;
-}
+export type PerLanguage<T> = { readonly [L in ContentLanguage]?: T };
 
 /** One entry read from another tool's export, before it becomes YAML. */
 export interface MigratedEntry {
@@ -65,7 +63,7 @@ export interface MigratedSettings {
   /** Phrase → words that mean the same (Rasa synonyms, Dialogflow entity synonyms). */
   readonly synonyms?: Readonly<Record<string, readonly string[]>>;
   /** Languages the source answers in, first the default. */
-  readonly languages?: readonly ('id' | 'en')[];
+  readonly languages?: readonly ContentLanguage[];
 }
 
 /** What an importer read, and what it could not carry over (listed for the editor, never silently dropped). */
@@ -145,8 +143,8 @@ interface WrittenEntry {
   /** The label a button of the source gives it, shown in choice menus. */
   title?: { id: string };
   category?: string;
-  questions: { id?: string[]; en?: string[] };
-  answer?: { id: string; en?: string };
+  questions: { [L in ContentLanguage]?: string[] };
+  answer?: { id: string } & { [L in ContentLanguage]?: string };
   action?: 'handoff';
   suggest?: string[];
 }
@@ -171,23 +169,23 @@ export function writeMigration(outDir: string, migration: Migration, source: str
   const guessLanguage = languageGuesser(migration.entries.flatMap((e) => [...e.questions, ...(e.answer ? [e.answer] : [])]));
 
   for (const e of migration.entries) {
-    const split = { id: [] as string[], en: [] as string[] };
-    const add = (lang: 'id' | 'en', q: string): void => {
+    const split = new Map<ContentLanguage, string[]>(CONTENT_LANGUAGES.map((lang) => [lang, []]));
+    const add = (lang: ContentLanguage, q: string): void => {
       const text = q.trim();
-      if (text) split[lang].push(text);
+      if (text) split.get(lang)?.push(text);
     };
-    for (const q of e.questionsByLanguage?.id ?? []) add('id', q);
-    for (const q of e.questionsByLanguage?.en ?? []) add('en', q);
+    for (const lang of CONTENT_LANGUAGES) for (const q of e.questionsByLanguage?.[lang] ?? []) add(lang, q);
     for (const q of e.questions) add(guessLanguage(q), q);
-    const id = split.id.length + split.en.length > 0 ? idFor(e.name, taken) : undefined;
+    const count = (): number => [...split.values()].reduce((n, list) => n + list.length, 0);
+    const id = count() > 0 ? idFor(e.name, taken) : undefined;
     if (id === undefined) {
       notes.push(`${placeText(e.from)}"${e.name}": no questions, so the bot could never match it`);
       continue;
     }
     // The same question under two entries is an error in `tanya check`: the first entry keeps it.
-    for (const lang of ['id', 'en'] as const) {
+    for (const lang of CONTENT_LANGUAGES) {
       const kept: string[] = [];
-      for (const q of split[lang]) {
+      for (const q of split.get(lang) ?? []) {
         const key = sameQuestion(q);
         const owner = seenQuestion.get(key);
         if (owner === undefined) {
@@ -195,19 +193,20 @@ export function writeMigration(outDir: string, migration: Migration, source: str
           kept.push(q);
         } else if (owner !== id) notes.push(`${placeText(e.from)}"${q}" of "${e.name}" is also an example of entry "${owner}" (kept there only)`);
       }
-      split[lang] = kept;
+      split.set(lang, kept);
     }
-    if (split.id.length + split.en.length === 0) {
+    if (count() === 0) {
       taken.release(id);
       notes.push(`${placeText(e.from)}"${e.name}": all its questions belong to other entries, so it was left out`);
       continue;
     }
     if (!idByName.has(e.name)) idByName.set(e.name, id);
     if (!idByName.has(e.name.toLowerCase())) idByName.set(e.name.toLowerCase(), id);
-    for (const q of [...split.id, ...split.en]) if (!idByQuestion.has(sameQuestion(q))) idByQuestion.set(sameQuestion(q), id);
+    for (const q of [...split.values()].flat()) if (!idByQuestion.has(sameQuestion(q))) idByQuestion.set(sameQuestion(q), id);
 
     // Only the languages that have questions (an empty "en: []" is noise in an editor's file).
-    const questions = { ...(split.id.length > 0 ? { id: split.id } : {}), ...(split.en.length > 0 ? { en: split.en } : {}) };
+    const questions: WrittenEntry['questions'] = {};
+    for (const [lang, list] of split) if (list.length > 0) questions[lang] = list;
     const entry: WrittenEntry = { id, ...(e.category ? { category: e.category } : {}), questions };
     if (e.action === 'handoff') {
       entry.action = 'handoff';
@@ -218,13 +217,15 @@ export function writeMigration(outDir: string, migration: Migration, source: str
         notes.push(`${placeText(e.from)}"${e.name}" hands the customer to a person; its text is kept, but Tanya says its own handoff message (queue, hours)`);
       }
     } else {
-      const answers: { id?: string; en?: string } = {};
+      const answers: { [L in ContentLanguage]?: string } = {};
       const given = e.answer?.trim();
       if (given) answers[guessLanguage(given)] = given;
-      if (e.answers?.id?.trim()) answers.id = e.answers.id.trim();
-      if (e.answers?.en?.trim()) answers.en = e.answers.en.trim();
+      for (const lang of CONTENT_LANGUAGES) {
+        const stated = e.answers?.[lang]?.trim();
+        if (stated) answers[lang] = stated;
+      }
       // Markup copied from a web page would reach customers as "<br>": it becomes plain text.
-      for (const lang of ['id', 'en'] as const) {
+      for (const lang of CONTENT_LANGUAGES) {
         const text = answers[lang];
         if (text !== undefined && hasHtml(text)) {
           answers[lang] = htmlToText(text);
@@ -236,7 +237,7 @@ export function writeMigration(outDir: string, migration: Migration, source: str
       // A long answer whose references stand in a sentence or two ("Berikut informasi mengenai
       // $JalurPendaftaran:" and a page of fixed text) keeps the rest: the sentences holding them
       // are taken out, reported, when at least half of the text is left.
-      for (const lang of ['id', 'en'] as const) {
+      for (const lang of CONTENT_LANGUAGES) {
         const text = answers[lang];
         const unfilled = text === undefined ? [] : unfilledReferences(text, tool);
         const kept = text !== undefined && unfilled.length > 0 ? withoutSentences(text, unfilled) : undefined;
@@ -251,9 +252,13 @@ export function writeMigration(outDir: string, migration: Migration, source: str
           if (lang === 'id' || answers.id === undefined) todo.push(`${placeText(e.from)}entry "${id}" ("${e.name}"): its answer uses ${unfilled.join(', ')}`);
         }
       }
-      if (answers.id !== undefined) entry.answer = { id: answers.id, ...(answers.en !== undefined ? { en: answers.en } : {}) };
-      else if (answers.en !== undefined) entry.answer = { id: answers.en, en: answers.en };
-      else {
+      // An answer only in English (or only in another language) stands under "id:" too, which the schema requires.
+      const first = CONTENT_LANGUAGES.map((lang) => answers[lang]).find((text) => text !== undefined);
+      if (first !== undefined) {
+        const answer: WrittenEntry['answer'] = { id: answers.id ?? first };
+        for (const lang of CONTENT_LANGUAGES) if (lang !== 'id' && answers[lang] !== undefined) answer[lang] = answers[lang];
+        entry.answer = answer;
+      } else {
         entry.answer = placeholderAnswer(e.name);
         todo.push(`${placeText(e.from)}entry "${id}" ("${e.name}")`);
       }
@@ -349,7 +354,7 @@ export function writeMigration(outDir: string, migration: Migration, source: str
     );
   }
 
-  const questions = faq.reduce((n, e) => n + (e.questions.id?.length ?? 0) + (e.questions.en?.length ?? 0), 0);
+  const questions = faq.reduce((n, e) => n + CONTENT_LANGUAGES.reduce((k, lang) => k + (e.questions[lang]?.length ?? 0), 0), 0);
   const report = join(outDir, 'IMPORT-REPORT.md');
   const kept = withinBudget(notes);
   writeNewFile(report, importReport({ tool, source: from, entries: faq.length, questions, flows: flows.length, todo, notes: kept, settings }));
@@ -390,10 +395,14 @@ function complaintWordsAsked(entries: readonly WrittenEntry[]): string[] {
 
 function settingsOf(s: MigratedSettings | undefined): Record<string, unknown> | undefined {
   if (!s) return undefined;
-  const localized = (t: PerLanguage<string> | undefined): { id: string; en?: string } | undefined => {
-    const id = t?.id?.trim() || t?.en?.trim();
-    if (!id) return undefined;
-    return { id, ...(t?.en?.trim() ? { en: t.en.trim() } : {}) };
+  const localized = (t: PerLanguage<string> | undefined): Record<string, string> | undefined => {
+    const texts = CONTENT_LANGUAGES.flatMap((lang) => {
+      const text = t?.[lang]?.trim();
+      return text ? [[lang, text] as const] : [];
+    });
+    if (texts.length === 0) return undefined;
+    // "id:" is required: an English (or other-language) text stands under it too.
+    return { id: t?.id?.trim() || texts[0][1], ...Object.fromEntries(texts.filter(([lang]) => lang !== 'id')) };
   };
   const out: Record<string, unknown> = {};
   const fallback = localized(s.fallback);
@@ -401,7 +410,8 @@ function settingsOf(s: MigratedSettings | undefined): Record<string, unknown> | 
   if (fallback) out.fallback = fallback;
   if (greeting) out.greeting = greeting;
   if (s.languages && s.languages.length > 0) {
-    out.defaultLanguage = s.languages[0];
+    // Tanya's own sentences are Indonesian or English: a German-first agent gets English ones.
+    out.defaultLanguage = s.languages.find((lang) => lang === 'id' || lang === 'en') ?? 'en';
     out.languages = [...new Set(s.languages)];
   }
   const synonyms = Object.entries(s.synonyms ?? {})

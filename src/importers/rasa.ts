@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { decidedLanguage, LanguageDetector } from '../matching/language';
+import { isOtherLanguage, OTHER_LANGUAGES, type ContentLanguage } from '../core/types';
 import { foldedWords } from '../matching/normalize';
 import { checkImportFile, checkImportTotal, checkLineLengths, decodeImportText, readImportFile, statImportFile, type ImportFile } from './import-files';
 import type { MigratedEntry, MigratedSettings, Migration, MigrationNote, PerLanguage } from './migrate';
@@ -19,7 +20,7 @@ export interface RasaImportOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-type Lang = 'id' | 'en';
+type Lang = ContentLanguage;
 
 /** Intents that are Rasa's "I did not understand": they become the fallback, not entries. */
 const FALLBACK_INTENTS = new Set(['nlu_fallback', 'out_of_scope']);
@@ -147,9 +148,15 @@ function statedLanguage(layout: RasaLayout, project: RasaProject): Lang | undefi
   }
   if (!stated) return undefined;
   const { language, place } = stated;
-  const code = language.split(/[-_]/)[0];
+  const code = language.split(/[-_]/)[0].toLowerCase();
+  // Another language Tanya reads (German, French …) is taken as stated: nobody leaves "rasa init"'s "en" as "de".
+  if (isOtherLanguage(code)) return code;
   if (code !== 'id' && code !== 'en') {
-    note(project, place, `language "${language}": Tanya answers in Indonesian and English; the language of each question is guessed`);
+    note(
+      project,
+      place,
+      `language "${language}": Tanya reads Indonesian and English, and ${OTHER_LANGUAGES.join(', ')}; the language of each question is guessed`,
+    );
     return undefined;
   }
   const counts = { id: 0, en: 0 };

@@ -1,3 +1,4 @@
+import type { ContentLanguage } from '../core/types';
 import { listForMessage } from './import-files';
 import type { ImportNotes } from './spreadsheet-source';
 import type { SheetRow } from './spreadsheet-text';
@@ -5,7 +6,7 @@ import type { SheetRow } from './spreadsheet-text';
 /** What a column of a FAQ sheet holds. `intent` names the entry its rows belong to. */
 export type ColumnRole = 'question' | 'answer' | 'category' | 'intent' | 'language';
 
-export type SheetLanguage = 'id' | 'en';
+export type SheetLanguage = ContentLanguage;
 
 export interface ColumnMeaning {
   readonly role: ColumnRole;
@@ -45,6 +46,48 @@ const LANGUAGE_WORDS: Readonly<Record<string, SheetLanguage>> = {
   english: 'en',
   inggris: 'en',
   'bahasa inggris': 'en',
+  // The other languages Tanya reads (not the bare "no" and "it": "question no" is a number, "answer it" no language).
+  de: 'de',
+  deu: 'de',
+  ger: 'de',
+  german: 'de',
+  deutsch: 'de',
+  jerman: 'de',
+  fr: 'fr',
+  fra: 'fr',
+  fre: 'fr',
+  french: 'fr',
+  francais: 'fr',
+  français: 'fr',
+  perancis: 'fr',
+  es: 'es',
+  spa: 'es',
+  spanish: 'es',
+  espanol: 'es',
+  español: 'es',
+  spanyol: 'es',
+  ita: 'it',
+  italian: 'it',
+  italiano: 'it',
+  italia: 'it',
+  nl: 'nl',
+  dutch: 'nl',
+  nederlands: 'nl',
+  belanda: 'nl',
+  pt: 'pt',
+  por: 'pt',
+  portuguese: 'pt',
+  portugues: 'pt',
+  português: 'pt',
+  portugis: 'pt',
+  sv: 'sv',
+  swedish: 'sv',
+  svenska: 'sv',
+  swedia: 'sv',
+  nb: 'no',
+  norwegian: 'no',
+  norsk: 'no',
+  norwegia: 'no',
 };
 
 /** Lower case, "_", "-", "." and runs of spaces as one space. */
@@ -156,7 +199,7 @@ export function looksLikeHeader(cells: readonly string[]): boolean {
 /** Which columns hold what; every index is a 0-based cell position. */
 export interface SheetColumns {
   readonly questions: readonly number[];
-  readonly questionsBy: Readonly<Record<SheetLanguage, readonly number[]>>;
+  readonly questionsBy: Readonly<Partial<Record<SheetLanguage, readonly number[]>>>;
   readonly answer?: number;
   readonly answerBy: Readonly<Partial<Record<SheetLanguage, number>>>;
   readonly category?: number;
@@ -185,7 +228,7 @@ function columnContents(rows: readonly SheetRow[]): { filled: (column: number) =
 /** Reads the header row into columns, noting the columns that are not imported. */
 function sheetColumns(header: SheetRow, rows: readonly SheetRow[], file: string, notes: ImportNotes): SheetColumns {
   const questions: number[] = [];
-  const questionsBy: Record<SheetLanguage, number[]> = { id: [], en: [] };
+  const questionsBy: Partial<Record<SheetLanguage, number[]>> = {};
   const answerBy: Partial<Record<SheetLanguage, number>> = {};
   let answer: number | undefined;
   const single: Partial<Record<'category' | 'intent' | 'language', number>> = {};
@@ -204,7 +247,8 @@ function sheetColumns(header: SheetRow, rows: readonly SheetRow[], file: string,
     if (role === 'question') {
       if (language && contents.onlyNumbers(i))
         notes.dropped(at, `column "${title}" holds only numbers, so it is read as a row id, not as questions; not imported`);
-      else (language ? questionsBy[language] : questions).push(i);
+      else if (language) (questionsBy[language] ??= []).push(i);
+      else questions.push(i);
     } else if (role === 'answer') {
       const taken = language ? answerBy[language] : answer;
       if (taken !== undefined) notes.dropped(at, `a second answer column "${title}"; only the first ("${header.cells[taken]}") is imported`);
@@ -248,7 +292,7 @@ export function headerAndColumns(
   const width = rows.slice(0, 50).reduce((w, r) => Math.max(w, filled(r)), 0);
   if (!looksLikeHeader(first.cells) && width === 2) {
     notes.info({ file, line: first.line }, 'no header row: the first row is a question, not a column name; read column 1 as questions and column 2 as answers');
-    return { header: first, data: rows, columns: { questions: [0], questionsBy: { id: [], en: [] }, answer: 1, answerBy: {} } };
+    return { header: first, data: rows, columns: { questions: [0], questionsBy: {}, answer: 1, answerBy: {} } };
   }
   const found = first.cells.filter(Boolean).map((c) => c.replace(/\s+/g, ' '));
   // Labelled examples without answers (a dataset such as banking77: text,category) are another import.

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
-import type { MigratedEntry, Migration, PerLanguage } from './migrate';
+import { CONTENT_LANGUAGES } from '../core/types';
+import type { MigratedEntry, Migration } from './migrate';
 import { headerAndColumns, languageOf, type SheetColumns, type SheetLanguage } from './spreadsheet-columns';
 import { qnaMakerMigration } from './spreadsheet-qna';
 import { MAX_COLUMNS } from './import-files';
@@ -16,7 +17,7 @@ export interface SheetImportOptions {
   readonly sheet?: string;
 }
 
-const LANGUAGES: readonly SheetLanguage[] = ['id', 'en'];
+const LANGUAGES: readonly SheetLanguage[] = CONTENT_LANGUAGES;
 
 /** Headers that mark a QnA Maker export, read by `readQnaMaker` instead. */
 const QNA_MAKER_COLUMNS = new Set(['qnaid', 'prompts', 'iscontextonly', 'suggestedquestions', 'metadata']);
@@ -34,7 +35,7 @@ interface EntryDraft {
   readonly intent?: string;
   readonly category?: string;
   readonly questions: string[];
-  readonly byLanguage: Record<SheetLanguage, string[]>;
+  readonly byLanguage: Partial<Record<SheetLanguage, string[]>>;
   answer?: string;
   readonly answers: Partial<Record<SheetLanguage, string>>;
 }
@@ -60,7 +61,7 @@ function questionsIn(row: SheetRow, columns: readonly number[]): string[] {
 /** One row's meaning. */
 interface RowValues {
   readonly questions: readonly string[];
-  readonly byLanguage: Readonly<Record<SheetLanguage, readonly string[]>>;
+  readonly byLanguage: Readonly<Partial<Record<SheetLanguage, readonly string[]>>>;
   readonly answer?: string;
   readonly answers: Readonly<Partial<Record<SheetLanguage, string>>>;
   readonly category?: string;
@@ -73,18 +74,20 @@ function rowValues(row: SheetRow, columns: SheetColumns, file: string, notes: Im
   const language = languageCell ? languageOf(languageCell) : undefined;
   if (languageCell && !language && !unknownLanguages.has(languageCell.toLowerCase())) {
     unknownLanguages.add(languageCell.toLowerCase());
-    notes.info({ file, line: row.line }, `language "${languageCell}" is not Indonesian or English; its rows' language is guessed`);
+    notes.info({ file, line: row.line }, `language "${languageCell}" is not one Tanya reads; its rows' language is guessed`);
   }
   const generic = questionsIn(row, columns.questions);
-  const byLanguage = { id: questionsIn(row, columns.questionsBy.id), en: questionsIn(row, columns.questionsBy.en) };
+  const byLanguage: Partial<Record<SheetLanguage, string[]>> = {};
   const answers: Partial<Record<SheetLanguage, string>> = {};
   for (const lang of LANGUAGES) {
+    const columnsOf = columns.questionsBy[lang];
+    if (columnsOf) byLanguage[lang] = questionsIn(row, columnsOf);
     const text = cell(columns.answerBy[lang]);
     if (text) answers[lang] = text;
   }
   let answer: string | undefined = cell(columns.answer) || undefined;
   if (language) {
-    pushAll(byLanguage[language], generic);
+    pushAll((byLanguage[language] ??= []), generic);
     if (answer && !answers[language]) answers[language] = answer;
     answer = undefined;
   }
@@ -98,9 +101,10 @@ function rowValues(row: SheetRow, columns: SheetColumns, file: string, notes: Im
   };
 }
 
-const answerKey = (v: RowValues): string => [v.answer ?? '', v.answers.id ?? '', v.answers.en ?? ''].map((a) => a.replace(/\s+/g, ' ')).join('\u0000');
-const hasAnswer = (v: RowValues): boolean => Boolean(v.answer ?? v.answers.id ?? v.answers.en);
-const questionCount = (v: RowValues): number => v.questions.length + v.byLanguage.id.length + v.byLanguage.en.length;
+const answerKey = (v: RowValues): string =>
+  [v.answer ?? '', ...LANGUAGES.map((lang) => v.answers[lang] ?? '')].map((a) => a.replace(/\s+/g, ' ')).join('\u0000');
+const hasAnswer = (v: RowValues): boolean => Boolean(v.answer ?? LANGUAGES.map((lang) => v.answers[lang]).find(Boolean));
+const questionCount = (v: RowValues): number => LANGUAGES.reduce((n, lang) => n + (v.byLanguage[lang]?.length ?? 0), v.questions.length);
 
 /**
  * An intent column names entries only when each intent has one answer; when rows of one intent
@@ -111,7 +115,7 @@ function intentIsCategory(rows: readonly SheetRow[], columns: SheetColumns): She
   const intent = columns.intent;
   // One answer per intent and language: an "id" row and an "en" row of one intent may differ.
   const answerOf = new Map<string, string>();
-  const answerCells = [columns.answer, columns.answerBy.id, columns.answerBy.en];
+  const answerCells = [columns.answer, ...LANGUAGES.map((lang) => columns.answerBy[lang])];
   for (const row of rows) {
     const name = row.cells[intent] ?? '';
     const cells = answerCells.map((i) => (i === undefined ? '' : (row.cells[i] ?? '')));
@@ -128,7 +132,10 @@ function intentIsCategory(rows: readonly SheetRow[], columns: SheetColumns): She
 
 function addRow(draft: EntryDraft, values: RowValues, line: number, file: string, notes: ImportNotes): void {
   pushAll(draft.questions, values.questions);
-  for (const lang of LANGUAGES) pushAll(draft.byLanguage[lang], values.byLanguage[lang]);
+  for (const lang of LANGUAGES) {
+    const list = values.byLanguage[lang];
+    if (list && list.length > 0) pushAll((draft.byLanguage[lang] ??= []), list);
+  }
   if (values.answer) {
     if (draft.answer === undefined) draft.answer = values.answer;
     else if (draft.answer !== values.answer)
@@ -147,18 +154,21 @@ const unique = (items: readonly string[]): string[] => [...new Set(items)];
 
 function entryOf(draft: EntryDraft, file: string): MigratedEntry {
   const questions = unique(draft.questions);
-  const byLanguage = { id: unique(draft.byLanguage.id), en: unique(draft.byLanguage.en) };
-  const questionsByLanguage: PerLanguage<readonly string[]> = {
-    ...(byLanguage.id.length > 0 ? { id: byLanguage.id } : {}),
-    ...(byLanguage.en.length > 0 ? { en: byLanguage.en } : {}),
-  };
-  const answers: PerLanguage<string> = { ...(draft.answers.id ? { id: draft.answers.id } : {}), ...(draft.answers.en ? { en: draft.answers.en } : {}) };
+  const questionsByLanguage: { [L in SheetLanguage]?: readonly string[] } = {};
+  const answers: { [L in SheetLanguage]?: string } = {};
+  for (const lang of LANGUAGES) {
+    const list = unique(draft.byLanguage[lang] ?? []);
+    if (list.length > 0) questionsByLanguage[lang] = list;
+    const answer = draft.answers[lang];
+    if (answer) answers[lang] = answer;
+  }
+  const stated = LANGUAGES.flatMap((lang) => questionsByLanguage[lang] ?? []);
   return {
-    name: draft.intent ?? questions[0] ?? byLanguage.id[0] ?? byLanguage.en[0] ?? draft.category ?? 'entry',
+    name: draft.intent ?? questions[0] ?? stated[0] ?? draft.category ?? 'entry',
     questions,
-    ...(questionsByLanguage.id || questionsByLanguage.en ? { questionsByLanguage } : {}),
+    ...(stated.length > 0 ? { questionsByLanguage } : {}),
     ...(draft.answer ? { answer: draft.answer } : {}),
-    ...(answers.id || answers.en ? { answers } : {}),
+    ...(Object.keys(answers).length > 0 ? { answers } : {}),
     ...(draft.category ? { category: draft.category } : {}),
     from: { file, line: draft.line },
   };
@@ -192,7 +202,7 @@ function entriesOf(
       ...(values.intent ? { intent: values.intent } : {}),
       ...(values.category ? { category: values.category } : {}),
       questions: [],
-      byLanguage: { id: [], en: [] },
+      byLanguage: {},
       answers: {},
     };
     drafts.push(draft);
@@ -277,11 +287,11 @@ export async function readFaqSheet(file: string, options: SheetImportOptions = {
   const { header, data: all, columns } = headerAndColumns(rows, file, name, notes);
   const data = withoutRepeatedHeaders(all, header, name, notes);
   if (data.length === 0) throw new Error(`${file}:${header.line}: only a header row; put one question and its answer on each row below it`);
-  if (columns.answer === undefined && columns.answerBy.id === undefined && columns.answerBy.en === undefined)
+  if (columns.answer === undefined && LANGUAGES.every((lang) => columns.answerBy[lang] === undefined))
     notes.dropped({ file: name, line: header.line }, 'no answer column (jawaban/answer); every entry gets a TODO answer');
   const entries = entriesOf(data, columns, name, notes, options.onProgress);
   const languages = LANGUAGES.filter(
-    (lang) => columns.questionsBy[lang].length > 0 || columns.answerBy[lang] !== undefined || entries.some((e) => e.questionsByLanguage?.[lang]),
+    (lang) => (columns.questionsBy[lang]?.length ?? 0) > 0 || columns.answerBy[lang] !== undefined || entries.some((e) => e.questionsByLanguage?.[lang]),
   );
   return {
     entries,

@@ -4,7 +4,8 @@ import { decide, type MatchDecision } from '../matching/decide';
 import { Matcher, SharedReadings } from '../matching/matcher';
 import { foldedWords } from '../matching/normalize';
 import type { KbProblem } from './errors';
-import type { Entry, KnowledgeBase } from './schema';
+import { groupQuestions, questionPairs, questionsOf, type Entry, type KnowledgeBase } from './schema';
+import { CONTENT_LANGUAGES, OTHER_LANGUAGES, type ContentLanguage } from '../core/types';
 import { isPlaceholderAnswer } from './placeholder';
 
 /** Examples beyond this many are compared exactly only (near-identical pairs grow quadratically). */
@@ -23,7 +24,7 @@ interface Example {
   readonly entry: Entry;
   readonly text: string;
   readonly normalized: string;
-  readonly lang: 'id' | 'en';
+  readonly lang: ContentLanguage;
 }
 
 /** Finds the line of `needle` in a file at or after `fromLine` (falls back to `fromLine`). */
@@ -93,9 +94,7 @@ export function qualityWarnings(kb: KnowledgeBase): KbProblem[] {
     warnings.push({ file, ...at, message, severity: 'warning' });
   };
   const sourceOf = (entry: Entry): { file: string; line: number } => kb.sources.get(entry.id) ?? { file: 'knowledge', line: 1 };
-  const examples: Example[] = kb.entries.flatMap((entry) =>
-    (['id', 'en'] as const).flatMap((lang) => entry.questions[lang].map((text) => ({ entry, text, normalized: normalize(text), lang }))),
-  );
+  const examples: Example[] = kb.entries.flatMap((entry) => questionPairs(entry).map(([lang, text]) => ({ entry, text, normalized: normalize(text), lang })));
   const exampleAt = (e: Example): { file: string; at: { line: number; column: number } } => {
     const src = sourceOf(e.entry);
     return { file: src.file, at: find(src.file, e.text, src.line) };
@@ -142,10 +141,7 @@ export function qualityWarnings(kb: KnowledgeBase): KbProblem[] {
         if (held.length === 0) return entry;
         return {
           ...entry,
-          questions: {
-            id: entry.questions.id.filter((q) => !held.some((h) => h.text === q && h.lang === 'id')),
-            en: entry.questions.en.filter((q) => !held.some((h) => h.text === q && h.lang === 'en')),
-          },
+          questions: groupQuestions(questionPairs(entry).filter(([lang, q]) => !held.some((h) => h.text === q && h.lang === lang))),
         };
       });
       return new Matcher({ ...kb, entries }, {}, shared);
@@ -205,7 +201,7 @@ export function qualityWarnings(kb: KnowledgeBase): KbProblem[] {
     const src = sourceOf(entry);
     const at = { line: src.line, column: 1 };
     // 3. Too few examples.
-    const count = entry.questions.id.length + entry.questions.en.length;
+    const count = questionsOf(entry).length;
     if (count < 3)
       warn(
         src.file,
@@ -213,7 +209,7 @@ export function qualityWarnings(kb: KnowledgeBase): KbProblem[] {
         `entry "${entry.id}" has only ${count} example question${count === 1 ? '' : 's'}; write at least 3 (5–10 is better) the way customers ask`,
       );
     // 4. An answer nobody has written yet (imported without one): never sent, the bot falls back.
-    const unwritten = entry.answer ? (['id', 'en'] as const).filter((l) => entry.answer?.[l] !== undefined && isPlaceholderAnswer(entry.answer[l] ?? '')) : [];
+    const unwritten = entry.answer ? CONTENT_LANGUAGES.filter((l) => entry.answer?.[l] !== undefined && isPlaceholderAnswer(entry.answer[l] ?? '')) : [];
     if (unwritten.length > 0)
       warn(
         src.file,
@@ -226,6 +222,15 @@ export function qualityWarnings(kb: KnowledgeBase): KbProblem[] {
         src.file,
         find(src.file, 'answer:', src.line),
         `entry "${entry.id}" has no English answer ("en:") although the knowledge base answers in English; English customers get the Indonesian one`,
+      );
+    }
+    // Questions in another language without its answer: those customers get the English (or Indonesian) one.
+    const untranslated = OTHER_LANGUAGES.filter((l) => entry.answer && (entry.questions[l]?.length ?? 0) > 0 && !entry.answer[l]);
+    if (untranslated.length > 0) {
+      warn(
+        src.file,
+        find(src.file, 'answer:', src.line),
+        `entry "${entry.id}" has questions in ${untranslated.map((l) => `"${l}:"`).join(', ')} but no answer in ${untranslated.length === 1 ? 'that language' : 'those languages'}; those customers get the ${entry.answer?.en ? 'English' : 'Indonesian'} one`,
       );
     }
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CONTENT_LANGUAGES, OTHER_LANGUAGES, type ContentLanguage, type Language, type OtherLanguage } from '../core/types';
 
 /**
  * The knowledge-base schema. Every file under knowledge/ is a YAML mapping with any of the
@@ -11,7 +12,24 @@ export const id = z.string().regex(/^[a-z0-9][a-z0-9_./-]*$/, 'use lower-case le
 export const nonEmpty = z.string().trim().min(1, 'must not be empty');
 
 /** Text per language; Indonesian is required, English optional. */
-export const localized = z.object({ id: nonEmpty, en: nonEmpty.optional() }).strict();
+/**
+ * Optional fields for the other languages a knowledge base may be written in (`OTHER_LANGUAGES`:
+ * `de:`, `fr:` … beside `id:` and `en:`), each of the given kind.
+ */
+function otherLanguageFields<T extends z.ZodType>(kind: T) {
+  return {
+    de: kind.optional(),
+    fr: kind.optional(),
+    es: kind.optional(),
+    it: kind.optional(),
+    nl: kind.optional(),
+    pt: kind.optional(),
+    sv: kind.optional(),
+    no: kind.optional(),
+  };
+}
+
+export const localized = z.object({ id: nonEmpty, en: nonEmpty.optional(), ...otherLanguageFields(nonEmpty) }).strict();
 
 const hoursRange = z.union([z.literal('closed'), z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'write "09:00-21:00" or "closed"')]);
 
@@ -126,6 +144,23 @@ export const ENTRY_ACTIONS = ['answer', 'handoff'] as const;
 export const CATALOG_HANDLERS = ['product-price', 'product-stock', 'product-info', 'store-hours', 'store-location'] as const;
 export type CatalogHandler = (typeof CATALOG_HANDLERS)[number];
 
+/** Every example question of an entry, Indonesian and English first, then its other languages'. */
+export function questionsOf(entry: { readonly questions: Readonly<Partial<Record<ContentLanguage, readonly string[]>>> }): string[] {
+  return CONTENT_LANGUAGES.flatMap((lang) => entry.questions[lang] ?? []);
+}
+
+/** An entry's questions by language, Indonesian and English first, then its other languages'. */
+export function questionPairs(entry: Pick<Entry, 'questions'>): [ContentLanguage, string][] {
+  return CONTENT_LANGUAGES.flatMap((lang) => (entry.questions[lang] ?? []).map((q): [ContentLanguage, string] => [lang, q]));
+}
+
+/** Questions grouped under their languages again (the inverse of `questionPairs`). */
+export function groupQuestions(pairs: readonly (readonly [ContentLanguage, string])[]): Entry['questions'] {
+  const out: Entry['questions'] = { id: [], en: [] };
+  for (const [lang, q] of pairs) (out[lang] ??= []).push(q);
+  return out;
+}
+
 export const entrySchema = z
   .object({
     id,
@@ -136,6 +171,7 @@ export const entrySchema = z
       .object({
         id: z.array(nonEmpty).default([]),
         en: z.array(nonEmpty).default([]),
+        ...otherLanguageFields(z.array(nonEmpty)),
       })
       .strict(),
     keywords: z.array(nonEmpty).default([]),
@@ -147,7 +183,7 @@ export const entrySchema = z
   })
   .strict()
   .superRefine((entry, ctx) => {
-    if (entry.questions.id.length + entry.questions.en.length === 0) {
+    if (questionsOf(entry).length === 0) {
       ctx.addIssue({ code: 'custom', path: ['questions'], message: 'the entry has no example questions; write at least one under "id:" (or "en:")' });
     }
     if (!entry.answer && !entry.handler && entry.action === 'answer') {
@@ -291,7 +327,8 @@ export const settingsSchema = z
     botName: nonEmpty.default('Tanya'),
     shopName: nonEmpty.default('Toko'),
     defaultLanguage: z.enum(['id', 'en']).default('id'),
-    languages: z.array(z.enum(['id', 'en'])).default(['id', 'en']),
+    /** Languages of the questions and answers (Tanya's own sentences are in Indonesian or English; `OTHER_LANGUAGES` get English ones). */
+    languages: z.array(z.enum(['id', 'en', ...OTHER_LANGUAGES])).default(['id', 'en']),
     greeting: localized.optional(),
     /** The shop's own "I did not understand" reply (default: Tanya's, which also says how to reach a person). */
     fallback: localized.optional(),
@@ -335,6 +372,11 @@ export const knowledgeFileSchema = z
   .strict();
 
 export type Localized = z.infer<typeof localized>;
+
+/** A text in the reader's language: their other language's (German, French …) when written, else English for English, else Indonesian. */
+export function inLanguage(text: Localized, lang: Language, other?: OtherLanguage): string {
+  return (other !== undefined ? text[other] : undefined) ?? (lang === 'en' && text.en ? text.en : text.id);
+}
 export type Store = z.infer<typeof storeSchema>;
 export type Variant = z.infer<typeof variantSchema>;
 export type Product = z.infer<typeof productSchema>;

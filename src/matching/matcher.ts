@@ -1,11 +1,12 @@
-import type { Candidate, Language } from '../core/types';
-import type { Entry, KnowledgeBase } from '../knowledge/schema';
+import { OTHER_LANGUAGES, type Candidate, type Language, type OtherLanguage } from '../core/types';
+import { questionsOf, type Entry, type KnowledgeBase } from '../knowledge/schema';
 import { CatalogEntities, type CatalogMatch } from './catalog-entities';
 import { CONCEPT_PREFIX, ConceptIndex, conceptMembers, negatedWord, SOCIAL, SOCIAL_IMPLIED } from './concepts';
 import lexicon = require('./data/lexicon-id.json');
 import { OFF_TOPIC_PENALTY, OffTopic } from './off-topic';
 import { DEFAULT_INDEX_OPTIONS, IntentIndex, type IndexOptions } from './intent-index';
 import { LanguageDetector } from './language';
+import { OtherLanguageDetector, otherLanguageTerms } from './other-languages';
 import { foldedWords, Normalizer, type Token } from './normalize';
 import {
   canonicalColour,
@@ -39,12 +40,22 @@ export interface Analysis {
   readonly terms: readonly string[];
   /** Misspellings fixed against the knowledge base vocabulary: [written, corrected]. */
   readonly corrections: readonly (readonly [string, string])[];
+  /** The language of the bot's own sentences to this message (English for a message in another language). */
   readonly language: Language;
+  /** The knowledge base's other language the message is written in (German, French …), whose answers it gets. */
+  readonly answerLanguage?: OtherLanguage;
   /** Words the knowledge base has never seen, even after typo correction. */
   readonly unknownWords: readonly string[];
   /** Off-topic words (jobs, other companies' apps…) that the knowledge base never uses. */
   readonly offTopic: readonly string[];
   /** Words inside greetings, thanks or farewells ("banyak", "atas" in "terima kasih banyak atas infonya"): no subject of their own. */
+  readonly socialWords: ReadonlySet<string>;
+}
+
+/** One example question as indexed. */
+interface Example {
+  readonly entry: number;
+  readonly terms: readonly string[];
   readonly socialWords: ReadonlySet<string>;
 }
 
@@ -103,6 +114,12 @@ export class Matcher {
   /** Entries whose examples are mostly small talk. */
   private readonly socialEntries = new Set<number>();
   private readonly language: LanguageDetector;
+  /** Tells messages in the knowledge base's other languages (German, French …) when it has questions in any. */
+  private readonly otherLanguage: OtherLanguageDetector | undefined;
+  /** The examples of each other language, indexed on their own. */
+  private readonly otherIndexes: ReadonlyMap<OtherLanguage, IntentIndex>;
+  /** The language of every message when the knowledge base has no Indonesian or English questions. */
+  private readonly onlyOtherLanguage: OtherLanguage | undefined;
   private readonly entryIds: readonly string[];
   private readonly entriesById: ReadonlyMap<string, Entry>;
   private readonly entryIndex: ReadonlyMap<string, number>;
@@ -164,10 +181,14 @@ export class Matcher {
       vocabulary.set(word, (vocabulary.get(word) ?? 0) + 1);
     };
     for (const word of this.catalog.vocabulary()) count(word);
-    const examples: { entry: number; terms: readonly string[]; socialWords: ReadonlySet<string> }[] = [];
+    const examples: Example[] = [];
     // Words of entries answered by fixed text (policies, FAQ): a product description's word that is
     // one of them ("garansi") says which entry, not that the customer asks for the product's details.
     const faqWords = new Set<string>();
+    const otherWords = new Map<OtherLanguage, string[]>();
+    // Each other language's examples make an index of their own: in the shared one, an entry's
+    // German and French examples would pull its centroid away from its English ones.
+    const otherExamples = new Map<OtherLanguage, Example[]>();
     const add = (entry: number, text: string, english = false): void => {
       const reading = this.read(text, readings, english);
       const faq = kb.entries[entry].handler === undefined;
@@ -188,6 +209,18 @@ export class Matcher {
       }
       for (const k of entry.keywords) add(i, k);
       if (entry.title) add(i, entry.title.id);
+      // Questions in the knowledge base's other languages are read as those languages, not through
+      // the Indonesian normalizer; their words stay out of the typo vocabulary ("mein" is no typo of "main").
+      for (const lang of OTHER_LANGUAGES) {
+        for (const q of entry.questions[lang] ?? []) {
+          const list = otherExamples.get(lang) ?? [];
+          list.push({ entry: i, terms: otherLanguageTerms(q, lang), socialWords: NO_WORDS });
+          otherExamples.set(lang, list);
+          const words = otherWords.get(lang) ?? [];
+          words.push(...foldedWords(q));
+          otherWords.set(lang, words);
+        }
+      }
     });
     const catalogWords = new Set(this.catalog.vocabulary());
     for (const product of kb.products) {
@@ -205,10 +238,14 @@ export class Matcher {
     for (const word of vocabulary.keys()) this.knownStems.add(stemWord(word));
     this.offTopic = new OffTopic(this.normalizer, (word) => vocabulary.has(word));
     this.index = new IntentIndex(kb.entries.length, examples, options);
+    this.otherIndexes = new Map([...otherExamples].map(([lang, list]) => [lang, new IntentIndex(kb.entries.length, list, options)]));
+    // A knowledge base written only in other languages (a German Rasa project) reads every message as its main one.
+    const [main] = [...otherExamples].sort((a, b) => b[1].length - a[1].length)[0] ?? [];
+    this.onlyOtherLanguage = examples.length === 0 ? main : undefined;
     const answerTexts = kb.entries.map(answerText);
     this.hasAnswer = answerTexts.map((text) => text !== undefined);
     this.answerShare = kb.entries.map((e) => {
-      const examples = e.questions.id.length + e.questions.en.length;
+      const examples = questionsOf(e).length;
       return (options.answerWeight * ANSWER_HALF_EXAMPLES) / (ANSWER_HALF_EXAMPLES + examples);
     });
     const answersKey = `${JSON.stringify(options)}\u0000${this.englishSynonyms}\u0000${answerTexts.join('\u0000')}`;
@@ -221,12 +258,15 @@ export class Matcher {
       answerTexts.forEach((text, i) => {
         const answer = kb.entries[i].answer;
         if (!text || !answer) return;
-        // Each language read as itself: English synonyms for the English text only.
+        // Each language read as itself: English synonyms for the English text only. Answers in
+        // the other languages stay out: one document per entry in three languages would weigh its
+        // English words a third as much.
         const terms = [answer.id, answer.en ?? ''].flatMap((part, k) => {
           const tokens = this.normalizer.tokens(part);
           for (const t of tokens) if (t.kind === 'word') words.add(t.text);
           return this.termsWithConcepts(this.catalog.match(tokens).masked, k === 1 && this.englishSynonyms ? EVERY_TERM : undefined);
         });
+
         answerDocs.push({ entry: i, terms });
       });
       this.answers =
@@ -246,6 +286,8 @@ export class Matcher {
     }
     for (const [entry, [smallTalk, all]] of social) if (smallTalk >= 0.5 * all) this.socialEntries.add(entry);
     this.language = new LanguageDetector(idWords, enWords);
+    const others = new OtherLanguageDetector(otherWords, new Set([...idWords, ...enWords]));
+    this.otherLanguage = others.empty ? undefined : others;
   }
 
   entry(id: string): Entry | undefined {
@@ -258,6 +300,8 @@ export class Matcher {
 
   /** Reads a message: tokens, catalog mentions, corrected and stemmed terms, language. */
   analyze(text: string, fallbackLanguage: Language = this.kb.settings.defaultLanguage, typed: readonly Token[] = this.normalizer.tokens(text)): Analysis {
+    const other = this.otherLanguage?.detect(foldedWords(text)) ?? this.onlyOtherLanguage;
+    if (other) return this.analyzeOther(text, other, typed);
     const tokens = this.catalog.hasProducts ? this.catalog.joinCodes(typed) : typed;
     const offTopic = this.offTopic.find(tokens, () => this.concepts.phrasePlaces(tokens));
     const corrections: [string, string][] = [];
@@ -310,6 +354,17 @@ export class Matcher {
     for (const [from, to] of SOCIAL_IMPLIED) if (terms.includes(from) && !this.index.has(from) && !terms.includes(to)) terms.push(to);
     const socialWords = this.socialWordsOf(catalog.masked);
     return { tokens: corrected, catalog, terms, corrections, language, unknownWords, offTopic, socialWords };
+  }
+
+  /**
+   * A message in one of the knowledge base's other languages, read as that language
+   * (`otherLanguageTerms`): none of the Indonesian slang, typo or concept reading applies, and the
+   * bot's own sentences to it are English.
+   */
+  private analyzeOther(text: string, lang: OtherLanguage, typed: readonly Token[]): Analysis {
+    const catalog = this.catalog.match(this.catalog.hasProducts ? this.catalog.joinCodes(typed) : typed);
+    const terms = otherLanguageTerms(text, lang);
+    return { tokens: typed, catalog, terms, corrections: [], language: 'en', answerLanguage: lang, unknownWords: [], offTopic: [], socialWords: NO_WORDS };
   }
 
   /** An example's words and terms, from the shared readings when another fold has read it already. */
@@ -405,7 +460,7 @@ export class Matcher {
     // A subject the knowledge base never talks about (a job vacancy, another app's login) makes
     // every entry less likely, however well the rest of the message fits.
     const factor = this.offTopicFactor(analysis);
-    const scored = this.scores(analysis.terms, limit + 2).map((s) => ({ entryId: this.entryIds[s.entry], score: s.score * factor }));
+    const scored = this.scores(analysis.terms, limit + 2, analysis.answerLanguage).map((s) => ({ entryId: this.entryIds[s.entry], score: s.score * factor }));
     // "Selamat siang, … harga iPhone 15 … Terima kasih": small talk wrapped around a question.
     // A small-talk entry yields to the question.
     if (scored.length > 1 && this.socialEntries.size > 0 && this.hasContent(analysis)) {
@@ -420,7 +475,9 @@ export class Matcher {
    * `answerShare`). An entry without a written answer (a catalog handler) has its questions
    * stand in for it, so written answers never outrank handler entries on their own.
    */
-  private scores(terms: readonly string[], limit: number): { entry: number; score: number }[] {
+  private scores(terms: readonly string[], limit: number, other?: OtherLanguage): { entry: number; score: number }[] {
+    const otherIndex = other === undefined ? undefined : this.otherIndexes.get(other);
+    if (otherIndex) return otherIndex.score(terms, limit);
     if (!this.answers) return this.index.score(terms, limit);
     const byEntry = new Map<number, number>();
     for (const s of this.index.score(terms, limit + ANSWER_POOL))
@@ -532,7 +589,8 @@ export class Matcher {
   /** Terms of the message that also occur in the entry's examples. */
   matchedTerms(analysis: Analysis, entryId: string): string[] {
     const i = this.entryIndex.get(entryId);
-    return i === undefined ? [] : this.index.sharedTerms(i, analysis.terms);
+    const index = (analysis.answerLanguage && this.otherIndexes.get(analysis.answerLanguage)) || this.index;
+    return i === undefined ? [] : index.sharedTerms(i, analysis.terms);
   }
 }
 
@@ -549,9 +607,11 @@ const FEW_EXAMPLES_PER_ENTRY = 10;
 
 /** True for a knowledge base with at most `FEW_EXAMPLES_PER_ENTRY` questions per entry on average. */
 function fewExamples(kb: KnowledgeBase): boolean {
-  const questions = kb.entries.reduce((n, e) => n + e.questions.id.length + e.questions.en.length, 0);
+  const questions = kb.entries.reduce((n, e) => n + questionsOf(e).length, 0);
   return questions <= FEW_EXAMPLES_PER_ENTRY * Math.max(1, kb.entries.length);
 }
+/** No words (an example or message in another language has no small talk the lexicon knows). */
+const NO_WORDS: ReadonlySet<string> = new Set();
 /** For the knowledge base's own English texts: every English synonym head is a term. */
 const EVERY_TERM = (): boolean => true;
 

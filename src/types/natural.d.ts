@@ -25,3 +25,12 @@ declare module 'natural/lib/natural/stemmers/indonesian/data/kata-dasar.json' {
   const words: string[];
   export = words;
 }
+// The Snowball stemmers of other languages (porter_stemmer_de, _fr, …), one shape for all.
+declare module 'natural/lib/natural/stemmers/porter_stemmer_*' {
+  const stemmer: { stem(word: string): string };
+  export = stemmer;
+}
+declare module 'stopwords-iso' {
+  const lists: Readonly<Record<string, readonly string[]>>;
+  export = lists;
+}

@@ -115,7 +115,9 @@ describe('Dialogflow ES import: a two-language agent (id default, en and ms supp
       questionsByLanguage: { id: ['transfer bank', 'nomor rekening', 'bisa transfer?'], en: ['bank transfer', 'can I pay by bank transfer'] },
       answers: { id: 'Transfer ke BCA 123-456-7890 a.n. Toko Kita.', en: 'Transfer to BCA 123-456-7890 (Toko Kita).' },
     });
-    expect(messages(m, 'agent.json')).toEqual(['language "ms" (Malay) is not imported: Tanya answers in Indonesian (id) and English (en)']);
+    expect(messages(m, 'agent.json')).toEqual([
+      expect.stringMatching(/^language "ms" \(Malay\) is not imported: Tanya reads Indonesian \(id\) and English \(en\), and questions and answers in German/),
+    ]);
     expect(JSON.stringify(m)).not.toContain('Kedai dibuka');
   });
 
@@ -424,7 +426,7 @@ describe('Dialogflow ES import: errors say what is wrong and how to fix it', () 
     );
   });
 
-  it('an agent in languages Tanya does not answer in; with English among them, only English is read', () => {
+  it('an agent in languages Tanya does not read; with English among them, only English is read', () => {
     const agent = (language: string, supported: string[], phraseFile: string): string => {
       const dir = temp();
       mkdirSync(join(dir, 'intents'));
@@ -436,11 +438,11 @@ describe('Dialogflow ES import: errors say what is wrong and how to fix it', () 
       writeFileSync(join(dir, 'intents', `Horario_usersays_${phraseFile}.json`), JSON.stringify([{ data: [{ text: 'opening hours' }], isTemplate: false }]));
       return dir;
     };
-    const es = agent('es', [], 'es');
-    expect(() => readDialogflowAgent(es)).toThrow(
-      `${join(es, 'agent.json')}: the agent's languages (es) are not ones Tanya answers in; it answers in Indonesian (id) and English (en)`,
+    const ja = agent('ja', [], 'ja');
+    expect(() => readDialogflowAgent(ja)).toThrow(
+      `${join(ja, 'agent.json')}: the agent's languages (ja) are not ones Tanya reads; it reads Indonesian (id) and English (en)`,
     );
-    const m = readDialogflowAgent(agent('es', ['en-gb'], 'en-gb'));
+    const m = readDialogflowAgent(agent('ja', ['en-gb'], 'en-gb'));
     expect(m.settings?.languages).toEqual(['en']);
     expect(m.entries).toEqual([
       {
@@ -451,7 +453,45 @@ describe('Dialogflow ES import: errors say what is wrong and how to fix it', () 
         from: { file: 'intents/Horario.json' },
       },
     ]);
-    expect(messages(m, 'agent.json')).toEqual(['language "es" (Spanish) is not imported: Tanya answers in Indonesian (id) and English (en)']);
+    expect(messages(m, 'agent.json')).toEqual([
+      expect.stringMatching(
+        /^language "ja" \(Japanese\) is not imported: Tanya reads Indonesian \(id\) and English \(en\), and questions and answers in German \(de\), French \(fr\)/,
+      ),
+    ]);
+  });
+
+  it("an agent in English, German and French keeps every language: questions and answers under de: and fr:, English for Tanya's own sentences", () => {
+    const dir = temp();
+    mkdirSync(join(dir, 'intents'));
+    writeFileSync(join(dir, 'agent.json'), JSON.stringify({ language: 'de', supportedLanguages: ['en', 'fr'] }));
+    const speech = (lang: string, text: string): { type: number; lang: string; speech: string } => ({ type: 0, lang, speech: text });
+    writeFileSync(
+      join(dir, 'intents', 'Maske.json'),
+      JSON.stringify({
+        id: 'm',
+        name: 'Maske',
+        responses: [
+          {
+            messages: [
+              speech('de', 'Nein, gesunde Personen brauchen keine Maske.'),
+              speech('en', 'No, healthy people need no mask.'),
+              speech('fr', 'Non, pas besoin de masque.'),
+            ],
+          },
+        ],
+      }),
+    );
+    const phrases = (texts: string[]): string => JSON.stringify(texts.map((text) => ({ data: [{ text }], isTemplate: false })));
+    writeFileSync(join(dir, 'intents', 'Maske_usersays_de.json'), phrases(['Soll ich eine Maske tragen?']));
+    writeFileSync(join(dir, 'intents', 'Maske_usersays_en.json'), phrases(['Should I wear a mask?']));
+    writeFileSync(join(dir, 'intents', 'Maske_usersays_fr.json'), phrases(['Dois-je porter un masque ?']));
+    const m = readDialogflowAgent(dir);
+    expect(m.settings?.languages).toEqual(['de', 'en', 'fr']);
+    expect(m.entries[0]).toMatchObject({
+      questionsByLanguage: { de: ['Soll ich eine Maske tragen?'], en: ['Should I wear a mask?'], fr: ['Dois-je porter un masque ?'] },
+      answers: { de: 'Nein, gesunde Personen brauchen keine Maske.', en: 'No, healthy people need no mask.', fr: 'Non, pas besoin de masque.' },
+    });
+    expect(messages(m, 'agent.json')).toEqual([]);
   });
 });
 
@@ -483,7 +523,18 @@ describe('Dialogflow ES import: the generic-reply lexicon and language codes', (
   });
 
   it('maps Dialogflow language codes to Tanya languages', () => {
-    expect(['id', 'en', 'en-us', 'en-GB', 'ms', 'pt-br'].map(tanyaLanguage)).toEqual(['id', 'en', 'en', 'en', undefined, undefined]);
+    expect(['id', 'en', 'en-us', 'en-GB', 'ms', 'pt-br', 'de', 'fr-CA', 'nb', 'ja'].map(tanyaLanguage)).toEqual([
+      'id',
+      'en',
+      'en',
+      'en',
+      undefined,
+      'pt',
+      'de',
+      'fr',
+      'no',
+      undefined,
+    ]);
   });
 });
 

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { writeMigration, type MigratedEntry, type Migration } from '../../src/importers/migrate';
 import { readRasaProject } from '../../src/importers/rasa';
 import { loadKnowledge } from '../../src/knowledge/loader';
+import { Matcher } from '../../src/matching/matcher';
 
 const fixture = (...p: string[]): string => join('test', 'fixtures', 'import', ...p);
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'tanya-rasa-'));
@@ -631,6 +632,31 @@ describe('readRasaProject: one NLU file deep inside a project', () => {
     });
     const m = readRasaProject(join(root, 'data', 'nlu', 'faq.yml'));
     expect(entry(m, 'ask_hours')).toMatchObject({ answers: { en: 'We are open 9 to 5.' } });
+  });
+});
+
+describe('readRasaProject: a project in another language Tanya reads', () => {
+  it('files a German project\'s examples and answers under "de:" and declares the language', () => {
+    const root = project({
+      'config.yml': 'language: de\npipeline: []\n',
+      'domain.yml': 'version: "3.1"\nresponses:\n  utter_oeffnungszeiten:\n    - text: Wir haben von 9 bis 18 Uhr geöffnet.\n',
+      'data/nlu.yml': 'version: "3.1"\nnlu:\n  - intent: oeffnungszeiten\n    examples: |\n      - Wann habt ihr geöffnet?\n      - Öffnungszeiten\n',
+      'data/rules.yml': 'version: "3.1"\nrules:\n  - rule: r\n    steps:\n      - intent: oeffnungszeiten\n      - action: utter_oeffnungszeiten\n',
+    });
+    const m = readRasaProject(root);
+    expect(entry(m, 'oeffnungszeiten')).toMatchObject({
+      questionsByLanguage: { de: ['Wann habt ihr geöffnet?', 'Öffnungszeiten'] },
+      answers: { de: 'Wir haben von 9 bis 18 Uhr geöffnet.' },
+    });
+    expect(m.settings?.languages).toEqual(['de']);
+    const out = tmp();
+    writeMigration(out, m, root, 'rasa');
+    const kb = loadKnowledge(out);
+    expect(kb.settings).toMatchObject({ languages: ['de'], defaultLanguage: 'en' });
+    expect(kb.entries[0].answer?.de).toBe('Wir haben von 9 bis 18 Uhr geöffnet.');
+    // With no Indonesian or English questions at all, every message is read as German.
+    const matcher = new Matcher(kb);
+    expect(matcher.rank(matcher.analyze('öffnungszeiten?'), 1)[0]?.entryId).toBe('oeffnungszeiten');
   });
 });
 

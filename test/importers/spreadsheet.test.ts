@@ -96,6 +96,19 @@ describe('readFaqSheet: CSV, TSV and TXT exports', () => {
     expect(m.unsupported).toEqual([]);
   });
 
+  it('reads columns of the other languages Tanya reads (q_fr, a_fr) beside English; "question no" is no language', async () => {
+    const m = await readFaqSheet(fixture('sheet-per-language', 'faq-en-fr.csv'));
+    expect(m.entries[0]).toMatchObject({
+      questionsByLanguage: { en: ['How often is the data updated?'], fr: ['À quelle fréquence les données sont-elles mises à jour?'] },
+      answers: { en: 'After each report is tabled.', fr: 'Après le dépôt de chaque rapport.' },
+    });
+    expect(m.settings).toEqual({ languages: ['en', 'fr'] });
+    expect(m.unsupported).toEqual([
+      'faq-en-fr.csv:1: column "id" is not imported (Tanya reads question, answer, category, intent and language columns)',
+      'faq-en-fr.csv:1: column "question_no" is not imported (Tanya reads question, answer, category, intent and language columns)',
+    ]);
+  });
+
   it('reads bracketed and spelled-out language headers in a pipe-separated file', async () => {
     const m = await readFaqSheet(
       file(
