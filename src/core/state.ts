@@ -1,4 +1,4 @@
-import type { Language } from './types';
+import type { Language, OtherLanguage } from './types';
 
 /** A choice the customer was offered and may pick by number, label or value. */
 export interface OfferedChoice {
@@ -42,6 +42,8 @@ export interface FlowState {
 /** Per-conversation state, stored as JSON so it survives a restart. */
 export interface ConversationState {
   readonly language?: Language;
+  /** The knowledge base's other language (German, French …) the customer last wrote in, for replies that say none ("1"). */
+  readonly otherLanguage?: OtherLanguage;
   readonly topic?: Topic;
   /** An entry waiting for a missing slot ("Produk yang mana, Kak?"). */
   readonly pending?: { readonly entryId: string; readonly slot: 'product' };

@@ -57,6 +57,15 @@ export function isOtherLanguage(code: string): code is OtherLanguage {
   return (OTHER_LANGUAGES as readonly string[]).includes(code);
 }
 
+/** The language a code names as other tools write it ("id", "in", "en-GB", "de", "pt-BR", "nb" for Norwegian Bokmål), if Tanya reads it. */
+export function contentLanguageOf(code: string): ContentLanguage | undefined {
+  const base = code.trim().toLowerCase().replace(/_/g, '-').split('-')[0];
+  if (base === 'id' || base === 'in') return 'id';
+  if (base === 'en') return 'en';
+  const other = base === 'nb' ? 'no' : base;
+  return isOtherLanguage(other) ? other : undefined;
+}
+
 /** `unwritten-answer`: the best entry's answer is still a placeholder ("TODO: …"), which is never sent. */
 export type FallbackReason = 'low-score' | 'empty' | 'unsupported' | 'unknown-product' | 'error' | 'unwritten-answer';
 /** Why a person took over; `data-request`: the customer asked for their data to be deleted (a person verifies and runs `tanya forget`). */

@@ -363,7 +363,7 @@ export class Engine {
     }
 
     const long = text.length > MAX_MESSAGE_CHARS;
-    const analysis = matcher.analyze(read, lang, tokens);
+    const analysis = matcher.analyze(read, lang, tokens, state.otherLanguage);
     if (this.handoffs.isComplaint(folded, analysis)) {
       // The agent (and the explanation) still see what the message was about, and the decision
       // the complaint entry it stands for, when there is one.
@@ -381,7 +381,9 @@ export class Engine {
       );
     }
     const replyLang: Language = analysis.language;
-    const turn = await this.matchTurn(tx, message, { ...state, language: replyLang }, replyLang, analysis, matcher);
+    const { otherLanguage: _before, ...rest } = state;
+    const spoken: ConversationState = { ...rest, language: replyLang, ...(analysis.answerLanguage ? { otherLanguage: analysis.answerLanguage } : {}) };
+    const turn = await this.matchTurn(tx, message, spoken, replyLang, analysis, matcher);
     if (long) turn.replies.unshift({ kind: 'text', text: say('longTruncated', replyLang) });
     if (notice) turn.replies.unshift({ kind: 'text', text: notice });
     return turn;
@@ -748,7 +750,7 @@ export class Engine {
       case 'answer': {
         const entry = matcher.entry(verdict.entryId);
         if (entry) return this.answerEntry(tx, message, entry, verdict.score, state, lang, analysis, base);
-        return this.fallback(tx, message, state, lang, verdict.score, base);
+        return this.fallback(tx, message, state, lang, verdict.score, base, 'low-score', analysis.answerLanguage);
       }
       case 'clarify': {
         // What the conversation is about settles some unclear questions: "alamat?" after talking
@@ -758,7 +760,10 @@ export class Engine {
         const options: OfferedChoice[] = verdict.entryIds
           .map((id) => matcher.entry(id))
           .filter((e): e is Entry => e !== undefined)
-          .map((e) => ({ label: entryTitle(e, lang, analysis.answerLanguage), value: entryTitle(e, lang, analysis.answerLanguage), kind: 'entry', id: e.id }));
+          .map((e) => {
+            const title = entryTitle(e, lang, analysis.answerLanguage);
+            return { label: title, value: title, kind: 'entry', id: e.id };
+          });
         if (options.length === 1) {
           const only = matcher.entry(options[0].id);
           if (only && verdict.score >= settings.answerThreshold) return this.answerEntry(tx, message, only, verdict.score, state, lang, analysis, base);
@@ -941,13 +946,10 @@ export class Engine {
     const suggestions: OfferedChoice[] = entry.suggest
       .map((id) => matcher.entry(id))
       .filter((e): e is Entry => e !== undefined)
-      .map((e) => ({
-        label: entryTitle(e, lang, analysis.answerLanguage),
-        value: entryTitle(e, lang, analysis.answerLanguage),
-        kind: 'entry',
-        id: e.id,
-        suggested: true,
-      }));
+      .map((e) => {
+        const title = entryTitle(e, lang, analysis.answerLanguage);
+        return { label: title, value: title, kind: 'entry', id: e.id, suggested: true };
+      });
     if (suggestions.length > 0) {
       replies.push({ kind: 'choice', text: say('followUp', lang), options: suggestions.map(toOption) });
       nextState = { ...nextState, choices: suggestions };

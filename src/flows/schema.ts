@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, localized, nonEmpty } from '../knowledge/schema';
+import { id, localizedIdEn as localized, nonEmpty } from '../knowledge/schema';
 
 /**
  * The flow language: multi-turn tasks editors write in flows/*.yaml (documented in

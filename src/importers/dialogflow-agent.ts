@@ -1,4 +1,4 @@
-import { isOtherLanguage, OTHER_LANGUAGES } from '../core/types';
+import { contentLanguageOf, OTHER_LANGUAGES } from '../core/types';
 import { foldText } from '../matching/normalize';
 import type { Lang } from './dialogflow-followups';
 import { asArray, asObject, asString } from './dialogflow-messages';
@@ -56,12 +56,7 @@ const LANGUAGE_NAMES: Readonly<Record<string, string>> = {
 
 /** Tanya's language for a Dialogflow language code ("id", "en", "en-us", "de", "pt-br", "no" …), if it reads it. */
 export function tanyaLanguage(code: string): Lang | undefined {
-  const c = code.trim().toLowerCase().replace(/_/g, '-');
-  if (c === 'id' || c.startsWith('id-') || c === 'in') return 'id';
-  if (c === 'en' || c.startsWith('en-')) return 'en';
-  // Norwegian Bokmål is "nb" in some exports, "no" in others.
-  const base = c.split('-')[0] === 'nb' ? 'no' : c.split('-')[0];
-  return isOtherLanguage(base) ? base : undefined;
+  return contentLanguageOf(code);
 }
 
 /** The languages Tanya reads, for messages. */

@@ -1,3 +1,4 @@
+import { CONTENT_LANGUAGES } from '../core/types';
 import { foldedWords, foldText } from '../matching/normalize';
 import type { Lang } from './dialogflow-followups';
 import { asArray, asObject, asString, onlyParameters, readReply, type Choice, type ReplyParts } from './dialogflow-messages';
@@ -275,7 +276,7 @@ export function readIntent(
   };
 }
 
-export const allPhrases = (i: Intent): string[] => [...(i.phrases.id ?? []), ...(i.phrases.en ?? [])];
+export const allPhrases = (i: Intent): string[] => CONTENT_LANGUAGES.flatMap((lang) => i.phrases[lang] ?? []);
 
 /** The answer per language with parameter references noted (an answer that is only parameters is none). */
 export function answersOf(intent: Intent, notes: Notes): PerLanguage<string> {

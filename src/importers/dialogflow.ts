@@ -206,16 +206,18 @@ function buttonLabelsOf(tree: IntentTree, langs: AgentLanguages): Labels {
 /** The entry of an intent that is one, with notes on what it loses on the way. */
 function entryOf(intent: Intent, tree: IntentTree, langs: AgentLanguages, suggestions: readonly string[], labels: Labels, notes: Notes): MigratedEntry {
   const answers = answersOf(intent, notes);
+  const hasAnswer = Object.values(answers).some(Boolean);
   const questionsByLanguage: Partial<Record<Lang, string[]>> = {};
   for (const lang of langs.languages) {
     const questions = [...(intent.phrases[lang] ?? []), ...(labels.get(intent)?.[lang] ?? [])];
     if (questions.length > 0) questionsByLanguage[lang] = questions;
   }
   if (intent.handoff) notes.add(intent.file, `"${intent.name}" hands the conversation to a person (action: handoff)`);
-  else if (!answers.id && !answers.en) notes.add(intent.file, `"${intent.name}" has no text response; its answer is left as TODO`);
+  else if (!hasAnswer) notes.add(intent.file, `"${intent.name}" has no text response; its answer is left as TODO`);
   else if (langs.languages.length > 1)
     for (const lang of langs.languages)
-      if (!answers[lang]) notes.add(intent.file, `"${intent.name}" has no ${lang === 'id' ? 'Indonesian' : 'English'} text response`);
+      if (!answers[lang])
+        notes.add(intent.file, `"${intent.name}" has no ${new Intl.DisplayNames(['en'], { type: 'language' }).of(lang) ?? lang} text response`);
   const contexts = asArray(intent.raw.contexts).flatMap((c) => (typeof c === 'string' ? [c] : []));
   if (contexts.length > 0 && !tree.parentOf(intent))
     notes.add(intent.file, `"${intent.name}" only matches after context ${contexts.join(', ')} in Dialogflow; in Tanya it can be asked at any time`);
@@ -223,7 +225,7 @@ function entryOf(intent: Intent, tree: IntentTree, langs: AgentLanguages, sugges
     name: intent.name,
     questions: [],
     questionsByLanguage,
-    ...(answers.id || answers.en ? { answers } : {}),
+    ...(hasAnswer ? { answers } : {}),
     ...(suggestions.length > 0 ? { suggestions } : {}),
     ...(intent.handoff ? { action: 'handoff' as const } : {}),
     from: { file: intent.file },

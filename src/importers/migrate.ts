@@ -13,7 +13,7 @@ import { foldedWords, foldText } from '../matching/normalize';
 import { stemWord } from '../matching/stem';
 import { isFunctionWord } from '../matching/lexicon';
 import { DEFAULT_COMPLAINT_WORDS } from '../knowledge/schema';
-import { CONTENT_LANGUAGES, type ContentLanguage } from '../core/types';
+import { CONTENT_LANGUAGES, isOtherLanguage, type ContentLanguage } from '../core/types';
 
 /** Where something was read: a file (relative to what the user named) and a 1-based line. */
 export interface SourcePlace {
@@ -321,9 +321,13 @@ export function writeMigration(outDir: string, migration: Migration, source: str
       `settings.languages: ${inferred[0]} only (the source does not say; ${foreign ? `every question is filed under "${inferred[0]}:"` : `every question is in ${inferred[0] === 'id' ? 'Indonesian' : 'English'}`})`,
     );
   // Nothing is lost, but a user must know the bot will not read their customers' language well.
-  if (foreign)
+  if (foreign && isOtherLanguage(foreign.code))
     notes.push(
-      `the questions read as ${foreign.name} (${Math.round(foreign.share * 100)} % of them), which Tanya does not understand: it reads Indonesian and English only, so they are matched word for word, without slang, spelling correction or stemming, and Tanya's own replies (welcome, "not understood", handoff) are in ${inferred?.[0] === 'en' ? 'English' : 'Indonesian'}: write settings.greeting and settings.fallback in ${foreign.name}, and test with "tanya chat"`,
+      `the questions read as ${foreign.name} (${Math.round(foreign.share * 100)} % of them), which the source does not say: they are filed under "${inferred?.[0] ?? 'id'}:" and matched as that language; Tanya reads ${foreign.name} when told: name the columns q_${foreign.code}/a_${foreign.code} (or add a language column saying ${foreign.code}) and import again`,
+    );
+  else if (foreign)
+    notes.push(
+      `the questions read as ${foreign.name} (${Math.round(foreign.share * 100)} % of them), which Tanya does not read, so they are matched word for word, without slang, spelling correction or stemming, and Tanya's own replies (welcome, "not understood", handoff) are in ${inferred?.[0] === 'en' ? 'English' : 'Indonesian'}: write settings.greeting and settings.fallback in ${foreign.name}, and test with "tanya chat"`,
     );
   const topical = complaintWordsAsked(written.map((w) => w.entry));
   if (topical.length > 0)

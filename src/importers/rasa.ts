@@ -1,10 +1,11 @@
 import { statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { decidedLanguage, LanguageDetector } from '../matching/language';
-import { isOtherLanguage, OTHER_LANGUAGES, type ContentLanguage } from '../core/types';
+import { contentLanguageOf, OTHER_LANGUAGES, type ContentLanguage, type OtherLanguage } from '../core/types';
+import { detect as detectLanguage } from 'tinyld';
 import { foldedWords } from '../matching/normalize';
 import { checkImportFile, checkImportTotal, checkLineLengths, decodeImportText, readImportFile, statImportFile, type ImportFile } from './import-files';
-import type { MigratedEntry, MigratedSettings, Migration, MigrationNote, PerLanguage } from './migrate';
+import type { MigratedEntry, MigratedSettings, Migration, MigrationNote, PerLanguage, SourcePlace } from './migrate';
 import { actionText, isHandoffIntent, resolveIntent, responseText, turnsByIntent } from './rasa-answers';
 import { findRasaLayout, shownPath, type RasaLayout } from './rasa-files';
 import { readRasaMarkdown } from './rasa-markdown';
@@ -148,10 +149,8 @@ function statedLanguage(layout: RasaLayout, project: RasaProject): Lang | undefi
   }
   if (!stated) return undefined;
   const { language, place } = stated;
-  const code = language.split(/[-_]/)[0].toLowerCase();
-  // Another language Tanya reads (German, French …) is taken as stated: nobody leaves "rasa init"'s "en" as "de".
-  if (isOtherLanguage(code)) return code;
-  if (code !== 'id' && code !== 'en') {
+  const code = contentLanguageOf(language);
+  if (code === undefined) {
     note(
       project,
       place,
@@ -159,6 +158,7 @@ function statedLanguage(layout: RasaLayout, project: RasaProject): Lang | undefi
     );
     return undefined;
   }
+  if (code !== 'id' && code !== 'en') return otherLanguageStated(project, code, language, place);
   const counts = { id: 0, en: 0 };
   let seen = 0;
   for (const intent of project.intents.values()) {
@@ -178,6 +178,31 @@ function statedLanguage(layout: RasaLayout, project: RasaProject): Lang | undefi
     return undefined;
   }
   return code;
+}
+
+/**
+ * Another language config.yml states (German, French …), when the examples are written in it:
+ * `tinyld` reads each of the first 200 and at least half of those it decides must be in it.
+ */
+function otherLanguageStated(project: RasaProject, code: OtherLanguage, language: string, place: SourcePlace): Lang | undefined {
+  let inIt = 0;
+  let decided = 0;
+  for (const intent of project.intents.values()) {
+    for (const example of intent.examples) {
+      if (decided >= 200) break;
+      const found = detectLanguage(example, { only: [code, 'en', 'id'] });
+      if (!found) continue;
+      decided++;
+      if (found === code) inIt++;
+    }
+  }
+  if (decided === 0 || inIt * 2 >= decided) return code;
+  note(
+    project,
+    place,
+    `"language: ${language}", but ${decided - inIt} of ${decided} examples read as Indonesian or English; the language of each question is guessed`,
+  );
+  return undefined;
 }
 
 function perLanguage(text: string, language: Lang | undefined): PerLanguage<string> {

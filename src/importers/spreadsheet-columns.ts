@@ -99,9 +99,12 @@ const fold = (s: string): string =>
     .replace(/\s+/g, ' ')
     .trim();
 
-/** The language a cell of a language column names ("Indonesia", "EN"), if any. */
+/** Codes that name a language in a language column's cell, though not after a column name ("question no" is a number). */
+const CELL_LANGUAGE_WORDS: Readonly<Record<string, SheetLanguage>> = { ...LANGUAGE_WORDS, it: 'it', no: 'no' };
+
+/** The language a cell of a language column names ("Indonesia", "EN", "IT"), if any. */
 export function languageOf(value: string): SheetLanguage | undefined {
-  return LANGUAGE_WORDS[fold(value)];
+  return CELL_LANGUAGE_WORDS[fold(value)];
 }
 
 /** Every (role, name) pair, longest name first, so "answer_en" is read as answer + en, not a + …. */

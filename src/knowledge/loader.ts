@@ -1,3 +1,4 @@
+import { CONTENT_LANGUAGES } from '../core/types';
 import { KnowledgeError, limitPerFile, unexpectedProblem, type KbProblem } from './errors';
 import { DEFAULT_SOURCE_LIMITS, readYamlSources, yamlFilesIn, type SourceKind, type SourceLimits } from './source-files';
 import { locate, parseYamlFile, problemAt, type ParsedFile, type Path } from './yaml-source';
@@ -20,6 +21,11 @@ function allowedKeys(path: Path): string[] | undefined {
   if (top === 'stores' && path.length === 2) {
     return ['id', 'name', 'city', 'aliases', 'address', 'phone', 'hours', 'map', 'coordinates', 'timezone'];
   }
+  // Texts per language: an entry's questions, answer and title, the greeting and fallback; a product's
+  // description and the privacy notice are said in Tanya's own sentences, in Indonesian or English.
+  const last = path[path.length - 1];
+  if (typeof last === 'string' && ['questions', 'answer', 'title', 'greeting', 'fallback'].includes(last)) return [...CONTENT_LANGUAGES];
+  if (last === 'description' || last === 'notice') return ['id', 'en'];
   return undefined;
 }
 

@@ -11,7 +11,6 @@ export const id = z.string().regex(/^[a-z0-9][a-z0-9_./-]*$/, 'use lower-case le
 
 export const nonEmpty = z.string().trim().min(1, 'must not be empty');
 
-/** Text per language; Indonesian is required, English optional. */
 /**
  * Optional fields for the other languages a knowledge base may be written in (`OTHER_LANGUAGES`:
  * `de:`, `fr:` … beside `id:` and `en:`), each of the given kind.
@@ -26,9 +25,13 @@ function otherLanguageFields<T extends z.ZodType>(kind: T) {
     pt: kind.optional(),
     sv: kind.optional(),
     no: kind.optional(),
-  };
+  } satisfies Record<OtherLanguage, z.ZodOptional<T>>;
 }
 
+/** Text in Tanya's own languages: Indonesian required, English optional (flows, whose steps Tanya says itself). */
+export const localizedIdEn = z.object({ id: nonEmpty, en: nonEmpty.optional() }).strict();
+
+/** Text per language; Indonesian is required, English and the other languages optional. */
 export const localized = z.object({ id: nonEmpty, en: nonEmpty.optional(), ...otherLanguageFields(nonEmpty) }).strict();
 
 const hoursRange = z.union([z.literal('closed'), z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'write "09:00-21:00" or "closed"')]);
@@ -133,7 +136,7 @@ export const productSchema = z
     brand: nonEmpty.optional(),
     aliases: z.array(nonEmpty).default([]),
     category: nonEmpty,
-    description: localized,
+    description: localizedIdEn,
     variants: z.array(variantSchema).min(1, 'a product needs at least one variant with a price'),
   })
   .strict();
@@ -284,7 +287,7 @@ export const privacySettingsSchema = z
     /** Days transcripts, conversation state and flow answers are kept (default 365; 0 = keep). */
     retentionDays: z.number().int('write a whole number of days, e.g. 365').min(0, 'write 0 (keep) or a number of days').default(365),
     /** Sent once per conversation, before the first answer, on every channel. */
-    notice: localized.optional(),
+    notice: localizedIdEn.optional(),
     /** Phrases that ask for the customer's data to be deleted; the conversation goes to a person. */
     deletionWords: z.array(nonEmpty).default(DEFAULT_DELETION_WORDS),
   })

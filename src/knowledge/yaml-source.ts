@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import diceCoefficient = require('natural/lib/natural/distance/dice_coefficient');
+import { CONTENT_LANGUAGES, contentLanguageOf } from '../core/types';
 import { MAX_PROBLEMS_PER_FILE, moreProblems, type KbProblem } from './errors';
 import { hazardProblem, tagProblems, valueBudget, valueHazards } from './yaml-hazards';
 import { firstTooDeep, plainValues } from './yaml-values';
@@ -38,6 +39,12 @@ function issueToProblem(parsed: ParsedFile, data: unknown, issue: z.core.$ZodIss
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0] ?? '';
     const allowed = allowedKeys(path) ?? [];
+    // A map of texts per language ("questions", "answer"): name the languages, or the code meant ("DE", "de-CH", "nb").
+    if (allowed.length > 0 && allowed.every((k) => (CONTENT_LANGUAGES as readonly string[]).includes(k))) {
+      const meant = contentLanguageOf(key);
+      const fix = meant && allowed.includes(meant) ? `write "${meant}:" instead` : `write one of: ${allowed.join(', ')}`;
+      return problemAt(parsed, path, `"${key}" in ${where} is not a language Tanya reads; ${fix}`, key);
+    }
     const close = allowed.map((a) => ({ a, score: diceCoefficient(a, key) })).sort((x, y) => y.score - x.score)[0];
     const hint =
       close && close.score >= 0.5 ? `; did you mean "${close.a}"?` : allowed.length > 0 ? `; remove it or use one of: ${allowed.join(', ')}` : '; remove it';

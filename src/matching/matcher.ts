@@ -1,11 +1,11 @@
 import { OTHER_LANGUAGES, type Candidate, type Language, type OtherLanguage } from '../core/types';
-import { questionsOf, type Entry, type KnowledgeBase } from '../knowledge/schema';
+import type { Entry, KnowledgeBase } from '../knowledge/schema';
 import { CatalogEntities, type CatalogMatch } from './catalog-entities';
 import { CONCEPT_PREFIX, ConceptIndex, conceptMembers, negatedWord, SOCIAL, SOCIAL_IMPLIED } from './concepts';
 import lexicon = require('./data/lexicon-id.json');
 import { OFF_TOPIC_PENALTY, OffTopic } from './off-topic';
 import { DEFAULT_INDEX_OPTIONS, IntentIndex, type IndexOptions } from './intent-index';
-import { LanguageDetector } from './language';
+import { decidedLanguage, LanguageDetector } from './language';
 import { OtherLanguageDetector, otherLanguageTerms } from './other-languages';
 import { foldedWords, Normalizer, type Token } from './normalize';
 import {
@@ -20,7 +20,7 @@ import {
 } from './lexicon';
 import { affixCandidates, splitGlued } from './colloquial';
 import { productQuestion } from './product-cues';
-import { stemWord } from './stem';
+import { stemWord, SURFACE_PREFIX } from './stem';
 import { englishSynonymHead } from './english-synonyms';
 import { TypoCorrector } from './typo';
 import { isPlaceholderAnswer } from '../knowledge/placeholder';
@@ -245,7 +245,8 @@ export class Matcher {
     const answerTexts = kb.entries.map(answerText);
     this.hasAnswer = answerTexts.map((text) => text !== undefined);
     this.answerShare = kb.entries.map((e) => {
-      const examples = questionsOf(e).length;
+      // Questions of the main index only: other languages' are scored apart, without answers.
+      const examples = e.questions.id.length + e.questions.en.length;
       return (options.answerWeight * ANSWER_HALF_EXAMPLES) / (ANSWER_HALF_EXAMPLES + examples);
     });
     const answersKey = `${JSON.stringify(options)}\u0000${this.englishSynonyms}\u0000${answerTexts.join('\u0000')}`;
@@ -286,7 +287,12 @@ export class Matcher {
     }
     for (const [entry, [smallTalk, all]] of social) if (smallTalk >= 0.5 * all) this.socialEntries.add(entry);
     this.language = new LanguageDetector(idWords, enWords);
-    const others = new OtherLanguageDetector(otherWords, new Set([...idWords, ...enWords]));
+    const others = new OtherLanguageDetector({
+      questionWords: otherWords,
+      ownWords: new Set([...idWords, ...enWords]),
+      indonesian: idWords.size > 0,
+      names: (word) => catalogWords.has(word),
+    });
     this.otherLanguage = others.empty ? undefined : others;
   }
 
@@ -299,9 +305,23 @@ export class Matcher {
   }
 
   /** Reads a message: tokens, catalog mentions, corrected and stemmed terms, language. */
-  analyze(text: string, fallbackLanguage: Language = this.kb.settings.defaultLanguage, typed: readonly Token[] = this.normalizer.tokens(text)): Analysis {
+  analyze(
+    text: string,
+    fallbackLanguage: Language = this.kb.settings.defaultLanguage,
+    typed: readonly Token[] = this.normalizer.tokens(text),
+    fallbackOther?: OtherLanguage,
+  ): Analysis {
     const other = this.otherLanguage?.detect(foldedWords(text)) ?? this.onlyOtherLanguage;
     if (other) return this.analyzeOther(text, other, typed);
+    const analysis = this.analyzeOwn(text, fallbackLanguage, typed);
+    // A reply whose words say no language ("1", "ok", a name) keeps the conversation's other language.
+    if (fallbackOther && this.otherIndexes.has(fallbackOther) && decidedLanguage(this.language, foldedWords(text)) === undefined)
+      return { ...analysis, language: 'en', answerLanguage: fallbackOther };
+    return analysis;
+  }
+
+  /** A message read as Indonesian or English. */
+  private analyzeOwn(text: string, fallbackLanguage: Language, typed: readonly Token[]): Analysis {
     const tokens = this.catalog.hasProducts ? this.catalog.joinCodes(typed) : typed;
     const offTopic = this.offTopic.find(tokens, () => this.concepts.phrasePlaces(tokens));
     const corrections: [string, string][] = [];
@@ -607,7 +627,7 @@ const FEW_EXAMPLES_PER_ENTRY = 10;
 
 /** True for a knowledge base with at most `FEW_EXAMPLES_PER_ENTRY` questions per entry on average. */
 function fewExamples(kb: KnowledgeBase): boolean {
-  const questions = kb.entries.reduce((n, e) => n + questionsOf(e).length, 0);
+  const questions = kb.entries.reduce((n, e) => n + e.questions.id.length + e.questions.en.length, 0);
   return questions <= FEW_EXAMPLES_PER_ENTRY * Math.max(1, kb.entries.length);
 }
 /** No words (an example or message in another language has no small talk the lexicon knows). */
@@ -628,8 +648,7 @@ function termOf(token: Token): string {
   return token.text.startsWith('#') ? token.text : stemWord(token.text);
 }
 
-/** Marks a term that is a word as written rather than its stem. */
-export const SURFACE_PREFIX = '=';
+export { SURFACE_PREFIX };
 
 /** English phrases by their first word: the phrase's normalized words and the Indonesian terms it adds. */
 type EnglishPhrases = Map<string, { readonly words: readonly string[]; readonly terms: readonly string[] }[]>;

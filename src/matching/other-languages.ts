@@ -10,15 +10,14 @@ import no = require('natural/lib/natural/stemmers/porter_stemmer_no');
 import type { OtherLanguage } from '../core/types';
 import { words as englishStopwords } from 'natural/lib/natural/util/stopwords';
 import { words as indonesianStopwords } from 'natural/lib/natural/util/stopwords_id';
+import { isEnglishWord } from './english-words';
 import { isIndonesianRoot } from './lexicon';
 import { foldText, foldedWords } from './normalize';
 import { DEFAULT_SLANG } from './slang';
+import { SURFACE_PREFIX } from './stem';
 
 /** natural's Snowball stemmer of each language Tanya reads beside Indonesian and English. */
 const STEMMERS: Readonly<Record<OtherLanguage, { stem(word: string): string }>> = { de, fr, es, it, nl, pt, sv, no };
-
-/** Marks a term that is a word as written rather than its stem (as the matcher's own `SURFACE_PREFIX`). */
-const SURFACE = '=';
 
 const stopSets = new Map<OtherLanguage, ReadonlySet<string>>();
 
@@ -47,12 +46,12 @@ export function otherLanguageTerms(text: string, lang: OtherLanguage): string[] 
     if (stop.has(word)) continue;
     const stem = /\d/.test(word) ? word : foldText(stemmer.stem(word));
     terms.push(stem);
-    if (stem !== word) terms.push(`${SURFACE}${word}`);
+    if (stem !== word) terms.push(`${SURFACE_PREFIX}${word}`);
   }
   return terms;
 }
 
-/** True for an Indonesian root or chat form. */
+/** True for an Indonesian root, function word or chat form. */
 function indonesian(word: string): boolean {
   return isIndonesianRoot(word) || INDONESIAN_STOP.has(word) || Object.prototype.hasOwnProperty.call(DEFAULT_SLANG, word);
 }
@@ -60,30 +59,48 @@ function indonesian(word: string): boolean {
 const ENGLISH_STOP = new Set<string>(englishStopwords);
 const INDONESIAN_STOP = new Set<string>(indonesianStopwords);
 
+/** What the detector is told about the knowledge base. */
+export interface LanguageEvidence {
+  /** Folded words of each other language's questions. */
+  readonly questionWords: ReadonlyMap<OtherLanguage, Iterable<string>>;
+  /** Folded words of the Indonesian and English questions. */
+  readonly ownWords: ReadonlySet<string>;
+  /** Whether the knowledge base has Indonesian questions (else Indonesian roots such as "das" or "les" say nothing). */
+  readonly indonesian: boolean;
+  /** Words that name things rather than speak a language: product and store names. */
+  readonly names: (word: string) => boolean;
+}
+
 /**
  * Tells a message written in one of a knowledge base's other languages from an Indonesian or
- * English one. A language's evidence is its function words (stopwords-iso) and the words of the
- * knowledge base's questions in it, less the Indonesian and English questions' words ("covid"),
- * English function words ("was", "will"), Indonesian roots and chat forms ("les"), and every
- * word two of the other languages share.
+ * English one. A language's evidence is the words of the knowledge base's questions in it (less
+ * those its Indonesian and English questions use: "covid") and its function words (stopwords-iso,
+ * less English function words and dictionary words: "was", "hi", "possible"; and less Indonesian
+ * words when it has Indonesian questions: "les"). A word two languages share is evidence for both.
  */
 export class OtherLanguageDetector {
-  private readonly evidence = new Map<string, OtherLanguage>();
-  private readonly ownWords: ReadonlySet<string>;
+  /** Each evidence word's languages, and whether it is one of their questions' words. */
+  private readonly evidence = new Map<string, { readonly languages: Set<OtherLanguage>; asked: boolean }>();
+  private readonly own: (word: string) => boolean;
 
-  /** `questionWords`: folded words of each language's questions; `ownWords`: those of the Indonesian and English ones. */
-  constructor(questionWords: ReadonlyMap<OtherLanguage, Iterable<string>>, ownWords: ReadonlySet<string>) {
-    this.ownWords = ownWords;
-    const shared = new Set<string>();
-    for (const [lang, words] of questionWords) {
-      for (const word of new Set([...stopWordsOf(lang), ...words])) {
-        if (word.length < 2 || /\d/.test(word) || ownWords.has(word) || ENGLISH_STOP.has(word) || indonesian(word)) continue;
-        const before = this.evidence.get(word);
-        if (before !== undefined && before !== lang) shared.add(word);
-        else this.evidence.set(word, lang);
+  constructor(private readonly kb: LanguageEvidence) {
+    const indonesianHere = (word: string): boolean => kb.indonesian && indonesian(word);
+    this.own = (word) => kb.ownWords.has(word) || ENGLISH_STOP.has(word) || indonesianHere(word);
+    const add = (word: string, lang: OtherLanguage, asked: boolean): void => {
+      const known = this.evidence.get(word);
+      if (known) {
+        known.languages.add(lang);
+        known.asked ||= asked;
+      } else this.evidence.set(word, { languages: new Set([lang]), asked });
+    };
+    for (const [lang, words] of kb.questionWords) {
+      const asked = new Set([...words].filter((w) => w.length >= 2 && !/\d/.test(w) && !kb.names(w)));
+      for (const word of asked) if (!kb.ownWords.has(word) && !ENGLISH_STOP.has(word) && !indonesianHere(word)) add(word, lang, true);
+      for (const word of stopWordsOf(lang)) {
+        if (word.length < 2 || ENGLISH_STOP.has(word) || indonesianHere(word) || (isEnglishWord(word) && !asked.has(word))) continue;
+        add(word, lang, false);
       }
     }
-    for (const word of shared) this.evidence.delete(word);
   }
 
   get empty(): boolean {
@@ -92,24 +109,32 @@ export class OtherLanguageDetector {
 
   /**
    * The other language a message's folded words are written in, or undefined: two or more of its
-   * words (one in a message of one or two words, "Danke!") and more than the message's
-   * Indonesian or English ones (words of the knowledge base's Indonesian and English questions,
-   * English function words, Indonesian roots and chat forms) and any other language's.
+   * words, and more than its Indonesian or English ones (words of the knowledge base's Indonesian
+   * and English questions, English function words, Indonesian words where the knowledge base has
+   * them; numbers and product names count for neither) and than any other language's. A message
+   * of one or two words needs one, a word of that language's questions ("Öffnungszeiten?").
    */
   detect(words: readonly string[]): OtherLanguage | undefined {
     const votes = new Map<OtherLanguage, number>();
+    const asked = new Set<OtherLanguage>();
     let own = 0;
     for (const word of words) {
-      const lang = this.evidence.get(word);
-      if (lang !== undefined) votes.set(lang, (votes.get(lang) ?? 0) + 1);
-      // Not the English dictionary: its 275,000 words have "wetter", "ich" and "eine".
-      else if (this.ownWords.has(word) || ENGLISH_STOP.has(word) || indonesian(word)) own++;
+      if (/\d/.test(word) || this.kb.names(word)) continue;
+      const found = this.evidence.get(word);
+      if (found === undefined) {
+        if (this.own(word)) own++;
+        continue;
+      }
+      for (const lang of found.languages) {
+        votes.set(lang, (votes.get(lang) ?? 0) + 1);
+        if (found.asked) asked.add(lang);
+      }
     }
     const ranked = [...votes].sort((a, b) => b[1] - a[1]);
     if (ranked.length === 0) return undefined;
     const [lang, count] = ranked[0];
     const runnerUp = ranked[1]?.[1] ?? 0;
     if (count <= own || count <= runnerUp) return undefined;
-    return count >= 2 || words.length <= 2 ? lang : undefined;
+    return count >= 2 || (words.length <= 2 && asked.has(lang)) ? lang : undefined;
   }
 }

@@ -5,6 +5,9 @@ import porter = require('natural/lib/natural/stemmers/porter_stemmer');
 import lexicon = require('./data/lexicon-id.json');
 import { INDONESIAN_CITIES } from './cities';
 
+/** Marks a term that is a word as written rather than its stem. */
+export const SURFACE_PREFIX = '=';
+
 /** Place names are names, not words to take affixes off: "bekasi" is not "bekas" (second-hand). */
 const NAMES = new Set<string>(INDONESIAN_CITIES.filter((c) => !c.includes(' ')));
 /** Words whose prefix makes a word of another meaning ("sebelum", before, is not "belum", not yet): lexicon `keepWhole`. */

@@ -83,7 +83,8 @@ describe('knowledge bases with questions in other languages (German, French …)
     const french = matcher.analyze('Combien de temps dure l’incubation ?');
     expect(french.answerLanguage).toBe('fr');
     expect(matcher.rank(french, 1)[0].entryId).toBe('incubation');
-    for (const text of ['should i wear a mask', 'will my grandmother die of it?', 'kak maskernya wajib ga?']) {
+    // Interjections and English words in the function-word lists ("hi", "bravo", "possible") are no evidence.
+    for (const text of ['should i wear a mask', 'will my grandmother die of it?', 'kak maskernya wajib ga?', 'hi', 'bravo', 'possible?', 'test centre']) {
       expect(matcher.analyze(text).answerLanguage).toBeUndefined();
     }
     expect(matcher.rank(matcher.analyze('can the bakery stay open?'), 1)[0].entryId).toBe('shops');
@@ -98,11 +99,13 @@ describe('knowledge bases with questions in other languages (German, French …)
       expect(replyText(await engine.handle(msg('Should I wear a mask?', 'en-1')))).toBe('No, healthy people need no mask.');
       expect(replyText(await engine.handle(msg('Wie ist das Wetter morgen in Zürich?', 'de-2')))).toBe('Entschuldigung, das habe ich nicht verstanden.');
       expect(replyText(await engine.handle(msg('Où puis-je acheter un vélo d’occasion ?', 'fr-2')))).toBe('Sorry, I did not get that.');
-      // A clarification offers the entries by their questions in the customer's language.
-      const unsure = await engine.handle(msg('Quel temps fera-t-il demain à Genève ?', 'fr-3'));
+      // A question about two entries is clarified with their questions in the customer's language,
+      // and the pick ("2", which says no language) is answered in it.
+      const unsure = await engine.handle(msg('Faut-il un masque dans les magasins ?', 'fr-3'));
       expect(unsure.decision.type).toBe('clarify');
       const labels = unsure.replies.flatMap((r) => (r.kind === 'choice' ? r.options.map((o) => o.label) : []));
-      expect(labels).toEqual(["Quelle est la durée d'incubation ?"]);
+      expect(labels).toEqual(['Dois-je porter un masque ?', 'Les magasins sont-ils ouverts ?']);
+      expect(replyText(await engine.handle(msg('2', 'fr-3')))).toBe("Les magasins d'alimentation restent ouverts.");
     } finally {
       await store.close();
     }
@@ -111,6 +114,8 @@ describe('knowledge bases with questions in other languages (German, French …)
   it('a language Tanya does not read is a clear error with the file and line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tanya-languages-'));
     writeFileSync(join(dir, 'faq.yaml'), 'faq:\n  - id: a\n    questions:\n      ja: [営業時間は?]\n    answer:\n      id: Jam 9.\n');
-    expect(() => loadKnowledge(dir)).toThrow(/faq\.yaml:4/);
+    expect(() => loadKnowledge(dir)).toThrow(/faq\.yaml:4:7: "ja" in faq\[0\]\.questions is not a language Tanya reads; write one of: id, en, de, fr/);
+    writeFileSync(join(dir, 'faq.yaml'), 'faq:\n  - id: a\n    questions:\n      id: [jam buka?]\n    answer:\n      id: Jam 9.\n      DE: Um 9 Uhr.\n');
+    expect(() => loadKnowledge(dir)).toThrow(/faq\.yaml:7:7: "DE" in faq\[0\]\.answer is not a language Tanya reads; write "de:" instead/);
   });
 });

@@ -660,6 +660,25 @@ describe('readRasaProject: a project in another language Tanya reads', () => {
   });
 });
 
+describe('readRasaProject: a stated other language is checked against the examples', () => {
+  it('guesses each question\'s language when "language: de" heads English examples; "nb" is Norwegian', () => {
+    const nlu = (examples: string[]): string => `version: "3.1"\nnlu:\n  - intent: hours\n    examples: |\n${examples.map((e) => `      - ${e}\n`).join('')}`;
+    const english = readRasaProject(
+      project({ 'config.yml': 'language: de\n', 'data/nlu.yml': nlu(['when are you open today', 'what are your opening hours', 'are you open on sunday']) }),
+    );
+    expect(entry(english, 'hours').questionsByLanguage).toBeUndefined();
+    expect(notes(english)).toContain(
+      'config.yml:1: "language: de", but 3 of 3 examples read as Indonesian or English; the language of each question is guessed',
+    );
+    const norwegian = readRasaProject(
+      project({ 'config.yml': 'language: nb\n', 'data/nlu.yml': nlu(['når har dere åpent i dag', 'hva er åpningstidene deres', 'har dere åpent på søndag']) }),
+    );
+    expect(entry(norwegian, 'hours').questionsByLanguage).toEqual({
+      no: ['når har dere åpent i dag', 'hva er åpningstidene deres', 'har dere åpent på søndag'],
+    });
+  });
+});
+
 describe('readRasaProject: what a story says before an intent is its question, not its answer', () => {
   const stories = (steps: string): string => `version: "3.1"\nstories:\n- story: s\n  steps:\n${steps}`;
 

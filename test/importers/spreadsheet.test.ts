@@ -109,6 +109,14 @@ describe('readFaqSheet: CSV, TSV and TXT exports', () => {
     ]);
   });
 
+  it('reads IT and NO in a language column as Italian and Norwegian', async () => {
+    const m = await readFaqSheet(
+      file('faq-lang.csv', 'question,answer,language\nA che ora aprite?,Alle 9.,IT\nNår åpner dere?,Klokka 9.,NO\nJam buka?,Jam 9.,ID\n'),
+    );
+    expect(m.entries.map((e) => e.questionsByLanguage)).toEqual([{ it: ['A che ora aprite?'] }, { no: ['Når åpner dere?'] }, { id: ['Jam buka?'] }]);
+    expect(m.settings).toEqual({ languages: ['id', 'it', 'no'] });
+  });
+
   it('reads bracketed and spelled-out language headers in a pipe-separated file', async () => {
     const m = await readFaqSheet(
       file(
@@ -422,7 +430,7 @@ describe('a source in a language Tanya does not read', () => {
     return readFileSync(join(out, 'IMPORT-REPORT.md'), 'utf8');
   };
 
-  it('says a Spanish QnA file reads as Spanish, which is matched word for word, and which replies to translate', async () => {
+  it('says a Spanish QnA file reads as Spanish, and how to have Tanya read it as Spanish', async () => {
     const text = await report(
       [
         'Question\tAnswer',
@@ -434,8 +442,8 @@ describe('a source in a language Tanya does not read', () => {
         '¿Tienen tienda en Barcelona?\tSí, en la calle Aragó 30.',
       ].join('\n'),
     );
-    expect(text).toMatch(/the questions read as Spanish \(\d+ % of them\), which Tanya does not understand/);
-    expect(text).toContain('write settings.greeting and settings.fallback in Spanish');
+    expect(text).toMatch(/the questions read as Spanish \(\d+ % of them\), which the source does not say/);
+    expect(text).toContain('name the columns q_es/a_es (or add a language column saying es) and import again');
     expect(text).toContain('every question is filed under "id:"');
   });
 
@@ -444,7 +452,7 @@ describe('a source in a language Tanya does not read', () => {
       ['mba m2 512 space grey brp\tRp19.999.000.', 'voucher belanja ada ga\tAda.', 'harga laptop bekas di kaskus brp ya\tKami tidak jual bekas.'],
       ['email cs nya apa\tcs@contoh.id', 'thinkpad e14 price?\tRp12.000.000', 'jam operasional\t08.00-21.00', 'cara klaim garansi gmn\tBawa nota.'],
     ])
-      expect(await report(['Question\tAnswer', ...rows].join('\n'))).not.toContain('which Tanya does not understand');
+      expect(await report(['Question\tAnswer', ...rows].join('\n'))).not.toContain('the questions read as');
   });
 
   it('says nothing of the kind for informal Indonesian or English questions', async () => {
@@ -458,7 +466,7 @@ describe('a source in a language Tanya does not read', () => {
         'bisa bayar cod ga\tBisa.',
       ].join('\n'),
     );
-    expect(text).not.toContain('which Tanya does not understand');
+    expect(text).not.toContain('the questions read as');
   });
 });
 
