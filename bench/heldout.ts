@@ -68,6 +68,7 @@ async function intentSet(): Promise<string[]> {
       ['dev-informal13 (not read)', join(root, 'bench', 'dev-informal13', 'cs-intents.jsonl')],
       ['dev-informal15 (read while developing)', join(root, 'bench', 'dev-informal15', 'cs-intents.jsonl')],
       ['dev-informal16 (read after its first run)', join(root, 'bench', 'dev-informal16', 'cs-intents.jsonl')],
+      ['dev-informal17 (read after its first run)', join(root, 'bench', 'dev-informal17', 'cs-intents.jsonl')],
       ['held-out (never read)', join(root, 'bench', 'heldout', 'cs-intents.jsonl')],
     ];
     for (const [name, file] of sets) out.push(row(name, (await evaluateCases(kb, readLabelledFile(file))).metrics));
@@ -149,6 +150,7 @@ async function shopConversations(): Promise<string[]> {
       ['dev-informal14 (conversations read while developing)', join(root, 'bench', 'dev-informal14', 'shop-conversations.yaml')],
       ['dev-informal15 (read while developing)', join(root, 'bench', 'dev-informal15', 'shop-conversations.yaml')],
       ['dev-informal16 (read after its first run)', join(root, 'bench', 'dev-informal16', 'shop-conversations.yaml')],
+      ['dev-informal17 (read after its first run)', join(root, 'bench', 'dev-informal17', 'shop-conversations.yaml')],
       ['held-out (bench/heldout/shop-conversations.yaml)', join(root, 'bench', 'heldout', 'shop-conversations.yaml')],
     ];
     for (const [name, file] of files) {
@@ -176,6 +178,7 @@ async function main(): Promise<void> {
     () => shopSingles('dev-informal14 (not read)', join(root, 'bench', 'dev-informal14', 'shop-single.jsonl')),
     () => shopSingles('dev-informal15 (read while developing)', join(root, 'bench', 'dev-informal15', 'shop-single.jsonl')),
     () => shopSingles('dev-informal16 (read after its first run)', join(root, 'bench', 'dev-informal16', 'shop-single.jsonl')),
+    () => shopSingles('dev-informal17 (read after its first run)', join(root, 'bench', 'dev-informal17', 'shop-single.jsonl')),
     () => shopSingles('held-out (never read)', join(root, 'bench', 'heldout', 'shop-single.jsonl')),
     shopConversations,
   ];
