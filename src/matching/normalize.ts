@@ -1,4 +1,4 @@
-import { isDictionaryWord } from './lexicon';
+import { isBrandWord, isDictionaryWord, isIndonesianRoot } from './lexicon';
 import { DEFAULT_SLANG, DEFAULT_SYNONYMS } from './slang';
 import { stemWord } from './stem';
 
@@ -154,7 +154,8 @@ export class Normalizer {
 
   /**
    * Slang with the possessive "-nya" ("duitnya" → "uang"), the Jakarta verb suffix "-in"
-   * ("dibatalin" → "dibatalkan", "kirimin" → "kirimkan") or the Sundanese "-keun" ("batalkeun") attached.
+   * ("dibatalin" → "dibatalkan", "kirimin" → "kirimkan"), the Sundanese "-keun" ("batalkeun") or the
+   * Javanese possessive "-ne"/"-e" ("tokone", "barange") attached.
    */
   private slangWithSuffix(word: string): string | undefined {
     if (word.length > 4 && (word.endsWith('nya') || word.endsWith('nye'))) {
@@ -166,6 +167,10 @@ export class Normalizer {
       const root = stemWord(formal);
       if (root !== formal && isDictionaryWord(root)) return formal;
     }
+    // The Javanese possessive "-ne" after a vowel and "-e" after a consonant is "-nya": "tokone" →
+    // "tokonya", "barange" → "barangnya"; only on an Indonesian root ("iphone" is no "ipho").
+    const javanese = javanesePossessive(word);
+    if (javanese) return javanese;
     // The Sundanese suffix "-keun" is "-kan": "batalkeun" → "batalkan", "dikirimkeun" → "dikirimkan".
     if (word.length > 7 && word.endsWith('keun')) {
       const formal = `${word.slice(0, -4)}kan`;
@@ -313,4 +318,17 @@ export function foldedWords(text: string): string[] {
 
 function splitWords(text: string): string[] {
   return text.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+}
+
+const VOWEL_END = /[aiueo]$/;
+
+/** A Javanese possessive ("tokone", "barange", "hargane") as the Indonesian "-nya" form, or undefined. */
+function javanesePossessive(word: string): string | undefined {
+  if (word.length <= 5 || !word.endsWith('e') || isDictionaryWord(word) || isBrandWord(word)) return undefined;
+  // An Indonesian root only: "realme" is a brand, not "realm" + "-e".
+  const afterVowel = word.endsWith('ne') ? word.slice(0, -2) : undefined;
+  if (afterVowel !== undefined && VOWEL_END.test(afterVowel) && isIndonesianRoot(afterVowel)) return `${afterVowel}nya`;
+  const afterConsonant = word.slice(0, -1);
+  if (!VOWEL_END.test(afterConsonant) && isIndonesianRoot(afterConsonant)) return `${afterConsonant}nya`;
+  return undefined;
 }

@@ -277,6 +277,7 @@ describe('colloquial forms', () => {
   it('marks subjects the knowledge base never covers, unless it does', () => {
     expect(matcher.analyze('ada lowongan kerja ga kak').offTopic).toEqual(['lowongan']);
     expect(matcher.analyze('harga iphone 15 brp').offTopic).toEqual([]);
+    expect(matcher.analyze('can you help me with my math homework').offTopic).toEqual(['math', 'homework']);
     const withJobs = new Matcher({
       ...kb,
       entries: [...kb.entries, { ...kb.entries[0], id: 'jobs', handler: undefined, questions: { id: ['Ada lowongan kerja?'], en: [] } }],
@@ -338,6 +339,7 @@ describe('asking for a person', () => {
     'ga mau sama robot',
     'admin dong tolong dicek',
     'panggilin adminnye dong',
+    'saya mau langsung ditangani petugas',
   ])('"%s" is a request', (text) => expect(asks(text)).toBe(true));
   it.each([
     'cs buka sampai jam berapa?',
@@ -378,6 +380,7 @@ describe('asking for a person', () => {
     'bukan saya, orang lain aja',
     'kemarin orang cs yg jelasin',
     'petugasnya ramah ga?',
+    'kemarin sudah ditangani petugas',
     'orangnya udah dateng',
     'sudah bicara sama petugasnya kemarin, katanya bisa retur',
     'tadi udah chat sama staffnya',

@@ -30,6 +30,10 @@ describe('normalization', () => {
     expect(words('pesanan dibatalin aja')).toBe('pesanan dibatalkan saja');
     // Sundanese "-keun" is "-kan".
     expect(words('batalkeun pesenan abdi')).toBe('batalkan pesanan saya');
+    // The Javanese possessive "-ne"/"-e" is "-nya", on Indonesian roots only; "pas riyoyo" is Lebaran.
+    expect(words('pas riyoyo tokone tutup ra?')).toBe('pas lebaran tokonya tutup tidak');
+    expect(words('layare retak, warnane pudar')).toBe('layarnya retak warnanya pudar');
+    expect(words('realme iphone online')).toBe('realme iphone online');
   });
 
   it('reads English contractions as their words and an apostrophe inside a word as nothing', () => {
