@@ -278,6 +278,7 @@ describe('colloquial forms', () => {
     expect(matcher.analyze('ada lowongan kerja ga kak').offTopic).toEqual(['lowongan']);
     expect(matcher.analyze('harga iphone 15 brp').offTopic).toEqual([]);
     expect(matcher.analyze('can you help me with my math homework').offTopic).toEqual(['math', 'homework']);
+    expect(matcher.analyze('lokasi bengkel terdekat').offTopic).toEqual(['bengkel']);
     const withJobs = new Matcher({
       ...kb,
       entries: [...kb.entries, { ...kb.entries[0], id: 'jobs', handler: undefined, questions: { id: ['Ada lowongan kerja?'], en: [] } }],
