@@ -57,6 +57,17 @@ export function isOtherLanguage(code: string): code is OtherLanguage {
   return (OTHER_LANGUAGES as readonly string[]).includes(code);
 }
 
+const LANGUAGE_NAMES = new Intl.DisplayNames(['en'], { type: 'language' });
+
+/** A language's English name ("de" → "German"), or the code when it has none. */
+export function languageName(code: string): string {
+  try {
+    return LANGUAGE_NAMES.of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
 /** The language a code names as other tools write it ("id", "in", "en-GB", "de", "pt-BR", "nb" for Norwegian Bokmål), if Tanya reads it. */
 export function contentLanguageOf(code: string): ContentLanguage | undefined {
   const base = code.trim().toLowerCase().replace(/_/g, '-').split('-')[0];

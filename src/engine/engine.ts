@@ -305,6 +305,11 @@ export class Engine {
       state = rest;
     }
 
+    // A message in Indonesian or English ends replies in another language, whichever way it goes on.
+    if (state.otherLanguage && matcher.speaksOwnLanguage(text)) {
+      const { otherLanguage: _other, ...own } = state;
+      state = own;
+    }
     const kind = message.kind ?? 'text';
     if (kind === 'location' && message.location && isGeoPoint(message.location)) {
       return plainReply(nearestStoresText(message.location, this.kb, lang, undefined, this.now()), 'unsupported', state);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, localizedIdEn as localized, nonEmpty } from '../knowledge/schema';
+import { id, localizedIdEn, nonEmpty } from '../knowledge/schema';
 
 /**
  * The flow language: multi-turn tasks editors write in flows/*.yaml (documented in
@@ -32,7 +32,7 @@ const conditionSchema = z
   })
   .strict();
 
-const optionSchema = z.object({ value: nonEmpty, label: localized }).strict();
+const optionSchema = z.object({ value: nonEmpty, label: localizedIdEn }).strict();
 
 const httpSchema = z
   .object({
@@ -50,8 +50,8 @@ const httpSchema = z
 export const stepSchema = z
   .object({
     id: stepRef.optional(),
-    say: localized.optional(),
-    ask: localized.optional(),
+    say: localizedIdEn.optional(),
+    ask: localizedIdEn.optional(),
     slot: slotName.optional(),
     type: z.enum(SLOT_TYPES).optional(),
     /** Choices for `type: choice`. */
@@ -59,7 +59,7 @@ export const stepSchema = z
     /** Regular expression for `type: pattern` (e.g. an order number). */
     pattern: z.string().optional(),
     /** Said before asking again when the answer does not fit. */
-    invalid: localized.optional(),
+    invalid: localizedIdEn.optional(),
     /** Wrong answers allowed before a person takes over (default 2). */
     retries: z.number().int().min(0).max(10).optional(),
     if: conditionSchema.optional(),
@@ -105,7 +105,7 @@ export const stepSchema = z
 export const flowSchema = z
   .object({
     id,
-    title: localized.optional(),
+    title: localizedIdEn.optional(),
     trigger: z
       .object({
         /** Knowledge-base entries whose questions start this flow instead of their answer. */

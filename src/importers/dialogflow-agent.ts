@@ -1,4 +1,4 @@
-import { contentLanguageOf, OTHER_LANGUAGES } from '../core/types';
+import { contentLanguageOf, languageName, OTHER_LANGUAGES } from '../core/types';
 import { foldText } from '../matching/normalize';
 import type { Lang } from './dialogflow-followups';
 import { asArray, asObject, asString } from './dialogflow-messages';
@@ -33,38 +33,19 @@ export class Notes {
   }
 }
 
-const LANGUAGE_NAMES: Readonly<Record<string, string>> = {
-  ms: 'Malay',
-  jv: 'Javanese',
-  su: 'Sundanese',
-  th: 'Thai',
-  vi: 'Vietnamese',
-  tl: 'Filipino',
-  zh: 'Chinese',
-  ja: 'Japanese',
-  ko: 'Korean',
-  hi: 'Hindi',
-  ar: 'Arabic',
-  es: 'Spanish',
-  pt: 'Portuguese',
-  fr: 'French',
-  de: 'German',
-  nl: 'Dutch',
-  it: 'Italian',
-  ru: 'Russian',
-};
-
 /** Tanya's language for a Dialogflow language code ("id", "en", "en-us", "de", "pt-br", "no" …), if it reads it. */
 export function tanyaLanguage(code: string): Lang | undefined {
   return contentLanguageOf(code);
 }
 
 /** The languages Tanya reads, for messages. */
-const READ_LANGUAGES = `Indonesian (id) and English (en), and questions and answers in ${OTHER_LANGUAGES.map((l) => `${new Intl.DisplayNames(['en'], { type: 'language' }).of(l) ?? l} (${l})`).join(', ')}`;
+const READ_LANGUAGES = `Indonesian (id) and English (en), and questions and answers in ${OTHER_LANGUAGES.map((l) => `${languageName(l)} (${l})`).join(', ')}`;
 
-const languageName = (code: string): string => {
-  const name = LANGUAGE_NAMES[code.toLowerCase().split('-')[0]];
-  return name ? `"${code}" (${name})` : `"${code}"`;
+/** A code as the agent writes it, with its language's name when there is one: "ms" (Malay). */
+const quotedLanguage = (code: string): string => {
+  const base = code.toLowerCase().split('-')[0];
+  const name = languageName(base);
+  return name !== base ? `"${code}" (${name})` : `"${code}"`;
 };
 
 /** The agent's languages: codes in Dialogflow's order (default first) and the Tanya languages they give. */
@@ -96,7 +77,7 @@ export function agentLanguages(exp: ExportFiles, notes: Notes): AgentLanguages {
   for (const code of codes) {
     const lang = tanyaLanguage(code);
     if (lang && !languages.includes(lang)) languages.push(lang);
-    if (!lang) notes.add('agent.json', `language ${languageName(code)} is not imported: Tanya reads ${READ_LANGUAGES}`);
+    if (!lang) notes.add('agent.json', `language ${quotedLanguage(code)} is not imported: Tanya reads ${READ_LANGUAGES}`);
   }
   if (languages.length === 0)
     throw new Error(`${exp.locate('agent.json')}: the agent's languages (${codes.join(', ')}) are not ones Tanya reads; it reads ${READ_LANGUAGES}`);

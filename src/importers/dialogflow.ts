@@ -1,3 +1,4 @@
+import { languageName } from '../core/types';
 import { agentLanguages, Notes, readEntities, USERSAYS, type AgentLanguages } from './dialogflow-agent';
 import { buildFollowUpFlow, flowIdFor, isGenericFollowUp, optionRank, type FlowNode, type Lang } from './dialogflow-followups';
 import { allPhrases, answersOf, ChoiceResolver, noteResponses, phraseFiles, phraseKey, readIntent, type Intent } from './dialogflow-intents';
@@ -215,9 +216,7 @@ function entryOf(intent: Intent, tree: IntentTree, langs: AgentLanguages, sugges
   if (intent.handoff) notes.add(intent.file, `"${intent.name}" hands the conversation to a person (action: handoff)`);
   else if (!hasAnswer) notes.add(intent.file, `"${intent.name}" has no text response; its answer is left as TODO`);
   else if (langs.languages.length > 1)
-    for (const lang of langs.languages)
-      if (!answers[lang])
-        notes.add(intent.file, `"${intent.name}" has no ${new Intl.DisplayNames(['en'], { type: 'language' }).of(lang) ?? lang} text response`);
+    for (const lang of langs.languages) if (!answers[lang]) notes.add(intent.file, `"${intent.name}" has no ${languageName(lang)} text response`);
   const contexts = asArray(intent.raw.contexts).flatMap((c) => (typeof c === 'string' ? [c] : []));
   if (contexts.length > 0 && !tree.parentOf(intent))
     notes.add(intent.file, `"${intent.name}" only matches after context ${contexts.join(', ')} in Dialogflow; in Tanya it can be asked at any time`);

@@ -1,3 +1,4 @@
+import { languageName } from '../core/types';
 import { detect } from 'tinyld';
 
 /** The languages Tanya reads (Malay is close enough to Indonesian to be read as it). */
@@ -53,5 +54,5 @@ export function foreignLanguage(questions: readonly string[]): ForeignLanguage |
   const [code, count] = [...votes].sort((a, b) => b[1] - a[1])[0];
   const readShare = [...READ].reduce((sum, lang) => sum + (votes.get(lang) ?? 0), 0) / detected;
   if (READ.has(code) || !PLAUSIBLE.has(code) || count / detected < 0.6 || readShare >= 0.25) return undefined;
-  return { code, name: new Intl.DisplayNames(['en'], { type: 'language' }).of(code) ?? code, share: count / detected };
+  return { code, name: languageName(code), share: count / detected };
 }

@@ -109,6 +109,13 @@ function languageGuesser(texts: readonly string[]): (text: string) => 'id' | 'en
   return (text) => decided(text) ?? most;
 }
 
+/** How a source of this tool says its language is `code`. */
+function howToState(tool: string, code: string): string {
+  if (tool === 'rasa') return `write "language: ${code}" in config.yml`;
+  if (tool === 'dialogflow') return `make "${code}" the agent's language (agent.json "language")`;
+  return `name the columns q_${code}/a_${code} (or add a language column saying ${code})`;
+}
+
 /** A valid, unique entry id from a name: lower case, "-" between words. */
 function idFor(name: string, taken: UniqueIds): string {
   const base =
@@ -323,7 +330,7 @@ export function writeMigration(outDir: string, migration: Migration, source: str
   // Nothing is lost, but a user must know the bot will not read their customers' language well.
   if (foreign && isOtherLanguage(foreign.code))
     notes.push(
-      `the questions read as ${foreign.name} (${Math.round(foreign.share * 100)} % of them), which the source does not say: they are filed under "${inferred?.[0] ?? 'id'}:" and matched as that language; Tanya reads ${foreign.name} when told: name the columns q_${foreign.code}/a_${foreign.code} (or add a language column saying ${foreign.code}) and import again`,
+      `the questions read as ${foreign.name} (${Math.round(foreign.share * 100)} % of them), which the source does not say: they are filed under "${inferred?.[0] ?? 'id'}:" and matched as that language; Tanya reads ${foreign.name} when told: ${howToState(tool, foreign.code)} and import again`,
     );
   else if (foreign)
     notes.push(

@@ -42,8 +42,10 @@ function issueToProblem(parsed: ParsedFile, data: unknown, issue: z.core.$ZodIss
     // A map of texts per language ("questions", "answer"): name the languages, or the code meant ("DE", "de-CH", "nb").
     if (allowed.length > 0 && allowed.every((k) => (CONTENT_LANGUAGES as readonly string[]).includes(k))) {
       const meant = contentLanguageOf(key);
-      const fix = meant && allowed.includes(meant) ? `write "${meant}:" instead` : `write one of: ${allowed.join(', ')}`;
-      return problemAt(parsed, path, `"${key}" in ${where} is not a language Tanya reads; ${fix}`, key);
+      if (meant && allowed.includes(meant) && meant !== key) return problemAt(parsed, path, `"${key}" in ${where} is written "${meant}:"; rename it`, key);
+      // Texts Tanya says itself (a product's description, the privacy notice) are Indonesian and English only.
+      const why = meant ? `${where} is said in ${allowed.join(' or ')} only` : `"${key}" is not a language Tanya reads`;
+      return problemAt(parsed, path, `"${key}" in ${where}: ${why}; write one of: ${allowed.join(', ')}`, key);
     }
     const close = allowed.map((a) => ({ a, score: diceCoefficient(a, key) })).sort((x, y) => y.score - x.score)[0];
     const hint =

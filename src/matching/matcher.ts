@@ -44,6 +44,8 @@ export interface Analysis {
   readonly language: Language;
   /** The knowledge base's other language the message is written in (German, French …), whose answers it gets. */
   readonly answerLanguage?: OtherLanguage;
+  /** The other language whose questions the message was matched against (written in it, not just replied to in it). */
+  readonly readAs?: OtherLanguage;
   /** Words the knowledge base has never seen, even after typo correction. */
   readonly unknownWords: readonly string[];
   /** Off-topic words (jobs, other companies' apps…) that the knowledge base never uses. */
@@ -314,10 +316,17 @@ export class Matcher {
     const other = this.otherLanguage?.detect(foldedWords(text)) ?? this.onlyOtherLanguage;
     if (other) return this.analyzeOther(text, other, typed);
     const analysis = this.analyzeOwn(text, fallbackLanguage, typed);
-    // A reply whose words say no language ("1", "ok", a name) keeps the conversation's other language.
+    // A reply whose words say no language ("1", "ok", a name) is matched as usual and answered in
+    // the conversation's other language.
     if (fallbackOther && this.otherIndexes.has(fallbackOther) && decidedLanguage(this.language, foldedWords(text)) === undefined)
       return { ...analysis, language: 'en', answerLanguage: fallbackOther };
     return analysis;
+  }
+
+  /** True when a message's own words say it is Indonesian or English (and not another language of the knowledge base). */
+  speaksOwnLanguage(text: string): boolean {
+    const words = foldedWords(text);
+    return decidedLanguage(this.language, words) !== undefined && this.otherLanguage?.detect(words) === undefined;
   }
 
   /** A message read as Indonesian or English. */
@@ -384,7 +393,18 @@ export class Matcher {
   private analyzeOther(text: string, lang: OtherLanguage, typed: readonly Token[]): Analysis {
     const catalog = this.catalog.match(this.catalog.hasProducts ? this.catalog.joinCodes(typed) : typed);
     const terms = otherLanguageTerms(text, lang);
-    return { tokens: typed, catalog, terms, corrections: [], language: 'en', answerLanguage: lang, unknownWords: [], offTopic: [], socialWords: NO_WORDS };
+    return {
+      tokens: typed,
+      catalog,
+      terms,
+      corrections: [],
+      language: 'en',
+      answerLanguage: lang,
+      readAs: lang,
+      unknownWords: [],
+      offTopic: [],
+      socialWords: NO_WORDS,
+    };
   }
 
   /** An example's words and terms, from the shared readings when another fold has read it already. */
@@ -480,7 +500,7 @@ export class Matcher {
     // A subject the knowledge base never talks about (a job vacancy, another app's login) makes
     // every entry less likely, however well the rest of the message fits.
     const factor = this.offTopicFactor(analysis);
-    const scored = this.scores(analysis.terms, limit + 2, analysis.answerLanguage).map((s) => ({ entryId: this.entryIds[s.entry], score: s.score * factor }));
+    const scored = this.scores(analysis.terms, limit + 2, analysis.readAs).map((s) => ({ entryId: this.entryIds[s.entry], score: s.score * factor }));
     // "Selamat siang, … harga iPhone 15 … Terima kasih": small talk wrapped around a question.
     // A small-talk entry yields to the question.
     if (scored.length > 1 && this.socialEntries.size > 0 && this.hasContent(analysis)) {
@@ -609,7 +629,7 @@ export class Matcher {
   /** Terms of the message that also occur in the entry's examples. */
   matchedTerms(analysis: Analysis, entryId: string): string[] {
     const i = this.entryIndex.get(entryId);
-    const index = (analysis.answerLanguage && this.otherIndexes.get(analysis.answerLanguage)) || this.index;
+    const index = (analysis.readAs && this.otherIndexes.get(analysis.readAs)) || this.index;
     return i === undefined ? [] : index.sharedTerms(i, analysis.terms);
   }
 }

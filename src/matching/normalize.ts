@@ -168,7 +168,7 @@ export class Normalizer {
       if (root !== formal && isDictionaryWord(root)) return formal;
     }
     // The Javanese possessive "-ne" after a vowel and "-e" after a consonant is "-nya": "tokone" →
-    // "tokonya", "barange" → "barangnya"; only on an Indonesian root ("iphone" is no "ipho").
+    // "tokonya", "layare" → "layarnya"; only on an Indonesian root ("iphone" is no "ipho").
     const javanese = javanesePossessive(word);
     if (javanese) return javanese;
     // The Sundanese suffix "-keun" is "-kan": "batalkeun" → "batalkan", "dikirimkeun" → "dikirimkan".
@@ -322,13 +322,18 @@ function splitWords(text: string): string[] {
 
 const VOWEL_END = /[aiueo]$/;
 
-/** A Javanese possessive ("tokone", "barange", "hargane") as the Indonesian "-nya" form, or undefined. */
+/**
+ * A Javanese possessive ("tokone", "barange", "diskone") as the Indonesian "-nya" form, or
+ * undefined. The consonant reading comes first ("diskone" is "diskon" + "-e", not "disko" +
+ * "-ne"); a Betawi "-e" for "-a" is left alone ("kenape", "selame" are "kenapa", "selama").
+ */
 function javanesePossessive(word: string): string | undefined {
   if (word.length <= 5 || !word.endsWith('e') || isDictionaryWord(word) || isBrandWord(word)) return undefined;
+  const stem = word.slice(0, -1);
+  if (isDictionaryWord(`${stem}a`)) return undefined;
   // An Indonesian root only: "realme" is a brand, not "realm" + "-e".
+  if (!VOWEL_END.test(stem) && isIndonesianRoot(stem)) return `${stem}nya`;
   const afterVowel = word.endsWith('ne') ? word.slice(0, -2) : undefined;
   if (afterVowel !== undefined && VOWEL_END.test(afterVowel) && isIndonesianRoot(afterVowel)) return `${afterVowel}nya`;
-  const afterConsonant = word.slice(0, -1);
-  if (!VOWEL_END.test(afterConsonant) && isIndonesianRoot(afterConsonant)) return `${afterConsonant}nya`;
   return undefined;
 }

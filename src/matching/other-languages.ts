@@ -79,26 +79,36 @@ export interface LanguageEvidence {
  * words when it has Indonesian questions: "les"). A word two languages share is evidence for both.
  */
 export class OtherLanguageDetector {
-  /** Each evidence word's languages, and whether it is one of their questions' words. */
-  private readonly evidence = new Map<string, { readonly languages: Set<OtherLanguage>; asked: boolean }>();
+  /** Each evidence word's languages, whether it is one of their questions' words, and its vote (a word English has too counts half). */
+  private readonly evidence = new Map<string, { readonly languages: Set<OtherLanguage>; asked: boolean; weight: number }>();
   private readonly own: (word: string) => boolean;
+  /** Function words of these languages that are Indonesian or English words too ("das", "in"): they count for no side. */
+  private readonly neutral = new Set<string>();
 
   constructor(private readonly kb: LanguageEvidence) {
     const indonesianHere = (word: string): boolean => kb.indonesian && indonesian(word);
     this.own = (word) => kb.ownWords.has(word) || ENGLISH_STOP.has(word) || indonesianHere(word);
-    const add = (word: string, lang: OtherLanguage, asked: boolean): void => {
+    const add = (word: string, lang: OtherLanguage, asked: boolean, weight: number): void => {
       const known = this.evidence.get(word);
       if (known) {
         known.languages.add(lang);
         known.asked ||= asked;
-      } else this.evidence.set(word, { languages: new Set([lang]), asked });
+        known.weight = Math.max(known.weight, weight);
+      } else this.evidence.set(word, { languages: new Set([lang]), asked, weight });
     };
     for (const [lang, words] of kb.questionWords) {
       const asked = new Set([...words].filter((w) => w.length >= 2 && !/\d/.test(w) && !kb.names(w)));
-      for (const word of asked) if (!kb.ownWords.has(word) && !ENGLISH_STOP.has(word) && !indonesianHere(word)) add(word, lang, true);
+      // A question word that is an English word too ("temps", "centre", "masque") counts half.
+      for (const word of asked) {
+        if (!kb.ownWords.has(word) && !ENGLISH_STOP.has(word) && !indonesianHere(word)) add(word, lang, true, isEnglishWord(word) ? 0.5 : 1);
+      }
+      // A function word counts even where an English question has it by mistake ("je", "suis"),
+      // unless it is an English word the English questions use ("possible").
       for (const word of stopWordsOf(lang)) {
-        if (word.length < 2 || ENGLISH_STOP.has(word) || indonesianHere(word) || (isEnglishWord(word) && !asked.has(word))) continue;
-        add(word, lang, false);
+        if (ENGLISH_STOP.has(word) || indonesian(word)) this.neutral.add(word);
+        const english = isEnglishWord(word) && (!asked.has(word) || kb.ownWords.has(word));
+        if (word.length < 2 || ENGLISH_STOP.has(word) || indonesianHere(word) || english) continue;
+        add(word, lang, false, 1);
       }
     }
   }
@@ -109,10 +119,11 @@ export class OtherLanguageDetector {
 
   /**
    * The other language a message's folded words are written in, or undefined: two or more of its
-   * words, and more than its Indonesian or English ones (words of the knowledge base's Indonesian
-   * and English questions, English function words, Indonesian words where the knowledge base has
-   * them; numbers and product names count for neither) and than any other language's. A message
-   * of one or two words needs one, a word of that language's questions ("Öffnungszeiten?").
+   * words (a two-letter function word counts half), and more than its Indonesian or English ones
+   * (words of the knowledge base's Indonesian and English questions, English function words,
+   * Indonesian words where the knowledge base has them; numbers, product names and function words
+   * of both sides, such as "das", count for neither) and than any other language's. A message of
+   * one or two words needs one, a word of that language's questions ("Öffnungszeiten?").
    */
   detect(words: readonly string[]): OtherLanguage | undefined {
     const votes = new Map<OtherLanguage, number>();
@@ -122,12 +133,14 @@ export class OtherLanguageDetector {
       if (/\d/.test(word) || this.kb.names(word)) continue;
       const found = this.evidence.get(word);
       if (found === undefined) {
-        if (this.own(word)) own++;
+        if (this.own(word) && !this.neutral.has(word)) own++;
         continue;
       }
+      // A two-letter word ("tu", "ma", "je") is also a chat short form: half a vote.
+      const weight = word.length <= 2 ? Math.min(0.5, found.weight) : found.weight;
       for (const lang of found.languages) {
-        votes.set(lang, (votes.get(lang) ?? 0) + 1);
-        if (found.asked) asked.add(lang);
+        votes.set(lang, (votes.get(lang) ?? 0) + weight);
+        if (found.asked && weight === 1) asked.add(lang);
       }
     }
     const ranked = [...votes].sort((a, b) => b[1] - a[1]);

@@ -36,6 +36,8 @@ const PRESENCE = new Set<string>(words.presence);
 const LINKED_ACT = new Set<string>(words.linkedActVerbs);
 /** Words of fees and payments: "admin" beside them is a fee ("transfer adminnya ada?"), not a person. */
 const MONEY = new Set<string>(words.moneyWords);
+/** Passives of being served ("ditangani") that ask for a person only right after a wish. */
+const ASKED_PASSIVE = new Set<string>(words.askedPassives);
 /** Words that add nothing to a request: fillers and particles ("deh", "sih"). */
 const idle = (w: string): boolean => FILLERS.has(w) || AFTER.has(w) || PARTICLES.has(w);
 /** After "admin aja": also sighs and complaints about the bot ("ribet", "bot nya ga ngerti"). */
@@ -177,9 +179,11 @@ export function asksForPerson(tokens: readonly Token[]): boolean {
     // "hubungin admin dong": a contact verb opening the message, aimed at the staff ("kontak cs?"
     // asks for the contact instead).
     if (k === 0 && IMPERATIVE_CONTACT.has(texts[0]) && nothingAfter) return true;
-    // "tolong hubungkan ke cs", "mau kontak admin".
+    // "tolong hubungkan ke cs", "mau kontak admin"; "mau langsung ditangani petugas" (a passive
+    // only right after a wish: "keluhan saya lagi ditangani petugas" tells, "bisa ditangani?" asks).
     for (let j = span.start - 1; j >= Math.max(1, span.start - 3); j--) {
       if (CONTACT.has(texts[j]) && WEAK.has(texts[j - 1])) return true;
+      if (ASKED_PASSIVE.has(texts[j]) && WEAK.has(texts[j - 1]) && !ABILITY.has(texts[j - 1])) return true;
     }
     // "minta operator", "need an agent": a request word right before the person, nothing after.
     if (k >= 0 && WEAK.has(texts[k]) && nothingAfter) return true;

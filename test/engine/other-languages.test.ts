@@ -106,6 +106,9 @@ describe('knowledge bases with questions in other languages (German, French …)
       const labels = unsure.replies.flatMap((r) => (r.kind === 'choice' ? r.options.map((o) => o.label) : []));
       expect(labels).toEqual(['Dois-je porter un masque ?', 'Les magasins sont-ils ouverts ?']);
       expect(replyText(await engine.handle(msg('2', 'fr-3')))).toBe("Les magasins d'alimentation restent ouverts.");
+      // A reply that says no language is matched as usual and answered in French; Indonesian ends it.
+      expect(replyText(await engine.handle(msg('masks?', 'fr-3')))).toBe("Non, les personnes en bonne santé n'ont pas besoin de masque.");
+      expect(replyText(await engine.handle(msg('should i wear a mask?', 'fr-3')))).toBe('No, healthy people need no mask.');
     } finally {
       await store.close();
     }
@@ -114,8 +117,13 @@ describe('knowledge bases with questions in other languages (German, French …)
   it('a language Tanya does not read is a clear error with the file and line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tanya-languages-'));
     writeFileSync(join(dir, 'faq.yaml'), 'faq:\n  - id: a\n    questions:\n      ja: [営業時間は?]\n    answer:\n      id: Jam 9.\n');
-    expect(() => loadKnowledge(dir)).toThrow(/faq\.yaml:4:7: "ja" in faq\[0\]\.questions is not a language Tanya reads; write one of: id, en, de, fr/);
+    expect(() => loadKnowledge(dir)).toThrow(/faq\.yaml:4:7: "ja" in faq\[0\]\.questions: "ja" is not a language Tanya reads; write one of: id, en, de, fr/);
     writeFileSync(join(dir, 'faq.yaml'), 'faq:\n  - id: a\n    questions:\n      id: [jam buka?]\n    answer:\n      id: Jam 9.\n      DE: Um 9 Uhr.\n');
-    expect(() => loadKnowledge(dir)).toThrow(/faq\.yaml:7:7: "DE" in faq\[0\]\.answer is not a language Tanya reads; write "de:" instead/);
+    expect(() => loadKnowledge(dir)).toThrow(/faq\.yaml:7:7: "DE" in faq\[0\]\.answer is written "de:"; rename it/);
+    writeFileSync(
+      join(dir, 'catalog.yaml'),
+      'products:\n  - id: p\n    name: P\n    category: hp\n    description:\n      id: Ponsel.\n      de: Ein Handy.\n    variants:\n      - { id: v, name: V, price: 1000 }\n',
+    );
+    expect(() => loadKnowledge(dir)).toThrow(/"de" in products\[0\]\.description: products\[0\]\.description is said in id or en only; write one of: id, en/);
   });
 });

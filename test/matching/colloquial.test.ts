@@ -277,8 +277,8 @@ describe('colloquial forms', () => {
   it('marks subjects the knowledge base never covers, unless it does', () => {
     expect(matcher.analyze('ada lowongan kerja ga kak').offTopic).toEqual(['lowongan']);
     expect(matcher.analyze('harga iphone 15 brp').offTopic).toEqual([]);
-    expect(matcher.analyze('can you help me with my math homework').offTopic).toEqual(['math', 'homework']);
-    expect(matcher.analyze('lokasi bengkel terdekat').offTopic).toEqual(['bengkel']);
+    expect(matcher.analyze('cara perpanjang stnk online').offTopic).toEqual(['stnk']);
+    expect(matcher.analyze('ada bengkel servis hp ga').offTopic).toEqual([]);
     const withJobs = new Matcher({
       ...kb,
       entries: [...kb.entries, { ...kb.entries[0], id: 'jobs', handler: undefined, questions: { id: ['Ada lowongan kerja?'], en: [] } }],
@@ -381,7 +381,9 @@ describe('asking for a person', () => {
     'bukan saya, orang lain aja',
     'kemarin orang cs yg jelasin',
     'petugasnya ramah ga?',
-    'kemarin sudah ditangani petugas',
+    'komplain saya lagi ditangani petugas',
+    'garansi bisa ditangani petugas toko?',
+    'kok belum ditangani cs sih',
     'orangnya udah dateng',
     'sudah bicara sama petugasnya kemarin, katanya bisa retur',
     'tadi udah chat sama staffnya',
