@@ -248,7 +248,7 @@ export class Matcher {
     this.hasAnswer = answerTexts.map((text) => text !== undefined);
     this.answerShare = kb.entries.map((e) => {
       // Questions of the main index only: other languages' are scored apart, without answers.
-      const examples = e.questions.id.length + e.questions.en.length;
+      const examples = mainQuestions(e);
       return (options.answerWeight * ANSWER_HALF_EXAMPLES) / (ANSWER_HALF_EXAMPLES + examples);
     });
     const answersKey = `${JSON.stringify(options)}\u0000${this.englishSynonyms}\u0000${answerTexts.join('\u0000')}`;
@@ -645,9 +645,14 @@ const ANSWER_POOL = 15;
  */
 const FEW_EXAMPLES_PER_ENTRY = 10;
 
+/** An entry's Indonesian and English questions: those of the main index (other languages are indexed apart). */
+function mainQuestions(entry: Entry): number {
+  return entry.questions.id.length + entry.questions.en.length;
+}
+
 /** True for a knowledge base with at most `FEW_EXAMPLES_PER_ENTRY` questions per entry on average. */
 function fewExamples(kb: KnowledgeBase): boolean {
-  const questions = kb.entries.reduce((n, e) => n + e.questions.id.length + e.questions.en.length, 0);
+  const questions = kb.entries.reduce((n, e) => n + mainQuestions(e), 0);
   return questions <= FEW_EXAMPLES_PER_ENTRY * Math.max(1, kb.entries.length);
 }
 /** No words (an example or message in another language has no small talk the lexicon knows). */
